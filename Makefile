@@ -1,0 +1,46 @@
+# The two commands of the README: `make compile` (set up, then compile the example policy) and
+# `make test` (set up, then lint, type-check and run every test). Both install what they need.
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: setup amtool compile check test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Debian's prometheus-alertmanager brings amtool and the server the tests run for real.
+amtool:
+	@command -v amtool >/dev/null 2>&1 || { \
+	  echo "installing prometheus-alertmanager (amtool) with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-alertmanager >/dev/null; }
+
+setup: $(STAMP) amtool
+
+compile: $(STAMP)
+	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml
+	$(BIN)/oncall-policy compile
+	$(BIN)/oncall-policy compile --policy examples/acme/policy.yaml
+
+check: $(STAMP)
+	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml
+	$(BIN)/oncall-policy compile --check
+	$(BIN)/oncall-policy compile --check --policy examples/acme/policy.yaml
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup lint check
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,58 @@
+"""oncall-policy: one typed policy.yaml, compiled into the configuration that enforces it.
+
+The public API is re-exported here lazily, so that ``import oncall_policy`` stays cheap for the
+interactive paths that need none of pydantic or the YAML libraries.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_policy": "oncall_policy.load",
+    "load_policy_bytes": "oncall_policy.load",
+    "load_policy_text": "oncall_policy.load",
+    "Policy": "oncall_policy.model",
+    "PolicyError": "oncall_policy.problems",
+    "Problem": "oncall_policy.problems",
+    "OncallPolicyError": "oncall_policy.problems",
+    "Matcher": "oncall_policy.matchers",
+    "parse_matcher": "oncall_policy.matchers",
+    "parse_duration": "oncall_policy.durations",
+    "format_duration": "oncall_policy.durations",
+    "policy_schema": "oncall_policy.schema",
+}
+
+if TYPE_CHECKING:
+    from oncall_policy.durations import format_duration, parse_duration
+    from oncall_policy.load import load_policy, load_policy_bytes, load_policy_text
+    from oncall_policy.matchers import Matcher, parse_matcher
+    from oncall_policy.model import Policy
+    from oncall_policy.problems import OncallPolicyError, PolicyError, Problem
+    from oncall_policy.schema import policy_schema
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'oncall_policy' has no attribute {name!r}")
+
+
+__all__ = [
+    "Matcher",
+    "OncallPolicyError",
+    "Policy",
+    "PolicyError",
+    "Problem",
+    "__version__",
+    "format_duration",
+    "load_policy",
+    "load_policy_bytes",
+    "load_policy_text",
+    "parse_duration",
+    "parse_matcher",
+    "policy_schema",
+]

@@ -1,0 +1,3 @@
+from oncall_policy.cli import main
+
+raise SystemExit(main())

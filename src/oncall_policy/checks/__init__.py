@@ -1,0 +1,42 @@
+"""Semantic rules: what a policy must satisfy beyond its schema. One module per rule; the
+module's docstring is the rule's documentation and ``check`` yields its findings."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from oncall_policy.checks import (
+    approvers,
+    catalog,
+    escalation,
+    paging,
+    references,
+    rotations,
+    severities,
+    silence_reasons,
+    unique_ids,
+)
+from oncall_policy.model import Policy
+from oncall_policy.problems import Finding
+
+RULES: tuple[ModuleType, ...] = (
+    unique_ids,
+    references,
+    severities,
+    escalation,
+    rotations,
+    catalog,
+    paging,
+    approvers,
+    silence_reasons,
+)
+
+
+def run(policy: Policy) -> list[Finding]:
+    """Every finding of every rule. Rules after ``references`` may assume references resolve."""
+    findings = list(unique_ids.check(policy)) + list(references.check(policy))
+    if findings:
+        return findings
+    for rule in RULES[2:]:
+        findings.extend(rule.check(policy))
+    return findings

@@ -1,0 +1,29 @@
+"""approver-roles: every role a silence needs approval from is held by at least one person, so
+the approval can be given at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oncall_policy.model import Policy
+from oncall_policy.problems import Finding, Location
+
+ID = "approver-roles"
+
+
+def check(policy: Policy) -> Iterator[Finding]:
+    held = {role for person in policy.people for role in person.roles}
+    places: list[tuple[Location, tuple[str, ...]]] = [
+        (("silences", "rules", i, "approvals"), rule.approvals)
+        for i, rule in enumerate(policy.silences.rules)
+    ]
+    if policy.silences.maintenance is not None:
+        places.append((("silences", "maintenance", "approvals"), policy.silences.maintenance.approvals))
+    for here, roles in places:
+        for j, role in enumerate(roles):
+            if role not in held:
+                yield Finding(
+                    (*here, j),
+                    f"nobody holds role {role!r}, so no silence needing it could ever be approved",
+                    ID,
+                )

@@ -1,0 +1,50 @@
+"""paging-timing: a paging service never receives severities with different escalation timing.
+PagerDuty escalates per service (through one escalation policy), so P1's 15 minutes and P2's
+hour cannot share a service. Every severity that reaches a service is timed by its policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oncall_policy.dispatch import Router, alert_labels
+from oncall_policy.durations import format_duration
+from oncall_policy.model import Policy
+from oncall_policy.problems import Finding
+
+ID = "paging-timing"
+
+
+def check(policy: Policy) -> Iterator[Finding]:
+    router = Router(policy)
+    services = {s.id: (i, s) for i, s in enumerate(policy.paging_services)}
+    escalations = {e.id: e for e in policy.escalation_policies}
+    reaching: dict[str, dict[str, str]] = {}  # service -> severity -> first alert
+    for alert in policy.alerts:
+        for page in router.route(alert_labels(policy, alert)).pages:
+            reaching.setdefault(page, {}).setdefault(alert.severity, alert.name)
+    for service_id, severities in sorted(reaching.items()):
+        index, service = services[service_id]
+        timing = escalations[service.escalation_policy].timing
+        here = ("paging_services", index)
+        untimed = [s for s in severities if s not in timing]
+        for severity in untimed:
+            yield Finding(
+                (*here, "escalation_policy"),
+                f"{severities[severity]} ({severity}) pages "
+                f"{service.name}, but {service.escalation_policy!r} has no timing for "
+                f"{severity}",
+                ID,
+            )
+        steps = {s: timing[s] for s in severities if s in timing}
+        if len(set(steps.values())) > 1:
+            shown = "; ".join(
+                f"{s} ({severities[s]}): {', '.join(map(format_duration, t))}"
+                for s, t in sorted(steps.items())
+            )
+            yield Finding(
+                here,
+                f"{service.name} receives severities with different escalation "
+                f"timing ({shown}); PagerDuty escalates per service, so give each "
+                "timing its own paging service",
+                ID,
+            )

@@ -1,0 +1,35 @@
+"""rotation-turns: in every turn each slot is held by a different person, who holds the role the
+slot asks for (so a week's primary and secondary differ, and its manager is a manager)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oncall_policy.model import Policy
+from oncall_policy.problems import Finding
+
+ID = "rotation-turns"
+
+
+def check(policy: Policy) -> Iterator[Finding]:
+    roles = {p.id: set(p.roles) for p in policy.people}
+    for i, rotation in enumerate(policy.rotations):
+        for k, turn in enumerate(rotation.turns):
+            seen: dict[str, str] = {}
+            for slot_id, person in turn.items():
+                here = ("rotations", i, "turns", k, slot_id)
+                if person in seen:
+                    yield Finding(
+                        here,
+                        f"{person!r} is already {seen[person]} in turn {k + 1}; "
+                        "each slot needs a different person",
+                        ID,
+                    )
+                seen.setdefault(person, slot_id)
+                role = rotation.slots[slot_id].role
+                if role not in roles.get(person, set()):
+                    yield Finding(
+                        here,
+                        f"{person!r} fills {slot_id!r}, which needs role {role!r}, but does not hold it",
+                        ID,
+                    )

@@ -1,0 +1,54 @@
+"""unique-ids: every id (and alert name) is used once in its section, so references are unambiguous."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from oncall_policy.model import Policy
+from oncall_policy.problems import Finding
+
+ID = "unique-ids"
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def check(policy: Policy) -> Iterator[Finding]:
+    sections: dict[str, Sequence[HasId]] = {
+        "roles": policy.roles,
+        "teams": policy.teams,
+        "people": policy.people,
+        "rotations": policy.rotations,
+        "severities": policy.severities,
+        "escalation_policies": policy.escalation_policies,
+        "paging_services": policy.paging_services,
+        "chat_channels": policy.chat_channels,
+    }
+    for section, items in sections.items():
+        yield from _duplicates(section, "id", [item.id for item in items])
+    yield from _duplicates("alerts", "name", [alert.name for alert in policy.alerts])
+    yield from _duplicates("routing.routes", "name", [r.name for r in policy.routing.routes])
+    yield from _duplicates("silences.rules", "id", [r.id for r in policy.silences.rules])
+    yield from _duplicates("people", "email", [p.email.lower() for p in policy.people])
+    severity_values = [s.label_value for s in policy.severities]
+    yield from _duplicates("severities", "label_value", severity_values)
+    for index, escalation in enumerate(policy.escalation_policies):
+        levels = [level.id for level in escalation.levels]
+        yield from _duplicates(f"escalation_policies.{index}.levels", "id", levels)
+
+
+def _duplicates(section: str, key: str, values: list[str]) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    parts: tuple[str | int, ...] = tuple(int(p) if p.isdigit() else p for p in section.split("."))
+    for index, value in enumerate(values):
+        if value in seen:
+            yield Finding(
+                (*parts, index, key),
+                f"{key} {value!r} is already used by {section}[{seen[value]}]; {key}s must be unique",
+                ID,
+            )
+        else:
+            seen[value] = index

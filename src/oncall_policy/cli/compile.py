@@ -1,0 +1,43 @@
+"""``oncall-policy compile [--policy F] [--out DIR] [--check]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "compile the policy into generated/ (with --check: fail on stale output, write nothing)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", default="policy.yaml", type=Path, metavar="FILE", help="the policy (default: policy.yaml)"
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default: generated/ beside the policy)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 with a unified diff if anything is stale"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from oncall_policy.compile import Source, build_all  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.compile.output import compare, write  # noqa: PLC0415
+    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
+
+    policy_path: Path = args.policy
+    out: Path = args.out or policy_path.parent / "generated"
+    raw = read_policy_file(policy_path)
+    policy = load_policy_bytes(raw, str(policy_path))
+    files = build_all(policy, Source.of(policy_path, raw))
+    if args.check:
+        changes = compare(files, out)
+        for change in changes:
+            sys.stdout.write(change.diff)
+        for change in changes:
+            print(f"{out / change.path}: stale ({change.kind}); run `oncall-policy compile`", file=sys.stderr)
+        return 1 if changes else 0
+    for change in write(files, out):
+        print(f"{change.kind} {out / change.path}")
+    return 0

@@ -1,0 +1,19 @@
+"""``oncall-policy schema``: the JSON Schema of policy.yaml."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "print the JSON Schema of policy.yaml (for editors' YAML language server)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def run(args: argparse.Namespace) -> int:
+    del args
+    from oncall_policy.schema import render  # noqa: PLC0415
+
+    print(render(), end="")
+    return 0

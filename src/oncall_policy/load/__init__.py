@@ -1,0 +1,98 @@
+"""policy.yaml → ``Policy``, or every problem in the file with its line and column.
+
+Only this package imports a YAML library. The fast path (no positions) is tried first; any
+problem sends the text through the position-keeping path, which finds and places them all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from oncall_policy import checks
+from oncall_policy.checks import secrets
+from oncall_policy.load import fast, positional, reading, validation
+from oncall_policy.model import VERSION, Policy
+from oncall_policy.problems import PolicyError, Problem
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and check a policy file; raise ``PolicyError`` with every problem in it."""
+    return load_policy_bytes(read_policy_file(path), str(path))
+
+
+def read_policy_file(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise PolicyError(
+            [Problem(str(path), 1, 1, "", f"cannot read file: {error.strerror}", "unreadable")]
+        ) from None
+
+
+def load_policy_bytes(raw: bytes, path: str = "policy.yaml") -> Policy:
+    text = reading.decode(raw, path)
+    if isinstance(text, Problem):
+        raise PolicyError([text])
+    return load_policy_text(text, path)
+
+
+def load_policy_text(text: str, path: str = "policy.yaml") -> Policy:
+    data = None if secrets.may_hold_secret(text) else fast.parse(text)
+    if data is not None and data.get("version") == VERSION:
+        try:
+            policy = Policy.model_validate(data)
+        except ValidationError:
+            pass
+        else:
+            if not checks.run(policy):
+                return policy
+    return _with_positions(text, path)
+
+
+def _with_positions(text: str, path: str) -> Policy:
+    document = positional.read(text, path)
+    if document.data is None and document.problems:
+        raise PolicyError(document.problems)
+    if not _version_ok(document):
+        raise PolicyError(document.problems)
+    for finding in secrets.scan(document.data):
+        document.problem(finding.location, finding.message, finding.rule)
+    policy = _validate(document)
+    if policy is not None:
+        for finding in checks.run(policy):
+            document.problem(finding.location, finding.message, finding.rule)
+    if document.problems or policy is None:
+        raise PolicyError(document.problems)
+    return policy
+
+
+def _version_ok(document: positional.Document) -> bool:
+    """The version is checked before anything else: other fields mean what the version says."""
+    data: Any = document.data
+    if not isinstance(data, dict):
+        document.problem(
+            (), "a policy is a mapping that starts with 'version: oncall-policy/v1'", "wrong-type"
+        )
+        return False
+    version = data.get("version")
+    if version != VERSION:
+        found = "is missing" if version is None else f"is {version!r}"
+        document.problem(("version",), f"version {found}; this oncall-policy reads {VERSION!r}", "version")
+        return False
+    return True
+
+
+def _validate(document: positional.Document) -> Policy | None:
+    try:
+        return Policy.model_validate(document.data)
+    except ValidationError as error:
+        from oncall_policy.schema import policy_schema  # noqa: PLC0415 - error path only
+
+        validation.report(error, document, policy_schema())
+        return None
+
+
+__all__ = ["load_policy", "load_policy_bytes", "load_policy_text", "read_policy_file"]

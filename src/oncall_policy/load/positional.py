@@ -1,0 +1,237 @@
+"""The position-keeping path: libyaml's events (through ruamel.yaml) into plain data and a map
+from every field path to its line and column.
+
+Building from events rather than through a constructor lets us refuse, with a position, what a
+policy file must not contain: duplicate keys, tags, YAML 1.1 look-alikes, aliases that expand
+without bound, nesting without bound, and more than one document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from oncall_policy.load.scalars import resolve_plain, yaml11_trap
+from oncall_policy.problems import Location, Problem, dotted
+
+MAX_NODES = 1_000_000
+MAX_DEPTH = 100
+Position = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """Plain data, where each part of it stands in the file, and what is wrong with the file."""
+
+    path: str
+    data: Any = None
+    values: dict[Location, Position] = field(default_factory=dict)
+    keys: dict[Location, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, location: Location, *, key: bool = False) -> Position:
+        """The nearest recorded position: the key itself, its value, or an enclosing node."""
+        for end in range(len(location), -1, -1):
+            prefix = location[:end]
+            if key and prefix in self.keys:
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return (1, 1)
+
+    def problem(self, location: Location, message: str, rule: str, *, key: bool = False) -> None:
+        line, column = self.position(location, key=key)
+        self.problems.append(Problem(self.path, line, column, dotted(location), message, rule))
+
+
+class _FatalError(Exception):
+    """Stop reading: the rest of the file cannot be trusted or would cost too much."""
+
+
+@dataclass
+class _Collection:
+    location: Location
+    value: dict[Any, Any] | list[Any]
+    anchor: str | None
+    start_nodes: int
+    pending_key: Any = None
+    has_key: bool = False
+    first_seen: dict[Any, Position] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, document: Document) -> None:
+        self.doc = document
+        self.stack: list[_Collection] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.documents = 0
+
+    def feed(self, event: Any) -> None:
+        kind = type(event).__name__
+        if kind == "DocumentStartEvent":
+            self.documents += 1
+            if self.documents > 1:
+                self._fatal_at(
+                    event, "more than one YAML document; a policy is one document", "multiple-documents"
+                )
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            self._check_tag(event)
+            self._open(event, {} if kind == "MappingStartEvent" else [])
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            self._close()
+        elif kind == "ScalarEvent":
+            self._check_tag(event)
+            self._scalar(event)
+        elif kind == "AliasEvent":
+            self._alias(event)
+
+    def _mark(self, event: Any) -> Position:
+        return (event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def _fatal_at(self, event: Any, message: str, rule: str) -> None:
+        line, column = self._mark(event)
+        self.doc.problems.append(Problem(self.doc.path, line, column, "", message, rule))
+        raise _FatalError
+
+    def _check_tag(self, event: Any) -> None:
+        if event.tag is not None and not (type(event).__name__ == "ScalarEvent" and event.tag == "!"):
+            line, column = self._mark(event)
+            self.doc.problems.append(
+                Problem(
+                    self.doc.path,
+                    line,
+                    column,
+                    dotted(self._child_location()),
+                    f"YAML tag {event.tag!r} is not allowed in a policy; remove it",
+                    "yaml-tag",
+                )
+            )
+
+    def _child_location(self) -> Location:
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return (*top.location, len(top.value))
+        return (*top.location, top.pending_key) if top.has_key else top.location
+
+    def _count(self, event: Any, amount: int = 1) -> None:
+        self.nodes += amount
+        if self.nodes > MAX_NODES:
+            self._fatal_at(
+                event,
+                f"the document expands to more than {MAX_NODES:,} nodes "
+                "(aliases that multiply, a 'billion laughs'?)",
+                "too-large",
+            )
+
+    def _open(self, event: Any, value: dict[Any, Any] | list[Any]) -> None:
+        self._count(event)
+        if len(self.stack) >= MAX_DEPTH:
+            self._fatal_at(event, f"nested more than {MAX_DEPTH} levels deep", "too-deep")
+        location = self._child_location()
+        if self._is_key_slot():
+            self._fatal_at(event, "a mapping key must be a plain string, not a collection", "complex-key")
+        self.doc.values[location] = self._mark(event)
+        self.stack.append(_Collection(location, value, event.anchor, self.nodes))
+
+    def _close(self) -> None:
+        done = self.stack.pop()
+        if done.anchor is not None:
+            self.anchors[done.anchor] = (done.value, self.nodes - done.start_nodes + 1)
+        self._place(done.value, None)
+
+    def _is_key_slot(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].value, dict) and not self.stack[-1].has_key
+
+    def _scalar(self, event: Any) -> None:
+        self._count(event)
+        plain = event.style in ("", None) and event.tag is None
+        value: Any = resolve_plain(event.value) if plain else event.value
+        if plain and (trap := yaml11_trap(event.value)) is not None:
+            line, column = self._mark(event)
+            self.doc.problems.append(
+                Problem(
+                    self.doc.path,
+                    line,
+                    column,
+                    dotted(self._child_location()),
+                    f"{trap}; quote it ('{event.value}') so every tool reads the same",
+                    "yaml11-trap",
+                )
+            )
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        self._place(value, event)
+
+    def _alias(self, event: Any) -> None:
+        if event.anchor not in self.anchors:
+            self._fatal_at(event, f"alias *{event.anchor} refers to no anchor", "yaml-syntax")
+        value, size = self.anchors[event.anchor]
+        self._count(event, size)
+        self._place(value, event)
+
+    def _place(self, value: Any, event: Any | None) -> None:
+        if not self.stack:
+            self.doc.data = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            if event is not None:
+                self.doc.values[(*top.location, len(top.value))] = self._mark(event)
+            top.value.append(value)
+        elif not top.has_key:
+            self._key(top, value, event)
+        else:
+            top.has_key = False
+            if top.pending_key in top.value:
+                return  # a duplicate: the first value stands, and has been reported
+            if event is not None:
+                self.doc.values[(*top.location, top.pending_key)] = self._mark(event)
+            top.value[top.pending_key] = value
+
+    def _key(self, top: _Collection, key: Any, event: Any) -> None:
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            self._fatal_at(event, "a mapping key must be a plain string", "complex-key")
+        position = self._mark(event)
+        location = (*top.location, key)
+        if key in top.first_seen:
+            first_line = top.first_seen[key][0]
+            self.doc.problems.append(
+                Problem(
+                    self.doc.path,
+                    *position,
+                    dotted(location),
+                    f"duplicate key {key!r} (first at line {first_line}); keep one",
+                    "duplicate-key",
+                )
+            )
+        else:
+            top.first_seen[key] = position
+            self.doc.keys[location] = position
+        top.pending_key, top.has_key = key, True
+
+
+def read(text: str, path: str) -> Document:
+    """Parse ``text`` into a ``Document``; syntax errors become problems, never exceptions."""
+    from ruamel.yaml import YAML  # noqa: PLC0415 - only the error path pays for it
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: PLC0415
+
+    document = Document(path)
+    builder = _Builder(document)
+    try:
+        for event in YAML(typ="safe").parse(text):
+            builder.feed(event)
+    except _FatalError:
+        document.data = None
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        document.problems.append(Problem(path, line, column, "", f"YAML syntax: {message}", "yaml-syntax"))
+        document.data = None
+    except YAMLError as error:
+        document.problems.append(Problem(path, 1, 1, "", f"YAML: {error}", "yaml-syntax"))
+        document.data = None
+    return document

@@ -1,0 +1,60 @@
+"""YAML 1.2 core-schema resolution of plain scalars, and the YAML 1.1 readings that trap people.
+
+Alertmanager, PyYAML and many editors still read YAML 1.1, where ``on`` is true, ``09:00`` is
+540 and ``017`` is 15. We read YAML 1.2 but refuse those spellings unquoted, so that the file
+means one thing to every tool.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_NULL = re.compile(r"~|null|Null|NULL|")
+_TRUE = re.compile(r"true|True|TRUE")
+_FALSE = re.compile(r"false|False|FALSE")
+_INT10 = re.compile(r"[-+]?[0-9]+")
+_INT8 = re.compile(r"0o[0-7]+")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+
+_YAML11_BOOL = re.compile(r"y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF")
+_YAML11_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+_YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_YAML11_OTHER_NUMBER = re.compile(r"[-+]?(0b[01_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)")
+
+
+_CORE_SCHEMA: tuple[tuple[re.Pattern[str], Callable[[str], object]], ...] = (
+    (_NULL, lambda _: None),
+    (_TRUE, lambda _: True),
+    (_FALSE, lambda _: False),
+    (_INT10, int),
+    (_INT8, lambda text: int(text, 0)),
+    (_INT16, lambda text: int(text, 0)),
+    (_FLOAT, float),
+    (_INF, lambda text: float("-inf") if text.startswith("-") else float("inf")),
+    (_NAN, lambda _: float("nan")),
+)
+
+
+def resolve_plain(text: str) -> object:
+    """The value of an unquoted scalar under the YAML 1.2 core schema."""
+    for pattern, convert in _CORE_SCHEMA:
+        if pattern.fullmatch(text):
+            return convert(text)
+    return text
+
+
+def yaml11_trap(text: str) -> str | None:
+    """Why an unquoted scalar reads differently under YAML 1.1, or ``None`` if it does not."""
+    if _YAML11_BOOL.fullmatch(text):
+        return f"'{text}' is a boolean in YAML 1.1 but a string in YAML 1.2"
+    if _YAML11_SEXAGESIMAL.fullmatch(text):
+        return f"'{text}' is a base-60 number in YAML 1.1 (09:00 reads as 540)"
+    if _YAML11_OCTAL.fullmatch(text) and text.lstrip("+-") != "0":
+        return f"'{text}' is an octal number in YAML 1.1 but decimal in YAML 1.2"
+    if _YAML11_OTHER_NUMBER.fullmatch(text):
+        return f"'{text}' is a number in YAML 1.1 but a string in YAML 1.2"
+    return None

@@ -1,0 +1,114 @@
+"""Pydantic's validation errors as problems a person can act on, at their place in the file."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import ValidationError
+
+from oncall_policy.load.positional import Document
+from oncall_policy.problems import Location
+
+_RULES = {
+    "extra_forbidden": "unknown-field",
+    "missing": "missing-field",
+    "literal_error": "invalid-value",
+    "enum": "invalid-value",
+    "value_error": "invalid-value",
+    "string_pattern_mismatch": "invalid-value",
+}
+
+
+def report(error: ValidationError, document: Document, schema: dict[str, Any]) -> None:
+    """Add one problem per failing field of ``document`` (union branches merged into one)."""
+    merged: dict[tuple[Location, bool], list[tuple[str, str]]] = {}
+    for item in error.errors(include_url=False):
+        location = _clean(item["loc"], document.data)
+        extra = item["type"] == "extra_forbidden"
+        message = _unknown_field(location, schema) if extra else _plain(item)
+        merged.setdefault((location, extra), []).append((message, item["type"]))
+    for (location, extra), messages in merged.items():
+        useful = [m for m in messages if m[1] != "none_required"] or messages
+        text = "; or ".join(dict.fromkeys(message for message, _ in useful))
+        rule = _RULES.get(useful[0][1], "wrong-type" if useful[0][1].endswith("_type") else "schema")
+        document.problem(location, text, rule, key=extra)
+
+
+def _clean(raw: tuple[int | str, ...], data: Any) -> Location:
+    """Keep the parts of pydantic's ``loc`` that name keys and indexes of the data (drop the
+    names of union branches and validators, which are not in the file)."""
+    location: list[int | str] = []
+    node = data
+    for part in raw:
+        if _has(node, part):
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.endswith("[key]"):
+            continue
+        elif isinstance(node, dict) and not _is_branch(part):
+            node = None  # a missing key: name it, there is nothing below it
+        else:
+            continue
+        location.append(part)
+    return tuple(location)
+
+
+def _has(node: Any, part: int | str) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _is_branch(part: int | str) -> bool:
+    return isinstance(part, str) and (
+        "[" in part or part[:1].isupper() or part in {"str", "int", "bool", "none", "float"}
+    )
+
+
+def _plain(item: Any) -> str:
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if item["type"] == "missing":
+        return "required field is missing; add it"
+    if item["type"] == "string_pattern_mismatch":
+        return f"{item['input']!r} does not match {item['ctx']['pattern']}"
+    return message[:1].lower() + message[1:]
+
+
+def _unknown_field(location: Location, schema: dict[str, Any]) -> str:
+    name = location[-1] if location else "?"
+    allowed = _allowed_keys(schema, location[:-1])
+    close = difflib.get_close_matches(str(name), allowed, n=1)
+    hint = (
+        f"; did you mean '{close[0]}'?"
+        if close
+        else (f"; allowed here: {', '.join(sorted(allowed))}" if allowed else "")
+    )
+    return f"unknown field '{name}'{hint}"
+
+
+def _allowed_keys(schema: dict[str, Any], location: Location) -> list[str]:
+    """The property names the JSON Schema allows at ``location`` (best effort, for hints)."""
+    nodes = [schema]
+    for part in location:
+        nodes = [child for node in nodes for child in _children(schema, node, part)]
+    return sorted({key for node in nodes for key in _resolve(schema, node).get("properties", {})})
+
+
+def _children(root: dict[str, Any], node: dict[str, Any], part: int | str) -> list[dict[str, Any]]:
+    node = _resolve(root, node)
+    branches = node.get("anyOf", []) + node.get("oneOf", []) + node.get("allOf", [])
+    if branches:
+        return [c for branch in branches for c in _children(root, branch, part)]
+    if isinstance(part, int):
+        items = node.get("items") or node.get("prefixItems", [{}])[0]
+        return [items] if isinstance(items, dict) else []
+    if part in node.get("properties", {}):
+        return [node["properties"][part]]
+    extra = node.get("additionalProperties")
+    return [extra] if isinstance(extra, dict) else []
+
+
+def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return node

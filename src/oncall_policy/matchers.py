@@ -1,0 +1,110 @@
+"""Alertmanager 0.25 label matchers: parsing (``pkg/labels/parse.go``) and matching (``matcher.go``).
+
+No third-party imports: used by the model, the routing simulator and the silence path alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+
+LABEL_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+_MATCHER = re.compile(r"\s*(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?P<op>=~|!~|!=|=)\s*(?P<value>.*?)\s*")
+_ESCAPES = {"\\": "\\", '"': '"', "n": "\n"}
+
+
+class MatcherError(ValueError):
+    """A matcher Alertmanager would refuse (or, worse, amtool would silently rewrite)."""
+
+
+class Op(Enum):
+    EQUAL = "="
+    NOT_EQUAL = "!="
+    REGEX = "=~"
+    NOT_REGEX = "!~"
+
+    @property
+    def is_regex(self) -> bool:
+        return self in (Op.REGEX, Op.NOT_REGEX)
+
+    @property
+    def is_negative(self) -> bool:
+        return self in (Op.NOT_EQUAL, Op.NOT_REGEX)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """``name op value``; regexes are anchored as Alertmanager anchors them: ``^(?:value)$``."""
+
+    name: str
+    op: Op
+    value: str
+    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not LABEL_NAME.fullmatch(self.name):
+            raise MatcherError(f"invalid label name {self.name!r}")
+        if self.op.is_regex:
+            object.__setattr__(self, "_regex", compile_anchored(self.value))
+
+    def matches(self, value: str) -> bool:
+        """Whether a label value (``""`` when the label is missing) satisfies this matcher."""
+        if self._regex is not None:
+            return (self._regex.fullmatch(value) is not None) != self.op.is_negative
+        return (value == self.value) != self.op.is_negative
+
+    def matches_labels(self, labels: Mapping[str, str]) -> bool:
+        return self.matches(labels.get(self.name, ""))
+
+    @cached_property
+    def matches_empty(self) -> bool:
+        return self.matches("")
+
+    def __str__(self) -> str:
+        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'{self.name}{self.op.value}"{escaped}"'
+
+
+def compile_anchored(pattern: str) -> re.Pattern[str]:
+    """Compile a regex as Alertmanager does; Go's RE2 syntax is close to Python's for what labels use."""
+    try:
+        return re.compile(f"(?:{pattern})", re.DOTALL)
+    except re.error as error:
+        raise MatcherError(f"invalid regular expression {pattern!r}: {error}") from None
+
+
+def parse_matcher(text: str) -> Matcher:
+    """Parse one matcher such as ``service=~"api-.*"`` or ``team=frontend``."""
+    found = _MATCHER.fullmatch(text)
+    if found is None:
+        raise MatcherError(f"bad matcher format: {text}")
+    return Matcher(found["name"], Op(found["op"]), _unquote(found["value"], text))
+
+
+def _unquote(raw: str, text: str) -> str:
+    if len(raw) >= 2 and raw.startswith('"') and raw.endswith('"'):
+        return _unescape(raw[1:-1], text)
+    if '"' in raw:
+        raise MatcherError(f"matcher value contains unescaped double quote: {text}")
+    return raw
+
+
+def _unescape(body: str, text: str) -> str:
+    out: list[str] = []
+    chars = iter(body)
+    for char in chars:
+        if char == '"':
+            raise MatcherError(f"matcher value contains unescaped double quote: {text}")
+        if char == "\\":
+            following = next(chars, "")
+            out.append(_ESCAPES.get(following, "\\" + following))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def matches_all(matchers: tuple[Matcher, ...], labels: Mapping[str, str]) -> bool:
+    return all(matcher.matches_labels(labels) for matcher in matchers)

@@ -1,0 +1,27 @@
+"""Where alerts go: paging services (PagerDuty) and chat channels (Slack)."""
+
+from __future__ import annotations
+
+from oncall_policy.model.types import Bool, ChannelName, Id, RelativePath, Strict, Text
+
+
+class PagingService(Strict):
+    """A PagerDuty service; its integration key lives in a file on the Alertmanager host."""
+
+    id: Id
+    name: Text
+    team: Id | None = None
+    description: Text | None = None
+    escalation_policy: Id
+    integration_key_file: RelativePath
+
+
+class ChatChannel(Strict):
+    """A Slack channel; its incoming-webhook URL lives in a file on the Alertmanager host."""
+
+    id: Id
+    channel: ChannelName
+    team: Id | None = None
+    purpose: Text | None = None
+    webhook_url_file: RelativePath
+    send_resolved: Bool = True

@@ -1,0 +1,30 @@
+"""Who is there: roles, teams and people."""
+
+from __future__ import annotations
+
+from oncall_policy.model.types import Email, Id, Strict, Text
+
+
+class Role(Strict):
+    """A responsibility people hold (engineer, manager, security team …); approvals name roles."""
+
+    id: Id
+    description: Text | None = None
+
+
+class Team(Strict):
+    """A team that owns rotations, escalation policies, paging services, channels and alerts."""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+
+
+class Person(Strict):
+    """A person (or a shared mailbox such as a security team's) who can be paged or approve."""
+
+    id: Id
+    name: Text
+    email: Email
+    roles: tuple[Id, ...] = ()
+    team: Id | None = None

@@ -1,0 +1,57 @@
+"""Routing: which alerts go to which paging service and channels, and what mutes what."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from oncall_policy.model.types import Bool, Id, LabelName, MatcherField, Strict, Text
+
+
+class Selector(Strict):
+    """A set of alerts: severities (by id) and Alertmanager matchers, all of which must hold."""
+
+    severities: tuple[Id, ...] = ()
+    matchers: tuple[MatcherField, ...] = ()
+
+
+class Route(Strict):
+    """Alerts matching this route page ``page`` and post to ``notify``.
+
+    Routes are tried in order and the first match wins, unless a route says ``continue: true``.
+    Like a selector, a route matches when the severity is listed (if any are) and every matcher holds.
+    """
+
+    name: Id
+    description: Text | None = None
+    severities: tuple[Id, ...] = ()
+    matchers: tuple[MatcherField, ...] = ()
+    page: Id | None = None
+    notify: tuple[Id, ...] = ()
+    continue_: Bool = Field(default=False, alias="continue")
+
+
+class Fallback(Strict):
+    """Where alerts that no route claims go: the guide says never nowhere."""
+
+    page: Id | None = None
+    notify: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class Inhibition(Strict):
+    """While an alert matching ``source`` fires, alerts matching ``target`` with the same
+    ``equal`` labels are muted."""
+
+    name: Id
+    description: Text | None = None
+    source: Selector
+    target: Selector
+    equal: Annotated[tuple[LabelName, ...], Field(min_length=1)]
+
+
+class Routing(Strict):
+    group_by: tuple[LabelName, ...] = ("alertname",)
+    routes: Annotated[tuple[Route, ...], Field(min_length=1)]
+    unmatched: Fallback
+    inhibitions: tuple[Inhibition, ...] = ()

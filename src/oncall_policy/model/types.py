@@ -1,0 +1,209 @@
+"""Scalar types of the policy: identifiers, durations, times of day, weekdays, matchers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+
+from oncall_policy.durations import DURATION_PATTERN, format_duration, parse_duration
+from oncall_policy.matchers import LABEL_NAME, Matcher, parse_matcher
+
+
+class Strict(BaseModel):
+    """Every policy object: unknown keys are errors and values are immutable.
+
+    Scalars that pydantic would coerce (``"2"`` → 2, ``"yes"`` → True) use the strict aliases below.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+Int = Annotated[int, Field(strict=True)]
+Bool = Annotated[bool, Field(strict=True)]
+
+
+def matching(regex: str, what: str, max_length: int) -> Callable[[str], str]:
+    """A check that a string matches ``regex``, whose error says in words what was expected."""
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if len(value) > max_length or not compiled.fullmatch(value):
+            raise ValueError(f"{value[:80]!r} is not {what}")
+        return value
+
+    return check
+
+
+def pattern_schema(regex: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": f"^{regex}$"})
+
+
+_ID = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+_LABEL = r"[a-zA-Z_][a-zA-Z0-9_]*"
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+_URL = r"https?://\S+"
+_PATH = r"[A-Za-z0-9_.@/-]+"
+_ALERT = r"[a-zA-Z_][a-zA-Z0-9_:]*"
+_CHANNEL = r"[#@][a-z0-9_.-]{1,80}"
+_DIRECTORY = r"/[A-Za-z0-9_.@/-]*"
+
+Id = Annotated[
+    str, AfterValidator(matching(_ID, "an id (letters, digits, '-', '_', '.')", 100)), pattern_schema(_ID)
+]
+LabelName = Annotated[
+    str, AfterValidator(matching(_LABEL, "a label name (letters, digits, '_')", 200)), pattern_schema(_LABEL)
+]
+Text = Annotated[str, Field(min_length=1, max_length=10_000)]
+Email = Annotated[str, AfterValidator(matching(_EMAIL, "an email address", 254)), pattern_schema(_EMAIL)]
+Url = Annotated[str, AfterValidator(matching(_URL, "an http(s) URL", 2000)), pattern_schema(_URL)]
+AlertName = Annotated[
+    str, AfterValidator(matching(_ALERT, "an alert name (a metric-style name)", 200)), pattern_schema(_ALERT)
+]
+ChannelName = Annotated[
+    str, AfterValidator(matching(_CHANNEL, "a Slack channel such as '#alerts'", 81)), pattern_schema(_CHANNEL)
+]
+AbsoluteDirectory = Annotated[
+    str, AfterValidator(matching(_DIRECTORY, "an absolute directory path", 500)), pattern_schema(_DIRECTORY)
+]
+
+
+def _relative_path(value: str) -> str:
+    if value.startswith("/") or ".." in value.split("/"):
+        raise ValueError("must be a path relative to secrets.directory, without '..'")
+    return value
+
+
+RelativePath = Annotated[
+    str,
+    AfterValidator(matching(_PATH, "a file path relative to secrets.directory", 500)),
+    AfterValidator(_relative_path),
+    pattern_schema(_PATH),
+]
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a duration is a string such as 15m, 1h or 1d")
+    return parse_duration(value)
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_duration),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN}),
+]
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("must be longer than zero")
+    return value
+
+
+PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
+
+
+def _time_of_day(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
+        raise ValueError("a time of day is a quoted string 'HH:MM', for example '09:00'")
+    return time.fromisoformat(value)
+
+
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_time_of_day),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+]
+
+
+def _local_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", value):
+        raise ValueError("a start is a local date and time 'YYYY-MM-DDTHH:MM', e.g. '2025-12-29T09:00'")
+    return datetime.fromisoformat(value)
+
+
+LocalDateTime = Annotated[
+    datetime,
+    BeforeValidator(_local_datetime),
+    PlainSerializer(lambda d: d.strftime("%Y-%m-%dT%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d$"}),
+]
+
+
+def _time_zone(value: str) -> str:
+    if value not in _zones():
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Etc/UTC")
+    return value
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
+
+
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _matcher(value: Any) -> Matcher:
+    if isinstance(value, Matcher):
+        return value
+    if not isinstance(value, str):
+        raise ValueError('a matcher is a string such as team="payments" or service=~"api-.*"')
+    return parse_matcher(value)
+
+
+MatcherField = Annotated[
+    Matcher,
+    BeforeValidator(_matcher),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "description": "Alertmanager matcher: name, =|!=|=~|!~, value"}),
+]
+
+
+class Weekday(StrEnum):
+    monday = "monday"
+    tuesday = "tuesday"
+    wednesday = "wednesday"
+    thursday = "thursday"
+    friday = "friday"
+    saturday = "saturday"
+    sunday = "sunday"
+
+    @property
+    def iso(self) -> int:
+        """ISO weekday: Monday is 1."""
+        return list(Weekday).index(self) + 1
+
+
+def is_label_name(text: str) -> bool:
+    return LABEL_NAME.fullmatch(text) is not None

@@ -1,0 +1,52 @@
+"""What goes wrong with a policy file, as data: the loader and checks make these, the CLI prints them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem at one place: yamllint's ``Problem`` with the field path added."""
+
+    path: str
+    line: int
+    column: int
+    where: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.path}:{self.line}:{self.column}: [error] {where}{self.message} ({self.rule})"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A semantic rule's complaint, before it is given a position in a file."""
+
+    location: Location
+    message: str
+    rule: str
+
+
+class OncallPolicyError(Exception):
+    """Base of every error oncall-policy raises for a user's mistake (never for its own bug)."""
+
+
+class PolicyError(OncallPolicyError):
+    """A policy file that cannot be used; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in policy")
+        self.problems = sorted(problems)
+
+
+def dotted(location: Location) -> str:
+    """``("alerts", 3, "severity")`` → ``alerts[3].severity``."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text

@@ -1,0 +1,50 @@
+"""Shared fixtures: the example policies, real tools (amtool, pre-commit), hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIPPER = ROOT / "policy.yaml"
+ACME = ROOT / "examples" / "acme" / "policy.yaml"
+EXAMPLES = {"clipper": CLIPPER, "acme": ACME}
+
+# Bounded so that the whole suite stays within minutes; `HYPOTHESIS_PROFILE=thorough` for more.
+settings.register_profile(
+    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def require_tool(name: str) -> str:
+    """The path of a real tool. Locally a missing tool skips; under CI=true it fails."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"`{name}` not found; install it (make setup installs prometheus-alertmanager)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def amtool() -> str:
+    return require_tool("amtool")
+
+
+@pytest.fixture(scope="session")
+def alertmanager_binary() -> str:
+    return require_tool("prometheus-alertmanager")
+
+
+@pytest.fixture(params=sorted(EXAMPLES), ids=sorted(EXAMPLES))
+def example_policy(request: pytest.FixtureRequest) -> Path:
+    return EXAMPLES[request.param]
