@@ -1,0 +1,193 @@
+"""Print a valid synthetic policy with N catalog alerts: many teams, services and people.
+
+Usage: python bench/make_policy.py N > big.yaml
+
+One team per 100 alerts, each with its own roster, weekly rotation, escalation ladder, two paging
+services (one per escalation timing), a channel and routes keyed by a `team` label; an
+organisation-wide security class is routed first. Deterministic for a given N.
+"""
+
+from __future__ import annotations
+
+import sys
+
+ALERTS_PER_TEAM = 100
+SEVERITIES = """\
+severities:
+  - {id: P1, name: Critical, label_value: critical, response_time: 15m, acknowledgement: required,
+     resolution_target: 1h, auto_escalation: 15m, status_updates: 15m, postmortem: always,
+     pagerduty_severity: critical}
+  - {id: P2, name: Warning, label_value: warning, response_time: 1h, acknowledgement: required,
+     resolution_target: 4h, auto_escalation: 1h, status_updates: 30m, postmortem: {longer_than: 2h},
+     pagerduty_severity: error}
+  - {id: P3, name: Info, label_value: info, response_time: 4h, acknowledgement: optional,
+     resolution_target: 1d, pagerduty_severity: info}
+"""
+
+
+def team_ids(alerts: int) -> list[str]:
+    return [f"team{t:04d}" for t in range(max(1, -(-alerts // ALERTS_PER_TEAM)))]
+
+
+def header(alerts: int) -> list[str]:
+    return [
+        "# Synthetic policy made by bench/make_policy.py for benchmarks.",
+        "version: oncall-policy/v1",
+        "organisation: {name: Synthetic, runbook_base_url: 'https://runbooks.example.invalid/'}",
+        "secrets: {directory: /etc/alertmanager/secrets}",
+        "roles: [{id: engineer}, {id: manager}, {id: security-team}]",
+        "teams:",
+        *(f"  - {{id: {t}, name: Team {t}}}" for t in team_ids(alerts)),
+        SEVERITIES.rstrip(),
+    ]
+
+
+def people(teams: list[str]) -> list[str]:
+    lines = ["people:", "  - {id: sec, name: Security, email: sec@example.invalid, roles: [security-team]}"]
+    for t in teams:
+        for who, role in (("a", "engineer"), ("b", "engineer"), ("c", "engineer"), ("m", "manager")):
+            lines.append(
+                f"  - {{id: {t}-{who}, name: {t} {who}, email: {t}-{who}@example.invalid, "
+                f"roles: [{role}], team: {t}}}"
+            )
+    return lines
+
+
+def rotations(teams: list[str]) -> list[str]:
+    lines = ["rotations:"]
+    for t in teams:
+        lines += [
+            f"  - id: {t}-weekly",
+            f"    name: {t} weekly",
+            f"    team: {t}",
+            "    turn_length: 1w",
+            '    start: "2026-01-05T09:00"',
+            "    slots: {primary: {role: engineer}, secondary: {role: engineer}, manager: {role: manager}}",
+            "    turns:",
+            f"      - {{primary: {t}-a, secondary: {t}-b, manager: {t}-m}}",
+            f"      - {{primary: {t}-b, secondary: {t}-c, manager: {t}-m}}",
+            f"      - {{primary: {t}-c, secondary: {t}-a, manager: {t}-m}}",
+        ]
+    return lines
+
+
+def escalation(teams: list[str]) -> list[str]:
+    lines = ["escalation_policies:"]
+    for t in teams:
+        lines += [
+            f"  - id: {t}",
+            f"    name: {t} escalation",
+            f"    team: {t}",
+            "    levels:",
+            *(
+                f"      - {{id: {slot}, name: {slot}, targets: [{{rotation: {t}-weekly, slot: {slot}}}]}}"
+                for slot in ("primary", "secondary", "manager")
+            ),
+            "    timing: {P1: [0m, 15m, 30m], P2: [0m, 1h, 2h], P3: [0m]}",
+        ]
+    return lines
+
+
+def destinations(teams: list[str]) -> list[str]:
+    services = [
+        "paging_services:",
+        (
+            "  - {id: security, name: Security, escalation_policy: "
+            f"{teams[0]}, integration_key_file: pd/security}}"
+        ),
+    ]
+    channels = [
+        "chat_channels:",
+        "  - {id: security, channel: '#security', webhook_url_file: slack/security}",
+    ]
+    for t in teams:
+        for kind in ("critical", "warning"):
+            services.append(
+                f"  - {{id: {t}-{kind}, name: {t} {kind}, team: {t}, escalation_policy: {t}, "
+                f"integration_key_file: pd/{t}-{kind}}}"
+            )
+        channels.append(f"  - {{id: {t}, channel: '#{t}', team: {t}, webhook_url_file: slack/{t}}}")
+    return services + channels
+
+
+def alerts(count: int, teams: list[str]) -> list[str]:
+    lines = ["alerts:"]
+    for n in range(count):
+        team = teams[n // ALERTS_PER_TEAM]
+        security = n % 50 == 49
+        severity = "P1" if security else ("P1", "P2", "P3")[n % 3]
+        category = "security" if security else "service"
+        lines.append(
+            f"  - {{name: Synthetic{n:05d}Alert, severity: {severity}, team: {team}, "
+            f"meaning: Synthetic alert {n} fired., response: Follow the runbook., "
+            f"runbook: {team}/alert-{n}, labels: {{team: {team}, category: {category}}}, carries: [service]}}"
+        )
+    return lines
+
+
+def routing(teams: list[str]) -> list[str]:
+    lines = [
+        "routing:",
+        "  group_by: [alertname, service, severity]",
+        "  routes:",
+        "    - {name: security, matchers: ['category=\"security\"'], page: security, notify: [security]}",
+    ]
+    for t in teams:
+        lines += [
+            (
+                f"    - {{name: {t}-p1, severities: [P1], matchers: ['team=\"{t}\"'], page: {t}-critical, "
+                f"notify: [{t}]}}"
+            ),
+            (
+                f"    - {{name: {t}-p2, severities: [P2], matchers: ['team=\"{t}\"'], page: {t}-warning, "
+                f"notify: [{t}]}}"
+            ),
+            f"    - {{name: {t}-p3, severities: [P3], matchers: ['team=\"{t}\"'], notify: [{t}]}}",
+        ]
+    lines += [f"  unmatched: {{notify: [{teams[0]}]}}"]
+    return lines
+
+
+SILENCES = """\
+silences:
+  reasons:
+    valid:
+      - {id: maintenance, description: Scheduled maintenance, patterns: ['\\bmaintenance\\b']}
+      - {id: known-issue, description: Known issue being worked, patterns: ['\\bknown issue\\b']}
+    invalid:
+      - {id: annoying, description: Alert is annoying, patterns: ['\\bannoying\\b']}
+  rules:
+    - {id: security, applies_to: {matchers: ['category="security"']}, max_duration: 1h,
+       approvals: [manager, security-team], relaxed_by_maintenance: false}
+    - {id: p1, applies_to: {severities: [P1]}, max_duration: 1h, approvals: [manager]}
+    - {id: p2, applies_to: {severities: [P2]}, max_duration: 4h}
+    - {id: p3, applies_to: {severities: [P3]}, max_duration: 1d}
+  maintenance: {reason: maintenance, max_duration: 3d, approval_beyond: 4h, approvals: [manager]}
+"""
+
+
+def make(count: int) -> str:
+    teams = team_ids(count)
+    parts = [
+        header(count),
+        people(teams),
+        rotations(teams),
+        escalation(teams),
+        destinations(teams),
+        alerts(count, teams),
+        routing(teams),
+        [SILENCES.rstrip()],
+    ]
+    return "\n".join(line for part in parts for line in part) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or not argv[1].isdigit() or int(argv[1]) < 1:
+        print("usage: make_policy.py N   (N >= 1 catalog alerts)", file=sys.stderr)
+        return 2
+    sys.stdout.write(make(int(argv[1])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
