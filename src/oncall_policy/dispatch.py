@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from oncall_policy.matchers import Matcher
+from oncall_policy.matchers import Matcher, Op
 from oncall_policy.model import Alert, Fallback, Policy, Route
 
 
@@ -40,7 +40,11 @@ def alert_labels(policy: Policy, alert: Alert) -> dict[str, str]:
 
 
 class Router:
-    """The policy's routing rules, prepared once for many alerts."""
+    """The policy's routing rules, prepared once for many alerts.
+
+    Each route is indexed under one label value it requires (an equality matcher, else its
+    severities), so that an alert is only tested against routes that could match it.
+    """
 
     def __init__(self, policy: Policy) -> None:
         self.severity_label = policy.organisation.severity_label
@@ -48,6 +52,29 @@ class Router:
         self.routes = policy.routing.routes
         self.unmatched: Fallback = policy.routing.unmatched
         self._values = [self.values_of(route) for route in self.routes]
+        self._index: dict[tuple[str, str], list[int]] = {}
+        self._unindexed: list[int] = []
+        for number, route in enumerate(self.routes):
+            keys = self._required(route, self._values[number])
+            for key in keys:
+                self._index.setdefault(key, []).append(number)
+            if not keys:
+                self._unindexed.append(number)
+
+    def _required(self, route: Route, values: frozenset[str] | None) -> list[tuple[str, str]]:
+        """Label values of which an alert must carry one to match ``route`` (empty: no such)."""
+        for matcher in route.matchers:
+            if matcher.op is Op.EQUAL and matcher.value:
+                return [(matcher.name, matcher.value)]
+        if values is not None and "" not in values:
+            return [(self.severity_label, value) for value in sorted(values)]
+        return []
+
+    def _candidates(self, labels: Mapping[str, str]) -> list[int]:
+        found = list(self._unindexed)
+        for pair in labels.items():
+            found.extend(self._index.get(pair, ()))
+        return sorted(set(found))
 
     def values_of(self, selector: SelectorLike) -> frozenset[str] | None:
         """The severity label values a selector admits (``None``: any)."""
@@ -65,8 +92,9 @@ class Router:
 
     def route(self, labels: Mapping[str, str]) -> Destinations:
         taken = []
-        for route, values in zip(self.routes, self._values, strict=True):
-            if self.selects(route, labels, values):
+        for number in self._candidates(labels):
+            route = self.routes[number]
+            if self.selects(route, labels, self._values[number]):
                 taken.append(route)
                 if not route.continue_:
                     break

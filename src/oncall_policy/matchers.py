@@ -43,18 +43,20 @@ class Matcher:
     op: Op
     value: str
     _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _negative: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not LABEL_NAME.fullmatch(self.name):
             raise MatcherError(f"invalid label name {self.name!r}")
         if self.op.is_regex:
             object.__setattr__(self, "_regex", compile_anchored(self.value))
+        object.__setattr__(self, "_negative", self.op.is_negative)
 
     def matches(self, value: str) -> bool:
         """Whether a label value (``""`` when the label is missing) satisfies this matcher."""
         if self._regex is not None:
-            return (self._regex.fullmatch(value) is not None) != self.op.is_negative
-        return (value == self.value) != self.op.is_negative
+            return (self._regex.fullmatch(value) is not None) != self._negative
+        return (value == self.value) != self._negative
 
     def matches_labels(self, labels: Mapping[str, str]) -> bool:
         return self.matches(labels.get(self.name, ""))

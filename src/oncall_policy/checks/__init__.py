@@ -16,6 +16,7 @@ from oncall_policy.checks import (
     silence_reasons,
     unique_ids,
 )
+from oncall_policy.checks.context import Context
 from oncall_policy.model import Policy
 from oncall_policy.problems import Finding
 
@@ -34,9 +35,10 @@ RULES: tuple[ModuleType, ...] = (
 
 def run(policy: Policy) -> list[Finding]:
     """Every finding of every rule. Rules after ``references`` may assume references resolve."""
-    findings = list(unique_ids.check(policy)) + list(references.check(policy))
+    context = Context(policy)
+    findings = list(unique_ids.check(context)) + list(references.check(context))
     if findings:
         return findings
     for rule in RULES[2:]:
-        findings.extend(rule.check(policy))
+        findings.extend(rule.check(context))
     return findings

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oncall_policy.model import Policy
+from oncall_policy.checks.context import Context
 from oncall_policy.problems import Finding, Location
 
 ID = "approver-roles"
 
 
-def check(policy: Policy) -> Iterator[Finding]:
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     held = {role for person in policy.people for role in person.roles}
     places: list[tuple[Location, tuple[str, ...]]] = [
         (("silences", "rules", i, "approvals"), rule.approvals)

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oncall_policy.dispatch import Router, alert_labels
-from oncall_policy.model import Policy
+from oncall_policy.checks.context import Context
 from oncall_policy.problems import Finding
 
 ID = "catalog-alerts"
 
 
-def check(policy: Policy) -> Iterator[Finding]:
-    router = Router(policy)
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     bases = {
         "runbook": policy.organisation.runbook_base_url,
         "dashboard": policy.organisation.dashboard_base_url,
@@ -35,7 +34,7 @@ def check(policy: Policy) -> Iterator[Finding]:
                 f"{label!r} is set by the catalog itself (from the alert's name and severity); remove it",
                 ID,
             )
-        if not router.route(alert_labels(policy, alert)).routes:
+        if not context.catalog_destinations[i].routes:
             yield Finding(
                 ("alerts", i),
                 f"{alert.name} matches no routing rule and would only "

@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
-from oncall_policy.model import EscalationPolicy, Policy, Severity
+from oncall_policy.model import EscalationPolicy, Severity
 from oncall_policy.problems import Finding, Location
 
 ID = "escalation-timing"
 
 
-def check(policy: Policy) -> Iterator[Finding]:
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     severities = {s.id: s for s in policy.severities}
     for i, escalation in enumerate(policy.escalation_policies):
         for severity_id, steps in escalation.timing.items():

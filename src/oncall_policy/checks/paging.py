@@ -6,21 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oncall_policy.dispatch import Router, alert_labels
+from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
-from oncall_policy.model import Policy
 from oncall_policy.problems import Finding
 
 ID = "paging-timing"
 
 
-def check(policy: Policy) -> Iterator[Finding]:
-    router = Router(policy)
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     services = {s.id: (i, s) for i, s in enumerate(policy.paging_services)}
     escalations = {e.id: e for e in policy.escalation_policies}
     reaching: dict[str, dict[str, str]] = {}  # service -> severity -> first alert
-    for alert in policy.alerts:
-        for page in router.route(alert_labels(policy, alert)).pages:
+    for alert, destinations in zip(policy.alerts, context.catalog_destinations, strict=True):
+        for page in destinations.pages:
             reaching.setdefault(page, {}).setdefault(alert.severity, alert.name)
     for service_id, severities in sorted(reaching.items()):
         index, service = services[service_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from oncall_policy.checks.context import Context
 from oncall_policy.model import Fallback, Policy, Route, Selector
 from oncall_policy.problems import Finding, Location
 
@@ -18,7 +19,8 @@ def _missing(location: Location, value: str | None, known: Iterable[str], kind: 
         yield Finding(location, f"unknown {kind} {value!r}; defined: {listed}", ID)
 
 
-def check(policy: Policy) -> Iterator[Finding]:
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     roles = {r.id for r in policy.roles}
     teams = {t.id for t in policy.teams}
     yield from _people(policy, roles, teams)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oncall_policy.model import Policy
+from oncall_policy.checks.context import Context
 from oncall_policy.problems import Finding
 
 ID = "rotation-turns"
 
 
-def check(policy: Policy) -> Iterator[Finding]:
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     roles = {p.id: set(p.roles) for p in policy.people}
     for i, rotation in enumerate(policy.rotations):
         for k, turn in enumerate(rotation.turns):

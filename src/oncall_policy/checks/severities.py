@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
-from oncall_policy.model import Policy
 from oncall_policy.problems import Finding
 
 ID = "severity-levels"
 
 
-def check(policy: Policy) -> Iterator[Finding]:
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     for i, severity in enumerate(policy.severities):
         here = ("severities", i)
         escalation = severity.auto_escalation

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from oncall_policy.model import Policy
+from oncall_policy.checks.context import Context
 from oncall_policy.problems import Finding
 
 ID = "silence-reasons"
 
 
-def check(policy: Policy) -> Iterator[Finding]:
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     reasons = policy.silences.reasons
     for kind, items in (("valid", reasons.valid), ("invalid", reasons.invalid)):
         for i, reason in enumerate(items):

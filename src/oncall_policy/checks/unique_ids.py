@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from oncall_policy.model import Policy
+from oncall_policy.checks.context import Context
 from oncall_policy.problems import Finding
 
 ID = "unique-ids"
@@ -16,7 +16,8 @@ class HasId(Protocol):
     def id(self) -> str: ...
 
 
-def check(policy: Policy) -> Iterator[Finding]:
+def check(context: Context) -> Iterator[Finding]:
+    policy = context.policy
     sections: dict[str, Sequence[HasId]] = {
         "roles": policy.roles,
         "teams": policy.teams,

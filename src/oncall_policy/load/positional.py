@@ -221,7 +221,7 @@ def read(text: str, path: str) -> Document:
     document = Document(path)
     builder = _Builder(document)
     try:
-        for event in YAML(typ="safe").parse(text):
+        for event in YAML(typ="safe", pure=True).parse(text):
             builder.feed(event)
     except _FatalError:
         document.data = None

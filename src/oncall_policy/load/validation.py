@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from oncall_policy.load.positional import Document
+from oncall_policy.model.types import PATTERN_WORDS
 from oncall_policy.problems import Location
 
 _RULES = {
@@ -70,7 +71,8 @@ def _plain(item: Any) -> str:
     if item["type"] == "missing":
         return "required field is missing; add it"
     if item["type"] == "string_pattern_mismatch":
-        return f"{item['input']!r} does not match {item['ctx']['pattern']}"
+        what = PATTERN_WORDS.get(item["ctx"]["pattern"], f"of the form {item['ctx']['pattern']}")
+        return f"{str(item['input'])[:80]!r} is not {what}"
     return message[:1].lower() + message[1:]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
@@ -36,20 +35,15 @@ Int = Annotated[int, Field(strict=True)]
 Bool = Annotated[bool, Field(strict=True)]
 
 
-def matching(regex: str, what: str, max_length: int) -> Callable[[str], str]:
-    """A check that a string matches ``regex``, whose error says in words what was expected."""
-    compiled = re.compile(regex)
-
-    def check(value: str) -> str:
-        if len(value) > max_length or not compiled.fullmatch(value):
-            raise ValueError(f"{value[:80]!r} is not {what}")
-        return value
-
-    return check
+# Patterns are checked by pydantic-core (fast, in Rust); the loader words their errors from here.
+PATTERN_WORDS: dict[str, str] = {}
 
 
-def pattern_schema(regex: str) -> WithJsonSchema:
-    return WithJsonSchema({"type": "string", "pattern": f"^{regex}$"})
+def matching(regex: str, what: str, max_length: int) -> Any:
+    """A ``Field`` that requires ``regex``; ``what`` says in words what it expects."""
+    anchored = f"^{regex}$"
+    PATTERN_WORDS[anchored] = what
+    return Field(pattern=anchored, max_length=max_length)
 
 
 _ID = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
@@ -61,24 +55,14 @@ _ALERT = r"[a-zA-Z_][a-zA-Z0-9_:]*"
 _CHANNEL = r"[#@][a-z0-9_.-]{1,80}"
 _DIRECTORY = r"/[A-Za-z0-9_.@/-]*"
 
-Id = Annotated[
-    str, AfterValidator(matching(_ID, "an id (letters, digits, '-', '_', '.')", 100)), pattern_schema(_ID)
-]
-LabelName = Annotated[
-    str, AfterValidator(matching(_LABEL, "a label name (letters, digits, '_')", 200)), pattern_schema(_LABEL)
-]
+Id = Annotated[str, matching(_ID, "an id (letters, digits, '-', '_', '.')", 100)]
+LabelName = Annotated[str, matching(_LABEL, "a label name (letters, digits, '_')", 200)]
 Text = Annotated[str, Field(min_length=1, max_length=10_000)]
-Email = Annotated[str, AfterValidator(matching(_EMAIL, "an email address", 254)), pattern_schema(_EMAIL)]
-Url = Annotated[str, AfterValidator(matching(_URL, "an http(s) URL", 2000)), pattern_schema(_URL)]
-AlertName = Annotated[
-    str, AfterValidator(matching(_ALERT, "an alert name (a metric-style name)", 200)), pattern_schema(_ALERT)
-]
-ChannelName = Annotated[
-    str, AfterValidator(matching(_CHANNEL, "a Slack channel such as '#alerts'", 81)), pattern_schema(_CHANNEL)
-]
-AbsoluteDirectory = Annotated[
-    str, AfterValidator(matching(_DIRECTORY, "an absolute directory path", 500)), pattern_schema(_DIRECTORY)
-]
+Email = Annotated[str, matching(_EMAIL, "an email address", 254)]
+Url = Annotated[str, matching(_URL, "an http(s) URL", 2000)]
+AlertName = Annotated[str, matching(_ALERT, "an alert name (a metric-style name)", 200)]
+ChannelName = Annotated[str, matching(_CHANNEL, "a Slack channel such as '#alerts'", 81)]
+AbsoluteDirectory = Annotated[str, matching(_DIRECTORY, "an absolute directory path", 500)]
 
 
 def _relative_path(value: str) -> str:
@@ -88,10 +72,7 @@ def _relative_path(value: str) -> str:
 
 
 RelativePath = Annotated[
-    str,
-    AfterValidator(matching(_PATH, "a file path relative to secrets.directory", 500)),
-    AfterValidator(_relative_path),
-    pattern_schema(_PATH),
+    str, matching(_PATH, "a file path relative to secrets.directory", 500), AfterValidator(_relative_path)
 ]
 
 
