@@ -89,24 +89,18 @@ class _Builder:
     def _mark(self, event: Any) -> Position:
         return (event.start_mark.line + 1, event.start_mark.column + 1)
 
-    def _fatal_at(self, event: Any, message: str, rule: str) -> None:
+    def _report(self, event: Any, message: str, rule: str, location: Location = ()) -> None:
         line, column = self._mark(event)
-        self.doc.problems.append(Problem(self.doc.path, line, column, "", message, rule))
+        self.doc.problems.append(Problem(self.doc.path, line, column, dotted(location), message, rule))
+
+    def _fatal_at(self, event: Any, message: str, rule: str) -> None:
+        self._report(event, message, rule)
         raise _FatalError
 
     def _check_tag(self, event: Any) -> None:
         if event.tag is not None and not (type(event).__name__ == "ScalarEvent" and event.tag == "!"):
-            line, column = self._mark(event)
-            self.doc.problems.append(
-                Problem(
-                    self.doc.path,
-                    line,
-                    column,
-                    dotted(self._child_location()),
-                    f"YAML tag {event.tag!r} is not allowed in a policy; remove it",
-                    "yaml-tag",
-                )
-            )
+            message = f"YAML tag {event.tag!r} is not allowed in a policy; remove it"
+            self._report(event, message, "yaml-tag", self._child_location())
 
     def _child_location(self) -> Location:
         if not self.stack:
@@ -150,17 +144,7 @@ class _Builder:
         plain = event.style in ("", None) and event.tag is None
         value: Any = resolve_plain(event.value) if plain else event.value
         if plain and (trap := yaml11_trap(event.value)) is not None:
-            line, column = self._mark(event)
-            self.doc.problems.append(
-                Problem(
-                    self.doc.path,
-                    line,
-                    column,
-                    dotted(self._child_location()),
-                    f"{trap}; quote it ('{event.value}') so every tool reads the same",
-                    "yaml11-trap",
-                )
-            )
+            self._report(event, trap, "yaml11-trap", self._child_location())
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self._place(value, event)
@@ -198,15 +182,8 @@ class _Builder:
         location = (*top.location, key)
         if key in top.first_seen:
             first_line = top.first_seen[key][0]
-            self.doc.problems.append(
-                Problem(
-                    self.doc.path,
-                    *position,
-                    dotted(location),
-                    f"duplicate key {key!r} (first at line {first_line}); keep one",
-                    "duplicate-key",
-                )
-            )
+            message = f"duplicate key {key!r} (first at line {first_line}); keep one"
+            self._report(event, message, "duplicate-key", location)
         else:
             top.first_seen[key] = position
             self.doc.keys[location] = position

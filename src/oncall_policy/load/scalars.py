@@ -48,13 +48,18 @@ def resolve_plain(text: str) -> object:
 
 
 def yaml11_trap(text: str) -> str | None:
-    """Why an unquoted scalar reads differently under YAML 1.1, or ``None`` if it does not."""
+    """Why an unquoted scalar reads differently under YAML 1.1, and what to write instead; or
+    ``None`` if it reads the same."""
+    quote = f"quote it ('{text}') so every tool reads the same"
     if _YAML11_BOOL.fullmatch(text):
-        return f"'{text}' is a boolean in YAML 1.1 but a string in YAML 1.2"
+        return f"'{text}' is a boolean in YAML 1.1 but a string in YAML 1.2; {quote}, or write true/false"
     if _YAML11_SEXAGESIMAL.fullmatch(text):
-        return f"'{text}' is a base-60 number in YAML 1.1 (09:00 reads as 540)"
+        return f"'{text}' is a base-60 number in YAML 1.1 (09:00 reads as 540); {quote}"
     if _YAML11_OCTAL.fullmatch(text) and text.lstrip("+-") != "0":
-        return f"'{text}' is an octal number in YAML 1.1 but decimal in YAML 1.2"
+        return (
+            f"'{text}' is an octal number in YAML 1.1 but decimal in YAML 1.2; write it without "
+            f"the leading zero, or {quote}"
+        )
     if _YAML11_OTHER_NUMBER.fullmatch(text):
-        return f"'{text}' is a number in YAML 1.1 but a string in YAML 1.2"
+        return f"'{text}' is a number in YAML 1.1 but a string in YAML 1.2; {quote}"
     return None

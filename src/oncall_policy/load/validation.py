@@ -11,14 +11,7 @@ from oncall_policy.load.positional import Document
 from oncall_policy.model.types import PATTERN_WORDS
 from oncall_policy.problems import Location
 
-_RULES = {
-    "extra_forbidden": "unknown-field",
-    "missing": "missing-field",
-    "literal_error": "invalid-value",
-    "enum": "invalid-value",
-    "value_error": "invalid-value",
-    "string_pattern_mismatch": "invalid-value",
-}
+_RULES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
 
 
 def report(error: ValidationError, document: Document, schema: dict[str, Any]) -> None:
@@ -32,7 +25,7 @@ def report(error: ValidationError, document: Document, schema: dict[str, Any]) -
     for (location, extra), messages in merged.items():
         useful = [m for m in messages if m[1] != "none_required"] or messages
         text = "; or ".join(dict.fromkeys(message for message, _ in useful))
-        rule = _RULES.get(useful[0][1], "wrong-type" if useful[0][1].endswith("_type") else "schema")
+        rule = _RULES.get(useful[0][1], "wrong-type" if useful[0][1].endswith("_type") else "invalid-value")
         document.problem(location, text, rule, key=extra)
 
 
