@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "dump_policy": "oncall_policy.load",
     "load_policy": "oncall_policy.load",
     "load_policy_bytes": "oncall_policy.load",
     "load_policy_text": "oncall_policy.load",
@@ -28,7 +29,7 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from oncall_policy.durations import format_duration, parse_duration
-    from oncall_policy.load import load_policy, load_policy_bytes, load_policy_text
+    from oncall_policy.load import dump_policy, load_policy, load_policy_bytes, load_policy_text
     from oncall_policy.matchers import Matcher, parse_matcher
     from oncall_policy.model import Policy
     from oncall_policy.problems import OncallPolicyError, PolicyError, Problem
@@ -48,6 +49,7 @@ __all__ = [
     "PolicyError",
     "Problem",
     "__version__",
+    "dump_policy",
     "format_duration",
     "load_policy",
     "load_policy_bytes",

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from oncall_policy import checks
 from oncall_policy.checks import secrets
 from oncall_policy.load import fast, positional, reading, validation
+from oncall_policy.load.dump import dump_policy
 from oncall_policy.model import VERSION, Policy
 from oncall_policy.problems import PolicyError, Problem
 
@@ -95,4 +96,4 @@ def _validate(document: positional.Document) -> Policy | None:
         return None
 
 
-__all__ = ["load_policy", "load_policy_bytes", "load_policy_text", "read_policy_file"]
+__all__ = ["dump_policy", "load_policy", "load_policy_bytes", "load_policy_text", "read_policy_file"]

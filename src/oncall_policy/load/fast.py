@@ -3,7 +3,8 @@
 Positions are needed only when there is a problem to report, so a policy is parsed here first
 and handed to the position-keeping path (``positional``) whenever anything might be wrong. This
 path declines text in which what we refuse or treat specially could appear: tags, directives,
-anchors, YAML 1.1 look-alikes such as ``on`` or ``09:00``, and secrets. The tests are
+anchors, tabs (which the parsers accept differently), YAML 1.1 look-alikes such as ``on`` or
+``09:00``, and secrets. The tests are
 conservative (a decline costs only time), and a property test holds both paths to the same
 model for every input.
 """
@@ -20,7 +21,7 @@ from oncall_policy.load.scalars import yaml11_trap
 _INDICATORS = re.compile(r"(?:^|[\s\[{,])[!&*]\S", re.MULTILINE)
 # Where a plain scalar can start and end (after `key: `, `- `, `[`, `,`; before `,`, `]`, `}`,
 # ` #`, `: ` or the end of the line).
-_PLAIN_START = r"(?:^|[:?-][ \t]+|[\[{,][ \t]*)"
+_PLAIN_START = r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)"
 _PLAIN_END = r"(?=[ \t]*(?:$|[,\]}#]|:[ \t]|:$))"
 # An integer written with a leading zero (`017`): YAML 1.1 octal, decimal in 1.2.
 _LEADING_ZERO = re.compile(rf"{_PLAIN_START}[-+]?0[0-9_]+{_PLAIN_END}", re.MULTILINE)
@@ -29,7 +30,8 @@ _LEADING_ZERO = re.compile(rf"{_PLAIN_START}[-+]?0[0-9_]+{_PLAIN_END}", re.MULTI
 def parse(text: str) -> Any | None:
     """The parsed document, or ``None`` when this path declines or the parser refuses the text."""
     if (
-        "\n%" in text
+        "\t" in text
+        or "\n%" in text
         or text.startswith("%")
         or may_hold_secret(text)
         or (("!" in text or "&" in text or "*" in text) and _INDICATORS.search(text))
