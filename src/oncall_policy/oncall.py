@@ -35,10 +35,10 @@ class RotationNow:
 def on_call(policy: Policy, instant: datetime) -> tuple[RotationNow, ...]:
     """Every rotation at ``instant`` (an aware datetime), in policy order."""
     people = {p.id: p for p in policy.people}
-    return tuple(_rotation_now(rotation, people, instant) for rotation in policy.rotations)
+    return tuple(rotation_now(rotation, people, instant) for rotation in policy.rotations)
 
 
-def _rotation_now(rotation: Rotation, people: dict[str, Person], instant: datetime) -> RotationNow:
+def rotation_now(rotation: Rotation, people: dict[str, Person], instant: datetime) -> RotationNow:
     turn = rotation.turn_at(instant)
     duty = on_duty(rotation, instant)
     holders = rotation.turns[turn % len(rotation.turns)]

@@ -29,17 +29,17 @@ import json
 from typing import Any
 
 from oncall_policy.compile.pd import ir, rest
-from oncall_policy.compile.pd.build import build
-from oncall_policy.compile.pd.validate import validate
+from oncall_policy.compile.pd.build import build as build_ir
+from oncall_policy.compile.pd.validate import validate as refuse_invalid
 from oncall_policy.model import Policy
 
 
 def compiled(policy: Policy, header: str) -> tuple[ir.PagerDuty, dict[str, dict[str, Any]]]:
     """The IR and the REST files (bodies and ``manifest.json``), validated: raises
     ``PagerDutyOutputError`` with every problem when PagerDuty would reject them."""
-    model = build(policy)
+    model = build_ir(policy)
     files = {**rest.bodies(model), "manifest.json": rest.manifest(model, header)}
-    validate(files)
+    refuse_invalid(files)
     return model, files
 
 
