@@ -11,6 +11,10 @@ Semantics chosen here (the policy does not say them; the project documents them)
 - **One escalation policy per (ladder, timing) actually used.** Delays belong to a PagerDuty
   escalation policy, so a ladder used with two timings becomes two policies, keyed
   ``<ladder>/<severities>`` (severity ids sorted, joined by ``+``).
+- **Which severities time a service**: those of the catalog alerts the routing sends to it
+  (``dispatch.Router``); a severity that never pages (Clipper's P3) gets no escalation policy. A
+  service no catalog alert reaches (say, only the fallback for unknown alerts) is timed by its
+  ladder's fastest-escalating severity, and ``agreement.disagreements`` reports it.
 - **Schedules** are one per (rotation, slot), one layer each, in the rotation's IANA zone. A layer
   hands off at local wall-clock ``rotation_virtual_start + k * rotation_turn_length_seconds`` in the
   schedule's zone (PagerDuty's hand-off time of day), which is the model's ``Rotation.turn_start``:

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from oncall_policy.dispatch import Router, alert_labels
 from oncall_policy.model import EscalationPolicy, Policy, Severity
+from oncall_policy.problems import OncallPolicyError
 
 MINUTE = timedelta(minutes=1)
 
@@ -51,7 +52,7 @@ class Timing:
         return f"{self.ladder.id}/{'+'.join(sorted(self.severities))}"
 
 
-class TimingConflictError(ValueError):
+class TimingConflictError(OncallPolicyError):
     """A paging service reached by severities whose escalation timing differs."""
 
 

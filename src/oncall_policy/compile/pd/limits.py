@@ -41,12 +41,17 @@ def check(files: dict[str, Json]) -> Iterator[Complaint]:
     for path, body in sorted(files.items()):
         if path == "manifest.json":
             continue
-        (inner,) = body.values()
+        for inner in body.values():
+            yield from _object(path, inner)
+    yield from _references(files)
+
+
+def _object(path: str, inner: Any) -> Iterator[Complaint]:
+    if isinstance(inner, dict):
         if (problem := name_problem(str(inner.get("name", "x")))) is not None:
             yield path, "name", problem
         if "time_zone" in inner and (problem := zone_problem(str(inner["time_zone"]))) is not None:
             yield path, "time_zone", problem
-    yield from _references(files)
 
 
 def placeholders_in(value: Any) -> Iterator[str]:
