@@ -1,0 +1,92 @@
+"""``oncall-policy who [--policy F] [--at TIME] [--format text|json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from oncall_policy.oncall import RotationNow
+
+HELP = "who is on call (every slot of every rotation) at a time, and the next hand-off"
+
+
+def instant(text: str) -> datetime:
+    """ISO 8601; a time without an offset is UTC."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time such as 2026-01-05T10:00:00+01:00"
+        ) from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", default="policy.yaml", type=Path, metavar="FILE", help="the policy (default: policy.yaml)"
+    )
+    parser.add_argument(
+        "--at", type=instant, metavar="TIME", help="ISO 8601 time; without an offset, UTC (default: now)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text or json")
+
+
+def run(args: argparse.Namespace) -> int:
+    from oncall_policy.load import load_policy  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.oncall import on_call  # noqa: PLC0415
+
+    at: datetime = args.at or datetime.now(UTC)
+    rotations = on_call(load_policy(args.policy), at)
+    print(json.dumps(as_json(at, rotations), indent=2) if args.format == "json" else as_text(at, rotations))
+    return 0
+
+
+def as_json(at: datetime, rotations: tuple[RotationNow, ...]) -> dict[str, Any]:
+    from oncall_policy.oncall import utc  # noqa: PLC0415
+
+    return {
+        "at": utc(at),
+        "rotations": [
+            {
+                "rotation": now.rotation.id,
+                "name": now.rotation.name,
+                "time_zone": now.rotation.time_zone,
+                "turn": now.turn,
+                "turn_started": utc(now.turn_started),
+                "next_handoff": utc(now.next_handoff),
+                "slots": [
+                    {
+                        "slot": h.slot,
+                        "person": h.person.id,
+                        "name": h.person.name,
+                        "email": h.person.email,
+                        "on_duty": h.on_duty,
+                    }
+                    for h in now.holders
+                ],
+            }
+            for now in rotations
+        ],
+    }
+
+
+def as_text(at: datetime, rotations: tuple[RotationNow, ...]) -> str:
+    from oncall_policy.oncall import utc  # noqa: PLC0415
+
+    lines = [f"On call at {utc(at)}:"]
+    for now in rotations:
+        lines.append(
+            f"{now.rotation.name} ({now.rotation.id}): turn {now.turn + 1} since "
+            f"{utc(now.turn_started)}, next hand-off {utc(now.next_handoff)}"
+        )
+        width = max(len(h.slot) for h in now.holders)
+        lines.extend(
+            f"  {h.slot:<{width}}  {h.person.name} <{h.person.email}>"
+            + ("" if h.on_duty else "  (off duty: outside the rotation's hours)")
+            for h in now.holders
+        )
+    return "\n".join(lines)

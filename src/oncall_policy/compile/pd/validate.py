@@ -1,0 +1,68 @@
+"""Our own validation of what we emit: the JSON Schema of ``schema`` plus ``limits``.
+
+The compiler calls ``validate`` before returning any file, so output PagerDuty would reject is
+refused with every reason at once and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from oncall_policy.compile.pd import limits, schema
+from oncall_policy.problems import OncallPolicyError
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True, order=True)
+class OutputProblem:
+    """One way a generated PagerDuty file breaks our schema or PagerDuty's limits."""
+
+    path: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.where}:" if self.where else ""
+        return f"pagerduty/{self.path}:{where} {self.message}"
+
+
+class PagerDutyOutputError(OncallPolicyError):
+    """The PagerDuty objects compiled from a policy would be rejected; nothing was written."""
+
+    def __init__(self, problems: list[OutputProblem]) -> None:
+        super().__init__(problems)
+        self.problems = sorted(problems)
+
+    def __str__(self) -> str:
+        lines = "".join(f"\n  {problem}" for problem in self.problems)
+        return f"the PagerDuty objects compiled from the policy break PagerDuty's limits:{lines}"
+
+
+@cache
+def _validator(path_kind: str) -> Any:
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - only compile needs it
+
+    return Draft202012Validator(schema.schema_for(path_kind))
+
+
+def problems(files: dict[str, Json]) -> list[OutputProblem]:
+    """Every problem in the files under ``pagerduty/`` (body path → JSON, and ``manifest.json``)."""
+    found = [
+        OutputProblem(path, error.json_path, error.message)
+        for path, body in files.items()
+        for error in _validator(_kind(path)).iter_errors(body)
+    ]
+    found += [OutputProblem(*complaint) for complaint in limits.check(files)]
+    return sorted(found)
+
+
+def _kind(path: str) -> str:
+    return path if path == "manifest.json" else path.split("/", 1)[0] + "/"
+
+
+def validate(files: dict[str, Json]) -> None:
+    if found := problems(files):
+        raise PagerDutyOutputError(found)
