@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from oncall_policy.dispatch import Router, alert_labels
 from oncall_policy.durations import format_duration
-from oncall_policy.model import Alert, Policy, Rotation, Target
+from oncall_policy.model import Alert, Policy, Rotation, Route, Selector, Target
 
 _UNITS = (("week", 7 * 86_400), ("day", 86_400), ("hour", 3600), ("minute", 60), ("second", 1))
 
@@ -150,3 +150,22 @@ def window(steps: tuple[timedelta, ...], level: int) -> str | None:
     if level + 1 == len(steps):
         return f"{short(steps[level])}+"
     return f"{short(steps[level])}–{short(steps[level + 1])}"
+
+
+def selects(policy: Policy, selector: Selector | Route) -> str:
+    """A selector in words: 'P1 alerts with category="security"', 'every alert'."""
+    names = {s.id: f"{s.id} ({s.name})" for s in policy.severities}
+    who = " and ".join(names[s] for s in selector.severities) + " alerts" if selector.severities else ""
+    matchers = ", ".join(f"`{m}`" for m in selector.matchers)
+    if who and matchers:
+        return f"{who} with {matchers}"
+    return who or (f"alerts with {matchers}" if matchers else "every alert")
+
+
+def destinations(
+    policy: Policy, page: str | None, notify: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Names of the paging service and channels a route sends to."""
+    services = {s.id: s.name for s in policy.paging_services}
+    channels = {c.id: c.channel for c in policy.chat_channels}
+    return ((services[page],) if page else ()), tuple(channels[c] for c in notify)

@@ -15,7 +15,7 @@ from typing import Any
 from oncall_policy import facts
 from oncall_policy.compile import Source
 from oncall_policy.dispatch import alert_labels
-from oncall_policy.model import EscalationPolicy, Level, Policy, Rotation, Route, Selector
+from oncall_policy.model import EscalationPolicy, Level, Policy, Rotation, Route
 
 TEMPLATE = "ON_CALL.md.j2"
 OUTPUT = "ON_CALL.md"
@@ -59,7 +59,7 @@ def context(policy: Policy) -> dict[str, Any]:
         "services": _services(policy, alerts),
         "channels": _channels(policy, alerts),
         "catalog": [(s, [f for f in alerts if f.alert.severity == s.id]) for s in policy.severities],
-        "rules": [(rule, selects(policy, rule.applies_to)) for rule in policy.silences.rules],
+        "rules": [(rule, facts.selects(policy, rule.applies_to)) for rule in policy.silences.rules],
         "unknown_rule": unknown_rule(policy),
         "teams": {team.id: team.name for team in policy.teams},
         "alerts": alerts,
@@ -67,7 +67,7 @@ def context(policy: Policy) -> dict[str, Any]:
             "pages": [s.name for s in policy.paging_services],
             "channels": [c.channel for c in policy.chat_channels],
         },
-        "selects": partial(selects, policy),
+        "selects": partial(facts.selects, policy),
         "labels": partial(alert_labels, policy),
     }
 
@@ -100,37 +100,18 @@ def _ladder(policy: Policy, escalation: EscalationPolicy) -> Ladder:
     return Ladder(escalation, levels, services, edges)
 
 
-def selects(policy: Policy, selector: Selector | Route) -> str:
-    """A selector in words: 'P1 alerts with category="security"', 'every alert'."""
-    names = {s.id: f"{s.id} ({s.name})" for s in policy.severities}
-    who = " and ".join(names[s] for s in selector.severities) + " alerts" if selector.severities else ""
-    matchers = ", ".join(f"`{m}`" for m in selector.matchers)
-    if who and matchers:
-        return f"{who} with {matchers}"
-    return who or (f"alerts with {matchers}" if matchers else "every alert")
-
-
 def _route(policy: Policy, route: Route, alerts: tuple[facts.AlertFacts, ...]) -> Destination:
-    pages, channels = _lands(policy, route.page, route.notify)
-    detail = selects(policy, route) + (" (later routes are tried too)" if route.continue_ else "")
+    pages, channels = facts.destinations(policy, route.page, route.notify)
+    detail = facts.selects(policy, route) + (" (later routes are tried too)" if route.continue_ else "")
     taken = tuple(f.alert.name for f in alerts if route.name in f.routes)
     return Destination(route.name, detail, taken, pages, channels)
 
 
 def _unmatched(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> Destination:
     fallback = policy.routing.unmatched
-    pages, channels = _lands(policy, fallback.page, fallback.notify)
+    pages, channels = facts.destinations(policy, fallback.page, fallback.notify)
     unrouted = tuple(f.alert.name for f in alerts if not f.routes)
     return Destination("unmatched", "alerts no route claims", unrouted, pages, channels)
-
-
-def _lands(
-    policy: Policy, page: str | None, notify: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Names of the paging service and channels a route sends to."""
-    services = {s.id: s.name for s in policy.paging_services}
-    channels = {c.id: c.channel for c in policy.chat_channels}
-    return ((services[page],) if page else ()), tuple(channels[c] for c in notify)
 
 
 def _services(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> list[Destination]:

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from oncall_policy import facts
+from oncall_policy.reports import cell
 
 
 def mermaid_id(text: str) -> str:
@@ -22,11 +23,6 @@ def mermaid_id(text: str) -> str:
 def mermaid_label(text: str) -> str:
     """Text for a quoted Mermaid label: '#', quotes and angle brackets as entity codes."""
     return text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-
-
-def cell(text: object) -> str:
-    """Text for a Markdown table cell: pipes escaped, on one line."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 FILTERS = {
