@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from oncall_policy import reports
 from oncall_policy.problems import PolicyError, Problem
 
 HELP = "check policy files: schema and semantic rules; every problem as file:line:col"
@@ -20,7 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "github"),
+        choices=reports.PROBLEM_FORMATS,
         default="text",
         help="text (file:line:col: [error] …), json, or GitHub workflow annotations",
     )
@@ -38,32 +38,5 @@ def run(args: argparse.Namespace) -> int:
         else:
             if args.format == "text":
                 print(f"{name}: ok")
-    print(_render(problems, args.format), end="")
+    print(reports.problems(problems, args.format), end="")
     return 1 if problems else 0
-
-
-def _render(problems: list[Problem], style: str) -> str:
-    if style == "json":
-        rows = [
-            {
-                "file": p.path,
-                "line": p.line,
-                "column": p.column,
-                "field": p.where,
-                "message": p.message,
-                "rule": p.rule,
-            }
-            for p in problems
-        ]
-        return json.dumps(rows, indent=2) + "\n"
-    if style == "github":
-        return "".join(
-            f"::error file={p.path},line={p.line},col={p.column},title={p.rule}::"
-            f"{_escape(p.where + ': ' if p.where else '')}{_escape(p.message)}\n"
-            for p in problems
-        )
-    return "".join(f"{p}\n" for p in problems)
-
-
-def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

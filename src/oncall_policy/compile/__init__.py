@@ -15,7 +15,7 @@ from typing import Protocol, cast
 
 from oncall_policy.model import Policy
 
-TARGETS: tuple[str, ...] = ("pagerduty", "terraform")
+TARGETS: tuple[str, ...] = ("guide", "pagerduty", "terraform")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,60 @@
+"""``oncall-policy diff OLD NEW [--format text|markdown|json]``: what a policy change means for people."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from typing import TYPE_CHECKING
+
+from oncall_policy.problems import OncallPolicyError
+
+if TYPE_CHECKING:
+    from oncall_policy.model import Policy
+
+HELP = (
+    "what changes for people between two policies: alert routing and escalation, rotations, "
+    "service levels, silence caps and approvals (exit 0 whatever changed)"
+)
+_SPEC = "a policy file, or git:REV:PATH to read it from git (e.g. git:origin/main:policy.yaml)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", metavar="OLD", help=f"the policy before: {_SPEC}")
+    parser.add_argument("new", metavar="NEW", help=f"the policy after: {_SPEC}")
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text (one change a line), markdown (for a pull-request comment) or json",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from oncall_policy import reports  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.diff import diff  # noqa: PLC0415
+
+    print(reports.changes(diff(_load(args.old), _load(args.new)), args.format), end="")
+    return 0
+
+
+def _load(spec: str) -> Policy:
+    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
+
+    if not spec.startswith("git:"):
+        return load_policy_bytes(read_policy_file(spec), spec)
+    revision, colon, path = spec.removeprefix("git:").partition(":")
+    if not (revision and colon and path):
+        raise OncallPolicyError(f"{spec!r}: write git:REV:PATH, for example git:HEAD~1:policy.yaml")
+    return load_policy_bytes(git_show(revision, path), spec)
+
+
+def git_show(revision: str, path: str) -> bytes:
+    """A file as it was at a revision (``git show REV:PATH``; ``./PATH`` is relative to here)."""
+    try:
+        done = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise OncallPolicyError("`git` not found; install git to read git:REV:PATH") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise OncallPolicyError(f"git show {revision}:{path} failed: {message}")
+    return done.stdout

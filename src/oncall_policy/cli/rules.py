@@ -1,0 +1,49 @@
+"""``oncall-policy rules [--policy F] [--format text|json|github] FILE...``: Prometheus alerting
+rules checked against the policy's alert catalog."""
+
+from __future__ import annotations
+
+import argparse
+
+from oncall_policy import reports
+from oncall_policy.problems import PolicyError
+
+HELP = (
+    "check Prometheus alerting-rule files against the alert catalog: unknown alerts, catalog "
+    "alerts without a rule, severity labels and runbook links that disagree"
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="Prometheus rule files (groups: [...])")
+    parser.add_argument(
+        "--policy", default="policy.yaml", metavar="FILE", help="the policy (default: policy.yaml)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=reports.PROBLEM_FORMATS,
+        default="text",
+        help="text (file:line:col: [error] …), json, or GitHub workflow annotations",
+    )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="the files are only some of the rule files (e.g. those changed): "
+        "do not report catalog alerts that have no rule in them",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.rules import Catalog, check  # noqa: PLC0415
+
+    try:
+        raw = read_policy_file(args.policy)
+        policy = load_policy_bytes(raw, args.policy)
+    except PolicyError as error:
+        print(reports.problems(error.problems, args.format), end="")
+        return 1
+    catalog = Catalog.of(policy, raw.decode("utf-8").removeprefix("\ufeff"), args.policy)
+    problems = check(catalog, args.files, partial=args.partial)
+    print(reports.problems(problems, args.format), end="")
+    return 1 if problems else 0

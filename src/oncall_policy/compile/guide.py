@@ -1,0 +1,146 @@
+"""The on-call guide, ``ON_CALL.md``, rendered from the policy with the package's jinja2 templates.
+
+Every fact in it comes from the policy, so the guide cannot drift from what Alertmanager and
+PagerDuty enforce. The rotation is shown as one cycle of turns counted from the rotation's
+``start`` plus its hand-off rule, never relative to today: the output depends on the policy alone,
+so ``compile --check`` does not go stale as the calendar moves on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from oncall_policy import facts
+from oncall_policy.compile import Source
+from oncall_policy.dispatch import alert_labels
+from oncall_policy.model import EscalationPolicy, Level, Policy, Rotation, Route
+
+TEMPLATE = "ON_CALL.md.j2"
+OUTPUT = "ON_CALL.md"
+
+
+@dataclass(frozen=True)
+class Ladder:
+    escalation: EscalationPolicy
+    levels: tuple[tuple[Level, str, dict[str, str | None]], ...]  # level, who, severity → window
+    services: tuple[str, ...]
+    edges: tuple[tuple[int, str], ...]  # level k (from 1) → k + 1, labelled with when, per severity
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A paging service, chat channel or route with the catalog alerts that reach it."""
+
+    name: str
+    detail: str
+    alerts: tuple[str, ...]
+    pages: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+
+def build(policy: Policy, source: Source) -> dict[str, str]:
+    from oncall_policy.compile import templates  # noqa: PLC0415 - jinja2 only when compiling
+
+    header = "".join(f"<!-- {line.lstrip('# ')} -->\n" for line in source.header().splitlines())
+    text = templates.render(TEMPLATE, header=header, **context(policy))
+    return {OUTPUT: text}
+
+
+def context(policy: Policy) -> dict[str, Any]:
+    alerts = facts.alert_facts(policy)
+    return {
+        "policy": policy,
+        "rotations": [_rotation(policy, r) for r in policy.rotations],
+        "ladders": [_ladder(policy, e) for e in policy.escalation_policies],
+        "routes": [_route(policy, route, alerts) for route in policy.routing.routes],
+        "unmatched": _unmatched(policy, alerts),
+        "services": _services(policy, alerts),
+        "channels": _channels(policy, alerts),
+        "catalog": [(s, [f for f in alerts if f.alert.severity == s.id]) for s in policy.severities],
+        "rules": [(rule, facts.selects(policy, rule.applies_to)) for rule in policy.silences.rules],
+        "unknown_rule": unknown_rule(policy),
+        "teams": {team.id: team.name for team in policy.teams},
+        "alerts": alerts,
+        "destinations": {
+            "pages": [s.name for s in policy.paging_services],
+            "channels": [c.channel for c in policy.chat_channels],
+        },
+        "selects": partial(facts.selects, policy),
+        "labels": partial(alert_labels, policy),
+    }
+
+
+def _rotation(policy: Policy, rotation: Rotation) -> dict[str, Any]:
+    return {
+        "rotation": rotation,
+        "turns": facts.cycle(policy, rotation),
+        "handoff": facts.handoff(rotation),
+        "cycle": facts.human(rotation.turn_length * len(rotation.turns)),
+    }
+
+
+def _ladder(policy: Policy, escalation: EscalationPolicy) -> Ladder:
+    timing = escalation.timing.items()
+    levels = tuple(
+        (
+            level,
+            " + ".join(facts.target_text(policy, t) for t in level.targets),
+            {s: facts.window(steps, k) for s, steps in escalation.timing.items()},
+        )
+        for k, level in enumerate(escalation.levels)
+    )
+    services = tuple(s.name for s in policy.paging_services if s.escalation_policy == escalation.id)
+    edges = tuple(
+        (k, ", ".join(f"{s} after {facts.short(steps[k])}" for s, steps in timing if len(steps) > k))
+        for k in range(1, len(levels))
+        if any(len(steps) > k for _, steps in timing)
+    )
+    return Ladder(escalation, levels, services, edges)
+
+
+def _route(policy: Policy, route: Route, alerts: tuple[facts.AlertFacts, ...]) -> Destination:
+    pages, channels = facts.destinations(policy, route.page, route.notify)
+    detail = facts.selects(policy, route) + (" (later routes are tried too)" if route.continue_ else "")
+    taken = tuple(f.alert.name for f in alerts if route.name in f.routes)
+    return Destination(route.name, detail, taken, pages, channels)
+
+
+def _unmatched(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> Destination:
+    fallback = policy.routing.unmatched
+    pages, channels = facts.destinations(policy, fallback.page, fallback.notify)
+    unrouted = tuple(f.alert.name for f in alerts if not f.routes)
+    return Destination("unmatched", "alerts no route claims", unrouted, pages, channels)
+
+
+def _services(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> list[Destination]:
+    ladders = {e.id: e.name for e in policy.escalation_policies}
+    return [
+        Destination(
+            s.name,
+            f"{s.description or ''} Escalation: {ladders[s.escalation_policy]}.".strip(),
+            tuple(f.alert.name for f in alerts if s.name in f.pages),
+        )
+        for s in policy.paging_services
+    ]
+
+
+def _channels(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> list[Destination]:
+    return [
+        Destination(
+            c.channel, c.purpose or "", tuple(f.alert.name for f in alerts if c.channel in f.channels)
+        )
+        for c in policy.chat_channels
+    ]
+
+
+def unknown_rule(policy: Policy) -> str:
+    """Which silence rule governs alerts the catalog does not know."""
+    if policy.silences.unknown_alerts == "strictest":
+        return "the strictest rule: the smallest cap and every approval any rule requires"
+    return f"rule `{policy.silences.unknown_alerts}`"
+
+
+def _reaching(alerts: tuple[facts.AlertFacts, ...], channel: str) -> tuple[str, ...]:
+    return tuple(f.alert.name for f in alerts if channel in f.channels)

@@ -1,0 +1,52 @@
+"""The jinja2 environment for the package's Markdown templates (``oncall_policy/templates``).
+
+Autoescape is off (this is Markdown, not HTML) and undefined names are errors, so a typo in a
+template fails the build instead of leaving a hole in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from oncall_policy import facts
+from oncall_policy.reports import cell
+
+
+def mermaid_id(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def mermaid_label(text: str) -> str:
+    """Text for a quoted Mermaid label: '#', quotes and angle brackets as entity codes."""
+    return text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+FILTERS = {
+    "mermaid_id": mermaid_id,
+    "mermaid_label": mermaid_label,
+    "cell": cell,
+    "human": facts.human,
+    "short": facts.short,
+}
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("oncall_policy", "templates"),
+        autoescape=False,  # noqa: S701 - Markdown, not HTML
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
