@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from conftest import ACME, CLIPPER
 from oncall_policy.cli import main
 from oncall_policy.diff import Change, diff
 from oncall_policy.load import load_policy
 from oncall_policy.model import Policy
+from tests.conftest import ACME, CLIPPER
 
 Data = dict[str, Any]
 

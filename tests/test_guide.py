@@ -8,11 +8,11 @@ from importlib import resources
 import jinja2
 import pytest
 
-from golden.regenerate import EXAMPLES, goldens, guide
 from oncall_policy import facts
 from oncall_policy.cli import main
 from oncall_policy.compile import TARGETS, templates
 from oncall_policy.load import load_policy
+from tests.golden.regenerate import EXAMPLES, goldens, guide
 
 
 @pytest.mark.parametrize(("path", "text"), sorted(goldens().items()), ids=lambda v: getattr(v, "stem", ""))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLIPPER, ROOT
 from oncall_policy import reports
 from oncall_policy.cli import main
 from oncall_policy.problems import Problem
+from tests.conftest import CLIPPER, ROOT
 
 RULES = ROOT / "tests" / "rules"
 POSITIVE = sorted(str(p) for p in (RULES / "positive").glob("*.yml"))
@@ -111,7 +111,7 @@ CASES = {
         [
             (
                 "{f}:2:1: [error] YAML syntax: while parsing a flow node "
-                "did not find expected node content (yaml-syntax)"
+                "expected the node content, but found '<stream end>' (yaml-syntax)"
             )
         ],
     ),

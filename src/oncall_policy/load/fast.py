@@ -23,8 +23,17 @@ _INDICATORS = re.compile(r"(?:^|[\s\[{,])[!&*]\S", re.MULTILINE)
 # ` #`, `: ` or the end of the line).
 _PLAIN_START = r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)"
 _PLAIN_END = r"(?=[ \t]*(?:$|[,\]}#]|:[ \t]|:$))"
-# An integer written with a leading zero (`017`): YAML 1.1 octal, decimal in 1.2.
-_LEADING_ZERO = re.compile(rf"{_PLAIN_START}[-+]?0[0-9_]+{_PLAIN_END}", re.MULTILINE)
+# A plain scalar that starts like a number. The Rust parser reads more spellings as numbers than
+# YAML 1.2's core schema does (`1_000`, `0b101`, `+0x1F`), and `017` is octal to YAML 1.1 readers,
+# so only the canonical spellings are left to it.
+_NUMBER_LIKE = re.compile(rf"{_PLAIN_START}([-+.0-9][^\s,\]}}#]*){_PLAIN_END}", re.MULTILINE)
+_CANONICAL_NUMBER = re.compile(
+    r"[-+]?(0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+)
+_NUMERIC_START = re.compile(r"[-+]?\.?[0-9]")
+_NUMBER_CHARACTERS = re.compile(
+    r"[-+]?(0x[0-9a-fA-F_]*|0o[0-7_]*|0b[01_]*|[0-9_]*\.?[0-9_]*([eE][-+]?[0-9_]*)?)"
+)
 
 
 def parse(text: str) -> Any | None:
@@ -47,21 +56,35 @@ def parse(text: str) -> Any | None:
         return None
     scan = _Scan()
     scan.walk(data)
-    if scan.saw_int and _LEADING_ZERO.search(text):
+    if scan.saw_number and _odd_number(text):
         return None
     if any(_unquoted(text, trap) for trap in scan.traps):
         return None
     return data
 
 
+def _odd_number(text: str) -> bool:
+    """Whether a plain scalar is spelled as a number other than YAML 1.2's canonical forms (or
+    with a leading zero, which YAML 1.1 reads as octal)."""
+    for found in _NUMBER_LIKE.finditer(text):
+        token = found.group(1)
+        if not (_NUMERIC_START.match(token) and _NUMBER_CHARACTERS.fullmatch(token)):
+            continue  # `15m`, `2025-12-29T09:00`: strings to every reader
+        digits = token.lstrip("+-")
+        leading_zero = len(digits) > 1 and digits[0] == "0" and digits[1] in "0123456789_"
+        if leading_zero or not _CANONICAL_NUMBER.fullmatch(token):
+            return True
+    return False
+
+
 class _Scan:
     """Strings that are YAML 1.1 traps when unquoted (the parsed value does not say whether they
-    were), and whether there is an integer at all (whose spelling, ``017`` or ``17``, the parsed
-    value no longer shows)."""
+    were), and whether there is a number at all (whose spelling, ``017`` or ``1_000`` or ``17``,
+    the parsed value no longer shows)."""
 
     def __init__(self) -> None:
         self.traps: set[str] = set()
-        self.saw_int = False
+        self.saw_number = False
 
     def walk(self, data: dict[str, Any]) -> None:
         stack: list[Any] = [data]
@@ -74,8 +97,8 @@ class _Scan:
                     self._string(value)
                 elif isinstance(value, dict | list):
                     stack.append(value)
-                elif isinstance(value, int) and not isinstance(value, bool):
-                    self.saw_int = True
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    self.saw_number = True
 
     def _string(self, text: str) -> None:
         # A cheap test first: YAML 1.1 traps are short or start with a digit or sign.

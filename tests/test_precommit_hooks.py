@@ -1,4 +1,5 @@
-"""The published `oncall-policy-rules` hook, run by the real pre-commit (`pre-commit try-repo`).
+"""Every hook in `.pre-commit-hooks.yaml`, run by the real pre-commit (`pre-commit try-repo`)
+on good and bad files in a consumer repository.
 
 `try-repo` on a repository with uncommitted changes clones it and commits only *tracked*
 changes (`git add -u`) into a shadow repository, so a new, untracked file would be missing from
@@ -9,6 +10,7 @@ tree (tracked and untracked, less ignored files), committed in a temporary repos
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLIPPER, ROOT
+from tests.conftest import CLIPPER, ROOT
 
 pytestmark = pytest.mark.precommit
 
@@ -55,8 +57,13 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def consumer(tmp_path: Path) -> Path:
-    """A repository with Clipper's policy and rule files: good ones and a bad one."""
+    """A repository with Clipper's policy, its generated/ output, a broken policy, and rule
+    files: good ones and a bad one."""
     shutil.copy2(CLIPPER, tmp_path / "policy.yaml")
+    shutil.copytree(ROOT / "generated", tmp_path / "generated")
+    (tmp_path / "broken").mkdir()
+    text = CLIPPER.read_text(encoding="utf-8")
+    (tmp_path / "broken" / "policy.yaml").write_text(text.replace("turn_length: 1w", "turn_length: 1 week"))
     (tmp_path / "rules").mkdir()
     for source in [*POSITIVE.glob("*.yml"), *NEGATIVE.glob("*.yml")]:
         name = source.name if source.parent == POSITIVE else f"bad-{source.name}"
@@ -65,9 +72,11 @@ def consumer(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def try_repo(hook_repo: Path, home: Path, cwd: Path, *files: str) -> subprocess.CompletedProcess[str]:
+def run_hook(
+    hook_repo: Path, home: Path, cwd: Path, hook: str, *files: str
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "oncall-policy-rules"]
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook]
     return subprocess.run(
         [*command, "--verbose", "--files", *files],
         cwd=cwd,
@@ -76,6 +85,50 @@ def try_repo(hook_repo: Path, home: Path, cwd: Path, *files: str) -> subprocess.
         text=True,
         check=False,
     )
+
+
+def try_repo(hook_repo: Path, home: Path, cwd: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    return run_hook(hook_repo, home, cwd, "oncall-policy-rules", *files)
+
+
+def test_every_published_hook_is_tested():
+    """Each hook id in .pre-commit-hooks.yaml appears in a test of this module."""
+    published = re.findall(r"^- id: (\S+)$", (ROOT / ".pre-commit-hooks.yaml").read_text(), re.MULTILINE)
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [hook for hook in published if f'"{hook}"' not in source]
+    assert published
+    assert untested == []
+
+
+def test_check_hook_passes_a_valid_policy(hook_repo, pre_commit_home, consumer):
+    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-check", "policy.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "policy.yaml: ok" in done.stdout
+
+
+def test_check_hook_fails_an_invalid_policy(hook_repo, pre_commit_home, consumer):
+    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-check", "broken/policy.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert any(
+        line.startswith("broken/policy.yaml:")
+        and line.endswith("(invalid-value)")
+        and "rotations[0].turn_length: not a valid duration: '1 week'" in line
+        for line in done.stdout.splitlines()
+    ), done.stdout
+
+
+def test_compile_hook_passes_fresh_output(hook_repo, pre_commit_home, consumer):
+    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-compile", "policy.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_compile_hook_fails_stale_output(hook_repo, pre_commit_home, consumer):
+    policy = consumer / "policy.yaml"
+    policy.write_text(policy.read_text().replace("name: Manager X,", "name: Manager Ex,"))
+    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-compile", "policy.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Manager Ex" in done.stdout  # the unified diff of the stale files
+    assert "stale" in done.stdout + done.stderr
 
 
 def test_hook_passes_rules_that_agree_with_the_catalog(hook_repo, pre_commit_home, consumer):

@@ -1,0 +1,40 @@
+"""Whole-process timing for the benchmarks: the median of several runs after a warm-up."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from collections.abc import Sequence
+
+
+def median_seconds(command: Sequence[str], runs: int = 5, *, expect: int | None = 0) -> float:
+    """Run ``command`` once to warm caches, then ``runs`` times; the median wall time in seconds.
+
+    ``expect`` is the exit code every run must have (``None``: any), so a benchmark never
+    quietly times a failure.
+    """
+    samples = []
+    for index in range(runs + 1):
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, check=False)
+        elapsed = time.perf_counter() - started
+        if expect is not None and done.returncode != expect:
+            raise SystemExit(
+                f"{' '.join(command)} exited {done.returncode}, expected {expect}:\n"
+                f"{done.stdout.decode(errors='replace')}{done.stderr.decode(errors='replace')}"
+            )
+        if index:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def table(rows: Sequence[tuple[str, float, float | None]]) -> str:
+    """Rows of (what, median seconds, target seconds or None) as an aligned text table."""
+    width = max(len(what) for what, _, _ in rows)
+    lines = [f"{'what'.ljust(width)}  median   target  ok"]
+    for what, seconds, target in rows:
+        shown = "" if target is None else f"{target:6.2f}s"
+        verdict = "" if target is None else ("yes" if seconds <= target else "NO")
+        lines.append(f"{what.ljust(width)}  {seconds:6.3f}s {shown:>7}  {verdict}")
+    return "\n".join(lines)
