@@ -65,7 +65,7 @@ def _json(findings: Sequence[Finding]) -> str:
 
 
 def _check_files(options: argparse.Namespace) -> int:
-    from oncall_policy.silence import files  # noqa: PLC0415 - imports the YAML loader
+    from oncall_policy.silence.files import check  # noqa: PLC0415 - imports the YAML loader
 
     try:
         loaded = source.load(options.policy)
@@ -73,7 +73,7 @@ def _check_files(options: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem)
         return 1
-    problems = [p for name in options.files for p in files.check(name, loaded.rules)]
+    problems = [p for name in options.files for p in check(name, loaded.rules)]
     for problem in problems:
         print(problem)
     return 1 if problems else 0

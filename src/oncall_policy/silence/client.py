@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
 
 from oncall_policy.problems import OncallPolicyError
@@ -22,6 +20,9 @@ def _url(base: str, path: str) -> str:
 
 
 def _request(method: str, url: str, body: Any = None, timeout: float = 10.0) -> Any:
+    import urllib.error  # noqa: PLC0415 - urllib.request costs 50 ms: only when talking to one
+    import urllib.request  # noqa: PLC0415
+
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise AlertmanagerError(f"not an http(s) URL: {url}")
     data = None if body is None else json.dumps(body).encode()
