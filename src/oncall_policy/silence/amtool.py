@@ -8,8 +8,6 @@ Flags (kingpin style, ``--flag=value`` or ``--flag value``): ``-d/--duration`` (
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,6 +116,9 @@ def command(request: SilenceRequest, comment: str, url: str | None) -> list[str]
 
 def run(argv: list[str], timeout: float = 60.0) -> AmtoolResult:
     """Run amtool (never through a shell)."""
+    import shutil  # noqa: PLC0415 - only `add` runs amtool
+    import subprocess  # noqa: PLC0415
+
     path = shutil.which(argv[0])
     if path is None:
         raise AmtoolNotFoundError

@@ -20,6 +20,8 @@ from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rule, Rules
 from oncall_policy.silence.verdict import Verdict, Violation
 
+_UNREAD = "reach, cap and approvals not judged: a matcher could not be read"
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -35,6 +37,8 @@ def evaluate(
 ) -> Verdict:
     """Judge ``request``; ``earlier`` are the times of listed silences with the same matchers."""
     violations = list(shape.check(request, rules))
+    if any(v.rule == "bad-matcher" for v in violations):
+        return Verdict(tuple(violations), duration=request.duration, notes=(_UNREAD,))
     alerts = reach.reached(request.matchers, rules)
     applied, unknown = reach.applying(alerts, request.matchers, rules)
     maintenance = is_maintenance(request.comment, rules)
