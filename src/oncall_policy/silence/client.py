@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.parse
 from typing import Any
 
 from oncall_policy.problems import OncallPolicyError
@@ -21,6 +20,7 @@ def _url(base: str, path: str) -> str:
 
 def _request(method: str, url: str, body: Any = None, timeout: float = 10.0) -> Any:
     import urllib.error  # noqa: PLC0415 - urllib.request costs 50 ms: only when talking to one
+    import urllib.parse  # noqa: PLC0415
     import urllib.request  # noqa: PLC0415
 
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
@@ -54,5 +54,7 @@ def create(base: str, silence: dict[str, Any], timeout: float = 10.0) -> str:
 
 
 def expire(base: str, silence_id: str, timeout: float = 10.0) -> None:
+    import urllib.parse  # noqa: PLC0415
+
     quoted = urllib.parse.quote(silence_id, safe="")
     _request("DELETE", _url(base, f"silence/{quoted}"), timeout=timeout)

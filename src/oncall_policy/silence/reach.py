@@ -17,10 +17,23 @@ from collections.abc import Mapping, Sequence
 from oncall_policy.matchers import Matcher, Op
 from oncall_policy.silence.rules import UNKNOWN, CatalogAlert, Rule, Rules
 
+_MEMO: dict[tuple[str, Op, str, str], bool] = {}
+_MEMO_SIZE = 200_000
+
 
 def may_match(matcher: Matcher, known: Mapping[str, str]) -> bool:
+    """Whether ``matcher`` may hold for labels of which ``known`` are known (memoised: an audit
+    asks the same questions of the same catalog thousands of times)."""
     value = known.get(matcher.name)
-    return True if value is None else matcher.matches(value)
+    if value is None:
+        return True
+    memo = (matcher.name, matcher.op, matcher.value, value)
+    found = _MEMO.get(memo)
+    if found is None:
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.clear()
+        found = _MEMO[memo] = matcher.matches(value)
+    return found
 
 
 def reached(matchers: Sequence[Matcher], rules: Rules) -> tuple[CatalogAlert, ...]:

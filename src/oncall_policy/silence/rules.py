@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from oncall_policy.matchers import Matcher, parse_matcher
@@ -27,7 +28,12 @@ class Reason:
     patterns: tuple[re.Pattern[str], ...]
 
     def given_by(self, comment: str) -> bool:
-        return any(pattern.search(comment) for pattern in self.patterns)
+        return _given(self, comment)
+
+
+@lru_cache(maxsize=4096)
+def _given(reason: Reason, comment: str) -> bool:
+    return any(pattern.search(comment) for pattern in reason.patterns)
 
 
 @dataclass(frozen=True)

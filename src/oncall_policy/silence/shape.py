@@ -49,7 +49,7 @@ PROBES = (
 
 def unrestrictive(matcher: Matcher) -> bool:
     """Whether the matcher lets through every alert lacking its label or every alert having it."""
-    return matcher.matches_empty or all(matcher.matches(probe) for probe in PROBES)
+    return matcher.matches("") or all(matcher.matches(probe) for probe in PROBES)
 
 
 def check(request: SilenceRequest, rules: Rules) -> Iterator[Violation]:
