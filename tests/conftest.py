@@ -48,3 +48,12 @@ def alertmanager_binary() -> str:
 @pytest.fixture(params=sorted(EXAMPLES), ids=sorted(EXAMPLES))
 def example_policy(request: pytest.FixtureRequest) -> Path:
     return EXAMPLES[request.param]
+
+
+@pytest.fixture
+def alertmanager(alertmanager_binary: str, amtool: str, tmp_path: Path):
+    """A real Alertmanager on 127.0.0.1 (gossip off), stopped after the test."""
+    from alertmanager_server import running  # noqa: PLC0415 - a test helper module beside this one
+
+    with running(alertmanager_binary, tmp_path / "am") as server:
+        yield server

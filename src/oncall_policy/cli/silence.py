@@ -1,0 +1,124 @@
+"""``oncall-policy silence check|add|audit|check-files``: silences against the policy.
+
+``check`` and ``add`` take ``amtool silence add``'s own arguments (intermixed, as amtool reads
+them) plus ``--policy``, ``--approved-by`` and ``--format``. Each action has its own parser, so
+``oncall-policy silence ACTION --help`` documents it. Nothing here imports pydantic or a YAML
+library unless the generated rules are stale (or for ``check-files``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from oncall_policy.problems import PolicyError
+from oncall_policy.silence import amtool, client, history, report, source
+from oncall_policy.silence import comment as comments
+from oncall_policy.silence.api import from_api
+from oncall_policy.silence.evaluate import evaluate
+from oncall_policy.silence.request import SilenceRequest
+from oncall_policy.silence.verdict import Verdict
+
+HELP = "judge silences by the policy: check, add (through amtool), audit, check-files"
+ACTIONS = {
+    "check": "evaluate an `amtool silence add` command line; exit 0 accepted, 1 rejected",
+    "add": "evaluate, then create the silence with the real amtool, approvals in its comment",
+    "audit": "judge every live silence of an Alertmanager; exit 1 if any breaks the policy",
+    "check-files": "judge silence request files (API v2 JSON/YAML plus approvedBy) for review",
+}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = HELP + ". Actions: " + "; ".join(f"{k}: {v}" for k, v in ACTIONS.items())
+    parser.add_argument("action", choices=ACTIONS, help="see `oncall-policy silence ACTION --help`")
+    parser.add_argument("arguments", nargs=argparse.REMAINDER, help="the action's arguments")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action in ("audit", "check-files"):
+        from oncall_policy.cli import silence_audit  # noqa: PLC0415 - only these actions need it
+
+        return silence_audit.run(args.action, args.arguments)
+    options = _parser(args.action).parse_intermixed_args(args.arguments)
+    return judge(options, create=args.action == "add")
+
+
+def policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", default=Path("policy.yaml"), type=Path, metavar="FILE", help="default: policy.yaml"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
+
+
+def _parser(action: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"oncall-policy silence {action}", description=ACTIONS[action], allow_abbrev=False
+    )
+    policy_option(parser)
+    parser.add_argument(
+        "--approved-by", action="append", default=[], metavar="EMAIL", help="an approver (repeatable)"
+    )
+    amtool.add_arguments(parser)
+    return parser
+
+
+def judge(options: argparse.Namespace, *, create: bool) -> int:
+    now = datetime.now(UTC).replace(microsecond=0)
+    request = amtool.from_namespace(options, now, options.approved_by)
+    try:
+        loaded = source.load(options.policy)
+    except PolicyError as error:
+        return _policy_unavailable(error)
+    if loaded.stale:
+        print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
+    url = options.alertmanager_url or (client.DEFAULT_URL if create else None)
+    earlier, note = _earlier(url, request) if url else ([], None)
+    verdict = evaluate(request, loaded.rules, earlier)
+    if note:
+        print(f"oncall-policy: warning: {note}", file=sys.stderr)
+    if not (create and verdict.accepted):
+        _show(verdict, request, options.format)
+        return 0 if verdict.accepted else 1
+    return _create(request, verdict, options)
+
+
+def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
+    text = report.verdict_json(verdict) if style == "json" else report.verdict_text(verdict, request.matchers)
+    print(text, end="")
+
+
+def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespace) -> int:
+    comment = comments.record(request.comment, verdict.approvals)
+    result = amtool.run(amtool.command(request, comment, options.alertmanager_url))
+    silence_id = result.stdout.strip()
+    if options.format == "json":
+        print(report.verdict_json(verdict, silence_id=silence_id or None), end="")
+    else:
+        print(report.verdict_text(verdict, request.matchers), end="", file=sys.stderr)
+        sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    return result.returncode
+
+
+def _earlier(url: str, request: SilenceRequest) -> tuple[list[tuple[datetime, datetime]], str | None]:
+    """Times of listed silences with the same matchers, or why they could not be had."""
+    try:
+        listed = client.silences(url, timeout=3.0)
+    except client.AlertmanagerError as error:
+        return [], f"{error}; judged without earlier silences"
+    wanted = history.key(request.matchers)
+    earlier = []
+    for item in listed:
+        other = from_api(item)
+        if other.starts_at and other.ends_at and history.key(other.matchers) == wanted:
+            earlier.append((other.starts_at, other.ends_at))
+    return earlier, None
+
+
+def _policy_unavailable(error: PolicyError) -> int:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print("REJECTED: the policy is missing or invalid, so no silence can be judged (fail closed)")
+    return 1

@@ -1,0 +1,79 @@
+"""``oncall-policy silence audit`` and ``silence check-files``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from oncall_policy.cli.silence import ACTIONS, policy_option
+from oncall_policy.problems import PolicyError
+from oncall_policy.silence import audit, client, report, source
+from oncall_policy.silence.audit import Finding
+
+
+def run(action: str, arguments: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog=f"oncall-policy silence {action}", description=ACTIONS[action], allow_abbrev=False
+    )
+    policy_option(parser)
+    if action == "audit":
+        parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
+        parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
+        return _audit(parser.parse_args(arguments))
+    parser.add_argument("files", nargs="+", metavar="FILE", help="silence request files (.json, .yaml)")
+    return _check_files(parser.parse_args(arguments))
+
+
+def _audit(options: argparse.Namespace) -> int:
+    try:
+        loaded = source.load(options.policy)
+    except PolicyError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("audit impossible: the policy is missing or invalid", file=sys.stderr)
+        return 1
+    if loaded.stale:
+        print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
+    findings = audit.audit(client.silences(options.url), loaded.rules)
+    violators = [f for f in findings if not f.verdict.accepted]
+    print(_json(findings) if options.format == "json" else _text(findings, violators), end="")
+    if options.expire:
+        for finding in violators:
+            client.expire(options.url, finding.silence_id)
+            print(f"expired {finding.silence_id}", file=sys.stderr)
+    return 1 if violators else 0
+
+
+def _text(findings: Sequence[Finding], violators: Sequence[Finding]) -> str:
+    parts = [
+        f"silence {f.silence_id} ({f.state}, by {f.request.author or '?'}): "
+        + report.verdict_text(f.verdict, f.request.matchers)
+        for f in violators
+    ]
+    parts.append(f"{len(findings)} live silences checked, {len(violators)} break the policy\n")
+    return "".join(parts)
+
+
+def _json(findings: Sequence[Finding]) -> str:
+    rows = [
+        {"id": f.silence_id, "state": f.state, "createdBy": f.request.author, **f.verdict.as_json()}
+        for f in findings
+    ]
+    return json.dumps(rows, indent=2) + "\n"
+
+
+def _check_files(options: argparse.Namespace) -> int:
+    from oncall_policy.silence.files import check  # noqa: PLC0415 - imports the YAML loader
+
+    try:
+        loaded = source.load(options.policy)
+    except PolicyError as error:
+        for problem in error.problems:
+            print(problem)
+        return 1
+    problems = [p for name in options.files for p in check(name, loaded.rules)]
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0

@@ -1,0 +1,78 @@
+"""Target ``silence_rules``: ``generated/silence-rules.json``, the policy's silence rules resolved
+into plain data, so that ``oncall-policy silence`` judges a silence without loading the policy.
+
+The file names the policy's full sha256: the silence path hashes ``policy.yaml`` and trusts this
+file only when they agree.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from oncall_policy.compile import Source
+from oncall_policy.durations import format_duration
+from oncall_policy.model import Alert, Policy, SilenceRule
+
+PATH = "silence-rules.json"
+FORMAT = "oncall-policy/silence-rules/v1"
+
+
+def build(policy: Policy, source: Source) -> dict[str, str]:
+    return {PATH: json.dumps(document(policy, source), indent=2, ensure_ascii=False) + "\n"}
+
+
+def document(policy: Policy, source: Source) -> dict[str, Any]:
+    """The plain data ``oncall_policy.silence.rules.from_document`` reads."""
+    silences = policy.silences
+    reasons = silences.reasons
+    maintenance = silences.maintenance
+    return {
+        "generated": " ".join(line.strip() for line in source.header("").splitlines()),
+        "format": FORMAT,
+        "source": {"name": source.name, "sha256": source.sha256},
+        "severity_label": policy.organisation.severity_label,
+        "require_comment": silences.require_comment,
+        "require_author": silences.require_author,
+        "reasons": {
+            "valid": [r.model_dump(mode="json") for r in reasons.valid],
+            "invalid": [r.model_dump(mode="json") for r in reasons.invalid],
+        },
+        "rules": [_rule(policy, rule) for rule in silences.rules],
+        "maintenance": None
+        if maintenance is None
+        else {
+            "reason": maintenance.reason,
+            **_duration("max_duration", maintenance.max_duration),
+            **_duration("approval_beyond", maintenance.approval_beyond),
+            "approvals": list(maintenance.approvals),
+        },
+        "unknown_alerts": silences.unknown_alerts,
+        "alerts": [_alert(policy, alert) for alert in policy.alerts],
+        "people": [{"email": p.email, "id": p.id, "roles": list(p.roles)} for p in policy.people],
+    }
+
+
+def _rule(policy: Policy, rule: SilenceRule) -> dict[str, Any]:
+    values = {s.id: s.label_value for s in policy.severities}
+    return {
+        "id": rule.id,
+        "description": rule.description or "",
+        "severities": list(rule.applies_to.severities),
+        "severity_values": [values[s] for s in rule.applies_to.severities],
+        "matchers": [str(m) for m in rule.applies_to.matchers],
+        **_duration("max_duration", rule.max_duration),
+        "approvals": list(rule.approvals),
+        "relaxed_by_maintenance": rule.relaxed_by_maintenance,
+    }
+
+
+def _alert(policy: Policy, alert: Alert) -> dict[str, Any]:
+    label_value = next(s.label_value for s in policy.severities if s.id == alert.severity)
+    pinned = {**alert.labels, "alertname": alert.name, policy.organisation.severity_label: label_value}
+    return {"name": alert.name, "severity": alert.severity, "pinned": dict(sorted(pinned.items()))}
+
+
+def _duration(key: str, value: timedelta) -> dict[str, Any]:
+    return {key: format_duration(value), f"{key}_ms": int(value / timedelta(milliseconds=1))}

@@ -1,0 +1,37 @@
+"""Approvals recorded in a silence's comment, where the audit reads them back.
+
+``Disk swap CHG-12 [approved-by: manager-x@clipper.app (manager), security@clipper.app
+(security-team)]``: the record is the comment's last bracket, each approver an email and, in
+parentheses, the roles their approval covered. Alertmanager stores the comment as given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from oncall_policy.silence.verdict import Approval
+
+_RECORD = re.compile(r"\s*\[approved-by:(?P<body>[^\[\]]*)\]\s*$")
+_ENTRY = re.compile(r"\s*(?P<email>[^\s,()]+)\s*(?:\((?P<roles>[^()]*)\))?\s*")
+
+
+def record(comment: str, approvals: Sequence[Approval]) -> str:
+    """The comment with the approvals appended (unchanged when there are none)."""
+    if not approvals:
+        return comment
+    entries = ", ".join(f"{a.email} ({'+'.join(a.roles)})" if a.roles else a.email for a in approvals)
+    return f"{comment} [approved-by: {entries}]"
+
+
+def read(comment: str) -> tuple[str, tuple[str, ...]]:
+    """The comment without its record, and the approver emails the record names."""
+    found = _RECORD.search(comment)
+    if found is None:
+        return comment, ()
+    emails = [m["email"] for part in found["body"].split(",") if (m := _ENTRY.fullmatch(part))]
+    return comment[: found.start()], tuple(emails)
+
+
+def has_approvals(comment: str) -> bool:
+    return "[approved-by:" in comment

@@ -1,0 +1,45 @@
+"""Verdicts and audits as text for people at 3 AM, or JSON for programs. Returns strings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from oncall_policy.durations import format_duration
+from oncall_policy.matchers import Matcher
+from oncall_policy.silence.verdict import Verdict
+
+
+def verdict_text(verdict: Verdict, matchers: Sequence[Matcher]) -> str:
+    what = " ".join(str(m) for m in matchers) or "(no matchers)"
+    lines = [_headline(verdict, what)]
+    for v in verdict.violations:
+        lines += [f"  x {v.rule}: {v.message}", f"      fix: {v.hint}"]
+    lines += [f"  note: {note}" for note in verdict.notes]
+    lines.append(_reach(verdict))
+    if verdict.approvals:
+        lines.append(
+            "  approved by: " + ", ".join(f"{a.email} ({'+'.join(a.roles)})" for a in verdict.approvals)
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _headline(verdict: Verdict, what: str) -> str:
+    if not verdict.accepted:
+        count = len(verdict.violations)
+        return f"REJECTED: silence {what} breaks {count} rule{'s' if count > 1 else ''}:"
+    length = format_duration(verdict.duration) if verdict.duration else "?"
+    return f"ACCEPTED: silence {what} for {length}"
+
+
+def _reach(verdict: Verdict) -> str:
+    alerts = ", ".join(verdict.alerts) or "no catalog alert (unknown alerts)"
+    cap = format_duration(verdict.cap) if verdict.cap else "?"
+    roles = " + ".join(verdict.roles) or "none"
+    kind = " (maintenance)" if verdict.maintenance else ""
+    return f"  reaches: {alerts}\n  rules{kind}: {', '.join(verdict.rules)}; cap {cap}; approvals: {roles}"
+
+
+def verdict_json(verdict: Verdict, **extra: Any) -> str:
+    return json.dumps({**verdict.as_json(), **extra}, indent=2) + "\n"

@@ -1,0 +1,83 @@
+"""A silence as the evaluator sees it, whichever way it arrived, and reading its matchers.
+
+Matchers are parsed here, never by amtool: amtool silently rewrites an unparsable first argument
+into ``alertname=<arg>``. One argument holds one matcher (``service=~"api-.*"``) or a brace
+group of them (``{a="b",c=~"d"}``, commas outside quotes separate, as Alertmanager's
+``ParseMatchers`` reads them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from oncall_policy.matchers import Matcher, MatcherError, parse_matcher
+from oncall_policy.silence.verdict import Violation
+
+
+@dataclass(frozen=True)
+class SilenceRequest:
+    """Matchers (ANDed), times, author, comment and approver emails; ``problems`` are what could
+    not be read (an unparsable matcher, duration or time) and reject the silence."""
+
+    matchers: tuple[Matcher, ...]
+    starts_at: datetime | None
+    ends_at: datetime | None
+    author: str
+    comment: str
+    approvers: tuple[str, ...] = ()
+    problems: tuple[Violation, ...] = ()
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.starts_at is None or self.ends_at is None:
+            return None
+        return self.ends_at - self.starts_at
+
+
+def parse_matcher_args(args: list[str] | tuple[str, ...]) -> tuple[list[Matcher], list[Violation]]:
+    """Every matcher in ``args`` and a violation for each one we cannot read."""
+    matchers: list[Matcher] = []
+    problems: list[Violation] = []
+    for index, arg in enumerate(args):
+        for text in split_group(arg):
+            try:
+                matchers.append(parse_matcher(text))
+            except MatcherError as error:
+                problems.append(bad_matcher(text, str(error), ("matchers", index)))
+    return matchers, problems
+
+
+def bad_matcher(text: str, reason: str, where: tuple[str | int, ...]) -> Violation:
+    return Violation(
+        "bad-matcher",
+        f"cannot read matcher {text!r}: {reason}",
+        'write name, one of = != =~ !~, then the value in double quotes: service="api" or '
+        'alertname=~"High.*"; label names are letters, digits and _ (amtool would turn an '
+        "unreadable first matcher into alertname=<text> and silence the wrong thing)",
+        where,
+    )
+
+
+def split_group(arg: str) -> list[str]:
+    """``{a="b",c=~"d"}`` → ``['a="b"', 'c=~"d"']``; anything else is one matcher."""
+    stripped = arg.strip()
+    if not (stripped.startswith("{") and stripped.endswith("}")):
+        return [arg]
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for char in stripped[1:-1]:
+        if char == "," and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = quoted
+        elif char == '"':
+            quoted = not quoted
+    parts.append("".join(current))
+    return [part for part in parts if part.strip()] or [arg]

@@ -1,0 +1,147 @@
+"""`oncall-policy silence add` and `audit` against a real Alertmanager (and amtool)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from alertmanager_server import running
+from conftest import CLIPPER
+from oncall_policy.cli import main
+
+pytestmark = pytest.mark.amtool
+
+AUTHOR = ["--author", "engineer-a@clipper.app"]
+MANAGER = ["--approved-by", "manager-x@clipper.app"]
+
+
+def add(url: str, *argv: str) -> int:
+    return main(["silence", "add", "--policy", str(CLIPPER), f"--alertmanager.url={url}", *argv])
+
+
+def audit(url: str, *argv: str) -> int:
+    return main(["silence", "audit", "--policy", str(CLIPPER), "--alertmanager.url", url, *argv])
+
+
+def at(offset: timedelta) -> str:
+    moment = datetime.now(UTC).replace(microsecond=0) + offset
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def parse(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_accepted_silence_is_created_exactly(alertmanager, capsys):
+    start, end = at(timedelta(hours=1)), at(timedelta(hours=1, minutes=45))
+    argv = ['service=~"api|web"', "alertname=ServiceDown", f"--start={start}", f"--end={end}"]
+    assert add(alertmanager.url, *argv, "-c", "INC-7 investigating", *AUTHOR, *MANAGER) == 0
+    out = capsys.readouterr().out.strip()
+    [silence] = alertmanager.silences()
+    assert out == silence["id"]
+    assert {(m["name"], m["value"], m["isRegex"], m["isEqual"]) for m in silence["matchers"]} == {
+        ("service", "api|web", True, True),
+        ("alertname", "ServiceDown", False, True),
+    }
+    assert (parse(silence["startsAt"]), parse(silence["endsAt"])) == (parse(start), parse(end))
+    assert silence["createdBy"] == "engineer-a@clipper.app"
+    assert silence["comment"] == "INC-7 investigating [approved-by: manager-x@clipper.app (manager)]"
+    assert silence["status"]["state"] == "pending"
+
+
+def test_default_duration_is_one_hour_from_now(alertmanager, capsys):
+    assert add(alertmanager.url, "alertname=HighErrorRate", "-c", "deployment", *AUTHOR) == 0
+    [silence] = alertmanager.silences()
+    length = parse(silence["endsAt"]) - parse(silence["startsAt"])
+    assert timedelta(minutes=59) < length <= timedelta(hours=1)
+    assert capsys.readouterr().out.strip() == silence["id"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["alertname=ServiceDown", "-d", "2h", "-c", "INC-7", *AUTHOR, *MANAGER],
+        ["bad-label=x", "-c", "deployment", *AUTHOR],
+        ['alertname=~".+"', "-d", "10m", "-c", "deployment", *AUTHOR],
+    ],
+    ids=["over-cap", "first-arg-unparsable", "match-everything"],
+)
+def test_rejected_silence_creates_nothing(alertmanager, capsys, argv):
+    assert add(alertmanager.url, *argv) == 1
+    assert alertmanager.silences() == []
+    assert "REJECTED" in capsys.readouterr().out
+
+
+def test_recreated_silence_counts_against_one_cap(alertmanager, capsys):
+    first = {
+        "matchers": [{"name": "alertname", "value": "HighErrorRate", "isRegex": False, "isEqual": True}],
+        "startsAt": at(timedelta(0)),
+        "endsAt": at(timedelta(hours=3)),
+        "createdBy": "engineer-a@clipper.app",
+        "comment": "deployment",
+    }
+    alertmanager.post(first)
+    start = at(timedelta(hours=3))
+    argv = ["alertname=HighErrorRate", f"--start={start}", "-d", "2h", "-c", "deployment", *AUTHOR]
+    assert add(alertmanager.url, *argv) == 1
+    assert "over-cap-recreated" in capsys.readouterr().out
+    assert len(alertmanager.silences()) == 1
+
+
+def test_audit_finds_a_silence_made_behind_its_back(alertmanager, capsys):
+    good = alertmanager.post(
+        {
+            "matchers": [{"name": "alertname", "value": "ServiceDown", "isRegex": False}],
+            "startsAt": at(timedelta(0)),
+            "endsAt": at(timedelta(minutes=30)),
+            "createdBy": "engineer-a@clipper.app",
+            "comment": "INC-1 [approved-by: manager-x@clipper.app (manager)]",
+        }
+    )
+    bad = alertmanager.post(
+        {
+            "matchers": [{"name": "alertname", "value": ".+", "isRegex": True}],
+            "startsAt": at(timedelta(0)),
+            "endsAt": at(timedelta(days=30)),
+            "createdBy": "",
+            "comment": "too many alerts",
+        }
+    )
+    assert audit(alertmanager.url, "--format", "json") == 1
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows[good]["accepted"]
+    assert not rows[bad]["accepted"]
+    assert {"matches-everything", "missing-author", "over-cap"} <= {
+        v["rule"] for v in rows[bad]["violations"]
+    }
+    assert audit(alertmanager.url, "--expire") == 1
+    assert f"expired {bad}" in capsys.readouterr().err
+    states = {s["id"]: s["status"]["state"] for s in alertmanager.silences()}
+    assert states == {good: "active", bad: "expired"}
+    assert audit(alertmanager.url) == 0
+
+
+def test_silences_added_on_one_peer_are_audited_on_the_other(alertmanager_binary, amtool, tmp_path, capsys):
+    with running(alertmanager_binary, tmp_path / "a", cluster=True) as first:
+        assert first.cluster_address is not None
+        with running(alertmanager_binary, tmp_path / "b", peers=[first.cluster_address]) as second:
+            assert add(first.url, "alertname=HighErrorRate", "-d", "2h", "-c", "deployment", *AUTHOR) == 0
+            good = capsys.readouterr().out.strip()
+            bad = first.post(
+                {
+                    "matchers": [{"name": "alertname", "value": "High.*", "isRegex": True}],
+                    "startsAt": at(timedelta(0)),
+                    "endsAt": at(timedelta(hours=8)),
+                    "createdBy": "engineer-a@clipper.app",
+                    "comment": "too many alerts",
+                }
+            )
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and len(second.silences()) < 2:
+                time.sleep(0.2)
+            assert audit(second.url, "--format", "json") == 1
+            rows = {row["id"]: row["accepted"] for row in json.loads(capsys.readouterr().out)}
+            assert rows == {good: True, bad: False}

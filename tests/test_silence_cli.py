@@ -1,0 +1,128 @@
+"""`oncall-policy silence check|add|check-files` at the command line: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CLIPPER, ROOT
+from oncall_policy.cli import main
+
+OK = ["alertname=HighErrorRate", "-d", "2h", "-c", "deployment", "--author=engineer-a@clipper.app"]
+
+
+def check(*argv: str) -> int:
+    return main(["silence", "check", "--policy", str(CLIPPER), *argv])
+
+
+def test_accepted_exit_0(capsys):
+    assert check(*OK) == 0
+    assert capsys.readouterr().out == (
+        'ACCEPTED: silence alertname="HighErrorRate" for 2h\n'
+        "  reaches: HighErrorRate\n"
+        "  rules: p2-warning; cap 4h; approvals: none\n"
+    )
+
+
+def test_rejection_lists_every_violation_with_its_fix(capsys):
+    assert check("alertname=ServiceDown", "-d", "3h", "--comment=too many alerts", "-a", "x@y.z") == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == 'REJECTED: silence alertname="ServiceDown" breaks 4 rules:'
+    for rule in ("invalid-reason", "no-valid-reason", "over-cap", "missing-approval"):
+        assert f"  x {rule}: " in out
+    assert out.count("      fix: ") == 4
+
+
+def test_flags_anywhere_and_in_both_forms(capsys):
+    argv = [
+        "--duration",
+        "2h",
+        "alertname=HighErrorRate",
+        "--comment=deployment",
+        "-a",
+        "engineer-a@clipper.app",
+    ]
+    assert check(*argv, "--format=json") == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["accepted"]
+    assert verdict["duration"] == "2h"
+    assert verdict["rules"] == ["p2-warning"]
+
+
+def test_usage_error_exit_2(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        check("alertname=X", "--no-such-flag")
+    assert stopped.value.code == 2
+
+
+def test_missing_policy_rejects_every_silence(tmp_path, capsys):
+    assert main(["silence", "check", "--policy", str(tmp_path / "none.yaml"), *OK]) == 1
+    captured = capsys.readouterr()
+    assert "REJECTED: the policy is missing or invalid" in captured.out
+    assert "cannot read the policy" in captured.err
+
+
+def test_invalid_policy_rejects_every_silence(tmp_path, capsys):
+    broken = tmp_path / "policy.yaml"
+    broken.write_text(CLIPPER.read_text().replace("max_duration: 4h", "max_duration: four hours"))
+    assert main(["silence", "check", "--policy", str(broken), *OK]) == 1
+    captured = capsys.readouterr()
+    assert "REJECTED: the policy is missing or invalid" in captured.out
+    assert "policy.yaml:" in captured.err
+
+
+def test_stale_rules_fall_back_to_the_policy(tmp_path, capsys):
+    copy = tmp_path / "policy.yaml"
+    copy.write_text(CLIPPER.read_text().replace("max_duration: 4h", "max_duration: 1h30m"))
+    shutil.copytree(CLIPPER.parent / "generated", tmp_path / "generated")
+    assert main(["silence", "check", "--policy", str(copy), *OK]) == 1
+    captured = capsys.readouterr()
+    assert "compiled from another version of policy.yaml" in captured.err
+    assert "rule p2-warning allows at most 1h30m" in captured.out
+
+
+def test_add_without_amtool_is_a_clear_error(monkeypatch, capsys):
+    monkeypatch.setenv("PATH", "")
+    argv = ["silence", "add", "--policy", str(CLIPPER), "--alertmanager.url=http://127.0.0.1:9", *OK]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "oncall-policy: error: `amtool` not found; install prometheus-alertmanager" in err
+    assert "judged without earlier silences" in err
+
+
+def test_check_files(tmp_path, capsys):
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "matchers: [{name: alertname, value: ServiceDown, isRegex: false}]\n"
+        "startsAt: '2026-12-01T10:00:00Z'\nendsAt: '2026-12-01T11:00:00Z'\n"
+        "createdBy: engineer-a@clipper.app\ncomment: INC-3 investigating\n"
+        "approvedBy: [manager-x@clipper.app]\n"
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"matchers": [{"name": "alertname", "value": "ServiceDown", "isRegex": false}],\n'
+        ' "startsAt": "2026-12-01T10:00:00Z", "endsAt": "2026-12-01T13:00:00Z",\n'
+        ' "createdBy": "engineer-a@clipper.app", "comment": "INC-3"}\n'
+    )
+    assert main(["silence", "check-files", "--policy", str(CLIPPER), str(good)]) == 0
+    assert main(["silence", "check-files", "--policy", str(CLIPPER), str(good), str(bad)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": [error] ")[0] for line in lines] == [f"{bad}:1:1", f"{bad}:2:48"]
+    assert lines[0].endswith("(missing-approval)")  # no approvedBy key: the document itself
+    assert lines[1].startswith(f"{bad}:2:48: [error] endsAt: the silence lasts 3h; rule p1-critical allows")
+
+
+def test_silence_check_imports_no_pydantic_nor_yaml():
+    code = (
+        "import sys; from oncall_policy.cli import main; "
+        f"rc = main(['silence', 'check', '--policy', {str(CLIPPER)!r}, *{OK!r}]); "
+        "heavy = sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('pydantic', 'ruamel', 'yaml_rs', 'yaml')); "
+        "print(rc, heavy, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stderr.strip() == "0 []"
