@@ -1,10 +1,11 @@
-"""Every hook in `.pre-commit-hooks.yaml`, run by the real pre-commit (`pre-commit try-repo`)
-on good and bad files in a consumer repository.
+"""Every hook in `.pre-commit-hooks.yaml`, run by the real pre-commit on good and bad files in a
+consumer repository that uses this repository the way users do: a `.pre-commit-config.yaml`
+naming the hook repository and a revision.
 
-`try-repo` on a repository with uncommitted changes clones it and commits only *tracked*
-changes (`git add -u`) into a shadow repository, so a new, untracked file would be missing from
-the hook under test. The hook repository here is therefore a fresh snapshot of this working
-tree (tracked and untracked, less ignored files), committed in a temporary repository.
+The hook repository is a snapshot of this working tree (tracked and untracked files, less ignored
+ones) committed in a temporary repository, so the hooks under test are the code under test.
+`pre-commit try-repo` would build the hook environment afresh on every call (it uses a temporary
+store); a pinned revision and one PRE_COMMIT_HOME build it once per session.
 """
 
 from __future__ import annotations
@@ -25,16 +26,36 @@ pytestmark = pytest.mark.precommit
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
 POSITIVE = ROOT / "tests" / "rules" / "positive"
 NEGATIVE = ROOT / "tests" / "rules" / "negative"
+PUBLISHED = re.findall(r"^- id: (\S+)$", (ROOT / ".pre-commit-hooks.yaml").read_text(), re.MULTILINE)
+GOOD_SILENCE = """\
+matchers:
+  - {name: alertname, value: HighErrorRate, isRegex: false}
+startsAt: "2026-12-01T10:00:00Z"
+endsAt: "2026-12-01T12:00:00Z"
+createdBy: engineer-a@clipper.app
+comment: deployment of api v2
+"""
+BAD_SILENCE = """\
+{"matchers": [{"name": "alertname", "value": ".+", "isRegex": true}],
+ "startsAt": "2026-12-01T10:00:00Z", "endsAt": "2026-12-02T12:00:00Z",
+ "createdBy": "engineer-a@clipper.app", "comment": "noisy"}
+"""
 
 
-def commit_all(repo: Path) -> None:
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+def commit_all(repo: Path) -> str:
+    if not (repo / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run([*GIT, "-C", str(repo), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(repo), "commit", "-q", "-m", "snapshot"], check=True)
+    subprocess.run([*GIT, "-C", str(repo), "commit", "-q", "--allow-empty", "-m", "snapshot"], check=True)
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    )
+    return head.stdout.strip()
 
 
 @pytest.fixture(scope="session")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A committed snapshot of this working tree, and its revision."""
     listed = subprocess.run(
         ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         capture_output=True,
@@ -45,20 +66,24 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if (ROOT / name).is_file():
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, repo / name)
-    commit_all(repo)
-    return repo
+    return repo, commit_all(repo)
 
 
 @pytest.fixture(scope="session")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache for the session: the hook's environment is built once, then reused."""
+    """One cache for the session: the hook environment is built once, then reused."""
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
 @pytest.fixture
-def consumer(tmp_path: Path) -> Path:
-    """A repository with Clipper's policy, its generated/ output, a broken policy, and rule
-    files: good ones and a bad one."""
+def consumer(tmp_path: Path, hook_repo: tuple[Path, str]) -> Path:
+    """A repository using every published hook, with Clipper's policy and generated/ output, a
+    broken policy, good and bad rule files, and good and bad silence requests."""
+    repo, rev = hook_repo
+    hooks = "".join(f"      - id: {hook}\n" for hook in PUBLISHED)
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n{hooks}"
+    )
     shutil.copy2(CLIPPER, tmp_path / "policy.yaml")
     shutil.copytree(ROOT / "generated", tmp_path / "generated")
     (tmp_path / "broken").mkdir()
@@ -68,18 +93,18 @@ def consumer(tmp_path: Path) -> Path:
     for source in [*POSITIVE.glob("*.yml"), *NEGATIVE.glob("*.yml")]:
         name = source.name if source.parent == POSITIVE else f"bad-{source.name}"
         shutil.copy2(source, tmp_path / "rules" / name)
+    (tmp_path / "silences").mkdir()
+    (tmp_path / "silences" / "good.yaml").write_text(GOOD_SILENCE)
+    (tmp_path / "silences" / "bad.json").write_text(BAD_SILENCE)
     commit_all(tmp_path)
     return tmp_path
 
 
-def run_hook(
-    hook_repo: Path, home: Path, cwd: Path, hook: str, *files: str
-) -> subprocess.CompletedProcess[str]:
+def run_hook(consumer: Path, home: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook]
     return subprocess.run(
-        [*command, "--verbose", "--files", *files],
-        cwd=cwd,
+        [sys.executable, "-m", "pre_commit", "run", hook, "--verbose", "--files", *files],
+        cwd=consumer,
         env=env,
         capture_output=True,
         text=True,
@@ -87,27 +112,21 @@ def run_hook(
     )
 
 
-def try_repo(hook_repo: Path, home: Path, cwd: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    return run_hook(hook_repo, home, cwd, "oncall-policy-rules", *files)
-
-
 def test_every_published_hook_is_tested():
-    """Each hook id in .pre-commit-hooks.yaml appears in a test of this module."""
-    published = re.findall(r"^- id: (\S+)$", (ROOT / ".pre-commit-hooks.yaml").read_text(), re.MULTILINE)
+    """Each hook id in .pre-commit-hooks.yaml is run by a test of this module."""
     source = Path(__file__).read_text(encoding="utf-8")
-    untested = [hook for hook in published if f'"{hook}"' not in source]
-    assert published
-    assert untested == []
+    assert PUBLISHED
+    assert [hook for hook in PUBLISHED if f'"{hook}"' not in source] == []
 
 
-def test_check_hook_passes_a_valid_policy(hook_repo, pre_commit_home, consumer):
-    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-check", "policy.yaml")
+def test_check_hook_passes_a_valid_policy(consumer, pre_commit_home):
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-check", "policy.yaml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "policy.yaml: ok" in done.stdout
 
 
-def test_check_hook_fails_an_invalid_policy(hook_repo, pre_commit_home, consumer):
-    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-check", "broken/policy.yaml")
+def test_check_hook_fails_an_invalid_policy(consumer, pre_commit_home):
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-check", "broken/policy.yaml")
     assert done.returncode == 1, done.stdout + done.stderr
     assert any(
         line.startswith("broken/policy.yaml:")
@@ -117,43 +136,64 @@ def test_check_hook_fails_an_invalid_policy(hook_repo, pre_commit_home, consumer
     ), done.stdout
 
 
-def test_compile_hook_passes_fresh_output(hook_repo, pre_commit_home, consumer):
-    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-compile", "policy.yaml")
+def test_compile_hook_passes_fresh_output(consumer, pre_commit_home):
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-compile", "policy.yaml")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_compile_hook_fails_stale_output(hook_repo, pre_commit_home, consumer):
+def test_compile_hook_fails_stale_output(consumer, pre_commit_home):
     policy = consumer / "policy.yaml"
     policy.write_text(policy.read_text().replace("name: Manager X,", "name: Manager Ex,"))
-    done = run_hook(hook_repo, pre_commit_home, consumer, "oncall-policy-compile", "policy.yaml")
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-compile", "policy.yaml")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Manager Ex" in done.stdout  # the unified diff of the stale files
     assert "stale" in done.stdout + done.stderr
 
 
-def test_hook_passes_rules_that_agree_with_the_catalog(hook_repo, pre_commit_home, consumer):
-    done = try_repo(
-        hook_repo, pre_commit_home, consumer, "rules/clipper.rules.yml", "rules/security-alerts.yml"
+def test_rules_hook_passes_rules_that_agree_with_the_catalog(consumer, pre_commit_home):
+    done = run_hook(
+        consumer,
+        pre_commit_home,
+        "oncall-policy-rules",
+        "rules/clipper.rules.yml",
+        "rules/security-alerts.yml",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "alerting rules agree with the on-call policy" in done.stdout
 
 
-def test_hook_fails_on_rules_that_disagree(hook_repo, pre_commit_home, consumer):
-    done = try_repo(hook_repo, pre_commit_home, consumer, "rules/bad-clipper.rules.yml")
+def test_rules_hook_fails_on_rules_that_disagree(consumer, pre_commit_home):
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-rules", "rules/bad-clipper.rules.yml")
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
         "rules/bad-clipper.rules.yml:13:16: [error] groups[0].rules[1].alert: HighCPU is not in the alert "
         "catalog of policy.yaml; add it there (meaning, response, runbook) or rename the rule "
         "(alert-not-in-catalog)"
     ) in done.stdout.splitlines()
-    assert (
-        "policy.yaml:183:11: [error] alerts[0].name: SLOAvailabilityBreach has no alerting rule in the "
-        "files checked; write one, or remove it from the catalog (alert-without-rule)"
-    ) in done.stdout.splitlines()
+    assert any(
+        line.startswith("policy.yaml:")
+        and line.endswith("(alert-without-rule)")
+        and "SLOAvailabilityBreach has no alerting rule in the files checked" in line
+        for line in done.stdout.splitlines()
+    ), done.stdout
 
 
-def test_hook_skips_files_that_are_not_rule_files(hook_repo, pre_commit_home, consumer):
-    done = try_repo(hook_repo, pre_commit_home, consumer, "policy.yaml")
+def test_rules_hook_skips_files_that_are_not_rule_files(consumer, pre_commit_home):
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-rules", "policy.yaml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "(no files to check)Skipped" in done.stdout
+
+
+def test_silences_hook_passes_a_compliant_silence(consumer, pre_commit_home):
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-silences", "silences/good.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_silences_hook_fails_a_non_compliant_silence_with_positions(consumer, pre_commit_home):
+    done = run_hook(
+        consumer, pre_commit_home, "oncall-policy-silences", "silences/good.yaml", "silences/bad.json"
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "silences/bad.json:1:14: [error] matchers: " in done.stdout
+    assert "(matches-everything)" in done.stdout
+    assert "silences/good.yaml" not in done.stdout.split("- exit code: 1")[1]
