@@ -53,7 +53,7 @@ def example_policy(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture
 def alertmanager(alertmanager_binary: str, amtool: str, tmp_path: Path):
     """A real Alertmanager on 127.0.0.1 (gossip off), stopped after the test."""
-    from alertmanager_server import running  # noqa: PLC0415 - a test helper module beside this one
+    from tests.alertmanager_server import running  # noqa: PLC0415 - a test helper module beside this one
 
     with running(alertmanager_binary, tmp_path / "am") as server:
         yield server

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alertmanager_server import running
-from conftest import CLIPPER
 from oncall_policy.cli import main
+from tests.alertmanager_server import running
+from tests.conftest import CLIPPER
 
 pytestmark = pytest.mark.amtool
 

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from conftest import CLIPPER, ROOT
 from oncall_policy.cli import main
+from tests.conftest import CLIPPER, ROOT
 
 OK = ["alertname=HighErrorRate", "-d", "2h", "-c", "deployment", "--author=engineer-a@clipper.app"]
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import ACME, CLIPPER
 from oncall_policy.silence import amtool, source
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.verdict import Verdict
+from tests.conftest import ACME, CLIPPER
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 AUTHOR = "--author=engineer-a@clipper.app"

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES
 from oncall_policy.silence import amtool, api, source
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.rules import UNKNOWN, Rules
-from strategies_silence import matchers, silences
+from tests.conftest import EXAMPLES
+from tests.strategies_silence import matchers, silences
 
 RULES = {name: source.load(path).rules for name, path in EXAMPLES.items()}
 

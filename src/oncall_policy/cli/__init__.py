@@ -16,14 +16,27 @@ from typing import Protocol, cast
 from oncall_policy import __version__
 from oncall_policy.problems import OncallPolicyError, PolicyError
 
-# Command modules keep heavy imports inside ``run`` so that ``--help`` and the silence path
-# start fast. Each is registered here by name.
-COMMANDS = ("check", "compile", "diff", "rules", "schema", "silence", "who")
+# Each command is a module of this package, registered here with its one-line help. Only the
+# module of the command being run is imported, and command modules keep heavy imports inside
+# ``run``, so that ``--help`` and the silence path start fast.
+COMMANDS: dict[str, str] = {
+    "check": ("check policy files: schema and semantic rules; every problem as file:line:col"),
+    "compile": ("compile the policy into generated/ (with --check: fail on stale output, write nothing)"),
+    "diff": (
+        "what changes for people between two policies: alert routing and escalation, rotations, "
+        "service levels, silence caps and approvals (exit 0 whatever changed)"
+    ),
+    "rules": (
+        "check Prometheus alerting-rule files against the alert catalog: unknown alerts, catalog "
+        "alerts without a rule, severity labels and runbook links that disagree"
+    ),
+    "schema": ("print the JSON Schema of policy.yaml (for editors' YAML language server)"),
+    "silence": ("judge silences by the policy: check, add (through amtool), audit, check-files"),
+    "who": ("who is on call (every slot of every rotation) at a time, and the next hand-off"),
+}
 
 
 class Command(Protocol):
-    HELP: str
-
     def configure(self, parser: argparse.ArgumentParser) -> None: ...
 
     def run(self, args: argparse.Namespace) -> int: ...
@@ -33,23 +46,27 @@ def _command(name: str) -> Command:
     return cast("Command", import_module(f"oncall_policy.cli.{name.replace('-', '_')}"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser, with the arguments of the command ``argv`` names (if any) configured."""
     parser = argparse.ArgumentParser(
         prog="oncall-policy",
         description="Compile one typed on-call policy into the configuration that enforces it.",
     )
     parser.add_argument("--version", action="version", version=f"oncall-policy {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        command = _command(name)
-        sub = commands.add_parser(name, help=command.HELP, description=command.HELP)
-        command.configure(sub)
-        sub.set_defaults(run=command.run)
+    chosen = next((word for word in argv if not word.startswith("-")), None)
+    for name, summary in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        if name == chosen:
+            command = _command(name)
+            command.configure(sub)
+            sub.set_defaults(run=command.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(words).parse_args(words)
     try:
         return cast("int", args.run(args))
     except PolicyError as error:

@@ -7,8 +7,6 @@ import argparse
 from oncall_policy import reports
 from oncall_policy.problems import PolicyError, Problem
 
-HELP = "check policy files: schema and semantic rules; every problem as file:line:col"
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

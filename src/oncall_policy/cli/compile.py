@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "compile the policy into generated/ (with --check: fail on stale output, write nothing)"
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

@@ -11,10 +11,6 @@ from oncall_policy.problems import OncallPolicyError
 if TYPE_CHECKING:
     from oncall_policy.model import Policy
 
-HELP = (
-    "what changes for people between two policies: alert routing and escalation, rotations, "
-    "service levels, silence caps and approvals (exit 0 whatever changed)"
-)
 _SPEC = "a policy file, or git:REV:PATH to read it from git (e.g. git:origin/main:policy.yaml)"
 
 

@@ -8,11 +8,6 @@ import argparse
 from oncall_policy import reports
 from oncall_policy.problems import PolicyError
 
-HELP = (
-    "check Prometheus alerting-rule files against the alert catalog: unknown alerts, catalog "
-    "alerts without a rule, severity labels and runbook links that disagree"
-)
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="Prometheus rule files (groups: [...])")

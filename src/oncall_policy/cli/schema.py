@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "print the JSON Schema of policy.yaml (for editors' YAML language server)"
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     del parser

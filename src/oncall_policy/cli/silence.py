@@ -21,7 +21,6 @@ from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.verdict import Verdict
 
-HELP = "judge silences by the policy: check, add (through amtool), audit, check-files"
 ACTIONS = {
     "check": "evaluate an `amtool silence add` command line; exit 0 accepted, 1 rejected",
     "add": "evaluate, then create the silence with the real amtool, approvals in its comment",
@@ -31,7 +30,9 @@ ACTIONS = {
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = HELP + ". Actions: " + "; ".join(f"{k}: {v}" for k, v in ACTIONS.items())
+    parser.description = (
+        str(parser.description) + ". Actions: " + "; ".join(f"{k}: {v}" for k, v in ACTIONS.items())
+    )
     parser.add_argument("action", choices=ACTIONS, help="see `oncall-policy silence ACTION --help`")
     parser.add_argument("arguments", nargs=argparse.REMAINDER, help="the action's arguments")
 

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from oncall_policy.oncall import RotationNow
 
-HELP = "who is on call (every slot of every rotation) at a time, and the next hand-off"
-
 
 def instant(text: str) -> datetime:
     """ISO 8601; a time without an offset is UTC."""
