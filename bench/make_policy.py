@@ -101,11 +101,11 @@ def destinations(teams: list[str]) -> list[str]:
         "  - {id: security, channel: '#security', webhook_url_file: slack/security}",
     ]
     for t in teams:
-        for kind in ("critical", "warning"):
-            services.append(
-                f"  - {{id: {t}-{kind}, name: {t} {kind}, team: {t}, escalation_policy: {t}, "
-                f"integration_key_file: pd/{t}-{kind}}}"
-            )
+        services.extend(
+            f"  - {{id: {t}-{kind}, name: {t} {kind}, team: {t}, escalation_policy: {t}, "
+            f"integration_key_file: pd/{t}-{kind}}}"
+            for kind in ("critical", "warning")
+        )
         channels.append(f"  - {{id: {t}, channel: '#{t}', team: {t}, webhook_url_file: slack/{t}}}")
     return services + channels
 
