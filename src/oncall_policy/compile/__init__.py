@@ -15,7 +15,7 @@ from typing import Protocol, cast
 
 from oncall_policy.model import Policy
 
-TARGETS: tuple[str, ...] = ()
+TARGETS: tuple[str, ...] = ("alertmanager",)
 
 
 @dataclass(frozen=True)
