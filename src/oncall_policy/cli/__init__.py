@@ -18,7 +18,7 @@ from oncall_policy.problems import OncallPolicyError, PolicyError
 
 # Command modules keep heavy imports inside ``run`` so that ``--help`` and the silence path
 # start fast. Each is registered here by name.
-COMMANDS = ("check", "compile", "schema")
+COMMANDS = ("check", "compile", "route", "schema", "test")
 
 
 class Command(Protocol):
