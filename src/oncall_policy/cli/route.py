@@ -23,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_labels(arguments: list[str]) -> dict[str, str]:
-    """Labels given as amtool takes them: ``name=value`` or ``name="value"``; a repeated name: the last wins."""
+    """Labels as amtool takes them: ``name=value`` or ``name="value"``; a repeated name: the last wins."""
     from oncall_policy.matchers import MatcherError, Op, parse_matcher  # noqa: PLC0415
 
     labels: dict[str, str] = {}
