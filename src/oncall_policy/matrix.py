@@ -21,6 +21,8 @@ from oncall_policy.model import Policy
 from oncall_policy.simulate import Simulator
 
 Integration = tuple[str, str]  # ("pagerduty", routing key file) or ("slack", channel)
+# receivers, expected receivers, PagerDuty service names, Slack channels, ok
+Outcome = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]
 
 
 @dataclass(frozen=True)
@@ -68,29 +70,29 @@ class Matrix:
         tested = {m.name for route in policy.routing.routes for m in route.matchers}
         tested |= {policy.organisation.severity_label, *self.simulator.label_names}
         self.tested = sorted(tested)
-        self._memo: dict[tuple[str, ...], tuple[Destinations, tuple[str, ...]]] = {}
+        self._memo: dict[tuple[str, ...], Outcome] = {}
 
     def cases(self) -> list[Case]:
         return [self.case(alert.name, alert_labels(self.policy, alert)) for alert in self.policy.alerts]
 
     def case(self, alert: str, labels: dict[str, str]) -> Case:
-        destinations, receivers = self._route(labels)
-        expected = names.expected(destinations, self.policy.routing.unmatched)
-        return Case(
-            alert=alert,
-            labels=dict(sorted(labels.items())),
-            receivers=receivers,
-            expected_receivers=expected,
-            pagerduty_services=tuple(self.services[p].name for p in destinations.pages),
-            slack_channels=tuple(self.channels[c].channel for c in destinations.channels),
-            ok=receivers == expected and self._delivered(receivers) == self._promised(destinations),
-        )
-
-    def _route(self, labels: Mapping[str, str]) -> tuple[Destinations, tuple[str, ...]]:
         key = tuple(labels.get(name, "") for name in self.tested)
         if key not in self._memo:
-            self._memo[key] = (self.router.route(labels), self.simulator.receivers(labels))
-        return self._memo[key]
+            self._memo[key] = self._outcome(labels)
+        receivers, expected, services, channels, ok = self._memo[key]
+        return Case(alert, dict(sorted(labels.items())), receivers, expected, services, channels, ok)
+
+    def _outcome(self, labels: Mapping[str, str]) -> Outcome:
+        destinations = self.router.route(labels)
+        receivers = self.simulator.receivers(labels)
+        expected = names.expected(destinations, self.policy.routing.unmatched)
+        return (
+            receivers,
+            expected,
+            tuple(self.services[p].name for p in destinations.pages),
+            tuple(self.channels[c].channel for c in destinations.channels),
+            receivers == expected and self._delivered(receivers) == self._promised(destinations),
+        )
 
     def _delivered(self, receivers: tuple[str, ...]) -> frozenset[Integration] | None:
         if any(r not in self.integrations for r in receivers):

@@ -11,11 +11,11 @@ routing: time intervals, inhibition and silences play no part.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from oncall_policy.matchers import Matcher, Op, parse_matcher
+from oncall_policy.matchers import Matcher, Op, compile_anchored, parse_matcher
 from oncall_policy.problems import OncallPolicyError
 
 
@@ -29,14 +29,34 @@ class RouteNode:
     receiver: str
     continue_: bool
     routes: tuple[RouteNode, ...]
+    tests: tuple[Test, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tests", tuple(map(_test, self.matchers)))
 
     def matches(self, labels: Mapping[str, str]) -> bool:
-        return all(matcher.matches(labels.get(matcher.name, "")) for matcher in self.matchers)
+        return all(test(labels) for test in self.tests)
 
     def walk(self) -> Iterator[RouteNode]:
         yield self
         for child in self.routes:
             yield from child.walk()
+
+
+Test = Callable[[Mapping[str, str]], bool]
+
+
+def _test(matcher: Matcher) -> Test:
+    """A matcher as one fast predicate over a label set (a missing label is "")."""
+    name, value = matcher.name, matcher.value
+    if matcher.op is Op.EQUAL:
+        return lambda labels: labels.get(name, "") == value
+    if matcher.op is Op.NOT_EQUAL:
+        return lambda labels: labels.get(name, "") != value
+    fullmatch = compile_anchored(value).fullmatch
+    if matcher.op is Op.REGEX:
+        return lambda labels: fullmatch(labels.get(name, "")) is not None
+    return lambda labels: fullmatch(labels.get(name, "")) is None
 
 
 class Simulator:

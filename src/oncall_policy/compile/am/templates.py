@@ -14,8 +14,8 @@ gives "" for a missing label where a field access would fail on older Go version
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from json.encoder import encode_basestring
 from urllib.parse import urljoin
 
 from oncall_policy.model import Alert, Policy
@@ -25,7 +25,7 @@ FILE = "alertmanager.tmpl"
 
 def go(text: str) -> str:
     """A Go string literal (JSON's escapes are a subset of Go's)."""
-    return json.dumps(text, ensure_ascii=False)
+    return encode_basestring(text)
 
 
 def chain(subject: str, outputs: dict[str, list[str]], otherwise: str, separator: str = "\n") -> str:
@@ -42,12 +42,19 @@ def chain(subject: str, outputs: dict[str, list[str]], otherwise: str, separator
 
 
 def resolve(link: str, base: str | None) -> str:
-    return urljoin(base, link) if base and not link.startswith(("https://", "http://")) else link
+    """A catalog link resolved against its base URL (as a browser resolves a relative link)."""
+    if not base or link.startswith(("https://", "http://")):
+        return link
+    if base.endswith("/") and not link.startswith(("/", ".", "?", "#")) and ":" not in link:
+        return base + link  # what urljoin gives, without its cost on large catalogs
+    return urljoin(base, link)
 
 
-def _links(policy: Policy, field: Callable[[Alert], str | None], base: str | None) -> dict[str, list[str]]:
+def _links(
+    alerts: list[Alert], field: Callable[[Alert], str | None], base: str | None
+) -> dict[str, list[str]]:
     outputs: dict[str, list[str]] = {}
-    for alert in sorted(policy.alerts, key=lambda a: a.name):
+    for alert in alerts:
         link = field(alert)
         if link is not None:
             outputs.setdefault(resolve(link, base), []).append(alert.name)
@@ -103,8 +110,9 @@ _FIXED = """\
 def build(policy: Policy, header: str) -> str:
     """The template file's text; ``header`` is written inside a template comment."""
     organisation = policy.organisation
-    runbooks = _links(policy, lambda a: a.runbook, organisation.runbook_base_url)
-    dashboards = _links(policy, lambda a: a.dashboard, organisation.dashboard_base_url)
+    alerts = sorted(policy.alerts, key=lambda a: a.name)
+    runbooks = _links(alerts, lambda a: a.runbook, organisation.runbook_base_url)
+    dashboards = _links(alerts, lambda a: a.dashboard, organisation.dashboard_base_url)
     parts = [
         "{{/*\n" + header + "*/}}",
         _severity_template(policy),
