@@ -87,13 +87,21 @@ def _children(
             nodes.append(node)
             if "continue" not in node:  # nested: it keeps every alert it matches
                 stoppers.append(frozenset(step.matchers))
-    last = pending or (fallback if fallback and len(fallback) > 1 else ())
+    last = _last(pending, fallback)
     if last and frozenset() not in stoppers:
         comment = (
             "no route below matched: only what the routes above collected" if pending else "routing.unmatched"
         )
         nodes.append(_deliver({"#": comment}, last))
     return nodes
+
+
+def _last(pending: tuple[str, ...], fallback: tuple[str, ...] | None) -> tuple[str, ...]:
+    """What a catch-all at the end delivers: inside a continue route (no fallback: that route
+    took the alert) what is pending, or nowhere; at the top a fallback the root cannot hold."""
+    if fallback is None:
+        return pending or (names.NOWHERE,)
+    return fallback if len(fallback) > 1 else ()
 
 
 def _continuing(
@@ -103,8 +111,8 @@ def _continuing(
     fallback: tuple[str, ...] | None,
     inherited: Timing,
 ) -> Node | None:
-    if set(step.receivers) <= set(pending):
-        return None  # delivers nothing new, stops nothing
+    if set(step.receivers) <= set(pending) and (pending or fallback is None):
+        return None  # delivers nothing new, and the fallback is out of the question already
     if _may_stay_flat(step, rest, pending, fallback):
         node = _node(step, inherited, step.receivers)
         node["continue"] = True
@@ -117,11 +125,16 @@ def _continuing(
 def _may_stay_flat(
     step: Step, rest: Sequence[Step], pending: tuple[str, ...], fallback: tuple[str, ...] | None
 ) -> bool:
-    """Whether a ``continue: true`` route can stay a plain sibling: nothing after it delivers its
-    receivers again, no later route delivers nothing, and no catch-all follows it."""
+    """Whether a ``continue: true`` route can stay a plain sibling: only at the top (nothing
+    pending, whose delivery it would reorder), before a fallback that is the root's receiver, when
+    it delivers something, nothing after it delivers its receivers again and no later route
+    delivers nothing."""
     later = set(pending).union(*(s.receivers for s in rest))
     return (
-        not (fallback and len(fallback) > 1)
+        not pending
+        and fallback is not None
+        and len(fallback) == 1
+        and bool(step.receivers)
         and later.isdisjoint(step.receivers)
         and all(s.receivers for s in rest)
     )
