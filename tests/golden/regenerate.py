@@ -1,16 +1,24 @@
-"""Regenerate every golden file under tests/golden/ from the example policies.
+"""Regenerate every golden file under tests/golden/: ``python tests/golden/regenerate.py``.
 
-Run ``python tests/golden/regenerate.py`` after a deliberate change to the output, then review
-``git diff tests/golden``; the tests fail whenever the output and the goldens differ.
+- ``guide/<example>.md``: the on-call guide of each example policy, exactly as ``compile`` writes it.
+- ``alertmanager/<case>/out/``: everything ``oncall-policy compile`` writes for
+  ``alertmanager/<case>/in/policy.yaml``; the ``synthetic`` input is itself made by
+  ``bench/make_policy.py``.
+
+After a deliberate change to the output, run this and review ``git diff tests/golden``; the tests
+fail whenever the output and the goldens differ.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CASES = HERE / "alertmanager"
+SYNTHETIC_ALERTS = 150
 EXAMPLES = {"clipper": ROOT / "policy.yaml", "acme": ROOT / "examples" / "acme" / "policy.yaml"}
 
 
@@ -25,15 +33,30 @@ def guide(name: str) -> str:
 
 
 def goldens() -> dict[Path, str]:
-    """Every golden file and the text it should hold."""
-    return {GOLDEN / "guide" / f"{name}.md": guide(name) for name in sorted(EXAMPLES)}
+    """Every golden guide and the text it should hold."""
+    return {HERE / "guide" / f"{name}.md": guide(name) for name in sorted(EXAMPLES)}
+
+
+def synthetic_policy() -> str:
+    maker = ROOT / "bench" / "make_policy.py"
+    return subprocess.run(
+        [sys.executable, str(maker), str(SYNTHETIC_ALERTS)], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def main() -> int:
+    from oncall_policy.cli import main as cli  # noqa: PLC0415
+
     for path, text in goldens().items():
         path.write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    synthetic = CASES / "synthetic" / "in" / "policy.yaml"
+    synthetic.parent.mkdir(parents=True, exist_ok=True)
+    synthetic.write_text(synthetic_policy(), encoding="utf-8")
+    status = 0
+    for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        status |= cli(["compile", "--policy", str(case / "in" / "policy.yaml"), "--out", str(case / "out")])
+    return status
 
 
 if __name__ == "__main__":

@@ -26,12 +26,14 @@ COMMANDS: dict[str, str] = {
         "what changes for people between two policies: alert routing and escalation, rotations, "
         "service levels, silence caps and approvals (exit 0 whatever changed)"
     ),
+    "route": "route an alert by its labels through the compiled Alertmanager config; print its receivers",
     "rules": (
         "check Prometheus alerting-rule files against the alert catalog: unknown alerts, catalog "
         "alerts without a rule, severity labels and runbook links that disagree"
     ),
     "schema": ("print the JSON Schema of policy.yaml (for editors' YAML language server)"),
     "silence": ("judge silences by the policy: check, add (through amtool), audit, check-files"),
+    "test": "the routing matrix: does every catalog alert reach what the policy says? (exit 1 if not)",
     "who": ("who is on call (every slot of every rotation) at a time, and the next hand-off"),
 }
 

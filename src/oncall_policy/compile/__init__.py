@@ -15,7 +15,7 @@ from typing import Protocol, cast
 
 from oncall_policy.model import Policy
 
-TARGETS: tuple[str, ...] = ("guide", "pagerduty", "silence_rules", "terraform")
+TARGETS: tuple[str, ...] = ("alertmanager", "guide", "pagerduty", "silence_rules", "terraform")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,81 @@
+"""``oncall-policy test [--policy F] [--format text|json] [--amtool]``: the routing matrix.
+
+Every catalog alert with its guaranteed labels: the receivers, PagerDuty services and Slack
+channels the policy promises, and whether the compiled Alertmanager configuration agrees (by our
+simulator; with ``--amtool`` also by the real ``amtool config routes test --verify.receivers``).
+Exit 1 when any alert disagrees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oncall_policy.matrix import Case
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", default="policy.yaml", type=Path, metavar="FILE", help="the policy (default: policy.yaml)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--amtool", action="store_true", help="also check every case with the real amtool (and check-config)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from oncall_policy.compile import Source  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
+    from oncall_policy.matrix import Matrix, generated  # noqa: PLC0415
+
+    raw = read_policy_file(args.policy)
+    policy = load_policy_bytes(raw, str(args.policy))
+    files, config = generated(policy, Source.of(args.policy, raw))
+    cases = Matrix(policy, config).cases()
+    if args.amtool:
+        cases = _with_amtool(files, cases)
+    print(_render(cases, args.format), end="")
+    return 0 if all(case.ok for case in cases) else 1
+
+
+def _with_amtool(files: dict[str, str], cases: list[Case]) -> list[Case]:
+    from oncall_policy import amtool  # noqa: PLC0415
+    from oncall_policy.compile.alertmanager import FILE  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="oncall-policy-") as directory:
+        for name, text in files.items():
+            Path(directory, name).write_text(text, encoding="utf-8")
+        config = Path(directory, FILE)
+        amtool.check_config(config)
+        verdicts = amtool.routes_verify_many(config, [(c.labels, c.expected_receivers) for c in cases])
+    return [case.with_amtool(agrees) for case, agrees in zip(cases, verdicts, strict=True)]
+
+
+def _render(cases: list[Case], style: str) -> str:
+    if style == "json":
+        return json.dumps([case.to_json() for case in cases], indent=2) + "\n"
+    rows = [("", "ALERT", "RECEIVERS", "PAGERDUTY", "SLACK")]
+    for case in cases:
+        verdict = "ok" if case.ok else "FAIL"
+        shown = ",".join(case.receivers)
+        if not case.ok:
+            shown += f" (expected {','.join(case.expected_receivers)})"
+        rows.append(
+            (
+                verdict,
+                case.alert,
+                shown,
+                ", ".join(case.pagerduty_services) or "-",
+                ", ".join(case.slack_channels) or "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    failed = sum(not case.ok for case in cases)
+    lines.append(f"{len(cases)} alerts: {len(cases) - failed} ok, {failed} failed")
+    return "\n".join(lines) + "\n"
