@@ -10,12 +10,13 @@ test, so each distinct projection of an alert's labels on them is routed once.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from oncall_policy.compile import Source
 from oncall_policy.compile.am import names
+from oncall_policy.compile.pd.agreement import Paging
 from oncall_policy.dispatch import Destinations, Router, alert_labels
 from oncall_policy.model import Policy
 from oncall_policy.simulate import Simulator
@@ -37,12 +38,28 @@ class Case:
     slack_channels: tuple[str, ...]
     ok: bool
     amtool: bool | None = None
+    # Minutes until PagerDuty first escalates, per paging service (None: never), and what the
+    # alert's severity promises.
+    first_escalation_minutes: tuple[int | None, ...] = ()
+    expected_escalation_minutes: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     def with_amtool(self, agrees: bool) -> Case:
         return replace(self, amtool=agrees, ok=self.ok and agrees)
+
+    def with_paging(self, facts: Sequence[Paging]) -> Case:
+        """The case with the PagerDuty escalation of each service it pages."""
+        minutes = tuple(f.first_escalation_minutes for f in facts)
+        expected = facts[0].expected_minutes if facts else None
+        agrees = all(m == expected for m in minutes)
+        return replace(
+            self,
+            first_escalation_minutes=minutes,
+            expected_escalation_minutes=expected,
+            ok=self.ok and agrees,
+        )
 
 
 def integrations(config: Mapping[str, Any]) -> dict[str, frozenset[Integration]]:

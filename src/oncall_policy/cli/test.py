@@ -2,14 +2,17 @@
 
 Every catalog alert with its guaranteed labels: the receivers, PagerDuty services and Slack
 channels the policy promises, and whether the compiled Alertmanager configuration agrees (by our
-simulator; with ``--amtool`` also by the real ``amtool config routes test --verify.receivers``).
-Exit 1 when any alert disagrees.
+simulator; with ``--amtool`` also by the real ``amtool config routes test --verify.receivers``);
+the minutes until PagerDuty first escalates it, which must be its severity's auto-escalation; and
+whether every PagerDuty receiver reads the key of exactly one generated service. Exit 1 when
+anything disagrees.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,18 +32,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from oncall_policy import crosscheck  # noqa: PLC0415
     from oncall_policy.compile import Source  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.compile.pd import agreement, build  # noqa: PLC0415
     from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
     from oncall_policy.matrix import Matrix, generated  # noqa: PLC0415
 
     raw = read_policy_file(args.policy)
     policy = load_policy_bytes(raw, str(args.policy))
     files, config = generated(policy, Source.of(args.policy, raw))
-    cases = Matrix(policy, config).cases()
+    pagerduty = build.build(policy)
+    facts: dict[str, list[agreement.Paging]] = {}
+    for fact in agreement.paging_facts(policy, pagerduty):
+        facts.setdefault(fact.alert, []).append(fact)
+    cases = [case.with_paging(facts.get(case.alert, [])) for case in Matrix(policy, config).cases()]
     if args.amtool:
         cases = _with_amtool(files, cases)
+    problems = crosscheck.mismatches(config, pagerduty)
+    problems += [f"{d.subject}: {d.message}" for d in agreement.disagreements(policy, pagerduty)]
     print(_render(cases, args.format), end="")
-    return 0 if all(case.ok for case in cases) else 1
+    for problem in problems:
+        print(f"oncall-policy: disagreement: {problem}", file=sys.stderr)
+    return 0 if all(case.ok for case in cases) and not problems else 1
 
 
 def _with_amtool(files: dict[str, str], cases: list[Case]) -> list[Case]:
@@ -59,7 +72,7 @@ def _with_amtool(files: dict[str, str], cases: list[Case]) -> list[Case]:
 def _render(cases: list[Case], style: str) -> str:
     if style == "json":
         return json.dumps([case.to_json() for case in cases], indent=2) + "\n"
-    rows = [("", "ALERT", "RECEIVERS", "PAGERDUTY", "SLACK")]
+    rows = [("", "ALERT", "RECEIVERS", "PAGERDUTY", "ESCALATES", "SLACK")]
     for case in cases:
         verdict = "ok" if case.ok else "FAIL"
         shown = ",".join(case.receivers)
@@ -71,6 +84,7 @@ def _render(cases: list[Case], style: str) -> str:
                 case.alert,
                 shown,
                 ", ".join(case.pagerduty_services) or "-",
+                _escalation(case),
                 ", ".join(case.slack_channels) or "-",
             )
         )
@@ -79,3 +93,14 @@ def _render(cases: list[Case], style: str) -> str:
     failed = sum(not case.ok for case in cases)
     lines.append(f"{len(cases)} alerts: {len(cases) - failed} ok, {failed} failed")
     return "\n".join(lines) + "\n"
+
+
+def _escalation(case: Case) -> str:
+    """Minutes until the first escalation, with what the severity promises when they differ."""
+    if not case.first_escalation_minutes:
+        return "-"
+    shown = ", ".join("never" if m is None else f"{m}m" for m in case.first_escalation_minutes)
+    if any(m != case.expected_escalation_minutes for m in case.first_escalation_minutes):
+        expected = case.expected_escalation_minutes
+        shown += f" (expected {'never' if expected is None else f'{expected}m'})"
+    return shown
