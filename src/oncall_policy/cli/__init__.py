@@ -7,8 +7,10 @@ output); 2 usage; 3 a bug in oncall-policy; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
+import types
 from collections.abc import Sequence
 from importlib import import_module
 from typing import Protocol, cast
@@ -66,7 +68,25 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def _without_pydantic_plugins() -> None:
+    """Tell pydantic this process uses no plugins, unless something has already asked for them.
+
+    pydantic looks for plugins the first time it builds a validator by importing
+    importlib.metadata and scanning every installed distribution's entry points: about 75 ms of
+    an interactive command's start-up, for plugins the command line never uses. The library is
+    left alone; only the command line does this, and ``ONCALL_POLICY_PYDANTIC_PLUGINS=1`` keeps
+    plugins on.
+    """
+    name = "pydantic.plugin._loader"
+    if name in sys.modules or os.environ.get("ONCALL_POLICY_PYDANTIC_PLUGINS") == "1":
+        return
+    loader = types.ModuleType(name)
+    loader.get_plugins = tuple  # type: ignore[attr-defined]  # no plugins: an empty iterable
+    sys.modules[name] = loader
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _without_pydantic_plugins()
     words = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(words).parse_args(words)
     try:

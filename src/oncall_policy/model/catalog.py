@@ -1,7 +1,5 @@
 """The alert catalog: every alert the organisation knows, what it means and what it carries."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

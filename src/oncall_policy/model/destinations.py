@@ -1,7 +1,5 @@
 """Where alerts go: paging services (PagerDuty) and chat channels (Slack)."""
 
-from __future__ import annotations
-
 from oncall_policy.model.types import Bool, ChannelName, Id, RelativePath, Strict, Text
 
 

@@ -1,7 +1,5 @@
 """Escalation policies: ladders of levels, with per-severity timing."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -17,7 +15,7 @@ class Target(Strict):
     person: Id | None = None
 
     @model_validator(mode="after")
-    def _one_kind(self) -> Target:
+    def _one_kind(self) -> "Target":
         rotating = self.rotation is not None and self.slot is not None
         fixed = self.person is not None and self.rotation is None and self.slot is None
         if rotating == fixed:

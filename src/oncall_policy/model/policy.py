@@ -1,7 +1,5 @@
 """The whole policy: the root of ``policy.yaml``."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -60,4 +58,4 @@ class Policy(Strict):
     alerts: tuple[Alert, ...] = ()
     routing: Routing
     silences: SilencePolicy
-    postmortems: Postmortems = Postmortems()
+    postmortems: Postmortems = Field(default_factory=Postmortems)

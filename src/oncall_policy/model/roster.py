@@ -1,7 +1,5 @@
 """Who is there: roles, teams and people."""
 
-from __future__ import annotations
-
 from oncall_policy.model.types import Email, Id, Strict, Text
 
 

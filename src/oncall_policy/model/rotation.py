@@ -1,7 +1,5 @@
 """Rotations: who fills which on-call slot during each turn."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Routing: which alerts go to which paging service and channels, and what mutes what."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Severities and their service levels."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from oncall_policy.model.types import Id, PositiveDuration, Strict, Text

@@ -1,7 +1,5 @@
 """Silence rules: caps, approvals and the reasons a silence may give."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

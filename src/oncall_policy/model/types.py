@@ -1,7 +1,5 @@
 """Scalar types of the policy: identifiers, durations, times of day, weekdays, matchers."""
 
-from __future__ import annotations
-
 import re
 from datetime import datetime, time, timedelta
 from enum import StrEnum
