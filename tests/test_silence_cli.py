@@ -120,8 +120,9 @@ def test_silence_check_imports_no_pydantic_nor_yaml():
     code = (
         "import sys; from oncall_policy.cli import main; "
         f"rc = main(['silence', 'check', '--policy', {str(CLIPPER)!r}, *{OK!r}]); "
-        "heavy = sorted(m for m in sys.modules "
-        "if m.split('.')[0] in ('pydantic', 'ruamel', 'yaml_rs', 'yaml')); "
+        "heavy = sorted(m for m, module in sys.modules.items() "
+        "if m.split('.')[0] in ('pydantic', 'ruamel', 'yaml_rs', 'yaml') "
+        "and getattr(module, '__file__', None)); "  # the CLI's stand-in for pydantic's plugin loader has none
         "print(rc, heavy, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
