@@ -15,6 +15,7 @@ from oncall_policy import checks
 from oncall_policy.checks import secrets
 from oncall_policy.load import fast, positional, reading, validation
 from oncall_policy.load.dump import dump_policy
+from oncall_policy.load.locate import LazyDocument
 from oncall_policy.model import VERSION, Policy
 from oncall_policy.problems import PolicyError, Problem
 
@@ -42,32 +43,30 @@ def load_policy_bytes(raw: bytes, path: str = "policy.yaml") -> Policy:
 
 def load_policy_text(text: str, path: str = "policy.yaml") -> Policy:
     data = fast.parse(text)
-    if data is not None and data.get("version") == VERSION:
-        try:
-            policy = Policy.model_validate(data)
-        except ValidationError:
-            pass
-        else:
-            if not checks.run(policy):
-                return policy
-    return _with_positions(text, path)
+    if data is not None:
+        document: positional.Document = LazyDocument(path, data=data, text=text)
+    else:
+        document = positional.read(text, path)
+        if document.data is None and document.problems:
+            raise PolicyError(document.problems)
+    policy = _judge(document, text)
+    if policy is None:
+        raise PolicyError(document.finish())
+    return policy
 
 
-def _with_positions(text: str, path: str) -> Policy:
-    document = positional.read(text, path)
-    if document.data is None and document.problems:
-        raise PolicyError(document.problems)
+def _judge(document: positional.Document, text: str) -> Policy | None:
+    """The policy, or ``None`` when the document has problems (recorded in it)."""
     if not _version_ok(document):
-        raise PolicyError(document.problems)
-    for finding in secrets.scan(document.data):
-        document.problem(finding.location, finding.message, finding.rule)
+        return None
+    if secrets.may_hold_secret(text):
+        for finding in secrets.scan(document.data):
+            document.problem(finding.location, finding.message, finding.rule)
     policy = _validate(document)
     if policy is not None:
         for finding in checks.run(policy):
             document.problem(finding.location, finding.message, finding.rule)
-    if document.problems or policy is None:
-        raise PolicyError(document.problems)
-    return policy
+    return None if document.has_problems() else policy
 
 
 def _version_ok(document: positional.Document) -> bool:

@@ -43,6 +43,13 @@ class Document:
         line, column = self.position(location, key=key)
         self.problems.append(Problem(self.path, line, column, dotted(location), message, rule))
 
+    def has_problems(self) -> bool:
+        return bool(self.problems)
+
+    def finish(self) -> list[Problem]:
+        """Every problem, placed."""
+        return self.problems
+
 
 class _FatalError(Exception):
     """Stop reading: the rest of the file cannot be trusted or would cost too much."""
@@ -191,14 +198,26 @@ class _Builder:
 
 
 def read(text: str, path: str) -> Document:
-    """Parse ``text`` into a ``Document``; syntax errors become problems, never exceptions."""
+    """Parse ``text`` into a ``Document``; syntax errors become problems, never exceptions.
+
+    libyaml (C, through ruamel.yaml) reads the text first: it is many times faster on large
+    files. It is a YAML 1.1 parser and refuses some YAML 1.2 (a plain URL in a flow mapping), so
+    when it refuses the text, ruamel.yaml's own YAML 1.2 parser has the last word.
+    """
+    document = _read_with(text, path, pure=False)
+    if any(problem.rule == "yaml-syntax" for problem in document.problems):
+        document = _read_with(text, path, pure=True)
+    return document
+
+
+def _read_with(text: str, path: str, *, pure: bool) -> Document:
     from ruamel.yaml import YAML  # noqa: PLC0415 - only the error path pays for it
     from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: PLC0415
 
     document = Document(path)
     builder = _Builder(document)
     try:
-        for event in YAML(typ="safe", pure=True).parse(text):
+        for event in YAML(typ="safe", pure=pure).parse(text):
             builder.feed(event)
     except _FatalError:
         document.data = None

@@ -39,8 +39,16 @@ _CORE_SCHEMA: tuple[tuple[re.Pattern[str], Callable[[str], object]], ...] = (
 )
 
 
+# Every null, boolean and number of the core schema starts with one of these (or is empty).
+_RESOLVED_START = frozenset("~nNtTfF0123456789+-.")
+# Every YAML 1.1 trap starts with one of these.
+_TRAP_START = frozenset("yYnNoO0123456789+-")
+
+
 def resolve_plain(text: str) -> object:
     """The value of an unquoted scalar under the YAML 1.2 core schema."""
+    if text and text[0] not in _RESOLVED_START:
+        return text  # most scalars: words
     for pattern, convert in _CORE_SCHEMA:
         if pattern.fullmatch(text):
             return convert(text)
@@ -50,6 +58,8 @@ def resolve_plain(text: str) -> object:
 def yaml11_trap(text: str) -> str | None:
     """Why an unquoted scalar reads differently under YAML 1.1, and what to write instead; or
     ``None`` if it reads the same."""
+    if not text or text[0] not in _TRAP_START:
+        return None
     quote = f"quote it ('{text}') so every tool reads the same"
     if _YAML11_BOOL.fullmatch(text):
         return f"'{text}' is a boolean in YAML 1.1 but a string in YAML 1.2; {quote}, or write true/false"
