@@ -7,15 +7,17 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
 import pytest
 
 from oncall_policy.cli import main
 from oncall_policy.compile import Source, pagerduty
-from oncall_policy.compile.pd import validate
+from oncall_policy.compile.pd import checker, rest, schema, validate
+from oncall_policy.compile.pd.build import build as build_ir
 from oncall_policy.compile.pd.validate import PagerDutyOutputError
 from oncall_policy.load import load_policy
 from oncall_policy.model import Policy
-from tests.conftest import ACME, CLIPPER
+from tests.conftest import ACME, CLIPPER, EXAMPLES
 from tests.pd_helpers import policy_data
 
 Files = dict[str, Any]
@@ -134,3 +136,37 @@ def test_the_cli_reports_and_leaves_generated_untouched(tmp_path, capsys):
     assert err.startswith("oncall-policy: error: the PagerDuty objects compiled from the policy break")
     assert "schedules/clipper-weekly/primary.json: $.schedule.schedule_layers[0]" in err
     assert not (tmp_path / "generated").exists()
+
+
+def _reference_paths(files: Files) -> set[tuple[str, str]]:
+    """Where the reference implementation (jsonschema) finds schema errors."""
+    found = set()
+    for path, body in files.items():
+        kind = path if path == "manifest.json" else path.split("/", 1)[0] + "/"
+        validator = jsonschema.Draft202012Validator(schema.schema_for(kind))
+        found |= {(path, error.json_path) for error in validator.iter_errors(body)}
+    return found
+
+
+def _checker_paths(files: Files) -> set[tuple[str, str]]:
+    found = set()
+    for path, body in files.items():
+        kind = path if path == "manifest.json" else path.split("/", 1)[0] + "/"
+        found |= {(path, where) for where, _ in checker.errors(schema.schema_for(kind), body)}
+    return found
+
+
+@pytest.mark.parametrize("name", ["intact", *sorted(BROKEN)])
+def test_the_run_time_checker_agrees_with_jsonschema(name):
+    """Our small validator finds schema errors exactly where the reference implementation does."""
+    files = copy.deepcopy(_files())
+    if name != "intact":
+        BROKEN[name][0](files)
+    assert _checker_paths(files) == _reference_paths(files)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_every_generated_file_passes_the_reference_validator(example):
+    policy = load_policy(EXAMPLES[example])
+    files = {**rest.bodies(build_ir(policy)), "manifest.json": rest.manifest(build_ir(policy), "header")}
+    assert _reference_paths(files) == set()

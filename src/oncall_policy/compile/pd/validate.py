@@ -7,10 +7,9 @@ refused with every reason at once and nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from oncall_policy.compile.pd import limits, schema
+from oncall_policy.compile.pd import checker, limits, schema
 from oncall_policy.problems import OncallPolicyError
 
 Json = dict[str, Any]
@@ -41,19 +40,12 @@ class PagerDutyOutputError(OncallPolicyError):
         return f"the PagerDuty objects compiled from the policy break PagerDuty's limits:{lines}"
 
 
-@cache
-def _validator(path_kind: str) -> Any:
-    from jsonschema import Draft202012Validator  # noqa: PLC0415 - only compile needs it
-
-    return Draft202012Validator(schema.schema_for(path_kind))
-
-
 def problems(files: dict[str, Json]) -> list[OutputProblem]:
     """Every problem in the files under ``pagerduty/`` (body path → JSON, and ``manifest.json``)."""
     found = [
-        OutputProblem(path, error.json_path, error.message)
+        OutputProblem(path, where, message)
         for path, body in files.items()
-        for error in _validator(_kind(path)).iter_errors(body)
+        for where, message in checker.errors(schema.schema_for(_kind(path)), body)
     ]
     found += [OutputProblem(*complaint) for complaint in limits.check(files)]
     return sorted(found)
