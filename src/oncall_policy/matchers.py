@@ -108,5 +108,32 @@ def _unescape(body: str, text: str) -> str:
     return "".join(out)
 
 
+def split_matchers(text: str) -> list[str]:
+    """The matchers of one group as Alertmanager reads it: ``a="1"``, ``{a="1", b=~"x|y"}`` or
+    ``a=1,b!=2``. Commas outside double quotes separate; inside quotes a backslash escapes."""
+    body = text.strip()
+    if body.startswith("{") and body.endswith("}"):
+        body = body[1:-1]
+    parts: list[str] = []
+    start, quoted, escaped = 0, False, False
+    for index, char in enumerate(body):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = quoted
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            parts.append(body[start:index])
+            start = index + 1
+    parts.append(body[start:])
+    return [part for part in parts if part.strip()]
+
+
+def parse_matchers(text: str) -> list[Matcher]:
+    """Every matcher of one group (see ``split_matchers``)."""
+    return [parse_matcher(part) for part in split_matchers(text)]
+
+
 def matches_all(matchers: tuple[Matcher, ...], labels: Mapping[str, str]) -> bool:
     return all(matcher.matches_labels(labels) for matcher in matchers)

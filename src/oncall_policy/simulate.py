@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from oncall_policy.matchers import Matcher, Op, compile_anchored, parse_matcher
+from oncall_policy.matchers import Matcher, Op, compile_anchored, parse_matchers
 from oncall_policy.problems import OncallPolicyError
 
 
@@ -101,32 +101,8 @@ def _node(data: Mapping[str, Any], parent_receiver: str | None) -> RouteNode:
 
 def _matchers(data: Mapping[str, Any]) -> Iterator[Matcher]:
     for item in data.get("matchers") or []:
-        yield from parse_matcher_list(str(item))
+        yield from parse_matchers(str(item))
     for name, value in (data.get("match") or {}).items():
         yield Matcher(str(name), Op.EQUAL, str(value))
     for name, value in (data.get("match_re") or {}).items():
         yield Matcher(str(name), Op.REGEX, str(value))
-
-
-def parse_matcher_list(text: str) -> list[Matcher]:
-    """One ``matchers`` item: ``a="1"``, ``{a="1", b=~"x|y"}`` or ``a=1,b!=2``."""
-    body = text.strip()
-    if body.startswith("{") and body.endswith("}"):
-        body = body[1:-1]
-    return [parse_matcher(part) for part in _split(body) if part.strip()]
-
-
-def _split(body: str) -> Iterator[str]:
-    """Split on commas outside double quotes (a backslash escapes the next character)."""
-    start, quoted, escaped = 0, False, False
-    for index, char in enumerate(body):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            yield body[start:index]
-            start = index + 1
-    yield body[start:]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from oncall_policy.compile.pd import ir
+from oncall_policy.compile.pd import ir, rest
 
 Json = dict[str, Any]
 
@@ -36,17 +36,6 @@ def address(ref: ir.Ref) -> str:
     return f"${{{RESOURCE[ref.kind]}.{name(ref)}.id}}"
 
 
-def _restriction(r: ir.Restriction) -> Json:
-    body: Json = {
-        "type": r.kind,
-        "start_time_of_day": r.start_time_of_day,
-        "duration_seconds": r.duration_seconds,
-    }
-    if r.start_day_of_week is not None:
-        body["start_day_of_week"] = r.start_day_of_week
-    return body
-
-
 def _layer(layer: ir.Layer) -> Json:
     body: Json = {
         "name": layer.name,
@@ -56,7 +45,7 @@ def _layer(layer: ir.Layer) -> Json:
         "users": [address(u) for u in layer.users],
     }
     if layer.restrictions:
-        body["restriction"] = [_restriction(r) for r in layer.restrictions]
+        body["restriction"] = [rest.restriction(r) for r in layer.restrictions]
     return body
 
 
