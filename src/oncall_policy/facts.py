@@ -51,25 +51,30 @@ def runbook_url(policy: Policy, alert: Alert) -> str:
     return resolve(policy.organisation.runbook_base_url, alert.runbook)
 
 
-def first_escalation(policy: Policy, service_id: str, severity_id: str) -> timedelta | None:
-    """When a paging service's escalation policy reaches its second level for a severity."""
-    service = next(s for s in policy.paging_services if s.id == service_id)
-    escalation = next(e for e in policy.escalation_policies if e.id == service.escalation_policy)
-    steps = escalation.timing.get(severity_id, ())
+def first_escalations(policy: Policy) -> dict[tuple[str, str], timedelta | None]:
+    """(paging service id, severity id) → when its escalation policy reaches the second level."""
+    ladders = {e.id: e for e in policy.escalation_policies}
+    return {
+        (service.id, severity.id): _second(ladders[service.escalation_policy].timing.get(severity.id, ()))
+        for service in policy.paging_services
+        for severity in policy.severities
+    }
+
+
+def _second(steps: tuple[timedelta, ...]) -> timedelta | None:
     return steps[1] if len(steps) > 1 else None
 
 
 def alert_facts(policy: Policy) -> tuple[AlertFacts, ...]:
     router = Router(policy)
+    escalations = first_escalations(policy)
     services = {s.id: s.name for s in policy.paging_services}
     channels = {c.id: c.channel for c in policy.chat_channels}
     facts = []
     for alert in policy.alerts:
         where = router.route(alert_labels(policy, alert))
         dashboard = alert.dashboard and resolve(policy.organisation.dashboard_base_url, alert.dashboard)
-        escalation = tuple(
-            (services[page], first_escalation(policy, page, alert.severity)) for page in where.pages
-        )
+        escalation = tuple((services[page], escalations[page, alert.severity]) for page in where.pages)
         facts.append(
             AlertFacts(
                 alert,

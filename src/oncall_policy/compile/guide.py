@@ -8,6 +8,7 @@ so ``compile --check`` does not go stale as the calendar moves on.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -50,14 +51,15 @@ def build(policy: Policy, source: Source) -> dict[str, str]:
 
 def context(policy: Policy) -> dict[str, Any]:
     alerts = facts.alert_facts(policy)
+    by_route = _names(alerts, lambda f: f.routes)
     return {
         "policy": policy,
         "rotations": [_rotation(policy, r) for r in policy.rotations],
         "ladders": [_ladder(policy, e) for e in policy.escalation_policies],
-        "routes": [_route(policy, route, alerts) for route in policy.routing.routes],
+        "routes": [_route(policy, route, by_route) for route in policy.routing.routes],
         "unmatched": _unmatched(policy, alerts),
-        "services": _services(policy, alerts),
-        "channels": _channels(policy, alerts),
+        "services": _services(policy, _names(alerts, lambda f: f.pages)),
+        "channels": _channels(policy, _names(alerts, lambda f: f.channels)),
         "catalog": [(s, [f for f in alerts if f.alert.severity == s.id]) for s in policy.severities],
         "rules": [(rule, facts.selects(policy, rule.applies_to)) for rule in policy.silences.rules],
         "unknown_rule": unknown_rule(policy),
@@ -100,11 +102,21 @@ def _ladder(policy: Policy, escalation: EscalationPolicy) -> Ladder:
     return Ladder(escalation, levels, services, edges)
 
 
-def _route(policy: Policy, route: Route, alerts: tuple[facts.AlertFacts, ...]) -> Destination:
+def _names(
+    alerts: tuple[facts.AlertFacts, ...], keys: Callable[[facts.AlertFacts], Iterable[str]]
+) -> dict[str, tuple[str, ...]]:
+    """Catalog alert names grouped by each key ``keys`` gives them (route, service, channel)."""
+    grouped: dict[str, list[str]] = {}
+    for fact in alerts:
+        for key in dict.fromkeys(keys(fact)):
+            grouped.setdefault(key, []).append(fact.alert.name)
+    return {key: tuple(names) for key, names in grouped.items()}
+
+
+def _route(policy: Policy, route: Route, taken: dict[str, tuple[str, ...]]) -> Destination:
     pages, channels = facts.destinations(policy, route.page, route.notify)
     detail = facts.selects(policy, route) + (" (later routes are tried too)" if route.continue_ else "")
-    taken = tuple(f.alert.name for f in alerts if route.name in f.routes)
-    return Destination(route.name, detail, taken, pages, channels)
+    return Destination(route.name, detail, taken.get(route.name, ()), pages, channels)
 
 
 def _unmatched(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> Destination:
@@ -114,25 +126,20 @@ def _unmatched(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> Destinat
     return Destination("unmatched", "alerts no route claims", unrouted, pages, channels)
 
 
-def _services(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> list[Destination]:
+def _services(policy: Policy, paged: dict[str, tuple[str, ...]]) -> list[Destination]:
     ladders = {e.id: e.name for e in policy.escalation_policies}
     return [
         Destination(
             s.name,
             f"{s.description or ''} Escalation: {ladders[s.escalation_policy]}.".strip(),
-            tuple(f.alert.name for f in alerts if s.name in f.pages),
+            paged.get(s.name, ()),
         )
         for s in policy.paging_services
     ]
 
 
-def _channels(policy: Policy, alerts: tuple[facts.AlertFacts, ...]) -> list[Destination]:
-    return [
-        Destination(
-            c.channel, c.purpose or "", tuple(f.alert.name for f in alerts if c.channel in f.channels)
-        )
-        for c in policy.chat_channels
-    ]
+def _channels(policy: Policy, posted: dict[str, tuple[str, ...]]) -> list[Destination]:
+    return [Destination(c.channel, c.purpose or "", posted.get(c.channel, ())) for c in policy.chat_channels]
 
 
 def unknown_rule(policy: Policy) -> str:
