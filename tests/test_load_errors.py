@@ -192,8 +192,7 @@ CASES = [
     pytest.param(
         [("    - {name: info, severities: [P3], notify: [ops]}\n", "    - {name: info, severities: [P3]}\n")],
         [
-            "p.yaml:62:5: [error] alerts[1]: DiskFilling reaches no one: route 'info' neither pages nor "
-            "notifies; give it a destination (catalog-alerts)",
+            "p.yaml:62:5: [error] alerts[1]: DiskFilling reaches no one: route 'info' neither pages nor notifies; give it a destination (catalog-alerts)",
         ],
         id="route-to-no-one",
     ),

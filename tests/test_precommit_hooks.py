@@ -197,3 +197,39 @@ def test_silences_hook_fails_a_non_compliant_silence_with_positions(consumer, pr
     assert "silences/bad.json:1:14: [error] matchers: " in done.stdout
     assert "(matches-everything)" in done.stdout
     assert "silences/good.yaml" not in done.stdout.split("- exit code: 1")[1]
+
+
+def test_try_repo_runs_the_check_hook_on_a_good_and_a_bad_policy(hook_repo, consumer, tmp_path_factory):
+    """`pre-commit try-repo`, the way a hook author tries hooks before publishing them (it builds
+    the hook environment afresh in a store of its own, so it is run once here)."""
+    repo, _ = hook_repo
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("try-repo-home")),
+        "PRE_COMMIT_COLOR": "never",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(repo),
+            "oncall-policy-check",
+            "--verbose",
+            "--files",
+            "policy.yaml",
+            "broken/policy.yaml",
+        ],
+        cwd=consumer,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert "policy.yaml: ok" in lines
+    assert any(
+        line.startswith("broken/policy.yaml:") and "not a valid duration: '1 week'" in line for line in lines
+    )
