@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         for change in changes:
             print(f"{out / change.path}: stale ({change.kind}); run `oncall-policy compile`", file=sys.stderr)
         return 1 if changes else 0
-    for change in write(files, out):
+    changes = write(files, out)
+    for change in changes:
         print(f"{change.kind} {out / change.path}")
+    print(f"{out}: {len(files)} files, {len(changes) or 'none'} changed")
     return 0
