@@ -60,13 +60,22 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"oncall-policy {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     chosen = next((word for word in argv if not word.startswith("-")), None)
-    for name, summary in COMMANDS.items():
+    for name, summary in _listed(argv, chosen).items():
         sub = commands.add_parser(name, help=summary, description=summary)
         if name == chosen:
             command = _command(name)
             command.configure(sub)
             sub.set_defaults(run=command.run)
     return parser
+
+
+def _listed(argv: Sequence[str], chosen: str | None) -> dict[str, str]:
+    """The commands to give the parser: only the one named, when it is one and no help is asked
+    for before it. The others' parsers (~1 ms each) serve only the top-level help and the error
+    for an unknown command, which list them all."""
+    if chosen in COMMANDS and not {"-h", "--help"} & set(argv[: list(argv).index(chosen)]):
+        return {chosen: COMMANDS[chosen]}
+    return COMMANDS
 
 
 def _without_pydantic_plugins() -> None:

@@ -103,6 +103,8 @@ def _coverage(request: SilenceRequest, earlier: Iterable[tuple[datetime, datetim
 
 
 def _over_cap(duration: timedelta, coverage: timedelta, limit: Limit) -> list[Violation]:
+    if duration <= limit.cap and coverage <= limit.cap:
+        return []
     cap = format_duration(limit.cap)
     if duration > limit.cap:
         return [
@@ -113,15 +115,13 @@ def _over_cap(duration: timedelta, coverage: timedelta, limit: Limit) -> list[Vi
                 ("endsAt",),
             )
         ]
-    if coverage > limit.cap:
-        return [
-            Violation(
-                "over-cap-recreated",
-                f"with earlier silences on the same matchers it covers {format_duration(coverage)} "
-                f"in one stretch; rule {limit.capped_by} allows at most {cap}",
-                "re-creating or extending a silence does not reset its cap; let it lapse, "
-                "or get the approvals for a longer window if the policy has one",
-                ("endsAt",),
-            )
-        ]
-    return []
+    return [
+        Violation(
+            "over-cap-recreated",
+            f"with earlier silences on the same matchers it covers {format_duration(coverage)} "
+            f"in one stretch; rule {limit.capped_by} allows at most {cap}",
+            "re-creating or extending a silence does not reset its cap; let it lapse, "
+            "or get the approvals for a longer window if the policy has one",
+            ("endsAt",),
+        )
+    ]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from oncall_policy.silence.verdict import Violation
 
     # What the evaluator works out once per matcher set (``reach``) and per comment (``shape``).
-    ReachKey = tuple[tuple[str, str, str], ...]
+    ReachKey = tuple[object, ...]
     Reach = tuple[tuple["CatalogAlert", ...], tuple["Rule", ...], bool]
 
 FORMAT = "oncall-policy/silence-rules/v1"
@@ -119,7 +119,7 @@ class Rules(Record):
         "alerts",
         "roles_by_email",
     )
-    __slots__ = (*__match_args__, "reach_labels", "reach_memo", "comment_memo")
+    __slots__ = (*__match_args__, "pinned_values", "rule_labels", "reach_memo", "comment_memo")
 
     def __init__(  # noqa: PLR0913 - everything the policy says about silences
         self,
@@ -149,11 +149,14 @@ class Rules(Record):
         self.unknown_alerts: Final = unknown_alerts
         self.alerts: Final = alerts
         self.roles_by_email: Final = roles_by_email
-        # Only matchers on these labels change which alerts a silence reaches and which rules
-        # apply: the labels catalog alerts pin and those rule matchers test (others may hold
-        # anything). Silences differing only elsewhere share the work, memoised here.
-        pinned = {name for alert in alerts for name in alert.pinned}
-        self.reach_labels: Final = frozenset(pinned | {m.name for rule in rules for m in rule.matchers})
+        # What a silence's matchers are judged against (see ``reach.reach``): the values catalog
+        # alerts pin, by label, and the labels rule matchers test.
+        pinned: dict[str, set[str]] = {}
+        for alert in alerts:
+            for name, value in alert.pinned.items():
+                pinned.setdefault(name, set()).add(value)
+        self.pinned_values: Final = {name: tuple(sorted(values)) for name, values in pinned.items()}
+        self.rule_labels: Final = frozenset(m.name for rule in rules for m in rule.matchers)
         self.reach_memo: Final[dict[ReachKey, Reach]] = {}
         self.comment_memo: Final[dict[str, tuple[Violation, ...]]] = {}
 
