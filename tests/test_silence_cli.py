@@ -127,3 +127,28 @@ def test_silence_check_imports_no_pydantic_nor_yaml():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stderr.strip() == "0 []"
+
+
+# What `silence check` must not import: each costs milliseconds of a command run by hand during an
+# incident (target: 0.1 s for the whole process), and none is needed to judge a silence.
+NOT_ON_THE_CHECK_PATH = (
+    "dataclasses",  # with inspect, ~10 ms; the silence classes are oncall_policy.records.Record
+    "typing",  # ~10 ms; annotations only, under TYPE_CHECKING
+    "pathlib",  # ~7 ms with urllib.parse; paths are strings on this path
+    "urllib",  # only to talk to an Alertmanager
+    "subprocess",  # only `add` runs amtool
+    "traceback",  # only the error boundary, for a bug
+    "inspect",
+)
+
+
+def test_silence_check_imports_nothing_it_does_not_need():
+    code = (
+        "import sys; from oncall_policy.cli import main; "
+        f"rc = main(['silence', 'check', '--policy', {str(CLIPPER)!r}, *{OK!r}]); "
+        f"print(rc, sorted(m for m in {NOT_ON_THE_CHECK_PATH!r} if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stderr.strip() == "0 []"

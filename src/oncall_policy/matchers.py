@@ -6,10 +6,14 @@ No third-party imports: used by the model, the routing simulator and the silence
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
+
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.records import Record
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Final
 
 LABEL_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _MATCHER = re.compile(r"\s*(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?P<op>=~|!~|!=|=)\s*(?P<value>.*?)\s*")
@@ -35,22 +39,26 @@ class Op(Enum):
         return self in (Op.NOT_EQUAL, Op.NOT_REGEX)
 
 
-@dataclass(frozen=True)
-class Matcher:
+class Matcher(Record):
     """``name op value``; regexes are anchored as Alertmanager anchors them: ``^(?:value)$``."""
 
-    name: str
-    op: Op
-    value: str
-    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _negative: bool = field(default=False, init=False, repr=False, compare=False)
+    __match_args__ = ("name", "op", "value")
+    __slots__ = (*__match_args__, "_regex", "_negative")
 
-    def __post_init__(self) -> None:
-        if not LABEL_NAME.fullmatch(self.name):
-            raise MatcherError(f"invalid label name {self.name!r}")
-        if self.op.is_regex:
-            object.__setattr__(self, "_regex", compile_anchored(self.value))
-        object.__setattr__(self, "_negative", self.op.is_negative)
+    def __init__(self, name: str, op: Op, value: str) -> None:
+        if not LABEL_NAME.fullmatch(name):
+            raise MatcherError(f"invalid label name {name!r}")
+        self.name: Final = name
+        self.op: Final = op
+        self.value: Final = value
+        self._regex: Final = compile_anchored(value) if op.is_regex else None
+        self._negative: Final = op.is_negative
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, _source: object, _handler: object) -> dict[str, object]:
+        """For pydantic, which the model uses (this module does not import it): a matcher field
+        holds an instance; the model's validators turn strings into one."""
+        return {"type": "is-instance", "cls": cls}
 
     def matches(self, value: str) -> bool:
         """Whether a label value (``""`` when the label is missing) satisfies this matcher."""
@@ -61,7 +69,7 @@ class Matcher:
     def matches_labels(self, labels: Mapping[str, str]) -> bool:
         return self.matches(labels.get(self.name, ""))
 
-    @cached_property
+    @property
     def matches_empty(self) -> bool:
         return self.matches("")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oncall_policy.errors import OncallPolicyError, PolicyError
+
 Location = tuple[str | int, ...]
 
 
@@ -32,16 +34,7 @@ class Finding:
     rule: str
 
 
-class OncallPolicyError(Exception):
-    """Base of every error oncall-policy raises for a user's mistake (never for its own bug)."""
-
-
-class PolicyError(OncallPolicyError):
-    """A policy file that cannot be used; carries every problem found in it."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in policy")
-        self.problems = sorted(problems)
+__all__ = ["Finding", "Location", "OncallPolicyError", "PolicyError", "Problem", "dotted"]
 
 
 def dotted(location: Location) -> str:

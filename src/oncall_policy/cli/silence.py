@@ -11,15 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-from oncall_policy.problems import PolicyError
-from oncall_policy.silence import amtool, client, history, report, source
-from oncall_policy.silence import comment as comments
-from oncall_policy.silence.api import from_api
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.errors import PolicyError
+from oncall_policy.silence import amtool, client, report, source
 from oncall_policy.silence.evaluate import evaluate
-from oncall_policy.silence.request import SilenceRequest
-from oncall_policy.silence.verdict import Verdict
+
+if TYPE_CHECKING:
+    from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.verdict import Verdict
 
 ACTIONS = {
     "check": "evaluate an `amtool silence add` command line; exit 0 accepted, 1 rejected",
@@ -47,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def policy_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--policy", default=Path("policy.yaml"), type=Path, metavar="FILE", help="default: policy.yaml"
-    )
+    parser.add_argument("--policy", default="policy.yaml", metavar="FILE", help="default: policy.yaml")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
 
 
@@ -91,6 +89,8 @@ def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
 
 
 def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespace) -> int:
+    from oncall_policy.silence import comment as comments  # noqa: PLC0415 - only `add` records
+
     comment = comments.record(request.comment, verdict.approvals)
     result = amtool.run(amtool.command(request, comment, options.alertmanager_url))
     silence_id = result.stdout.strip()
@@ -105,6 +105,10 @@ def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespa
 
 def _earlier(url: str, request: SilenceRequest) -> tuple[list[tuple[datetime, datetime]], str | None]:
     """Times of listed silences with the same matchers, or why they could not be had."""
+    # Only with an Alertmanager to ask: `check` without one starts faster without these.
+    from oncall_policy.silence import history  # noqa: PLC0415
+    from oncall_policy.silence.api import from_api  # noqa: PLC0415
+
     try:
         listed = client.silences(url, timeout=3.0)
     except client.AlertmanagerError as error:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from oncall_policy.cli.silence import ACTIONS, policy_option
-from oncall_policy.problems import PolicyError
+from oncall_policy.errors import PolicyError
 from oncall_policy.silence import audit, client, report, source
 from oncall_policy.silence.audit import Finding
 

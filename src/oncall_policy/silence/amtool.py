@@ -8,14 +8,18 @@ Flags (kingpin style, ``--flag=value`` or ``--flag value``): ``-d/--duration`` (
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import DurationError, parse_duration
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy.errors import OncallPolicyError
+from oncall_policy.records import Record
 from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Final
 
 DEFAULT_DURATION = "1h"
 
@@ -88,11 +92,13 @@ def _time(text: str, flag: str, problems: list[Violation]) -> datetime | None:
     return value.astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class AmtoolResult:
-    returncode: int
-    stdout: str
-    stderr: str
+class AmtoolResult(Record):
+    __slots__ = __match_args__ = ("returncode", "stdout", "stderr")
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode: Final = returncode
+        self.stdout: Final = stdout
+        self.stderr: Final = stderr
 
 
 def command(request: SilenceRequest, comment: str, url: str | None) -> list[str]:

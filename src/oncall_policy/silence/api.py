@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, MatcherError, Op
 from oncall_policy.silence.amtool import rfc3339
 from oncall_policy.silence.request import SilenceRequest, bad_matcher
 from oncall_policy.silence.verdict import Location, Violation
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def from_api(data: Mapping[str, Any], approvers: tuple[str, ...] = ()) -> SilenceRequest:

@@ -9,17 +9,24 @@ only drop required roles, could turn an accepted silence into a rejected one.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.records import Record
 from oncall_policy.silence.verdict import Approval, Violation
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Final
 
-@dataclass(frozen=True)
-class Outcome:
-    approvals: tuple[Approval, ...]
-    violations: tuple[Violation, ...]
-    notes: tuple[str, ...]
+
+class Outcome(Record):
+    __slots__ = __match_args__ = ("approvals", "violations", "notes")
+
+    def __init__(
+        self, approvals: tuple[Approval, ...], violations: tuple[Violation, ...], notes: tuple[str, ...]
+    ) -> None:
+        self.approvals: Final = approvals
+        self.violations: Final = violations
+        self.notes: Final = notes
 
 
 def check(

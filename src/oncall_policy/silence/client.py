@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.errors import OncallPolicyError
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_URL = "http://localhost:9093/"
 

@@ -8,9 +8,13 @@ parentheses, the roles their approval covered. Alertmanager stores the comment a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from oncall_policy.silence.verdict import Approval
+from oncall_policy import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from oncall_policy.silence.verdict import Approval
 
 _RECORD = re.compile(r"\s*\[approved-by:(?P<body>[^\[\]]*)\]\s*$")
 _ENTRY = re.compile(r"\s*(?P<email>[^\s,()]+)\s*(?:\((?P<roles>[^()]*)\))?\s*")

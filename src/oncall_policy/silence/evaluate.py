@@ -10,26 +10,32 @@ rule (its own cap, its approvals beyond ``approval_beyond``); the others (securi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import format_duration
+from oncall_policy.records import Record
 from oncall_policy.silence import approvals, history, reach, shape
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rule, Rules
 from oncall_policy.silence.verdict import Verdict, Violation
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Final
+
 _UNREAD = "reach, cap and approvals not judged: a matcher could not be read"
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(Record):
     """What applies: the cap, the rule that sets it, and each required role with its rules."""
 
-    cap: timedelta
-    capped_by: str
-    roles: dict[str, tuple[str, ...]]
+    __slots__ = __match_args__ = ("cap", "capped_by", "roles")
+
+    def __init__(self, cap: timedelta, capped_by: str, roles: dict[str, tuple[str, ...]]) -> None:
+        self.cap: Final = cap
+        self.capped_by: Final = capped_by
+        self.roles: Final = roles
 
 
 def evaluate(
@@ -39,8 +45,7 @@ def evaluate(
     violations = list(shape.check(request, rules))
     if any(v.rule == "bad-matcher" for v in violations):
         return Verdict(tuple(violations), duration=request.duration, notes=(_UNREAD,))
-    alerts = reach.reached(request.matchers, rules)
-    applied, unknown = reach.applying(alerts, request.matchers, rules)
+    alerts, applied, unknown = reach.reach(request.matchers, rules)
     maintenance = is_maintenance(request.comment, rules)
     duration = request.duration
     limit = strictest(applied, rules, maintenance=maintenance, duration=duration or timedelta(0))
@@ -98,6 +103,8 @@ def _coverage(request: SilenceRequest, earlier: Iterable[tuple[datetime, datetim
 
 
 def _over_cap(duration: timedelta, coverage: timedelta, limit: Limit) -> list[Violation]:
+    if duration <= limit.cap and coverage <= limit.cap:
+        return []
     cap = format_duration(limit.cap)
     if duration > limit.cap:
         return [
@@ -108,15 +115,13 @@ def _over_cap(duration: timedelta, coverage: timedelta, limit: Limit) -> list[Vi
                 ("endsAt",),
             )
         ]
-    if coverage > limit.cap:
-        return [
-            Violation(
-                "over-cap-recreated",
-                f"with earlier silences on the same matchers it covers {format_duration(coverage)} "
-                f"in one stretch; rule {limit.capped_by} allows at most {cap}",
-                "re-creating or extending a silence does not reset its cap; let it lapse, "
-                "or get the approvals for a longer window if the policy has one",
-                ("endsAt",),
-            )
-        ]
-    return []
+    return [
+        Violation(
+            "over-cap-recreated",
+            f"with earlier silences on the same matchers it covers {format_duration(coverage)} "
+            f"in one stretch; rule {limit.capped_by} allows at most {cap}",
+            "re-creating or extending a silence does not reset its cap; let it lapse, "
+            "or get the approvals for a longer window if the policy has one",
+            ("endsAt",),
+        )
+    ]

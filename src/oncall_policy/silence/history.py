@@ -8,15 +8,20 @@ end, and that whole span must fit within the cap. Expired silences still listed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TypeVar
 
-from oncall_policy.matchers import Matcher
+from oncall_policy import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import TypeVar
+
+    from oncall_policy.matchers import Matcher
+
+    T = TypeVar("T")
 
 ADJACENT = timedelta(minutes=5)
 Key = frozenset[tuple[str, str, str]]
-T = TypeVar("T")
 
 
 def key(matchers: Iterable[Matcher]) -> Key:

@@ -12,12 +12,16 @@ fall under ``unknown_alerts``: ``strictest`` (every rule at once) or the named r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, Op
-from oncall_policy.silence.rules import UNKNOWN, CatalogAlert, Rule, Rules
+from oncall_policy.silence.rules import UNKNOWN
 
-_MEMO: dict[tuple[str, Op, str, str], bool] = {}
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from oncall_policy.silence.rules import CatalogAlert, Reach, Rule, Rules
+
+_MEMO: dict[tuple[str, str, str, str], bool] = {}
 _MEMO_SIZE = 200_000
 
 
@@ -27,13 +31,37 @@ def may_match(matcher: Matcher, known: Mapping[str, str]) -> bool:
     value = known.get(matcher.name)
     if value is None:
         return True
-    memo = (matcher.name, matcher.op, matcher.value, value)
+    memo = (matcher.name, matcher.op.value, matcher.value, value)
     found = _MEMO.get(memo)
     if found is None:
         if len(_MEMO) > _MEMO_SIZE:
             _MEMO.clear()
         found = _MEMO[memo] = matcher.matches(value)
     return found
+
+
+def reach(matchers: Sequence[Matcher], rules: Rules) -> Reach:
+    """``reached`` and ``applying`` at once, worked out once per class of matcher sets that
+    must give the same answer (an audit meets thousands of silences, but few such classes).
+
+    A matcher on a label that rule matchers test counts as itself (its value may be the one they
+    test); one on another label counts only by which of the values catalog alerts pin for that
+    label it accepts (``service="svc1"`` and ``service="svc2"`` both refuse every pinned value);
+    one on a label no alert pins and no rule tests changes nothing.
+    """
+    relevant = [m for m in matchers if m.name in rules.rule_labels or m.name in rules.pinned_values]
+    key = tuple(_class_of(m, rules) for m in relevant)
+    found = rules.reach_memo.get(key)
+    if found is None:
+        alerts = reached(relevant, rules)
+        found = rules.reach_memo[key] = (alerts, *applying(alerts, relevant, rules))
+    return found
+
+
+def _class_of(matcher: Matcher, rules: Rules) -> object:
+    if matcher.name in rules.rule_labels:
+        return (matcher.name, matcher.op.value, matcher.value)
+    return (matcher.name, tuple(matcher.matches(value) for value in rules.pinned_values[matcher.name]))
 
 
 def reached(matchers: Sequence[Matcher], rules: Rules) -> tuple[CatalogAlert, ...]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
 
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import format_duration
-from oncall_policy.matchers import Matcher
-from oncall_policy.silence.verdict import Verdict
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from oncall_policy.matchers import Matcher
+    from oncall_policy.silence.verdict import Verdict
 
 
 def verdict_text(verdict: Verdict, matchers: Sequence[Matcher]) -> str:

@@ -8,25 +8,47 @@ group of them (``{a="b",c=~"d"}``, commas outside quotes separate, as Alertmanag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, MatcherError, parse_matcher
+from oncall_policy.records import Record
 from oncall_policy.silence.verdict import Violation
 
+if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+    from typing import Final
 
-@dataclass(frozen=True)
-class SilenceRequest:
+
+class SilenceRequest(Record):
     """Matchers (ANDed), times, author, comment and approver emails; ``problems`` are what could
     not be read (an unparsable matcher, duration or time) and reject the silence."""
 
-    matchers: tuple[Matcher, ...]
-    starts_at: datetime | None
-    ends_at: datetime | None
-    author: str
-    comment: str
-    approvers: tuple[str, ...] = ()
-    problems: tuple[Violation, ...] = ()
+    __slots__ = __match_args__ = (
+        "matchers",
+        "starts_at",
+        "ends_at",
+        "author",
+        "comment",
+        "approvers",
+        "problems",
+    )
+
+    def __init__(  # noqa: PLR0913, PLR0917 - the fields of a silence, in the API order
+        self,
+        matchers: tuple[Matcher, ...],
+        starts_at: datetime | None,
+        ends_at: datetime | None,
+        author: str,
+        comment: str,
+        approvers: tuple[str, ...] = (),
+        problems: tuple[Violation, ...] = (),
+    ) -> None:
+        self.matchers: Final = matchers
+        self.starts_at: Final = starts_at
+        self.ends_at: Final = ends_at
+        self.author: Final = author
+        self.comment: Final = comment
+        self.approvers: Final = approvers
+        self.problems: Final = problems
 
     @property
     def duration(self) -> timedelta | None:

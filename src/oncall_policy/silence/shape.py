@@ -18,14 +18,18 @@ whose regex accepts all of them is not targeted anyway.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-from oncall_policy.matchers import Matcher
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.silence import comment as comments
-from oncall_policy.silence.request import SilenceRequest
-from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Violation
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from oncall_policy.matchers import Matcher
+    from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.rules import Rules
 
 PROBES = (
     "a",
@@ -84,8 +88,16 @@ def _matchers(request: SilenceRequest) -> Iterator[Violation]:
         )
 
 
-def _comment(request: SilenceRequest, rules: Rules) -> Iterator[Violation]:
+def _comment(request: SilenceRequest, rules: Rules) -> tuple[Violation, ...]:
+    """What is wrong with the comment (the same for the same text: an audit meets it often)."""
     text = request.comment.strip()
+    found = rules.comment_memo.get(text)
+    if found is None:
+        found = rules.comment_memo[text] = tuple(_comment_text(text, rules))
+    return found
+
+
+def _comment_text(text: str, rules: Rules) -> Iterator[Violation]:
     if comments.has_approvals(text):
         yield Violation(
             "approval-in-comment",

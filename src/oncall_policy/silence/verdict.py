@@ -2,39 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
+from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import format_duration
+from oncall_policy.records import Record
+
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 Location = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(Record):
     """One broken rule: a kebab-case ``rule`` id, what is wrong, and how to comply.
 
     ``where`` points into the API v2 shape of the silence (``("matchers", 0)``, ``("endsAt",)``),
     so a request file can report a line and column.
     """
 
-    rule: str
-    message: str
-    hint: str
-    where: Location = ()
+    __slots__ = __match_args__ = ("rule", "message", "hint", "where")
+
+    def __init__(self, rule: str, message: str, hint: str, where: Location = ()) -> None:
+        self.rule: Final = rule
+        self.message: Final = message
+        self.hint: Final = hint
+        self.where: Final = where
 
 
-@dataclass(frozen=True)
-class Approval:
+class Approval(Record):
     """An approver who counts, and the required roles they cover."""
 
-    email: str
-    roles: tuple[str, ...]
+    __slots__ = __match_args__ = ("email", "roles")
+
+    def __init__(self, email: str, roles: tuple[str, ...]) -> None:
+        self.email: Final = email
+        self.roles: Final = roles
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Record):
     """The judgement of one silence.
 
     ``alerts`` are the catalog alerts it may mute, ``rules`` the silence rules (classes) those
@@ -42,16 +48,43 @@ class Verdict:
     strictest combination of them that applies. ``notes`` say things that do not reject.
     """
 
-    violations: tuple[Violation, ...]
-    alerts: tuple[str, ...] = ()
-    rules: tuple[str, ...] = ()
-    maintenance: bool = False
-    duration: timedelta | None = None
-    coverage: timedelta | None = None
-    cap: timedelta | None = None
-    roles: tuple[str, ...] = ()
-    approvals: tuple[Approval, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    __slots__ = __match_args__ = (
+        "violations",
+        "alerts",
+        "rules",
+        "maintenance",
+        "duration",
+        "coverage",
+        "cap",
+        "roles",
+        "approvals",
+        "notes",
+    )
+
+    def __init__(  # noqa: PLR0913 - a record of everything the evaluator found
+        self,
+        violations: tuple[Violation, ...],
+        *,
+        alerts: tuple[str, ...] = (),
+        rules: tuple[str, ...] = (),
+        maintenance: bool = False,
+        duration: timedelta | None = None,
+        coverage: timedelta | None = None,
+        cap: timedelta | None = None,
+        roles: tuple[str, ...] = (),
+        approvals: tuple[Approval, ...] = (),
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.violations: Final = violations
+        self.alerts: Final = alerts
+        self.rules: Final = rules
+        self.maintenance: Final = maintenance
+        self.duration: Final = duration
+        self.coverage: Final = coverage
+        self.cap: Final = cap
+        self.roles: Final = roles
+        self.approvals: Final = approvals
+        self.notes: Final = notes
 
     @property
     def accepted(self) -> bool:

@@ -1,0 +1,23 @@
+"""The exceptions oncall-policy raises for a user's mistake, apart from the ``Problem`` data.
+
+Kept apart from ``problems`` so that the CLI's error boundary, and the silence path, need not
+import ``dataclasses`` (with ``inspect``, about 10 ms of an interactive command's start-up).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # not typing's: see oncall_policy/__init__.py
+if TYPE_CHECKING:
+    from oncall_policy.problems import Problem
+
+
+class OncallPolicyError(Exception):
+    """Base of every error oncall-policy raises for a user's mistake (never for its own bug)."""
+
+
+class PolicyError(OncallPolicyError):
+    """A policy file that cannot be used; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in policy")
+        self.problems = sorted(problems)
