@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import io
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,24 +23,14 @@ from oncall_policy.compile.output import write
 from oncall_policy.compile.yamltext import render
 from oncall_policy.load import load_policy_bytes
 from oncall_policy.matrix import Matrix, generated
+from timing import ENV, median_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
 
 
-def median(action: Callable[[], object], warm_up: bool = True) -> float:
-    if warm_up:
-        action()
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def process(*command: str) -> Callable[[], object]:
-    return lambda: subprocess.run(command, check=True, capture_output=True)
+    return lambda: subprocess.run(command, check=True, capture_output=True, env=ENV)
 
 
 def whole_process(policy: Path, out: Path) -> list[tuple[str, float]]:
@@ -50,7 +38,7 @@ def whole_process(policy: Path, out: Path) -> list[tuple[str, float]]:
     rows = [
         (
             f"oncall-policy compile ({policy.name})",
-            median(process(cli, "compile", "--policy", str(policy), "--out", str(out))),
+            median_of(process(cli, "compile", "--policy", str(policy), "--out", str(out))),
         )
     ]
     amtool = shutil.which("amtool")
@@ -58,7 +46,7 @@ def whole_process(policy: Path, out: Path) -> list[tuple[str, float]]:
         rows.append(
             (
                 "  amtool check-config (same output)",
-                median(process(amtool, "check-config", str(out / "alertmanager.yml"))),
+                median_of(process(amtool, "check-config", str(out / "alertmanager.yml"))),
             )
         )
     return rows
@@ -71,17 +59,22 @@ def in_process(policy: Path, out: Path) -> list[tuple[str, float]]:
     _, config = generated(loaded, source)
     data = alertmanager.config(loaded)
     rows = [
-        ("  load (the loader; not ours)", median(lambda: load_policy_bytes(raw, str(policy)), warm_up=False)),
-        ("  build + write", median(lambda: write(alertmanager.build(loaded, source), out))),
-        ("  routing matrix (all catalog alerts)", median(lambda: Matrix(loaded, config).cases())),
-        ("  YAML text: our emitter", median(lambda: render(data))),
+        (
+            "  load (the loader; not ours)",
+            median_of(lambda: load_policy_bytes(raw, str(policy)), warm_up=False),
+        ),
+        ("  build + write", median_of(lambda: write(alertmanager.build(loaded, source), out))),
+        ("  routing matrix (all catalog alerts)", median_of(lambda: Matrix(loaded, config).cases())),
+        ("  YAML text: our emitter", median_of(lambda: render(data))),
     ]
     try:
         from ruamel.yaml import YAML  # noqa: PLC0415
 
         dumper = YAML(typ="safe", pure=False)
         plain = dict(data)
-        rows.append(("  YAML text: ruamel.yaml safe dump", median(lambda: dumper.dump(plain, io.StringIO()))))
+        rows.append(
+            ("  YAML text: ruamel.yaml safe dump", median_of(lambda: dumper.dump(plain, io.StringIO())))
+        )
     except ImportError:
         pass
     return rows

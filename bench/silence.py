@@ -12,9 +12,7 @@ Starts a local Alertmanager (loopback, gossip off, temporary storage), times
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from alertmanager_server import Server, running  # noqa: E402 - the tests' server helper
+from timing import ENV, median_of  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TOOL = str(BIN / "oncall-policy")
@@ -35,16 +34,9 @@ SILENCE = ["alertname=HighErrorRate", "-d", "2h", "-c", "deployment", "-a", "eng
 RUNS = 5
 
 
-def timed(argv: Sequence[str], cwd: Path = ROOT) -> float:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    start = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
-    return time.perf_counter() - start
-
-
 def median(argv: Sequence[str], cwd: Path = ROOT) -> float:
-    timed(argv, cwd)  # warm-up: bytecode, page cache
-    return statistics.median(timed(argv, cwd) for _ in range(RUNS))
+    """Median whole-process time (after a warm-up that writes bytecode), any exit code."""
+    return median_of(lambda: subprocess.run(argv, cwd=cwd, env=ENV, capture_output=True, check=False), RUNS)
 
 
 def populate(server: Server, count: int) -> None:
