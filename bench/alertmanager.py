@@ -60,7 +60,7 @@ def in_process(policy: Path, out: Path) -> list[tuple[str, float]]:
     data = alertmanager.config(loaded)
     rows = [
         (
-            "  load (the loader; not ours)",
+            "  load (the loader)",
             median_of(lambda: load_policy_bytes(raw, str(policy)), warm_up=False),
         ),
         ("  build + write", median_of(lambda: write(alertmanager.build(loaded, source), out))),

@@ -28,6 +28,23 @@ class AlertFacts:
     pages: tuple[str, ...]
     channels: tuple[str, ...]
     escalation: tuple[tuple[str, timedelta | None], ...]  # (paging service name, time to level 2)
+    labels: dict[str, str]  # the labels it always carries with a value
+
+    @property
+    def pages_text(self) -> str:
+        """``Clipper Critical (escalates after 15 minutes)``, for each service it pages."""
+        return ", ".join(
+            f"{service} (escalates {'after ' + human(after) if after else 'never'})"
+            for service, after in self.escalation
+        )
+
+    @property
+    def labels_text(self) -> str:
+        """``alertname="X"``, … and the labels it carries without a fixed value."""
+        text = ", ".join(f'`{name}="{value}"`' for name, value in self.labels.items())
+        if self.alert.carries:
+            text += "; always has " + ", ".join(f"`{name}`" for name in self.alert.carries)
+        return text
 
 
 @dataclass(frozen=True)
@@ -41,9 +58,11 @@ class Turn:
 
 
 def resolve(base: str | None, reference: str) -> str:
-    """A runbook or dashboard link: absolute links stay, relative ones join the base URL."""
+    """A catalog link resolved against its base URL, as a browser resolves a relative link."""
     if base is None or reference.startswith(("http://", "https://")):
         return reference
+    if base.endswith("/") and not reference.startswith(("/", ".", "?", "#")) and ":" not in reference:
+        return base + reference  # what urljoin gives, without its cost on large catalogs
     return urljoin(base, reference)
 
 
@@ -72,7 +91,8 @@ def alert_facts(policy: Policy) -> tuple[AlertFacts, ...]:
     channels = {c.id: c.channel for c in policy.chat_channels}
     facts = []
     for alert in policy.alerts:
-        where = router.route(alert_labels(policy, alert))
+        labels = alert_labels(policy, alert)
+        where = router.route(labels)
         dashboard = alert.dashboard and resolve(policy.organisation.dashboard_base_url, alert.dashboard)
         escalation = tuple((services[page], escalations[page, alert.severity]) for page in where.pages)
         facts.append(
@@ -84,6 +104,7 @@ def alert_facts(policy: Policy) -> tuple[AlertFacts, ...]:
                 tuple(services[page] for page in where.pages),
                 tuple(channels[channel] for channel in where.channels),
                 escalation,
+                labels,
             )
         )
     return tuple(facts)

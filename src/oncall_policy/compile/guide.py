@@ -15,7 +15,6 @@ from typing import Any
 
 from oncall_policy import facts
 from oncall_policy.compile import Source
-from oncall_policy.dispatch import alert_labels
 from oncall_policy.model import EscalationPolicy, Level, Policy, Rotation, Route
 
 TEMPLATE = "ON_CALL.md.j2"
@@ -70,7 +69,6 @@ def context(policy: Policy) -> dict[str, Any]:
             "channels": [c.channel for c in policy.chat_channels],
         },
         "selects": partial(facts.selects, policy),
-        "labels": partial(alert_labels, policy),
     }
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from json.encoder import encode_basestring
-from urllib.parse import urljoin
 
+from oncall_policy.facts import resolve
 from oncall_policy.model import Alert, Policy
 
 FILE = "alertmanager.tmpl"
@@ -41,15 +41,6 @@ def chain(subject: str, outputs: dict[str, list[str]], otherwise: str, separator
     return separator.join([*branches, f"{{{{- else }}}}{otherwise}", "{{- end }}"])
 
 
-def resolve(link: str, base: str | None) -> str:
-    """A catalog link resolved against its base URL (as a browser resolves a relative link)."""
-    if not base or link.startswith(("https://", "http://")):
-        return link
-    if base.endswith("/") and not link.startswith(("/", ".", "?", "#")) and ":" not in link:
-        return base + link  # what urljoin gives, without its cost on large catalogs
-    return urljoin(base, link)
-
-
 def _links(
     alerts: list[Alert], field: Callable[[Alert], str | None], base: str | None
 ) -> dict[str, list[str]]:
@@ -57,7 +48,7 @@ def _links(
     for alert in alerts:
         link = field(alert)
         if link is not None:
-            outputs.setdefault(resolve(link, base), []).append(alert.name)
+            outputs.setdefault(resolve(base, link), []).append(alert.name)
     return outputs
 
 
