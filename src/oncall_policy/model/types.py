@@ -4,7 +4,7 @@ import re
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +18,7 @@ from pydantic import (
 
 from oncall_policy.durations import DURATION_PATTERN, format_duration, parse_duration
 from oncall_policy.matchers import LABEL_NAME, Matcher, parse_matcher
+from oncall_policy.zones import is_zone
 
 
 class Strict(BaseModel):
@@ -132,18 +133,9 @@ LocalDateTime = Annotated[
 
 
 def _time_zone(value: str) -> str:
-    if value not in _zones():
+    if not is_zone(value):
         raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Etc/UTC")
     return value
-
-
-_ZONES: set[str] = set()
-
-
-def _zones() -> set[str]:
-    if not _ZONES:
-        _ZONES.update(available_timezones())
-    return _ZONES
 
 
 TimeZone = Annotated[str, AfterValidator(_time_zone)]

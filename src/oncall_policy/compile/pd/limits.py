@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
+
+from oncall_policy.zones import is_zone
 
 Json = dict[str, Any]
 Complaint = tuple[str, str, str]  # (file, where, message)
@@ -15,15 +15,10 @@ Complaint = tuple[str, str, str]  # (file, where, message)
 _BAD_NAME = re.compile(r"[\\/&<>]|[^\x20-\x7e\u00a0-\uffff]")
 
 
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def zone_problem(zone: str) -> str | None:
     if zone == "UTC":
         return "'UTC' is not in PagerDuty's list of zones; use 'Etc/UTC'"
-    if zone not in _zones():
+    if not is_zone(zone):
         return f"{zone!r} is not an IANA time zone"
     return None
 
