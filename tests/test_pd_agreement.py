@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from oncall_policy.compile.pd.agreement import Disagreement, disagreements, paging_facts
@@ -45,14 +43,12 @@ def test_a_wrong_first_delay_and_a_low_urgency_are_reported():
     policy = load_policy(CLIPPER)
     model = build(policy)
     slow = next(p for p in model.escalation_policies if p.ref.key == "clipper/P2")
-    rules = (dataclasses.replace(slow.rules[0], delay_minutes=45), *slow.rules[1:])
-    policies = tuple(
-        dataclasses.replace(p, rules=rules) if p is slow else p for p in model.escalation_policies
-    )
+    rules = (slow.rules[0]._replace(delay_minutes=45), *slow.rules[1:])
+    policies = tuple(p._replace(rules=rules) if p is slow else p for p in model.escalation_policies)
     services = tuple(
-        dataclasses.replace(s, urgency="low") if s.ref.key == "clipper-warning" else s for s in model.services
+        s._replace(urgency="low") if s.ref.key == "clipper-warning" else s for s in model.services
     )
-    found = disagreements(policy, dataclasses.replace(model, escalation_policies=policies, services=services))
+    found = disagreements(policy, model._replace(escalation_policies=policies, services=services))
     assert (
         Disagreement(
             "HighErrorRate",

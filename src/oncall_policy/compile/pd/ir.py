@@ -1,19 +1,20 @@
 """The intermediate representation of the PagerDuty objects we emit: plain frozen data, no policy.
 
+Named tuples rather than dataclasses: immutable, ordered and cheap to define (this module is
+imported by every ``compile``).
+
 Objects PagerDuty assigns ids to are named by a ``Ref``; its placeholder (``@schedule:rot/slot``)
 stands for the id in REST bodies until the objects are created in the manifest's order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Kind = Literal["user", "team", "schedule", "escalation_policy", "service", "integration"]
 
 
-@dataclass(frozen=True, order=True)
-class Ref:
+class Ref(NamedTuple):
     kind: Kind
     key: str
 
@@ -22,8 +23,7 @@ class Ref:
         return f"@{self.kind}:{self.key}"
 
 
-@dataclass(frozen=True)
-class User:
+class User(NamedTuple):
     """A person PagerDuty already knows: looked up by email, never created."""
 
     ref: Ref
@@ -31,24 +31,21 @@ class User:
     name: str
 
 
-@dataclass(frozen=True)
-class Team:
+class Team(NamedTuple):
     """A team PagerDuty already knows: looked up by name, never created."""
 
     ref: Ref
     name: str
 
 
-@dataclass(frozen=True)
-class Restriction:
+class Restriction(NamedTuple):
     kind: Literal["daily_restriction", "weekly_restriction"]
     start_time_of_day: str  # HH:MM:SS, in the schedule's time zone
     duration_seconds: int
     start_day_of_week: int | None  # ISO, 1 = Monday; weekly only
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     name: str
     start: str  # whole-minute UTC, RFC 3339 with Z
     rotation_virtual_start: str
@@ -57,8 +54,7 @@ class Layer:
     restrictions: tuple[Restriction, ...]
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     ref: Ref
     name: str
     description: str
@@ -66,14 +62,12 @@ class Schedule:
     layers: tuple[Layer, ...]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     delay_minutes: int
     targets: tuple[Ref, ...]  # schedules and users
 
 
-@dataclass(frozen=True)
-class EscalationPolicy:
+class EscalationPolicy(NamedTuple):
     ref: Ref
     name: str
     description: str
@@ -83,16 +77,14 @@ class EscalationPolicy:
     severities: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SeverityFacts:
+class SeverityFacts(NamedTuple):
     """A severity that reaches a service, and the Events API v2 severity Alertmanager sends."""
 
     id: str
     event_severity: str
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     ref: Ref
     name: str
     description: str
@@ -105,8 +97,7 @@ class Service:
     routing_key_file: str  # where the Alertmanager host keeps the integration key
 
 
-@dataclass(frozen=True)
-class PagerDuty:
+class PagerDuty(NamedTuple):
     """Everything we emit, each tuple sorted by ref so output never depends on policy order."""
 
     users: tuple[User, ...]
