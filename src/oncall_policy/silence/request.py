@@ -9,7 +9,7 @@ group of them (``{a="b",c=~"d"}``, commas outside quotes separate, as Alertmanag
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matchers import Matcher, MatcherError, parse_matcher
+from oncall_policy.matchers import Matcher, MatcherError, parse_matcher, split_matchers
 from oncall_policy.records import Record
 from oncall_policy.silence.verdict import Violation
 
@@ -86,20 +86,4 @@ def split_group(arg: str) -> list[str]:
     stripped = arg.strip()
     if not (stripped.startswith("{") and stripped.endswith("}")):
         return [arg]
-    parts: list[str] = []
-    current: list[str] = []
-    quoted = escaped = False
-    for char in stripped[1:-1]:
-        if char == "," and not quoted:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = quoted
-        elif char == '"':
-            quoted = not quoted
-    parts.append("".join(current))
-    return [part for part in parts if part.strip()] or [arg]
+    return split_matchers(stripped) or [arg]
