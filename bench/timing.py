@@ -1,7 +1,8 @@
 """Timing for the benchmarks: the median of several runs after a warm-up.
 
-Whole processes run as an installed tool does, with bytecode: pip compiles it on install, and
-the warm-up run writes it here even where PYTHONDONTWRITEBYTECODE is set for the session.
+Whole processes run as an installed tool does in a user's shell: with bytecode (pip compiles it
+on install, and the warm-up run writes it here even where the session sets
+PYTHONDONTWRITEBYTECODE) and with block-buffered output (even where it sets PYTHONUNBUFFERED).
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 
-ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+# A user's shell sets neither: bytecode is written and read, and output is block-buffered.
+ENV = {
+    name: value
+    for name, value in os.environ.items()
+    if name not in {"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"}
+}
 
 
 def median_seconds(command: Sequence[str], runs: int = 5, *, expect: int | None = 0) -> float:
@@ -21,19 +27,34 @@ def median_seconds(command: Sequence[str], runs: int = 5, *, expect: int | None 
     ``expect`` is the exit code every run must have (``None``: any), so a benchmark never
     quietly times a failure.
     """
-    samples = []
-    for index in range(runs + 1):
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, check=False, env=ENV)
-        elapsed = time.perf_counter() - started
-        if expect is not None and done.returncode != expect:
-            raise SystemExit(
-                f"{' '.join(command)} exited {done.returncode}, expected {expect}:\n"
-                f"{done.stdout.decode(errors='replace')}{done.stderr.decode(errors='replace')}"
-            )
-        if index:
-            samples.append(elapsed)
-    return statistics.median(samples)
+    return interleaved_medians([(command, expect)], runs)[0]
+
+
+def interleaved_medians(commands: Sequence[tuple[Sequence[str], int | None]], runs: int = 5) -> list[float]:
+    """Like ``median_seconds`` for several commands, run in turn: round after round, each once.
+
+    This machine's speed drifts by a quarter over minutes; taking the commands in turn gives
+    each the same share of fast and slow moments, so rows compare fairly side by side.
+    """
+    for command, expect in commands:
+        _timed(command, expect)
+    samples: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for index, (command, expect) in enumerate(commands):
+            samples[index].append(_timed(command, expect))
+    return [statistics.median(taken) for taken in samples]
+
+
+def _timed(command: Sequence[str], expect: int | None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, check=False, env=ENV)
+    elapsed = time.perf_counter() - started
+    if expect is not None and done.returncode != expect:
+        raise SystemExit(
+            f"{' '.join(command)} exited {done.returncode}, expected {expect}:\n"
+            f"{done.stdout.decode(errors='replace')}{done.stderr.decode(errors='replace')}"
+        )
+    return elapsed
 
 
 def median_of(action: Callable[[], object], runs: int = 5, *, warm_up: bool = True) -> float:

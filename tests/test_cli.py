@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -88,6 +89,35 @@ def test_console_script_runs_as_a_module():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("policy.yaml: ok\n")
+
+
+def test_console_script_flushes_all_output_before_its_hard_exit(tmp_path):
+    """The entry point leaves with ``os._exit``: piped output (block-buffered) must still arrive
+    whole, and the command's exit status must be the process's."""
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    schema = subprocess.run(
+        [sys.executable, "-m", "oncall_policy", "schema"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=buffered,
+    )
+    assert schema.returncode == 0, schema.stderr
+    assert json.loads(schema.stdout) == json.loads((ROOT / "policy.schema.json").read_text())
+    assert len(schema.stdout) > 8192  # more than one pipe buffer's worth: flushing matters
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN)
+    check = subprocess.run(
+        [sys.executable, "-m", "oncall_policy", "check", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=buffered,
+    )
+    assert check.returncode == 1
+    assert check.stdout.startswith(f"{broken}:")
+    assert check.stdout.endswith(")\n")
 
 
 def test_importing_the_package_loads_no_heavy_library():

@@ -1,3 +1,3 @@
-from oncall_policy.cli import main
+from oncall_policy.cli import run
 
-raise SystemExit(main())
+run()

@@ -6,8 +6,7 @@ The compilers must agree with this; the routing matrix compares them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from oncall_policy.matchers import Matcher, Op
 from oncall_policy.model import Alert, Fallback, Policy, Route
@@ -20,8 +19,7 @@ class SelectorLike(Protocol):
     def matchers(self) -> tuple[Matcher, ...]: ...
 
 
-@dataclass(frozen=True)
-class Destinations:
+class Destinations(NamedTuple):
     """The routes an alert takes (empty when only ``unmatched`` claims it) and where it lands."""
 
     routes: tuple[Route, ...]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from oncall_policy.errors import OncallPolicyError, PolicyError
 
 Location = tuple[str | int, ...]
 
+# Named tuples rather than dataclasses: immutable and ordered alike, but a dataclass ``exec``s
+# each method it generates, about 1 ms a class of the start-up every command pays.
 
-@dataclass(frozen=True, order=True)
-class Problem:
+
+class Problem(NamedTuple):
     """One problem at one place: yamllint's ``Problem`` with the field path added."""
 
     path: str
@@ -25,8 +27,7 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: [error] {where}{self.message} ({self.rule})"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A semantic rule's complaint, before it is given a position in a file."""
 
     location: Location

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from oncall_policy.dispatch import Destinations, Router, alert_labels
 from oncall_policy.model import Policy
 
 
-@dataclass
 class Context:
-    policy: Policy
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
 
     @cached_property
     def router(self) -> Router:

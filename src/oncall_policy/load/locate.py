@@ -8,7 +8,6 @@ the positions of just those fields and of what encloses them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from oncall_policy.load.positional import Document, Position
@@ -16,12 +15,13 @@ from oncall_policy.load.scalars import resolve_plain
 from oncall_policy.problems import Location, Problem, dotted
 
 
-@dataclass
 class LazyDocument(Document):
     """A ``Document`` whose problems are placed when ``finish`` is called."""
 
-    text: str = ""
-    pending: list[tuple[Location, str, str, bool]] = field(default_factory=list)
+    def __init__(self, path: str, data: Any, text: str) -> None:
+        super().__init__(path, data)
+        self.text = text
+        self.pending: list[tuple[Location, str, str, bool]] = []
 
     def problem(self, location: Location, message: str, rule: str, *, key: bool = False) -> None:
         self.pending.append((location, message, rule, key))
@@ -55,13 +55,15 @@ def _positions(text: str, wanted: set[Location]) -> tuple[dict[Location, Positio
     return {}, {}
 
 
-@dataclass
 class _Level:
-    location: Location
-    mapping: bool
-    count: int = 0
-    key: Any = None
-    expecting_key: bool = True
+    __slots__ = ("count", "expecting_key", "key", "location", "mapping")
+
+    def __init__(self, location: Location, mapping: bool) -> None:
+        self.location = location
+        self.mapping = mapping
+        self.count = 0
+        self.key: Any = None
+        self.expecting_key = True
 
 
 class _Walker:

@@ -8,7 +8,6 @@ without bound, nesting without bound, and more than one document.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from oncall_policy.load.scalars import resolve_plain, yaml11_trap
@@ -19,15 +18,22 @@ MAX_DEPTH = 100
 Position = tuple[int, int]
 
 
-@dataclass
 class Document:
     """Plain data, where each part of it stands in the file, and what is wrong with the file."""
 
-    path: str
-    data: Any = None
-    values: dict[Location, Position] = field(default_factory=dict)
-    keys: dict[Location, Position] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(
+        self,
+        path: str,
+        data: Any = None,
+        *,
+        values: dict[Location, Position] | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.path = path
+        self.data = data
+        self.values: dict[Location, Position] = {} if values is None else values
+        self.keys: dict[Location, Position] = {}
+        self.problems: list[Problem] = [] if problems is None else problems
 
     def position(self, location: Location, *, key: bool = False) -> Position:
         """The nearest recorded position: the key itself, its value, or an enclosing node."""
@@ -55,15 +61,17 @@ class _FatalError(Exception):
     """Stop reading: the rest of the file cannot be trusted or would cost too much."""
 
 
-@dataclass
 class _Collection:
-    location: Location
-    value: dict[Any, Any] | list[Any]
-    anchor: str | None
-    start_nodes: int
-    pending_key: Any = None
-    has_key: bool = False
-    first_seen: dict[Any, Position] = field(default_factory=dict)
+    def __init__(
+        self, location: Location, value: dict[Any, Any] | list[Any], anchor: str | None, start_nodes: int
+    ) -> None:
+        self.location = location
+        self.value = value
+        self.anchor = anchor
+        self.start_nodes = start_nodes
+        self.pending_key: Any = None
+        self.has_key = False
+        self.first_seen: dict[Any, Position] = {}
 
 
 class _Builder:
