@@ -94,7 +94,7 @@ def _alerts(policy: Policy, teams: set[str]) -> Iterator[Finding]:
         yield from _missing(("alerts", i, "team"), alert.team, teams, "team")
 
 
-def _selector(location: Location, selector: Selector, severities: set[str]) -> Iterator[Finding]:
+def _selector(location: Location, selector: Selector | Route, severities: set[str]) -> Iterator[Finding]:
     for j, severity in enumerate(selector.severities):
         yield from _missing((*location, "severities", j), severity, severities, "severity")
 
@@ -107,7 +107,7 @@ def _routing(policy: Policy) -> Iterator[Finding]:
         (("routing", "routes", i), r) for i, r in enumerate(policy.routing.routes)
     ]
     for i, route in enumerate(policy.routing.routes):
-        yield from _selector(("routing", "routes", i), Selector(severities=route.severities), severities)
+        yield from _selector(("routing", "routes", i), route, severities)
     for here, destination in [*targets, (("routing", "unmatched"), policy.routing.unmatched)]:
         yield from _missing((*here, "page"), destination.page, services, "paging service")
         for j, channel in enumerate(destination.notify):

@@ -13,7 +13,7 @@ import sys
 import types
 from importlib import import_module
 
-from oncall_policy import TYPE_CHECKING, __version__
+from oncall_policy import TYPE_CHECKING, __version__, validator_cache
 from oncall_policy.errors import OncallPolicyError, PolicyError
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
@@ -112,6 +112,7 @@ def run() -> NoReturn:
     to free (mypy raises its thresholds likewise).
     """
     gc.set_threshold(100_000, 50, 100)
+    _keep_validator()
     status = main()
     try:
         sys.stdout.flush()
@@ -119,6 +120,16 @@ def run() -> NoReturn:
     except OSError:  # the reader went away (``| head``): Python's own exit status for it
         status = status or 120
     os._exit(status)
+
+
+def _keep_validator() -> None:
+    """Keep the policy's validator between runs (``oncall_policy.validator_cache``): about 5%
+    of ``check``. Only the console script does this, as the process is then ours; ``main`` called
+    as a library function leaves validation to pydantic. ``ONCALL_POLICY_NO_CACHE=1`` turns it
+    off, and so do pydantic plugins, which see only the validators pydantic builds itself."""
+    if "1" in (os.environ.get("ONCALL_POLICY_NO_CACHE"), os.environ.get("ONCALL_POLICY_PYDANTIC_PLUGINS")):
+        return
+    validator_cache.use(validator_cache.default_directory())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -108,10 +108,14 @@ def _time_of_day(value: Any) -> time:
     return time.fromisoformat(value)
 
 
+def _format_time_of_day(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
 TimeOfDay = Annotated[
     time,
     BeforeValidator(_time_of_day),
-    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    PlainSerializer(_format_time_of_day, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
 ]
 
@@ -124,10 +128,14 @@ def _local_datetime(value: Any) -> datetime:
     return datetime.fromisoformat(value)
 
 
+def _format_local_datetime(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
 LocalDateTime = Annotated[
     datetime,
     BeforeValidator(_local_datetime),
-    PlainSerializer(lambda d: d.strftime("%Y-%m-%dT%H:%M"), return_type=str),
+    PlainSerializer(_format_local_datetime, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d$"}),
 ]
 

@@ -1,0 +1,163 @@
+"""The policy's validator, kept between runs so that a command does not build it each time.
+
+pydantic builds a model's validator the first time it is used, by walking every field's type
+in Python to make a core schema that pydantic-core then compiles (the compiling is quick).
+For the policy's 30 models that walk takes about 20 ms, 5-7% of ``oncall-policy check``. The core schema
+depends only on the model's source and on the versions of Python and pydantic, so it is kept in
+the user's cache directory under a key made of exactly those, and a later run compiles it
+directly. pydantic's maintainers discuss the same idea upstream (pydantic/pydantic#13545).
+
+What is kept is the core schema, less the JSON Schema hooks in its metadata (which validation
+never reads, and which hold closures that cannot be stored), and the core config, both as
+pydantic-core's own pickling of a validator gives them. The classes and functions in it are
+stored by name. A pickle runs code as it loads, so only a file the user owns that no one else
+may write is loaded: the same trust Python gives its own ``__pycache__``. Anything that goes
+wrong with the cache (unwritable directory, a damaged or foreign file) costs only the speed.
+
+Only the command line turns the cache on; the library builds validators as pydantic does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from oncall_policy import TYPE_CHECKING
+
+if TYPE_CHECKING:  # this module is light: the command line imports it before anything else
+    from pathlib import Path
+    from typing import Any
+
+    from pydantic_core import SchemaValidator
+
+    from oncall_policy.model import Policy
+
+# The modules of ours the model's schema is made from: the model package and its scalar helpers.
+# tests/test_validator_cache.py checks this covers every module ``oncall_policy.model`` imports.
+MODEL_HELPERS = (
+    "oncall_policy",
+    "oncall_policy.durations",
+    "oncall_policy.matchers",
+    "oncall_policy.records",
+    "oncall_policy.zones",
+)
+
+_directory: Path | None = None
+
+
+def use(directory: Path | None) -> None:
+    """Keep the validator in ``directory`` from now on (``None``: build it each run, the default)."""
+    global _directory  # noqa: PLW0603 - one switch, thrown by the command line at start-up
+    _directory = directory
+
+
+def default_directory() -> Path:
+    """``$XDG_CACHE_HOME/oncall-policy``, else ``~/.cache/oncall-policy``."""
+    from pathlib import Path  # noqa: PLC0415
+
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "oncall-policy"
+
+
+def validate(data: Any) -> Policy:
+    """``Policy.model_validate(data)``, through the kept validator when the cache is on.
+
+    A policy the kept validator refuses is validated again by the model itself, so that every
+    error reported is pydantic's own.
+    """
+    from oncall_policy.model import Policy  # noqa: PLC0415 - loaded already, by the loader
+
+    path = _directory / _file_name() if _directory is not None else None
+    validator = _kept(path) if path is not None else None
+    if validator is not None:
+        try:
+            policy: Policy = validator.validate_python(data)
+        except ValueError:  # pydantic_core.ValidationError; the model says exactly why
+            pass
+        else:
+            return policy
+    policy = Policy.model_validate(data)
+    if path is not None and validator is None:
+        _keep(path)
+    return policy
+
+
+def _kept(path: Path) -> SchemaValidator | None:
+    import pickle  # noqa: PLC0415
+
+    from pydantic_core import SchemaValidator  # noqa: PLC0415
+
+    try:
+        with path.open("rb") as file:
+            status = os.fstat(file.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                return None
+            schema, config = pickle.load(file)  # noqa: S301 - our own file: see the docstring
+        return SchemaValidator(schema, config)
+    except Exception:  # noqa: BLE001 - missing, damaged or from elsewhere: build it instead
+        return None
+
+
+def _keep(path: Path) -> None:
+    import pickle  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from oncall_policy.model import Policy  # noqa: PLC0415
+
+    try:
+        # pydantic-core pickles a validator as the schema and config it was built from.
+        reduced: Any = Policy.__pydantic_validator__.__reduce__()
+        schema, config = reduced[1][:2]
+        payload = pickle.dumps((_without_metadata(schema), config), protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as file:
+            file.write(payload)
+        Path(file.name).replace(path)
+    except Exception:  # noqa: BLE001, S110 - a cache that cannot be written is only slower
+        pass
+
+
+def _without_metadata(node: Any) -> Any:
+    """The core schema without ``metadata``: JSON Schema hooks, which validation never reads."""
+    if isinstance(node, dict):
+        is_schema = isinstance(node.get("type"), str)
+        return {
+            key: _without_metadata(value)
+            for key, value in node.items()
+            if not (is_schema and key == "metadata")
+        }
+    if isinstance(node, list):
+        return [_without_metadata(item) for item in node]
+    return node
+
+
+def _file_name() -> str:
+    import hashlib  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    import pydantic_core  # noqa: PLC0415 - loaded already, by pydantic
+
+    digest = hashlib.sha256()
+    for part in (sys.version, pydantic_core.__version__, _pydantic_version()):
+        digest.update(part.encode() + b"\0")
+    for name in sorted(_model_modules()):
+        file = getattr(sys.modules[name], "__file__", None)
+        digest.update(name.encode() + b"\0")
+        if file:
+            digest.update(Path(file).read_bytes())
+    return f"policy-validator-{digest.hexdigest()[:32]}.pickle"
+
+
+def _model_modules() -> set[str]:
+    return {
+        name
+        for name in sys.modules
+        if name in MODEL_HELPERS or name == "oncall_policy.model" or name.startswith("oncall_policy.model.")
+    }
+
+
+def _pydantic_version() -> str:
+    from pydantic.version import VERSION  # noqa: PLC0415 - loaded already, by pydantic
+
+    return VERSION
