@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.compile import Source
+from oncall_policy.compile import Source, yamltext
 from oncall_policy.compile.alertmanager import build
 from oncall_policy.compile.yamltext import render, scalar
 from oncall_policy.load import load_policy, load_policy_bytes
@@ -143,6 +144,13 @@ def test_any_string_reads_back_as_itself(text):
         "list": [text],
         "nested": [{"k": text}],
     }
+
+
+@given(st.text(max_size=30) | st.text(st.characters(max_codepoint=127), max_size=30))
+def test_printable_text_is_judged_the_same_on_the_ascii_fast_path(text):
+    """Property: the ASCII shortcut finds exactly what YAML's whole c-printable class finds."""
+    whole = re.compile(yamltext.NOT_PRINTABLE)
+    assert yamltext._not_printable(text).findall(text) == whole.findall(text)
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oncall_policy.cli import main
 from oncall_policy.compile import Source, pagerduty
-from oncall_policy.compile.pd import checker, rest, schema, validate
+from oncall_policy.compile.pd import checker, limits, rest, schema, validate
 from oncall_policy.compile.pd.build import build as build_ir
 from oncall_policy.compile.pd.validate import PagerDutyOutputError
 from oncall_policy.load import load_policy
@@ -170,3 +173,10 @@ def test_every_generated_file_passes_the_reference_validator(example):
     policy = load_policy(EXAMPLES[example])
     files = {**rest.bodies(build_ir(policy)), "manifest.json": rest.manifest(build_ir(policy), "header")}
     assert _reference_paths(files) == set()
+
+
+@given(st.text(max_size=30) | st.text(st.characters(max_codepoint=127), max_size=30))
+def test_a_name_is_judged_the_same_on_the_ascii_fast_path(name: str):
+    """Property: the ASCII shortcut for names finds exactly what the whole character class finds."""
+    whole = re.search(limits.BAD_NAME, name) is not None
+    assert (limits.name_problem(name) is not None) == (whole or name != name.strip())

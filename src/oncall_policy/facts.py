@@ -6,8 +6,8 @@ The on-call guide renders these and ``diff`` compares them, so both say the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from oncall_policy.dispatch import Router, alert_labels
@@ -17,8 +17,7 @@ from oncall_policy.model import Alert, Policy, Rotation, Route, Selector, Target
 _UNITS = (("week", 7 * 86_400), ("day", 86_400), ("hour", 3600), ("minute", 60), ("second", 1))
 
 
-@dataclass(frozen=True)
-class AlertFacts:
+class AlertFacts(NamedTuple):
     """A catalog alert as the person paged for it sees it."""
 
     alert: Alert
@@ -47,11 +46,10 @@ class AlertFacts:
         return text
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(NamedTuple):
     """One turn of a rotation's first cycle: when it starts and who holds each slot."""
 
-    index: int
+    number: int  # from 1
     start: datetime  # UTC
     local_start: datetime  # wall clock in the rotation's time zone
     holders: tuple[tuple[str, str], ...]  # (slot id, person name)
@@ -119,7 +117,7 @@ def cycle(policy: Policy, rotation: Rotation) -> tuple[Turn, ...]:
     names = person_names(policy)
     return tuple(
         Turn(
-            k,
+            k + 1,
             rotation.turn_start(k),
             rotation.start + k * rotation.turn_length,
             tuple((slot, names[turn[slot]]) for slot in rotation.slots if slot in turn),

@@ -8,18 +8,16 @@ lists them in the order they run; the writer (``output``) is the only part that 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 from oncall_policy.model import Policy
 
 TARGETS: tuple[str, ...] = ("alertmanager", "guide", "pagerduty", "silence_rules", "terraform")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """The policy file a compilation came from, for headers: its name and content hash."""
 
     name: str

@@ -9,9 +9,8 @@ so ``compile --check`` does not go stale as the calendar moves on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from oncall_policy import facts
 from oncall_policy.compile import Source
@@ -21,16 +20,14 @@ TEMPLATE = "ON_CALL.md.j2"
 OUTPUT = "ON_CALL.md"
 
 
-@dataclass(frozen=True)
-class Ladder:
+class Ladder(NamedTuple):
     escalation: EscalationPolicy
     levels: tuple[tuple[Level, str, dict[str, str | None]], ...]  # level, who, severity → window
     services: tuple[str, ...]
     edges: tuple[tuple[int, str], ...]  # level k (from 1) → k + 1, labelled with when, per severity
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(NamedTuple):
     """A paging service, chat channel or route with the catalog alerts that reach it."""
 
     name: str

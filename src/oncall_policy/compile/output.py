@@ -6,14 +6,13 @@ import difflib
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 MANIFEST = ".oncall-policy-files"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One generated file that differs from what is on disk (``diff`` is a unified diff)."""
 
     path: str

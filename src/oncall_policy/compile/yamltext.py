@@ -20,14 +20,26 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 COMMENT = "#"
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*|[0-9]+(?:ms|[smhdwy])(?:[0-9]+(?:ms|[smhdwy]))*", re.ASCII)
 _WORDS = frozenset(("y", "n", "yes", "no", "true", "false", "on", "off", "null"))
 # c-printable of YAML, minus the line breaks YAML 1.1 knows besides \n (NEL, LS, PS) and BOM.
-_NOT_PRINTABLE = re.compile(
-    "[^\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
-)
+NOT_PRINTABLE = "[^\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+# The same class for ASCII text, which is most text: ``re`` compiles the whole class by walking
+# its ranges code point by code point (5 ms), so that is done only when other text is written.
+_ASCII_NOT_PRINTABLE = re.compile("[^\x20-\x7e]")
+
+
+@cache
+def _beyond_ascii(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _not_printable(text: str) -> re.Pattern[str]:
+    return _ASCII_NOT_PRINTABLE if text.isascii() else _beyond_ascii(NOT_PRINTABLE)
+
 
 Scalar = str | bool | int
 
@@ -49,7 +61,7 @@ def scalar(value: object) -> str:
         raise TypeError(f"cannot emit {type(value).__name__} as a YAML scalar")
     if _PLAIN.fullmatch(value) and not _looks_special(value):
         return value
-    if value and not _NOT_PRINTABLE.search(value) and value[0] != " " and value[-1] != " ":
+    if value and not _not_printable(value).search(value) and value[0] != " " and value[-1] != " ":
         return "'" + value.replace("'", "''") + "'"
     return _double_quoted(value)
 
@@ -66,7 +78,7 @@ def _looks_special(value: str) -> bool:
 
 def _double_quoted(value: str) -> str:
     text = json.dumps(value, ensure_ascii=False)
-    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _not_printable(text).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _is_scalar(value: object) -> bool:

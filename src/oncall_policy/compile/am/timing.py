@@ -18,8 +18,8 @@ the most urgent of them: the shortest response time, then the first id.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from oncall_policy.durations import format_duration
 from oncall_policy.model import Severity
@@ -27,8 +27,7 @@ from oncall_policy.model import Severity
 _SECOND = timedelta(seconds=1)
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     group_wait: timedelta
     group_interval: timedelta
     repeat_interval: timedelta

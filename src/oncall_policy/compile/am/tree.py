@@ -24,7 +24,7 @@ after it), which in practice is zero or one "copy everything to the firehose" ro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from oncall_policy.compile.am import names, timing
 from oncall_policy.compile.am.selectors import Selectors
@@ -34,8 +34,7 @@ from oncall_policy.model import Policy, Route, Severity
 Node = dict[str, object]
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """A policy route made ready for Alertmanager."""
 
     comment: str

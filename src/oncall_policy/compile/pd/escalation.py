@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
+from typing import NamedTuple
 
 from oncall_policy.dispatch import Router, alert_labels
 from oncall_policy.model import EscalationPolicy, Policy, Severity
@@ -39,8 +39,7 @@ def reaching_severities(policy: Policy) -> dict[str, frozenset[str]]:
     return {service: frozenset(severities) for service, severities in reach.items()}
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     """A ladder with one timing, and the severities that use it."""
 
     ladder: EscalationPolicy

@@ -6,8 +6,7 @@ refused with every reason at once and nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from oncall_policy.compile.pd import checker, limits, schema
 from oncall_policy.problems import OncallPolicyError
@@ -15,8 +14,7 @@ from oncall_policy.problems import OncallPolicyError
 Json = dict[str, Any]
 
 
-@dataclass(frozen=True, order=True)
-class OutputProblem:
+class OutputProblem(NamedTuple):
     """One way a generated PagerDuty file breaks our schema or PagerDuty's limits."""
 
     path: str
