@@ -42,11 +42,14 @@ MODEL_HELPERS = (
     "oncall_policy.zones",
 )
 
-_directory: Path | None = None
+DEFAULT = "default"
+_directory: Path | str | None = None
 
 
-def use(directory: Path | None) -> None:
-    """Keep the validator in ``directory`` from now on (``None``: build it each run, the default)."""
+def use(directory: Path | str | None) -> None:
+    """Keep the validator in ``directory`` from now on: a path, ``DEFAULT`` for
+    ``default_directory()`` (found when first needed: the silence path never needs it), or
+    ``None`` to build it each run, as pydantic does (the default)."""
     global _directory  # noqa: PLW0603 - one switch, thrown by the command line at start-up
     _directory = directory
 
@@ -65,9 +68,12 @@ def validate(data: Any) -> Policy:
     A policy the kept validator refuses is validated again by the model itself, so that every
     error reported is pydantic's own.
     """
+    from pathlib import Path  # noqa: PLC0415
+
     from oncall_policy.model import Policy  # noqa: PLC0415 - loaded already, by the loader
 
-    path = _directory / _file_name() if _directory is not None else None
+    directory = default_directory() if _directory == DEFAULT else _directory
+    path = Path(directory) / _file_name() if directory is not None else None
     validator = _kept(path) if path is not None else None
     if validator is not None:
         try:

@@ -129,7 +129,7 @@ def _keep_validator() -> None:
     off, and so do pydantic plugins, which see only the validators pydantic builds itself."""
     if "1" in (os.environ.get("ONCALL_POLICY_NO_CACHE"), os.environ.get("ONCALL_POLICY_PYDANTIC_PLUGINS")):
         return
-    validator_cache.use(validator_cache.default_directory())
+    validator_cache.use(validator_cache.DEFAULT)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
