@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,3 +201,16 @@ def test_kept_validator_agrees_on_mutated_policies(kept_validator, text: str):
     data = _data(text)
     if data is not None:
         _same_verdict(kept_validator, data)
+
+
+def test_writing_a_validator_forgets_those_unused_for_a_month(cache: Path):
+    old, recent = cache / "policy-validator-old.pickle", cache / "policy-validator-recent.pickle"
+    for path in (old, recent):
+        path.write_bytes(b"")
+    month_ago = time.time() - 31 * 24 * 3600
+    os.utime(old, (month_ago, month_ago))
+    validator_cache.validate(_data(CLIPPER.read_text()))
+    assert old not in _kept_files(cache)
+    assert recent in _kept_files(cache)
+    assert len(_kept_files(cache)) == 2  # the recent one and the one just written
+    assert not list(cache.glob(".tmp-*"))

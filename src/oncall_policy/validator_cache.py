@@ -111,6 +111,7 @@ def _keep(path: Path) -> None:
 
     from oncall_policy.model import Policy  # noqa: PLC0415
 
+    temporary: Path | None = None
     try:
         # pydantic-core pickles a validator as the schema and config it was built from.
         reduced: Any = Policy.__pydantic_validator__.__reduce__()
@@ -118,10 +119,24 @@ def _keep(path: Path) -> None:
         payload = pickle.dumps((_without_metadata(schema), config), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as file:
+            temporary = Path(file.name)
             file.write(payload)
-        Path(file.name).replace(path)
-    except Exception:  # noqa: BLE001, S110 - a cache that cannot be written is only slower
-        pass
+        temporary.replace(path)
+        _forget_old(path)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+
+def _forget_old(kept: Path) -> None:
+    """Remove validators other versions kept more than 30 days ago: a new key is written once per
+    upgrade (or, for the project's own developers, per edit of the model)."""
+    import time  # noqa: PLC0415
+
+    cutoff = time.time() - 30 * 24 * 3600
+    for other in kept.parent.glob("policy-validator-*.pickle"):
+        if other != kept and other.stat().st_mtime < cutoff:
+            other.unlink(missing_ok=True)
 
 
 def _without_metadata(node: Any) -> Any:
