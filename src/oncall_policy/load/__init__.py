@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from oncall_policy import checks, validator_cache
 from oncall_policy.checks import secrets
-from oncall_policy.load import fast, positional, reading, validation
+from oncall_policy.load import fast, positional, reading
 from oncall_policy.load.dump import dump_policy
 from oncall_policy.load.locate import LazyDocument
 from oncall_policy.model import VERSION, Policy
@@ -89,7 +89,8 @@ def _validate(document: positional.Document) -> Policy | None:
     try:
         return validator_cache.validate(document.data)
     except ValidationError as error:
-        from oncall_policy.schema import policy_schema  # noqa: PLC0415 - error path only
+        from oncall_policy.load import validation  # noqa: PLC0415 - error path only (difflib)
+        from oncall_policy.schema import policy_schema  # noqa: PLC0415
 
         validation.report(error, document, policy_schema())
         return None
