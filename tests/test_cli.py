@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from oncall_policy import __version__
-from oncall_policy.cli import main
+from oncall_policy.cli import columns, main
 from tests.conftest import ROOT
 
 BROKEN = "version: oncall-policy/v1\norganisation: {name: X}\n"
@@ -128,3 +128,15 @@ def test_importing_the_package_loads_no_heavy_library():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "-3", "abc", "37", "200"])
+def test_help_is_as_wide_as_argparse_would_make_it(monkeypatch: pytest.MonkeyPatch, value: str | None):
+    """The help formatter sizes itself without shutil, exactly as shutil would."""
+    import shutil  # noqa: PLC0415
+
+    if value is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", value)
+    assert columns() == shutil.get_terminal_size().columns

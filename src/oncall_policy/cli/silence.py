@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.cli import HelpFormatter
 from oncall_policy.errors import PolicyError
 from oncall_policy.silence import amtool, client, report, source
 from oncall_policy.silence.evaluate import evaluate
@@ -53,7 +54,10 @@ def policy_option(parser: argparse.ArgumentParser) -> None:
 
 def _parser(action: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=f"oncall-policy silence {action}", description=ACTIONS[action], allow_abbrev=False
+        prog=f"oncall-policy silence {action}",
+        description=ACTIONS[action],
+        allow_abbrev=False,
+        formatter_class=HelpFormatter,
     )
     policy_option(parser)
     parser.add_argument(

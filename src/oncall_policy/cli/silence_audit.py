@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from oncall_policy.cli import HelpFormatter
 from oncall_policy.cli.silence import ACTIONS, policy_option
 from oncall_policy.errors import PolicyError
 from oncall_policy.silence import audit, client, report, source
@@ -15,7 +16,10 @@ from oncall_policy.silence.audit import Finding
 
 def run(action: str, arguments: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog=f"oncall-policy silence {action}", description=ACTIONS[action], allow_abbrev=False
+        prog=f"oncall-policy silence {action}",
+        description=ACTIONS[action],
+        allow_abbrev=False,
+        formatter_class=HelpFormatter,
     )
     policy_option(parser)
     if action == "audit":
