@@ -91,6 +91,36 @@ def test_recreated_silence_counts_against_one_cap(alertmanager, capsys):
     assert len(alertmanager.silences()) == 1
 
 
+def test_add_uses_amtools_configuration_as_amtool_does(alertmanager, capsys, tmp_path, monkeypatch):
+    """Without flags, the author and the Alertmanager come from amtool's configuration file: the
+    re-creation cap is judged against the Alertmanager the real amtool then creates the silence in."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = tmp_path / ".config" / "prometheus" / "amtool.yml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"alertmanager.url: {alertmanager.url}\nauthor: engineer-a@clipper.app\n")
+    argv = [
+        "silence",
+        "add",
+        "--policy",
+        str(CLIPPER),
+        "alertname=HighErrorRate",
+        "-d",
+        "2h",
+        "-c",
+        "deployment",
+    ]
+
+    assert main(argv) == 0
+    [silence] = alertmanager.silences()
+    assert silence["createdBy"] == "engineer-a@clipper.app"
+    assert capsys.readouterr().out.strip() == silence["id"]
+
+    start = silence["endsAt"].replace("+00:00", "Z")
+    assert main([*argv, f"--start={start}", "-d", "3h"]) == 1  # with the first, 5 h over a 4 h cap
+    assert "over-cap-recreated" in capsys.readouterr().out
+    assert len(alertmanager.silences()) == 1
+
+
 def test_audit_finds_a_silence_made_behind_its_back(alertmanager, capsys):
     good = alertmanager.post(
         {

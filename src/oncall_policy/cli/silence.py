@@ -69,6 +69,7 @@ def _parser(action: str) -> argparse.ArgumentParser:
 
 def judge(options: argparse.Namespace, *, create: bool) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
+    _as_amtool_would(options, create=create)
     request = amtool.from_namespace(options, now, options.approved_by)
     try:
         loaded = source.load(options.policy)
@@ -76,7 +77,7 @@ def judge(options: argparse.Namespace, *, create: bool) -> int:
         return _policy_unavailable(error)
     if loaded.stale:
         print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
-    url = options.alertmanager_url or (client.DEFAULT_URL if create else None)
+    url = options.alertmanager_url
     earlier, note = _earlier(url, request) if url else ([], None)
     verdict = evaluate(request, loaded.rules, earlier)
     if note:
@@ -85,6 +86,22 @@ def judge(options: argparse.Namespace, *, create: bool) -> int:
         _show(verdict, request, options.format)
         return 0 if verdict.accepted else 1
     return _create(request, verdict, options)
+
+
+def _as_amtool_would(options: argparse.Namespace, *, create: bool) -> None:
+    """Fill in what amtool would take from its configuration files when the flags do not say:
+    the author (always) and, for ``add``, the Alertmanager, which then goes to amtool explicitly
+    so that the silence is judged against the Alertmanager it is created in. ``check`` stays
+    offline unless given ``--alertmanager.url``."""
+    from oncall_policy.silence import amtool_config  # noqa: PLC0415
+
+    wants_url = create and not options.alertmanager_url
+    if options.author and not wants_url:
+        return
+    configured = amtool_config.read()
+    options.author = options.author or configured.author or ""
+    if wants_url:
+        options.alertmanager_url = configured.url or client.DEFAULT_URL
 
 
 def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:

@@ -1,0 +1,78 @@
+"""The settings amtool takes from its configuration files: the Alertmanager URL and the author.
+
+``oncall-policy silence add`` must judge a silence with the author amtool will record and
+against the Alertmanager amtool will create it in, or a cap on re-created silences would be
+checked against one Alertmanager while the silence lands in another. amtool 0.25 reads each
+flag's default from YAML files, per setting from the first file that has it, and refuses to run
+when one of them is not valid YAML (all measured with Debian's amtool). Debian's build reads
+``~/.config/prometheus/amtool.yml`` then ``/etc/prometheus/amtool.yml``; upstream's reads
+``~/.config/amtool/config.yml`` then ``/etc/amtool/config.yml``. Which build is installed is not
+known here, so Debian's files come first, then upstream's.
+"""
+
+from __future__ import annotations
+
+import os
+
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.errors import OncallPolicyError
+from oncall_policy.records import Record
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Final
+
+FILES = (
+    "~/.config/prometheus/amtool.yml",
+    "/etc/prometheus/amtool.yml",
+    "~/.config/amtool/config.yml",
+    "/etc/amtool/config.yml",
+)
+URL, AUTHOR = "alertmanager.url", "author"
+
+
+class AmtoolConfigError(OncallPolicyError):
+    """An amtool configuration file amtool itself would refuse to read."""
+
+
+class AmtoolConfig(Record):
+    __slots__ = __match_args__ = ("url", "author")
+
+    def __init__(self, url: str | None = None, author: str | None = None) -> None:
+        self.url: Final = url
+        self.author: Final = author
+
+
+def read(files: Sequence[str] = FILES) -> AmtoolConfig:
+    """The URL and author amtool would take from ``files``; raise ``AmtoolConfigError`` for a
+    file that is not a YAML mapping."""
+    settings: dict[str, str] = {}
+    for name in files:
+        path = os.path.expanduser(name)  # noqa: PTH111 - paths are strings on the silence path
+        try:
+            with open(path, encoding="utf-8") as file:  # noqa: PTH123 - pathlib costs ~7 ms here
+                text = file.read()
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            raise AmtoolConfigError(f"cannot read amtool's configuration {path}: {error}") from None
+        for key, value in _settings(path, text).items():
+            settings.setdefault(key, value)
+    return AmtoolConfig(settings.get(URL), settings.get(AUTHOR))
+
+
+def _settings(path: str, text: str) -> dict[str, str]:
+    import yaml_rs  # noqa: PLC0415 - only when a file exists
+
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception as error:  # noqa: BLE001 - the parser's own error types
+        raise AmtoolConfigError(
+            f"amtool cannot read its configuration {path}: {error}; fix the file, "
+            f"or give --{URL} and --{AUTHOR}"
+        ) from None
+    if data is None:  # empty, or comments only
+        return {}
+    if not isinstance(data, dict):
+        raise AmtoolConfigError(f"amtool's configuration {path} is not a mapping of settings")
+    return {key: value for key, value in data.items() if key in (URL, AUTHOR) and isinstance(value, str)}
