@@ -140,3 +140,37 @@ def test_help_is_as_wide_as_argparse_would_make_it(monkeypatch: pytest.MonkeyPat
     else:
         monkeypatch.setenv("COLUMNS", value)
     assert columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.parametrize(
+    ("buffering", "status"),
+    [
+        pytest.param({}, 120, id="buffered: the flush at exit fails"),
+        pytest.param({"PYTHONUNBUFFERED": "1"}, 1, id="unbuffered: a print fails"),
+    ],
+)
+def test_a_reader_that_goes_away_is_not_a_bug(buffering: dict[str, str], status: int):
+    """``oncall-policy check | head -0``: the output is lost, and that is all: no traceback."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "oncall_policy", "check", str(ROOT / "policy.yaml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**env, **buffering},
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()  # before the command writes anything
+        errors = process.stderr.read().decode()
+        assert process.wait() == status
+    assert errors == ""
+
+
+def test_a_closed_standard_output_is_not_a_bug():
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m oncall_policy check "$1" >&-', sys.executable, str(ROOT / "policy.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")

@@ -138,11 +138,12 @@ def run() -> NoReturn:
     gc.set_threshold(100_000, 50, 100)
     _keep_validator()
     status = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # the reader went away (``| head``): Python's own exit status for it
-        status = status or 120
+    for stream in (sys.stdout, sys.stderr):  # None when started with the descriptor closed
+        try:
+            if stream is not None:
+                stream.flush()
+        except OSError:  # the reader went away: Python's own exit status for a failed flush
+            status = status or 120
     os._exit(status)
 
 
@@ -172,6 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("oncall-policy: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): not a bug. What is still buffered goes nowhere, and
+        # the exit status is Python's for this case (see "Note on SIGPIPE" in the signal docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception:  # noqa: BLE001 - the boundary: anything else is our bug
         import traceback  # noqa: PLC0415 - only for a bug: it costs ~5 ms of every start-up
 
