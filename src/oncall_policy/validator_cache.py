@@ -1,11 +1,12 @@
 """The policy's validator, kept between runs so that a command does not build it each time.
 
 pydantic builds a model's validator the first time it is used, by walking every field's type
-in Python to make a core schema that pydantic-core then compiles (the compiling is quick).
-For the policy's 30 models that walk takes about 20 ms, 5-7% of ``oncall-policy check``. The core schema
-depends only on the model's source and on the versions of Python and pydantic, so it is kept in
-the user's cache directory under a key made of exactly those, and a later run compiles it
-directly. pydantic's maintainers discuss the same idea upstream (pydantic/pydantic#13545).
+in Python to make a core schema that pydantic-core then compiles (the compiling is quick). For
+the policy's 30 models that walk takes about 20 ms, 5-7% of ``oncall-policy check``. The core
+schema depends only on the model's source and on the versions of Python, pydantic, pydantic-core
+and annotated-types, so it is kept in the user's cache directory under a key made of exactly
+those, and a later run compiles it directly. pydantic's maintainers discuss the same idea
+upstream (pydantic/pydantic#13545).
 
 What is kept is the core schema, less the JSON Schema hooks in its metadata (which validation
 never reads, and which hold closures that cannot be stored), and the core config, both as
@@ -157,10 +158,13 @@ def _file_name() -> str:
     import hashlib  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    import pydantic_core  # noqa: PLC0415 - loaded already, by pydantic
+    import annotated_types  # noqa: PLC0415 - these three are loaded already, by pydantic
+    import pydantic_core  # noqa: PLC0415
+    from pydantic.version import VERSION  # noqa: PLC0415
 
     digest = hashlib.sha256()
-    for part in (sys.version, pydantic_core.__version__, _pydantic_version()):
+    # annotated_types defines the constraints (length, bounds) pydantic turns into the schema.
+    for part in (sys.version, VERSION, pydantic_core.__version__, annotated_types.__version__):
         digest.update(part.encode() + b"\0")
     for name in sorted(_model_modules()):
         file = getattr(sys.modules[name], "__file__", None)
@@ -176,9 +180,3 @@ def _model_modules() -> set[str]:
         for name in sys.modules
         if name in MODEL_HELPERS or name == "oncall_policy.model" or name.startswith("oncall_policy.model.")
     }
-
-
-def _pydantic_version() -> str:
-    from pydantic.version import VERSION  # noqa: PLC0415 - loaded already, by pydantic
-
-    return VERSION
