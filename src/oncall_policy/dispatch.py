@@ -102,3 +102,19 @@ class Router:
         pages = tuple(dict.fromkeys(r.page for r in taken if r.page))
         channels = tuple(dict.fromkeys(c for r in taken for c in r.notify))
         return Destinations(tuple(taken), pages, channels)
+
+
+# The checks, the guide and the PagerDuty compiler each need where every catalog alert goes; one
+# `compile` run routes the catalog once for all of them. The policy is frozen, so the last one's
+# routing, held with the policy itself, stays right for as long as it is asked about.
+_LAST: list[tuple[Policy, tuple[Destinations, ...]]] = []
+
+
+def catalog_destinations(policy: Policy) -> tuple[Destinations, ...]:
+    """Where each catalog alert goes (with the labels it always carries), in catalog order."""
+    if _LAST and _LAST[0][0] is policy:
+        return _LAST[0][1]
+    router = Router(policy)
+    found = tuple(router.route(alert_labels(policy, alert)) for alert in policy.alerts)
+    _LAST[:] = [(policy, found)]
+    return found

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urljoin
 
-from oncall_policy.dispatch import Router, alert_labels
+from oncall_policy.dispatch import alert_labels, catalog_destinations
 from oncall_policy.durations import format_duration
 from oncall_policy.model import Alert, Policy, Rotation, Route, Selector, Target
 
@@ -83,14 +83,12 @@ def _second(steps: tuple[timedelta, ...]) -> timedelta | None:
 
 
 def alert_facts(policy: Policy) -> tuple[AlertFacts, ...]:
-    router = Router(policy)
     escalations = first_escalations(policy)
     services = {s.id: s.name for s in policy.paging_services}
     channels = {c.id: c.channel for c in policy.chat_channels}
     facts = []
-    for alert in policy.alerts:
+    for alert, where in zip(policy.alerts, catalog_destinations(policy), strict=True):
         labels = alert_labels(policy, alert)
-        where = router.route(labels)
         dashboard = alert.dashboard and resolve(policy.organisation.dashboard_base_url, alert.dashboard)
         escalation = tuple((services[page], escalations[page, alert.severity]) for page in where.pages)
         facts.append(

@@ -43,23 +43,25 @@ def load_policy_bytes(raw: bytes, path: str = "policy.yaml") -> Policy:
 
 def load_policy_text(text: str, path: str = "policy.yaml") -> Policy:
     data = fast.parse(text)
-    if data is not None:
+    if data is not None:  # the fast path declines any text that may hold a secret
         document: positional.Document = LazyDocument(path, data=data, text=text)
+        may_hold_secret = False
     else:
         document = positional.read(text, path)
         if document.data is None and document.problems:
             raise PolicyError(document.problems)
-    policy = _judge(document, text)
+        may_hold_secret = secrets.may_hold_secret(text)
+    policy = _judge(document, may_hold_secret=may_hold_secret)
     if policy is None:
         raise PolicyError(document.finish())
     return policy
 
 
-def _judge(document: positional.Document, text: str) -> Policy | None:
+def _judge(document: positional.Document, *, may_hold_secret: bool) -> Policy | None:
     """The policy, or ``None`` when the document has problems (recorded in it)."""
     if not _version_ok(document):
         return None
-    if secrets.may_hold_secret(text):
+    if may_hold_secret:
         for finding in secrets.scan(document.data):
             document.problem(finding.location, finding.message, finding.rule)
     policy = _validate(document)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from oncall_policy.compile.pd import ir
 from oncall_policy.compile.pd.build import build
 from oncall_policy.compile.pd.escalation import minutes
-from oncall_policy.dispatch import Router, alert_labels
+from oncall_policy.dispatch import catalog_destinations
 from oncall_policy.model import Policy
 
 
@@ -45,11 +45,10 @@ def paging_facts(policy: Policy, model: ir.PagerDuty | None = None) -> tuple[Pag
     services = {s.ref.key: s for s in model.services}
     policies = {p.ref: p for p in model.escalation_policies}
     severities = {s.id: s for s in policy.severities}
-    router = Router(policy)
     facts = []
-    for alert in policy.alerts:
+    for alert, where in zip(policy.alerts, catalog_destinations(policy), strict=True):
         wanted = severities[alert.severity].auto_escalation
-        for page in router.route(alert_labels(policy, alert)).pages:
+        for page in where.pages:
             service = services[page]
             facts.append(
                 Paging(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import NamedTuple
 
-from oncall_policy.dispatch import Router, alert_labels
+from oncall_policy.dispatch import catalog_destinations
 from oncall_policy.model import EscalationPolicy, Policy, Severity
 from oncall_policy.problems import OncallPolicyError
 
@@ -31,10 +31,9 @@ def rule_delays(steps: tuple[timedelta, ...], final_wait: int) -> tuple[int, ...
 
 def reaching_severities(policy: Policy) -> dict[str, frozenset[str]]:
     """Paging service id → the severities of the catalog alerts the routing sends to it."""
-    router = Router(policy)
     reach: dict[str, set[str]] = {}
-    for alert in policy.alerts:
-        for page in router.route(alert_labels(policy, alert)).pages:
+    for alert, where in zip(policy.alerts, catalog_destinations(policy), strict=True):
+        for page in where.pages:
             reach.setdefault(page, set()).add(alert.severity)
     return {service: frozenset(severities) for service, severities in reach.items()}
 
