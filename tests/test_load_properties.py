@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall_policy.load import dump_policy, fast, load_policy_bytes, load_policy_text, positional
 from oncall_policy.model import Policy
 from oncall_policy.problems import PolicyError, Problem
+from tests.conftest import ROOT
 from tests.strategies_load import mutated_texts, tricky_scalars, valid_policies
 
 
@@ -91,3 +93,27 @@ def test_fast_path_and_positional_path_give_equal_policies(policy: Policy):
     assert data is not None or document.problems == []
     if data is not None:
         assert Policy.model_validate(data) == Policy.model_validate(document.data)
+
+
+MINIMAL = (ROOT / "tests" / "policies" / "minimal.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("broken", "refused"),
+    [
+        pytest.param("  - {id: max, a key\n name: Max,", True, id="a key continued on the next line"),
+        pytest.param("  - {id: max, name: Max\n   ,", False, id="a break before the comma"),
+        pytest.param('  - {id: max, name: "Max\n   ",', False, id="a quoted scalar across lines"),
+    ],
+)
+def test_a_multiline_flow_collection_the_rust_parser_may_misread_is_left_to_libyaml(
+    broken: str, refused: bool
+):
+    """Found by the mutation property: the Rust parser takes a plain scalar continued on the next
+    line inside a flow mapping, even as a key, where libyaml refuses the text. Flow collections
+    that break lines anywhere but after a comma or their bracket are read by libyaml alone."""
+    text = MINIMAL.replace("  - {id: max, name: Max,", broken, 1)
+    assert text != MINIMAL
+    assert fast.parse(text) is None
+    problems = positional.read(text, "p.yaml").problems
+    assert [problem.rule for problem in problems] == (["yaml-syntax"] if refused else [])

@@ -34,6 +34,9 @@ _NUMERIC_START = re.compile(r"[-+]?\.?[0-9]")
 _NUMBER_CHARACTERS = re.compile(
     r"[-+]?(0x[0-9a-fA-F_]*|0o[0-7_]*|0b[01_]*|[0-9_]*\.?[0-9_]*([eE][-+]?[0-9_]*)?)"
 )
+# Quoted scalars and comments, which may hold brackets.
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"")
+_COMMENT = re.compile(r"(?:^|[ \t])#.*")
 
 
 def parse(text: str) -> Any | None:
@@ -52,7 +55,7 @@ def parse(text: str) -> Any | None:
         data = yaml_rs.loads(text, parse_datetime=False)
     except Exception:  # noqa: BLE001 - any refusal is reported by the position-keeping path
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not _flow_lines_break_after_commas(text):
         return None
     scan = _Scan()
     scan.walk(data)
@@ -61,6 +64,23 @@ def parse(text: str) -> Any | None:
     if any(_unquoted(text, trap) for trap in scan.traps):
         return None
     return data
+
+
+def _flow_lines_break_after_commas(text: str) -> bool:
+    """Whether every flow collection that spans lines breaks them only after a ',' or its
+    opening bracket. The Rust parser also accepts a plain scalar, even a key, continued on the
+    next line inside one, which libyaml refuses; such text is left to the position-keeping path,
+    as is a quoted scalar left open at the end of a line in one."""
+    depth = 0
+    for line in text.splitlines():
+        if depth == 0 and "{" not in line and "[" not in line:
+            continue
+        quoted = "'" in line or '"' in line or "#" in line
+        bare = _COMMENT.sub("", _QUOTED.sub("_", line)) if quoted else line
+        depth = max(depth + bare.count("{") + bare.count("[") - bare.count("}") - bare.count("]"), 0)
+        if depth and ("'" in bare or '"' in bare or not bare.rstrip().endswith((",", "{", "["))):
+            return False
+    return True
 
 
 def _odd_number(text: str) -> bool:
