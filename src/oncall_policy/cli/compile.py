@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -22,6 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oncall_policy.compile import Source, build_all  # noqa: PLC0415 - keep --help fast
     from oncall_policy.compile.output import compare, write  # noqa: PLC0415
+    from oncall_policy.compile.pd import membership  # noqa: PLC0415
     from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
 
     policy_path: Path = args.policy
@@ -29,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     raw = read_policy_file(policy_path)
     policy = load_policy_bytes(raw, str(policy_path))
     files = build_all(policy, Source.of(policy_path, raw))
+    for warning in membership.warnings(files, out, datetime.now(UTC)):
+        print(f"oncall-policy: warning: {warning}", file=sys.stderr)
     if args.check:
         changes = compare(files, out)
         for change in changes:
