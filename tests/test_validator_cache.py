@@ -214,3 +214,10 @@ def test_writing_a_validator_forgets_those_unused_for_a_month(cache: Path):
     assert recent in _kept_files(cache)
     assert len(_kept_files(cache)) == 2  # the recent one and the one just written
     assert not list(cache.glob(".tmp-*"))
+
+
+def test_an_invalid_policy_keeps_the_validator_too(cache: Path):
+    broken = _data(CLIPPER.read_text().replace("turn_length: 1w", "turn_length: 1 week"))
+    with pytest.raises(ValidationError):
+        validator_cache.validate(broken)
+    assert len(_kept_files(cache)) == 1

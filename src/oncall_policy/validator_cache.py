@@ -83,10 +83,11 @@ def validate(data: Any) -> Policy:
             pass
         else:
             return policy
-    policy = Policy.model_validate(data)
-    if path is not None and validator is None:
-        _keep(path)
-    return policy
+    try:
+        return Policy.model_validate(data)
+    finally:  # pydantic has built the validator now, whether or not this policy passed
+        if path is not None and validator is None:
+            _keep(path)
 
 
 def _kept(path: Path) -> SchemaValidator | None:
