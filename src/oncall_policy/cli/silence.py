@@ -47,19 +47,21 @@ def run(args: argparse.Namespace) -> int:
     return judge(options, create=args.action == "add")
 
 
-def policy_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy", default="policy.yaml", metavar="FILE", help="default: policy.yaml")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
-
-
-def _parser(action: str) -> argparse.ArgumentParser:
+def action_parser(action: str) -> argparse.ArgumentParser:
+    """The parser of ``silence ACTION``, with the options every action has: --policy, --format."""
     parser = argparse.ArgumentParser(
         prog=f"oncall-policy silence {action}",
         description=ACTIONS[action],
         allow_abbrev=False,
         formatter_class=HelpFormatter,
     )
-    policy_option(parser)
+    parser.add_argument("--policy", default="policy.yaml", metavar="FILE", help="default: policy.yaml")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
+    return parser
+
+
+def _parser(action: str) -> argparse.ArgumentParser:
+    parser = action_parser(action)
     parser.add_argument(
         "--approved-by", action="append", default=[], metavar="EMAIL", help="an approver (repeatable)"
     )

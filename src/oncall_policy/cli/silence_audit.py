@@ -7,21 +7,14 @@ import json
 import sys
 from collections.abc import Sequence
 
-from oncall_policy.cli import HelpFormatter
-from oncall_policy.cli.silence import ACTIONS, policy_option
+from oncall_policy.cli.silence import action_parser
 from oncall_policy.errors import PolicyError
 from oncall_policy.silence import audit, client, report, source
 from oncall_policy.silence.audit import Finding
 
 
 def run(action: str, arguments: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog=f"oncall-policy silence {action}",
-        description=ACTIONS[action],
-        allow_abbrev=False,
-        formatter_class=HelpFormatter,
-    )
-    policy_option(parser)
+    parser = action_parser(action)
     if action == "audit":
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
