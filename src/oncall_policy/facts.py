@@ -41,9 +41,13 @@ class AlertFacts(NamedTuple):
     def labels_text(self) -> str:
         """``alertname="X"``, … and the labels it carries without a fixed value."""
         text = ", ".join(f'`{name}="{value}"`' for name, value in self.labels.items())
-        if self.alert.carries:
-            text += "; always has " + ", ".join(f"`{name}`" for name in self.alert.carries)
+        if carried := self.alert.carried:
+            text += "; always has " + ", ".join(_carried(name, values) for name, values in carried.items())
         return text
+
+
+def _carried(name: str, values: tuple[str, ...] | None) -> str:
+    return f"`{name}`" if values is None else f"`{name}` (one of {', '.join(map(repr, values))})"
 
 
 class Turn(NamedTuple):

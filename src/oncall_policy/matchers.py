@@ -1,6 +1,12 @@
 """Alertmanager 0.25 label matchers: parsing (``pkg/labels/parse.go``) and matching (``matcher.go``).
 
-No third-party imports: used by the model, the routing simulator and the silence path alike.
+One matcher engine for routing, inhibition, silences and rule selectors. A regex is read by our
+port of Go's parser (``matching.syntax``) and matched by RE2 (``matching.engine``), anchored as
+Alertmanager anchors it: ``^(?:value)$``. Alertmanager checks a silence's regex by compiling the
+bare value, so a value must parse on its own (``a)|(b``, which would parse inside the anchors as
+"starts with a or ends with b", is refused); one that parses alone but not inside the anchors
+(``\\Qabc``) is *broken*: Alertmanager stores such a silence and then cannot query any silence.
+Imports no third-party module until a regex is matched.
 """
 
 from __future__ import annotations
@@ -14,6 +20,10 @@ from oncall_policy.records import Record
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Final
+
+    from oncall_policy.matching.engine import Pattern
+    from oncall_policy.matching.language import Language
+    from oncall_policy.matching.tree import Regexp
 
 LABEL_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _MATCHER = re.compile(r"\s*(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?P<op>=~|!~|!=|=)\s*(?P<value>.*?)\s*")
@@ -40,19 +50,24 @@ class Op(Enum):
 
 
 class Matcher(Record):
-    """``name op value``; regexes are anchored as Alertmanager anchors them: ``^(?:value)$``."""
+    """``name op value``; regexes are anchored as Alertmanager anchors them: ``^(?:value)$``.
+    ``broken`` says why Alertmanager could not use a regex it accepts (None: it can)."""
 
     __match_args__ = ("name", "op", "value")
-    __slots__ = (*__match_args__, "_regex", "_negative")
+    __slots__ = (*__match_args__, "broken", "_negative", "_tree")
 
     def __init__(self, name: str, op: Op, value: str) -> None:
         if not LABEL_NAME.fullmatch(name):
             raise MatcherError(f"invalid label name {name!r}")
+        if not _is_utf8(value):
+            raise MatcherError(f"the value of {name} is not valid UTF-8 text")
         self.name: Final = name
         self.op: Final = op
         self.value: Final = value
-        self._regex: Final = compile_anchored(value) if op.is_regex else None
         self._negative: Final = op.is_negative
+        tree, broken = _anchored(value) if op.is_regex else (None, None)
+        self._tree: Final = tree
+        self.broken: Final = broken
 
     @classmethod
     def __get_pydantic_core_schema__(cls, _source: object, _handler: object) -> dict[str, object]:
@@ -61,10 +76,23 @@ class Matcher(Record):
         return {"type": "is-instance", "cls": cls}
 
     def matches(self, value: str) -> bool:
-        """Whether a label value (``""`` when the label is missing) satisfies this matcher."""
-        if self._regex is not None:
-            return (self._regex.fullmatch(value) is not None) != self._negative
+        """Whether a label value (``""`` when the label is missing) satisfies this matcher.
+        A broken matcher matches nothing (Alertmanager's silence query fails)."""
+        if self.op.is_regex:
+            if self._tree is None:
+                return False
+            return fullmatch(self.value, value) != self._negative
         return (value == self.value) != self._negative
+
+    @property
+    def language(self) -> Language:
+        """The label values this matcher admits, for reasoning about reach."""
+        from oncall_policy.matching.language import Language  # noqa: PLC0415 - only when reasoning
+
+        if self.op.is_regex and self._tree is None:
+            return Language.nothing()  # broken: matches nothing, negated or not
+        admitted = Language.of_tree(self._tree) if self._tree else Language.literal(self.value)
+        return ~admitted if self._negative else admitted
 
     def matches_labels(self, labels: Mapping[str, str]) -> bool:
         return self.matches(labels.get(self.name, ""))
@@ -78,12 +106,45 @@ class Matcher(Record):
         return f'{self.name}{self.op.value}"{escaped}"'
 
 
-def compile_anchored(pattern: str) -> re.Pattern[str]:
-    """Compile a regex as Alertmanager does; Go's RE2 syntax is close to Python's for what labels use."""
-    try:
-        return re.compile(f"(?:{pattern})", re.DOTALL)
-    except re.error as error:
-        raise MatcherError(f"invalid regular expression {pattern!r}: {error}") from None
+_TREES: dict[str, tuple[Regexp | None, str | None]] = {}
+_PATTERNS: dict[str, Pattern] = {}
+
+
+def _anchored(value: str) -> tuple[Regexp | None, str | None]:
+    """The parse of ``^(?:value)$`` (or None and why it fails), checking the bare value first as
+    Alertmanager checks a silence's; remembered per value."""
+    found = _TREES.get(value)
+    if found is None:
+        from oncall_policy.matching import syntax  # noqa: PLC0415 - only for regex matchers
+
+        try:
+            syntax.parse(value)
+        except syntax.RegexpError as error:
+            raise MatcherError(f"invalid regular expression {value!r}: {error}") from None
+        try:
+            found = (syntax.parse(f"^(?:{value})$"), None)
+        except syntax.RegexpError as error:
+            found = (None, str(error))
+        _TREES[value] = found
+    return found
+
+
+def fullmatch(pattern: str, value: str) -> bool:
+    """Whether Alertmanager's regex matcher ``=~pattern`` admits ``value`` (linear time)."""
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        from oncall_policy.matching import engine  # noqa: PLC0415 - imports RE2
+
+        tree, _ = _anchored(pattern)
+        if tree is None:
+            return False
+        compiled = _PATTERNS[pattern] = engine.compile(tree)
+    return compiled.fullmatch(value)
+
+
+def _is_utf8(value: str) -> bool:
+    """Whether ``value`` holds no lone surrogate (which no UTF-8 text can)."""
+    return value.isascii() or not any(0xD800 <= ord(c) <= 0xDFFF for c in value)
 
 
 def parse_matcher(text: str) -> Matcher:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from oncall_policy.matchers import Matcher, Op, compile_anchored, parse_matchers
+from oncall_policy.matchers import Matcher, Op, fullmatch, parse_matchers
 from oncall_policy.problems import OncallPolicyError
 
 
@@ -53,10 +53,9 @@ def _test(matcher: Matcher) -> Test:
         return lambda labels: labels.get(name, "") == value
     if matcher.op is Op.NOT_EQUAL:
         return lambda labels: labels.get(name, "") != value
-    fullmatch = compile_anchored(value).fullmatch
     if matcher.op is Op.REGEX:
-        return lambda labels: fullmatch(labels.get(name, "")) is not None
-    return lambda labels: fullmatch(labels.get(name, "")) is None
+        return lambda labels: fullmatch(value, labels.get(name, ""))
+    return lambda labels: not fullmatch(value, labels.get(name, ""))
 
 
 class Simulator:

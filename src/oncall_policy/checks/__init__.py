@@ -9,6 +9,7 @@ from oncall_policy.checks import (
     approvers,
     catalog,
     escalation,
+    maintenance,
     paging,
     references,
     rotations,
@@ -30,6 +31,7 @@ RULES: tuple[ModuleType, ...] = (
     paging,
     approvers,
     silence_reasons,
+    maintenance,
 )
 
 

@@ -25,7 +25,24 @@ def check(context: Context) -> Iterator[Finding]:
                 f"{label!r} is set by the catalog itself (from the alert's name and severity); remove it",
                 ID,
             )
+        yield from _carried(policy, i, alert)
         yield from _destinations(i, alert, context.catalog_destinations[i])
+
+
+def _carried(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:
+    fixed = {"alertname", policy.organisation.severity_label, *alert.labels}
+    seen: set[str] = set()
+    for j, label in enumerate(alert.carried):
+        if label in fixed:
+            yield Finding(
+                ("alerts", i, "carries", j),
+                f"{label!r} has a fixed value (in labels, or the alert's name or severity); "
+                "a label is either pinned or carried",
+                ID,
+            )
+        seen.add(label)
+    if len(seen) < len(alert.carries):
+        yield Finding(("alerts", i, "carries"), "a label is carried twice", ID)
 
 
 def _links(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:

@@ -1,13 +1,14 @@
-"""silence-reasons: reason patterns are valid regular expressions, and each reason's patterns
-match its own description, so the guide's examples are judged as the guide judges them
-("Scheduled maintenance" is accepted, "Alert is annoying" refused)."""
+"""silence-reasons: reason patterns are valid RE2 regular expressions (searched in a comment,
+case-insensitively, by the engine matchers use), and each reason's patterns match its own
+description, so the guide's examples are judged as the guide judges them ("Scheduled
+maintenance" is accepted, "Alert is annoying" refused)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
+from oncall_policy.matching import search, syntax
 from oncall_policy.problems import Finding
 
 ID = "silence-reasons"
@@ -22,11 +23,11 @@ def check(context: Context) -> Iterator[Finding]:
             compiled = []
             for j, pattern in enumerate(reason.patterns):
                 try:
-                    compiled.append(re.compile(pattern, re.IGNORECASE))
-                except re.error as error:
+                    compiled.append(search.compile_search(pattern))
+                except syntax.RegexpError as error:
                     yield Finding((*here, j), f"invalid regular expression: {error}", ID)
             if len(compiled) == len(reason.patterns) and not any(
-                p.search(reason.description) for p in compiled
+                p.fullmatch(reason.description) for p in compiled
             ):
                 yield Finding(
                     here, f"no pattern matches this reason's own description {reason.description!r}", ID

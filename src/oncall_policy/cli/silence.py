@@ -17,9 +17,11 @@ from oncall_policy.cli import HelpFormatter
 from oncall_policy.errors import PolicyError
 from oncall_policy.silence import amtool, client, report, source
 from oncall_policy.silence.evaluate import evaluate
+from oncall_policy.silence.verdict import Violation
 
 if TYPE_CHECKING:
     from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.rules import Rules
     from oncall_policy.silence.verdict import Verdict
 
 ACTIONS = {
@@ -65,6 +67,9 @@ def _parser(action: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--approved-by", action="append", default=[], metavar="EMAIL", help="an approver (repeatable)"
     )
+    parser.add_argument(
+        "--maintenance", metavar="ID", help="the declared maintenance window this silence belongs to"
+    )
     amtool.add_arguments(parser)
     return parser
 
@@ -73,17 +78,15 @@ def judge(options: argparse.Namespace, *, create: bool) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     _as_amtool_would(options, create=create)
     request = amtool.from_namespace(options, now, options.approved_by)
+    if options.maintenance:
+        request = request.replace(window=options.maintenance)
     try:
         loaded = source.load(options.policy)
     except PolicyError as error:
         return _policy_unavailable(error)
     if loaded.stale:
         print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
-    url = options.alertmanager_url
-    earlier, note = _earlier(url, request) if url else ([], None)
-    verdict = evaluate(request, loaded.rules, earlier)
-    if note:
-        print(f"oncall-policy: warning: {note}", file=sys.stderr)
+    verdict = _judged(request, loaded.rules, options.alertmanager_url)
     if not (create and verdict.accepted):
         _show(verdict, request, options.format)
         return 0 if verdict.accepted else 1
@@ -114,7 +117,7 @@ def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
 def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespace) -> int:
     from oncall_policy.silence import comment as comments  # noqa: PLC0415 - only `add` records
 
-    comment = comments.record(request.comment, verdict.approvals)
+    comment = comments.record(request.comment, verdict.approvals, request.window)
     result = amtool.run(amtool.command(request, comment, options.alertmanager_url))
     silence_id = result.stdout.strip()
     if options.format == "json":
@@ -126,23 +129,35 @@ def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespa
     return result.returncode
 
 
-def _earlier(url: str, request: SilenceRequest) -> tuple[list[tuple[datetime, datetime]], str | None]:
-    """Times of listed silences with the same matchers, or why they could not be had."""
-    # Only with an Alertmanager to ask: `check` without one starts faster without these.
-    from oncall_policy.silence import history  # noqa: PLC0415
-    from oncall_policy.silence.api import from_api  # noqa: PLC0415
-
+def _judged(request: SilenceRequest, rules: Rules, url: str | None) -> Verdict:
+    """The verdict with the Alertmanager's silences as history; when they cannot be read, a
+    rejection, unless the policy allows judging without them (fail closed)."""
+    if not url:
+        verdict = evaluate(request, rules)
+        note = "judged without earlier silences: give --alertmanager.url to count re-created ones"
+        return verdict.replace(notes=(*verdict.notes, note))
     try:
-        listed = client.silences(url, timeout=3.0)
+        listed = client.silences(url)
     except client.AlertmanagerError as error:
-        return [], f"{error}; judged without earlier silences"
-    wanted = history.key(request.matchers)
-    earlier = []
-    for item in listed:
-        other = from_api(item)
-        if other.starts_at and other.ends_at and history.key(other.matchers) == wanted:
-            earlier.append((other.starts_at, other.ends_at))
-    return earlier, None
+        verdict = evaluate(request, rules)
+        if not rules.history.required:
+            note = f"judged without earlier silences ({error}); the policy allows it"
+            return verdict.replace(notes=(*verdict.notes, note))
+        return verdict.replace(violations=(*verdict.violations, _no_history(url, error)))
+    from oncall_policy.silence.audit import read  # noqa: PLC0415 - only with an Alertmanager to ask
+
+    return evaluate(request, rules, [read(item) for item in listed])
+
+
+def _no_history(url: str, error: Exception) -> Violation:
+    return Violation(
+        "history-unreadable",
+        f"the silences already at {url} cannot be read ({error}), so re-created or extended "
+        "silences cannot be counted",
+        "check --alertmanager.url and its credentials (--http.config.file), then try again; "
+        "the policy refuses silences it cannot judge with their history (silences.history.required)",
+        (),
+    )
 
 
 def _policy_unavailable(error: PolicyError) -> int:

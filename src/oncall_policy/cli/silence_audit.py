@@ -1,4 +1,9 @@
-"""``oncall-policy silence audit`` and ``silence check-files``."""
+"""``oncall-policy silence audit`` and ``silence check-files``.
+
+The audit's exit code tells its outcomes apart: 0 every live silence keeps the policy, 1 some
+break it, ``CANNOT_AUDIT`` (4) the audit could not be done (the policy is missing or invalid,
+or the Alertmanager's silences cannot be read) — a scheduled audit must not read that as "clean".
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,15 @@ from oncall_policy.errors import PolicyError
 from oncall_policy.silence import audit, client, report, source
 from oncall_policy.silence.audit import Finding
 
+CANNOT_AUDIT = 4
+
 
 def run(action: str, arguments: Sequence[str]) -> int:
     parser = action_parser(action)
     if action == "audit":
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
+        parser.epilog = "exit 0: all keep the policy; 1: some break it; 4: could not audit"
         return _audit(parser.parse_args(arguments))
     parser.add_argument("files", nargs="+", metavar="FILE", help="silence request files (.json, .yaml)")
     return _check_files(parser.parse_args(arguments))
@@ -29,11 +37,16 @@ def _audit(options: argparse.Namespace) -> int:
     except PolicyError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print("audit impossible: the policy is missing or invalid", file=sys.stderr)
-        return 1
+        print("cannot audit: the policy is missing or invalid", file=sys.stderr)
+        return CANNOT_AUDIT
     if loaded.stale:
         print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
-    findings = audit.audit(client.silences(options.url), loaded.rules)
+    try:
+        listed = client.silences(options.url)
+    except client.AlertmanagerError as error:
+        print(f"cannot audit: {error}", file=sys.stderr)
+        return CANNOT_AUDIT
+    findings = audit.audit(listed, loaded.rules)
     violators = [f for f in findings if not f.verdict.accepted]
     print(_json(findings) if options.format == "json" else _text(findings, violators), end="")
     if options.expire:

@@ -8,15 +8,17 @@ file only when they agree.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from oncall_policy.compile import Source
 from oncall_policy.durations import format_duration
-from oncall_policy.model import Alert, Policy, SilenceRule
+from oncall_policy.model import Alert, Policy, Selector, SilenceRule
+from oncall_policy.model.silences import Window
 
 PATH = "silence-rules.json"
-FORMAT = "oncall-policy/silence-rules/v1"
+FORMAT = "oncall-policy/silence-rules/v2"
 
 
 def build(policy: Policy, source: Source) -> dict[str, str]:
@@ -41,51 +43,100 @@ def document(policy: Policy, source: Source) -> dict[str, Any]:
     """The plain data ``oncall_policy.silence.rules.from_document`` reads."""
     silences = policy.silences
     reasons = silences.reasons
-    maintenance = silences.maintenance
     return {
         "generated": " ".join(line.strip() for line in source.header("").splitlines()),
         "format": FORMAT,
         "source": {"name": source.name, "sha256": source.sha256},
+        "sources": [{"name": source.name, "sha256": source.sha256}],
         "severity_label": policy.organisation.severity_label,
         "require_comment": silences.require_comment,
         "require_author": silences.require_author,
+        "identity": silences.identity.model_dump(mode="json"),
+        "history": {
+            "required": silences.history.required,
+            **_duration("chain_gap", silences.history.chain_gap),
+            **_duration("replace_grace", silences.history.replace_grace),
+        },
         "reasons": {
             "valid": [r.model_dump(mode="json") for r in reasons.valid],
             "invalid": [r.model_dump(mode="json") for r in reasons.invalid],
         },
         "rules": [_rule(policy, rule) for rule in silences.rules],
-        "maintenance": None
-        if maintenance is None
-        else {
-            "reason": maintenance.reason,
-            **_duration("max_duration", maintenance.max_duration),
-            **_duration("approval_beyond", maintenance.approval_beyond),
-            "approvals": list(maintenance.approvals),
-        },
+        "maintenance": _maintenance(policy),
         "unknown_alerts": silences.unknown_alerts,
         "alerts": [_alert(policy, alert) for alert in policy.alerts],
-        "people": [{"email": p.email, "id": p.id, "roles": list(p.roles)} for p in policy.people],
+        "people": [
+            {"email": p.email, "id": p.id, "name": p.name, "roles": list(p.roles)} for p in policy.people
+        ],
+    }
+
+
+def _selector(policy: Policy, selector: Selector) -> dict[str, Any]:
+    values = {s.id: s.label_value for s in policy.severities}
+    return {
+        "severities": list(selector.severities),
+        "severity_values": [values[s] for s in selector.severities],
+        "matchers": [str(m) for m in selector.matchers],
     }
 
 
 def _rule(policy: Policy, rule: SilenceRule) -> dict[str, Any]:
-    values = {s.id: s.label_value for s in policy.severities}
     return {
         "id": rule.id,
         "description": rule.description or "",
-        "severities": list(rule.applies_to.severities),
-        "severity_values": [values[s] for s in rule.applies_to.severities],
-        "matchers": [str(m) for m in rule.applies_to.matchers],
+        **_selector(policy, rule.applies_to),
         **_duration("max_duration", rule.max_duration),
         "approvals": list(rule.approvals),
         "relaxed_by_maintenance": rule.relaxed_by_maintenance,
     }
 
 
+def _maintenance(policy: Policy) -> dict[str, Any] | None:
+    maintenance = policy.silences.maintenance
+    if maintenance is None:
+        return None
+    return {
+        "reason": maintenance.reason,
+        **_duration("max_duration", maintenance.max_duration),
+        **_duration("approval_beyond", maintenance.approval_beyond),
+        "approvals": list(maintenance.approvals),
+        "windows": [_window(policy, window) for window in maintenance.windows],
+    }
+
+
+def _window(policy: Policy, window: Window) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "id": window.id,
+        "description": window.description or "",
+        "change": window.change,
+        "scope": _selector(policy, window.scope),
+        "approved_by": list(window.approved_by),
+    }
+    if window.recurring is None:
+        zone = ZoneInfo(window.time_zone)
+        for key in ("start", "end"):
+            local = getattr(window, key)
+            found[key] = local.replace(tzinfo=zone).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    else:
+        found["recurring"] = {
+            "time_zone": window.time_zone,
+            "weekdays": [day.iso for day in window.recurring.weekdays],
+            "start": window.recurring.start.strftime("%H:%M"),
+            "end": window.recurring.end.strftime("%H:%M"),
+        }
+    return found
+
+
 def _alert(policy: Policy, alert: Alert) -> dict[str, Any]:
     label_value = next(s.label_value for s in policy.severities if s.id == alert.severity)
     pinned = {**alert.labels, "alertname": alert.name, policy.organisation.severity_label: label_value}
-    return {"name": alert.name, "severity": alert.severity, "pinned": dict(sorted(pinned.items()))}
+    carries = {name: None if values is None else list(values) for name, values in alert.carried.items()}
+    return {
+        "name": alert.name,
+        "severity": alert.severity,
+        "pinned": dict(sorted(pinned.items())),
+        "carries": dict(sorted(carries.items())),
+    }
 
 
 def _duration(key: str, value: timedelta) -> dict[str, Any]:

@@ -1,10 +1,11 @@
-"""Approvals: who may approve, and which required roles remain uncovered.
+"""Authors and approvals, by identity (``people``): who may approve, and which roles stay uncovered.
 
-Each approver must be in the roster and must not be the author (both reject). An approver's
-approval counts for the required roles they hold; an approver holding none of them is noted and
-does not count, so a role they were meant to cover stays uncovered and rejects the silence. (Were
-such an approver a rejection by itself, shortening a silence or narrowing its matchers, which can
-only drop required roles, could turn an accepted silence into a rejected one.)
+Each approver must be a roster person and must not be the author (both reject), compared as
+people, whatever the spelling. An approval counts for the required roles the approver holds; an
+approver holding none of them is noted and does not count, so a role they were meant to cover
+stays uncovered and rejects the silence. (Were such an approver a rejection by itself, shortening
+a silence or narrowing its matchers, which can only drop required roles, could turn an accepted
+silence into a rejected one.) The author must be a roster person unless the policy admits guests.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from oncall_policy.records import Record
 from oncall_policy.silence.verdict import Approval, Violation
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from typing import Final
+
+    from oncall_policy.silence.people import Roster
 
 
 class Outcome(Record):
@@ -29,61 +32,81 @@ class Outcome(Record):
         self.notes: Final = notes
 
 
+def author(text: str, roster: Roster) -> Iterator[Violation]:
+    """Whether the author is someone the policy lets create silences."""
+    if not text.strip() or roster.find(text) is not None:
+        return
+    if roster.key(text) is None:
+        yield Violation(
+            "unknown-author",
+            f"the author {text!r} is not an address oncall-policy can tell who it is",
+            "give your roster email (or id) with --author, e.g. --author=you@example.com",
+            ("createdBy",),
+        )
+    elif not roster.guests:
+        yield Violation(
+            "unknown-author",
+            f"the author {text!r} is not in the policy's roster",
+            "silences are created by roster people: give your roster email with --author",
+            ("createdBy",),
+        )
+
+
 def check(
-    approvers: Sequence[str],
-    author: str,
-    required: Mapping[str, tuple[str, ...]],
-    roles_by_email: Mapping[str, frozenset[str]],
+    approvers: Sequence[str], author_text: str, required: Mapping[str, tuple[str, ...]], roster: Roster
 ) -> Outcome:
     """``required`` maps each required role to the rules that require it."""
     approvals: list[Approval] = []
     violations: list[Violation] = []
     notes: list[str] = []
-    for index, email in enumerate(dict.fromkeys(approvers)):
-        roles = roles_by_email.get(email.lower())
-        if email.lower() == author.strip().lower():
-            violations.append(_self_approval(email, index))
-        elif roles is None:
-            violations.append(_unknown(email, index))
-        elif covered := tuple(sorted(roles & required.keys())):
-            approvals.append(Approval(email, covered))
+    author_is = roster.identity(author_text) if author_text.strip() else None
+    seen: set[str] = set()
+    for index, text in enumerate(approvers):
+        person = roster.find(text)
+        if person is None:
+            violations.append(_unknown(text, index))
+        elif author_is is not None and person.id == author_is:
+            violations.append(_self_approval(text, index))
+        elif person.id in seen:
+            continue
+        elif covered := tuple(sorted(person.roles & required.keys())):
+            approvals.append(Approval(person.email, covered))
         else:
-            notes.append(f"{email} holds none of the required roles; their approval does not count")
+            notes.append(f"{person.email} holds none of the required roles; their approval does not count")
+        if person is not None:
+            seen.add(person.id)
     covered_roles = {role for approval in approvals for role in approval.roles}
     for role, rule_ids in required.items():
         if role not in covered_roles:
-            violations.append(_missing(role, rule_ids, approvers, roles_by_email))
+            violations.append(_missing(role, rule_ids, approvers, roster, author_is))
     return Outcome(tuple(approvals), tuple(violations), tuple(notes))
 
 
-def _self_approval(email: str, index: int) -> Violation:
+def _self_approval(text: str, index: int) -> Violation:
     return Violation(
         "self-approval",
-        f"{email} is the author and cannot approve their own silence",
+        f"{text} is the author and cannot approve their own silence",
         "ask someone else who holds the required role to approve",
         ("approvedBy", index),
     )
 
 
-def _unknown(email: str, index: int) -> Violation:
+def _unknown(text: str, index: int) -> Violation:
     return Violation(
         "unknown-approver",
-        f"{email} is not in the policy's roster",
-        "approvers are named by the email the policy lists for them",
+        f"{text} is not in the policy's roster",
+        "approvers are roster people, named by the email (or id) the policy lists for them",
         ("approvedBy", index),
     )
 
 
 def _missing(
-    role: str,
-    rule_ids: tuple[str, ...],
-    approvers: Sequence[str],
-    roles_by_email: Mapping[str, frozenset[str]],
+    role: str, rule_ids: tuple[str, ...], approvers: Sequence[str], roster: Roster, author_is: str | None
 ) -> Violation:
-    lacking = [e for e in approvers if e.lower() in roles_by_email and role not in roles_by_email[e.lower()]]
+    lacking = [text for text in approvers if (p := roster.find(text)) is not None and role not in p.roles]
     also = f"; {', '.join(lacking)} {'is' if len(lacking) == 1 else 'are'} not {role}" if lacking else ""
-    holders = sorted(e for e, roles in roles_by_email.items() if role in roles)
-    ask = f"ask one of {', '.join(holders[:5])}" if holders else f"no one in the roster is {role}"
+    holders = [p.email for p in roster.holders(role) if p.id != author_is]
+    ask = f"ask one of {', '.join(holders[:5])}" if holders else f"no one else in the roster is {role}"
     return Violation(
         "missing-approval",
         f"rule {', '.join(rule_ids)} needs approval by {role}{also}",

@@ -11,6 +11,8 @@ import re
 
 from oncall_policy import TYPE_CHECKING
 
+from oncall_policy.silence.maintenance import mentions
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -20,8 +22,11 @@ _RECORD = re.compile(r"\s*\[approved-by:(?P<body>[^\[\]]*)\]\s*$")
 _ENTRY = re.compile(r"\s*(?P<email>[^\s,()]+)\s*(?:\((?P<roles>[^()]*)\))?\s*")
 
 
-def record(comment: str, approvals: Sequence[Approval]) -> str:
-    """The comment with the approvals appended (unchanged when there are none)."""
+def record(comment: str, approvals: Sequence[Approval], window: str | None = None) -> str:
+    """The comment with the maintenance window it names (unless it names it already) and the
+    approvals appended (unchanged when there are neither)."""
+    if window and not mentions(comment, window):
+        comment = f"{comment} [maintenance: {window}]"
     if not approvals:
         return comment
     entries = ", ".join(f"{a.email} ({'+'.join(a.roles)})" if a.roles else a.email for a in approvals)

@@ -1,34 +1,51 @@
-"""The evaluator: one silence request against the policy's silence rules → a ``Verdict``.
+"""The evaluator: silences against the policy's silence rules → a ``Verdict`` each.
 
-Shape (``shape``), reach and rule (``reach``), cap, approvals (``approvals``) and, when earlier
-silences with the same matchers are known, re-creation (``history``). Every violation is
-reported, not just the first. The strictest combination of the rules that apply is enforced:
-the smallest cap, and every role any of them requires. A silence whose comment gives the
-maintenance reason replaces the rules with ``relaxed_by_maintenance: true`` by the maintenance
-rule (its own cap, its approvals beyond ``approval_beyond``); the others (security) still apply.
+One function, ``judge``, serves ``silence check|add``, request files and the audit, so that what
+one accepts the others accept. For each silence: its shape (``shape``); what it reaches and which
+rules apply to each reached alert (``reach``); whether it lies inside a declared maintenance
+window it names (``maintenance``), which lifts the caps of rules relaxed by maintenance to the
+window's length and lets the window's approvers stand for their roles; the smallest cap and
+every required role over the reached alerts; approvals (``approvals``); and, per alert, the time
+covered together with every other silence on that alert (``history``). Every violation is
+reported, not just the first.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
-from oncall_policy.silence import approvals, history, reach, shape
-from oncall_policy.silence.request import SilenceRequest
-from oncall_policy.silence.rules import Rule, Rules
+from oncall_policy.silence import approvals, history, maintenance, reach, shape
 from oncall_policy.silence.verdict import Verdict, Violation
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Final
 
+    from oncall_policy.silence.reach import Reach
+    from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.rules import Rule, Rules, Window
+
 _UNREAD = "reach, cap and approvals not judged: a matcher could not be read"
 
 
+class Silence(Record):
+    """A silence to judge, or one that counts as history: Alertmanager's id and state (empty for
+    one not created yet) and the request it describes."""
+
+    __slots__ = __match_args__ = ("silence_id", "state", "request")
+
+    def __init__(self, silence_id: str, state: str, request: SilenceRequest) -> None:
+        self.silence_id: Final = silence_id
+        self.state: Final = state
+        self.request: Final = request
+
+
 class Limit(Record):
-    """What applies: the cap, the rule that sets it, and each required role with its rules."""
+    """What applies to one reached alert: the cap, the rule that sets it, and each required role
+    with the rules that require it."""
 
     __slots__ = __match_args__ = ("cap", "capped_by", "roles")
 
@@ -38,90 +55,231 @@ class Limit(Record):
         self.roles: Final = roles
 
 
-def evaluate(
-    request: SilenceRequest, rules: Rules, earlier: Iterable[tuple[datetime, datetime]] = ()
-) -> Verdict:
-    """Judge ``request``; ``earlier`` are the times of listed silences with the same matchers."""
-    violations = list(shape.check(request, rules))
-    if any(v.rule == "bad-matcher" for v in violations):
-        return Verdict(tuple(violations), duration=request.duration, notes=(_UNREAD,))
-    alerts, applied, unknown = reach.reach(request.matchers, rules)
-    maintenance = is_maintenance(request.comment, rules)
-    duration = request.duration
-    limit = strictest(applied, rules, maintenance=maintenance, duration=duration or timedelta(0))
-    coverage = _coverage(request, earlier)
-    if coverage is not None and duration is not None and duration > timedelta(0):
-        violations.extend(_over_cap(duration, coverage, limit))
-    outcome = approvals.check(request.approvers, request.author, limit.roles, rules.roles_by_email)
-    violations.extend(outcome.violations)
-    return Verdict(
-        violations=tuple(violations),
-        alerts=tuple(alert.name for alert in alerts),
-        rules=reach.rule_names(applied, unknown),
-        maintenance=maintenance,
-        duration=duration,
-        coverage=coverage,
-        cap=limit.cap,
-        roles=tuple(limit.roles),
-        approvals=outcome.approvals,
-        notes=outcome.notes,
-    )
+class Assessment(Record):
+    """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches."""
+
+    __slots__ = __match_args__ = ("reach", "window", "misfits", "limits")
+
+    def __init__(
+        self, found: Reach, window: Window | None, misfits: tuple[str, ...], limits: dict[str, Limit]
+    ) -> None:
+        self.reach: Final = found
+        self.window: Final = window
+        self.misfits: Final = misfits
+        self.limits: Final = limits
 
 
-def is_maintenance(comment: str, rules: Rules) -> bool:
-    if rules.maintenance is None:
-        return False
-    return any(r.id == rules.maintenance.reason and r.given_by(comment) for r in rules.valid)
+def evaluate(request: SilenceRequest, rules: Rules, earlier: Iterable[Silence] = ()) -> Verdict:
+    """Judge one silence not created yet, with the silences already there as history."""
+    return judge([Silence("", "", request)], earlier, rules)[0]
 
 
-def strictest(applied: Sequence[Rule], rules: Rules, *, maintenance: bool, duration: timedelta) -> Limit:
-    """The smallest cap and the union of required roles among ``applied``."""
-    window = rules.maintenance if maintenance else None
-    kept = [rule for rule in applied if window is None or not rule.relaxed_by_maintenance]
-    caps = [(rule.cap, rule.id) for rule in kept]
+def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules) -> list[Verdict]:
+    """A verdict for each of ``silences``; ``earlier`` (which may include them, by id) are every
+    silence known to the Alertmanager, the history each is judged with."""
+    named = {_ident(s, i): s for i, s in enumerate(silences)}
+    everyone = {**{s.silence_id: s for s in earlier if s.silence_id}, **named}
+    assessed = {ident: assess(s.request, rules) for ident, s in everyone.items()}
+    spans = _spans(everyone, assessed, {name for a in map(assessed.get, named) if a for name in a.limits})
+    return [_verdict(ident, s.request, assessed[ident], spans, rules) for ident, s in named.items()]
+
+
+def _ident(silence: Silence, index: int) -> str:
+    return silence.silence_id or f"(new silence {index + 1})"
+
+
+def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
+    """Reach, window and limits of a silence (None when its matchers cannot be read)."""
+    if request.problems and any(v.rule == "bad-matcher" for v in request.problems) or not request.matchers:
+        return None
+    found = reach.reach(request.matchers, rules)
+    window, misfits = _window(request, found, rules)
+    memo = ("limits", reach.key(request.matchers), window.id if window else None, _length(window, request))
+    limits = rules.remembered(memo)
+    if limits is None:
+        limits = rules.remember(memo, {n: _limit(found.rules[n], window, request, rules) for n in found.names})
+    return Assessment(found, window, misfits, limits)  # type: ignore[arg-type]
+
+
+def _window(request: SilenceRequest, found: Reach, rules: Rules) -> tuple[Window | None, tuple[str, ...]]:
+    """The first named window the silence lies inside, and why the others do not apply."""
+    misfits: list[str] = []
+    groups = reach.group(request.matchers)
+    for window in maintenance.named(request, rules):
+        why = maintenance.misfits(window, request, groups, found, rules)
+        if not why:
+            return window, tuple(misfits)
+        misfits.append(f"window {window.id} does not apply: {'; '.join(why)}")
+    if request.window and not any(w.id == request.window for w in maintenance.named(request, rules)):
+        misfits.append(f"no maintenance window {request.window!r} is declared in the policy")
+    return None, tuple(misfits)
+
+
+def _length(window: Window | None, request: SilenceRequest) -> timedelta | None:
+    if window is None or request.starts_at is None:
+        return None
+    found = maintenance.span(window, request.starts_at)
+    return None if found is None else found[1] - found[0]
+
+
+def _limit(applying: tuple[Rule, ...], window: Window | None, request: SilenceRequest, rules: Rules) -> Limit:
+    """The smallest cap and the union of required roles among ``applying``; inside a window,
+    rules relaxed by maintenance allow the window's length and need no role its approvers hold."""
+    length = _length(window, request) or timedelta(0)
+    standing = _window_roles(window, rules)
+    caps: list[tuple[timedelta, str]] = []
     roles: dict[str, tuple[str, ...]] = {}
-    for rule in kept:
+    for rule in applying:
+        relaxed = window is not None and rule.relaxed_by_maintenance
+        cap = max(rule.cap, length) if relaxed else rule.cap
+        caps.append((cap, f"{rule.id} (maintenance window {window.id})" if relaxed and window else rule.id))
         for role in rule.approvals:
-            roles[role] = (*roles.get(role, ()), rule.id)
-    if window is not None and len(kept) < len(applied):
-        caps.append((window.cap, "maintenance"))
-        if duration > window.approval_beyond:
-            for role in window.approvals:
-                roles[role] = (
-                    *roles.get(role, ()),
-                    f"maintenance beyond {format_duration(window.approval_beyond)}",
-                )
+            if not (relaxed and role in standing):
+                roles[role] = (*roles.get(role, ()), rule.id)
     cap, capped_by = min(caps, key=lambda pair: pair[0])
     return Limit(cap, capped_by, roles)
 
 
-def _coverage(request: SilenceRequest, earlier: Iterable[tuple[datetime, datetime]]) -> timedelta | None:
-    if request.starts_at is None or request.ends_at is None:
-        return None
-    first, last = history.span(request.starts_at, request.ends_at, earlier)
-    return last - first
+def _window_roles(window: Window | None, rules: Rules) -> frozenset[str]:
+    if window is None:
+        return frozenset()
+    people = (rules.roster.find(person_id) for person_id in window.approved_by)
+    return frozenset(role for person in people if person for role in person.roles)
 
 
-def _over_cap(duration: timedelta, coverage: timedelta, limit: Limit) -> list[Violation]:
-    if duration <= limit.cap and coverage <= limit.cap:
-        return []
-    cap = format_duration(limit.cap)
-    if duration > limit.cap:
+def _spans(
+    everyone: dict[str, Silence], assessed: dict[str, Assessment | None], wanted: set[str]
+) -> dict[str, list[history.Span]]:
+    """For each alert a judged silence reaches, the interval and cap of every silence reaching it."""
+    spans: dict[str, list[history.Span]] = {}
+    for ident, silence in everyone.items():
+        found = assessed[ident]
+        start, end = silence.request.starts_at, silence.request.ends_at
+        if found is None or start is None or end is None or end <= start:
+            continue
+        for name, limit in found.limits.items():
+            if name in wanted:
+                spans.setdefault(name, []).append(history.Span(ident, start, end, limit.cap))
+    return spans
+
+
+def _verdict(
+    ident: str, request: SilenceRequest, found: Assessment | None, spans: dict[str, list[history.Span]], rules: Rules
+) -> Verdict:
+    names_window = found is not None and bool(maintenance.named(request, rules))
+    violations = list(shape.check(request, rules, names_window=names_window))
+    if found is None:
+        return Verdict(tuple(violations), duration=request.duration, notes=(_UNREAD,))
+    violations += _reach_violations(found.reach, rules)
+    cap, capped_by, roles = _overall(found)
+    duration = request.duration
+    if duration is not None and duration > cap:
+        violations.append(_over_cap(duration, cap, capped_by, found.misfits))
+    stretch_violations, coverage = _history(ident, found, spans, rules)
+    violations += stretch_violations
+    outcome = approvals.check(request.approvers, request.author, roles, rules.roster)
+    violations += outcome.violations
+    return Verdict(
+        violations=tuple(violations),
+        alerts=tuple(alert.name for alert in found.reach.alerts),
+        unknown=found.reach.unknown is not None,
+        rules=_rule_ids(found.reach),
+        window=found.window.id if found.window else None,
+        duration=duration,
+        coverage=coverage,
+        cap=cap,
+        roles=tuple(roles),
+        approvals=outcome.approvals,
+        notes=(*found.misfits, *_undecided(found.reach), *outcome.notes),
+    )
+
+
+def _reach_violations(found: Reach, rules: Rules) -> list[Violation]:
+    if found.nothing:
         return [
             Violation(
-                "over-cap",
-                f"the silence lasts {format_duration(duration)}; rule {limit.capped_by} allows at most {cap}",
-                f"shorten it: -d {cap} or less (silence again later if still needed, with a reason)",
-                ("endsAt",),
+                "reaches-nothing",
+                "no alert the policy knows has labels these matchers accept (catalog alerts have only "
+                "the labels they pin or carry), so this silence would mute nothing",
+                "check the label names and values against the catalog (`oncall-policy test` lists them), "
+                "or add the label to the alert's `carries` in the policy",
+                ("matchers",),
             )
         ]
-    return [
-        Violation(
-            "over-cap-recreated",
-            f"with earlier silences on the same matchers it covers {format_duration(coverage)} "
-            f"in one stretch; rule {limit.capped_by} allows at most {cap}",
-            "re-creating or extending a silence does not reset its cap; let it lapse, "
-            "or get the approvals for a longer window if the policy has one",
-            ("endsAt",),
-        )
-    ]
+    if len(rules.alerts) > 1 and len(found.alerts) == len(rules.alerts):
+        return [
+            Violation(
+                "mutes-everything",
+                f"the matchers reach every one of the {len(rules.alerts)} catalog alerts; no approval "
+                "allows muting everything",
+                'narrow it to the alerts you mean: alertname="…" and a service, instance or team',
+                ("matchers",),
+            )
+        ]
+    return []
+
+
+def _overall(found: Assessment) -> tuple[timedelta, str, dict[str, tuple[str, ...]]]:
+    """The smallest cap over the reached alerts and every role any of them requires."""
+    limits = list(found.limits.values())
+    tightest = min(limits, key=lambda limit: limit.cap)
+    roles: dict[str, tuple[str, ...]] = {}
+    for limit in limits:
+        for role, rule_ids in limit.roles.items():
+            roles[role] = tuple(dict.fromkeys((*roles.get(role, ()), *rule_ids)))
+    return tightest.cap, tightest.capped_by, roles
+
+
+def _over_cap(duration: timedelta, cap: timedelta, capped_by: str, misfits: tuple[str, ...]) -> Violation:
+    shown = format_duration(cap)
+    hint = f"shorten it: -d {shown} or less (silence again later if still needed, with a reason)"
+    if misfits:
+        hint += "; a declared maintenance window would allow longer: " + "; ".join(misfits)
+    return Violation(
+        "over-cap",
+        f"the silence lasts {format_duration(duration)}; rule {capped_by} allows at most {shown}",
+        hint,
+        ("endsAt",),
+    )
+
+
+def _history(
+    ident: str, found: Assessment, spans: dict[str, list[history.Span]], rules: Rules
+) -> tuple[list[Violation], timedelta | None]:
+    """Violations of the per-alert cap on time covered together with other silences."""
+    violations: list[Violation] = []
+    longest: timedelta | None = None
+    for name in found.limits:
+        for stretch in history.stretches(spans.get(name, []), rules.history.chain_gap):
+            if ident not in stretch.ids():
+                continue
+            longest = max(longest or stretch.covered, stretch.covered)
+            if len(stretch.members) > 1 and not history.allowed(stretch, rules.history.replace_grace):
+                violations.append(_over_stretch(name, ident, stretch))
+    return violations, longest
+
+
+def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:
+    others = ", ".join(i for i in stretch.ids() if i != ident)
+    return Violation(
+        "over-cap-recreated",
+        f"on {name}, with silences {others} it covers {format_duration(stretch.covered)} in one "
+        f"stretch; the smallest cap among them allows {format_duration(stretch.cap)}",
+        "re-creating, extending or chaining silences does not reset the cap; let the earlier ones "
+        "lapse, or declare a maintenance window",
+        ("endsAt",),
+    )
+
+
+def _rule_ids(found: Reach) -> tuple[str, ...]:
+    ids = dict.fromkeys(rule.id for rules in found.rules.values() for rule in rules)
+    return tuple(ids)
+
+
+def _undecided(found: Reach) -> tuple[str, ...]:
+    if not found.undecided:
+        return ()
+    return (
+        "not decided exactly, so taken as reached: " + ", ".join(found.undecided)
+        + " (the matchers are too complex to analyse within the time allowed)",
+    )

@@ -1,53 +1,90 @@
-"""Re-creation: silences with the same matchers, back to back, count against one cap.
+"""History: re-created, extended and chained silences count together, per alert, in time covered.
 
-Recreating or extending a silence is the bypass Alertmanager's maintainers point at. Silences
-with the same set of (name, operator, value) matchers whose times overlap, touch, or leave a gap
-shorter than ``ADJACENT`` form a chain; the chain covers from its earliest start to its latest
-end, and that whole span must fit within the cap. Expired silences still listed count too.
+Recreating or extending a silence is the bypass Alertmanager's maintainers point at. For each
+alert a silence reaches (each catalog alert, and the bucket of unknown alerts), every silence
+that reaches the same alert — active, pending or expired, whatever its matchers' spelling —
+takes part: silences whose times overlap, touch, or leave a gap shorter than the chain gap form
+one stretch. The stretch's *covered* time is the union of their intervals (so replacing a
+silence costs only the seconds the replaced one ran), and it must fit the smallest cap any of
+its silences has for that alert, plus the policy's replace grace. Taking the smallest cap makes
+the judgement the same whichever silence of a stretch is judged: what ``add`` accepts, an audit
+right after accepts, and a set an audit accepts stays accepted when re-added one by one.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.records import Record
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-    from typing import TypeVar
-
-    from oncall_policy.matchers import Matcher
-
-    T = TypeVar("T")
-
-ADJACENT = timedelta(minutes=5)
-Key = frozenset[tuple[str, str, str]]
+    from collections.abc import Sequence
+    from datetime import datetime
+    from typing import Final
 
 
-def key(matchers: Iterable[Matcher]) -> Key:
-    """Identity of a matcher set, as ``amtool silence query`` compares matchers."""
-    return frozenset((m.name, m.op.value, m.value) for m in matchers)
+class Span(Record):
+    """One silence's interval and its cap for one alert."""
+
+    __slots__ = __match_args__ = ("silence_id", "start", "end", "cap")
+
+    def __init__(self, silence_id: str, start: datetime, end: datetime, cap: timedelta) -> None:
+        self.silence_id: Final = silence_id
+        self.start: Final = start
+        self.end: Final = end
+        self.cap: Final = cap
 
 
-def chains(items: Sequence[tuple[datetime, datetime, T]]) -> list[tuple[datetime, datetime, list[T]]]:
-    """Group intervals into chains: (earliest start, latest end, members)."""
-    out: list[tuple[datetime, datetime, list[T]]] = []
-    for start, end, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
-        if out and start - out[-1][1] <= ADJACENT:
-            first, last, members = out[-1]
-            members.append(item)
-            out[-1] = (first, max(last, end), members)
-        else:
-            out.append((start, end, [item]))
+class Stretch(Record):
+    """Silences chained together on one alert: their covered time and the smallest cap."""
+
+    __slots__ = __match_args__ = ("members", "first", "last", "covered", "cap")
+
+    def __init__(
+        self, members: tuple[Span, ...], first: datetime, last: datetime, covered: timedelta, cap: timedelta
+    ) -> None:
+        self.members: Final = members
+        self.first: Final = first
+        self.last: Final = last
+        self.covered: Final = covered
+        self.cap: Final = cap
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(span.silence_id for span in self.members)
+
+
+def stretches(spans: Sequence[Span], gap: timedelta) -> list[Stretch]:
+    """The spans of one alert grouped into stretches (sorted by start)."""
+    out: list[Stretch] = []
+    group: list[Span] = []
+    reach_end = None  # the latest end in the group so far
+    for span in sorted(spans, key=lambda s: (s.start, s.end, s.silence_id)):
+        if group and reach_end is not None and span.start - reach_end > gap:
+            out.append(_stretch(group))
+            group = []
+        reach_end = span.end if not group or reach_end is None else max(reach_end, span.end)
+        group.append(span)
+    if group:
+        out.append(_stretch(group))
     return out
 
 
-def span(
-    start: datetime, end: datetime, others: Iterable[tuple[datetime, datetime]]
-) -> tuple[datetime, datetime]:
-    """The span of the chain the interval ``start``–``end`` belongs to among ``others``."""
-    items = [(s, e, False) for s, e in others] + [(start, end, True)]
-    for first, last, members in chains(items):
-        if True in members:
-            return first, last
-    return start, end
+def _stretch(group: list[Span]) -> Stretch:
+    covered = timedelta(0)
+    start, end = group[0].start, group[0].end
+    for span in group[1:]:  # sorted by start: merge overlapping intervals, measure their union
+        if span.start > end:
+            covered += end - start
+            start, end = span.start, span.end
+        else:
+            end = max(end, span.end)
+    covered += end - start
+    last = max(span.end for span in group)
+    return Stretch(tuple(group), group[0].start, last, covered, min(span.cap for span in group))
+
+
+def allowed(stretch: Stretch, grace: timedelta) -> bool:
+    """Whether a stretch fits its cap: a lone silence exactly, a chain with the replace grace."""
+    slack = grace if len(stretch.members) > 1 else timedelta(0)
+    return stretch.covered <= stretch.cap + slack

@@ -1,108 +1,233 @@
-"""Reach and rule: which catalog alerts a silence may mute, and which silence rules then apply.
+"""Reach: which alerts a silence may mute, and which silence rules then apply to each.
 
-A matcher is evaluated against the labels a catalog alert pins (``alertname``, the severity
-label, ``labels``) with Alertmanager's semantics. A label the alert does not pin — one it
-``carries`` with varying values, or one the catalog does not mention — may hold anything, so a
-matcher on it *may* match: the alert counts as reached. A rule applies to a reached alert when its
-severities admit the alert's and each of its matchers may hold; the silence's own equality
-matchers pin labels the alert leaves open (``service="api"`` rules out a rule for
-``service="payments"``). An alert no rule covers, and a silence that reaches no catalog alert,
-fall under ``unknown_alerts``: ``strictest`` (every rule at once) or the named rule.
+**Catalog alerts are a closed world.** A catalog alert has its pinned labels (``alertname``, the
+severity label, ``labels``) with their values, the labels it ``carries`` with any value (or one
+of the values listed), and no other label: a missing label is the empty string, as Alertmanager,
+routing and ``oncall-policy test`` read it. The silence reaches the alert when some such label
+set satisfies every matcher; the label set found is kept as a *witness* (an alert Alertmanager
+would mute), so that tests can post it to a real Alertmanager.
+
+**Unknown alerts are part of reach.** Any alert whose ``alertname`` is not a catalog name is
+unknown, and its other labels may be anything. The silence reaches unknown alerts when its
+matchers admit such a label set: an ``alertname`` outside the catalog, or no ``alertname``
+matcher at all.
+
+**Rules per alert.** A rule applies to a reached alert when one label set satisfies the silence
+and the rule's selector at once: ``severity="info"`` never meets a rule for
+``severity="critical"``, and a rule keyed on ``class="fraud"`` reaches only alerts that pin or
+carry ``class``. Where no rule applies, ``unknown_alerts`` says what does: a named rule, or
+(``strictest``) every rule.
+
+Where the language engine cannot decide a question within its budget, the answer is "may":
+reach over-approximates, and ``undecided`` says which questions were not decided exactly.
 """
 
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matchers import Matcher, Op
-from oncall_policy.silence.rules import UNKNOWN
+from oncall_policy.matching.language import UNDECIDED
+from oncall_policy.records import Record
+from oncall_policy.silence import labels
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import Final
 
-    from oncall_policy.silence.rules import CatalogAlert, Reach, Rule, Rules
+    from oncall_policy.matchers import Matcher
+    from oncall_policy.matching.language import Language
+    from oncall_policy.silence.rules import CatalogAlert, Rule, Rules
 
-_MEMO: dict[tuple[str, str, str, str], bool] = {}
-_MEMO_SIZE = 200_000
+    Groups = Mapping[str, tuple[Matcher, ...]]
+    Solver = Callable[[Groups, frozenset[str]], "Solution | None"]
+
+UNKNOWN_ALERTS = "unknown alerts"  # the name of the bucket of every alert outside the catalog
 
 
-def may_match(matcher: Matcher, known: Mapping[str, str]) -> bool:
-    """Whether ``matcher`` may hold for labels of which ``known`` are known (memoised: an audit
-    asks the same questions of the same catalog thousands of times)."""
-    value = known.get(matcher.name)
-    if value is None:
-        return True
-    memo = (matcher.name, matcher.op.value, matcher.value, value)
-    found = _MEMO.get(memo)
-    if found is None:
-        if len(_MEMO) > _MEMO_SIZE:
-            _MEMO.clear()
-        found = _MEMO[memo] = matcher.matches(value)
+class Solution(Record):
+    """A label set that satisfies the constraints (``exact``: decided exactly, not assumed)."""
+
+    __slots__ = __match_args__ = ("labels", "exact")
+
+    def __init__(self, labels: dict[str, str], exact: bool = True) -> None:
+        self.labels: Final = labels
+        self.exact: Final = exact
+
+
+class Reach(Record):
+    """The catalog alerts a silence may mute, each with a witness label set, and whether (with
+    which witness) it may mute unknown alerts; ``rules`` are the rules that apply to each
+    reached alert (``UNKNOWN_ALERTS`` for the unknown bucket), in policy order."""
+
+    __slots__ = __match_args__ = ("alerts", "witnesses", "unknown", "rules", "uncovered", "undecided")
+
+    def __init__(  # noqa: PLR0913 - one record of everything reach found
+        self,
+        alerts: tuple[CatalogAlert, ...],
+        witnesses: tuple[dict[str, str], ...],
+        unknown: Solution | None,
+        rules: Mapping[str, tuple[Rule, ...]],
+        uncovered: tuple[str, ...],
+        undecided: tuple[str, ...],
+    ) -> None:
+        self.alerts: Final = alerts
+        self.witnesses: Final = witnesses
+        self.unknown: Final = unknown
+        self.rules: Final = rules
+        self.uncovered: Final = uncovered  # reached alerts no rule covers (judged by unknown_alerts)
+        self.undecided: Final = undecided
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every reached alert's name, the unknown bucket last."""
+        return tuple(a.name for a in self.alerts) + ((UNKNOWN_ALERTS,) if self.unknown else ())
+
+    @property
+    def nothing(self) -> bool:
+        return not self.alerts and self.unknown is None
+
+
+def group(matchers: Iterable[Matcher]) -> dict[str, tuple[Matcher, ...]]:
+    """Matchers by the label they test."""
+    found: dict[str, tuple[Matcher, ...]] = {}
+    for matcher in matchers:
+        found[matcher.name] = (*found.get(matcher.name, ()), matcher)
     return found
+
+
+def key(matchers: Iterable[Matcher]) -> frozenset[tuple[str, str, str]]:
+    """A matcher set's identity, whatever the order its matchers came in."""
+    return frozenset((m.name, m.op.value, m.value) for m in matchers)
 
 
 def reach(matchers: Sequence[Matcher], rules: Rules) -> Reach:
-    """``reached`` and ``applying`` at once, worked out once per class of matcher sets that
-    must give the same answer (an audit meets thousands of silences, but few such classes).
-
-    A matcher on a label that rule matchers test counts as itself (its value may be the one they
-    test); one on another label counts only by which of the values catalog alerts pin for that
-    label it accepts (``service="svc1"`` and ``service="svc2"`` both refuse every pinned value);
-    one on a label no alert pins and no rule tests changes nothing.
-    """
-    relevant = [m for m in matchers if m.name in rules.rule_labels or m.name in rules.pinned_values]
-    key = tuple(_class_of(m, rules) for m in relevant)
-    found = rules.reach_memo.get(key)
+    """What ``matchers`` reach under ``rules`` (worked out once per matcher set)."""
+    memo = ("reach", key(matchers))
+    found = rules.remembered(memo)
     if found is None:
-        alerts = reached(relevant, rules)
-        found = rules.reach_memo[key] = (alerts, *applying(alerts, relevant, rules))
-    return found
+        found = rules.remember(memo, _reach(group(matchers), rules))
+    return found  # type: ignore[return-value]
 
 
-def _class_of(matcher: Matcher, rules: Rules) -> object:
-    if matcher.name in rules.rule_labels:
-        return (matcher.name, matcher.op.value, matcher.value)
-    return (matcher.name, tuple(matcher.matches(value) for value in rules.pinned_values[matcher.name]))
+def _reach(groups: Groups, rules: Rules) -> Reach:
+    alerts, witnesses, undecided = [], [], []
+    applying: dict[str, tuple[Rule, ...]] = {}
+    uncovered = []
+    for alert in rules.alerts:
+        solution = catalog_solution(alert, groups, rules)
+        if solution is None:
+            continue
+        alerts.append(alert)
+        witnesses.append(solution.labels)
+        applying[alert.name], exact = _rules_for(_catalog_solver(alert, rules), groups, rules)
+        if not solution.exact or not exact:
+            undecided.append(alert.name)
+    unknown = unknown_solution(groups, rules)
+    if unknown is not None:
+        applying[UNKNOWN_ALERTS], exact = _rules_for(
+            lambda g, s: unknown_solution(g, rules, s), groups, rules, unknown=True
+        )
+        if not unknown.exact or not exact:
+            undecided.append(UNKNOWN_ALERTS)
+    for name, found in list(applying.items()):
+        if not found:
+            uncovered.append(name)
+            applying[name] = _fallback(rules)
+    return Reach(tuple(alerts), tuple(witnesses), unknown, applying, tuple(uncovered), tuple(undecided))
 
 
-def reached(matchers: Sequence[Matcher], rules: Rules) -> tuple[CatalogAlert, ...]:
-    """The catalog alerts the silence may mute."""
-    return tuple(a for a in rules.alerts if all(may_match(m, a.pinned) for m in matchers))
+def _catalog_solver(alert: CatalogAlert, rules: Rules) -> Solver:
+    return lambda groups, severities: catalog_solution(alert, groups, rules, severities)
 
 
-def applying(
-    alerts: Sequence[CatalogAlert], matchers: Sequence[Matcher], rules: Rules
+def _rules_for(
+    solve: Solver, groups: Groups, rules: Rules, *, unknown: bool = False
 ) -> tuple[tuple[Rule, ...], bool]:
-    """The rules that apply to a silence reaching ``alerts`` (policy order, each once), and
-    whether the unknown-alerts rule is among the reasons."""
-    found: dict[str, Rule] = {}
-    unknown = not alerts
-    for alert in alerts:
-        covering = _rules_for(alert, matchers, rules)
-        unknown = unknown or not covering
-        found.update((rule.id, rule) for rule in covering)
-    if unknown:
-        found.update((rule.id, rule) for rule in unknown_rules(rules))
-    order = {rule.id: i for i, rule in enumerate(rules.rules)}
-    return tuple(sorted(found.values(), key=lambda rule: order[rule.id])), unknown
+    """The rules one reached alert (or the unknown bucket) falls under jointly with the silence."""
+    found, exact = [], True
+    for rule in rules.rules:
+        solution = solve(_merge(groups, rule.selector.matchers), rule.selector.severity_values)
+        if solution is not None:
+            found.append(rule)
+            exact = exact and solution.exact
+    if unknown and found and rules.unknown_alerts != "strictest":
+        return (rules.rule(rules.unknown_alerts),), exact
+    return tuple(found), exact
 
 
-def unknown_rules(rules: Rules) -> tuple[Rule, ...]:
+def _fallback(rules: Rules) -> tuple[Rule, ...]:
+    """What judges an alert no rule covers: the named unknown-alerts rule, or every rule."""
     if rules.unknown_alerts == "strictest":
         return rules.rules
     return (rules.rule(rules.unknown_alerts),)
 
 
-def _rules_for(alert: CatalogAlert, matchers: Sequence[Matcher], rules: Rules) -> list[Rule]:
-    pinned_by_silence = {m.name: m.value for m in matchers if m.op is Op.EQUAL}
-    known = {**pinned_by_silence, **alert.pinned}
-    severity = alert.pinned[rules.severity_label]
-    return [
-        rule
-        for rule in rules.rules
-        if (not rule.severity_values or severity in rule.severity_values)
-        and all(may_match(m, known) for m in rule.matchers)
+def _merge(groups: Groups, more: Sequence[Matcher]) -> Groups:
+    if not more:
+        return groups
+    merged = dict(groups)
+    for matcher in more:
+        merged[matcher.name] = (*merged.get(matcher.name, ()), matcher)
+    return merged
+
+
+def catalog_solution(
+    alert: CatalogAlert, groups: Groups, rules: Rules, severities: frozenset[str] = frozenset()
+) -> Solution | None:
+    """A label set of ``alert`` (closed world) that satisfies ``groups`` and, when given, has a
+    severity label value among ``severities``; None if there is none."""
+    if severities and alert.pinned.get(rules.severity_label) not in severities:
+        return None
+    found = dict(alert.pinned)
+    exact = True
+    for name, values in alert.carried.items():
+        value = labels.witness(groups.get(name, ()), values) if name in groups else _any_of(values)
+        if value is None:
+            return None
+        if value is UNDECIDED:
+            exact = False
+        else:
+            found[name] = value  # type: ignore[assignment]
+    for name, matchers in groups.items():
+        if name not in alert.carried and not labels.admits(matchers, alert.pinned.get(name, "")):
+            return None
+    return Solution(found, exact)
+
+
+def unknown_solution(
+    groups: Groups, rules: Rules, severities: frozenset[str] = frozenset()
+) -> Solution | None:
+    """A label set of an alert outside the catalog that satisfies ``groups`` (and ``severities``)."""
+    found: dict[str, str] = {}
+    exact = True
+    names = groups.get("alertname", ())
+    checks: list[tuple[str, str | None | object]] = [
+        ("alertname", labels.witness(names, excluded=catalog_names(rules)))
     ]
+    for name, matchers in groups.items():
+        if name != "alertname":
+            allowed = severities if name == rules.severity_label and severities else None
+            checks.append((name, labels.witness(matchers, allowed)))
+    if severities and rules.severity_label not in groups:
+        checks.append((rules.severity_label, min(severities)))
+    for name, value in checks:
+        if value is None:
+            return None
+        if value is UNDECIDED:
+            exact = False
+        elif value:
+            found[name] = value  # type: ignore[assignment]
+    return Solution(found, exact)
 
 
-def rule_names(applied: Sequence[Rule], unknown: bool) -> tuple[str, ...]:
-    return tuple(rule.id for rule in applied) + ((UNKNOWN,) if unknown else ())
+def catalog_names(rules: Rules) -> Language:
+    """The language of every catalog alert's name (built once per set of rules)."""
+    found = rules.remembered("catalog names")
+    if found is None:
+        from oncall_policy.matching.language import Language  # noqa: PLC0415
+
+        found = rules.remember("catalog names", Language.of_strings([a.name for a in rules.alerts]))
+    return found  # type: ignore[return-value]
+
+
+def _any_of(values: tuple[str, ...] | None) -> str:
+    return values[0] if values else "any"

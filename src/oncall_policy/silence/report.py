@@ -38,11 +38,15 @@ def _headline(verdict: Verdict, what: str) -> str:
 
 
 def _reach(verdict: Verdict) -> str:
-    alerts = ", ".join(verdict.alerts) or "no catalog alert (unknown alerts)"
+    alerts = ", ".join(verdict.alerts) or "no catalog alert"
+    unknown = "; and alerts outside the catalog" if verdict.unknown else ""
     cap = format_duration(verdict.cap) if verdict.cap else "?"
     roles = " + ".join(verdict.roles) or "none"
-    kind = " (maintenance)" if verdict.maintenance else ""
-    return f"  reaches: {alerts}\n  rules{kind}: {', '.join(verdict.rules)}; cap {cap}; approvals: {roles}"
+    kind = f" (maintenance window {verdict.window})" if verdict.window else ""
+    return (
+        f"  reaches: {alerts}{unknown}\n"
+        f"  rules{kind}: {', '.join(verdict.rules) or 'none'}; cap {cap}; approvals: {roles}"
+    )
 
 
 def verdict_json(verdict: Verdict, **extra: Any) -> str:

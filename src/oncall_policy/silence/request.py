@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 class SilenceRequest(Record):
     """Matchers (ANDed), times, author, comment and approver emails; ``problems`` are what could
-    not be read (an unparsable matcher, duration or time) and reject the silence."""
+    not be read (an unparsable matcher, duration or time) and reject the silence; ``window`` is
+    the maintenance window it names with ``--maintenance`` (a comment may name one too)."""
 
     __slots__ = __match_args__ = (
         "matchers",
@@ -30,6 +31,7 @@ class SilenceRequest(Record):
         "comment",
         "approvers",
         "problems",
+        "window",
     )
 
     def __init__(  # noqa: PLR0913, PLR0917 - the fields of a silence, in the API order
@@ -41,6 +43,7 @@ class SilenceRequest(Record):
         comment: str,
         approvers: tuple[str, ...] = (),
         problems: tuple[Violation, ...] = (),
+        window: str | None = None,
     ) -> None:
         self.matchers: Final = matchers
         self.starts_at: Final = starts_at
@@ -49,6 +52,7 @@ class SilenceRequest(Record):
         self.comment: Final = comment
         self.approvers: Final = approvers
         self.problems: Final = problems
+        self.window: Final = window
 
     @property
     def duration(self) -> timedelta | None:

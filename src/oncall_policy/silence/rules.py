@@ -2,18 +2,18 @@
 
 The data is what ``oncall_policy.compile.silence_rules`` writes to ``generated/silence-rules.json``
 (or builds in memory when that file is stale): everything is already resolved — severity ids to
-label values, alerts to the labels they pin, people to their roles — so that reading it needs no
-pydantic and no YAML.
+label values, alerts to the labels they pin and carry, windows to UTC instants, people to their
+roles — so that reading it needs no pydantic and no YAML.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, parse_matcher
 from oncall_policy.records import Record
+from oncall_policy.silence.people import Person, Roster
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -21,19 +21,17 @@ if TYPE_CHECKING:
 
     from oncall_policy.silence.verdict import Violation
 
-    # What the evaluator works out once per matcher set (``reach``) and per comment (``shape``).
-    ReachKey = tuple[object, ...]
-    Reach = tuple[tuple["CatalogAlert", ...], tuple["Rule", ...], bool]
-
-FORMAT = "oncall-policy/silence-rules/v1"
+FORMAT = "oncall-policy/silence-rules/v2"
 UNKNOWN = "unknown-alerts"
 
 
 class Reason(Record):
+    """A reason a comment may give: case-insensitive patterns searched in the comment."""
+
     __match_args__ = ("id", "description", "patterns")
     __slots__ = (*__match_args__, "_given")
 
-    def __init__(self, id: str, description: str, patterns: tuple[re.Pattern[str], ...]) -> None:  # noqa: A002
+    def __init__(self, id: str, description: str, patterns: tuple[str, ...]) -> None:  # noqa: A002
         self.id: Final = id
         self.description: Final = description
         self.patterns: Final = patterns
@@ -42,19 +40,29 @@ class Reason(Record):
     def given_by(self, comment: str) -> bool:
         found = self._given.get(comment)
         if found is None:
-            found = self._given[comment] = any(pattern.search(comment) for pattern in self.patterns)
+            from oncall_policy.matching import search  # noqa: PLC0415 - only when a comment is read
+
+            found = self._given[comment] = any(search.found(p, comment) for p in self.patterns)
         return found
 
 
+class Selector(Record):
+    """Alerts a rule or a window applies to: severity label values (empty: any) and matchers."""
+
+    __slots__ = __match_args__ = ("severity_values", "matchers")
+
+    def __init__(self, severity_values: frozenset[str], matchers: tuple[Matcher, ...]) -> None:
+        self.severity_values: Final = severity_values
+        self.matchers: Final = matchers
+
+
 class Rule(Record):
-    """A silence rule: the alerts it applies to (severity label values — empty for any — and
-    matchers), its cap and the roles that must approve."""
+    """A silence rule: the alerts it applies to, its cap and the roles that must approve."""
 
     __slots__ = __match_args__ = (
         "id",
         "description",
-        "severity_values",
-        "matchers",
+        "selector",
         "cap",
         "approvals",
         "relaxed_by_maintenance",
@@ -65,49 +73,122 @@ class Rule(Record):
         *,
         id: str,  # noqa: A002 - the policy's name for it
         description: str,
-        severity_values: frozenset[str],
-        matchers: tuple[Matcher, ...],
+        selector: Selector,
         cap: timedelta,
         approvals: tuple[str, ...],
         relaxed_by_maintenance: bool,
     ) -> None:
         self.id: Final = id
         self.description: Final = description
-        self.severity_values: Final = severity_values
-        self.matchers: Final = matchers
+        self.selector: Final = selector
         self.cap: Final = cap
         self.approvals: Final = approvals
         self.relaxed_by_maintenance: Final = relaxed_by_maintenance
 
 
+class Recurrence(Record):
+    """Every week on ``weekdays`` (ISO numbers, Monday 1) from ``start`` to ``end`` local time,
+    in ``time_zone``; an ``end`` at or before ``start`` runs past midnight."""
+
+    __slots__ = __match_args__ = ("time_zone", "weekdays", "start", "end")
+
+    def __init__(self, time_zone: str, weekdays: frozenset[int], start: str, end: str) -> None:
+        self.time_zone: Final = time_zone
+        self.weekdays: Final = weekdays
+        self.start: Final = start
+        self.end: Final = end
+
+
+class Window(Record):
+    """A declared maintenance window: one time range (UTC), or a weekly recurrence."""
+
+    __slots__ = __match_args__ = (
+        "id",
+        "description",
+        "change",
+        "scope",
+        "approved_by",
+        "start",
+        "end",
+        "recurring",
+    )
+
+    def __init__(  # noqa: PLR0913
+        self,
+        *,
+        id: str,  # noqa: A002 - the policy's name for it
+        description: str,
+        change: str,
+        scope: Selector,
+        approved_by: tuple[str, ...],
+        start: datetime | None,
+        end: datetime | None,
+        recurring: Recurrence | None,
+    ) -> None:
+        self.id: Final = id
+        self.description: Final = description
+        self.change: Final = change
+        self.scope: Final = scope
+        self.approved_by: Final = approved_by
+        self.start: Final = start
+        self.end: Final = end
+        self.recurring: Final = recurring
+
+
 class Maintenance(Record):
-    __slots__ = __match_args__ = ("reason", "cap", "approval_beyond", "approvals")
+    __slots__ = __match_args__ = ("reason", "cap", "approval_beyond", "approvals", "windows")
 
     def __init__(
-        self, reason: str, cap: timedelta, approval_beyond: timedelta, approvals: tuple[str, ...]
+        self,
+        reason: str,
+        cap: timedelta,
+        approval_beyond: timedelta,
+        approvals: tuple[str, ...],
+        windows: tuple[Window, ...],
     ) -> None:
         self.reason: Final = reason
         self.cap: Final = cap
         self.approval_beyond: Final = approval_beyond
         self.approvals: Final = approvals
+        self.windows: Final = windows
+
+    def window(self, window_id: str) -> Window | None:
+        return next((w for w in self.windows if w.id == window_id), None)
 
 
 class CatalogAlert(Record):
-    """A catalog alert: the labels whose value it always has (``alertname`` and the severity label
-    included) and the severity id it has."""
+    """A catalog alert, a closed world: the labels it always has with a fixed value
+    (``alertname`` and the severity label included), the labels it carries with a varying value
+    (``None``: any value, else one of those), and no other label."""
 
-    __slots__ = __match_args__ = ("name", "severity", "pinned")
+    __slots__ = __match_args__ = ("name", "severity", "pinned", "carried")
 
-    def __init__(self, name: str, severity: str, pinned: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        severity: str,
+        pinned: Mapping[str, str],
+        carried: Mapping[str, tuple[str, ...] | None],
+    ) -> None:
         self.name: Final = name
         self.severity: Final = severity
         self.pinned: Final = pinned
+        self.carried: Final = carried
+
+
+class HistorySettings(Record):
+    __slots__ = __match_args__ = ("required", "chain_gap", "replace_grace")
+
+    def __init__(self, required: bool, chain_gap: timedelta, replace_grace: timedelta) -> None:
+        self.required: Final = required
+        self.chain_gap: Final = chain_gap
+        self.replace_grace: Final = replace_grace
 
 
 class Rules(Record):
     __match_args__ = (
         "source_name",
-        "sha256",
+        "sources",
         "severity_label",
         "require_comment",
         "require_author",
@@ -117,15 +198,16 @@ class Rules(Record):
         "maintenance",
         "unknown_alerts",
         "alerts",
-        "roles_by_email",
+        "roster",
+        "history",
     )
-    __slots__ = (*__match_args__, "pinned_values", "rule_labels", "reach_memo", "comment_memo")
+    __slots__ = (*__match_args__, "memo")
 
     def __init__(  # noqa: PLR0913 - everything the policy says about silences
         self,
         *,
         source_name: str,
-        sha256: str,
+        sources: Mapping[str, str],
         severity_label: str,
         require_comment: bool,
         require_author: bool,
@@ -135,10 +217,11 @@ class Rules(Record):
         maintenance: Maintenance | None,
         unknown_alerts: str,
         alerts: tuple[CatalogAlert, ...],
-        roles_by_email: Mapping[str, frozenset[str]],
+        roster: Roster,
+        history: HistorySettings,
     ) -> None:
         self.source_name: Final = source_name
-        self.sha256: Final = sha256
+        self.sources: Final = sources  # file name → sha256 of what the rules were compiled from
         self.severity_label: Final = severity_label
         self.require_comment: Final = require_comment
         self.require_author: Final = require_author
@@ -148,65 +231,121 @@ class Rules(Record):
         self.maintenance: Final = maintenance
         self.unknown_alerts: Final = unknown_alerts
         self.alerts: Final = alerts
-        self.roles_by_email: Final = roles_by_email
-        # What a silence's matchers are judged against (see ``reach.reach``): the values catalog
-        # alerts pin, by label, and the labels rule matchers test.
-        pinned: dict[str, set[str]] = {}
-        for alert in alerts:
-            for name, value in alert.pinned.items():
-                pinned.setdefault(name, set()).add(value)
-        self.pinned_values: Final = {name: tuple(sorted(values)) for name, values in pinned.items()}
-        self.rule_labels: Final = frozenset(m.name for rule in rules for m in rule.matchers)
-        self.reach_memo: Final[dict[ReachKey, Reach]] = {}
-        self.comment_memo: Final[dict[str, tuple[Violation, ...]]] = {}
+        self.roster: Final = roster
+        self.history: Final = history
+        # What the evaluator works out once per question and reuses (an audit asks the same
+        # questions of thousands of silences): reach per matcher set, verdicts per comment, …
+        self.memo: Final[dict[object, object]] = {}
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
 
+    @property
+    def sha256(self) -> str:
+        return self.sources.get(self.source_name, "")
+
+    def remembered(self, key: object) -> object:
+        return self.memo.get(key)
+
+    def remember(self, key: object, value: Any) -> Any:
+        if len(self.memo) > _MEMO_SIZE:
+            self.memo.clear()
+        self.memo[key] = value
+        return value
+
+
+_MEMO_SIZE = 200_000
+
 
 def from_document(doc: Mapping[str, Any]) -> Rules:
-    """Rules from the plain data of ``silence-rules.json``; ``KeyError``/``ValueError`` if malformed."""
+    """Rules from the plain data of ``silence-rules.json``; ``KeyError``/``ValueError``/``TypeError``
+    if malformed."""
     if doc.get("format") != FORMAT:
         raise ValueError(f"not {FORMAT}")
     reasons = doc["reasons"]
+    severity_label = doc["severity_label"]
     maintenance = doc["maintenance"]
+    identity = doc["identity"]
     return Rules(
         source_name=doc["source"]["name"],
-        sha256=doc["source"]["sha256"],
-        severity_label=doc["severity_label"],
-        require_comment=doc["require_comment"],
-        require_author=doc["require_author"],
+        sources={s["name"]: s["sha256"] for s in doc["sources"]},
+        severity_label=severity_label,
+        require_comment=bool(doc["require_comment"]),
+        require_author=bool(doc["require_author"]),
         valid=tuple(_reason(r) for r in reasons["valid"]),
         invalid=tuple(_reason(r) for r in reasons["invalid"]),
         rules=tuple(_rule(r) for r in doc["rules"]),
         maintenance=_maintenance(maintenance) if maintenance else None,
         unknown_alerts=doc["unknown_alerts"],
-        alerts=tuple(CatalogAlert(a["name"], a["severity"], dict(a["pinned"])) for a in doc["alerts"]),
-        roles_by_email={p["email"].lower(): frozenset(p["roles"]) for p in doc["people"]},
+        alerts=tuple(_alert(a) for a in doc["alerts"]),
+        roster=Roster(
+            tuple(Person(p["id"], p["name"], p["email"], frozenset(p["roles"])) for p in doc["people"]),
+            guests=bool(identity["guests"]),
+            subaddresses=identity["subaddresses"],
+        ),
+        history=_history(doc["history"]),
     )
 
 
+def _ms(value: Any) -> timedelta:
+    return timedelta(milliseconds=int(value))
+
+
 def _reason(data: Mapping[str, Any]) -> Reason:
-    patterns = tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
-    return Reason(data["id"], data["description"], patterns)
+    return Reason(data["id"], data["description"], tuple(data["patterns"]))
+
+
+def _selector(data: Mapping[str, Any]) -> Selector:
+    return Selector(frozenset(data["severity_values"]), tuple(parse_matcher(m) for m in data["matchers"]))
 
 
 def _rule(data: Mapping[str, Any]) -> Rule:
     return Rule(
         id=data["id"],
         description=data["description"],
-        severity_values=frozenset(data["severity_values"]),
-        matchers=tuple(parse_matcher(m) for m in data["matchers"]),
-        cap=timedelta(milliseconds=data["max_duration_ms"]),
+        selector=_selector(data),
+        cap=_ms(data["max_duration_ms"]),
         approvals=tuple(data["approvals"]),
-        relaxed_by_maintenance=data["relaxed_by_maintenance"],
+        relaxed_by_maintenance=bool(data["relaxed_by_maintenance"]),
     )
 
 
 def _maintenance(data: Mapping[str, Any]) -> Maintenance:
     return Maintenance(
         data["reason"],
-        timedelta(milliseconds=data["max_duration_ms"]),
-        timedelta(milliseconds=data["approval_beyond_ms"]),
+        _ms(data["max_duration_ms"]),
+        _ms(data["approval_beyond_ms"]),
         tuple(data["approvals"]),
+        tuple(_window(w) for w in data["windows"]),
     )
+
+
+def _window(data: Mapping[str, Any]) -> Window:
+    recurring = data.get("recurring")
+    return Window(
+        id=data["id"],
+        description=data["description"],
+        change=data["change"],
+        scope=_selector(data["scope"]),
+        approved_by=tuple(data["approved_by"]),
+        start=_instant(data.get("start")),
+        end=_instant(data.get("end")),
+        recurring=None
+        if recurring is None
+        else Recurrence(
+            recurring["time_zone"], frozenset(recurring["weekdays"]), recurring["start"], recurring["end"]
+        ),
+    )
+
+
+def _instant(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _alert(data: Mapping[str, Any]) -> CatalogAlert:
+    carried = {name: None if values is None else tuple(values) for name, values in data["carries"].items()}
+    return CatalogAlert(data["name"], data["severity"], dict(data["pinned"]), carried)
+
+
+def _history(data: Mapping[str, Any]) -> HistorySettings:
+    return HistorySettings(bool(data["required"]), _ms(data["chain_gap_ms"]), _ms(data["replace_grace_ms"]))

@@ -1,65 +1,42 @@
 """Shape: what every silence needs before its reach matters.
 
-At least one matcher, each readable; a comment giving a valid reason and no invalid one; an
-author; an end after its start; approvals given as approvals, not typed into the comment.
+At least one matcher, each one Alertmanager accepts *and can use*; a comment giving a valid
+reason and no invalid one; an author the policy knows; an end after its start; approvals given
+as approvals, not typed into the comment.
 
-**Match-everything.** A silence mutes an alert when every matcher holds. A matcher *restricts*
-only if it refuses the empty string (alerts without the label, or with it empty, escape it)
-*and* refuses some non-empty value. So a matcher is unrestrictive when it matches ``""``
-(``env!="prod"``, ``service=~".*"``, ``team=""``: every alert lacking the label is muted) or when
-it matches every non-empty value (``alertname=~".+"``, ``alertname!=""``: every alert carrying
-the label is muted, and every alert carries ``alertname``). A set of only unrestrictive matchers
-mutes every alert, or all but a few, and is refused. Whether a regex matches every non-empty
-value is tested on ``PROBES``, varied strings (letters, digits, punctuation, spaces, newlines,
-non-ASCII, long): a regex that accepts them all is treated as accepting everything. That can only
-err towards refusing (a regex that truly accepts everything accepts the probes), and a silence
-whose regex accepts all of them is not targeted anyway.
+Alertmanager refuses a silence whose matchers all match the empty string (``service=~".*"``,
+``team=""``), and a label name outside ``[a-zA-Z_][a-zA-Z0-9_]*``. It *accepts* a regex that
+compiles alone but not inside its anchors (``\\Qabc`` becomes ``^(?:\\Qabc)$``, which swallows the
+closing parenthesis) — and from then on every silence stops muting, because each query of the
+silences fails. Such a silence is refused here. Whether a silence mutes too much is decided by
+its reach (``reach``), not by its spelling.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.silence import approvals
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.verdict import Violation
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from oncall_policy.matchers import Matcher
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
 
-PROBES = (
-    "a",
-    "Z",
-    "0",
-    "_",
-    "-",
-    ".",
-    " ",
-    "\n",
-    "é",
-    "日本",
-    '"',
-    "HighErrorRate",
-    "critical",
-    "api-eu-1",
-    "x" * 257,
-    "Z9 ;,{}[]()|*+?^$\\/",
-)
+SILENCE_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
 
-def unrestrictive(matcher: Matcher) -> bool:
-    """Whether the matcher lets through every alert lacking its label or every alert having it."""
-    return matcher.matches("") or all(matcher.matches(probe) for probe in PROBES)
-
-
-def check(request: SilenceRequest, rules: Rules) -> Iterator[Violation]:
+def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) -> Iterator[Violation]:
+    """``names_window``: the silence names a declared maintenance window, which is its reason."""
     yield from request.problems
     yield from _matchers(request)
-    yield from _comment(request, rules)
+    yield from _comment(request, rules, names_window=names_window)
+    yield from approvals.author(request.author, rules.roster)
     if rules.require_author and not request.author.strip():
         yield Violation(
             "missing-author",
@@ -78,26 +55,45 @@ def _matchers(request: SilenceRequest) -> Iterator[Violation]:
             'name the alerts to silence: alertname="HighErrorRate" service="api"',
             ("matchers",),
         )
-    elif request.matchers and all(unrestrictive(m) for m in request.matchers):
+        return
+    for index, matcher in enumerate(request.matchers):
+        if not SILENCE_LABEL.fullmatch(matcher.name):
+            yield Violation(
+                "bad-matcher",
+                f"Alertmanager refuses the label name {matcher.name!r} in a silence",
+                "label names are letters, digits and _, not starting with a digit",
+                ("matchers", index, "name"),
+            )
+        if matcher.broken is not None:
+            yield Violation(
+                "breaks-silencing",
+                f"Alertmanager would store {matcher} but cannot use it ({matcher.broken}); "
+                "from then on no silence would mute anything",
+                "close every \\Q with \\E, or write the regex without \\Q…\\E",
+                ("matchers", index, "value"),
+            )
+    if request.matchers and all(m.matches_empty for m in request.matchers):
         shown = ", ".join(str(m) for m in request.matchers)
         yield Violation(
-            "matches-everything",
-            f"{shown} matches every alert (or all but a few): no matcher requires a specific value",
-            'add an equality matcher for what you mean, e.g. alertname="HighErrorRate" or service="api"',
+            "matches-empty",
+            f"{shown}: every matcher matches the empty string (an alert without the label), "
+            "which Alertmanager refuses",
+            'add a matcher that requires a value, e.g. alertname="HighErrorRate" or service="api"',
             ("matchers",),
         )
 
 
-def _comment(request: SilenceRequest, rules: Rules) -> tuple[Violation, ...]:
+def _comment(request: SilenceRequest, rules: Rules, *, names_window: bool) -> tuple[Violation, ...]:
     """What is wrong with the comment (the same for the same text: an audit meets it often)."""
     text = request.comment.strip()
-    found = rules.comment_memo.get(text)
+    memo = ("comment", text, names_window)
+    found = rules.remembered(memo)
     if found is None:
-        found = rules.comment_memo[text] = tuple(_comment_text(text, rules))
-    return found
+        found = rules.remember(memo, tuple(_comment_text(text, rules, names_window=names_window)))
+    return found  # type: ignore[return-value]
 
 
-def _comment_text(text: str, rules: Rules) -> Iterator[Violation]:
+def _comment_text(text: str, rules: Rules, *, names_window: bool) -> Iterator[Violation]:
     if comments.has_approvals(text):
         yield Violation(
             "approval-in-comment",
@@ -119,7 +115,7 @@ def _comment_text(text: str, rules: Rules) -> Iterator[Violation]:
                 f"fix or tune the alert instead; a silence needs {_reasons(rules)}",
                 ("comment",),
             )
-    if not any(reason.given_by(text) for reason in rules.valid):
+    if not names_window and not any(reason.given_by(text) for reason in rules.valid):
         yield Violation(
             "no-valid-reason",
             f"the comment {text[:80]!r} gives no valid reason",

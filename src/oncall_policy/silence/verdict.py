@@ -43,16 +43,19 @@ class Approval(Record):
 class Verdict(Record):
     """The judgement of one silence.
 
-    ``alerts`` are the catalog alerts it may mute, ``rules`` the silence rules (classes) those
-    alerts fall under (``unknown-alerts`` marks the unknown-alerts rule), ``cap`` and ``roles`` the
-    strictest combination of them that applies. ``notes`` say things that do not reject.
+    ``alerts`` are the catalog alerts it may mute and ``unknown`` whether it may also mute alerts
+    outside the catalog; ``rules`` the silence rules those fall under; ``window`` the declared
+    maintenance window it lies inside, if any; ``cap`` and ``roles`` the strictest combination
+    that applies; ``coverage`` the longest stretch of time it covers on one alert together with
+    other silences. ``notes`` say things that do not reject.
     """
 
     __slots__ = __match_args__ = (
         "violations",
         "alerts",
+        "unknown",
         "rules",
-        "maintenance",
+        "window",
         "duration",
         "coverage",
         "cap",
@@ -66,8 +69,9 @@ class Verdict(Record):
         violations: tuple[Violation, ...],
         *,
         alerts: tuple[str, ...] = (),
+        unknown: bool = False,
         rules: tuple[str, ...] = (),
-        maintenance: bool = False,
+        window: str | None = None,
         duration: timedelta | None = None,
         coverage: timedelta | None = None,
         cap: timedelta | None = None,
@@ -77,8 +81,9 @@ class Verdict(Record):
     ) -> None:
         self.violations: Final = violations
         self.alerts: Final = alerts
+        self.unknown: Final = unknown
         self.rules: Final = rules
-        self.maintenance: Final = maintenance
+        self.window: Final = window
         self.duration: Final = duration
         self.coverage: Final = coverage
         self.cap: Final = cap
@@ -99,8 +104,9 @@ class Verdict(Record):
                 for v in self.violations
             ],
             "alerts": list(self.alerts),
+            "unknown_alerts": self.unknown,
             "rules": list(self.rules),
-            "maintenance": self.maintenance,
+            "window": self.window,
             "duration": _duration(self.duration),
             "coverage": _duration(self.coverage),
             "cap": _duration(self.cap),

@@ -1,0 +1,73 @@
+"""maintenance-windows: each declared window names its approvers from the roster, selects known
+severities, has a time range that ends after it starts and is no longer than
+``silences.maintenance.max_duration``, and, when longer than ``approval_beyond``, is approved by
+people who together hold every role in ``approvals``. Window ids are unique."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from oncall_policy.checks.context import Context
+from oncall_policy.durations import format_duration
+from oncall_policy.model import Policy
+from oncall_policy.model.silences import Maintenance, Window
+from oncall_policy.problems import Finding, Location
+
+ID = "maintenance-windows"
+
+
+def check(context: Context) -> Iterator[Finding]:
+    maintenance = context.policy.silences.maintenance
+    if maintenance is None:
+        return
+    seen: dict[str, int] = {}
+    for i, window in enumerate(maintenance.windows):
+        here: Location = ("silences", "maintenance", "windows", i)
+        if window.id in seen:
+            yield Finding((*here, "id"), f"window id {window.id!r} is already used by window {seen[window.id]}", ID)
+        seen.setdefault(window.id, i)
+        yield from _window(context.policy, maintenance, window, here)
+
+
+def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Location) -> Iterator[Finding]:
+    people = {p.id: p for p in policy.people}
+    for j, person in enumerate(window.approved_by):
+        if person not in people:
+            yield Finding((*here, "approved_by", j), f"no person {person!r} in the roster", ID)
+    severities = {s.id for s in policy.severities}
+    for j, severity in enumerate(window.scope.severities):
+        if severity not in severities:
+            yield Finding((*here, "scope", "severities", j), f"no severity {severity!r}", ID)
+    length = _length(window)
+    if length <= timedelta(0):
+        yield Finding(here, "the window ends before it starts (or lasts no time)", ID)
+        return
+    if length > maintenance.max_duration:
+        yield Finding(
+            here,
+            f"the window lasts {format_duration(length)}; maintenance windows may last at most "
+            f"{format_duration(maintenance.max_duration)}",
+            ID,
+        )
+    if length > maintenance.approval_beyond:
+        held = {role for person in window.approved_by if person in people for role in people[person].roles}
+        if missing := [role for role in maintenance.approvals if role not in held]:
+            yield Finding(
+                (*here, "approved_by"),
+                f"a window longer than {format_duration(maintenance.approval_beyond)} needs approval by "
+                f"{' + '.join(maintenance.approvals)}; no approver holds {', '.join(missing)}",
+                ID,
+            )
+
+
+def _length(window: Window) -> timedelta:
+    if window.recurring is not None:
+        opens = datetime.combine(datetime(2000, 1, 3), window.recurring.start)
+        closes = datetime.combine(datetime(2000, 1, 3), window.recurring.end)
+        return closes - opens if closes > opens else closes + timedelta(days=1) - opens
+    if window.start is None or window.end is None:
+        return timedelta(0)
+    zone = ZoneInfo(window.time_zone)  # the real length, across a daylight-saving change
+    return window.end.replace(tzinfo=zone).astimezone(UTC) - window.start.replace(tzinfo=zone).astimezone(UTC)

@@ -1,0 +1,85 @@
+"""People by identity: who an author or an approver is, however the address is spelled.
+
+``Manager X <Manager-X@Clipper.app>``, ``manager-x@clipper.app`` and, when the policy says
+subaddresses belong to the same person, ``manager-x+alt@clipper.app`` are all the roster's
+``manager-x``; so is the id ``manager-x`` itself (amtool's default author is a user name). An
+address is compared case-insensitively, without a display name and without a trailing dot on the
+domain. Anything that is not a plain ``local@domain`` in ASCII (comments, quotes, spaces,
+look-alike letters) is nobody: it cannot be matched to a roster person, nor admitted as a guest,
+so no spelling can make an approver differ from the author they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.records import Record
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Final
+
+_ANGLE = re.compile(r"[^<>]*<([^<>]*)>\s*")
+_PLAIN = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+")
+
+
+class Person(Record):
+    __slots__ = __match_args__ = ("id", "name", "email", "roles")
+
+    def __init__(self, id: str, name: str, email: str, roles: frozenset[str]) -> None:  # noqa: A002
+        self.id: Final = id
+        self.name: Final = name
+        self.email: Final = email
+        self.roles: Final = roles
+
+
+def address(text: str) -> str | None:
+    """The plain address ``text`` names (``Name <a@b>`` → ``a@b``), or None if it names none."""
+    text = text.strip()
+    found = _ANGLE.fullmatch(text)
+    if found is not None:
+        text = found[1].strip()
+    return text if _PLAIN.fullmatch(text) else None
+
+
+def mailbox(plain: str, subaddresses: str) -> str:
+    """The mailbox a plain address delivers to, as silences compare people: lower case, no
+    trailing dot on the domain and, with ``subaddresses: same-person``, no ``+tag``."""
+    local, _, domain = plain.lower().rpartition("@")
+    if subaddresses == "same-person":
+        local = local.split("+", 1)[0]
+    return f"{local}@{domain.rstrip('.')}"
+
+
+class Roster:
+    """The policy's people, found by identity; see the module docstring."""
+
+    def __init__(self, people: Sequence[Person], *, guests: bool, subaddresses: str) -> None:
+        self.people: Final = tuple(people)
+        self.guests: Final = guests
+        self.subaddresses: Final = subaddresses
+        self._by_key: Final = {self.key(p.email): p for p in people}
+        self._by_id: Final = {p.id: p for p in people}
+
+    def key(self, text: str) -> str | None:
+        """The identity an address stands for (None: not a usable address)."""
+        plain = address(text)
+        return None if plain is None else mailbox(plain, self.subaddresses)
+
+    def find(self, text: str) -> Person | None:
+        """The roster person ``text`` names, by id or by address."""
+        if text.strip() in self._by_id:
+            return self._by_id[text.strip()]
+        key = self.key(text)
+        return None if key is None else self._by_key.get(key)
+
+    def identity(self, text: str) -> str | None:
+        """Who ``text`` is: a roster person's id, a guest's address key, or None (nobody)."""
+        person = self.find(text)
+        if person is not None:
+            return person.id
+        return self.key(text)
+
+    def holders(self, role: str) -> tuple[Person, ...]:
+        return tuple(p for p in self.people if role in p.roles)
