@@ -1,0 +1,81 @@
+"""Matching as Go's ``regexp`` matches, in linear time: the parse tree is written as an explicit
+RE2 pattern (``emit``) and run by google-re2, RE2's own binding.
+
+``compile(parse("^(?:" + value + ")$"))`` is how Alertmanager compiles a regex matcher; then
+``fullmatch`` answers what Go's ``MatchString`` answers. google-re2 is imported on first compile:
+the paths that never match a regex do not pay for it.
+"""
+
+from __future__ import annotations
+
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.matching.emit import to_re2
+from oncall_policy.matching.errors import RegexpTooComplexError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from oncall_policy.matching.tree import Regexp
+
+# RE2's memory budget: a ceiling, not an allocation. Its default (8 MiB, about 350,000
+# instructions) refuses programs Go compiles, such as \pL{1000}: 1.2 million RE2 instructions
+# (a Unicode class is a tree of UTF-8 byte ranges), where Go's estimate counts the class as one.
+# 64 MiB takes about 2.8 million, compiled in about a microsecond each; past that, Go's limit
+# (3.3 million of its own instructions) lets through programs RE2 could only build in seconds.
+MAX_MEM = 64 << 20
+_CACHE_SIZE = 4096
+_CACHED_PROGRAM_SIZE = 100_000  # larger programs (megabytes each) are not kept
+_cache: dict[str, Pattern] = {}
+
+
+class Pattern:
+    """A compiled tree: ``source`` is the RE2 pattern it was written as, ``program_size`` the
+    number of RE2 instructions it compiled to."""
+
+    __slots__ = ("_match", "_unanchored", "program_size", "source")
+
+    def __init__(self, source: str) -> None:
+        from re2 import _re2  # noqa: PLC0415 - google-re2 only when a regex is compiled
+
+        options = _re2.RE2.Options()
+        options.log_errors = False
+        options.never_capture = True
+        options.max_mem = MAX_MEM
+        regexp = _re2.RE2(source.encode("ascii"), options)
+        if not regexp.ok():
+            raise RegexpTooComplexError(regexp.error().decode("utf-8", "replace"))
+        self.source = source
+        self.program_size: int = regexp.ProgramSize()
+        self._match: Callable[[object, bytes, int, int], list[tuple[int, int]]] = regexp.Match
+        self._unanchored = _re2.RE2.Anchor.UNANCHORED
+
+    def fullmatch(self, text: str) -> bool:
+        """Go's ``MatchString`` of the tree against ``text``: for the anchored tree of a matcher
+        (``^(?:value)$``), whether the whole value matches. Anchors are the tree's own, so an
+        unbalanced value (``a)|(b``) matches as it does in Alertmanager, not as a whole string."""
+        data = _go_text(text)
+        return self._match(self._unanchored, data, 0, len(data))[0][0] >= 0
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r})"
+
+
+def compile(tree: Regexp) -> Pattern:  # noqa: A001 - the module's verb, as re.compile
+    """The tree compiled for matching; ``RegexpTooComplexError`` where RE2 cannot take it."""
+    source = to_re2(tree)
+    pattern = _cache.get(source)
+    if pattern is None:
+        pattern = Pattern(source)
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        if pattern.program_size <= _CACHED_PROGRAM_SIZE:
+            _cache[source] = pattern
+    return pattern
+
+
+def _go_text(text: str) -> bytes:
+    """``text`` as UTF-8, each lone surrogate (a byte that was not UTF-8) as U+FFFD, as Go reads it."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text).encode("utf-8")
