@@ -110,4 +110,4 @@ def _spell_all(start: State, edges: Edges, live: set[State], explorer: Explorer)
         for block, following in edges[state]:
             if following in live:
                 stack += [(following, prefix + chr(char)) for char in block.chars()]
-    return sorted(found)
+    return sorted(found, key=lambda text: (len(text), text))

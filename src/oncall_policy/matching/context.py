@@ -28,9 +28,13 @@ NOWHERE = 0
 
 
 def class_of(char: int) -> int:
-    if char in WORD:
-        return WORD_CLASS
-    return NEWLINE_CLASS if char in NEWLINE else OTHER
+    # word characters and the newline are ASCII
+    return _ASCII_CLASSES[char] if char < 128 else OTHER
+
+
+_ASCII_CLASSES = tuple(
+    WORD_CLASS if char in WORD else NEWLINE_CLASS if char in NEWLINE else OTHER for char in range(128)
+)
 
 
 def bit(before: int, after: int) -> int:

@@ -44,12 +44,24 @@ from oncall_policy.matching.words import child
 if TYPE_CHECKING:
     from oncall_policy.matching.charset import Charset
 
+    # derivatives of subterms, by the context bit of the position and the character read
+    Memo = dict[tuple[int, int], dict[Term, Term]]
 
-def derivative(root: Term, before: int, char: int) -> tuple[Term, int]:
-    """The derivative of ``root`` by ``char`` after a character of class ``before``, and the number
-    of subterms it visited (the work, for the budget)."""
+
+def derivative(root: Term, before: int, char: int, memo: Memo) -> tuple[Term, int]:
+    """The derivative of ``root`` by ``char`` after a character of class ``before``, and the work
+    it took, for the budget: a unit per subterm derived and per item of the unions and
+    intersections it built (flattening and sorting those is most of the cost of a large state).
+
+    ``memo`` keeps the derivatives of subterms from one call to the next: states share most of
+    their subterms (the tail of a concatenation, the body of a repetition), so each is derived
+    once per query and position context.
+    """
     here = bit(before, class_of(char))
-    done: dict[Term, Term] = {}
+    done = memo.setdefault((here, char), {})
+    if root in done:
+        return done[root], 0
+    work = 0
     stack = [root]
     while stack:
         term = stack[-1]
@@ -61,8 +73,9 @@ def derivative(root: Term, before: int, char: int) -> tuple[Term, int]:
             stack += waiting
             continue
         stack.pop()
-        done[term] = _derive(term, here, char, done)
-    return done[root], len(done)
+        derived = done[term] = _derive(term, here, char, done)
+        work += 1 + len(derived.items)
+    return done[root], work
 
 
 def _needed(term: Term, here: int) -> tuple[Term, ...]:

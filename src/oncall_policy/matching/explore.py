@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from oncall_policy.matching.budget import Budget
     from oncall_policy.matching.charset import Charset
+    from oncall_policy.matching.derivative import Memo
     from oncall_policy.matching.terms import Term
 
     State = tuple[Term, int]
@@ -30,11 +31,12 @@ if TYPE_CHECKING:
 class Explorer:
     """Steps between states for one query, remembering the steps taken and charging its meter."""
 
-    __slots__ = ("_steps", "meter")
+    __slots__ = ("_derived", "_steps", "meter")
 
     def __init__(self, budget: Budget) -> None:
         self.meter = Meter(budget)
         self._steps: dict[tuple[Term, int, int], State] = {}
+        self._derived: Memo = {}
 
     @staticmethod
     def start(term: Term) -> State:
@@ -50,7 +52,7 @@ class Explorer:
         key = (term, before, char)
         found = self._steps.get(key)
         if found is None:
-            after, work = derivative(term, before, char)
+            after, work = derivative(term, before, char, self._derived)
             self.meter.add_steps(work)
             found = self._steps[key] = (after, same_before(after.assertions, class_of(char)))
         return found

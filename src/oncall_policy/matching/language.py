@@ -104,8 +104,9 @@ class Language:
         return _decide(lambda explorer: is_finite(self.term, explorer), budget)
 
     def members(self, limit: int = 100, budget: Budget = DEFAULT_BUDGET) -> tuple[str, ...] | Undecided:
-        """Every member, sorted, when the language is finite and has at most ``limit`` of them;
-        ``UNDECIDED`` when it is infinite, larger, or the budget runs out first."""
+        """Every member, shortest first (then in code point order), when the language is finite
+        and has at most ``limit`` of them; ``UNDECIDED`` when it is infinite, larger, or the
+        budget runs out first."""
         found = _decide(lambda explorer: all_members(self.term, limit, explorer), budget)
         return UNDECIDED if found is None or found is UNDECIDED else tuple(found)
 

@@ -8,8 +8,11 @@ them), so equality and hashing are by identity and cost nothing.
 
 - ``|`` and ``&`` are flattened, deduplicated and sorted (by creation order); ∅ and Σ* are their
   identity and zero; their character sets merge into one; ``r | ~r = Σ*``, ``r & ~r = ∅``.
-- concatenation is a right-nested list: ``(a·b)·c = a·(b·c)``; ε is its identity, ∅ its zero;
-  ``r*·r* = r*``.
+- concatenation is binary, ε its identity and ∅ its zero, ``r*·r* = r*``. A tree's concatenations
+  become right-nested lists (``sequence``), but a derivative's ``d(r)·s`` is not re-associated
+  when ``d(r)`` is a concatenation: that would cost the length of ``d(r)`` at every step (through
+  ``(a long literal)*``, the length of the literal per character), and Brzozowski's finiteness
+  needs only the union's identities, not associativity.
 - ``(r*)* = r*``, ``(r{0,1}|…)*`` and ``(r{1,m})* = r*``, ``(ε|r)* = r*``, ``~~r = r``.
 - counted repetition ``r{n,m}`` stays symbolic (``m`` is ``None`` for no bound): never expanded.
 
@@ -23,7 +26,7 @@ alphabet groups the characters that give the same derivative.
 from __future__ import annotations
 
 from itertools import count
-from weakref import WeakValueDictionary
+from weakref import ref
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.charset import ALPHABET, EMPTY, Charset
@@ -39,7 +42,7 @@ NOTHING_KIND = 0
 EPSILON_KIND = 1
 CHARS = 2  # charset: one character of the set
 ASSERT = 3  # low: the tree.Op of an empty-width assertion
-CONCAT = 4  # items: (head, tail), the head never itself a CONCAT
+CONCAT = 4  # items: (head, tail)
 STAR = 5  # items: (term,)
 REPEAT = 6  # items: (term,); low, high: the bounds, high None for none
 OR = 7  # items: sorted by serial
@@ -97,8 +100,22 @@ class Term:
 if TYPE_CHECKING:
     _Key = tuple[int, tuple[Term, ...], Charset, int, int | None, Words | None, int]
 
+
+class _Entry(ref["Term"]):
+    """The intern table's weak reference to a term, which knows its key, to leave the table
+    when the term dies (``WeakValueDictionary``, which does the same, costs twice as much)."""
+
+    __slots__ = ("key",)
+    key: _Key
+
+
+def _forget(entry: _Entry) -> None:
+    if _TABLE.get(entry.key) is entry:
+        del _TABLE[entry.key]
+
+
 _SERIALS = count()
-_TABLE: WeakValueDictionary[_Key, Term] = WeakValueDictionary()
+_TABLE: dict[_Key, _Entry] = {}
 
 
 def make(  # noqa: PLR0913 - every field of a term, by name
@@ -115,9 +132,12 @@ def make(  # noqa: PLR0913 - every field of a term, by name
 ) -> Term:
     """The one live term of this kind and fields; ``nullable`` and ``front`` follow from them."""
     key = (kind, items, charset, low, high, words, depth)
-    found = _TABLE.get(key)
+    entry = _TABLE.get(key)
+    found = None if entry is None else entry()
     if found is None:
-        found = _TABLE[key] = Term(key, nullable, front)
+        found = Term(key, nullable, front)
+        entry = _TABLE[key] = _Entry(found, _forget)
+        entry.key = key
     return found
 
 
@@ -137,16 +157,18 @@ UNIVERSAL = make(STAR, (chars(ALPHABET),), nullable=EVERYWHERE, front=frozenset(
 
 
 def concat(head: Term, tail: Term) -> Term:
+    """``head·tail``, in constant time: a head that is itself a concatenation stays nested (see
+    the module's docstring)."""
     if head is NOTHING or tail is NOTHING:
         return NOTHING
     if head is EPSILON:
         return tail
     if tail is EPSILON:
         return head
-    result = tail
-    for item in reversed(spine(head)):
-        result = _pair(item, result)
-    return result
+    if head.kind == STAR and (tail is head or (tail.kind == CONCAT and tail.items[0] is head)):
+        return tail  # r*·r* = r*
+    front = head.front | tail.front if head.nullable else head.front
+    return make(CONCAT, (head, tail), nullable=head.nullable & tail.nullable, front=front)
 
 
 def spine(term: Term) -> list[Term]:
@@ -159,16 +181,12 @@ def spine(term: Term) -> list[Term]:
     return items
 
 
-def _pair(head: Term, tail: Term) -> Term:
-    if head.kind == STAR and (tail is head or (tail.kind == CONCAT and tail.items[0] is head)):
-        return tail
-    front = head.front | tail.front if head.nullable else head.front
-    return make(CONCAT, (head, tail), nullable=head.nullable & tail.nullable, front=front)
-
-
 def sequence(items: Iterable[Term]) -> Term:
+    """The concatenation of ``items``, as one right-nested list (items that are concatenations
+    are spliced in: this is where a tree's concatenations get their canonical shape)."""
+    flat = [piece for item in items for piece in spine(item)]
     result = EPSILON
-    for item in reversed(list(items)):
+    for item in reversed(flat):
         result = concat(item, result)
     return result
 
