@@ -1,0 +1,90 @@
+"""How much a language query may explore before it answers ``UNDECIDED``.
+
+Deciding emptiness of an extended regular expression can take exponentially many states, and a
+counted repetition such as ``(a{1000}){1000}`` a million; the CLI has a second for everything.
+So every query carries a ``Budget`` and gives up, with the distinct answer ``UNDECIDED``, when it
+runs out. Callers then over-approximate (treat the silence as possibly matching anything).
+"""
+
+from __future__ import annotations
+
+import time
+from enum import Enum
+
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.records import Record
+
+if TYPE_CHECKING:
+    from typing import Final, NoReturn
+
+
+class Undecided(Enum):
+    """The answer of a query that ran out of budget: neither true nor false."""
+
+    UNDECIDED = "UNDECIDED"
+
+    def __bool__(self) -> NoReturn:
+        # ``if language.is_empty():`` must not quietly read UNDECIDED as an answer.
+        raise TypeError("UNDECIDED is neither true nor false: test `is UNDECIDED` first")
+
+    def __repr__(self) -> str:
+        return "UNDECIDED"
+
+    def __str__(self) -> str:
+        return "UNDECIDED"
+
+
+UNDECIDED: Final = Undecided.UNDECIDED
+
+
+class Budget(Record):
+    """``states``: distinct (derivative, context) states a query may discover; ``steps``: term
+    nodes it may visit while taking derivatives (the work inside a state, which a huge term or a
+    wide alphabet partition makes large); ``seconds``: wall time, or ``None`` for no clock."""
+
+    __match_args__ = ("states", "steps", "seconds")
+    __slots__ = __match_args__
+
+    def __init__(self, states: int = 5_000, steps: int = 100_000, seconds: float | None = None) -> None:
+        self.states: Final = states
+        self.steps: Final = steps
+        self.seconds: Final = seconds
+
+
+DEFAULT_BUDGET: Final = Budget()
+
+
+class OutOfBudget(Exception):  # noqa: N818 - a signal between the explorer and the query, not an error
+    """Raised inside a query when its budget is spent; the query turns it into ``UNDECIDED``."""
+
+
+class Meter:
+    """What one query has spent so far."""
+
+    __slots__ = ("_budget", "_deadline", "states", "steps")
+
+    def __init__(self, budget: Budget) -> None:
+        self._budget = budget
+        self._deadline = None if budget.seconds is None else time.monotonic() + budget.seconds
+        self.states = 0
+        self.steps = 0
+
+    def add_state(self) -> None:
+        self.states += 1
+        if self.states > self._budget.states:
+            _give_up()
+        self._check_clock()
+
+    def add_steps(self, steps: int) -> None:
+        self.steps += steps
+        if self.steps > self._budget.steps:
+            _give_up()
+        self._check_clock()
+
+    def _check_clock(self) -> None:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            _give_up()
+
+
+def _give_up() -> NoReturn:
+    raise OutOfBudget

@@ -1,0 +1,125 @@
+r"""``Language``: a set of strings, with the operations and questions silences need.
+
+Strings are over the Unicode scalar values (no surrogates: no label value holds one). A language
+is built from a Go parse tree, a literal, a finite set of strings, everything or nothing, and
+combined with ``&`` (intersection), ``|`` (union), ``~`` (complement against every string) and
+``-`` (difference). Building never explores anything; the questions do, each within a
+``Budget``, and answer ``UNDECIDED`` when it runs out: the caller then assumes the worst (a
+silence may mute anything).
+
+A tree's language is the strings it matches as a whole: from the start to the end of the
+string, with ``^``, ``$``, ``\b`` and the rest evaluated in that string. The tree of
+Alertmanager's anchored ``^(?:re)$`` therefore gives exactly the strings a matcher ``=~"re"``
+accepts as a label value (``""`` for a missing label).
+"""
+
+from __future__ import annotations
+
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.matching.automaton import all_members, is_finite
+from oncall_policy.matching.budget import DEFAULT_BUDGET, UNDECIDED, Budget, OutOfBudget, Undecided
+from oncall_policy.matching.charset import SURROGATES
+from oncall_policy.matching.explore import Explorer, run, shortest_member
+from oncall_policy.matching.terms import NOTHING, UNIVERSAL, both, complement, either
+from oncall_policy.matching.translate import term_of
+from oncall_policy.matching.words import strings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import TypeVar
+
+    from oncall_policy.matching.terms import Term
+    from oncall_policy.matching.tree import Regexp
+
+    Answer = TypeVar("Answer")
+
+__all__ = ["DEFAULT_BUDGET", "UNDECIDED", "Budget", "Language", "Undecided"]
+
+
+class Language:
+    __slots__ = ("term",)
+
+    def __init__(self, term: Term) -> None:
+        """From a term; the class methods below are the way in."""
+        self.term = term
+
+    @classmethod
+    def of_tree(cls, tree: Regexp) -> Language:
+        """The strings ``tree`` matches as a whole (see the module's docstring)."""
+        return cls(term_of(tree))
+
+    @classmethod
+    def literal(cls, text: str) -> Language:
+        """Just ``text`` (``ValueError`` if it holds a surrogate)."""
+        return cls(strings((text,)))
+
+    @classmethod
+    def of_strings(cls, texts: Iterable[str]) -> Language:
+        """Exactly these strings: a sorted set, stepped through by bisection, so 100,000 names
+        cost one sort (``ValueError`` if one holds a surrogate)."""
+        return cls(strings(texts))
+
+    @classmethod
+    def any(cls) -> Language:
+        """Every string, ``""`` included."""
+        return cls(UNIVERSAL)
+
+    @classmethod
+    def nothing(cls) -> Language:
+        return cls(NOTHING)
+
+    def __and__(self, other: Language) -> Language:
+        return Language(both((self.term, other.term)))
+
+    def __or__(self, other: Language) -> Language:
+        return Language(either((self.term, other.term)))
+
+    def __invert__(self) -> Language:
+        return Language(complement(self.term))
+
+    def __sub__(self, other: Language) -> Language:
+        return self & ~other
+
+    def __repr__(self) -> str:
+        return f"Language({self.term!r})"
+
+    def witness(self, budget: Budget = DEFAULT_BUDGET) -> str | Undecided | None:
+        """A shortest member, spelled with readable characters (ASCII letters and digits when the
+        language allows them); ``None`` when the language is empty."""
+        return _decide(lambda explorer: shortest_member(self.term, explorer), budget)
+
+    def is_empty(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        found = self.witness(budget)
+        return found if found is UNDECIDED else found is None
+
+    def is_subset(self, other: Language, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        """Whether every member of this language is one of ``other``; ``(self - other).witness()``
+        shows one that is not."""
+        return (self - other).is_empty(budget)
+
+    def is_equivalent(self, other: Language, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        return ((self - other) | (other - self)).is_empty(budget)
+
+    def is_finite(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        return _decide(lambda explorer: is_finite(self.term, explorer), budget)
+
+    def members(self, limit: int = 100, budget: Budget = DEFAULT_BUDGET) -> tuple[str, ...] | Undecided:
+        """Every member, shortest first (then in code point order), when the language is finite
+        and has at most ``limit`` of them; ``UNDECIDED`` when it is infinite, larger, or the
+        budget runs out first."""
+        found = _decide(lambda explorer: all_members(self.term, limit, explorer), budget)
+        return UNDECIDED if found is None or found is UNDECIDED else tuple(found)
+
+    def matches(self, text: str, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        """Whether ``text`` is a member, by one derivative per character (a cross-check of the
+        regex engine; ``UNDECIDED`` only if the steps run out)."""
+        if any(SURROGATES[0] <= ord(char) <= SURROGATES[1] for char in text):
+            return False
+        return _decide(lambda explorer: run(self.term, text, explorer), budget)
+
+
+def _decide(query: Callable[[Explorer], Answer], budget: Budget) -> Answer | Undecided:
+    try:
+        return query(Explorer(budget))
+    except OutOfBudget:
+        return UNDECIDED

@@ -1,0 +1,398 @@
+"""Language: the strings a Go regex matches, and the questions silences ask of them.
+
+Trees come from ``tests.regex_trees.tree`` (a stand-in for Go's parser); ``matcher(re)`` is the
+language of Alertmanager's anchored ``^(?:re)$``, i.e. the label values ``=~"re"`` accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oncall_policy.matching.budget import Budget
+from oncall_policy.matching.language import UNDECIDED, Language
+from oncall_policy.matching.tree import Op
+from tests.regex_trees import anchored, literal, node, python_pattern, reference_fullmatch, repeat
+from tests.strategies_regex import all_probes, plain_trees, probes, trees
+
+ALERTS = [
+    "SLOAvailabilityBreach",
+    "SLOErrorRateBreach",
+    "ServiceDown",
+    "DatabaseDown",
+    "RedisDown",
+    "HighErrorRate",
+    "HighResponseTime",
+    "HighMemoryUsage",
+    "LowDiskSpace",
+    "FailedAuthenticationSpike",
+    "SQLInjectionAttempt",
+    "SuspiciousSecurityEvent",
+]
+KNOWN = Language.of_strings(ALERTS)
+
+
+def matcher(pattern: str) -> Language:
+    return Language.of_tree(anchored(pattern))
+
+
+def timed(action):
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started
+
+
+# Hand-checked questions ---------------------------------------------------------------------------
+
+
+def test_a_regex_that_admits_unknown_alert_names_is_not_inside_the_known_set():
+    wide = matcher("HighMemoryUsage|[[:upper:]].*")
+    assert wide.is_subset(KNOWN) is False
+    assert (wide - KNOWN).witness() == "A"
+
+
+def test_an_alternation_of_known_names_is_inside_the_known_set():
+    assert matcher("HighMemoryUsage|ServiceDown").is_subset(KNOWN) is True
+    assert matcher("High.*").members() is UNDECIDED
+    assert (matcher("High.*") & KNOWN).members() == ("HighErrorRate", "HighMemoryUsage", "HighResponseTime")
+
+
+@pytest.mark.parametrize(
+    ("language", "witness"),
+    [
+        (matcher("api-.*") & ~matcher("api-eu.*"), "api-"),
+        (matcher("api-.+") & ~matcher("api-eu.*"), "api-a"),
+        (matcher("api-e.") - matcher("api-eu.*"), "api-ea"),
+        (matcher("a") & ~matcher("a"), None),
+        (matcher("sev.*") & matcher("critical"), None),
+        (matcher("[^a]"), "b"),
+        (matcher(".+") & ~matcher("[[:alnum:]]+"), "!"),
+        (matcher("(?i)HIGH"), "high"),
+        (Language.nothing(), None),
+        (Language.any(), ""),
+        (~Language.any(), None),
+    ],
+    ids=[
+        "api-minus-eu",
+        "api-plus-minus-eu",
+        "difference",
+        "a-and-not-a",
+        "sev-and-critical",
+        "negated-class",
+        "punctuation",
+        "fold",
+        "nothing",
+        "any",
+        "not-any",
+    ],
+)
+def test_witnesses(language, witness):
+    assert language.witness() == witness
+    assert language.is_empty() is (witness is None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        (r"\bfoo\b", "foo", True),
+        (r".*\bfoo\b.*", "a foo!", True),
+        (r".*\bfoo\b.*", "afoo", False),
+        (r".*\Bfoo.*", "afoo", True),
+        (r".*\Bfoo.*", "-foo", False),
+        (r"\b", "", False),  # both sides of the empty string are non-word
+        (r"\B", "", True),
+        (r"a\bb", "ab", False),
+        (r"a\Bb", "ab", True),
+        (r"_\b-", "_-", True),  # '_' is a word character, '-' is not
+        (r"é\bx", "éx", True),  # \b is ASCII: 'é' is not a word character
+        (r"a$", "a\n", False),  # $ without (?m) is the end of the text only
+        (r"a\n$", "a\n", True),
+        (r"(?m)a$\n", "a\n", True),  # (?m)$ also before a newline
+        (r"(?m)a$", "a\n", False),  # … but does not consume it
+        (r"(?m)^a$\n^b$", "a\nb", True),
+        (r"(?m)a\n^b", "a\nb", True),
+        (r"a\n^b", "a\nb", False),  # ^ without (?m) is the start of the text only
+        (r"(?m)(?:^a\n?)*", "a\na\na", True),
+        (r"(?m)(?:^a)*", "aa", False),  # ^ inside a repetition: only at a line start
+        (r"(?:^a)*", "a", True),
+        (r"(?:^a)*", "", True),
+        (r"(?:a|^)+b", "b", True),
+        (r"(?:a|^)+b", "ab", True),
+        (r"(?:a|\b)+b", "b", True),  # \b holds before the first 'b': the start is non-word
+        (r"(?:a|\b)+b", "-b", False),
+        (r"(?:a\b|-)*", "a-a", True),
+        (r"(?:a\b|-)*", "a-aa", False),
+        (r"a{2,3}", "aaaa", False),
+        (r"(?:a?){3}b", "ab", True),
+        (r"(?:\b|a){2,3}", "a", True),
+        (r"(?:\Ba|b){2}", "ba", True),
+        (r"(?:\Ba|b){2}", "ab", False),
+        (r"(?s:.)", "\n", True),
+        (r".", "\n", False),
+        (r"[^a]", "\n", True),
+        (r"\x{10FFFF}", "\U0010ffff", True),
+    ],
+)
+def test_assertions_and_classes_mean_what_go_means(pattern, text, expected):
+    language = matcher(pattern)
+    assert language.matches(text) is expected
+    assert reference_fullmatch(anchored(pattern), text) is expected  # the reference agrees
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?m)^a$", ("a",)),
+        (r"(?m)(?:^a$\n?){1,2}", ("a", "a\n", "a\na", "a\na\n")),
+        (r"(?m)a$b", ()),
+        (r"\bfoo\b|x\Bfoo", ("foo", "xfoo")),
+        (r"\bfoo\b|-\Bfoo", ("foo",)),
+        (r"(?i)ab", ("AB", "Ab", "aB", "ab")),
+        (r"a{0,2}|b", ("", "a", "b", "aa")),  # shortest first
+        (r"HighMemoryUsage|ServiceDown", ("ServiceDown", "HighMemoryUsage")),
+    ],
+)
+def test_members_of_finite_languages(pattern, expected):
+    assert matcher(pattern).is_finite() is True
+    assert matcher(pattern).members() == expected
+
+
+@pytest.mark.parametrize("pattern", [r"(?m)(?:^a$\n?)+", "a*", ".", r"[^a]|a+", r"\b.+"])
+def test_infinite_or_too_large_languages_have_no_member_list(pattern):
+    assert matcher(pattern).members(limit=1000) is UNDECIDED
+
+
+def test_is_finite_tells_infinite_from_finite_but_large():
+    assert matcher(".").is_finite() is True
+    assert matcher(".*").is_finite() is False
+    assert (matcher("a*") & matcher("a{0,3}")).is_finite() is True
+    assert matcher("a{2}|b").members(limit=1) is UNDECIDED
+
+
+def test_a_language_does_not_hold_surrogates():
+    assert Language.any().matches("\ud800") is False
+    with pytest.raises(ValueError, match="surrogate"):
+        Language.literal("a\udfff")
+    with pytest.raises(ValueError, match="surrogate"):
+        Language.of_strings(["fine", "\ud900"])
+
+
+@pytest.mark.xfail(reason="(?i)k folds to U+212A only with unicode_tables.fold_orbit (regex-syntax)")
+def test_case_folding_follows_unicode_simple_folding():
+    assert matcher("(?i)k").matches("\u212a") is True
+
+
+def test_undecided_is_not_a_truth_value():
+    huge = matcher("(?:a{1000}){1000}")
+    assert huge.witness(Budget(states=100)) is UNDECIDED
+    with pytest.raises(TypeError, match="neither true nor false"):
+        bool(UNDECIDED)
+    assert repr(UNDECIDED) == "UNDECIDED"
+
+
+# Finite sets and literals -------------------------------------------------------------------------
+
+
+def test_literals_and_string_sets():
+    assert Language.literal("api").matches("api") is True
+    assert Language.literal("").witness() == ""
+    assert Language.of_strings([]).is_empty() is True
+    assert Language.of_strings(["bb", "c", "a", "bb"]).members() == ("a", "c", "bb")
+    assert (Language.literal("api") | Language.literal("db")).is_subset(
+        Language.of_strings(["api", "db", "x"])
+    )
+    assert (matcher("[a-z]+") - Language.of_strings(["a", "b"])).witness() == "c"
+
+
+def test_a_set_of_100000_names_stays_cheap():
+    names = [f"Alert{i:06d}Firing" for i in range(100_000)]
+    known, built = timed(lambda: Language.of_strings(names))
+    assert built < 1.0
+    subset, took = timed(lambda: matcher("Alert00004[2-5]Firing").is_subset(known))
+    assert subset is True
+    assert took < 0.1
+    assert (matcher("Alert.*") - known).witness() == "Alert"
+    assert known.matches("Alert099999Firing") is True
+    assert known.matches("Alert100000Firing") is False
+
+
+# Bounds -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(x+x+)+y",
+        "(?:a{1000}){1000}",
+        "(?:(?:a{1000}){1000}){1000}",
+        "(?:a{0,1000}){1000}b",
+        "(?:a|aa){1000}",
+        "(?:[ab]*a[ab]{20})",
+        r"(?:\b\B|a){1000}",
+    ],
+)
+def test_pathological_patterns_finish_fast(pattern):
+    """Every question finishes well within the CLI's second: answered or UNDECIDED."""
+    language = matcher(pattern)
+    for question in (
+        language.witness,
+        language.is_finite,
+        (language & ~matcher("x*y")).is_empty,
+        lambda: language.matches("a" * 2000),
+    ):
+        _answer, took = timed(question)
+        assert took < 1.0, question
+
+
+def test_counted_repetition_is_symbolic():
+    assert matcher("(?:a{100}){100}").matches("a" * 10_000) is True
+    assert matcher("(?:a{100}){100}").matches("a" * 9_999) is False
+    assert matcher("(?:a{100}){100}").matches("a" * 10_001) is False
+    assert matcher("a{1000}").witness() == "a" * 1000
+    assert matcher("(?:a{2,3}){2}b").members() == ("aaaab", "aaaaab", "aaaaaab")
+
+
+def test_the_clock_bounds_a_query():
+    explosive = matcher("(?:[ab]*a[ab]{20})")
+    answer, took = timed(lambda: explosive.is_finite(Budget(states=10**9, steps=10**9, seconds=0.05)))
+    assert answer is UNDECIDED
+    assert took < 0.5
+
+
+def test_deep_trees_do_not_recurse():
+    """Go nests trees up to 1000 deep; nothing here recurses on depth."""
+    deep = literal("a")
+    for level in range(1000):
+        deep = node(Op.CONCAT, node(Op.STAR, deep), literal("b")) if level % 2 else node(Op.CAPTURE, deep)
+    language = Language.of_tree(deep)
+    assert language.witness() == "b"
+    assert language.matches("b" * 20) is True
+    assert language.matches("a" + "b" * 20) is False  # an 'a' needs a 'b' after it for each of 500 levels
+    assert "…" in repr(language)
+    nested = literal("x")
+    for _ in range(1000):
+        nested = node(Op.ALTERNATE, node(Op.CONCAT, literal("y"), nested), literal("z"))
+    assert Language.of_tree(nested).witness() == "z"
+    assert Language.of_tree(nested).matches("y" * 1000 + "x") is True
+
+
+def test_repeat_bounds_out_of_order_match_nothing():
+    assert Language.of_tree(repeat(literal("a"), 3, 2)).is_empty() is True
+
+
+# Properties against references ---------------------------------------------------------------------
+
+
+@given(trees, probes)
+def test_membership_agrees_with_the_reference_matcher(regexp, text):
+    """matches(s) is the naive set-of-positions matcher's answer, assertions included."""
+    assert Language.of_tree(regexp).matches(text) is reference_fullmatch(regexp, text)
+
+
+@given(plain_trees, probes)
+def test_membership_agrees_with_python_re(regexp, text):
+    """For assertion-free trees, matches(s) is Python's re.fullmatch on the same tree."""
+    expected = re.fullmatch(python_pattern(regexp), text) is not None
+    assert Language.of_tree(regexp).matches(text) is expected
+
+
+PLAIN_PROBES = all_probes(4)
+SHORT_PROBES = all_probes(3)
+
+
+@given(plain_trees)
+def test_witness_is_a_shortest_member_plain(regexp):
+    """The witness is as short as the shortest member up to length 4 found by brute force (over
+    characters that stand for every other), and a member; none found means none that short."""
+    pattern = re.compile(python_pattern(regexp))
+    shortest = next((text for text in PLAIN_PROBES if pattern.fullmatch(text)), None)
+    witness = Language.of_tree(regexp).witness()
+    assert witness is not UNDECIDED
+    if shortest is not None:
+        assert witness is not None
+        assert len(witness) == len(shortest)
+    if witness is not None:
+        assert pattern.fullmatch(witness)
+        assert shortest is not None or len(witness) > 4
+    assert Language.of_tree(regexp).is_empty() is (witness is None)
+
+
+@given(trees)
+def test_witness_is_a_shortest_member_with_assertions(regexp):
+    """As above with assertions, against the reference matcher, up to length 3."""
+    shortest = next((text for text in SHORT_PROBES if reference_fullmatch(regexp, text)), None)
+    witness = Language.of_tree(regexp).witness()
+    assert witness is not UNDECIDED
+    if shortest is not None:
+        assert witness is not None
+        assert len(witness) == len(shortest)
+    if witness is not None:
+        assert reference_fullmatch(regexp, witness)
+        assert shortest is not None or len(witness) > 3
+
+
+@given(trees, trees)
+def test_witnesses_of_combinations_belong_where_they_should(left, right):
+    """A witness of L & R is in both; of L - R in L and not in R; of L | R in one of them."""
+    one, other = Language.of_tree(left), Language.of_tree(right)
+    for combined, in_left, in_right in ((one & other, True, True), (one - other, True, False)):
+        witness = combined.witness()
+        if isinstance(witness, str):
+            assert reference_fullmatch(left, witness) is in_left
+            assert reference_fullmatch(right, witness) is in_right
+    witness = (one | other).witness()
+    assert witness is not UNDECIDED
+    if witness is not None:
+        assert reference_fullmatch(left, witness) or reference_fullmatch(right, witness)
+    else:
+        assert one.is_empty() is True
+        assert other.is_empty() is True
+
+
+@given(trees, trees, probes)
+def test_de_morgan_and_double_complement(left, right, text):
+    """~(L | R) and ~L & ~R have the same members; ~~L is L."""
+    one, other = Language.of_tree(left), Language.of_tree(right)
+    assert (~(one | other)).matches(text) is (~one & ~other).matches(text)
+    assert (~(one | other)).is_equivalent(~one & ~other) in (True, UNDECIDED)
+    answers = {(~(one | other)).is_empty(), (~one & ~other).is_empty()} - {UNDECIDED}
+    assert len(answers) <= 1
+    assert (~~one).witness() == one.witness()
+    assert (~one).matches(text) is not one.matches(text)
+
+
+@given(trees, trees)
+def test_subset_agrees_with_its_witness(left, right):
+    """is_subset is False exactly when L - R has a witness, which is in L and not in R."""
+    one, other = Language.of_tree(left), Language.of_tree(right)
+    subset = one.is_subset(other)
+    witness = (one - other).witness()
+    if subset is UNDECIDED:
+        return
+    assert subset is (witness is None)
+    assert (one & other).is_subset(one) in (True, UNDECIDED)
+
+
+@given(trees)
+def test_members_are_the_language(regexp):
+    """When members() lists a language, each is a member and every short member is listed."""
+    language = Language.of_tree(regexp)
+    listed = language.members(limit=500)
+    finite = language.is_finite()
+    if listed is UNDECIDED:
+        return
+    assert finite is True
+    assert all(reference_fullmatch(regexp, text) for text in listed)
+    assert {text for text in SHORT_PROBES if reference_fullmatch(regexp, text)} <= set(listed)
+
+
+@given(st.lists(st.text("abc", max_size=4), max_size=8), probes)
+def test_string_sets_are_exactly_their_strings(texts, text):
+    language = Language.of_strings(texts)
+    assert language.matches(text) is (text in texts)
+    assert language.members() == tuple(sorted(set(texts), key=lambda text: (len(text), text)))
+    assert (Language.any() - language).witness() not in texts
