@@ -22,14 +22,16 @@ amtool:
 setup: $(STAMP) amtool
 
 compile: $(STAMP)
-	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml
+	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml
 	$(BIN)/oncall-policy compile
 	$(BIN)/oncall-policy compile --policy examples/acme/policy.yaml
+	$(BIN)/oncall-policy compile --policy examples/globex/policy.yaml
 
 check: $(STAMP)
-	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml
+	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml
 	$(BIN)/oncall-policy compile --check
 	$(BIN)/oncall-policy compile --check --policy examples/acme/policy.yaml
+	$(BIN)/oncall-policy compile --check --policy examples/globex/policy.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

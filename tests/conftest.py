@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parent.parent
 CLIPPER = ROOT / "policy.yaml"
 ACME = ROOT / "examples" / "acme" / "policy.yaml"
-EXAMPLES = {"clipper": CLIPPER, "acme": ACME}
+GLOBEX = ROOT / "examples" / "globex" / "policy.yaml"
+EXAMPLES = {"clipper": CLIPPER, "acme": ACME, "globex": GLOBEX}
 
 # Bounded so that the whole suite stays within minutes; `HYPOTHESIS_PROFILE=thorough` for more.
 settings.register_profile(

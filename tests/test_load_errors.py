@@ -242,7 +242,7 @@ CASES = [
     pytest.param(
         [("patterns: ['\\bannoying\\b']", "patterns: ['(annoying']")],
         [
-            "p.yaml:78:58: [error] silences.reasons.invalid[0].patterns[0]: invalid regular expression: missing ), unterminated subpattern at position 0 (silence-reasons)",
+            "p.yaml:78:58: [error] silences.reasons.invalid[0].patterns[0]: invalid regular expression: error parsing regexp: missing closing ): `(annoying` (silence-reasons)",
         ],
         id="bad-regex",
     ),

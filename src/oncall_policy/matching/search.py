@@ -16,14 +16,14 @@ _COMPILED: dict[str, Pattern] = {}
 
 
 def compile_search(pattern: str) -> Pattern:
-    """``pattern`` (which must parse on its own) as a whole-text match of "somewhere in it";
-    raises ``syntax.RegexpError``."""
+    """``pattern`` (which must parse on its own), case-insensitive; its ``fullmatch`` is Go's
+    ``MatchString``, a search. Raises ``syntax.RegexpError``."""
     found = _COMPILED.get(pattern)
     if found is None:
         from oncall_policy.matching import engine, syntax  # noqa: PLC0415
 
         syntax.parse(pattern)  # alone first: the wrapping must not change what it means
-        found = _COMPILED[pattern] = engine.compile(syntax.parse(f"(?s:.*)(?i:{pattern})(?s:.*)"))
+        found = _COMPILED[pattern] = engine.compile(syntax.parse(f"(?i:{pattern})"))
     return found
 
 

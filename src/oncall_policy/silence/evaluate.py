@@ -171,6 +171,8 @@ def _verdict(
     if found is None:
         return Verdict(tuple(violations), duration=request.duration, notes=(_UNREAD,))
     violations += _reach_violations(found.reach, rules)
+    if found.reach.nothing:
+        return Verdict(tuple(violations), duration=request.duration, notes=found.misfits)
     cap, capped_by, roles = _overall(found)
     duration = request.duration
     if duration is not None and duration > cap:
@@ -182,8 +184,8 @@ def _verdict(
     return Verdict(
         violations=tuple(violations),
         alerts=tuple(alert.name for alert in found.reach.alerts),
-        unknown=found.reach.unknown is not None,
-        rules=_rule_ids(found.reach),
+        unknown=None if found.reach.unknown is None else found.reach.unknown.labels,
+        rules=_rule_ids(found.reach, rules),
         window=found.window.id if found.window else None,
         duration=duration,
         coverage=coverage,
@@ -271,9 +273,10 @@ def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:
     )
 
 
-def _rule_ids(found: Reach) -> tuple[str, ...]:
-    ids = dict.fromkeys(rule.id for rules in found.rules.values() for rule in rules)
-    return tuple(ids)
+def _rule_ids(found: Reach, rules: Rules) -> tuple[str, ...]:
+    """The rules that apply to any reached alert, in policy order."""
+    applying = {rule.id for applied in found.rules.values() for rule in applied}
+    return tuple(rule.id for rule in rules.rules if rule.id in applying)
 
 
 def _undecided(found: Reach) -> tuple[str, ...]:

@@ -15,10 +15,31 @@ from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Op
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Collection, Iterable, Sequence
+    from typing import Final
 
     from oncall_policy.matchers import Matcher
-    from oncall_policy.matching.language import Language, Undecided
+    from oncall_policy.matching.budget import Undecided
+    from oncall_policy.matching.language import Language
+
+
+class Excluded:
+    """Values kept out of a label (the catalog's alert names, for alerts outside the catalog):
+    a set for the cheap cases, and the set's language, built only when a regex needs it."""
+
+    __slots__ = ("_language", "values")
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.values: Final = frozenset(values)
+        self._language: Language | None = None
+
+    @property
+    def language(self) -> Language:
+        if self._language is None:
+            from oncall_policy.matching.language import Language  # noqa: PLC0415
+
+            self._language = Language.of_strings(sorted(self.values))
+        return self._language
 
 
 def admits(matchers: Sequence[Matcher], value: str) -> bool:
@@ -26,29 +47,22 @@ def admits(matchers: Sequence[Matcher], value: str) -> bool:
 
 
 def witness(
-    matchers: Sequence[Matcher],
-    values: Collection[str] | None = None,
-    excluded: Language | None = None,
-    excluded_values: Collection[str] = (),
+    matchers: Sequence[Matcher], values: Collection[str] | None = None, excluded: Excluded | None = None
 ) -> str | None | Undecided:
     """A value that satisfies every matcher — one of ``values`` when given, never one of
-    ``excluded_values`` nor a member of ``excluded`` — or None when no value does."""
+    ``excluded`` — or None when no value does."""
+    kept_out = excluded.values if excluded is not None else frozenset()
     if values is not None:
-        return next((v for v in values if v not in excluded_values and admits(matchers, v)), None)
+        return next((v for v in values if v not in kept_out and admits(matchers, v)), None)
     for matcher in matchers:
         if matcher.op is Op.EQUAL:
             value = matcher.value
-            kept_out = value in excluded_values or (excluded is not None and excluded.matches(value))
-            return value if not kept_out and admits(matchers, value) else None
-    if excluded is None and all(m.op is Op.NOT_EQUAL for m in matchers):
-        return _other_than({m.value for m in matchers} | set(excluded_values))
+            return value if value not in kept_out and admits(matchers, value) else None
+    if all(m.op is Op.NOT_EQUAL for m in matchers):
+        return _other_than({m.value for m in matchers} | kept_out)
     language = conjunction(matchers)
     if excluded is not None:
-        language = language & ~excluded
-    if excluded_values:
-        from oncall_policy.matching.language import Language  # noqa: PLC0415
-
-        language = language & ~Language.of_strings(excluded_values)
+        language = language - excluded.language
     return language.witness()
 
 
@@ -66,7 +80,7 @@ def within(
     inner: Sequence[Matcher],
     outer: Sequence[Matcher],
     values: Collection[str] | None = None,
-    excluded: Language | None = None,
+    excluded: Excluded | None = None,
 ) -> bool | Undecided:
     """Whether every value ``inner`` admits (among ``values``, outside ``excluded``) is one
     ``outer`` admits."""
@@ -76,11 +90,11 @@ def within(
         return all(admits(outer, v) for v in values if admits(inner, v))
     language = conjunction(inner)
     if excluded is not None:
-        language = language & ~excluded
+        language = language - excluded.language
     return language.is_subset(conjunction(outer))
 
 
-def _other_than(taken: set[str]) -> str:
+def _other_than(taken: Collection[str]) -> str:
     candidate, number = "x", 0
     while candidate in taken:
         number += 1

@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.language import UNDECIDED
+from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.silence import labels
 from oncall_policy.silence.reach import catalog_names
 

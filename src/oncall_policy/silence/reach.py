@@ -25,7 +25,7 @@ reach over-approximates, and ``undecided`` says which questions were not decided
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.language import UNDECIDED
+from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.records import Record
 from oncall_policy.silence import labels
 
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from typing import Final
 
     from oncall_policy.matchers import Matcher
-    from oncall_policy.matching.language import Language
     from oncall_policy.silence.rules import CatalogAlert, Rule, Rules
 
     Groups = Mapping[str, tuple[Matcher, ...]]
@@ -219,13 +218,11 @@ def unknown_solution(
     return Solution(found, exact)
 
 
-def catalog_names(rules: Rules) -> Language:
-    """The language of every catalog alert's name (built once per set of rules)."""
+def catalog_names(rules: Rules) -> labels.Excluded:
+    """Every catalog alert's name, as values an unknown alert's name is not (built once)."""
     found = rules.remembered("catalog names")
     if found is None:
-        from oncall_policy.matching.language import Language  # noqa: PLC0415
-
-        found = rules.remember("catalog names", Language.of_strings([a.name for a in rules.alerts]))
+        found = rules.remember("catalog names", labels.Excluded(a.name for a in rules.alerts))
     return found  # type: ignore[return-value]
 
 

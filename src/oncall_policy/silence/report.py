@@ -39,7 +39,7 @@ def _headline(verdict: Verdict, what: str) -> str:
 
 def _reach(verdict: Verdict) -> str:
     alerts = ", ".join(verdict.alerts) or "no catalog alert"
-    unknown = "; and alerts outside the catalog" if verdict.unknown else ""
+    unknown = "" if verdict.unknown is None else f"; and alerts outside the catalog, such as {_labels(verdict.unknown)}"
     cap = format_duration(verdict.cap) if verdict.cap else "?"
     roles = " + ".join(verdict.roles) or "none"
     kind = f" (maintenance window {verdict.window})" if verdict.window else ""
@@ -47,6 +47,11 @@ def _reach(verdict: Verdict) -> str:
         f"  reaches: {alerts}{unknown}\n"
         f"  rules{kind}: {', '.join(verdict.rules) or 'none'}; cap {cap}; approvals: {roles}"
     )
+
+
+def _labels(labels: dict[str, str]) -> str:
+    shown = ",".join(f'{name}="{value}"' for name, value in sorted(labels.items()))
+    return "{" + shown + "}"
 
 
 def verdict_json(verdict: Verdict, **extra: Any) -> str:

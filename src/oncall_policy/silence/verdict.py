@@ -43,8 +43,8 @@ class Approval(Record):
 class Verdict(Record):
     """The judgement of one silence.
 
-    ``alerts`` are the catalog alerts it may mute and ``unknown`` whether it may also mute alerts
-    outside the catalog; ``rules`` the silence rules those fall under; ``window`` the declared
+    ``alerts`` are the catalog alerts it may mute and ``unknown``, when it may also mute alerts
+    outside the catalog, the labels of one such alert (None when it may not); ``rules`` the silence rules those fall under; ``window`` the declared
     maintenance window it lies inside, if any; ``cap`` and ``roles`` the strictest combination
     that applies; ``coverage`` the longest stretch of time it covers on one alert together with
     other silences. ``notes`` say things that do not reject.
@@ -69,7 +69,7 @@ class Verdict(Record):
         violations: tuple[Violation, ...],
         *,
         alerts: tuple[str, ...] = (),
-        unknown: bool = False,
+        unknown: dict[str, str] | None = None,
         rules: tuple[str, ...] = (),
         window: str | None = None,
         duration: timedelta | None = None,
@@ -104,7 +104,8 @@ class Verdict(Record):
                 for v in self.violations
             ],
             "alerts": list(self.alerts),
-            "unknown_alerts": self.unknown,
+            "unknown_alerts": self.unknown is not None,
+            "unknown_example": self.unknown,
             "rules": list(self.rules),
             "window": self.window,
             "duration": _duration(self.duration),
