@@ -10,7 +10,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from oncall_policy.silence import amtool, api, source
-from oncall_policy.silence.evaluate import Silence, assess, evaluate, judge
+from oncall_policy.silence.audit import judge_listed
+from oncall_policy.silence.evaluate import Silence, assess, evaluate
 from oncall_policy.silence.rules import Rules
 from tests.conftest import EXAMPLES
 from tests.strategies_silence import START, histories, matchers, silences
@@ -95,10 +96,8 @@ def test_what_add_accepts_an_audit_right_after_accepts(rules, data):
     earlier = data.draw(histories(rules))
     new = data.draw(silences(rules, likely=True))
     assume(evaluate(new, rules, earlier).accepted)
-    live = [s for s in earlier if s.state == "active"]
-    before = judge(live, earlier, rules)
-    listed = [*earlier, Silence("new", "active", new)]
-    after = judge([*live, listed[-1]], listed, rules)
+    before = judge_listed(earlier, rules)
+    after = judge_listed([*earlier, Silence("new", "active", new)], rules)
     assert after[-1].accepted, after[-1].violations
     for old, now in zip(before, after, strict=False):
         assert now.accepted or not old.accepted
@@ -111,10 +110,10 @@ def test_silences_an_audit_accepts_stay_accepted_when_added_one_by_one(rules, da
     (expired ones included) as history."""
     listed = data.draw(histories(rules))
     live = [s for s in listed if s.state == "active"]
-    passed = {s.silence_id for s, v in zip(live, judge(live, listed, rules), strict=True) if v.accepted}
+    passed = {s.silence_id for s, v in zip(live, judge_listed(listed, rules), strict=True) if v.accepted}
     kept = [s for s in listed if s.state != "active" or s.silence_id in passed]
     assume(passed)
-    assert all(v.accepted for v in judge([s for s in kept if s.state == "active"], kept, rules))
+    assert all(v.accepted for v in judge_listed(kept, rules))
     for index, silence in enumerate(kept):
         if silence.state == "active":
             assert evaluate(silence.request, rules, kept[:index]).accepted

@@ -2,7 +2,9 @@
 
 Approvals are read back from each comment (``comment``), the author is ``createdBy``. Every
 listed silence, expired ones included, is history for every other (``evaluate.judge``), so a
-re-created or extended silence is judged by the whole stretch it continues, on each alert.
+re-created or extended silence is judged by the whole stretch it continues, on each alert —
+except a silence that breaks the policy by itself: it is flagged, and the silences it happens to
+overlap are not blamed for the time it covers.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any, NamedTuple
 
 from oncall_policy.silence import api
 from oncall_policy.silence import comment as comments
-from oncall_policy.silence.evaluate import Silence, judge
+from oncall_policy.silence.evaluate import Silence, evaluate, judge
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Verdict
@@ -31,8 +33,15 @@ def audit(listed: Sequence[Mapping[str, Any]], rules: Rules) -> list[Finding]:
     """A finding for every live silence, violators and compliant alike, in listing order."""
     silences = [read(item) for item in listed]
     live = [s for s in silences if s.state in LIVE]
-    verdicts = judge(live, silences, rules)
+    verdicts = judge_listed(silences, rules)
     return [Finding(s.silence_id, s.state, s.request, v) for s, v in zip(live, verdicts, strict=True)]
+
+
+def judge_listed(silences: Sequence[Silence], rules: Rules) -> list[Verdict]:
+    """A verdict for each live silence among ``silences`` (all the Alertmanager lists), with the
+    ones that keep the policy by themselves as history."""
+    compliant = [s for s in silences if evaluate(s.request, rules).accepted]
+    return judge([s for s in silences if s.state in LIVE], compliant, rules)
 
 
 def read(item: Mapping[str, Any]) -> Silence:

@@ -75,13 +75,19 @@ def evaluate(request: SilenceRequest, rules: Rules, earlier: Iterable[Silence] =
 
 
 def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules) -> list[Verdict]:
-    """A verdict for each of ``silences``; ``earlier`` (which may include them, by id) are every
-    silence known to the Alertmanager, the history each is judged with."""
+    """A verdict for each of ``silences``, each judged with ``earlier`` (which may include it,
+    by id) as its history."""
     named = {_ident(s, i): s for i, s in enumerate(silences)}
-    everyone = {**{s.silence_id: s for s in earlier if s.silence_id}, **named}
-    assessed = {ident: assess(s.request, rules) for ident, s in everyone.items()}
-    spans = _spans(everyone, assessed, {name for a in map(assessed.get, named) if a for name in a.limits})
-    return [_verdict(ident, s.request, assessed[ident], spans, rules) for ident, s in named.items()]
+    history = {s.silence_id: s for s in earlier if s.silence_id}
+    assessed = {ident: assess(s.request, rules) for ident, s in {**history, **named}.items()}
+    wanted = {name for ident in named if (found := assessed[ident]) for name in found.limits}
+    spans = _spans({i: s for i, s in history.items() if i not in named}, assessed, wanted)
+    verdicts = []
+    for ident, silence in named.items():
+        own = _spans({ident: silence}, assessed, wanted)
+        mine = {name: [*spans.get(name, []), *own.get(name, [])] for name in own}
+        verdicts.append(_verdict(ident, silence.request, assessed[ident], mine, rules))
+    return verdicts
 
 
 def _ident(silence: Silence, index: int) -> str:
