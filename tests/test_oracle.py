@@ -1,10 +1,14 @@
-"""The oracle harness against a real Alertmanager 0.25: facts known by hand."""
+"""The oracle harness against a real Alertmanager 0.25: facts known by hand, then the regex
+strategies run through it (which outcomes they reach, and that the harness stays consistent)."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
 
 from tests.oracle import Muted, Poisoned, Refused, matcher
+from tests.strategies_regex import regexes, silence_cases, values_for
 
 pytestmark = pytest.mark.amtool
 
@@ -103,3 +107,50 @@ def test_batches_do_not_interfere(oracle):
 def test_alert_labels_are_checked(oracle, labels):
     with pytest.raises(ValueError, match=r"reserved|invalid alert label name"):
         oracle.verdicts([matcher("alertname", "=", "A")], [labels])
+
+
+@given(pattern=regexes())
+def test_grammar_patterns_are_accepted(oracle, pattern):
+    """``regexes()`` draws only what Go accepts bare (poisoned ones included)."""
+    assert oracle.regex_accepted(pattern) is None
+
+
+@given(pattern=regexes(invalid=True))
+def test_refusals_are_gos_parse_errors(oracle, pattern):
+    """With ``invalid=True`` both outcomes come up; every refusal is Go's parse error, quoting the
+    pattern exactly (``regex_accepted`` checks the quote)."""
+    refusal = oracle.regex_accepted(pattern)
+    event("accepted" if refusal is None else "refused")
+    assert refusal is None or refusal.startswith("error parsing regexp: ")
+
+
+@given(pattern=regexes(poison=False), data=st.data())
+def test_values_for_a_pattern_reach_both_verdicts(oracle, pattern, data):
+    """``values_for`` works from a pattern's text alone; the events show how often its values match."""
+    values = [data.draw(values_for(pattern)) for _ in range(4)]
+    outcome = oracle.verdicts(
+        [matcher("value", "=~", pattern), matcher("guard", "=", "1")],
+        [{"value": value, "guard": "1"} for value in values],
+    )
+    assert isinstance(outcome, Muted)
+    event(f"{sum(outcome.muted)} of 4 values match")
+
+
+@given(case=silence_cases())
+def test_drawn_silences_get_a_consistent_answer(oracle, case):
+    """Every drawn silence gets one answer of the expected shape; label sets equal to the server
+    (an empty value is a missing label) get the same verdict."""
+    matchers, alerts = case
+    outcome = oracle.verdicts(matchers, alerts)
+    event(type(outcome).__name__)
+    match outcome:
+        case Muted(muted):
+            same = {}
+            for labels, verdict in zip(alerts, muted, strict=True):
+                key = frozenset((k, v) for k, v in labels.items() if v)
+                assert same.setdefault(key, verdict) == verdict
+        case Refused(status, message):
+            assert status == 400
+            assert message.startswith("silence invalid: ")
+        case Poisoned(error):
+            assert error.startswith("error parsing regexp: ")
