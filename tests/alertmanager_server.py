@@ -1,8 +1,9 @@
 # ruff: noqa: S310 - every URL here is http://127.0.0.1:<port> built by this module
 """Real Alertmanager servers for tests: loopback only, temporary storage, stopped by pid.
 
-``start`` runs Debian's ``prometheus-alertmanager`` with a minimal valid config on a free port,
-gossip off unless ``peers`` or ``cluster`` is given, and waits for ``/-/ready``.
+``start`` runs Debian's ``prometheus-alertmanager`` with a minimal valid config (or ``config``) and
+any extra ``flags`` on a free port, gossip off unless ``peers`` or ``cluster`` is given, and waits
+for ``/-/ready``.
 """
 
 from __future__ import annotations
@@ -65,9 +66,17 @@ def _wait_ready(server: Server) -> None:
     raise RuntimeError(f"alertmanager not ready after {READY_TIMEOUT}s: {server.log.read_text()[-2000:]}")
 
 
-def start(binary: str, workdir: Path, *, cluster: bool = False, peers: Sequence[str] = ()) -> Server:
+def start(
+    binary: str,
+    workdir: Path,
+    *,
+    cluster: bool = False,
+    peers: Sequence[str] = (),
+    config: str = CONFIG,
+    flags: Sequence[str] = (),
+) -> Server:
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "alertmanager.yml").write_text(CONFIG)
+    (workdir / "alertmanager.yml").write_text(config)
     port = free_port()
     cluster_address = f"127.0.0.1:{free_port()}" if cluster or peers else None
     argv = [
@@ -76,6 +85,7 @@ def start(binary: str, workdir: Path, *, cluster: bool = False, peers: Sequence[
         f"--storage.path={workdir / 'data'}",
         f"--web.listen-address=127.0.0.1:{port}",
         f"--cluster.listen-address={cluster_address or ''}",
+        *flags,
     ]
     if cluster_address:
         argv += [

@@ -68,3 +68,13 @@ def alertmanager(alertmanager_binary: str, amtool: str, tmp_path: Path):
 
     with running(alertmanager_binary, tmp_path / "am") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def oracle(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory):
+    """One real Alertmanager for the whole run, asked through ``tests.oracle.Oracle`` (what a
+    silence mutes, whether a regex is accepted). Missing binary: skip locally, fail under CI=true."""
+    from tests.oracle import running_oracle  # noqa: PLC0415 - a test helper module beside this one
+
+    with running_oracle(alertmanager_binary, tmp_path_factory.mktemp("oracle")) as found:
+        yield found

@@ -17,7 +17,7 @@ from oncall_policy.matching.budget import Budget
 from oncall_policy.matching.language import UNDECIDED, Language
 from oncall_policy.matching.tree import Op
 from tests.regex_trees import anchored, literal, node, python_pattern, reference_fullmatch, repeat
-from tests.strategies_regex import all_probes, plain_trees, probes, trees
+from tests.strategies_trees import all_probes, plain_trees, probes, trees
 
 ALERTS = [
     "SLOAvailabilityBreach",
