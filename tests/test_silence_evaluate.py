@@ -90,9 +90,15 @@ CLIPPER_CASES = [
     ("unbalanced-inside-anchors", ['alertname=~"a)|(b"', "-c", "deployment"], (), ["bad-matcher"]),
     (
         "all-match-empty",
+        ['service=~".*"', 'team=""', "-d", "30m", "-c", "deployment"],
+        (MANAGER, SECURITY),
+        ["matches-empty"],
+    ),
+    (
+        "negative-matcher-passes-alertmanager-but-reaches-everything",
         ['service=~".*"', 'env!="prod"', "-d", "30m", "-c", "deployment"],
         (MANAGER, SECURITY),
-        ["matches-empty", "mutes-everything"],
+        ["mutes-everything"],
     ),
     (
         "approver-is-author",

@@ -98,6 +98,19 @@ class Matcher(Record):
         return self.matches(labels.get(self.name, ""))
 
     @property
+    def empty_for_alertmanager(self) -> bool:
+        """Whether Alertmanager's check of a new silence (0.25's ``matchesEmpty``) counts this
+        matcher as matching the empty string: an equality matcher on "", or a regex whose *bare*
+        value (not anchored: the check runs before the anchors) matches ""; never a negative one."""
+        if self.op is Op.EQUAL:
+            return self.value == ""
+        if self.op is Op.REGEX:
+            from oncall_policy.matching import engine  # noqa: PLC0415
+
+            return engine.compile(_BARE[self.value]).fullmatch("")
+        return False
+
+    @property
     def matches_empty(self) -> bool:
         return self.matches("")
 
@@ -107,6 +120,7 @@ class Matcher(Record):
 
 
 _TREES: dict[str, tuple[Regexp | None, str | None]] = {}
+_BARE: dict[str, Regexp] = {}
 _PATTERNS: dict[str, Pattern] = {}
 
 
@@ -118,7 +132,7 @@ def _anchored(value: str) -> tuple[Regexp | None, str | None]:
         from oncall_policy.matching import syntax  # noqa: PLC0415 - only for regex matchers
 
         try:
-            syntax.parse(value)
+            _BARE[value] = syntax.parse(value)
         except syntax.RegexpError as error:
             raise MatcherError(f"invalid regular expression {value!r}: {error}") from None
         try:

@@ -4,8 +4,10 @@ At least one matcher, each one Alertmanager accepts *and can use*; a comment giv
 reason and no invalid one; an author the policy knows; an end after its start; approvals given
 as approvals, not typed into the comment.
 
-Alertmanager refuses a silence whose matchers all match the empty string (``service=~".*"``,
-``team=""``), and a label name outside ``[a-zA-Z_][a-zA-Z0-9_]*``. It *accepts* a regex that
+Alertmanager refuses a silence whose equality and regex matchers all match the empty string
+(``service=~".*"``, ``team=""``) when it has no negative one (a negative matcher never counts as
+matching it, though ``service!="api"`` mutes every alert without a ``service``), and a label name
+outside ``[a-zA-Z_][a-zA-Z0-9_]*``. It *accepts* a regex that
 compiles alone but not inside its anchors (``\\Qabc`` becomes ``^(?:\\Qabc)$``, which swallows the
 closing parenthesis) — and from then on every silence stops muting, because each query of the
 silences fails. Such a silence is refused here. Whether a silence mutes too much is decided by
@@ -72,12 +74,12 @@ def _matchers(request: SilenceRequest) -> Iterator[Violation]:
                 "close every \\Q with \\E, or write the regex without \\Q…\\E",
                 ("matchers", index, "value"),
             )
-    if request.matchers and all(m.matches_empty for m in request.matchers):
+    if request.matchers and all(m.empty_for_alertmanager for m in request.matchers):
         shown = ", ".join(str(m) for m in request.matchers)
         yield Violation(
             "matches-empty",
-            f"{shown}: every matcher matches the empty string (an alert without the label), "
-            "which Alertmanager refuses",
+            f"{shown}: Alertmanager refuses a silence whose matchers all match the empty string "
+            "(an alert without the label)",
             'add a matcher that requires a value, e.g. alertname="HighErrorRate" or service="api"',
             ("matchers",),
         )
