@@ -195,7 +195,7 @@ def test_silences_hook_fails_a_non_compliant_silence_with_positions(consumer, pr
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "silences/bad.json:1:14: [error] matchers: " in done.stdout
-    assert "(matches-everything)" in done.stdout
+    assert "(mutes-everything)" in done.stdout
     assert "silences/good.yaml" not in done.stdout.split("- exit code: 1")[1]
 
 

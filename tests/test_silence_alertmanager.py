@@ -26,6 +26,12 @@ def audit(url: str, *argv: str) -> int:
     return main(["silence", "audit", "--policy", str(CLIPPER), "--alertmanager.url", url, *argv])
 
 
+def alertmanager_expire(url: str, silence_id: str) -> None:
+    from oncall_policy.silence import client  # noqa: PLC0415
+
+    client.expire(url, silence_id)
+
+
 def at(offset: timedelta) -> str:
     moment = datetime.now(UTC).replace(microsecond=0) + offset
     return moment.isoformat().replace("+00:00", "Z")
@@ -91,6 +97,39 @@ def test_recreated_silence_counts_against_one_cap(alertmanager, capsys):
     assert len(alertmanager.silences()) == 1
 
 
+def test_recreating_with_another_spelling_still_counts(alertmanager, capsys):
+    """History is per alert, not per matcher set: three spellings of HighErrorRate chain."""
+    base = ["-c", "deployment", *AUTHOR]
+    assert add(alertmanager.url, "alertname=HighErrorRate", "-d", "2h", *base) == 0
+    first = alertmanager.silences()[0]
+    start = first["endsAt"].replace("+00:00", "Z")
+    assert add(alertmanager.url, 'alertname=~"HighErrorRate"', f"--start={start}", "-d", "2h", *base) == 0
+    later = at(timedelta(hours=4))
+    argv = ['{alertname="HighErrorRate",team="platform"}', f"--start={later}", "-d", "1h", *base]
+    assert add(alertmanager.url, *argv) == 1
+    assert "over-cap-recreated" in capsys.readouterr().out
+    assert len(alertmanager.silences()) == 2
+
+
+def test_replacing_a_silence_after_a_typo_is_accepted(alertmanager, capsys):
+    base = ["alertname=HighErrorRate", "-d", "4h", *AUTHOR]
+    assert add(alertmanager.url, *base, "-c", "deplyoment") == 1  # no valid reason: refused anyway
+    assert add(alertmanager.url, *base, "-c", "deployment, typo") == 0
+    typo = capsys.readouterr().out.strip().splitlines()[-1]
+    alertmanager_expire(alertmanager.url, typo)
+    assert add(alertmanager.url, *base, "-c", "deployment") == 0
+    assert len(alertmanager.silences()) == 2
+
+
+def test_add_without_amtool_is_a_clear_error(alertmanager, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", "")
+    assert add(alertmanager.url, "alertname=HighErrorRate", "-d", "2h", "-c", "deployment", *AUTHOR) == 1
+    assert (
+        "oncall-policy: error: `amtool` not found; install prometheus-alertmanager" in capsys.readouterr().err
+    )
+    assert alertmanager.silences() == []
+
+
 def test_add_uses_amtools_configuration_as_amtool_does(alertmanager, capsys, tmp_path, monkeypatch):
     """Without flags, the author and the Alertmanager come from amtool's configuration file: the
     re-creation cap is judged against the Alertmanager the real amtool then creates the silence in."""
@@ -144,9 +183,7 @@ def test_audit_finds_a_silence_made_behind_its_back(alertmanager, capsys):
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows[good]["accepted"]
     assert not rows[bad]["accepted"]
-    assert {"matches-everything", "missing-author", "over-cap"} <= {
-        v["rule"] for v in rows[bad]["violations"]
-    }
+    assert {"mutes-everything", "missing-author", "over-cap"} <= {v["rule"] for v in rows[bad]["violations"]}
     assert audit(alertmanager.url, "--expire") == 1
     assert f"expired {bad}" in capsys.readouterr().err
     states = {s["id"]: s["status"]["state"] for s in alertmanager.silences()}
