@@ -88,7 +88,9 @@ def fitting(draw: st.DrawFn, rules: Rules, alert_name: str) -> Matcher:
 
 
 @st.composite
-def silences(draw: st.DrawFn, rules: Rules, start: datetime = START, *, likely: bool = False) -> SilenceRequest:
+def silences(
+    draw: st.DrawFn, rules: Rules, start: datetime = START, *, likely: bool = False
+) -> SilenceRequest:
     """A silence: a targeted matcher plus up to two more (mostly ones the target satisfies),
     1 s – 3 d long (mostly under an hour), an author from the roster, usually approvers for
     every role and, sometimes, a declared maintenance window named (and then usually placed
@@ -97,7 +99,9 @@ def silences(draw: st.DrawFn, rules: Rules, start: datetime = START, *, likely: 
     more = st.one_of(fitting(rules, target.value), fitting(rules, target.value), matchers(rules))
     found = [target, *draw(st.lists(more, max_size=2))]
     seconds = draw(
-        st.one_of(st.integers(1, 1800), st.integers(1, 1800), st.integers(1, 4 * 3600), st.integers(1, 3 * 86_400))
+        st.one_of(
+            st.integers(1, 1800), st.integers(1, 1800), st.integers(1, 4 * 3600), st.integers(1, 3 * 86_400)
+        )
     )
     author = draw(st.sampled_from(emails(rules)))
     window = _window(draw, rules)
@@ -114,9 +118,9 @@ def silences(draw: st.DrawFn, rules: Rules, start: datetime = START, *, likely: 
     )
 
 
-def _window(draw: st.DrawFn, rules: Rules):  # noqa: ANN202 - a Window or None
+def _window(draw: st.DrawFn, rules: Rules):
     windows = rules.maintenance.windows if rules.maintenance else ()
-    if not windows or not draw(st.integers(0, 3)) == 0:
+    if not windows or draw(st.integers(0, 3)) != 0:
         return None
     return draw(st.sampled_from(windows))
 

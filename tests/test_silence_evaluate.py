@@ -248,7 +248,7 @@ def test_a_comment_that_mentions_maintenance_relaxes_nothing():
     assert rules_broken(verdict) == ["missing-approval", "over-cap"]
 
 
-def _earlier(
+def _earlier(  # noqa: PLR0917 - one listed silence, in the order a reader says it
     policy, number: int, argv: list[str], start: datetime, end: datetime, state: str = "expired"
 ) -> Silence:
     rules = source.load(policy).rules

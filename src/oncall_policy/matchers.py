@@ -1,11 +1,11 @@
-"""Alertmanager 0.25 label matchers: parsing (``pkg/labels/parse.go``) and matching (``matcher.go``).
+r"""Alertmanager 0.25 label matchers: parsing (``pkg/labels/parse.go``) and matching (``matcher.go``).
 
 One matcher engine for routing, inhibition, silences and rule selectors. A regex is read by our
 port of Go's parser (``matching.syntax``) and matched by RE2 (``matching.engine``), anchored as
 Alertmanager anchors it: ``^(?:value)$``. Alertmanager checks a silence's regex by compiling the
 bare value, so a value must parse on its own (``a)|(b``, which would parse inside the anchors as
 "starts with a or ends with b", is refused); one that parses alone but not inside the anchors
-(``\\Qabc``) is *broken*: Alertmanager stores such a silence and then cannot query any silence.
+(``\Qabc``) is *broken*: Alertmanager stores such a silence and then cannot query any silence.
 Imports no third-party module until a regex is matched.
 """
 

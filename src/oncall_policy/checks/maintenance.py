@@ -6,7 +6,7 @@ people who together hold every role in ``approvals``. Window ids are unique."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from oncall_policy.checks.context import Context
@@ -26,7 +26,9 @@ def check(context: Context) -> Iterator[Finding]:
     for i, window in enumerate(maintenance.windows):
         here: Location = ("silences", "maintenance", "windows", i)
         if window.id in seen:
-            yield Finding((*here, "id"), f"window id {window.id!r} is already used by window {seen[window.id]}", ID)
+            yield Finding(
+                (*here, "id"), f"window id {window.id!r} is already used by window {seen[window.id]}", ID
+            )
         seen.setdefault(window.id, i)
         yield from _window(context.policy, maintenance, window, here)
 
@@ -64,8 +66,11 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
 
 def _length(window: Window) -> timedelta:
     if window.recurring is not None:
-        opens = datetime.combine(datetime(2000, 1, 3), window.recurring.start)
-        closes = datetime.combine(datetime(2000, 1, 3), window.recurring.end)
+        day = date(2000, 1, 3)
+        opens, closes = (
+            datetime.combine(day, window.recurring.start),
+            datetime.combine(day, window.recurring.end),
+        )
         return closes - opens if closes > opens else closes + timedelta(days=1) - opens
     if window.start is None or window.end is None:
         return timedelta(0)

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from oncall_policy.checks.context import Context
-from oncall_policy.silence.people import mailbox
 from oncall_policy.problems import Finding
+from oncall_policy.silence.people import mailbox
 
 ID = "unique-ids"
 
@@ -34,7 +34,9 @@ def check(context: Context) -> Iterator[Finding]:
     yield from _duplicates("alerts", "name", [alert.name for alert in policy.alerts])
     yield from _duplicates("routing.routes", "name", [r.name for r in policy.routing.routes])
     yield from _duplicates("silences.rules", "id", [r.id for r in policy.silences.rules])
-    yield from _duplicates("people", "email", [mailbox(p.email, policy.silences.identity.subaddresses) for p in policy.people])
+    yield from _duplicates(
+        "people", "email", [mailbox(p.email, policy.silences.identity.subaddresses) for p in policy.people]
+    )
     severity_values = [s.label_value for s in policy.severities]
     yield from _duplicates("severities", "label_value", severity_values)
     for index, escalation in enumerate(policy.escalation_policies):

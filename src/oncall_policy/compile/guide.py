@@ -140,10 +140,7 @@ def _channels(policy: Policy, posted: dict[str, tuple[str, ...]]) -> list[Destin
 def unknown_rule(policy: Policy) -> str:
     """Which silence rule governs alerts the catalog does not know."""
     if policy.silences.unknown_alerts == "strictest":
-        return (
-            "the strictest of the rules a silence's matchers can meet on them "
-            "(every rule, when none can)"
-        )
+        return "the strictest of the rules a silence's matchers can meet on them (every rule, when none can)"
     return f"rule `{policy.silences.unknown_alerts}`"
 
 

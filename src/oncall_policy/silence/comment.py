@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from oncall_policy import TYPE_CHECKING
-
 from oncall_policy.silence.maintenance import mentions
 
 if TYPE_CHECKING:

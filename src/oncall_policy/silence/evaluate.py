@@ -96,14 +96,16 @@ def _ident(silence: Silence, index: int) -> str:
 
 def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
     """Reach, window and limits of a silence (None when its matchers cannot be read)."""
-    if request.problems and any(v.rule == "bad-matcher" for v in request.problems) or not request.matchers:
+    if (request.problems and any(v.rule == "bad-matcher" for v in request.problems)) or not request.matchers:
         return None
     found = reach.reach(request.matchers, rules)
     window, misfits = _window(request, found, rules)
     memo = ("limits", reach.key(request.matchers), window.id if window else None, _length(window, request))
     limits = rules.remembered(memo)
     if limits is None:
-        limits = rules.remember(memo, {n: _limit(found.rules[n], window, request, rules) for n in found.names})
+        limits = rules.remember(
+            memo, {n: _limit(found.rules[n], window, request, rules) for n in found.names}
+        )
     return Assessment(found, window, misfits, limits)  # type: ignore[arg-type]
 
 
@@ -170,7 +172,11 @@ def _spans(
 
 
 def _verdict(
-    ident: str, request: SilenceRequest, found: Assessment | None, spans: dict[str, list[history.Span]], rules: Rules
+    ident: str,
+    request: SilenceRequest,
+    found: Assessment | None,
+    spans: dict[str, list[history.Span]],
+    rules: Rules,
 ) -> Verdict:
     names_window = found is not None and bool(maintenance.named(request, rules))
     violations = list(shape.check(request, rules, names_window=names_window))
@@ -289,6 +295,7 @@ def _undecided(found: Reach) -> tuple[str, ...]:
     if not found.undecided:
         return ()
     return (
-        "not decided exactly, so taken as reached: " + ", ".join(found.undecided)
+        "not decided exactly, so taken as reached: "
+        + ", ".join(found.undecided)
         + " (the matchers are too complex to analyse within the time allowed)",
     )

@@ -48,7 +48,7 @@ def admits(matchers: Sequence[Matcher], value: str) -> bool:
 
 def witness(
     matchers: Sequence[Matcher], values: Collection[str] | None = None, excluded: Excluded | None = None
-) -> str | None | Undecided:
+) -> str | Undecided | None:
     """A value that satisfies every matcher — one of ``values`` when given, never one of
     ``excluded`` — or None when no value does."""
     kept_out = excluded.values if excluded is not None else frozenset()

@@ -14,7 +14,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.silence import labels
 from oncall_policy.silence.reach import catalog_names
 
@@ -128,7 +127,7 @@ def _severity_within(matchers: tuple[Matcher, ...], scope: Selector) -> bool:
     from oncall_policy.matching.language import Language  # noqa: PLC0415
 
     inside = labels.conjunction(matchers).is_subset(Language.of_strings(scope.severity_values))
-    return inside is True and inside is not UNDECIDED
+    return inside is True
 
 
 def _group(matchers: tuple[Matcher, ...]) -> dict[str, tuple[Matcher, ...]]:

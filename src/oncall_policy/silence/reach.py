@@ -59,7 +59,7 @@ class Reach(Record):
 
     __slots__ = __match_args__ = ("alerts", "witnesses", "unknown", "rules", "uncovered", "undecided")
 
-    def __init__(  # noqa: PLR0913 - one record of everything reach found
+    def __init__(  # noqa: PLR0913, PLR0917 - one record of everything reach found
         self,
         alerts: tuple[CatalogAlert, ...],
         witnesses: tuple[dict[str, str], ...],
@@ -185,7 +185,7 @@ def catalog_solution(
         if value is UNDECIDED:
             exact = False
         else:
-            found[name] = value  # type: ignore[assignment]
+            found[name] = value
     for name, matchers in groups.items():
         if name not in alert.carried and not labels.admits(matchers, alert.pinned.get(name, "")):
             return None
@@ -199,7 +199,7 @@ def unknown_solution(
     found: dict[str, str] = {}
     exact = True
     names = groups.get("alertname", ())
-    checks: list[tuple[str, str | None | object]] = [
+    checks: list[tuple[str, str | object | None]] = [
         ("alertname", labels.witness(names, excluded=catalog_names(rules)))
     ]
     for name, matchers in groups.items():

@@ -39,7 +39,11 @@ def _headline(verdict: Verdict, what: str) -> str:
 
 def _reach(verdict: Verdict) -> str:
     alerts = ", ".join(verdict.alerts) or "no catalog alert"
-    unknown = "" if verdict.unknown is None else f"; and alerts outside the catalog, such as {_labels(verdict.unknown)}"
+    unknown = (
+        ""
+        if verdict.unknown is None
+        else f"; and alerts outside the catalog, such as {_labels(verdict.unknown)}"
+    )
     cap = format_duration(verdict.cap) if verdict.cap else "?"
     roles = " + ".join(verdict.roles) or "none"
     kind = f" (maintenance window {verdict.window})" if verdict.window else ""

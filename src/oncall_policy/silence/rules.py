@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any, Final
 
-    from oncall_policy.silence.verdict import Violation
 
 FORMAT = "oncall-policy/silence-rules/v2"
 UNKNOWN = "unknown-alerts"

@@ -1,4 +1,4 @@
-"""Shape: what every silence needs before its reach matters.
+r"""Shape: what every silence needs before its reach matters.
 
 At least one matcher, each one Alertmanager accepts *and can use*; a comment giving a valid
 reason and no invalid one; an author the policy knows; an end after its start; approvals given
@@ -7,11 +7,11 @@ as approvals, not typed into the comment.
 Alertmanager refuses a silence whose equality and regex matchers all match the empty string
 (``service=~".*"``, ``team=""``) when it has no negative one (a negative matcher never counts as
 matching it, though ``service!="api"`` mutes every alert without a ``service``), and a label name
-outside ``[a-zA-Z_][a-zA-Z0-9_]*``. It *accepts* a regex that
-compiles alone but not inside its anchors (``\\Qabc`` becomes ``^(?:\\Qabc)$``, which swallows the
-closing parenthesis) — and from then on every silence stops muting, because each query of the
-silences fails. Such a silence is refused here. Whether a silence mutes too much is decided by
-its reach (``reach``), not by its spelling.
+outside ``[a-zA-Z_][a-zA-Z0-9_]*``. It *accepts* a regex that compiles alone but not inside its
+anchors (``\Qabc`` becomes ``^(?:\Qabc)$``, which swallows the closing parenthesis; a value
+nested 999 groups deep goes past Go's depth limit) — and from then on every silence stops muting,
+because each query of the silences fails. Such a silence is refused here. Whether a silence
+mutes too much is decided by its reach (``reach``), not by its spelling.
 """
 
 from __future__ import annotations

@@ -44,10 +44,11 @@ class Verdict(Record):
     """The judgement of one silence.
 
     ``alerts`` are the catalog alerts it may mute and ``unknown``, when it may also mute alerts
-    outside the catalog, the labels of one such alert (None when it may not); ``rules`` the silence rules those fall under; ``window`` the declared
-    maintenance window it lies inside, if any; ``cap`` and ``roles`` the strictest combination
-    that applies; ``coverage`` the longest stretch of time it covers on one alert together with
-    other silences. ``notes`` say things that do not reject.
+    outside the catalog, the labels of one such alert (None when it may not); ``rules`` the
+    silence rules those fall under; ``window`` the declared maintenance window it lies inside;
+    ``cap`` and ``roles`` the strictest combination that applies; ``coverage`` the longest
+    stretch of time it covers on one alert together with other silences. ``notes`` say things
+    that do not reject.
     """
 
     __slots__ = __match_args__ = (
