@@ -1,23 +1,22 @@
-"""Benchmark the silence path, whole process, beside amtool: median of 5 runs after a warm-up.
+"""Benchmark the silence path, whole process, side by side with amtool in one run.
 
-Usage: python bench/silence.py [--silences N]
+Usage: python bench/silence.py [--silences N] [--runs R]
 
-Starts a local Alertmanager (loopback, gossip off, temporary storage), times
-`oncall-policy silence check` (fresh and stale generated rules), `oncall-policy silence add` and
-`amtool silence add` against it, then creates N silences through the API (concurrently) and times
-`oncall-policy silence audit` over them. Prints a table. Targets: check <= 0.1 s, audit of
-10,000 <= 2 s.
+Starts a local Alertmanager (loopback, gossip off, temporary storage) and times, in turn round
+after round (``timing.interleaved_medians``): ``amtool silence add`` against it, and
+``oncall-policy silence check`` offline, with the server's silences as history, and for a regex
+silence. Then it creates N silences through the API (most of them ordinary, some regexes, some
+expired) and times ``oncall-policy silence audit`` beside ``amtool silence query -o json`` over
+them. Targets (issue 10): check <= 1.5 x amtool silence add; audit <= 1.5 x amtool query.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,80 +25,93 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from alertmanager_server import Server, running  # noqa: E402 - the tests' server helper
-from timing import ENV, median_of  # noqa: E402
+from timing import interleaved_medians  # noqa: E402
 
-BIN = Path(sys.executable).parent
-TOOL = str(BIN / "oncall-policy")
+TOOL = str(Path(sys.executable).parent / "oncall-policy")
+POLICY = ["--policy", str(ROOT / "policy.yaml")]
 SILENCE = ["alertname=HighErrorRate", "-d", "2h", "-c", "deployment", "-a", "engineer-a@clipper.app"]
-RUNS = 5
+REGEX = ['alertname=~"HighErrorRate|HighResponseTime"', 'service=~"api-.*"', *SILENCE[1:]]
+ALERTS = ("HighErrorRate", "HighResponseTime", "HighMemoryUsage", "LowDiskSpace", "ServiceDown")
 
 
-def median(argv: Sequence[str], cwd: Path = ROOT) -> float:
-    """Median whole-process time (after a warm-up that writes bytecode), any exit code."""
-    return median_of(lambda: subprocess.run(argv, cwd=cwd, env=ENV, capture_output=True, check=False), RUNS)
+def body(i: int, now: datetime) -> dict[str, object]:
+    """The i-th silence: mostly one catalog alert and a service; every 7th a regex; every 5th an
+    invalid reason; lengths from 30 minutes to 6 hours, some starting later."""
+    alert = ALERTS[i % len(ALERTS)]
+    regex = i % 7 == 0
+    start = now + timedelta(minutes=30 * (i % 3))
+    return {
+        "matchers": [
+            {
+                "name": "alertname",
+                "value": f"{alert}|{ALERTS[(i + 1) % 5]}" if regex else alert,
+                "isRegex": regex,
+            },
+            {"name": "service", "value": f"svc{i % 5000}", "isRegex": False},
+        ],
+        "startsAt": start.isoformat(),
+        "endsAt": (start + timedelta(minutes=30 * (1 + i % 12))).isoformat(),
+        "createdBy": "engineer-a@clipper.app",
+        "comment": "too many alerts" if i % 5 == 0 else "deployment in progress",
+    }
 
 
 def populate(server: Server, count: int) -> None:
     now = datetime.now(UTC)
-
-    def post(i: int) -> str:
-        return server.post(
-            {
-                "matchers": [
-                    {"name": "alertname", "value": "HighErrorRate", "isRegex": False},
-                    {"name": "service", "value": f"svc{i}", "isRegex": False},
-                ],
-                "startsAt": now.isoformat(),
-                "endsAt": (now + timedelta(hours=1 + i % 6)).isoformat(),
-                "createdBy": "engineer-a@clipper.app",
-                "comment": "deployment" if i % 3 else "too many alerts",
-            }
-        )
-
     with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(post, range(count)))
+        list(pool.map(lambda i: server.post(body(i, now)), range(count)))
+
+
+def side_by_side(rows: list[tuple[list[str], int | None, str]], runs: int) -> list[tuple[str, float]]:
+    medians = interleaved_medians([(argv, expect) for argv, expect, _ in rows], runs)
+    return [(name, seconds) for (_, _, name), seconds in zip(rows, medians, strict=True)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--silences", type=int, default=10_000)
-    count = parser.parse_args().silences
+    parser.add_argument("--silences", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=9)
+    options = parser.parse_args()
     binary, amtool = shutil.which("prometheus-alertmanager"), shutil.which("amtool")
     if not (binary and amtool):
         sys.exit("`amtool` not found; install prometheus-alertmanager")
-    rows: list[tuple[str, float]] = [("python -c pass", median([sys.executable, "-c", "pass"]))]
-    rows.append(("oncall-policy silence check (fresh rules)", median([TOOL, "silence", "check", *SILENCE])))
-    with tempfile.TemporaryDirectory() as scratch:
-        shutil.copy(ROOT / "policy.yaml", Path(scratch) / "policy.yaml")
-        stale = median([TOOL, "silence", "check", *SILENCE], cwd=Path(scratch))
-        rows.append(("oncall-policy silence check (no generated/: loads policy)", stale))
-        with running(binary, Path(scratch) / "am") as server:
-            url = f"--alertmanager.url={server.url}"
-            rows.append(("amtool silence add", median([amtool, url, "silence", "add", *SILENCE])))
-            rows.append(
+    with tempfile.TemporaryDirectory() as scratch, running(binary, Path(scratch) / "am") as server:
+        url = f"--alertmanager.url={server.url}"
+        interactive = side_by_side(
+            [
+                ([sys.executable, "-c", "pass"], 0, "python -c pass"),
+                ([amtool, url, "silence", "add", *SILENCE], 0, "amtool silence add"),
+                ([TOOL, "silence", "check", *POLICY, *SILENCE], 0, "oncall-policy silence check"),
+                ([TOOL, "silence", "check", *POLICY, url, *SILENCE], 0, "  ... with the server's silences"),
+                ([TOOL, "silence", "check", *POLICY, *REGEX], 0, "  ... of regex matchers"),
+            ],
+            options.runs,
+        )
+        started = time.perf_counter()
+        populate(server, options.silences)
+        made = time.perf_counter() - started
+        total = len(server.silences())
+        audit = side_by_side(
+            [
                 (
-                    "oncall-policy silence add (queries, then amtool)",
-                    median([TOOL, "silence", "add", url, *SILENCE]),
-                )
-            )
-            start = time.perf_counter()
-            populate(server, count)
-            rows.append(
-                (f"setup: create {count:,} silences via API (16 threads)", time.perf_counter() - start)
-            )
-            total = len(server.silences())
-            audit = [TOOL, "silence", "audit", "--alertmanager.url", server.url]
-            rows.append((f"oncall-policy silence audit ({total:,} silences)", median(audit)))
-            rows.append(
+                    [amtool, url, "silence", "query", "-o", "json"],
+                    0,
+                    f"amtool silence query -o json ({total:,})",
+                ),
                 (
-                    f"amtool silence query -o json ({total:,} silences)",
-                    median([amtool, url, "silence", "query", "-o", "json"]),
-                )
-            )
-    width = max(len(name) for name, _ in rows)
-    print(f"{'command'.ljust(width)}  median s (of {RUNS})")
-    for name, seconds in rows:
-        print(f"{name.ljust(width)}  {seconds:8.3f}")
+                    [TOOL, "silence", "audit", *POLICY, "--alertmanager.url", server.url],
+                    1,
+                    "oncall-policy silence audit",
+                ),
+            ],
+            max(3, options.runs // 3),
+        )
+    print(f"(created {total:,} silences in {made:.1f} s)")
+    for name, seconds in [*interactive, *audit]:
+        print(f"{name:48} {seconds:8.3f} s")
+    check, baseline = interactive[2][1], interactive[1][1]
+    print(f"check / amtool add:       {check / baseline:5.2f} x  (target <= 1.5)")
+    print(f"audit / amtool query:     {audit[1][1] / audit[0][1]:5.2f} x  (target <= 1.5)")
 
 
 if __name__ == "__main__":

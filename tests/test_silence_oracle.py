@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from oncall_policy.silence import api, source
 from oncall_policy.silence.evaluate import assess
+from oncall_policy.silence.reach import examples
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.shape import check
 from tests.conftest import EXAMPLES
@@ -114,7 +115,7 @@ def test_reach_is_what_alertmanager_mutes(oracle, rules, data):
     )
     ours = {v.rule for v in check(request, rules)}
     found = assess(request, rules) if not ours & REFUSALS else None
-    witnesses = list(found.reach.witnesses) if found else []
+    witnesses = list(examples(request.matchers, found.reach, rules)[0]) if found else []
     outcome = oracle.verdicts(matchers, [*alerts, *witnesses])
     event(f"outcome: {type(outcome).__name__}")
     if isinstance(outcome, Refused):

@@ -20,15 +20,14 @@ def check(context: Context) -> Iterator[Finding]:
     for kind, items in (("valid", reasons.valid), ("invalid", reasons.invalid)):
         for i, reason in enumerate(items):
             here = ("silences", "reasons", kind, i, "patterns")
-            compiled = []
+            problems = 0
             for j, pattern in enumerate(reason.patterns):
                 try:
-                    compiled.append(search.compile_search(pattern))
+                    search.source([pattern])
                 except syntax.RegexpError as error:
+                    problems += 1
                     yield Finding((*here, j), f"invalid regular expression: {error}", ID)
-            if len(compiled) == len(reason.patterns) and not any(
-                p.fullmatch(reason.description) for p in compiled
-            ):
+            if not problems and not search.Searcher(search.source(reason.patterns)).found(reason.description):
                 yield Finding(
                     here, f"no pattern matches this reason's own description {reason.description!r}", ID
                 )

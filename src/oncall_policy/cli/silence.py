@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.cli import HelpFormatter
 from oncall_policy.errors import PolicyError
-from oncall_policy.silence import amtool, client, report, source
+from oncall_policy.silence import amtool, report, source
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.verdict import Violation
 
@@ -98,11 +98,11 @@ def _as_amtool_would(options: argparse.Namespace, *, create: bool) -> None:
     the author (always) and, for ``add``, the Alertmanager, which then goes to amtool explicitly
     so that the silence is judged against the Alertmanager it is created in. ``check`` stays
     offline unless given ``--alertmanager.url``."""
-    from oncall_policy.silence import amtool_config  # noqa: PLC0415
-
     wants_url = create and not options.alertmanager_url
     if options.author and not wants_url:
         return
+    from oncall_policy.silence import amtool_config, client  # noqa: PLC0415 - only without the flags
+
     configured = amtool_config.read()
     options.author = options.author or configured.author or ""
     if wants_url:
@@ -136,6 +136,8 @@ def _judged(request: SilenceRequest, rules: Rules, url: str | None) -> Verdict:
         verdict = evaluate(request, rules)
         note = "judged without earlier silences: give --alertmanager.url to count re-created ones"
         return verdict.replace(notes=(*verdict.notes, note))
+    from oncall_policy.silence import client  # noqa: PLC0415 - only with an Alertmanager to ask
+
     try:
         listed = client.silences(url)
     except client.AlertmanagerError as error:
@@ -144,7 +146,7 @@ def _judged(request: SilenceRequest, rules: Rules, url: str | None) -> Verdict:
             note = f"judged without earlier silences ({error}); the policy allows it"
             return verdict.replace(notes=(*verdict.notes, note))
         return verdict.replace(violations=(*verdict.violations, _no_history(url, error)))
-    from oncall_policy.silence.audit import read  # noqa: PLC0415 - only with an Alertmanager to ask
+    from oncall_policy.silence.audit import read  # noqa: PLC0415
 
     return evaluate(request, rules, [read(item) for item in listed])
 

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from oncall_policy.compile import Source
 from oncall_policy.durations import format_duration
-from oncall_policy.model import Alert, Policy, Selector, SilenceRule
+from oncall_policy.matching import search
+from oncall_policy.model import Alert, Policy, Reason, Selector, SilenceRule
 from oncall_policy.model.silences import Window
 
 PATH = "silence-rules.json"
@@ -58,8 +59,8 @@ def document(policy: Policy, source: Source) -> dict[str, Any]:
             **_duration("replace_grace", silences.history.replace_grace),
         },
         "reasons": {
-            "valid": [r.model_dump(mode="json") for r in reasons.valid],
-            "invalid": [r.model_dump(mode="json") for r in reasons.invalid],
+            "valid": [_reason(r) for r in reasons.valid],
+            "invalid": [_reason(r) for r in reasons.invalid],
         },
         "rules": [_rule(policy, rule) for rule in silences.rules],
         "maintenance": _maintenance(policy),
@@ -69,6 +70,11 @@ def document(policy: Policy, source: Source) -> dict[str, Any]:
             {"email": p.email, "id": p.id, "name": p.name, "roles": list(p.roles)} for p in policy.people
         ],
     }
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    """A reason, with its patterns written ahead as the one RE2 pattern that finds any of them."""
+    return {**reason.model_dump(mode="json"), "search": search.source(reason.patterns)}
 
 
 def _selector(policy: Policy, selector: Selector) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Searching text for a policy's own patterns (silence reasons), with the same engine as matchers.
 
-A reason pattern is an RE2 regex found anywhere in a comment, case-insensitively. It goes through
-the Go parser and RE2 like a matcher, so a comment, which anyone may write, can never make a
-pattern take more than linear time.
+A reason's patterns are RE2 regexes, any of which found anywhere in a comment, case-insensitively,
+gives the reason. They go through the Go parser and RE2 like a matcher, so a comment, which
+anyone may write, can never make a pattern take more than linear time. ``compile`` writes them
+ahead as one explicit RE2 pattern (``source``), so that judging a silence needs only RE2.
 """
 
 from __future__ import annotations
@@ -10,23 +11,33 @@ from __future__ import annotations
 from oncall_policy import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from oncall_policy.matching.engine import Pattern
 
-_COMPILED: dict[str, Pattern] = {}
+
+def source(patterns: Sequence[str]) -> str:
+    """The RE2 pattern that finds any of ``patterns`` (each of which must parse on its own: the
+    wrapping must not change what it means); raises ``syntax.RegexpError``."""
+    from oncall_policy.matching import emit, syntax  # noqa: PLC0415 - compile and check only
+
+    for pattern in patterns:
+        syntax.parse(pattern)
+    return emit.to_re2(syntax.parse("|".join(f"(?i:{pattern})" for pattern in patterns)))
 
 
-def compile_search(pattern: str) -> Pattern:
-    """``pattern`` (which must parse on its own), case-insensitive; its ``fullmatch`` is Go's
-    ``MatchString``, a search. Raises ``syntax.RegexpError``."""
-    found = _COMPILED.get(pattern)
-    if found is None:
-        from oncall_policy.matching import engine, syntax  # noqa: PLC0415
+class Searcher:
+    """A ``source`` ready to search many texts (RE2 is loaded on the first search)."""
 
-        syntax.parse(pattern)  # alone first: the wrapping must not change what it means
-        found = _COMPILED[pattern] = engine.compile(syntax.parse(f"(?i:{pattern})"))
-    return found
+    __slots__ = ("_pattern", "source")
 
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._pattern: Pattern | None = None
 
-def found(pattern: str, text: str) -> bool:
-    """Whether ``pattern`` occurs in ``text``, case-insensitively."""
-    return compile_search(pattern).fullmatch(text)
+    def found(self, text: str) -> bool:
+        if self._pattern is None:
+            from oncall_policy.matching.engine import Pattern  # noqa: PLC0415
+
+            self._pattern = Pattern(self.source)
+        return self._pattern.fullmatch(text)  # an unanchored source: Go's MatchString, a search

@@ -17,11 +17,11 @@ from datetime import timedelta
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
-from oncall_policy.silence import approvals, history, maintenance, reach, shape
+from oncall_policy.silence import approvals, history, instances, maintenance, reach, shape
 from oncall_policy.silence.verdict import Verdict, Violation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from typing import Final
 
     from oncall_policy.silence.reach import Reach
@@ -77,17 +77,27 @@ def evaluate(request: SilenceRequest, rules: Rules, earlier: Iterable[Silence] =
 def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules) -> list[Verdict]:
     """A verdict for each of ``silences``, each judged with ``earlier`` (which may include it,
     by id) as its history."""
-    named = {_ident(s, i): s for i, s in enumerate(silences)}
-    history = {s.silence_id: s for s in earlier if s.silence_id}
-    assessed = {ident: assess(s.request, rules) for ident, s in {**history, **named}.items()}
-    wanted = {name for ident in named if (found := assessed[ident]) for name in found.limits}
-    spans = _spans({i: s for i, s in history.items() if i not in named}, assessed, wanted)
-    verdicts = []
-    for ident, silence in named.items():
-        own = _spans({ident: silence}, assessed, wanted)
-        mine = {name: [*spans.get(name, []), *own.get(name, [])] for name in own}
-        verdicts.append(_verdict(ident, silence.request, assessed[ident], mine, rules))
-    return verdicts
+    return with_history(silences, [standalone(s.request, rules) for s in silences], earlier, rules)
+
+
+def standalone(request: SilenceRequest, rules: Rules) -> Verdict:
+    """The verdict on a silence by itself, as if no other silence existed."""
+    return _verdict(request, assess(request, rules), rules)
+
+
+def with_history(
+    silences: Sequence[Silence], verdicts: Sequence[Verdict], earlier: Iterable[Silence], rules: Rules
+) -> list[Verdict]:
+    """``verdicts`` (each silence's by itself) with what the time covered together with the
+    ``earlier`` silences adds, alert by alert and, within an alert, instance by instance."""
+    listed = {s.silence_id: s for s in earlier if s.silence_id}
+    named = [(_ident(s, i), s, assess(s.request, rules)) for i, s in enumerate(silences)]
+    wanted = {name for _, _, found in named if found for name in found.limits}
+    shared = _shared(listed, wanted, rules)
+    return [
+        _with_stretches(verdict, ident, silence, found, shared, rules)
+        for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
+    ]
 
 
 def _ident(silence: Silence, index: int) -> str:
@@ -100,7 +110,7 @@ def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
         return None
     found = reach.reach(request.matchers, rules)
     window, misfits = _window(request, found, rules)
-    memo = ("limits", reach.key(request.matchers), window.id if window else None, _length(window, request))
+    memo = ("limits", found.key, window.id if window else None, _length(window, request))
     limits = rules.remembered(memo)
     if limits is None:
         limits = rules.remember(
@@ -155,29 +165,42 @@ def _window_roles(window: Window | None, rules: Rules) -> frozenset[str]:
     return frozenset(role for person in people if person for role in person.roles)
 
 
-def _spans(
-    everyone: dict[str, Silence], assessed: dict[str, Assessment | None], wanted: set[str]
-) -> dict[str, list[history.Span]]:
-    """For each alert a judged silence reaches, the interval and cap of every silence reaching it."""
-    spans: dict[str, list[history.Span]] = {}
-    for ident, silence in everyone.items():
-        found = assessed[ident]
-        start, end = silence.request.starts_at, silence.request.ends_at
-        if found is None or start is None or end is None or end <= start:
-            continue
-        for name, limit in found.limits.items():
-            if name in wanted:
-                spans.setdefault(name, []).append(history.Span(ident, start, end, limit.cap))
-    return spans
+def _shared(listed: dict[str, Silence], wanted: set[str], rules: Rules) -> dict[str, instances.Shared]:
+    """For each alert a judged silence reaches, every listed silence on it, by facet."""
+    entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
+    for ident, silence in listed.items():
+        found = assess(silence.request, rules)
+        for name, span in _span_of(ident, silence, found).items():
+            if name in entries:
+                entries[name].append((_facet(silence.request, name, rules), span))
+    return {name: instances.Shared(found, _domains(name, rules)) for name, found in entries.items()}
 
 
-def _verdict(
-    ident: str,
-    request: SilenceRequest,
-    found: Assessment | None,
-    spans: dict[str, list[history.Span]],
-    rules: Rules,
-) -> Verdict:
+def _facet(request: SilenceRequest, alert: str, rules: Rules) -> instances.Facet:
+    """What the silence says about the labels that vary for ``alert``."""
+    groups = reach.group(request.matchers)
+    if alert == reach.UNKNOWN_ALERTS:
+        return instances.Facet(groups)
+    carried = next(a.carried for a in rules.alerts if a.name == alert)
+    return instances.Facet({name: found for name, found in groups.items() if name in carried})
+
+
+def _domains(alert: str, rules: Rules) -> dict[str, instances.Domain]:
+    if alert == reach.UNKNOWN_ALERTS:
+        return {"alertname": instances.Domain(excluded=reach.catalog_names(rules))}
+    carried = next(a.carried for a in rules.alerts if a.name == alert)
+    return {name: instances.Domain(values) for name, values in carried.items()}
+
+
+def _span_of(ident: str, silence: Silence, found: Assessment | None) -> dict[str, history.Span]:
+    """The silence's interval and cap on each alert it reaches (none when it has no times)."""
+    start, end = silence.request.starts_at, silence.request.ends_at
+    if found is None or start is None or end is None or end <= start:
+        return {}
+    return {name: history.Span(ident, start, end, limit.cap) for name, limit in found.limits.items()}
+
+
+def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:
     names_window = found is not None and bool(maintenance.named(request, rules))
     violations = list(shape.check(request, rules, names_window=names_window))
     if found is None:
@@ -189,23 +212,27 @@ def _verdict(
     duration = request.duration
     if duration is not None and duration > cap:
         violations.append(_over_cap(duration, cap, capped_by, found.misfits))
-    stretch_violations, coverage = _history(ident, found, spans, rules)
-    violations += stretch_violations
     outcome = approvals.check(request.approvers, request.author, roles, rules.roster)
     violations += outcome.violations
     return Verdict(
         violations=tuple(violations),
         alerts=tuple(alert.name for alert in found.reach.alerts),
-        unknown=None if found.reach.unknown is None else found.reach.unknown.labels,
+        unknown=_unknown_example(request, found.reach, rules),
         rules=_rule_ids(found.reach, rules),
         window=found.window.id if found.window else None,
         duration=duration,
-        coverage=coverage,
         cap=cap,
         roles=tuple(roles),
         approvals=outcome.approvals,
         notes=(*found.misfits, *_undecided(found.reach), *outcome.notes),
     )
+
+
+def _unknown_example(request: SilenceRequest, found: Reach, rules: Rules) -> dict[str, str] | None:
+    if found.unknown is None:
+        return None
+    example = reach.examples(request.matchers, found, rules)[1]
+    return found.unknown.labels if example is None else example.labels
 
 
 def _reach_violations(found: Reach, rules: Rules) -> list[Violation]:
@@ -257,20 +284,48 @@ def _over_cap(duration: timedelta, cap: timedelta, capped_by: str, misfits: tupl
     )
 
 
-def _history(
-    ident: str, found: Assessment, spans: dict[str, list[history.Span]], rules: Rules
-) -> tuple[list[Violation], timedelta | None]:
-    """Violations of the per-alert cap on time covered together with other silences."""
+def _with_stretches(  # noqa: PLR0913 - a verdict, its silence, and what it is judged with
+    verdict: Verdict,
+    ident: str,
+    silence: Silence,
+    found: Assessment | None,
+    shared: dict[str, instances.Shared],
+    rules: Rules,
+) -> Verdict:
+    """``verdict`` with a violation for each alert on which the silence's stretch (with every
+    other silence muting the same instances) covers more than its smallest cap allows."""
+    spans = _span_of(ident, silence, found)
+    if not spans:
+        return verdict
     violations: list[Violation] = []
-    longest: timedelta | None = None
-    for name in found.limits:
-        for stretch in history.stretches(spans.get(name, []), rules.history.chain_gap):
-            if ident not in stretch.ids():
-                continue
-            longest = max(longest or stretch.covered, stretch.covered)
+    longest = timedelta(0)
+    for name, span in spans.items():
+        for stretch, where in _stretches(span, _facet(silence.request, name, rules), shared[name], rules):
+            longest = max(longest, stretch.covered)
             if len(stretch.members) > 1 and not history.allowed(stretch, rules.history.replace_grace):
-                violations.append(_over_stretch(name, ident, stretch))
-    return violations, longest
+                violations.append(_over_stretch(name + where, ident, stretch))
+                break
+    return verdict.replace(violations=(*verdict.violations, *violations), coverage=longest)
+
+
+def _stretches(
+    span: history.Span, facet: instances.Facet, shared: instances.Shared, rules: Rules
+) -> Iterator[tuple[history.Stretch, str]]:
+    """The stretch ``span`` makes on each cell of the instances it mutes, and the cell in words."""
+    cells = shared.cells(facet)
+    groups = (
+        [([*shared.sharing(facet)], "")] if cells is None else [(shared.muting(c), _where(c)) for c in cells]
+    )
+    for members, where in groups:
+        others = [m for m in members if m.silence_id != span.silence_id]
+        for stretch in history.stretches([*others, span], rules.history.chain_gap):
+            if span in stretch.members:
+                yield stretch, where
+
+
+def _where(cell: instances.Cell) -> str:
+    named = [f'{name}="{value}"' for name, value in cell.items() if isinstance(value, str)]
+    return f" ({', '.join(named)})" if named else ""
 
 
 def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:

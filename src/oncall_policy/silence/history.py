@@ -13,6 +13,7 @@ right after accepts, and a set an audit accepts stays accepted when re-added one
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import timedelta
 
 from oncall_policy import TYPE_CHECKING
@@ -88,3 +89,28 @@ def allowed(stretch: Stretch, grace: timedelta) -> bool:
     """Whether a stretch fits its cap: a lone silence exactly, a chain with the replace grace."""
     slack = grace if len(stretch.members) > 1 else timedelta(0)
     return stretch.covered <= stretch.cap + slack
+
+
+class Timeline:
+    """Every span on one alert, grouped into stretches once, so that the stretch of any silence —
+    listed, or about to be created — is found without scanning them all again."""
+
+    __slots__ = ("_firsts", "_lasts", "_of", "gap", "stretches")
+
+    def __init__(self, spans: Sequence[Span], gap: timedelta) -> None:
+        self.gap: Final = gap
+        self.stretches: Final = stretches(spans, gap)
+        self._of: Final = {span.silence_id: found for found in self.stretches for span in found.members}
+        self._firsts: Final = [found.first for found in self.stretches]
+        self._lasts: Final = [found.last for found in self.stretches]  # sorted too: they are disjoint
+
+    def containing(self, span: Span) -> Stretch:
+        """The stretch ``span`` belongs to: its own if it is on the timeline, else the one it
+        makes with every stretch it touches (it may bridge several)."""
+        found = self._of.get(span.silence_id)
+        if found is not None:
+            return found
+        low = bisect_left(self._lasts, span.start - self.gap)
+        high = bisect_right(self._firsts, span.end + self.gap)
+        members = [member for touched in self.stretches[low:high] for member in touched.members]
+        return _stretch(sorted([*members, span], key=lambda s: (s.start, s.end, s.silence_id)))

@@ -25,6 +25,7 @@ reach over-approximates, and ``undecided`` says which questions were not decided
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.matchers import Op
 from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.records import Record
 from oncall_policy.silence import labels
@@ -57,7 +58,7 @@ class Reach(Record):
     which witness) it may mute unknown alerts; ``rules`` are the rules that apply to each
     reached alert (``UNKNOWN_ALERTS`` for the unknown bucket), in policy order."""
 
-    __slots__ = __match_args__ = ("alerts", "witnesses", "unknown", "rules", "uncovered", "undecided")
+    __slots__ = __match_args__ = ("alerts", "witnesses", "unknown", "rules", "uncovered", "undecided", "key")
 
     def __init__(  # noqa: PLR0913, PLR0917 - one record of everything reach found
         self,
@@ -67,7 +68,9 @@ class Reach(Record):
         rules: Mapping[str, tuple[Rule, ...]],
         uncovered: tuple[str, ...],
         undecided: tuple[str, ...],
+        key: tuple[object, ...] = (),
     ) -> None:
+        self.key: Final = key  # the class of matcher sets it was worked out for
         self.alerts: Final = alerts
         self.witnesses: Final = witnesses
         self.unknown: Final = unknown
@@ -99,11 +102,61 @@ def key(matchers: Iterable[Matcher]) -> frozenset[tuple[str, str, str]]:
 
 
 def reach(matchers: Sequence[Matcher], rules: Rules) -> Reach:
-    """What ``matchers`` reach under ``rules`` (worked out once per matcher set)."""
-    memo = ("reach", key(matchers))
+    """What ``matchers`` reach under ``rules``, worked out once per class of matcher sets that
+    must reach the same (an audit meets thousands of silences, few such classes). Its witnesses
+    are those of the first matcher set of the class: see ``examples``."""
+    groups = group(matchers)
+    class_key = _class_key(groups, rules)
+    found = rules.remembered(("reach", class_key))
+    if found is None:
+        found = rules.remember(("reach", class_key), _reach(groups, rules).replace(key=class_key))
+    return found  # type: ignore[return-value]
+
+
+def examples(
+    matchers: Sequence[Matcher], found: Reach, rules: Rules
+) -> tuple[tuple[dict[str, str], ...], Solution | None]:
+    """The witnesses of ``matchers`` themselves: each reached catalog alert's, and an unknown one."""
+    groups = group(matchers)
+    witnesses = tuple(
+        (catalog_solution(alert, groups, rules) or Solution({})).labels for alert in found.alerts
+    )
+    return witnesses, unknown_solution(groups, rules) if found.unknown is not None else None
+
+
+def _class_key(groups: Groups, rules: Rules) -> tuple[object, ...]:
+    """Matcher sets with the same key reach the same alerts under the same rules: a label's lone
+    equality matcher counts by how its value answers every question reach asks of it (is it a
+    value an alert pins or a domain lists, does a rule's or window's matcher on the label accept
+    it, is it a catalog name, is it empty); anything else counts as itself."""
+    parts: list[object] = []
+    for name in sorted(groups):
+        matchers = groups[name]
+        if len(matchers) == 1 and matchers[0].op is Op.EQUAL:
+            parts.append((name, "=", _signature(name, matchers[0].value, rules)))
+        else:
+            parts.append((name, tuple(sorted((m.op.value, m.value) for m in matchers))))
+    return tuple(parts)
+
+
+def _signature(name: str, value: str, rules: Rules) -> tuple[object, ...]:
+    values, testers = _questions(name, rules)
+    return (value == "", tuple(value == v for v in values), tuple(t.matches(value) for t in testers))
+
+
+def _questions(name: str, rules: Rules) -> tuple[tuple[str, ...], tuple[Matcher, ...]]:
+    """The values reach compares a label's value with, and the matchers it tries it on."""
+    memo = ("questions", name)
     found = rules.remembered(memo)
     if found is None:
-        found = rules.remember(memo, _reach(group(matchers), rules))
+        values = {a.pinned[name] for a in rules.alerts if name in a.pinned}
+        values |= {v for a in rules.alerts for v in (a.carried.get(name) or ())}
+        if name == rules.severity_label:
+            values |= {v for rule in rules.rules for v in rule.selector.severity_values}
+        selectors = [rule.selector for rule in rules.rules]
+        selectors += [w.scope for w in rules.maintenance.windows] if rules.maintenance else []
+        testers = tuple(m for selector in selectors for m in selector.matchers if m.name == name)
+        found = rules.remember(memo, (tuple(sorted(values)), testers))
     return found  # type: ignore[return-value]
 
 

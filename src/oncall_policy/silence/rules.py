@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, parse_matcher
+from oncall_policy.matching.search import Searcher
 from oncall_policy.records import Record
 from oncall_policy.silence.people import Person, Roster
 
@@ -25,23 +26,24 @@ UNKNOWN = "unknown-alerts"
 
 
 class Reason(Record):
-    """A reason a comment may give: case-insensitive patterns searched in the comment."""
+    """A reason a comment may give: case-insensitive patterns searched in the comment, written
+    ahead as one RE2 pattern (``search``)."""
 
-    __match_args__ = ("id", "description", "patterns")
-    __slots__ = (*__match_args__, "_given")
+    __match_args__ = ("id", "description", "patterns", "search")
+    __slots__ = (*__match_args__, "_given", "_searcher")
 
-    def __init__(self, id: str, description: str, patterns: tuple[str, ...]) -> None:  # noqa: A002
+    def __init__(self, id: str, description: str, patterns: tuple[str, ...], search: str) -> None:  # noqa: A002
         self.id: Final = id
         self.description: Final = description
         self.patterns: Final = patterns
+        self.search: Final = search
         self._given: Final[dict[str, bool]] = {}  # an audit reads the same comments many times
+        self._searcher: Final = Searcher(search)
 
     def given_by(self, comment: str) -> bool:
         found = self._given.get(comment)
         if found is None:
-            from oncall_policy.matching import search  # noqa: PLC0415 - only when a comment is read
-
-            found = self._given[comment] = any(search.found(p, comment) for p in self.patterns)
+            found = self._given[comment] = self._searcher.found(comment)
         return found
 
 
@@ -291,7 +293,7 @@ def _ms(value: Any) -> timedelta:
 
 
 def _reason(data: Mapping[str, Any]) -> Reason:
-    return Reason(data["id"], data["description"], tuple(data["patterns"]))
+    return Reason(data["id"], data["description"], tuple(data["patterns"]), data["search"])
 
 
 def _selector(data: Mapping[str, Any]) -> Selector:
