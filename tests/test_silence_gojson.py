@@ -410,3 +410,63 @@ def test_alertmanager_reads_a_later_matcher_key_and_a_surrogate_as_we_say(alertm
     assert [v.rule for v in api.from_api(gojson.loads(raw)).problems] == ["bad-silence"]
     assert surrogate["comment"] == "x\ufffdy"
     assert api.from_api(surrogate).problems == ()  # what the server lists is canonical
+
+
+# Properties: whatever the JSON, reading it gives data and positions, or a refusal.
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+spellings = st.sampled_from(
+    [*api.SILENCE_FIELDS, *api.MATCHER_FIELDS, "Matchers", "ENDSAT", "ſtartsAt", "Value", "iſRegex", "other"]
+)
+
+
+def paths(value, where=()):
+    yield where
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from paths(item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from paths(item, (*where, index))
+
+
+@given(json_values, st.sampled_from([None, 0, 2]))
+def test_read_gives_the_data_and_a_position_for_every_value(value, indent):
+    """``gojson.read`` of any JSON text gives the data ``json`` gives, and every value's position
+    points at the first character of that value's text."""
+    text = json.dumps(value, indent=indent)
+    parsed = gojson.read(text)
+    assert parsed.data == value
+    lines = text.split("\n")
+    for where in paths(value):
+        line, column = parsed.values[where]
+        first = lines[line - 1][column - 1]
+        item = value
+        for part in where:
+            item = item[part]
+        assert first == json.dumps(item)[0]
+
+
+@given(
+    st.lists(st.tuples(spellings, json_values), max_size=8),
+    st.lists(st.tuples(spellings, json_values), max_size=5),
+)
+def test_from_api_reads_anything_into_a_request_or_violations(pairs, matcher_pairs):
+    """Any object (known fields in any spelling, repeated, any values) gives a request, never an
+    exception; a known field spelled otherwise, or given twice, is always refused at its key."""
+    matcher = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in matcher_pairs)
+    members = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in pairs] + [f'"matchers": [{{{matcher}}}]']
+    data = gojson.loads("{" + ", ".join(members) + "}")
+    request = api.from_api(data)
+    keys = [k for k, _ in data.pairs]
+    fields = [gojson.field_of(k, api.SILENCE_FIELDS) for k in keys]
+    odd = any(f is not None and f != k for k, f in zip(keys, fields, strict=True))
+    repeated = len([f for f in fields if f]) != len({f for f in fields if f})
+    top_level_key_problems = [
+        v for v in request.problems if isinstance(v, KeyViolation) and len(v.where) == 1
+    ]
+    assert bool(top_level_key_problems) == (odd or repeated)

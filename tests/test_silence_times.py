@@ -275,3 +275,12 @@ def test_amtool_parse_gives_a_request_whatever_the_times(duration, start, end, n
         [f"--start={abs(number) % 10000:04d}-01-01T00:00:00Z", f"-d={abs(number)}ms"],
     ):
         assert isinstance(amtool.parse([*ARGS, *argv], NOW), SilenceRequest)
+
+
+def test_a_timeout_amtool_refuses_stops_the_command(capsys):
+    """amtool refuses ``--timeout=1x`` before doing anything; so does ``silence check``."""
+    assert main(["silence", "check", "--policy", str(CLIPPER), *ARGS, "--timeout=1x"]) == 1
+    assert (
+        capsys.readouterr().err
+        == "oncall-policy: error: --timeout: time: unknown unit 'x' in duration '1x'\n"
+    )

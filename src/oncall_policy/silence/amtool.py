@@ -92,6 +92,10 @@ def parse(argv: Sequence[str], now: datetime, approvers: Sequence[str] = ()) -> 
 
 
 def from_namespace(args: argparse.Namespace, now: datetime, approvers: Sequence[str] = ()) -> SilenceRequest:
+    """The silence the arguments describe; raise ``AmtoolArgsError`` for a ``--timeout`` amtool
+    would refuse before doing anything (``time: unknown unit "x" in duration "1x"``)."""
+    if getattr(args, "timeout", None) is not None:
+        timeout_seconds(args.timeout)
     matchers, problems = parse_matcher_args(args.matchers)
     start = _time(args.start, "--start", problems) if args.start else now
     end = _time(args.end, "--end", problems) if args.end else _plus_duration(start, args.duration, problems)

@@ -89,7 +89,9 @@ def add(start: datetime, duration: timedelta) -> datetime:
     try:
         return start + duration
     except OverflowError:
+        from oncall_policy.durations import format_duration  # noqa: PLC0415 - only when it fails
+
+        shown = format_duration(duration) if duration > timedelta(0) else str(duration)
         raise TimeError(
-            f"{format_time(start)} plus {duration} is out of range: "
-            "a silence must end by 9999-12-31T23:59:59Z"
+            f"{format_time(start)} plus {shown} is out of range: a silence must end by 9999-12-31T23:59:59Z"
         ) from None
