@@ -16,9 +16,6 @@ from __future__ import annotations
 import time
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.silence import gojson, transport
-from oncall_policy.silence import rfc3339 as times
-from oncall_policy.silence import tls as tls_setup
 from oncall_policy.silence.http_errors import (
     AlertmanagerError,
     BadResponseError,
@@ -36,6 +33,8 @@ if TYPE_CHECKING:
 
     from oncall_policy.silence.http_config import HttpConfig
 
+# Everything that talks is imported where it is used: `silence check` imports this module for
+# DEFAULT_URL and must not pay for http.client, ipaddress, json (about 8 ms) unless it talks.
 DEFAULT_URL = "http://localhost:9093/"
 DEFAULT_TIMEOUT = 30.0  # amtool's --timeout
 
@@ -109,6 +108,8 @@ def _call(  # noqa: PLR0913 - one API call
     """The decoded JSON answer of a 200, or ``None`` for an empty one."""
     import json  # noqa: PLC0415
 
+    from oncall_policy.silence import gojson, transport  # noqa: PLC0415
+
     data = None if body is None else json.dumps(body).encode()
     deadline = time.monotonic() + timeout
     response = transport.send(method, url, body=data, config=config, deadline=deadline, tls=tls)
@@ -129,6 +130,8 @@ def silences(
     """Every silence the Alertmanagers at ``urls`` list (active, pending and expired not yet
     collected), one copy of each; raise ``HistoryUnavailableError`` when any cannot be read, and
     ``HttpConfigError`` when ``config``'s TLS files cannot be used (as amtool fails to start)."""
+    from oncall_policy.silence import tls as tls_setup  # noqa: PLC0415
+
     targets = [urls] if isinstance(urls, str) else list(urls)
     if not targets:
         raise ValueError("no Alertmanager to list silences from")
@@ -179,6 +182,8 @@ def merge(listings: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
 
 def _updated(item: dict[str, Any]) -> datetime:
     from datetime import UTC, datetime  # noqa: PLC0415
+
+    from oncall_policy.silence import rfc3339 as times  # noqa: PLC0415
 
     text = item.get("updatedAt")
     try:

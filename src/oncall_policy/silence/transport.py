@@ -22,7 +22,6 @@ import time
 
 from oncall_policy import TYPE_CHECKING, __version__
 from oncall_policy.records import Record
-from oncall_policy.silence import goproxy
 from oncall_policy.silence import tls as tls_setup
 from oncall_policy.silence.http_auth import authorization_header
 from oncall_policy.silence.http_config import HttpConfig, HttpConfigError
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
 
 
 MAX_REDIRECTS = 10
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 MAX_BODY = 64 * 1024 * 1024
 USER_AGENT = f"oncall-policy/{__version__}"
 
@@ -69,7 +69,7 @@ class Target(Record):
     def address(self) -> str:
         """``host:port`` with the scheme's default port (Go's ``canonicalAddr``), lower-cased."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port or goproxy.DEFAULT_PORTS.get(self.scheme, '')}".lower()
+        return f"{host}:{self.port or DEFAULT_PORTS.get(self.scheme, '')}".lower()
 
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -245,6 +245,8 @@ def _basic(userinfo: str) -> bytes:
 
 def _proxy(target: Target, config: HttpConfig | None) -> Target | None:
     """The proxy to use, taken apart, or ``None``; raise ``NotSentError`` for one we cannot use."""
+    from oncall_policy.silence import goproxy  # noqa: PLC0415 - ipaddress: only when talking
+
     try:
         if config is not None:
             text = config.proxy_url
