@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import select
 import shutil
 import socket
 import ssl
@@ -56,11 +57,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @contextmanager
 def serve(
-    answer: Callable[[Any, bytes], tuple[int, bytes, dict[str, str]]], tls: ssl.SSLContext | None = None
+    answer: Callable[[Any, bytes], tuple[int, bytes, dict[str, str]]],
+    tls: ssl.SSLContext | None = None,
+    handler: type[_Handler] | None = None,
 ) -> Iterator[tuple[str, Log]]:
     """A server on 127.0.0.1 answering with ``answer(handler, body)``; yields its base URL and log."""
     log: Log = []
-    handler = type("Handler", (_Handler,), {"log": log, "answer": answer})
+    handler = type("Handler", (handler or _Handler,), {"log": log, "answer": answer})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
@@ -103,16 +106,41 @@ def reverse_proxy(
         yield served
 
 
+class _Tunnel(_Handler):
+    """``CONNECT host:port``: answers 200, then relays bytes both ways until either side closes."""
+
+    def do_CONNECT(self) -> None:
+        self.log.append({"method": "CONNECT", "path": self.path, "headers": dict(self.headers), "body": b""})
+        host, port = self.path.rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)), timeout=10)
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.close_connection = True
+        sockets = [self.connection, upstream]
+        try:
+            while True:
+                ready, _, _ = select.select(sockets, [], [], 10)
+                if not ready:
+                    return
+                for source in ready:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (upstream if source is self.connection else self.connection).sendall(data)
+        finally:
+            upstream.close()
+
+
 @contextmanager
 def forward_proxy() -> Iterator[tuple[str, Log]]:
-    """An HTTP proxy (absolute-URI requests only) that logs what it forwards."""
+    """An HTTP proxy (absolute-URI requests and CONNECT) that logs what it forwards."""
 
     def answer(handler: Any, body: bytes) -> tuple[int, bytes, dict[str, str]]:
         if not handler.path.startswith("http://"):
             return 400, b"not a proxy request\n", {}
         return forward(handler.path, handler, body)
 
-    with serve(answer) as served:
+    with serve(answer, handler=_Tunnel) as served:
         yield served
 
 

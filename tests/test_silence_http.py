@@ -438,6 +438,28 @@ def test_tls_with_ca_file_and_server_name(alertmanager, tmp_path, certs):
 
 
 @pytest.mark.amtool
+def test_tls_through_a_proxy_url_with_connect_headers(alertmanager, tmp_path, certs, monkeypatch):
+    created = alertmanager.post(silence())
+    with (
+        http_servers.reverse_proxy(alertmanager.url, None, http_servers.server_tls(certs)) as (url, _log),
+        http_servers.forward_proxy() as (proxy, log),
+    ):
+        text = (
+            f"proxy_url: {proxy}\nproxy_connect_header:\n  X-Tenant: [a, b]\n"
+            f"tls_config:\n  ca_file: {certs['ca.pem']}\n  server_name: am.test\n"
+        )
+        assert [
+            item["id"] for item in client.silences(url, http_config.load(config_file(tmp_path, text)))
+        ] == [created]
+        monkeypatch.setenv("HTTPS_PROXY", proxy)  # loopback: never through an environment proxy
+        insecure = http_config.parse("tls_config:\n  insecure_skip_verify: true\n")
+        assert [item["id"] for item in client.silences(url, insecure)] == [created]
+    [connect] = log
+    assert (connect["method"], connect["path"]) == ("CONNECT", url.removeprefix("https://"))
+    assert connect["headers"]["X-Tenant"] == "a, b"
+
+
+@pytest.mark.amtool
 def test_tls_client_certificate(alertmanager, tmp_path, certs):
     created = alertmanager.post(silence())
     tls = http_servers.server_tls(certs, client_certificate=True)
@@ -458,6 +480,10 @@ def test_tls_client_certificate(alertmanager, tmp_path, certs):
         ("tls_config:\n  ca_file: /missing-ca.pem\n", "unable to load specified CA cert /missing-ca.pem"),
         ("tls_config:\n  cert_file: /c.pem\n", 'client cert file "/c.pem" specified without client key file'),
         ("tls_config:\n  key_file: /k.pem\n", 'client key file "/k.pem" specified without client cert file'),
+        (
+            "tls_config:\n  min_version: TLS13\n  max_version: TLS12\n",
+            "max_version must be greater than or equal to",
+        ),
     ],
 )
 def test_unusable_tls_files_fail_before_any_request(tmp_path, text, says):

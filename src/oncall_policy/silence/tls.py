@@ -35,6 +35,11 @@ def context(config: HttpConfig | None) -> ssl.SSLContext:
         made.check_hostname = False
         made.verify_mode = ssl.CERT_NONE
     versions = {"TLS10": "TLSv1", "TLS11": "TLSv1_1", "TLS12": "TLSv1_2", "TLS13": "TLSv1_3"}
+    if tls.min_version and tls.max_version and tls.max_version < tls.min_version:
+        raise HttpConfigError(
+            "tls_config.max_version must be greater than or equal to tls_config.min_version "
+            "if both are specified"
+        )
     if tls.min_version:
         made.minimum_version = ssl.TLSVersion[versions[tls.min_version]]
     if tls.max_version:
