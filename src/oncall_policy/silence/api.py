@@ -45,7 +45,7 @@ def from_api(data: Mapping[str, Any], approvers: tuple[str, ...] = ()) -> Silenc
     reads it is a problem. ``data`` may come from ``gojson.loads`` (repeated keys are then seen)."""
     problems = list(_surrogates(data))
     fields = known_fields(data, SILENCE_FIELDS, (), problems)
-    if "id" in fields and not isinstance(fields["id"], str):
+    if fields.get("id") is not None and not isinstance(fields["id"], str):  # null: no id, as in Go
         problems.append(_shape("id must be a string", ("id",)))
     raw = fields.get("matchers")
     if not isinstance(raw, list):

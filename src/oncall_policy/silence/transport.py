@@ -258,6 +258,8 @@ def _proxy(target: Target, config: HttpConfig | None) -> Target | None:
         raise NotSentError(target.url(), str(error)) from None
     if text is None:
         return None
+    if not text:  # Go's url.Parse("") is an empty URL: amtool dials ":0" and fails every request
+        raise NotSentError(target.url(), "proxy_url is empty")
     if not text.lower().startswith("http://"):  # amtool also speaks TLS and SOCKS to proxies
         raise NotSentError(
             target.url(), f"proxy {text!r}: only http:// proxies are supported by oncall-policy"
