@@ -1,4 +1,5 @@
-"""Prometheus-style durations (``15m``, ``1h30m``, ``1d``), as Alertmanager and amtool read them.
+"""Durations as Go programs read them: Prometheus style (``15m``, ``1h30m``, ``1d``) as Alertmanager
+and ``amtool silence add -d`` read them, and Go's own (``1.5s``, ``300ms``) as amtool's ``--timeout``.
 
 Kept free of third-party imports: the silence path parses durations on every call.
 """
@@ -18,19 +19,29 @@ _UNITS_MS = (
     ("s", 1000),
     ("ms", 1),
 )
+# ASCII digits only, as Go's regexp reads [0-9] (Python's \d also takes "١" and "൧").
 _PATTERN = re.compile(
-    r"(?:(?P<y>\d+)y)?(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?"
-    r"(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?(?:(?P<ms>\d+)ms)?"
+    r"(?:(?P<y>[0-9]+)y)?(?:(?P<w>[0-9]+)w)?(?:(?P<d>[0-9]+)d)?(?:(?P<h>[0-9]+)h)?"
+    r"(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?(?:(?P<ms>[0-9]+)ms)?"
 )
 DURATION_PATTERN = r"^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$"
+# Go's time.Duration counts nanoseconds in an int64: about 292 years.
+MAX_NANOSECONDS = (1 << 63) - 1
+_MAX_DIGITS = len(str(MAX_NANOSECONDS))
 
 
 class DurationError(ValueError):
-    """A string that is not a Prometheus duration."""
+    """A string that is not a Prometheus (or, for ``parse_go_duration``, a Go) duration."""
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse ``1h30m`` into a timedelta; ``0`` is the only unit-less value accepted."""
+    """Parse ``1h30m`` into a timedelta; ``0`` is the only unit-less value accepted.
+
+    Like ``model.ParseDuration``, a duration longer than Go's ``time.Duration`` holds (about
+    292 years) is refused: amtool says ``duration out of range`` (measured with Debian's amtool
+    0.25: ``-d 292y`` and ``-d 106751d`` create a silence, ``-d 293y``, ``-d 106752d``, ``-d 9999y``
+    and ``-d 99999999999999999999s`` are refused).
+    """
     if text == "0":
         return timedelta(0)
     found = _PATTERN.fullmatch(text)
@@ -39,8 +50,19 @@ def parse_duration(text: str) -> timedelta:
             f"not a valid duration: {text!r}; use whole numbers with units y, w, d, h, m, s, ms "
             "(for example 15m, 1h30m, 1d)"
         )
-    total = sum(int(found[unit]) * ms for unit, ms in _UNITS_MS if found[unit])
+    counts = [(found[unit], ms) for unit, ms in _UNITS_MS if found[unit]]
+    if any(len(digits.lstrip("0")) > _MAX_DIGITS for digits, _ in counts):
+        raise _out_of_range(text)
+    total = sum(int(digits) * ms for digits, ms in counts)
+    if total * 1_000_000 > MAX_NANOSECONDS:
+        raise _out_of_range(text)
     return timedelta(milliseconds=total)
+
+
+def _out_of_range(text: str) -> DurationError:
+    return DurationError(
+        f"duration out of range: {text!r} is longer than Alertmanager can hold (about 292 years: 106751d)"
+    )
 
 
 def format_duration(value: timedelta) -> str:
@@ -56,3 +78,68 @@ def format_duration(value: timedelta) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts)
+
+
+# Go's time.ParseDuration (go1.19 src/time/time.go), which kingpin uses for amtool's --timeout.
+_GO_UNITS_NS = {
+    b"ns": 1,
+    b"us": 1000,
+    "µs".encode(): 1000,  # U+00B5 micro sign
+    "μs".encode(): 1000,  # U+03BC Greek mu
+    b"ms": 1_000_000,
+    b"s": 1_000_000_000,
+    b"m": 60_000_000_000,
+    b"h": 3_600_000_000_000,
+}
+_GO_NUMBER = re.compile(rb"([0-9]*)(?:\.([0-9]*))?")
+_GO_UNIT = re.compile(rb"[^0-9.]*")
+
+
+def parse_go_duration(text: str) -> timedelta:
+    """A Go duration, ``[-+]?([0-9]*([.][0-9]*)?[a-z]+)+``, as Go reads it (``1.5s``, ``1h30m``,
+    ``300ms``, ``0``), to the microsecond; raise ``DurationError`` with Go's message where Go refuses."""
+    raw = text.encode("utf-8", "surrogatepass")
+    negative = raw[:1] == b"-"
+    rest = raw[1:] if raw[:1] in (b"-", b"+") else raw
+    if rest == b"0":
+        return timedelta(0)
+    if not rest:
+        raise DurationError(f"time: invalid duration {text!r}")
+    total = 0
+    while rest:
+        nanoseconds, rest = _go_term(rest, text)
+        total += nanoseconds
+        if total > 1 << 63:
+            raise DurationError(f"time: invalid duration {text!r}")
+    if not negative and total > MAX_NANOSECONDS:
+        raise DurationError(f"time: invalid duration {text!r}")
+    micro = total // 1000
+    return timedelta(microseconds=-micro if negative else micro)
+
+
+def _go_term(rest: bytes, text: str) -> tuple[int, bytes]:
+    """One ``number unit`` of a Go duration, in nanoseconds, and what follows it."""
+    number = _GO_NUMBER.match(rest)
+    assert number is not None  # noqa: S101 - the pattern matches the empty string
+    whole, fraction = number[1], number[2]
+    if not whole and not fraction:  # no digits: ".s", "-.s", "s"
+        raise DurationError(f"time: invalid duration {text!r}")
+    rest = rest[number.end() :]
+    unit_match = _GO_UNIT.match(rest)
+    unit = unit_match[0] if unit_match else b""
+    if not unit:
+        raise DurationError(f"time: missing unit in duration {text!r}")
+    rest = rest[len(unit) :]
+    scale = _GO_UNITS_NS.get(unit)
+    if scale is None:
+        shown = unit.decode("utf-8", "replace")
+        raise DurationError(f"time: unknown unit {shown!r} in duration {text!r}")
+    value = int(whole or b"0") if len(whole.lstrip(b"0")) <= _MAX_DIGITS else 1 << 64
+    if value > (1 << 63) // scale:
+        raise DurationError(f"time: invalid duration {text!r}")
+    digits = (fraction or b"")[:18]  # Go stops accumulating before uint64 overflows
+    if digits:
+        value = value * scale + int(float(int(digits)) * (scale / 10 ** len(digits)))
+    else:
+        value *= scale
+    return value, rest

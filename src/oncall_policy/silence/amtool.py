@@ -2,18 +2,23 @@
 
 Flags (kingpin style, ``--flag=value`` or ``--flag value``): ``-d/--duration`` (default ``1h``),
 ``--start`` and ``--end`` (RFC 3339; ``--end`` overrides the duration), ``-c/--comment``,
-``-a/--author``, ``--alertmanager.url``; arguments are matchers. Times default to now.
+``-a/--author``, and amtool's global ``--alertmanager.url``, ``--http.config.file`` and
+``--timeout`` (a Go duration, default ``30s``); arguments are matchers. Times default to now.
+Whatever the text of a duration or time, reading it gives a value or a violation, never an
+exception: ``-d 9999y`` and ``--end=9999-12-31T23:59:59-01:00`` are violations, as amtool refuses
+them too (``duration out of range``; the server: ``timestamp … after 10000-01-01``).
 """
 
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.durations import DurationError, parse_duration
+from oncall_policy.durations import DurationError, parse_duration, parse_go_duration
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
+from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
 
@@ -22,6 +27,10 @@ if TYPE_CHECKING:
     from typing import Final
 
 DEFAULT_DURATION = "1h"
+DEFAULT_TIMEOUT = "30s"
+# amtool first asks the server for its version, with go-openapi's own 30 s timeout (measured with
+# Debian's amtool 0.25: against a server that never answers, `--timeout=1s` returns after 30 s).
+VERSION_CHECK_SECONDS = 30.0
 
 
 class AmtoolArgsError(OncallPolicyError):
@@ -33,19 +42,40 @@ class AmtoolNotFoundError(OncallPolicyError):
         super().__init__("`amtool` not found; install prometheus-alertmanager")
 
 
+class AmtoolTimeoutError(OncallPolicyError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"amtool did not finish within {seconds:g} s and was stopped; the silence may or may "
+            "not have been created: look with `amtool silence query`"
+        )
+        self.seconds = seconds
+
+
 class _RaisingParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise AmtoolArgsError(message)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags and arguments of ``amtool silence add`` (and its global ``--alertmanager.url``)."""
+    """The flags and arguments of ``amtool silence add``, and amtool's global flags for talking to
+    an Alertmanager: ``--alertmanager.url``, ``--http.config.file``, ``--timeout``."""
     parser.add_argument("-d", "--duration", default=DEFAULT_DURATION, help="duration (default: 1h)")
     parser.add_argument("--start", help="start, RFC 3339 (default: now)")
     parser.add_argument("--end", help="end, RFC 3339; overrides --duration")
     parser.add_argument("-c", "--comment", default="", help="why: must give a valid reason")
     parser.add_argument("-a", "--author", default="", help="who silences (createdBy)")
     parser.add_argument("--alertmanager.url", dest="alertmanager_url", metavar="URL", help="Alertmanager")
+    parser.add_argument(
+        "--http.config.file",
+        dest="http_config_file",
+        metavar="FILE",
+        help="amtool's HTTP client configuration (basic_auth, authorization, tls_config, proxy_url, …)",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="DURATION",
+        help=f"timeout of each request, a Go duration (default: {DEFAULT_TIMEOUT})",
+    )
     parser.add_argument("matchers", nargs="*", metavar="MATCHER", help='name=value, name=~"re", …')
 
 
@@ -62,6 +92,10 @@ def parse(argv: Sequence[str], now: datetime, approvers: Sequence[str] = ()) -> 
 
 
 def from_namespace(args: argparse.Namespace, now: datetime, approvers: Sequence[str] = ()) -> SilenceRequest:
+    """The silence the arguments describe; raise ``AmtoolArgsError`` for a ``--timeout`` amtool
+    would refuse before doing anything (``time: unknown unit "x" in duration "1x"``)."""
+    if getattr(args, "timeout", None) is not None:
+        timeout_seconds(args.timeout)
     matchers, problems = parse_matcher_args(args.matchers)
     start = _time(args.start, "--start", problems) if args.start else now
     end = _time(args.end, "--end", problems) if args.end else _plus_duration(start, args.duration, problems)
@@ -76,20 +110,38 @@ def _plus_duration(start: datetime | None, text: str, problems: list[Violation])
     except DurationError as error:
         problems.append(Violation("bad-duration", str(error), "give -d as 30m, 2h or 1d", ("endsAt",)))
         return None
-    return None if start is None else start + duration
+    if start is None:
+        return None
+    try:
+        return times.add(start, duration)
+    except times.TimeError as error:
+        problems.append(
+            Violation("bad-time", str(error), "give an earlier --start or a shorter -d", ("endsAt",))
+        )
+        return None
 
 
 def _time(text: str, flag: str, problems: list[Violation]) -> datetime | None:
     try:
-        value = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
+        return times.parse(text)
+    except times.TimeError as error:
         where = "startsAt" if flag == "--start" else "endsAt"
         hint = f"write {flag} in RFC 3339 with a zone, e.g. {flag}=2026-01-02T15:04:05Z"
-        problems.append(Violation("bad-time", f"{flag} {text!r} is not an RFC 3339 time", hint, (where,)))
+        problems.append(Violation("bad-time", f"{flag}: {error}", hint, (where,)))
         return None
-    return value.astimezone(UTC)
+
+
+def timeout_seconds(text: str | None) -> float:
+    """The seconds of amtool's ``--timeout`` (a Go duration such as ``30s`` or ``1m30s``); raise
+    ``AmtoolArgsError`` for a text Go refuses (with Go's message) or a timeout that is not positive
+    (amtool then fails every request at once with ``context deadline exceeded``)."""
+    try:
+        value = parse_go_duration(DEFAULT_TIMEOUT if text is None else text).total_seconds()
+    except DurationError as error:
+        raise AmtoolArgsError(f"--timeout: {error}") from None
+    if value <= 0:
+        raise AmtoolArgsError(f"--timeout={text} leaves no time for any request; give e.g. --timeout=30s")
+    return value
 
 
 class AmtoolResult(Record):
@@ -101,12 +153,22 @@ class AmtoolResult(Record):
         self.stderr: Final = stderr
 
 
-def command(request: SilenceRequest, comment: str, url: str | None) -> list[str]:
+def command(
+    request: SilenceRequest,
+    comment: str,
+    url: str | None,
+    http_config_file: str | None = None,
+    timeout: str | None = None,
+) -> list[str]:
     """The amtool argv that creates exactly ``request``: explicit times, canonical matchers after
-    ``--`` (each one quoted, so none can be misread or taken for a flag)."""
+    ``--`` (each one quoted, so none can be misread or taken for a flag). ``http_config_file`` and
+    ``timeout`` are passed as given, so that amtool authenticates (and gives up) exactly as the
+    history was read."""
     if request.starts_at is None or request.ends_at is None:
         raise ValueError("a silence without times cannot be created")
     argv = ["amtool"] + ([f"--alertmanager.url={url}"] if url else [])
+    argv += [f"--http.config.file={http_config_file}"] if http_config_file else []
+    argv += [f"--timeout={timeout}"] if timeout else []
     return [
         *argv,
         "silence",
@@ -120,18 +182,25 @@ def command(request: SilenceRequest, comment: str, url: str | None) -> list[str]
     ]
 
 
-def run(argv: list[str], timeout: float = 60.0) -> AmtoolResult:
-    """Run amtool (never through a shell)."""
+def run(argv: list[str], timeout: float | None = None) -> AmtoolResult:
+    """Run amtool (never through a shell). Unless ``timeout`` says otherwise, it has the time its
+    own ``--timeout`` in ``argv`` gives it, plus its version check and a margin; stopped later, it
+    raises ``AmtoolTimeoutError``."""
     import shutil  # noqa: PLC0415 - only `add` runs amtool
     import subprocess  # noqa: PLC0415
 
     path = shutil.which(argv[0])
     if path is None:
         raise AmtoolNotFoundError
-    done = subprocess.run([path, *argv[1:]], capture_output=True, text=True, timeout=timeout, check=False)
+    if timeout is None:
+        given = next((arg.split("=", 1)[1] for arg in argv if arg.startswith("--timeout=")), None)
+        timeout = timeout_seconds(given) + VERSION_CHECK_SECONDS + 10.0
+    try:
+        done = subprocess.run([path, *argv[1:]], capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise AmtoolTimeoutError(timeout) from None
     return AmtoolResult(done.returncode, done.stdout, done.stderr)
 
 
 def rfc3339(value: datetime) -> str:
-    text = value.astimezone(UTC).isoformat()
-    return text.replace("+00:00", "Z")
+    return times.format_time(value)

@@ -1,4 +1,5 @@
-"""The settings amtool takes from its configuration files: the Alertmanager URL and the author.
+"""The settings amtool takes from its configuration files: the Alertmanager URL, the author, the
+HTTP client configuration file and the timeout.
 
 ``oncall-policy silence add`` must judge a silence with the author amtool will record and
 against the Alertmanager amtool will create it in, or a cap on re-created silences would be
@@ -8,6 +9,12 @@ when one of them is not valid YAML (all measured with Debian's amtool). Debian's
 ``~/.config/prometheus/amtool.yml`` then ``/etc/prometheus/amtool.yml``; upstream's reads
 ``~/.config/amtool/config.yml`` then ``/etc/amtool/config.yml``. Which build is installed is not
 known here, so Debian's files come first, then upstream's.
+
+Any flag's name is a key (amtool binds every flag to the files): ``http.config.file`` (measured:
+a relative path is taken from the working directory, as on the command line, and a missing one
+stops amtool: ``path '/nonexistent.yml' does not exist``) and ``timeout`` (measured: ``timeout:
+700ms`` made ``silence query`` and ``silence add`` give up after 0.7 s) matter to how silences are
+read and created, so that oncall-policy talks to the Alertmanager as amtool will.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ FILES = (
     "~/.config/amtool/config.yml",
     "/etc/amtool/config.yml",
 )
-URL, AUTHOR = "alertmanager.url", "author"
+URL, AUTHOR, HTTP_CONFIG_FILE, TIMEOUT = "alertmanager.url", "author", "http.config.file", "timeout"
+_KEYS = (URL, AUTHOR, HTTP_CONFIG_FILE, TIMEOUT)
 
 
 class AmtoolConfigError(OncallPolicyError):
@@ -36,16 +44,24 @@ class AmtoolConfigError(OncallPolicyError):
 
 
 class AmtoolConfig(Record):
-    __slots__ = __match_args__ = ("url", "author")
+    __slots__ = __match_args__ = ("url", "author", "http_config_file", "timeout")
 
-    def __init__(self, url: str | None = None, author: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        author: str | None = None,
+        http_config_file: str | None = None,
+        timeout: str | None = None,
+    ) -> None:
         self.url: Final = url
         self.author: Final = author
+        self.http_config_file: Final = http_config_file
+        self.timeout: Final = timeout  # a Go duration, as written: amtool.timeout_seconds reads it
 
 
 def read(files: Sequence[str] = FILES) -> AmtoolConfig:
-    """The URL and author amtool would take from ``files``; raise ``AmtoolConfigError`` for a
-    file that is not a YAML mapping."""
+    """The settings amtool would take from ``files``; raise ``AmtoolConfigError`` for a file that
+    is not a YAML mapping."""
     settings: dict[str, str] = {}
     for name in files:
         path = os.path.expanduser(name)  # noqa: PTH111 - paths are strings on the silence path
@@ -58,7 +74,7 @@ def read(files: Sequence[str] = FILES) -> AmtoolConfig:
             raise AmtoolConfigError(f"cannot read amtool's configuration {path}: {error}") from None
         for key, value in _settings(path, text).items():
             settings.setdefault(key, value)
-    return AmtoolConfig(settings.get(URL), settings.get(AUTHOR))
+    return AmtoolConfig(*(settings.get(key) for key in _KEYS))
 
 
 def _settings(path: str, text: str) -> dict[str, str]:
@@ -75,4 +91,4 @@ def _settings(path: str, text: str) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         raise AmtoolConfigError(f"amtool's configuration {path} is not a mapping of settings")
-    return {key: value for key, value in data.items() if key in (URL, AUTHOR) and isinstance(value, str)}
+    return {key: value for key, value in data.items() if key in _KEYS and isinstance(value, str)}

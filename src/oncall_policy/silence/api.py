@@ -1,38 +1,66 @@
 """Alertmanager API v2 silences (``postableSilence`` / ``gettableSilence``) as requests, and back.
 
-A matcher is ``{"name", "value", "isRegex", "isEqual"}`` (``isEqual`` defaults to true); times
-are RFC 3339. Unknown keys are ignored, as Alertmanager ignores them.
+A matcher is ``{"name", "value", "isRegex", "isEqual"}`` (``isEqual`` defaults to true, also when
+``null``); times are RFC 3339. Alertmanager decodes a body with Go's ``encoding/json``
+(``gojson``): keys match fields case-insensitively, a repeated key's last value wins, unknown keys
+are ignored, a lone surrogate becomes U+FFFD. So that a silence is never judged on other content
+than Alertmanager would create from it, a known field spelled otherwise than Alertmanager spells
+it, a known field given twice (in any spelling), and a lone surrogate anywhere are refused
+(``bad-silence``, located at the key or value), as are a required field that is missing or
+``null`` (Alertmanager: ``comment in body is required``) and a value of the wrong type. Other
+unknown keys are ignored, as Alertmanager ignores them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, MatcherError, Op
-from oncall_policy.silence.amtool import rfc3339
+from oncall_policy.silence import gojson
+from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.request import SilenceRequest, bad_matcher
 from oncall_policy.silence.verdict import Location, Violation
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
     from typing import Any
+
+# The JSON names of the fields of go-swagger's PostableSilence (its ``id``, then ``Silence``'s) and
+# Matcher structs in Alertmanager 0.25 (api/v2/models).
+SILENCE_FIELDS = ("id", "comment", "createdBy", "endsAt", "matchers", "startsAt")
+MATCHER_FIELDS = ("isEqual", "isRegex", "name", "value")
+_SHAPE_HINT = "follow Alertmanager's API v2 postable silence shape"
+
+
+class KeyViolation(Violation):
+    """A ``bad-silence`` about a key itself (its spelling, or that it repeats): placed at the key."""
+
+    __slots__ = ()
 
 
 def from_api(data: Mapping[str, Any], approvers: tuple[str, ...] = ()) -> SilenceRequest:
-    """The request a postable or gettable silence describes; what cannot be read is a problem."""
-    problems: list[Violation] = []
-    raw = data.get("matchers")
+    """The request a postable or gettable silence describes; what cannot be read as Alertmanager
+    reads it is a problem. ``data`` may come from ``gojson.loads`` (repeated keys are then seen)."""
+    problems = list(_surrogates(data))
+    fields = known_fields(data, SILENCE_FIELDS, (), problems)
+    if fields.get("id") is not None and not isinstance(fields["id"], str):  # null: no id, as in Go
+        problems.append(_shape("id must be a string", ("id",)))
+    raw = fields.get("matchers")
     if not isinstance(raw, list):
-        problems.append(_shape("matchers must be a list of {name, value, isRegex, isEqual}", ("matchers",)))
+        said = "is required" if raw is None else "must be a list"
+        problems.append(
+            _shape(f"matchers {said}: a list of {{name, value, isRegex, isEqual}}", ("matchers",))
+        )
         raw = []
     matchers = [m for i, item in enumerate(raw) if (m := _matcher(item, i, problems)) is not None]
     return SilenceRequest(
         tuple(matchers),
-        _time(data, "startsAt", problems),
-        _time(data, "endsAt", problems),
-        _text(data, "createdBy", problems),
-        _text(data, "comment", problems),
+        _time(fields, "startsAt", problems),
+        _time(fields, "endsAt", problems),
+        _text(fields, "createdBy", problems, ()),
+        _text(fields, "comment", problems, ()),
         approvers,
         tuple(problems),
     )
@@ -44,8 +72,8 @@ def to_api(request: SilenceRequest, comment: str | None = None) -> dict[str, Any
         raise ValueError("a silence without times cannot be posted")
     return {
         "matchers": [matcher_json(m) for m in request.matchers],
-        "startsAt": rfc3339(request.starts_at),
-        "endsAt": rfc3339(request.ends_at),
+        "startsAt": times.format_time(request.starts_at),
+        "endsAt": times.format_time(request.ends_at),
         "createdBy": request.author,
         "comment": request.comment if comment is None else comment,
     }
@@ -58,6 +86,57 @@ def matcher_json(matcher: Matcher) -> dict[str, Any]:
         "isRegex": matcher.op.is_regex,
         "isEqual": not matcher.op.is_negative,
     }
+
+
+def known_fields(
+    data: Mapping[Any, Any], fields: Sequence[str], where: Location, problems: list[Violation]
+) -> dict[str, Any]:
+    """The value Go's decoder gives each of ``fields`` from ``data`` (the last key that folds to
+    it), and a ``KeyViolation`` for each key spelled otherwise than its field or repeating one."""
+    pairs = data.pairs if isinstance(data, gojson.Object) else list(data.items())
+    chosen: dict[str, Any] = {}
+    spellings: dict[str, list[str]] = {}
+    for key, value in pairs:
+        field = gojson.field_of(key, fields) if isinstance(key, str) else None
+        if field is None:
+            continue
+        seen = spellings.setdefault(field, [])
+        seen.append(key)
+        chosen[field] = value
+        reasons = [f"Alertmanager reads {key!r} as {field!r} (Go matches keys case-insensitively)"]
+        reasons = reasons if key != field else []
+        if len(seen) > 1:
+            given = ", ".join(repr(spelling) for spelling in seen)
+            reasons.append(f"{field!r} is given {len(seen)} times ({given}) and Alertmanager keeps the last")
+        if reasons:
+            hint = f"give each field once, spelled exactly: {', '.join(fields)}"
+            problems.append(KeyViolation("bad-silence", "; ".join(reasons), hint, (*where, key)))
+    return chosen
+
+
+def _surrogates(data: Any) -> Iterator[Violation]:
+    """A violation at each string (key or value) holding a lone surrogate, however deep."""
+    stack: list[tuple[Location, Any]] = [((), data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str) and gojson.has_surrogate(value):
+            yield _surrogate(where)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and gojson.has_surrogate(key):
+                    yield _surrogate((*where, key))
+                stack.append(((*where, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*where, index), item) for index, item in enumerate(value))
+
+
+def _surrogate(where: Location) -> Violation:
+    return Violation(
+        "bad-silence",
+        "a lone UTF-16 surrogate (\\ud800-\\udfff escape); Alertmanager would turn it into U+FFFD",
+        "write the character itself, or a complete surrogate pair",
+        where,
+    )
 
 
 _OPS = {
@@ -73,43 +152,49 @@ def _matcher(item: Any, index: int, problems: list[Violation]) -> Matcher | None
     if not isinstance(item, Mapping):
         problems.append(_shape("a matcher is a mapping {name, value, isRegex, isEqual}", where))
         return None
-    name, value, regex, equal = (item.get(k) for k in ("name", "value", "isRegex", "isEqual"))
-    equal = True if equal is None else equal
-    if not (isinstance(name, str) and isinstance(value, str)):
-        problems.append(_shape("a matcher needs string 'name' and 'value'", where))
-        return None
+    fields = known_fields(item, MATCHER_FIELDS, where, problems)
+    before = len(problems)
+    name, value = _text(fields, "name", problems, where), _text(fields, "value", problems, where)
+    regex, equal = fields.get("isRegex"), fields.get("isEqual", True)
+    equal = True if equal is None else equal  # Alertmanager: null is the default, true
     if not (isinstance(regex, bool) and isinstance(equal, bool)):
-        problems.append(_shape("a matcher needs boolean 'isRegex' (and 'isEqual', if given)", where))
+        said = (
+            "a matcher needs boolean 'isRegex'" if regex is None else "'isRegex' and 'isEqual' are booleans"
+        )
+        problems.append(_shape(f"{said} (true or false)", where))
+    if len(problems) > before:
         return None
     try:
-        return Matcher(name, _OPS[regex, equal], value)
+        return Matcher(name, _OPS[bool(regex), bool(equal)], value)
     except MatcherError as error:
         problems.append(bad_matcher(f"{name} {value!r}", str(error), where))
         return None
 
 
-def _time(data: Mapping[str, Any], key: str, problems: list[Violation]) -> datetime | None:
-    text = data.get(key)
-    try:
-        value = datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
-        problems.append(Violation("bad-time", f"{key} {text!r} is not an RFC 3339 time", _TIME_HINT, (key,)))
+def _time(fields: Mapping[str, Any], key: str, problems: list[Violation]) -> datetime | None:
+    text = fields.get(key)
+    if not isinstance(text, str):
+        said = "is required" if text is None else "must be a string"
+        problems.append(_shape(f"{key} {said}: an RFC 3339 time such as 2026-01-02T15:04:05Z", (key,)))
         return None
-    return value.astimezone(UTC)
+    try:
+        return times.parse(text)
+    except times.TimeError as error:
+        problems.append(Violation("bad-time", f"{key}: {error}", _TIME_HINT, (key,)))
+        return None
 
 
 _TIME_HINT = "write times in RFC 3339 with a zone, e.g. 2026-01-02T15:04:05Z"
 
 
-def _text(data: Mapping[str, Any], key: str, problems: list[Violation]) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        problems.append(_shape(f"{key} must be a string", (key,)))
-        return ""
-    return value
+def _text(fields: Mapping[str, Any], key: str, problems: list[Violation], where: Location) -> str:
+    value = fields.get(key)
+    if isinstance(value, str):
+        return value
+    said = "is required (Alertmanager refuses it missing or null)" if value is None else "must be a string"
+    problems.append(_shape(f"{key} {said}", (*where, key)))
+    return ""
 
 
 def _shape(message: str, where: Location) -> Violation:
-    return Violation("bad-silence", message, "follow Alertmanager's API v2 postable silence shape", where)
+    return Violation("bad-silence", message, _SHAPE_HINT, where)

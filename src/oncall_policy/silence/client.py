@@ -1,63 +1,212 @@
-"""A small Alertmanager API v2 client for silences: stdlib ``urllib`` and JSON."""
+"""A small Alertmanager API v2 client for silences that talks as amtool 0.25 talks (``transport``).
+
+``silences(urls, config)`` lists every silence of one or more Alertmanagers (the peers of one HA
+cluster): the union of their listings, one copy per silence id, the most recently updated. When
+any of them cannot be read it raises ``HistoryUnavailableError`` with each failure and why
+(``unreachable``, ``timeout``, ``http-status`` with the body, ``bad-json``, ``not-sent``): a
+listing that failed never looks like an empty one, so a caller can refuse (fail closed).
+
+URLs are read as amtool reads ``--alertmanager.url``: the API lives under the URL's path
+(``http://proxy/alertmanager/`` → ``/alertmanager/api/v2/…``, cleaned as Go's ``path.Join``
+cleans it); a query or fragment is dropped; ``user:password@`` is basic authentication.
+"""
 
 from __future__ import annotations
 
-import json
+import time
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.errors import OncallPolicyError
+from oncall_policy.silence.http_errors import (
+    AlertmanagerError,
+    BadResponseError,
+    HttpStatusError,
+    NotSentError,
+    TimedOutError,
+    UnreachableError,
+)
 
 if TYPE_CHECKING:
+    import ssl
+    from collections.abc import Sequence
+    from datetime import datetime
     from typing import Any
 
+    from oncall_policy.silence.http_config import HttpConfig
+
+# Everything that talks is imported where it is used: `silence check` imports this module for
+# DEFAULT_URL and must not pay for http.client, ipaddress, json (about 8 ms) unless it talks.
 DEFAULT_URL = "http://localhost:9093/"
+DEFAULT_TIMEOUT = 30.0  # amtool's --timeout
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_URL",
+    "AlertmanagerError",
+    "BadResponseError",
+    "HistoryUnavailableError",
+    "HttpStatusError",
+    "NotSentError",
+    "TimedOutError",
+    "UnreachableError",
+    "api_url",
+    "create",
+    "expire",
+    "merge",
+    "silences",
+]
 
 
-class AlertmanagerError(OncallPolicyError):
-    """The Alertmanager could not be reached or refused a request."""
+class HistoryUnavailableError(AlertmanagerError):
+    """The silences of at least one Alertmanager could not be listed; ``failures`` says why,
+    one ``AlertmanagerError`` per URL that failed."""
+
+    reason = "history-unavailable"
+
+    def __init__(self, failures: Sequence[AlertmanagerError]) -> None:
+        detail = "; ".join(f"{failure} ({failure.reason})" for failure in failures)
+        super().__init__(failures[0].url, detail)
+        self.failures = tuple(failures)
+
+    def __str__(self) -> str:
+        return f"cannot list the silences: {self.detail}"
 
 
-def _url(base: str, path: str) -> str:
-    return base.rstrip("/") + "/api/v2/" + path
+def api_url(base: str, path: str) -> str:
+    """``base``'s API v2 ``path`` as amtool builds it: Go's ``path.Join(url.Path, "/api/v2", path)``
+    on the URL's scheme and host, its query and fragment dropped."""
+    from urllib.parse import quote, unquote, urlsplit  # noqa: PLC0415 - only when talking to one
 
-
-def _request(method: str, url: str, body: Any = None, timeout: float = 10.0) -> Any:
-    import urllib.error  # noqa: PLC0415 - urllib.request costs 50 ms: only when talking to one
-    import urllib.parse  # noqa: PLC0415
-    import urllib.request  # noqa: PLC0415
-
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise AlertmanagerError(f"not an http(s) URL: {url}")
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"} if data else {}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - checked above
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            raw = response.read()
-    except urllib.error.HTTPError as error:
-        detail = error.read().decode("utf-8", "replace").strip()
-        raise AlertmanagerError(f"{method} {url}: HTTP {error.code}: {detail}") from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise AlertmanagerError(f"cannot reach the Alertmanager at {url}: {reason}") from None
-    return json.loads(raw) if raw.strip() else None
+        parts = urlsplit(base)
+    except ValueError as error:
+        raise NotSentError(base, f"not a URL: {error}") from None
+    joined = _clean(f"{unquote(parts.path)}/api/v2/{path}")
+    return f"{parts.scheme}://{parts.netloc}{quote(joined, safe='/$&+,:;=@')}"
 
 
-def silences(base: str, timeout: float = 10.0) -> list[dict[str, Any]]:
-    """Every silence the Alertmanager lists (active, pending and expired not yet collected)."""
-    found = _request("GET", _url(base, "silences"), timeout=timeout)
-    if not isinstance(found, list):
-        raise AlertmanagerError(f"GET {_url(base, 'silences')}: expected a list of silences")
-    return [item for item in found if isinstance(item, dict)]
+def _clean(path: str) -> str:
+    """Go's ``path.Clean`` of an absolute path."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/" + "/".join(parts)
 
 
-def create(base: str, silence: dict[str, Any], timeout: float = 10.0) -> str:
-    created = _request("POST", _url(base, "silences"), silence, timeout=timeout)
-    return str(created["silenceID"])
+def _call(  # noqa: PLR0913 - one API call
+    method: str,
+    url: str,
+    *,
+    body: Any = None,
+    config: HttpConfig | None,
+    timeout: float,
+    tls: ssl.SSLContext | None = None,
+) -> Any:
+    """The decoded JSON answer of a 200, or ``None`` for an empty one."""
+    import json  # noqa: PLC0415
+
+    from oncall_policy.silence import gojson, transport  # noqa: PLC0415
+
+    data = None if body is None else json.dumps(body).encode()
+    deadline = time.monotonic() + timeout
+    response = transport.send(method, url, body=data, config=config, deadline=deadline, tls=tls)
+    text = response.body.decode("utf-8", "replace")
+    if response.status != 200:  # amtool's client knows no other success
+        raise HttpStatusError(url, response.status, text)
+    if not response.body.strip():
+        return None
+    try:
+        return gojson.loads(response.body)
+    except gojson.GoJSONError as error:
+        raise BadResponseError(url, f"the answer is not JSON: {error.message}: {text[:200]!r}") from None
 
 
-def expire(base: str, silence_id: str, timeout: float = 10.0) -> None:
-    import urllib.parse  # noqa: PLC0415
+def silences(
+    urls: str | Sequence[str], config: HttpConfig | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> list[dict[str, Any]]:
+    """Every silence the Alertmanagers at ``urls`` list (active, pending and expired not yet
+    collected), one copy of each; raise ``HistoryUnavailableError`` when any cannot be read, and
+    ``HttpConfigError`` when ``config``'s TLS files cannot be used (as amtool fails to start)."""
+    from oncall_policy.silence import tls as tls_setup  # noqa: PLC0415
 
-    quoted = urllib.parse.quote(silence_id, safe="")
-    _request("DELETE", _url(base, f"silence/{quoted}"), timeout=timeout)
+    targets = [urls] if isinstance(urls, str) else list(urls)
+    if not targets:
+        raise ValueError("no Alertmanager to list silences from")
+    context = tls_setup.context(config) if any(url.lower().startswith("https:") for url in targets) else None
+    if len(targets) == 1:
+        results = [_listing(targets[0], config, timeout, context)]
+    else:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only for several peers
+
+        with ThreadPoolExecutor(max_workers=min(len(targets), 8)) as pool:
+            results = list(pool.map(lambda url: _listing(url, config, timeout, context), targets))
+    failures = [result for result in results if isinstance(result, AlertmanagerError)]
+    if failures:
+        raise HistoryUnavailableError(failures)
+    return merge([result for result in results if not isinstance(result, AlertmanagerError)])
+
+
+def _listing(
+    base: str, config: HttpConfig | None, timeout: float, tls: ssl.SSLContext | None
+) -> list[dict[str, Any]] | AlertmanagerError:
+    try:
+        url = api_url(base, "silences")
+        found = _call("GET", url, config=config, timeout=timeout, tls=tls)
+    except AlertmanagerError as error:
+        return error
+    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+        return BadResponseError(url, "expected a JSON list of silences")
+    return found
+
+
+def merge(listings: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One copy of each silence id (the most recently updated; on a tie, the first listed), in
+    the order ids first appear; silences without an id are all kept."""
+    chosen: dict[str, dict[str, Any]] = {}
+    kept: list[dict[str, Any] | str] = []
+    for listing in listings:
+        for item in listing:
+            key = item.get("id")
+            if not isinstance(key, str):
+                kept.append(item)
+            elif key not in chosen:
+                chosen[key] = item
+                kept.append(key)
+            elif _updated(item) > _updated(chosen[key]):
+                chosen[key] = item
+    return [chosen[entry] if isinstance(entry, str) else entry for entry in kept]
+
+
+def _updated(item: dict[str, Any]) -> datetime:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from oncall_policy.silence import rfc3339 as times  # noqa: PLC0415
+
+    text = item.get("updatedAt")
+    try:
+        return times.parse(text) if isinstance(text, str) else datetime.min.replace(tzinfo=UTC)
+    except times.TimeError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
+def create(
+    base: str, silence: dict[str, Any], config: HttpConfig | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> str:
+    """Post ``silence``; its new id."""
+    url = api_url(base, "silences")
+    created = _call("POST", url, body=silence, config=config, timeout=timeout)
+    silence_id = created.get("silenceID") if isinstance(created, dict) else None
+    if not isinstance(silence_id, str):
+        raise BadResponseError(url, "the answer names no silenceID")
+    return silence_id
+
+
+def expire(
+    base: str, silence_id: str, config: HttpConfig | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> None:
+    from urllib.parse import quote  # noqa: PLC0415
+
+    _call("DELETE", api_url(base, f"silence/{quote(silence_id, safe='')}"), config=config, timeout=timeout)

@@ -2,35 +2,90 @@
 
 A file (YAML or JSON) holds one silence in Alertmanager's API v2 postable shape — ``matchers``,
 ``startsAt``, ``endsAt``, ``createdBy``, ``comment`` — plus an optional ``approvedBy`` list of
-approver emails. Every violation is reported at the line and column of the field it concerns.
+approver emails. Every violation is reported at the line and column of the field it concerns
+(a misspelt or repeated key at the key itself).
+
+A ``.json`` file is read as Alertmanager reads a body (``gojson``: repeated keys are seen, ``NaN``
+and a byte order mark are refused, as Go refuses them); any other file with the project's YAML
+reader, which refuses a key repeated exactly (``duplicate-key``) and keeps the first. Either way a
+key Go would fold onto a field (``Matchers``, ``ſtartsAt``) or a field given twice is refused by
+``api.from_api``, so a file is never judged on other content than Alertmanager would create.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from oncall_policy.load import positional, reading
+from oncall_policy.load.document import read_document
 from oncall_policy.problems import Problem
-from oncall_policy.silence.api import from_api
+from oncall_policy.silence import api, gojson
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.rules import Rules
+from oncall_policy.silence.verdict import Violation
+
+APPROVED_BY = "approvedBy"  # ours, not Alertmanager's: it ignores the key
+_BOM = b"\xef\xbb\xbf"
 
 
 def check(path: str, rules: Rules) -> list[Problem]:
     """Every problem in the silence request file at ``path``."""
-    from oncall_policy.load.document import read_document  # noqa: PLC0415 - only here: YAML
-
-    document = read_document(path)
+    document = read(path)
     data: Any = document.data
     if data is None:
         return document.problems
     if not isinstance(data, dict):
         document.problem((), "a silence request is a mapping: Alertmanager's API v2 silence", "bad-silence")
         return document.problems
-    approvers = data.get("approvedBy", [])
-    if not (isinstance(approvers, list) and all(isinstance(a, str) for a in approvers)):
-        document.problem(("approvedBy",), "approvedBy is a list of approver emails", "bad-silence")
-        approvers = []
-    verdict = evaluate(from_api(data, tuple(approvers)), rules)
+    approvers = _approvers(data, document)
+    verdict = evaluate(api.from_api(data, approvers), rules)
     for violation in verdict.violations:
-        document.problem(violation.where, f"{violation.message}; fix: {violation.hint}", violation.rule)
+        message = f"{violation.message}; fix: {violation.hint}"
+        document.problem(
+            violation.where, message, violation.rule, key=isinstance(violation, api.KeyViolation)
+        )
     return sorted(document.problems)
+
+
+def read(path: str) -> positional.Document:
+    """The document at ``path`` with positions; what stops reading it is in ``problems``."""
+    if not path.lower().endswith(".json"):
+        return read_document(path)
+    try:
+        with open(path, "rb") as file:  # noqa: PTH123 - paths are strings here
+            raw = file.read()
+    except OSError as error:
+        return _failed(path, 1, 1, f"cannot read file: {error.strerror}", "unreadable")
+    if raw.startswith(_BOM):
+        return _failed(
+            path, 1, 1, "a byte order mark starts the file; Alertmanager refuses it", "json-syntax"
+        )
+    text = reading.decode(raw, path)
+    if isinstance(text, Problem):
+        return positional.Document(path, problems=[text])
+    try:
+        parsed = gojson.read(text)
+    except gojson.GoJSONError as error:
+        return _failed(path, error.line, error.column, f"JSON: {error.message}", "json-syntax")
+    document = positional.Document(path, parsed.data, values=parsed.values)
+    document.keys.update(parsed.keys)
+    return document
+
+
+def _failed(path: str, line: int, column: int, message: str, rule: str) -> positional.Document:
+    return positional.Document(path, problems=[Problem(path, line, column, "", message, rule)])
+
+
+def _approvers(data: dict[str, Any], document: positional.Document) -> tuple[str, ...]:
+    """The ``approvedBy`` emails; the key, being ours, is held to the same spelling rules."""
+    keyed: list[Violation] = []
+    found = api.known_fields(data, (APPROVED_BY,), (), keyed)
+    for violation in keyed:
+        document.problem(
+            violation.where, f"{violation.message}; fix: {violation.hint}", violation.rule, key=True
+        )
+    approvers = found.get(APPROVED_BY, [])
+    if not (isinstance(approvers, list) and all(isinstance(a, str) for a in approvers)):
+        document.problem((APPROVED_BY,), "approvedBy is a list of approver emails", "bad-silence")
+        return ()
+    return tuple(approvers)
