@@ -212,3 +212,56 @@ def test_silences_added_on_one_peer_are_audited_on_the_other(alertmanager_binary
             assert audit(second.url, "--format", "json") == 1
             rows = {row["id"]: row["accepted"] for row in json.loads(capsys.readouterr().out)}
             assert rows == {good: True, bad: False}
+
+
+def test_add_behind_basic_auth_refuses_without_credentials_and_works_with_them(
+    alertmanager, tmp_path, capsys
+):
+    """History that cannot be read (401) refuses the silence; amtool's http config lets both the
+    history and the creation through."""
+    from tests import http_servers  # noqa: PLC0415 - a test helper module
+
+    basic = "Basic YWxpY2U6czNjcmV0"  # alice:s3cret
+    config = tmp_path / "conf" / "http.yml"
+    config.parent.mkdir()
+    config.write_text("basic_auth:\n  username: alice\n  password: s3cret\n")
+    argv = ["alertname=HighErrorRate", "-d", "2h", "-c", "deployment", *AUTHOR]
+    with http_servers.reverse_proxy(alertmanager.url, basic) as (url, _):
+        assert add(url, *argv) == 1
+        out = capsys.readouterr().out
+        assert "x history-unreadable:" in out
+        assert "401" in out
+        assert alertmanager.silences() == []
+        assert add(url, *argv, f"--http.config.file={config}") == 0
+    [created] = alertmanager.silences()
+    assert capsys.readouterr().out.strip() == created["id"]
+
+
+def test_history_counts_on_every_peer_given(alertmanager_binary, amtool, tmp_path, capsys):
+    """Two independent Alertmanagers (not gossiping): a silence on the second still counts when
+    the second is given as a peer."""
+    with (
+        running(alertmanager_binary, tmp_path / "a") as first,
+        running(alertmanager_binary, tmp_path / "b") as second,
+    ):
+        assert add(second.url, "alertname=HighErrorRate", "-d", "3h", "-c", "deployment", *AUTHOR) == 0
+        capsys.readouterr()
+        argv = [
+            "alertname=HighErrorRate",
+            f"--start={at(timedelta(hours=3))}",
+            "-d",
+            "2h",
+            "-c",
+            "deployment",
+            *AUTHOR,
+        ]
+        assert add(first.url, *argv) == 0  # the first knows nothing of the second's silence
+        capsys.readouterr()
+        again = [*argv[:1], f"--start={at(timedelta(hours=3))}", "-d", "2h", "-c", "deployment", *AUTHOR]
+        assert add(first.url, *again, f"--peer={second.url}") == 1
+        assert "over-cap-recreated" in capsys.readouterr().out
+
+
+def test_audit_says_it_could_not_audit(capsys):
+    assert audit("http://127.0.0.1:9") == 4
+    assert "cannot audit:" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.verdict import Violation
 
 if TYPE_CHECKING:
+    from oncall_policy.silence.http_config import HttpConfig
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
     from oncall_policy.silence.verdict import Verdict
@@ -70,8 +71,19 @@ def _parser(action: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--maintenance", metavar="ID", help="the declared maintenance window this silence belongs to"
     )
+    add_peer_argument(parser)
     amtool.add_arguments(parser)
     return parser
+
+
+def add_peer_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--peer",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="another Alertmanager of the same cluster whose silences count too (repeatable)",
+    )
 
 
 def judge(options: argparse.Namespace, *, create: bool) -> int:
@@ -86,7 +98,7 @@ def judge(options: argparse.Namespace, *, create: bool) -> int:
         return _policy_unavailable(error)
     if loaded.stale:
         print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
-    verdict = _judged(request, loaded.rules, options.alertmanager_url)
+    verdict = _judged(request, loaded.rules, options)
     if not (create and verdict.accepted):
         _show(verdict, request, options.format)
         return 0 if verdict.accepted else 1
@@ -99,14 +111,16 @@ def _as_amtool_would(options: argparse.Namespace, *, create: bool) -> None:
     so that the silence is judged against the Alertmanager it is created in. ``check`` stays
     offline unless given ``--alertmanager.url``."""
     wants_url = create and not options.alertmanager_url
-    if options.author and not wants_url:
-        return
+    if options.author and not wants_url and not options.alertmanager_url:
+        return  # offline `check`: nothing to talk to, nothing to read
     from oncall_policy.silence import amtool_config, client  # noqa: PLC0415 - only without the flags
 
     configured = amtool_config.read()
     options.author = options.author or configured.author or ""
     if wants_url:
         options.alertmanager_url = configured.url or client.DEFAULT_URL
+    options.http_config_file = options.http_config_file or configured.http_config_file
+    options.timeout = options.timeout or configured.timeout
 
 
 def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
@@ -118,7 +132,10 @@ def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespa
     from oncall_policy.silence import comment as comments  # noqa: PLC0415 - only `add` records
 
     comment = comments.record(request.comment, verdict.approvals, request.window)
-    result = amtool.run(amtool.command(request, comment, options.alertmanager_url))
+    argv = amtool.command(
+        request, comment, options.alertmanager_url, options.http_config_file, options.timeout
+    )
+    result = amtool.run(argv, options.timeout)
     silence_id = result.stdout.strip()
     if options.format == "json":
         print(report.verdict_json(verdict, silence_id=silence_id or None), end="")
@@ -129,9 +146,10 @@ def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespa
     return result.returncode
 
 
-def _judged(request: SilenceRequest, rules: Rules, url: str | None) -> Verdict:
-    """The verdict with the Alertmanager's silences as history; when they cannot be read, a
+def _judged(request: SilenceRequest, rules: Rules, options: argparse.Namespace) -> Verdict:
+    """The verdict with the Alertmanagers' silences as history; when they cannot be read, a
     rejection, unless the policy allows judging without them (fail closed)."""
+    url = options.alertmanager_url
     if not url:
         verdict = evaluate(request, rules)
         note = "judged without earlier silences: give --alertmanager.url to count re-created ones"
@@ -139,7 +157,7 @@ def _judged(request: SilenceRequest, rules: Rules, url: str | None) -> Verdict:
     from oncall_policy.silence import client  # noqa: PLC0415 - only with an Alertmanager to ask
 
     try:
-        listed = client.silences(url)
+        listed = client.silences([url, *options.peer], *connection(options))
     except client.AlertmanagerError as error:
         verdict = evaluate(request, rules)
         if not rules.history.required:
@@ -149,6 +167,14 @@ def _judged(request: SilenceRequest, rules: Rules, url: str | None) -> Verdict:
     from oncall_policy.silence.audit import read  # noqa: PLC0415
 
     return evaluate(request, rules, [read(item) for item in listed])
+
+
+def connection(options: argparse.Namespace) -> tuple[HttpConfig | None, float]:
+    """Amtool's HTTP client configuration and timeout, as the options (or amtool.yml) give them."""
+    from oncall_policy.silence import http_config  # noqa: PLC0415
+
+    config = http_config.load(options.http_config_file) if options.http_config_file else None
+    return config, amtool.timeout_seconds(options.timeout)
 
 
 def _no_history(url: str, error: Exception) -> Violation:

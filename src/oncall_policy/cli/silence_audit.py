@@ -12,8 +12,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from oncall_policy.cli.silence import action_parser
-from oncall_policy.errors import PolicyError
+from oncall_policy.cli.silence import action_parser, add_peer_argument, connection
+from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.silence import audit, client, report, source
 from oncall_policy.silence.audit import Finding
 
@@ -24,6 +24,11 @@ def run(action: str, arguments: Sequence[str]) -> int:
     parser = action_parser(action)
     if action == "audit":
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
+        add_peer_argument(parser)
+        parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
+        parser.add_argument(
+            "--timeout", metavar="DURATION", help="of each request (default: 30s), as amtool's"
+        )
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
         parser.epilog = "exit 0: all keep the policy; 1: some break it; 4: could not audit"
         return _audit(parser.parse_args(arguments))
@@ -42,8 +47,9 @@ def _audit(options: argparse.Namespace) -> int:
     if loaded.stale:
         print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
     try:
-        listed = client.silences(options.url)
-    except client.AlertmanagerError as error:
+        config, timeout = connection(options)
+        listed = client.silences([options.url, *options.peer], config, timeout)
+    except (client.AlertmanagerError, OncallPolicyError) as error:
         print(f"cannot audit: {error}", file=sys.stderr)
         return CANNOT_AUDIT
     findings = audit.audit(listed, loaded.rules)
@@ -51,7 +57,7 @@ def _audit(options: argparse.Namespace) -> int:
     print(_json(findings) if options.format == "json" else _text(findings, violators), end="")
     if options.expire:
         for finding in violators:
-            client.expire(options.url, finding.silence_id)
+            client.expire(options.url, finding.silence_id, config, timeout)
             print(f"expired {finding.silence_id}", file=sys.stderr)
     return 1 if violators else 0
 

@@ -284,7 +284,7 @@ def _over_cap(duration: timedelta, cap: timedelta, capped_by: str, misfits: tupl
     )
 
 
-def _with_stretches(  # noqa: PLR0913 - a verdict, its silence, and what it is judged with
+def _with_stretches(  # noqa: PLR0913, PLR0917 - a verdict, its silence, and what it is judged with
     verdict: Verdict,
     ident: str,
     silence: Silence,

@@ -28,7 +28,7 @@ from oncall_policy.records import Record
 from oncall_policy.silence import labels
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Mapping, Sequence
+    from collections.abc import Collection, Iterable, Mapping
     from typing import Final
 
     from oncall_policy.matchers import Matcher
@@ -149,9 +149,11 @@ class Shared:
         splitters = tuple(self._splitters.get(name, {}))
         if len(splitters) > MAX_SPLITTERS:
             return None
-        for inside in _subsets(len(splitters)):
-            if _rest_exists(own, named, splitters, inside, domain):
-                found.append(Rest(inside, splitters))
+        found.extend(
+            Rest(inside, splitters)
+            for inside in _subsets(len(splitters))
+            if _rest_exists(own, named, splitters, inside, domain)
+        )
         return found
 
     def muting(self, cell: Cell) -> list[Span]:
