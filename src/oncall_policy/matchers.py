@@ -105,9 +105,12 @@ class Matcher(Record):
         if self.op is Op.EQUAL:
             return self.value == ""
         if self.op is Op.REGEX:
-            from oncall_policy.matching import engine  # noqa: PLC0415
+            found = _BARE_EMPTY.get(self.value)
+            if found is None:
+                from oncall_policy.matching import engine  # noqa: PLC0415
 
-            return engine.compile(_BARE[self.value]).fullmatch("")
+                found = _BARE_EMPTY[self.value] = engine.compile(_BARE[self.value]).fullmatch("")
+            return found
         return False
 
     @property
@@ -121,6 +124,7 @@ class Matcher(Record):
 
 _TREES: dict[str, tuple[Regexp | None, str | None]] = {}
 _BARE: dict[str, Regexp] = {}
+_BARE_EMPTY: dict[str, bool] = {}
 _PATTERNS: dict[str, Pattern] = {}
 
 

@@ -6,7 +6,6 @@ output); 2 usage; 3 a bug in oncall-policy; 130 interrupted.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -17,6 +16,7 @@ from oncall_policy import TYPE_CHECKING, __version__, validator_cache
 from oncall_policy.errors import OncallPolicyError, PolicyError
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
+    import argparse
     from collections.abc import Sequence
     from typing import NoReturn, Protocol
 
@@ -52,14 +52,6 @@ def _command(name: str) -> Command:
     return import_module(f"oncall_policy.cli.{name.replace('-', '_')}")
 
 
-class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, sized as argparse sizes it but without importing ``shutil`` (about
-    3 ms of every start-up, for a width that only ``--help`` and usage errors print)."""
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=columns() - 2)
-
-
 def columns() -> int:
     """The terminal's width as ``shutil.get_terminal_size().columns`` gives it: ``$COLUMNS``,
     else the width of the terminal on standard output, else 80."""
@@ -77,6 +69,10 @@ def columns() -> int:
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The parser, with the arguments of the command ``argv`` names (if any) configured."""
+    import argparse  # noqa: PLC0415 - `silence check|add` reads its words without it (``_silence``)
+
+    from oncall_policy.cli.help import HelpFormatter  # noqa: PLC0415
+
     parser = argparse.ArgumentParser(
         prog="oncall-policy",
         description="Compile one typed on-call policy into the configuration that enforces it.",
@@ -101,6 +97,22 @@ def _listed(argv: Sequence[str], chosen: str | None) -> dict[str, str]:
     if chosen in COMMANDS and not {"-h", "--help"} & set(argv[: list(argv).index(chosen)]):
         return {chosen: COMMANDS[chosen]}
     return COMMANDS
+
+
+def _silence(words: list[str]) -> argparse.Namespace | None:
+    """``silence check|add`` read without argparse (about 8 ms of a command typed during an
+    incident), when ``silence_words`` can read the words; None leaves them to argparse."""
+    if len(words) < 2 or words[0] != "silence" or words[1] not in ("check", "add"):
+        return None
+    from oncall_policy.cli import silence_words  # noqa: PLC0415
+
+    options = silence_words.parse(words[2:])
+    if options is None:
+        return None
+    from oncall_policy.cli.silence_judge import judge  # noqa: PLC0415
+
+    create = words[1] == "add"
+    return types.SimpleNamespace(run=lambda _: judge(options, create=create))  # type: ignore[return-value]
 
 
 def _without_pydantic_plugins() -> None:
@@ -160,7 +172,7 @@ def _keep_validator() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _without_pydantic_plugins()
     words = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(words).parse_args(words)
+    args = _silence(words) or build_parser(words).parse_args(words)
     try:
         status: int = args.run(args)
     except PolicyError as error:

@@ -9,28 +9,11 @@ library unless the generated rules are stale (or for ``check-files``).
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import UTC, datetime
 
-from oncall_policy import TYPE_CHECKING
-from oncall_policy.cli import HelpFormatter
-from oncall_policy.errors import PolicyError
-from oncall_policy.silence import amtool, report, source
-from oncall_policy.silence.evaluate import evaluate
-from oncall_policy.silence.verdict import Violation
-
-if TYPE_CHECKING:
-    from oncall_policy.silence.http_config import HttpConfig
-    from oncall_policy.silence.request import SilenceRequest
-    from oncall_policy.silence.rules import Rules
-    from oncall_policy.silence.verdict import Verdict
-
-ACTIONS = {
-    "check": "evaluate an `amtool silence add` command line; exit 0 accepted, 1 rejected",
-    "add": "evaluate, then create the silence with the real amtool, approvals in its comment",
-    "audit": "judge every live silence of an Alertmanager; exit 1 if any breaks the policy",
-    "check-files": "judge silence request files (API v2 JSON/YAML plus approvedBy) for review",
-}
+from oncall_policy.cli.help import HelpFormatter
+from oncall_policy.cli.silence_judge import ACTIONS, judge
+from oncall_policy.cli.silence_words import Options
+from oncall_policy.silence import amtool
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
         return silence_audit.run(args.action, args.arguments)
     options = _parser(args.action).parse_intermixed_args(args.arguments)
-    return judge(options, create=args.action == "add")
+    return judge(Options(**vars(options)), create=args.action == "add")
 
 
 def action_parser(action: str) -> argparse.ArgumentParser:
@@ -84,112 +67,3 @@ def add_peer_argument(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="another Alertmanager of the same cluster whose silences count too (repeatable)",
     )
-
-
-def judge(options: argparse.Namespace, *, create: bool) -> int:
-    now = datetime.now(UTC).replace(microsecond=0)
-    _as_amtool_would(options, create=create)
-    request = amtool.from_namespace(options, now, options.approved_by)
-    if options.maintenance:
-        request = request.replace(window=options.maintenance)
-    try:
-        loaded = source.load(options.policy)
-    except PolicyError as error:
-        return _policy_unavailable(error)
-    if loaded.stale:
-        print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
-    verdict = _judged(request, loaded.rules, options)
-    if not (create and verdict.accepted):
-        _show(verdict, request, options.format)
-        return 0 if verdict.accepted else 1
-    return _create(request, verdict, options)
-
-
-def _as_amtool_would(options: argparse.Namespace, *, create: bool) -> None:
-    """Fill in what amtool would take from its configuration files when the flags do not say:
-    the author (always) and, for ``add``, the Alertmanager, which then goes to amtool explicitly
-    so that the silence is judged against the Alertmanager it is created in. ``check`` stays
-    offline unless given ``--alertmanager.url``."""
-    wants_url = create and not options.alertmanager_url
-    if options.author and not wants_url and not options.alertmanager_url:
-        return  # offline `check`: nothing to talk to, nothing to read
-    from oncall_policy.silence import amtool_config, client  # noqa: PLC0415 - only without the flags
-
-    configured = amtool_config.read()
-    options.author = options.author or configured.author or ""
-    if wants_url:
-        options.alertmanager_url = configured.url or client.DEFAULT_URL
-    options.http_config_file = options.http_config_file or configured.http_config_file
-    options.timeout = options.timeout or configured.timeout
-
-
-def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
-    text = report.verdict_json(verdict) if style == "json" else report.verdict_text(verdict, request.matchers)
-    print(text, end="")
-
-
-def _create(request: SilenceRequest, verdict: Verdict, options: argparse.Namespace) -> int:
-    from oncall_policy.silence import comment as comments  # noqa: PLC0415 - only `add` records
-
-    comment = comments.record(request.comment, verdict.approvals, request.window)
-    argv = amtool.command(
-        request, comment, options.alertmanager_url, options.http_config_file, options.timeout
-    )
-    result = amtool.run(argv, options.timeout)
-    silence_id = result.stdout.strip()
-    if options.format == "json":
-        print(report.verdict_json(verdict, silence_id=silence_id or None), end="")
-    else:
-        print(report.verdict_text(verdict, request.matchers), end="", file=sys.stderr)
-        sys.stdout.write(result.stdout)
-    sys.stderr.write(result.stderr)
-    return result.returncode
-
-
-def _judged(request: SilenceRequest, rules: Rules, options: argparse.Namespace) -> Verdict:
-    """The verdict with the Alertmanagers' silences as history; when they cannot be read, a
-    rejection, unless the policy allows judging without them (fail closed)."""
-    url = options.alertmanager_url
-    if not url:
-        verdict = evaluate(request, rules)
-        note = "judged without earlier silences: give --alertmanager.url to count re-created ones"
-        return verdict.replace(notes=(*verdict.notes, note))
-    from oncall_policy.silence import client  # noqa: PLC0415 - only with an Alertmanager to ask
-
-    try:
-        listed = client.silences([url, *options.peer], *connection(options))
-    except client.AlertmanagerError as error:
-        verdict = evaluate(request, rules)
-        if not rules.history.required:
-            note = f"judged without earlier silences ({error}); the policy allows it"
-            return verdict.replace(notes=(*verdict.notes, note))
-        return verdict.replace(violations=(*verdict.violations, _no_history(url, error)))
-    from oncall_policy.silence.audit import read  # noqa: PLC0415
-
-    return evaluate(request, rules, [read(item) for item in listed])
-
-
-def connection(options: argparse.Namespace) -> tuple[HttpConfig | None, float]:
-    """Amtool's HTTP client configuration and timeout, as the options (or amtool.yml) give them."""
-    from oncall_policy.silence import http_config  # noqa: PLC0415
-
-    config = http_config.load(options.http_config_file) if options.http_config_file else None
-    return config, amtool.timeout_seconds(options.timeout)
-
-
-def _no_history(url: str, error: Exception) -> Violation:
-    return Violation(
-        "history-unreadable",
-        f"the silences already at {url} cannot be read ({error}), so re-created or extended "
-        "silences cannot be counted",
-        "check --alertmanager.url and its credentials (--http.config.file), then try again; "
-        "the policy refuses silences it cannot judge with their history (silences.history.required)",
-        (),
-    )
-
-
-def _policy_unavailable(error: PolicyError) -> int:
-    for problem in error.problems:
-        print(problem, file=sys.stderr)
-    print("REJECTED: the policy is missing or invalid, so no silence can be judged (fail closed)")
-    return 1

@@ -12,7 +12,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from oncall_policy.cli.silence import action_parser, add_peer_argument, connection
+from oncall_policy.cli.silence import action_parser, add_peer_argument
+from oncall_policy.cli.silence_judge import connection
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.silence import audit, client, report, source
 from oncall_policy.silence.audit import Finding

@@ -11,7 +11,6 @@ them too (``duration out of range``; the server: ``timestamp … after 10000-01-
 
 from __future__ import annotations
 
-import argparse
 from datetime import datetime
 
 from oncall_policy import TYPE_CHECKING
@@ -23,8 +22,21 @@ from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
-    from typing import Final
+    from typing import Final, NoReturn, Protocol
+
+    class Arguments(Protocol):
+        """What ``from_namespace`` reads: argparse's namespace, or ``cli.silence_words.Options``."""
+
+        matchers: list[str]
+        start: str | None
+        end: str | None
+        duration: str
+        author: str
+        comment: str
+        timeout: str | None
+
 
 DEFAULT_DURATION = "1h"
 DEFAULT_TIMEOUT = "30s"
@@ -49,11 +61,6 @@ class AmtoolTimeoutError(OncallPolicyError):
             "not have been created: look with `amtool silence query`"
         )
         self.seconds = seconds
-
-
-class _RaisingParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise AmtoolArgsError(message)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,7 +88,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Read ``amtool silence add`` arguments; raise ``AmtoolArgsError`` on a usage error."""
-    parser = _RaisingParser(prog="amtool silence add", add_help=False, allow_abbrev=False)
+    import argparse  # noqa: PLC0415 - the command line reads its own words (cli.silence_words)
+
+    class RaisingParser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise AmtoolArgsError(message)
+
+    parser = RaisingParser(prog="amtool silence add", add_help=False, allow_abbrev=False)
     add_arguments(parser)
     return parser.parse_intermixed_args(list(argv))
 
@@ -91,7 +104,9 @@ def parse(argv: Sequence[str], now: datetime, approvers: Sequence[str] = ()) -> 
     return from_namespace(parse_args(argv), now, approvers)
 
 
-def from_namespace(args: argparse.Namespace, now: datetime, approvers: Sequence[str] = ()) -> SilenceRequest:
+def from_namespace(
+    args: Arguments | argparse.Namespace, now: datetime, approvers: Sequence[str] = ()
+) -> SilenceRequest:
     """The silence the arguments describe; raise ``AmtoolArgsError`` for a ``--timeout`` amtool
     would refuse before doing anything (``time: unknown unit "x" in duration "1x"``)."""
     if getattr(args, "timeout", None) is not None:

@@ -13,6 +13,7 @@ unknown keys are ignored, as Alertmanager ignores them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -93,6 +94,8 @@ def known_fields(
 ) -> dict[str, Any]:
     """The value Go's decoder gives each of ``fields`` from ``data`` (the last key that folds to
     it), and a ``KeyViolation`` for each key spelled otherwise than its field or repeating one."""
+    if type(data) is dict and all(key in fields or gojson.field_of(key, fields) is None for key in data):
+        return {field: data[field] for field in fields if field in data}  # canonical, no repeats
     pairs = data.pairs if isinstance(data, gojson.Object) else list(data.items())
     chosen: dict[str, Any] = {}
     spellings: dict[str, list[str]] = {}
@@ -116,15 +119,23 @@ def known_fields(
 
 def _surrogates(data: Any) -> Iterator[Violation]:
     """A violation at each string (key or value) holding a lone surrogate, however deep."""
+    try:  # json's C encoder looks at every string at once; only a surrogate makes UTF-8 fail
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, TypeError, ValueError):  # a surrogate, or not JSON data: look closely
+        yield from (_surrogate(where) for where in _strings_with_surrogates(data))
+
+
+def _strings_with_surrogates(data: Any) -> Iterator[Location]:
     stack: list[tuple[Location, Any]] = [((), data)]
     while stack:
         where, value = stack.pop()
-        if isinstance(value, str) and gojson.has_surrogate(value):
-            yield _surrogate(where)
-        elif isinstance(value, Mapping):
+        if isinstance(value, str):
+            if gojson.has_surrogate(value):
+                yield where
+        elif isinstance(value, dict):  # JSON's objects (gojson.Object is a dict too)
             for key, item in value.items():
                 if isinstance(key, str) and gojson.has_surrogate(key):
-                    yield _surrogate((*where, key))
+                    yield (*where, key)
                 stack.append(((*where, key), item))
         elif isinstance(value, list):
             stack.extend(((*where, index), item) for index, item in enumerate(value))
@@ -164,11 +175,21 @@ def _matcher(item: Any, index: int, problems: list[Violation]) -> Matcher | None
         problems.append(_shape(f"{said} (true or false)", where))
     if len(problems) > before:
         return None
-    try:
-        return Matcher(name, _OPS[bool(regex), bool(equal)], value)
-    except MatcherError as error:
-        problems.append(bad_matcher(f"{name} {value!r}", str(error), where))
-        return None
+    key = (name, _OPS[bool(regex), bool(equal)], value)
+    found = _MATCHERS.get(key)
+    if found is None:
+        try:
+            found = Matcher(*key)
+        except MatcherError as error:
+            problems.append(bad_matcher(f"{name} {value!r}", str(error), where))
+            return None
+        if len(_MATCHERS) > 100_000:
+            _MATCHERS.clear()
+        _MATCHERS[key] = found
+    return found
+
+
+_MATCHERS: dict[tuple[str, Op, str], Matcher] = {}  # immutable: an audit meets the same ones often
 
 
 def _time(fields: Mapping[str, Any], key: str, problems: list[Violation]) -> datetime | None:

@@ -163,7 +163,10 @@ class _Scanner:
 
 def has_surrogate(text: str) -> bool:
     """Whether ``text`` holds a lone surrogate, which Go would have read as U+FFFD."""
-    return _SURROGATE.search(text) is not None
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+_FIELDS: dict[tuple[str, tuple[str, ...]], str | None] = {}  # an audit reads the same keys 50,000 times
 
 
 def field_of(key: str, fields: Sequence[str]) -> str | None:
@@ -171,7 +174,12 @@ def field_of(key: str, fields: Sequence[str]) -> str | None:
     for ``key``: an exact name first, else the first that case-folds to it; ``None``: ignored."""
     if key in fields:
         return key
-    return next((field for field in fields if equal_fold(field, key)), None)
+    memo = (key, tuple(fields))
+    if memo not in _FIELDS:
+        if len(_FIELDS) > 10_000:
+            _FIELDS.clear()
+        _FIELDS[memo] = next((field for field in fields if equal_fold(field, key)), None)
+    return _FIELDS[memo]
 
 
 def equal_fold(field: str, key: str) -> bool:

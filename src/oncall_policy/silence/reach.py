@@ -140,8 +140,14 @@ def _class_key(groups: Groups, rules: Rules) -> tuple[object, ...]:
 
 
 def _signature(name: str, value: str, rules: Rules) -> tuple[object, ...]:
-    values, testers = _questions(name, rules)
-    return (value == "", tuple(value == v for v in values), tuple(t.matches(value) for t in testers))
+    memo = ("signature", name, value)
+    found = rules.remembered(memo)
+    if found is None:
+        values, testers = _questions(name, rules)
+        found = rules.remember(
+            memo, (value == "", tuple(value == v for v in values), tuple(t.matches(value) for t in testers))
+        )
+    return found  # type: ignore[return-value]
 
 
 def _questions(name: str, rules: Rules) -> tuple[tuple[str, ...], tuple[Matcher, ...]]:
