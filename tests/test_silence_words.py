@@ -53,7 +53,15 @@ def test_words_read_by_hand_mean_what_argparse_reads(argv):
     "argv",
     [
         ["alertname=HighErrorRate", "-d", "2h", "-c", "deployment", "-a", "engineer-a@clipper.app"],
-        ["--duration=2h", "alertname=X", "--comment", "INC-1 x", "--approved-by", "a@b.c", "--approved-by=d@e.f"],
+        [
+            "--duration=2h",
+            "alertname=X",
+            "--comment",
+            "INC-1 x",
+            "--approved-by",
+            "a@b.c",
+            "--approved-by=d@e.f",
+        ],
         ["-d2h", "alertname=X", "-c=INC-1"],
         ["--format=json", "--policy", "p.yaml", "--peer=http://a", "--peer", "http://b", "x=y"],
     ],
