@@ -214,18 +214,39 @@ def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) ->
         violations.append(_over_cap(duration, cap, capped_by, found.misfits))
     outcome = approvals.check(request.approvers, request.author, roles, rules.roster)
     violations += outcome.violations
+    unknown = _unknown_example(request, found.reach, rules)
     return Verdict(
         violations=tuple(violations),
         alerts=tuple(alert.name for alert in found.reach.alerts),
-        unknown=_unknown_example(request, found.reach, rules),
+        unknown=unknown,
         rules=_rule_ids(found.reach, rules),
         window=found.window.id if found.window else None,
         duration=duration,
         cap=cap,
         roles=tuple(roles),
         approvals=outcome.approvals,
-        notes=(*found.misfits, *_undecided(found.reach), *outcome.notes),
+        notes=(
+            *found.misfits,
+            *_undecided(found.reach),
+            *outcome.notes,
+            *_narrower(unknown, violations, found),
+        ),
     )
+
+
+def _narrower(
+    unknown: dict[str, str] | None, violations: list[Violation], found: Assessment
+) -> tuple[str, ...]:
+    """Why a silence aimed at catalog alerts gets a stricter rule: it reaches unknown ones too."""
+    strict = any(v.rule in ("over-cap", "missing-approval") for v in violations)
+    if unknown is None or not strict or not found.reach.alerts:
+        return ()
+    shown = ",".join(f'{name}="{value}"' for name, value in sorted(unknown.items()))
+    note = (
+        f"it also reaches alerts outside the catalog, such as {{{shown}}}, which any rule may cover; "
+        'name the alerts exactly (alertname="…") to be judged by their own rules'
+    )
+    return (note,)
 
 
 def _unknown_example(request: SilenceRequest, found: Reach, rules: Rules) -> dict[str, str] | None:
