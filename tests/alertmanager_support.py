@@ -16,6 +16,7 @@ GOLDEN = ROOT / "tests" / "golden" / "alertmanager"
 POLICIES = {
     "clipper": ROOT / "policy.yaml",
     "acme": ROOT / "examples" / "acme" / "policy.yaml",
+    "globex": ROOT / "examples" / "globex" / "policy.yaml",
     **{case.name: case / "in" / "policy.yaml" for case in sorted(GOLDEN.iterdir()) if case.is_dir()},
 }
 SOURCE = Source("policy.yaml", "0" * 64)

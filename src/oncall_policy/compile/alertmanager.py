@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from oncall_policy.compile import Source
-from oncall_policy.compile.am import inhibit, receivers, templates, tree
+from oncall_policy.compile.am import inhibit, receivers, templates, tree, windows
 from oncall_policy.compile.yamltext import render
 from oncall_policy.model import Policy
 
@@ -25,12 +25,14 @@ FILE = "alertmanager.yml"
 
 def config(policy: Policy) -> dict[str, object]:
     """The configuration as data (comments under the key ``"#"``)."""
-    route = tree.build(policy)
+    route = windows.mute(tree.build(policy), policy)
     data: dict[str, object] = {"templates": [templates.FILE], "route": route}
     rules = inhibit.build(policy)
     if rules:
         data["inhibit_rules"] = rules
     data["receivers"] = receivers.build(policy, set(receivers_used(route)))
+    if intervals := windows.time_intervals(policy):
+        data["time_intervals"] = intervals
     return data
 
 

@@ -61,7 +61,9 @@ class Recurrence(Strict):
 class Window(Strict):
     """A maintenance window a reviewer approved. A silence is a maintenance silence only when it
     names the window (``--maintenance ID``, or the id in its comment) and lies inside its time
-    range and its ``scope``; then rules relaxed by maintenance allow it as long as the window."""
+    range and its ``scope``; then rules relaxed by maintenance allow it as long as the window.
+    A recurring window with ``mute_in_alertmanager`` also becomes an Alertmanager time interval
+    that mutes the notifications of the alerts in its scope, every week, with no silence at all."""
 
     id: Id
     description: Text | None = None
@@ -72,6 +74,7 @@ class Window(Strict):
     start: LocalDateTime | None = None
     end: LocalDateTime | None = None
     recurring: Recurrence | None = None
+    mute_in_alertmanager: Bool = False
 
     @model_validator(mode="after")
     def _one_time_range(self) -> Self:
@@ -79,6 +82,8 @@ class Window(Strict):
             raise ValueError("a window needs start and end, or recurring")
         if self.recurring is not None and (self.start is not None or self.end is not None):
             raise ValueError("a window has start and end, or recurring, not both")
+        if self.mute_in_alertmanager and self.recurring is None:
+            raise ValueError("mute_in_alertmanager is for recurring windows; a dated one is silenced")
         return self
 
 
