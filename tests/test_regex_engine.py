@@ -74,6 +74,9 @@ def matches(value: str, text: str) -> bool:
         ("(?m)^b", "b", True),
         (r"a\b", "a", True),
         (r"\Ba", "a", False),
+        # A search starts at a rune: RE2 alone would find \B between the bytes of ẞ.
+        (r"a)|\B|(b", "iẞB", False),
+        (r"a)|\B|(b", "ii", True),
         # Go reads a byte that is not UTF-8 (here, as surrogateescape decodes it) as U+FFFD.
         (".", "\udcff", True),
         (r"\x{FFFD}", "\udcff", True),
@@ -105,6 +108,19 @@ def test_emitted_pattern_is_explicit():
     assert to_re2(parse("x{0}y")) == "(?:)y"
     assert to_re2(parse(r"[\x{D800}-\x{E000}]")) == r"[\x{e000}]"
     assert to_re2(parse(r"\x{D800}x")) == r"[^\x00-\x{10ffff}]x"
+
+
+def test_a_surrogate_a_match_would_begin_with_is_refused():
+    r"""Go matches ^(?:\x{D800}a)$ against "\ufffda": its one-pass matcher compares the literal
+    prefix as bytes, and writes a surrogate as U+FFFD. Rather than guess whether Go's program is
+    one-pass, the engine refuses such a tree; anywhere else a surrogate simply never matches."""
+    with pytest.raises(RegexpTooComplexError):
+        engine.compile(parse(r"^(?:\x{D800}a)$"))
+    with pytest.raises(RegexpTooComplexError):
+        engine.compile(parse(r"^(?:x{2}[\x{DFFF}])$"))
+    assert not matches(r"a|\x{D800}", "\ufffd")
+    assert not matches(r"a.\x{D800}", "ab\ufffd")
+    assert not matches(r"(\x{D800})", "\ufffd")
 
 
 def test_compiled_patterns_are_cached():

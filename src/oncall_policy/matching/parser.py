@@ -51,6 +51,7 @@ class Parser:
         "flags",
         "free",
         "height",
+        "node_flags",
         "num_cap",
         "num_regexp",
         "num_runes",
@@ -63,14 +64,19 @@ class Parser:
     def __init__(self, whole: str, flags: int) -> None:
         self.whole = whole  # the pattern, as errors about all of it quote it
         self.flags = flags
+        self.node_flags = as_flags(flags)  # the same, as nodes carry it
         self.stack: list[Regexp] = []
         self.free: list[Regexp] = []
         self.num_cap = 0
         self.num_regexp = 0  # nodes allocated (recycled ones are not counted again)
         self.num_runes = 0
-        self.repeats = 0  # product of the repeat counts seen, until sizes are tracked
+        self.repeats = 1  # product of the repeat counts seen, until sizes are tracked
         self.height: dict[Regexp, int] | None = None
         self.size: dict[Regexp, int] | None = None
+
+    def set_flags(self, flags: int) -> None:
+        self.flags = flags
+        self.node_flags = as_flags(flags)
 
     def new_regexp(self, op: Op) -> Regexp:
         if not self.free:
@@ -127,13 +133,13 @@ class Parser:
 
     def literal(self, r: int) -> None:
         re = self.new_regexp(Op.LITERAL)
-        re.flags = as_flags(self.flags)
+        re.flags = self.node_flags
         re.rune = [min_fold_rune(r) if self.flags & FOLD_CASE else r]
         self.push(re)
 
     def op(self, op: Op) -> Regexp:
         re = self.new_regexp(op)
-        re.flags = as_flags(self.flags)
+        re.flags = self.node_flags
         self.push(re)  # pushed as it is: only a one-rune class merges into a literal
         return re
 
@@ -225,7 +231,7 @@ class Parser:
             raise RegexpError(ErrorCode.UNEXPECTED_PAREN, self.whole)
         re1, re2 = self.stack[-1], self.stack[-2]
         del self.stack[-2:]
-        self.flags = int(re2.flags)  # the flags in force at the (
+        self.set_flags(int(re2.flags))  # the flags in force at the (
         if re2.cap == 0:
             self.push(re1)  # just for grouping
         else:

@@ -56,9 +56,11 @@ def parse(pattern: str, flags: Flags = Flags.PERL) -> Regexp:
 
 
 def _literal(p: Parser, pos: int, _last_repeat: int) -> tuple[int, int]:
-    c, after = next_rune(p.whole, pos)
-    p.literal(c)
-    return after, -1
+    c = p.whole[pos]
+    if "\ud800" <= c <= "\udfff":
+        next_rune(p.whole, pos)  # raises Go's invalid UTF-8
+    p.literal(ord(c))
+    return pos + 1, -1
 
 
 def _left_paren(p: Parser, pos: int, _last_repeat: int) -> tuple[int, int]:
@@ -132,7 +134,7 @@ def _backslash(p: Parser, pos: int, _last_repeat: int) -> tuple[int, int]:
         if c == "Q":
             return _quoted(p, pos), -1
     re = p.new_regexp(Op.CHAR_CLASS)
-    re.flags = as_flags(p.flags)
+    re.flags = p.node_flags
     for parse_group in (parse_unicode_class, parse_perl_class_escape):
         after = parse_group(p, re.rune, pos)
         if after is not None:
@@ -174,7 +176,7 @@ def _perl_flags(p: Parser, pos: int) -> int:
         elif letter in ":)" and (saw_flag or not negated):
             if letter == ":":
                 p.op(LEFT_PAREN)  # a group, with the flags in force before it
-            p.flags = flags ^ 0xFFFF if negated else flags
+            p.set_flags(flags ^ 0xFFFF if negated else flags)
             return t
         else:
             break

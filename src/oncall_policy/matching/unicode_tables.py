@@ -11,7 +11,6 @@ Ranges are flattened ``lo, hi, lo, hi, …``, sorted, with abutting ranges merge
 
 from __future__ import annotations
 
-import json
 import os
 
 from oncall_policy import TYPE_CHECKING
@@ -38,18 +37,22 @@ _tables: dict[str, dict[str, list[int]]] | None = None
 _cleaned: dict[tuple[str, str], Ranges] = {}
 
 
-def _ascii_orbit(r: int) -> Ranges | None:
-    """The orbit of an ASCII letter or of its two non-ASCII fold partners, without the data file."""
-    if r in (_KELVIN, _LONG_S):
-        r = ord("K") if r == _KELVIN else ord("S")
-    elif r >= 0x80 or not chr(r).isalpha():
-        return None
-    upper = r & ~0x20
-    extra = {ord("K"): (_KELVIN,), ord("S"): (_LONG_S,)}.get(upper, ())
-    return (upper, upper + 0x20, *extra)
+def _ascii_orbits() -> dict[int, Ranges]:
+    """The orbits of the ASCII letters (k and s with their non-ASCII partners), by member."""
+    orbits: dict[int, Ranges] = {}
+    for upper in range(ord("A"), ord("Z") + 1):
+        extra = {ord("K"): (_KELVIN,), ord("S"): (_LONG_S,)}.get(upper, ())
+        orbit = (upper, upper + 0x20, *extra)
+        orbits.update(dict.fromkeys(orbit, orbit))
+    return orbits
+
+
+_ASCII_ORBITS = _ascii_orbits()
 
 
 def _load_json(name: str) -> Any:
+    import json  # noqa: PLC0415 - only when a data file is read
+
     with open(os.path.join(_DATA, name), encoding="utf-8") as file:
         return json.load(file)
 
@@ -67,8 +70,9 @@ def fold_orbit(r: int) -> Ranges:
     order: ``(0x4B, 0x6B, 0x212A)`` for ``k``; ``(r,)`` for a rune without case."""
     if r < MIN_FOLD or r > MAX_FOLD:
         return (r,)
-    orbit = _ascii_orbit(r) if r < 0x80 or r in (_KELVIN, _LONG_S) else _all_orbits().get(r)
-    return orbit or (r,)
+    if r < 0x80 or r in (_KELVIN, _LONG_S):
+        return _ASCII_ORBITS.get(r, (r,))
+    return _all_orbits().get(r, (r,))
 
 
 def simple_fold(r: int) -> int:
@@ -84,7 +88,7 @@ def fold_runes(lo: int, hi: int) -> Sequence[int]:
     """The runes in ``lo..hi`` that fold to another rune, in increasing order."""
     global _fold_runes  # noqa: PLW0603 - computed once, on first use
     if hi < 0x80:
-        return [r for r in range(max(lo, MIN_FOLD), hi + 1) if _ascii_orbit(r)]
+        return [r for r in range(max(lo, MIN_FOLD), hi + 1) if r in _ASCII_ORBITS]
     if _fold_runes is None:
         _fold_runes = sorted(_all_orbits())
     from bisect import bisect_left, bisect_right  # noqa: PLC0415 - only for non-ASCII folding
