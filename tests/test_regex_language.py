@@ -249,9 +249,10 @@ def test_pathological_patterns_finish_fast(pattern):
 
 
 def test_counted_repetition_is_symbolic():
-    assert matcher("(?:a{100}){100}").matches("a" * 10_000) is True
-    assert matcher("(?:a{100}){100}").matches("a" * 9_999) is False
-    assert matcher("(?:a{100}){100}").matches("a" * 10_001) is False
+    long_enough = Budget(steps=200_000)  # a step or two per character and level
+    assert matcher("(?:a{100}){100}").matches("a" * 10_000, long_enough) is True
+    assert matcher("(?:a{100}){100}").matches("a" * 9_999, long_enough) is False
+    assert matcher("(?:a{100}){100}").matches("a" * 10_001, long_enough) is False
     assert matcher("a{1000}").witness() == "a" * 1000
     assert matcher("(?:a{2,3}){2}b").members() == ("aaaab", "aaaaab", "aaaaaab")
 
@@ -270,8 +271,9 @@ def test_deep_trees_do_not_recurse():
         deep = node(Op.CONCAT, node(Op.STAR, deep), literal("b")) if level % 2 else node(Op.CAPTURE, deep)
     language = Language.of_tree(deep)
     assert language.witness() == "b"
-    assert language.matches("b" * 20) is True
-    assert language.matches("a" + "b" * 20) is False  # an 'a' needs a 'b' after it for each of 500 levels
+    # each step derives all 1000 levels
+    assert language.matches("b" * 20, Budget(steps=200_000)) is True
+    assert language.matches("a" + "b" * 20, Budget(steps=200_000)) is False  # an 'a' needs 500 b's after it
     assert "…" in repr(language)
     nested = literal("x")
     for _ in range(1000):

@@ -45,7 +45,7 @@ class Budget(Record):
     __match_args__ = ("states", "steps", "seconds")
     __slots__ = __match_args__
 
-    def __init__(self, states: int = 5_000, steps: int = 100_000, seconds: float | None = None) -> None:
+    def __init__(self, states: int = 5_000, steps: int = 50_000, seconds: float | None = None) -> None:
         self.states: Final = states
         self.steps: Final = steps
         self.seconds: Final = seconds

@@ -124,6 +124,11 @@ class Charset:
         raise ValueError("the empty set has no member")
 
 
+def readability(char: int) -> tuple[int, int]:
+    """Sorts characters the way ``pick`` prefers them: lower is more readable."""
+    return next(rank for rank, (lo, hi) in enumerate(_PREFERRED) if lo <= char <= hi), char
+
+
 def _combine(left: Charset, right: Charset, keep: Callable[[bool, bool], bool]) -> Charset:
     """The set of characters ``keep`` accepts, by one sweep over both boundary lists."""
     inside = [False, False]
