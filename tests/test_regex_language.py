@@ -174,7 +174,9 @@ def test_is_finite_tells_infinite_from_finite_but_large():
 
 
 def test_a_language_does_not_hold_surrogates():
-    assert Language.any().matches("\ud800") is False
+    assert matcher(".").matches("\udc80") is True  # a byte that is not UTF-8: U+FFFD to Go
+    assert matcher(r"\x{FFFD}").matches("\udcff") is True
+    assert (matcher(".") - matcher(r"\x{FFFD}")).matches("\udcff") is False
     with pytest.raises(ValueError, match="surrogate"):
         Language.literal("a\udfff")
     with pytest.raises(ValueError, match="surrogate"):

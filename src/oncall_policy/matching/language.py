@@ -112,10 +112,17 @@ class Language:
 
     def matches(self, text: str, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
         """Whether ``text`` is a member, by one derivative per character (a cross-check of the
-        regex engine; ``UNDECIDED`` only if the steps run out)."""
-        if any(SURROGATES[0] <= ord(char) <= SURROGATES[1] for char in text):
-            return False
-        return _decide(lambda explorer: run(self.term, text, explorer), budget)
+        regex engine; ``UNDECIDED`` only if the steps run out). A lone surrogate, which is how
+        Python's ``surrogateescape`` carries a byte that is not UTF-8, reads as U+FFFD: what Go
+        reads such a byte as."""
+        return _decide(lambda explorer: run(self.term, _as_go_reads(text), explorer), budget)
+
+
+def _as_go_reads(text: str) -> str:
+    low, high = SURROGATES
+    if all(not low <= ord(char) <= high for char in text):
+        return text
+    return "".join("\ufffd" if low <= ord(char) <= high else char for char in text)
 
 
 def _decide(query: Callable[[Explorer], Answer], budget: Budget) -> Answer | Undecided:
