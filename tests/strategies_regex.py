@@ -67,6 +67,27 @@ trees = st.recursive(leaves, _compounds, max_leaves=6)
 #: a short string over PROBE_CHARS.
 probes = st.text(PROBE_CHARS, max_size=6)
 
+# Pattern text for Go's parser: the same small alphabet, Go's syntax around it (flags, classes,
+# POSIX and Perl classes, counted repetition, non-greedy operators, assertions).
+_ATOMS = ["a", "b", "-", r"\n", ".", "[ab]", "[^a]", "[a-]", "[[:upper:]]", r"\w", r"\W", "(?i:a)", "(?i:ab)"]
+_ASSERTION_TEXT = ["^", "$", r"\A", r"\z", r"\b", r"\B", "(?m:^)", "(?m:$)"]
+_SUFFIXES = ["*", "+", "?", "{2}", "{0,2}", "{1,}", "*?", "??"]
+
+
+def _pattern_compounds(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.lists(children, min_size=2, max_size=3).map("".join),
+        st.lists(children, min_size=2, max_size=3).map(lambda parts: "(?:" + "|".join(parts) + ")"),
+        st.tuples(children, st.sampled_from(_SUFFIXES)).map(lambda pair: f"(?:{pair[0]}){pair[1]}"),
+        st.tuples(st.sampled_from(["(", "(?s:", "(?m:", "(?i:"]), children).map(
+            lambda pair: f"{pair[0]}{pair[1]})"
+        ),
+    )
+
+
+#: a small Go pattern over the tree characters, assertions and flags included.
+patterns = st.recursive(st.sampled_from(_ATOMS + _ASSERTION_TEXT), _pattern_compounds, max_leaves=6)
+
 
 def all_probes(max_length: int) -> list[str]:
     """Every string over PROBE_CHARS up to ``max_length``, shortest first."""
