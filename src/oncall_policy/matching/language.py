@@ -37,6 +37,10 @@ __all__ = ["DEFAULT_BUDGET", "UNDECIDED", "Budget", "Language", "Undecided"]
 
 
 class Language:
+    """An immutable set of strings. Operators build new languages at once (no exploring); each
+    question takes a ``Budget`` (default: 5,000 states, 50,000 steps, no clock) and answers
+    ``UNDECIDED`` when it runs out."""
+
     __slots__ = ("term",)
 
     def __init__(self, term: Term) -> None:
@@ -89,6 +93,7 @@ class Language:
         return _decide(lambda explorer: shortest_member(self.term, explorer), budget)
 
     def is_empty(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        """Whether the language has no member (``witness() is None``)."""
         found = self.witness(budget)
         return found if found is UNDECIDED else found is None
 
@@ -98,9 +103,12 @@ class Language:
         return (self - other).is_empty(budget)
 
     def is_equivalent(self, other: Language, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        """Whether both languages have the same members."""
         return ((self - other) | (other - self)).is_empty(budget)
 
     def is_finite(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        """Whether the language has finitely many members (it explores every state, so it
+        needs a budget for all of them, where ``witness`` may stop at the first member)."""
         return _decide(lambda explorer: is_finite(self.term, explorer), budget)
 
     def members(self, limit: int = 100, budget: Budget = DEFAULT_BUDGET) -> tuple[str, ...] | Undecided:
@@ -119,10 +127,12 @@ class Language:
 
 
 def _as_go_reads(text: str) -> str:
-    low, high = SURROGATES
-    if all(not low <= ord(char) <= high for char in text):
-        return text
-    return "".join("\ufffd" if low <= ord(char) <= high else char for char in text)
+    try:
+        text.encode()  # UTF-8 refuses exactly the surrogates, at C speed
+    except UnicodeEncodeError:
+        low, high = SURROGATES
+        return "".join("\ufffd" if low <= ord(char) <= high else char for char in text)
+    return text
 
 
 def _decide(query: Callable[[Explorer], Answer], budget: Budget) -> Answer | Undecided:
