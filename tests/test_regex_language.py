@@ -192,6 +192,16 @@ def test_undecided_is_not_a_truth_value():
     assert repr(UNDECIDED) == "UNDECIDED"
 
 
+def test_decided_answers_are_remembered_undecided_ones_are_not():
+    """An audit asks the same question of many silences: a decided answer is a fact about the
+    language, reused whatever the budget; running out of budget is not."""
+    slow = matcher("[ab]*a[ab]{8}") & ~matcher("[ab]*b[ab]{8}")
+    assert slow.is_empty(Budget(states=50)) is UNDECIDED
+    assert slow.witness() == "a" * 9
+    assert slow.witness(Budget(states=1)) == "a" * 9
+    assert (matcher("[ab]*a[ab]{8}") & ~matcher("[ab]*b[ab]{8}")).is_empty(Budget(states=1)) is False
+
+
 # Finite sets and literals -------------------------------------------------------------------------
 
 

@@ -90,7 +90,7 @@ class Language:
     def witness(self, budget: Budget = DEFAULT_BUDGET) -> str | Undecided | None:
         """A shortest member, spelled with readable characters (ASCII letters and digits when the
         language allows them); ``None`` when the language is empty."""
-        return _decide(lambda explorer: shortest_member(self.term, explorer), budget)
+        return _decide("witness", self.term, lambda explorer: shortest_member(self.term, explorer), budget)
 
     def is_empty(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
         """Whether the language has no member (``witness() is None``)."""
@@ -109,13 +109,15 @@ class Language:
     def is_finite(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
         """Whether the language has finitely many members (it explores every state, so it
         needs a budget for all of them, where ``witness`` may stop at the first member)."""
-        return _decide(lambda explorer: is_finite(self.term, explorer), budget)
+        return _decide("finite", self.term, lambda explorer: is_finite(self.term, explorer), budget)
 
     def members(self, limit: int = 100, budget: Budget = DEFAULT_BUDGET) -> tuple[str, ...] | Undecided:
         """Every member, shortest first (then in code point order), when the language is finite
         and has at most ``limit`` of them; ``UNDECIDED`` when it is infinite, larger, or the
         budget runs out first."""
-        found = _decide(lambda explorer: all_members(self.term, limit, explorer), budget)
+        found = _decide(
+            f"members {limit}", self.term, lambda explorer: all_members(self.term, limit, explorer), budget
+        )
         return UNDECIDED if found is None or found is UNDECIDED else tuple(found)
 
     def matches(self, text: str, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
@@ -123,7 +125,7 @@ class Language:
         regex engine; ``UNDECIDED`` only if the steps run out). A lone surrogate, which is how
         Python's ``surrogateescape`` carries a byte that is not UTF-8, reads as U+FFFD: what Go
         reads such a byte as."""
-        return _decide(lambda explorer: run(self.term, _as_go_reads(text), explorer), budget)
+        return _decide(None, self.term, lambda explorer: run(self.term, _as_go_reads(text), explorer), budget)
 
 
 def _as_go_reads(text: str) -> str:
@@ -135,8 +137,24 @@ def _as_go_reads(text: str) -> str:
     return text
 
 
-def _decide(query: Callable[[Explorer], Answer], budget: Budget) -> Answer | Undecided:
+def _decide(
+    question: str | None, term: Term, query: Callable[[Explorer], Answer], budget: Budget
+) -> Answer | Undecided:
+    """The query's answer, or UNDECIDED when the budget runs out. A decided answer is a fact about
+    the term, whatever the budget: it is remembered (an audit asks the same of many silences)."""
+    key = (question, term)
+    if question is not None and key in _ANSWERS:
+        return _ANSWERS[key]  # type: ignore[return-value] # stored by the same question below
     try:
-        return query(Explorer(budget))
+        answer = query(Explorer(budget))
     except OutOfBudget:
         return UNDECIDED
+    if question is not None:
+        if len(_ANSWERS) >= _ANSWERS_KEPT:
+            _ANSWERS.clear()
+        _ANSWERS[key] = answer
+    return answer
+
+
+_ANSWERS: dict[tuple[str | None, Term], object] = {}
+_ANSWERS_KEPT = 1024
