@@ -171,6 +171,10 @@ _REMEMBERED = 4096
 _LARGE = 32
 
 
+def forget_results() -> None:
+    _RESULTS.clear()
+
+
 def _remembered(op: str, left: Charset, right: Charset) -> Charset | None:
     if len(left.bounds) + len(right.bounds) < _LARGE:
         return None

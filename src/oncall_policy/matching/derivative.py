@@ -166,3 +166,7 @@ def _by_readability(block: tuple[Charset, int]) -> tuple[int, int]:
 _PARTITIONS: dict[frozenset[Charset], list[tuple[Charset, int]]] = {}
 _PARTITIONS_KEPT = 4096
 _SMALL = 64
+
+
+def forget_partitions() -> None:
+    _PARTITIONS.clear()

@@ -18,7 +18,8 @@ from __future__ import annotations
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.automaton import all_members, is_finite
 from oncall_policy.matching.budget import DEFAULT_BUDGET, UNDECIDED, Budget, OutOfBudget, Undecided
-from oncall_policy.matching.charset import SURROGATES
+from oncall_policy.matching.charset import SURROGATES, forget_results
+from oncall_policy.matching.derivative import forget_partitions
 from oncall_policy.matching.explore import Explorer, run, shortest_member
 from oncall_policy.matching.terms import NOTHING, UNIVERSAL, both, complement, either
 from oncall_policy.matching.translate import term_of
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     Answer = TypeVar("Answer")
 
-__all__ = ["DEFAULT_BUDGET", "UNDECIDED", "Budget", "Language", "Undecided"]
+__all__ = ["DEFAULT_BUDGET", "UNDECIDED", "Budget", "Language", "Undecided", "clear_caches"]
 
 
 class Language:
@@ -158,3 +159,11 @@ def _decide(
 
 _ANSWERS: dict[tuple[str | None, Term], object] = {}
 _ANSWERS_KEPT = 1024
+
+
+def clear_caches() -> None:
+    """Forget remembered answers, partitions and class unions: the next question pays its full
+    cost (what a benchmark of a first question wants)."""
+    _ANSWERS.clear()
+    forget_partitions()
+    forget_results()
