@@ -4,6 +4,12 @@ Deciding emptiness of an extended regular expression can take exponentially many
 counted repetition such as ``(a{1000}){1000}`` a million; the CLI has a second for everything.
 So every query carries a ``Budget`` and gives up, with the distinct answer ``UNDECIDED``, when it
 runs out. Callers then over-approximate (treat the silence as possibly matching anything).
+
+Measured (CPython 3.11, one core of this machine, ``bench/regex_language.py``): the questions a
+silence asks of its matchers against 12 or 10,000 known alert names take 0.1–15 ms, under 200
+states and 2,600 steps. The worst inputs found, by hand ((a{1000}){1000}, (a|aa){1000},
+[ab]*a[ab]{20}) and by fuzzing 20,000 random Go patterns, run out of the default budget in
+0.1–0.4 s; a caller with a deadline passes ``Budget(seconds=…)`` as well.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ class Budget(Record):
     __match_args__ = ("states", "steps", "seconds")
     __slots__ = __match_args__
 
-    def __init__(self, states: int = 5_000, steps: int = 100_000, seconds: float | None = None) -> None:
+    def __init__(self, states: int = 5_000, steps: int = 50_000, seconds: float | None = None) -> None:
         self.states: Final = states
         self.steps: Final = steps
         self.seconds: Final = seconds

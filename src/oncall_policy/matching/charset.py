@@ -4,18 +4,17 @@ The alphabet is the Unicode scalar values: code points 0–0x10FFFF without the 
 D800–DFFF, which no Go string decoded from JSON (so no label value) can hold. A set is the sorted
 tuple of its half-open range boundaries ``lo, hi + 1, lo, hi + 1, …``; a code point is a member
 when an odd number of boundaries lie at or below it, which makes membership one ``bisect`` and
-every set operation one merge of two boundary lists.
+every set operation one pass over two boundary lists.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from heapq import merge
 
 from oncall_policy import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 MAX_RUNE = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
@@ -46,16 +45,8 @@ class Charset:
     def from_ranges(cls, flat: Sequence[int]) -> Charset:
         """From Go's flattened inclusive ranges ``lo, hi, lo, hi, …`` (any order, overlaps
         allowed); surrogates are dropped."""
-        pairs = sorted(zip(flat[::2], flat[1::2], strict=True))
-        bounds: list[int] = []
-        for lo, hi in pairs:
-            if lo > hi:
-                continue
-            if bounds and lo <= bounds[-1]:
-                bounds[-1] = max(bounds[-1], hi + 1)
-            else:
-                bounds += [lo, hi + 1]
-        return cls(tuple(bounds)) & ALPHABET
+        pairs = sorted((lo, hi + 1) for lo, hi in zip(flat[::2], flat[1::2], strict=True))
+        return cls(_intersection(_merged(pairs), ALPHABET.bounds))
 
     @classmethod
     def of(cls, chars: Iterable[int]) -> Charset:
@@ -99,13 +90,21 @@ class Charset:
             yield from range(lo, hi + 1)
 
     def __or__(self, other: Charset) -> Charset:
-        return _combine(self, other, lambda a, b: a or b)
+        if not other.bounds or other is self:
+            return self
+        if not self.bounds:
+            return other
+        return _remembered("|", self, other) or _remember("|", self, other, _union(self.bounds, other.bounds))
 
     def __and__(self, other: Charset) -> Charset:
-        return _combine(self, other, lambda a, b: a and b)
+        if other is self:
+            return self
+        return _remembered("&", self, other) or _remember(
+            "&", self, other, _intersection(self.bounds, other.bounds)
+        )
 
     def __sub__(self, other: Charset) -> Charset:
-        return _combine(self, other, lambda a, b: a and not b)
+        return Charset(_intersection(self.bounds, _flipped(other.bounds)))
 
     def __invert__(self) -> Charset:
         """The complement within the alphabet (never a surrogate)."""
@@ -124,22 +123,71 @@ class Charset:
         raise ValueError("the empty set has no member")
 
 
-def _combine(left: Charset, right: Charset, keep: Callable[[bool, bool], bool]) -> Charset:
-    """The set of characters ``keep`` accepts, by one sweep over both boundary lists."""
-    inside = [False, False]
-    kept = False
+def readability(char: int) -> tuple[int, int]:
+    """Sorts characters the way ``pick`` prefers them: lower is more readable."""
+    return next(rank for rank, (lo, hi) in enumerate(_PREFERRED) if lo <= char <= hi), char
+
+
+def _union(left: tuple[int, ...], right: tuple[int, ...]) -> tuple[int, ...]:
+    pairs = [*zip(left[::2], left[1::2], strict=True), *zip(right[::2], right[1::2], strict=True)]
+    return _merged(sorted(pairs))
+
+
+def _merged(pairs: Iterable[tuple[int, int]]) -> tuple[int, ...]:
+    """Sorted half-open ranges ``(lo, end)``, overlapping or touching ones merged, as bounds."""
     bounds: list[int] = []
-    tagged = merge(((b, 0) for b in left.bounds), ((b, 1) for b in right.bounds))
-    for point, side in tagged:
-        inside[side] = not inside[side]
-        now = keep(inside[0], inside[1])
-        if now != kept:
-            if bounds and bounds[-1] == point:
-                bounds.pop()  # two boundaries at one point: the state did not change there
-            else:
-                bounds.append(point)
-            kept = now
-    return Charset(tuple(bounds))
+    for lo, end in pairs:
+        if bounds and lo <= bounds[-1]:
+            bounds[-1] = max(bounds[-1], end)
+        elif lo < end:
+            bounds += [lo, end]
+    return tuple(bounds)
+
+
+def _intersection(left: tuple[int, ...], right: tuple[int, ...]) -> tuple[int, ...]:
+    bounds: list[int] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        lo, end = max(left[i], right[j]), min(left[i + 1], right[j + 1])
+        if lo < end:
+            bounds += [lo, end]
+        if left[i + 1] < right[j + 1]:
+            i += 2
+        else:
+            j += 2
+    return tuple(bounds)
+
+
+def _flipped(bounds: tuple[int, ...]) -> tuple[int, ...]:
+    """The complement within 0..MAX_RUNE (surrogates included: the caller intersects)."""
+    flipped = bounds[1:] if bounds and bounds[0] == 0 else (0, *bounds)
+    return flipped[:-1] if flipped and flipped[-1] == MAX_RUNE + 1 else (*flipped, MAX_RUNE + 1)
+
+
+# Unions and intersections of large sets, remembered: a derivative merges the same classes
+# (\pL and [A-Z], say) at every step. Small sets are cheaper to recompute than to look up.
+_RESULTS: dict[tuple[str, Charset, Charset], Charset] = {}
+_REMEMBERED = 4096
+_LARGE = 32
+
+
+def forget_results() -> None:
+    _RESULTS.clear()
+
+
+def _remembered(op: str, left: Charset, right: Charset) -> Charset | None:
+    if len(left.bounds) + len(right.bounds) < _LARGE:
+        return None
+    return _RESULTS.get((op, left, right))
+
+
+def _remember(op: str, left: Charset, right: Charset, bounds: tuple[int, ...]) -> Charset:
+    result = Charset(bounds)
+    if len(left.bounds) + len(right.bounds) >= _LARGE:
+        if len(_RESULTS) >= _REMEMBERED:
+            _RESULTS.clear()
+        _RESULTS[(op, left, right)] = result
+    return result
 
 
 def partition(charsets: Iterable[Charset]) -> list[Charset]:

@@ -19,7 +19,7 @@ Terms can be nested a thousand deep (Go's limit), so the walk keeps its own stac
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.charset import partition
+from oncall_policy.matching.charset import partition, readability
 from oncall_policy.matching.context import bit, class_of, classes_needed
 from oncall_policy.matching.terms import (
     AND,
@@ -141,19 +141,32 @@ _RULES = {
 
 def blocks(term: Term) -> list[tuple[Charset, int]]:
     """The alphabet cut into blocks whose characters all give ``term`` the same derivative and
-    the same context after, each with a readable representative."""
+    the same context after, each with a readable representative; the most readable first, so that
+    of two shortest witnesses a breadth-first search spells the more readable."""
     if term.blocks is None:
         sets = term.front | classes_needed(term.assertions)
         found = _PARTITIONS.get(sets)
         if found is None:
-            if len(_PARTITIONS) >= _PARTITIONS_KEPT:
-                _PARTITIONS.clear()
-            found = _PARTITIONS[sets] = [(block, block.pick()) for block in partition(sets)]
+            found = sorted(((block, block.pick()) for block in partition(sets)), key=_by_readability)
+            if len(sets) <= _SMALL:
+                if len(_PARTITIONS) >= _PARTITIONS_KEPT:
+                    _PARTITIONS.clear()
+                _PARTITIONS[sets] = found
         term.blocks = found
     return term.blocks
 
 
+def _by_readability(block: tuple[Charset, int]) -> tuple[int, int]:
+    return readability(block[1])
+
+
 # Many terms share their front (every derivative of ``a*b`` with ``.*`` after, say): partitions
-# by front, kept across queries up to a bound.
+# of small fronts, kept across queries up to a bound (a large set of strings' front stays with
+# its own term).
 _PARTITIONS: dict[frozenset[Charset], list[tuple[Charset, int]]] = {}
 _PARTITIONS_KEPT = 4096
+_SMALL = 64
+
+
+def forget_partitions() -> None:
+    _PARTITIONS.clear()

@@ -18,7 +18,8 @@ from __future__ import annotations
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.automaton import all_members, is_finite
 from oncall_policy.matching.budget import DEFAULT_BUDGET, UNDECIDED, Budget, OutOfBudget, Undecided
-from oncall_policy.matching.charset import SURROGATES
+from oncall_policy.matching.charset import SURROGATES, forget_results
+from oncall_policy.matching.derivative import forget_partitions
 from oncall_policy.matching.explore import Explorer, run, shortest_member
 from oncall_policy.matching.terms import NOTHING, UNIVERSAL, both, complement, either
 from oncall_policy.matching.translate import term_of
@@ -33,10 +34,14 @@ if TYPE_CHECKING:
 
     Answer = TypeVar("Answer")
 
-__all__ = ["DEFAULT_BUDGET", "UNDECIDED", "Budget", "Language", "Undecided"]
+__all__ = ["DEFAULT_BUDGET", "UNDECIDED", "Budget", "Language", "Undecided", "clear_caches"]
 
 
 class Language:
+    """An immutable set of strings. Operators build new languages at once (no exploring); each
+    question takes a ``Budget`` (default: 5,000 states, 50,000 steps, no clock) and answers
+    ``UNDECIDED`` when it runs out."""
+
     __slots__ = ("term",)
 
     def __init__(self, term: Term) -> None:
@@ -86,9 +91,10 @@ class Language:
     def witness(self, budget: Budget = DEFAULT_BUDGET) -> str | Undecided | None:
         """A shortest member, spelled with readable characters (ASCII letters and digits when the
         language allows them); ``None`` when the language is empty."""
-        return _decide(lambda explorer: shortest_member(self.term, explorer), budget)
+        return _decide("witness", self.term, lambda explorer: shortest_member(self.term, explorer), budget)
 
     def is_empty(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        """Whether the language has no member (``witness() is None``)."""
         found = self.witness(budget)
         return found if found is UNDECIDED else found is None
 
@@ -98,28 +104,66 @@ class Language:
         return (self - other).is_empty(budget)
 
     def is_equivalent(self, other: Language, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
+        """Whether both languages have the same members."""
         return ((self - other) | (other - self)).is_empty(budget)
 
     def is_finite(self, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
-        return _decide(lambda explorer: is_finite(self.term, explorer), budget)
+        """Whether the language has finitely many members (it explores every state, so it
+        needs a budget for all of them, where ``witness`` may stop at the first member)."""
+        return _decide("finite", self.term, lambda explorer: is_finite(self.term, explorer), budget)
 
     def members(self, limit: int = 100, budget: Budget = DEFAULT_BUDGET) -> tuple[str, ...] | Undecided:
         """Every member, shortest first (then in code point order), when the language is finite
         and has at most ``limit`` of them; ``UNDECIDED`` when it is infinite, larger, or the
         budget runs out first."""
-        found = _decide(lambda explorer: all_members(self.term, limit, explorer), budget)
+        found = _decide(
+            f"members {limit}", self.term, lambda explorer: all_members(self.term, limit, explorer), budget
+        )
         return UNDECIDED if found is None or found is UNDECIDED else tuple(found)
 
     def matches(self, text: str, budget: Budget = DEFAULT_BUDGET) -> bool | Undecided:
         """Whether ``text`` is a member, by one derivative per character (a cross-check of the
-        regex engine; ``UNDECIDED`` only if the steps run out)."""
-        if any(SURROGATES[0] <= ord(char) <= SURROGATES[1] for char in text):
-            return False
-        return _decide(lambda explorer: run(self.term, text, explorer), budget)
+        regex engine; ``UNDECIDED`` only if the steps run out). A lone surrogate, which is how
+        Python's ``surrogateescape`` carries a byte that is not UTF-8, reads as U+FFFD: what Go
+        reads such a byte as."""
+        return _decide(None, self.term, lambda explorer: run(self.term, _as_go_reads(text), explorer), budget)
 
 
-def _decide(query: Callable[[Explorer], Answer], budget: Budget) -> Answer | Undecided:
+def _as_go_reads(text: str) -> str:
     try:
-        return query(Explorer(budget))
+        text.encode()  # UTF-8 refuses exactly the surrogates, at C speed
+    except UnicodeEncodeError:
+        low, high = SURROGATES
+        return "".join("\ufffd" if low <= ord(char) <= high else char for char in text)
+    return text
+
+
+def _decide(
+    question: str | None, term: Term, query: Callable[[Explorer], Answer], budget: Budget
+) -> Answer | Undecided:
+    """The query's answer, or UNDECIDED when the budget runs out. A decided answer is a fact about
+    the term, whatever the budget: it is remembered (an audit asks the same of many silences)."""
+    key = (question, term)
+    if question is not None and key in _ANSWERS:
+        return _ANSWERS[key]  # type: ignore[return-value] # stored by the same question below
+    try:
+        answer = query(Explorer(budget))
     except OutOfBudget:
         return UNDECIDED
+    if question is not None:
+        if len(_ANSWERS) >= _ANSWERS_KEPT:
+            _ANSWERS.clear()
+        _ANSWERS[key] = answer
+    return answer
+
+
+_ANSWERS: dict[tuple[str | None, Term], object] = {}
+_ANSWERS_KEPT = 1024
+
+
+def clear_caches() -> None:
+    """Forget remembered answers, partitions and class unions: the next question pays its full
+    cost (what a benchmark of a first question wants)."""
+    _ANSWERS.clear()
+    forget_partitions()
+    forget_results()
