@@ -169,3 +169,12 @@ def test_silence_check_imports_nothing_it_does_not_need():
         [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stderr.strip() == "0 []"
+
+
+def test_the_policys_digest_is_hashlibs():
+    import hashlib  # noqa: PLC0415
+
+    from oncall_policy.silence.source import sha256_hex  # noqa: PLC0415
+
+    for data in (b"", b"policy", CLIPPER.read_bytes(), bytes(range(256)) * 1000):
+        assert sha256_hex(data) == hashlib.sha256(data).hexdigest()

@@ -49,6 +49,7 @@ def document(policy: Policy, source: Source) -> dict[str, Any]:
         "format": FORMAT,
         "source": {"name": source.name, "sha256": source.sha256},
         "sources": [{"name": source.name, "sha256": source.sha256}],
+        "search_format": search.SOURCE_FORMAT,
         "severity_label": policy.organisation.severity_label,
         "require_comment": silences.require_comment,
         "require_author": silences.require_author,

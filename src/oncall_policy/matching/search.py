@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
     from oncall_policy.matching.engine import Pattern
 
+# How ``source`` writes patterns for ``engine.Pattern``; generated rules written otherwise are
+# stale (they are then rebuilt from the policy).
+SOURCE_FORMAT = "re2-search-anchored-start/1"
+
 
 def source(patterns: Sequence[str]) -> str:
     """The RE2 pattern that finds any of ``patterns`` (each of which must parse on its own: the
@@ -23,7 +27,7 @@ def source(patterns: Sequence[str]) -> str:
 
     for pattern in patterns:
         syntax.parse(pattern)
-    return emit.to_re2(syntax.parse("|".join(f"(?i:{pattern})" for pattern in patterns)))
+    return emit.search_pattern(syntax.parse("|".join(f"(?i:{pattern})" for pattern in patterns)))
 
 
 class Searcher:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, parse_matcher
-from oncall_policy.matching.search import Searcher
+from oncall_policy.matching.search import SOURCE_FORMAT, Searcher
 from oncall_policy.records import Record
 from oncall_policy.silence.people import Person, Roster
 
@@ -263,6 +263,8 @@ def from_document(doc: Mapping[str, Any]) -> Rules:
     if malformed."""
     if doc.get("format") != FORMAT:
         raise ValueError(f"not {FORMAT}")
+    if doc.get("search_format") != SOURCE_FORMAT:
+        raise ValueError(f"reason patterns not written as {SOURCE_FORMAT}")
     reasons = doc["reasons"]
     severity_label = doc["severity_label"]
     maintenance = doc["maintenance"]
