@@ -119,14 +119,39 @@ CLIPPER_CASES = [
         ["over-cap"],
     ),
     (
-        "group-syntax",
+        "a-group-is-not-one-matcher-to-amtool",
         ['{alertname="HighErrorRate",service=~"api|web"}', "-d", "1h", "-c", "deployment"],
         (),
-        [],
+        ["bad-matcher"],
     ),
     (
-        "label-the-catalog-alert-does-not-have",
-        ["alertname=ServiceDown", "instance=db-1", "-d", "30m", "-c", "INC-7"],
+        "unquoted-escapes-read-as-amtool-reads-them",
+        ["alertname=~HighMemoryUsage|Foo\\\\|ServiceDown", "-d", "4h", "-c", "deploy in progress"],
+        (),
+        ["missing-approval", "missing-approval", "over-cap"],
+    ),
+    (
+        "a-no-break-space-is-part-of-the-value",
+        [
+            'alertname=~"HighMemoryUsage|ServiceDown"',
+            "alertname!=ServiceDown\u00a0",
+            "-d",
+            "4h",
+            "-c",
+            "deploy",
+        ],
+        (),
+        ["missing-approval", "over-cap"],
+    ),
+    (
+        "label-the-catalog-alert-does-not-have-is-judged-as-if-it-had",
+        ["alertname=ServiceDown", "region=eu", "-d", "30m", "-c", "INC-7"],
+        (),
+        ["missing-approval"],
+    ),
+    (
+        "a-value-no-catalog-alert-can-have-mutes-nothing",
+        ["alertname=ServiceDown", "severity=warning", "-d", "30m", "-c", "INC-7"],
         (MANAGER,),
         ["reaches-nothing"],
     ),
@@ -269,7 +294,7 @@ def test_chaining_silences_counts_per_alert_whatever_the_spelling():
         CLIPPER, 2, ['alertname=~"HighErrorRate"', *base], NOW - timedelta(hours=2), NOW, state="active"
     )
     verdict = judge(
-        CLIPPER, '{alertname="HighErrorRate",team="platform"}', "-d", "2h", *base, earlier=[first, second]
+        CLIPPER, 'alertname="HighErrorRate"', "team=platform", "-d", "2h", *base, earlier=[first, second]
     )
     assert rules_broken(verdict) == ["over-cap-recreated"]
     assert verdict.coverage == timedelta(hours=6)
@@ -511,3 +536,29 @@ def test_unknown_alerts_named_rule_in_acme():
 def test_acme_rules(argv, approvers, broken):
     verdict = judge(ACME, *argv, "--author=ana@acme.example", approvers=approvers)
     assert rules_broken(verdict) == broken
+
+
+def test_case_insensitive_non_ascii_letters_are_folded_as_go_folds_them():
+    """``(?i)intrusiondétectée`` admits ``IntrusionDétectée``: an alert outside the catalog,
+    whatever ``alertname!~".*É.*"`` says about the other spelling; so the silence is judged by
+    the rules unknown alerts may fall under."""
+    verdict = judge(
+        CLIPPER,
+        'alertname=~"HighMemoryUsage|(?i)intrusiondétectée"',
+        'alertname!~".*É.*"',
+        "-d",
+        "4h",
+        "-c",
+        "known issue being worked, JIRA-12",
+        AUTHOR,
+    )
+    assert verdict.unknown is not None
+    assert "missing-approval" in rules_broken(verdict)
+
+
+@pytest.mark.parametrize(
+    "comment", ["Don’t know how to fix, INC-2", "too  many alerts, INC-2", "\u0430nnoying, INC-2"]
+)
+def test_look_alike_spellings_of_an_invalid_reason_are_refused(comment):
+    verdict = judge(CLIPPER, "alertname=HighErrorRate", "-d", "1h", "-c", comment, AUTHOR)
+    assert rules_broken(verdict) == ["invalid-reason"]

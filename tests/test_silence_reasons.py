@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from oncall_policy.silence import source
+from oncall_policy.silence.comment import readable
 from tests.conftest import CLIPPER
 
 RULES = source.load(CLIPPER).rules
@@ -50,18 +51,31 @@ PHRASINGS = {
 }
 
 INVALID = {
-    "annoying": ["This alert is annoying", "annoying flapping, deploying a fix", "so annoyed by this page"],
+    "annoying": [
+        "This alert is annoying",
+        "annoying flapping, deploying a fix",
+        "so annoyed by this page",
+        "\u0430nnoying, deploying",  # a Cyrillic а
+        "anno\u00adying, deploying",  # a soft hyphen
+    ],
     "too-many-alerts": [
         "too many alerts",
         "Too many pages tonight, investigating",
         "it's noisy, INC-4",
         "spamming the channel during the deploy",
+        "too  many alerts, deploying",  # two spaces
+        "this alert is very noisy, INC-9",
+        "alert’s noisy, deploy in progress",  # a typographic apostrophe
+        "noisy alerts again, OPS-3",
     ],
     "dont-know-how-to-fix": [
         "don't know how to fix this",
         "no idea why, investigating",
         "can't fix it tonight, known issue",
         "I do not know how to stop it",
+        "Don’t know how to fix, INC-2",  # what phones and Slack type
+        "can’t fix, known issue",
+        "no  idea, investigating",
     ],
 }
 
@@ -74,8 +88,9 @@ NOT_INVALID = [
 
 
 def reasons_given(comment: str) -> tuple[list[str], list[str]]:
-    valid = [r.id for r in RULES.valid if r.given_by(comment)]
-    invalid = [r.id for r in RULES.invalid if r.given_by(comment)]
+    text = readable(comment)
+    valid = [r.id for r in RULES.valid if r.given_by(text)]
+    invalid = [r.id for r in RULES.invalid if r.given_by(text)]
     return valid, invalid
 
 

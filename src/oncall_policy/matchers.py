@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from oncall_policy.matching.tree import Regexp
 
 LABEL_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-_MATCHER = re.compile(r"\s*(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?P<op>=~|!~|!=|=)\s*(?P<value>.*?)\s*")
-_ESCAPES = {"\\": "\\", '"': '"', "n": "\n"}
 
 
 class MatcherError(ValueError):
@@ -165,61 +163,83 @@ def _is_utf8(value: str) -> bool:
     return value.isascii() or not any(0xD800 <= ord(c) <= 0xDFFF for c in value)
 
 
+_GO_SPACE = "\t\n\f\r "  # Go's \s: ASCII only (a NO-BREAK SPACE is part of a value)
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_:")
+_NAME_REST = _NAME_START | frozenset("0123456789")
+
+
 def parse_matcher(text: str) -> Matcher:
-    """Parse one matcher such as ``service=~"api-.*"`` or ``team=frontend``."""
-    found = _MATCHER.fullmatch(text)
-    if found is None:
+    r"""One matcher as Alertmanager 0.25's ``labels.ParseMatcher`` reads it (``service=~"api-.*"``,
+    ``team=frontend``): a label name, an operator, and a value that may be double-quoted, with
+    OpenMetrics escapes (``\"``, ``\\``, ``\n``) honoured whether quoted or not, a ``\`` before
+    anything else kept as it is, and ASCII whitespace around the three trimmed. Written by hand
+    rather than with Go's regex, whose lazy ``.*?`` before ``\s*$`` is quadratic in Python's."""
+    rest = text.lstrip(_GO_SPACE)
+    end = 0
+    if rest[:1] in _NAME_START:
+        end = 1
+        while end < len(rest) and rest[end] in _NAME_REST:
+            end += 1
+    name, rest = rest[:end], rest[end:].lstrip(_GO_SPACE)
+    op = next((op for op in ("=~", "=", "!=", "!~") if rest.startswith(op)), None)
+    if not name or op is None:
         raise MatcherError(f"bad matcher format: {text}")
-    return Matcher(found["name"], Op(found["op"]), _unquote(found["value"], text))
+    raw = rest[len(op) :].lstrip(_GO_SPACE).rstrip(_GO_SPACE)
+    return Matcher(name, Op(op), _unescape(raw))
 
 
-def _unquote(raw: str, text: str) -> str:
-    if len(raw) >= 2 and raw.startswith('"') and raw.endswith('"'):
-        return _unescape(raw[1:-1], text)
-    if '"' in raw:
-        raise MatcherError(f"matcher value contains unescaped double quote: {text}")
-    return raw
-
-
-def _unescape(body: str, text: str) -> str:
+def _unescape(raw: str) -> str:
+    """The value of ``raw`` as ParseMatcher reads it (errors worded as Alertmanager words them)."""
+    body, quoted = (raw[1:], True) if raw.startswith('"') else (raw, False)
+    if not _is_utf8(body):
+        raise MatcherError(f"matcher value not valid UTF-8: {raw}")
     out: list[str] = []
-    chars = iter(body)
-    for char in chars:
-        if char == '"':
-            raise MatcherError(f"matcher value contains unescaped double quote: {text}")
-        if char == "\\":
-            following = next(chars, "")
-            out.append(_ESCAPES.get(following, "\\" + following))
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def split_matchers(text: str) -> list[str]:
-    """The matchers of one group as Alertmanager reads it: ``a="1"``, ``{a="1", b=~"x|y"}`` or
-    ``a=1,b!=2``. Commas outside double quotes separate; inside quotes a backslash escapes."""
-    body = text.strip()
-    if body.startswith("{") and body.endswith("}"):
-        body = body[1:-1]
-    parts: list[str] = []
-    start, quoted, escaped = 0, False, False
+    escaped = False
+    last = len(body) - 1
     for index, char in enumerate(body):
         if escaped:
             escaped = False
-        elif char == "\\":
-            escaped = quoted
+            out.append("\n" if char == "n" else char if char in '"\\' else "\\" + char)
+        elif char == "\\" and index < last:
+            escaped = True
         elif char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            parts.append(body[start:index])
-            start = index + 1
-    parts.append(body[start:])
-    return [part for part in parts if part.strip()]
+            if not quoted or index < last:
+                raise MatcherError(f"matcher value contains unescaped double quote: {raw}")
+            quoted = False
+        else:
+            out.append(char)
+    if quoted:
+        raise MatcherError(f"matcher value contains unescaped double quote: {raw}")
+    return "".join(out)
 
 
 def parse_matchers(text: str) -> list[Matcher]:
-    """Every matcher of one group (see ``split_matchers``)."""
-    return [parse_matcher(part) for part in split_matchers(text)]
+    """Every matcher of ``{a="1", b=~"x|y"}`` or ``a=1,b!=2``, as ``labels.ParseMatchers`` reads
+    it (a configuration's ``matchers`` item): one leading ``{`` and one trailing ``}`` dropped;
+    commas outside double quotes separate (a backslash escapes a quote, in quotes or not); an
+    empty part is an error, but for a last one of nothing but whitespace."""
+    body = text.removeprefix("{").removesuffix("}")
+    tokens: list[str] = []
+    token: list[str] = []
+    inside = escaped = False
+    for char in body:
+        if char == "," and not inside:
+            tokens.append("".join(token))
+            token = []
+            continue
+        if char == '"':
+            if escaped:
+                escaped = False
+            else:
+                inside = not inside
+        elif char == "\\":
+            escaped = not escaped
+        else:
+            escaped = False
+        token.append(char)
+    if last := "".join(token).strip():
+        tokens.append(last)
+    return [parse_matcher(found) for found in tokens]
 
 
 def matches_all(matchers: tuple[Matcher, ...], labels: Mapping[str, str]) -> bool:

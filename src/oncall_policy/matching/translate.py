@@ -20,6 +20,7 @@ from oncall_policy.matching.terms import (
     sequence,
 )
 from oncall_policy.matching.tree import Flags, Op
+from oncall_policy.matching.unicode_tables import fold_orbit as unicode_fold_orbit
 
 if TYPE_CHECKING:
     from oncall_policy.matching.terms import Term
@@ -36,15 +37,9 @@ _ASSERTIONS = (
 
 
 def fold_orbit(rune: int) -> list[int]:
-    """The runes simple case folding equates with ``rune``, itself included.
-
-    ASCII letters only for now; ``unicode_tables.fold_orbit`` replaces this when it lands (it adds
-    e.g. the Kelvin sign U+212A to k's orbit and the long s U+017F to s's).
-    """
-    char = chr(rune)
-    if char.isascii() and char.isalpha():
-        return sorted({ord(char.lower()), ord(char.upper())})
-    return [rune]
+    """The runes Go's simple case folding equates with ``rune``, itself included (the Kelvin sign
+    U+212A with k, the long s U+017F with s, é with É)."""
+    return list(unicode_fold_orbit(rune))
 
 
 def term_of(tree: Regexp) -> Term:

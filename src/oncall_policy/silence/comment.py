@@ -43,3 +43,31 @@ def read(comment: str) -> tuple[str, tuple[str, ...]]:
 
 def has_approvals(comment: str) -> bool:
     return "[approved-by:" in comment
+
+
+# Letters that look like Latin ones (Cyrillic, Greek) and typographic marks, as their ASCII look-alike.
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict(zip("аеорсухіјѕԁԛԝһӏɡ", "aeopcyxijsdqwhlg", strict=True)),
+        **dict(zip("АВЕКМНОРСТХУІЈЅ", "ABEKMHOPCTXYIJS", strict=True)),
+        **dict(zip("αοριυκνχτ", "aopiukvxt", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+        **dict.fromkeys("’‘ʼ′´`", "'"),
+        **dict.fromkeys("“”„", '"'),
+        **dict.fromkeys("‐‑‒–—", "-"),
+    }
+)
+
+
+def readable(comment: str) -> str:
+    """The comment as reasons are looked for in it: what looks alike reads alike (compatibility
+    forms folded, look-alike letters and typographic quotes made ASCII, invisible format
+    characters such as a soft hyphen dropped), and any run of whitespace one space — so that
+    ``Don’t  know`` or ``аnnoying`` (a Cyrillic а) cannot hide an invalid reason."""
+    if comment.isascii():
+        return " ".join(comment.split())
+    import unicodedata  # noqa: PLC0415 - only for text beyond ASCII
+
+    text = unicodedata.normalize("NFKC", comment).translate(_LOOK_ALIKES)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return " ".join(text.split())

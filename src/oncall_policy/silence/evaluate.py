@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from oncall_policy.silence.reach import Reach
     from oncall_policy.silence.request import SilenceRequest
-    from oncall_policy.silence.rules import Rule, Rules, Window
+    from oncall_policy.silence.rules import CatalogAlert, Rule, Rules, Window
 
 _UNREAD = "reach, cap and approvals not judged: a matcher could not be read"
 
@@ -179,10 +179,12 @@ def _shared(listed: dict[str, Silence], wanted: set[str], rules: Rules) -> dict[
 def _facet(request: SilenceRequest, alert: str, rules: Rules) -> instances.Facet:
     """What the silence says about the labels that vary for ``alert``."""
     groups = reach.group(request.matchers)
-    if alert == reach.UNKNOWN_ALERTS:
-        return instances.Facet(groups)
-    carried = next(a.carried for a in rules.alerts if a.name == alert)
-    return instances.Facet({name: found for name, found in groups.items() if name in carried})
+    varying = reach.varying(_catalog_alert(alert, rules), groups)
+    return instances.Facet({name: found for name, found in groups.items() if name in varying})
+
+
+def _catalog_alert(name: str, rules: Rules) -> CatalogAlert | None:
+    return None if name == reach.UNKNOWN_ALERTS else next(a for a in rules.alerts if a.name == name)
 
 
 def _domains(alert: str, rules: Rules) -> dict[str, instances.Domain]:
@@ -227,6 +229,7 @@ def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) ->
         approvals=outcome.approvals,
         notes=(
             *found.misfits,
+            *_assumed(request, found.reach),
             *_undecided(found.reach),
             *outcome.notes,
             *_narrower(unknown, violations, found),
@@ -247,6 +250,17 @@ def _narrower(
         'name the alerts exactly (alertname="…") to be judged by their own rules'
     )
     return (note,)
+
+
+def _assumed(request: SilenceRequest, found: Reach) -> tuple[str, ...]:
+    if not found.assumed:
+        return ()
+    named = sorted({m.name for m in request.matchers} - {"alertname"})
+    return (
+        f"in the catalog {', '.join(found.assumed)} {'has' if len(found.assumed) == 1 else 'have'} no "
+        f"{' or '.join(named)} label, so this would mute nothing; it is judged as if "
+        f"{'it does' if len(found.assumed) == 1 else 'they do'} (add the label to `carries` if so)",
+    )
 
 
 def _unknown_example(request: SilenceRequest, found: Reach, rules: Rules) -> dict[str, str] | None:

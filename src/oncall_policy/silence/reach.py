@@ -58,7 +58,16 @@ class Reach(Record):
     which witness) it may mute unknown alerts; ``rules`` are the rules that apply to each
     reached alert (``UNKNOWN_ALERTS`` for the unknown bucket), in policy order."""
 
-    __slots__ = __match_args__ = ("alerts", "witnesses", "unknown", "rules", "uncovered", "undecided", "key")
+    __slots__ = __match_args__ = (
+        "alerts",
+        "witnesses",
+        "unknown",
+        "rules",
+        "uncovered",
+        "undecided",
+        "key",
+        "assumed",
+    )
 
     def __init__(  # noqa: PLR0913, PLR0917 - one record of everything reach found
         self,
@@ -69,8 +78,10 @@ class Reach(Record):
         uncovered: tuple[str, ...],
         undecided: tuple[str, ...],
         key: tuple[object, ...] = (),
+        assumed: tuple[str, ...] = (),
     ) -> None:
         self.key: Final = key  # the class of matcher sets it was worked out for
+        self.assumed: Final = assumed  # reached only if they carry a label the catalog denies them
         self.alerts: Final = alerts
         self.witnesses: Final = witnesses
         self.unknown: Final = unknown
@@ -111,6 +122,14 @@ def reach(matchers: Sequence[Matcher], rules: Rules) -> Reach:
     if found is None:
         found = rules.remember(("reach", class_key), _reach(groups, rules).replace(key=class_key))
     return found  # type: ignore[return-value]
+
+
+def varying(alert: CatalogAlert | None, groups: Groups) -> dict[str, tuple[str, ...] | None]:
+    """The labels whose value varies for an alert (the unknown bucket, None: every label),
+    as the silence may see them: its carried ones, and any other the silence names unpinned."""
+    if alert is None:
+        return dict.fromkeys(groups)
+    return {**dict.fromkeys(n for n in groups if n not in alert.pinned), **alert.carried}
 
 
 def examples(
@@ -167,10 +186,27 @@ def _questions(name: str, rules: Rules) -> tuple[tuple[str, ...], tuple[Matcher,
 
 
 def _reach(groups: Groups, rules: Rules) -> Reach:
+    found = _reach_among(rules.alerts, groups, rules)
+    if not found.nothing:
+        return found
+    # Nothing in the closed world: a label the catalog does not give an alert may still be on it
+    # (an exporter's `instance`). Judge the silence as if it were: stricter than muting nothing.
+    opened = tuple(_opened(alert, groups) for alert in rules.alerts)
+    found = _reach_among(opened, groups, rules)
+    return found.replace(assumed=tuple(a.name for a in found.alerts))
+
+
+def _opened(alert: CatalogAlert, groups: Groups) -> CatalogAlert:
+    """``alert`` carrying, with any value, every label of ``groups`` it neither pins nor carries."""
+    extra = {name: None for name in groups if name not in alert.pinned and name not in alert.carried}
+    return alert.replace(carried={**alert.carried, **extra}) if extra else alert
+
+
+def _reach_among(catalog: tuple[CatalogAlert, ...], groups: Groups, rules: Rules) -> Reach:
     alerts, witnesses, undecided = [], [], []
     applying: dict[str, tuple[Rule, ...]] = {}
     uncovered = []
-    for alert in rules.alerts:
+    for alert in catalog:
         solution = catalog_solution(alert, groups, rules)
         if solution is None:
             continue

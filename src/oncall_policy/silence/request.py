@@ -1,15 +1,14 @@
 """A silence as the evaluator sees it, whichever way it arrived, and reading its matchers.
 
 Matchers are parsed here, never by amtool: amtool silently rewrites an unparsable first argument
-into ``alertname=<arg>``. One argument holds one matcher (``service=~"api-.*"``) or a brace
-group of them (``{a="b",c=~"d"}``, commas outside quotes separate, as Alertmanager's
-``ParseMatchers`` reads them).
+into ``alertname=<arg>``. One argument holds one matcher (``service=~"api-.*"``), read as amtool
+reads it (``labels.ParseMatcher``).
 """
 
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matchers import Matcher, MatcherError, parse_matcher, split_matchers
+from oncall_policy.matchers import Matcher, MatcherError, parse_matcher
 from oncall_policy.records import Record
 from oncall_policy.silence.verdict import Violation
 
@@ -62,15 +61,16 @@ class SilenceRequest(Record):
 
 
 def parse_matcher_args(args: list[str] | tuple[str, ...]) -> tuple[list[Matcher], list[Violation]]:
-    """Every matcher in ``args`` and a violation for each one we cannot read."""
+    """Every matcher in ``args`` — one an argument, as ``amtool silence add`` reads them
+    (``labels.ParseMatcher``; a ``{a="b",c=~"d"}`` group is not a matcher to amtool) — and a
+    violation for each one we cannot read."""
     matchers: list[Matcher] = []
     problems: list[Violation] = []
     for index, arg in enumerate(args):
-        for text in split_group(arg):
-            try:
-                matchers.append(parse_matcher(text))
-            except MatcherError as error:
-                problems.append(bad_matcher(text, str(error), ("matchers", index)))
+        try:
+            matchers.append(parse_matcher(arg))
+        except MatcherError as error:
+            problems.append(bad_matcher(arg, str(error), ("matchers", index)))
     return matchers, problems
 
 
@@ -83,11 +83,3 @@ def bad_matcher(text: str, reason: str, where: tuple[str | int, ...]) -> Violati
         "unreadable first matcher into alertname=<text> and silence the wrong thing)",
         where,
     )
-
-
-def split_group(arg: str) -> list[str]:
-    """``{a="b",c=~"d"}`` → ``['a="b"', 'c=~"d"']``; anything else is one matcher."""
-    stripped = arg.strip()
-    if not (stripped.startswith("{") and stripped.endswith("}")):
-        return [arg]
-    return split_matchers(stripped) or [arg]

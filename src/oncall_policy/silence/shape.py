@@ -95,7 +95,8 @@ def _comment(request: SilenceRequest, rules: Rules, *, names_window: bool) -> tu
     return found  # type: ignore[return-value]
 
 
-def _comment_text(text: str, rules: Rules, *, names_window: bool) -> Iterator[Violation]:
+def _comment_text(raw: str, rules: Rules, *, names_window: bool) -> Iterator[Violation]:
+    text = comments.readable(raw)
     if comments.has_approvals(text):
         yield Violation(
             "approval-in-comment",
