@@ -105,7 +105,7 @@ def test_recreating_with_another_spelling_still_counts(alertmanager, capsys):
     start = first["endsAt"].replace("+00:00", "Z")
     assert add(alertmanager.url, 'alertname=~"HighErrorRate"', f"--start={start}", "-d", "2h", *base) == 0
     later = at(timedelta(hours=4))
-    argv = ['{alertname="HighErrorRate",team="platform"}', f"--start={later}", "-d", "1h", *base]
+    argv = ['alertname="HighErrorRate"', "team=platform", f"--start={later}", "-d", "1h", *base]
     assert add(alertmanager.url, *argv) == 1
     assert "over-cap-recreated" in capsys.readouterr().out
     assert len(alertmanager.silences()) == 2
@@ -265,3 +265,36 @@ def test_history_counts_on_every_peer_given(alertmanager_binary, amtool, tmp_pat
 def test_audit_says_it_could_not_audit(capsys):
     assert audit("http://127.0.0.1:9") == 4
     assert "cannot audit:" in capsys.readouterr().err
+
+
+def test_check_files_counts_the_silences_already_there(alertmanager, tmp_path, capsys):
+    approved = "INC-1 [approved-by: manager-x@clipper.app (manager)]"
+    alertmanager.post(
+        {
+            "matchers": [{"name": "alertname", "value": "ServiceDown", "isRegex": False}],
+            "startsAt": at(timedelta(0)),
+            "endsAt": at(timedelta(hours=1)),
+            "createdBy": "engineer-a@clipper.app",
+            "comment": approved,
+        }
+    )
+    request = tmp_path / "next-hour.json"
+    request.write_text(
+        json.dumps(
+            {
+                "matchers": [{"name": "alertname", "value": "ServiceDown", "isRegex": False}],
+                "startsAt": at(timedelta(hours=1)),
+                "endsAt": at(timedelta(hours=2)),
+                "createdBy": "engineer-a@clipper.app",
+                "comment": "INC-1",
+                "approvedBy": ["manager-x@clipper.app"],
+            }
+        )
+    )
+    files = ["silence", "check-files", "--policy", str(CLIPPER), str(request)]
+    assert main(files) == 0  # alone, an approved hour is fine
+    assert "judged without earlier silences" in capsys.readouterr().err
+    assert main([*files, "--alertmanager.url", alertmanager.url]) == 1
+    assert "(over-cap-recreated)" in capsys.readouterr().out
+    assert main([*files, "--alertmanager.url", "http://127.0.0.1:9"]) == 1
+    assert "(history-unreadable)" in capsys.readouterr().out

@@ -178,3 +178,37 @@ def test_the_policys_digest_is_hashlibs():
 
     for data in (b"", b"policy", CLIPPER.read_bytes(), bytes(range(256)) * 1000):
         assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_at_files_are_read_as_amtool_reads_them(tmp_path, capsys):
+    """amtool (kingpin) reads ``@FILE`` as the file's lines, each an argument: a comment file can
+    hide an ``--end``. The silence judged is the one amtool would create."""
+    reason = tmp_path / "reason"
+    reason.write_text("deploy in progress\n# a comment line\n--end=2030-01-01T00:00:00Z\n")
+    argv = [
+        "alertname=HighErrorRate",
+        "service=api",
+        "-d",
+        "2h",
+        "-c",
+        f"@{reason}",
+        "-a",
+        "engineer-a@clipper.app",
+    ]
+    assert check(*argv) == 1
+    out = capsys.readouterr().out
+    assert "x over-cap:" in out
+    assert check("alertname=HighErrorRate", f"@{tmp_path / 'missing'}") == 1
+    assert "oncall-policy: error: cannot read @" in capsys.readouterr().err
+
+
+def test_amtools_configuration_gives_the_defaults_amtool_would(tmp_path, monkeypatch, capsys):
+    """amtool takes every flag's default from its configuration file, ``end`` included."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = tmp_path / ".config" / "prometheus" / "amtool.yml"
+    config.parent.mkdir(parents=True)
+    config.write_text('end: "2031-01-01T00:00:00Z"\ncomment: deploy in progress\n')
+    assert check("alertname=HighErrorRate", "-d", "30m", "-a", "engineer-a@clipper.app") == 1
+    out = capsys.readouterr().out
+    assert "x over-cap:" in out
+    assert "no-valid-reason" not in out  # the comment came from the file too

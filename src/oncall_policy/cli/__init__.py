@@ -105,8 +105,9 @@ def _silence(words: list[str]) -> argparse.Namespace | None:
     if len(words) < 2 or words[0] != "silence" or words[1] not in ("check", "add"):
         return None
     from oncall_policy.cli import silence_words  # noqa: PLC0415
+    from oncall_policy.silence.amtool import expand_files  # noqa: PLC0415
 
-    options = silence_words.parse(words[2:])
+    options = silence_words.parse(expand_files(words[2:]))
     if options is None:
         return None
     from oncall_policy.cli.silence_judge import judge  # noqa: PLC0415
@@ -172,8 +173,8 @@ def _keep_validator() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _without_pydantic_plugins()
     words = sys.argv[1:] if argv is None else list(argv)
-    args = _silence(words) or build_parser(words).parse_args(words)
     try:
+        args = _silence(words) or build_parser(words).parse_args(words)
         status: int = args.run(args)
     except PolicyError as error:
         for problem in error.problems:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         from oncall_policy.cli import silence_audit  # noqa: PLC0415 - only these actions need it
 
         return silence_audit.run(args.action, args.arguments)
-    options = _parser(args.action).parse_intermixed_args(args.arguments)
+    options = _parser(args.action).parse_intermixed_args(amtool.expand_files(args.arguments))
     return judge(Options(**vars(options)), create=args.action == "add")
 
 

@@ -13,10 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from oncall_policy.cli.silence import action_parser, add_peer_argument
-from oncall_policy.cli.silence_judge import connection
+from oncall_policy.cli.silence_judge import connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.silence import audit, client, report, source
 from oncall_policy.silence.audit import Finding
+from oncall_policy.silence.evaluate import Silence
+from oncall_policy.silence.rules import Rules
+from oncall_policy.silence.verdict import Violation
 
 CANNOT_AUDIT = 4
 
@@ -34,6 +37,12 @@ def run(action: str, arguments: Sequence[str]) -> int:
         parser.epilog = "exit 0: all keep the policy; 1: some break it; 4: could not audit"
         return _audit(parser.parse_args(arguments))
     parser.add_argument("files", nargs="+", metavar="FILE", help="silence request files (.json, .yaml)")
+    parser.add_argument(
+        "--alertmanager.url", dest="url", metavar="URL", help="count the silences already there (history)"
+    )
+    add_peer_argument(parser)
+    parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
+    parser.add_argument("--timeout", metavar="DURATION", help="of each request (default: 30s), as amtool's")
     return _check_files(parser.parse_args(arguments))
 
 
@@ -90,7 +99,28 @@ def _check_files(options: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem)
         return 1
-    problems = [p for name in options.files for p in check(name, loaded.rules)]
+    earlier, no_history = _history(options, loaded.rules)
+    problems = [p for name in options.files for p in check(name, loaded.rules, earlier, no_history)]
     for problem in problems:
         print(problem)
     return 1 if problems else 0
+
+
+def _history(options: argparse.Namespace, rules: Rules) -> tuple[list[Silence], Violation | None]:
+    """The silences already at the Alertmanagers given, or why there are none (which refuses
+    every file, unless the policy allows judging without history)."""
+    if not options.url:
+        print(
+            "oncall-policy: note: judged without earlier silences; give --alertmanager.url to count "
+            "re-created and chained ones",
+            file=sys.stderr,
+        )
+        return [], None
+    try:
+        config, timeout = connection(options)
+        listed = client.silences([options.url, *options.peer], config, timeout)
+    except (client.AlertmanagerError, OncallPolicyError) as error:
+        if not rules.history.required:
+            return [], None
+        return [], no_history(options.url, error)
+    return [audit.read(item) for item in listed], None

@@ -54,16 +54,18 @@ def judge(options: Options, *, create: bool) -> int:
 
 def _as_amtool_would(options: Options, *, create: bool) -> None:
     """Fill in what amtool would take from its configuration files when the flags do not say:
-    the author (always) and, for ``add``, the Alertmanager, which then goes to amtool explicitly
-    so that the silence is judged against the Alertmanager it is created in. ``check`` stays
-    offline unless given ``--alertmanager.url``."""
-    wants_url = create and not options.alertmanager_url
-    if options.author and not wants_url and not options.alertmanager_url:
-        return  # offline `check`: nothing to talk to, nothing to read
-    from oncall_policy.silence import amtool_config, client  # noqa: PLC0415 - only without the flags
+    the author, duration, start, end and comment (the silence judged is the one amtool would
+    create from these words; ``add`` then gives amtool every one of them explicitly) and, for
+    ``add``, the Alertmanager, so that the silence is judged against the one it is created in.
+    ``check`` stays offline unless given ``--alertmanager.url``."""
+    from oncall_policy.silence import amtool_config, client  # noqa: PLC0415
 
+    wants_url = create and not options.alertmanager_url
     configured = amtool_config.read()
     options.author = options.author or configured.author or ""
+    for name in ("duration", "start", "end", "comment"):
+        if getattr(options, name) is None:
+            setattr(options, name, getattr(configured, name))
     if wants_url:
         options.alertmanager_url = configured.url or client.DEFAULT_URL
     options.http_config_file = options.http_config_file or configured.http_config_file
@@ -110,7 +112,7 @@ def _judged(request: SilenceRequest, rules: Rules, options: Options) -> Verdict:
         if not rules.history.required:
             note = f"judged without earlier silences ({error}); the policy allows it"
             return verdict.replace(notes=(*verdict.notes, note))
-        return verdict.replace(violations=(*verdict.violations, _no_history(url, error)))
+        return verdict.replace(violations=(*verdict.violations, no_history(url, error)))
     from oncall_policy.silence.audit import read  # noqa: PLC0415
 
     return evaluate(request, rules, [read(item) for item in listed])
@@ -124,7 +126,7 @@ def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None
     return config, amtool.timeout_seconds(options.timeout)
 
 
-def _no_history(url: str, error: Exception) -> Violation:
+def no_history(url: str, error: Exception) -> Violation:
     return Violation(
         "history-unreadable",
         f"the silences already at {url} cannot be read ({error}), so re-created or extended "

@@ -64,10 +64,10 @@ class Options:
         self.approved_by: list[str] = []
         self.maintenance: str | None = None
         self.peer: list[str] = []
-        self.duration = "1h"
+        self.duration: str | None = None  # None: amtool's configuration, else 1h
         self.start: str | None = None
         self.end: str | None = None
-        self.comment = ""
+        self.comment: str | None = None
         self.author = ""
         self.alertmanager_url: str | None = None
         self.http_config_file: str | None = None

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
         matchers: list[str]
         start: str | None
         end: str | None
-        duration: str
+        duration: str | None
         author: str
-        comment: str
+        comment: str | None
         timeout: str | None
 
 
@@ -66,10 +66,10 @@ class AmtoolTimeoutError(OncallPolicyError):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags and arguments of ``amtool silence add``, and amtool's global flags for talking to
     an Alertmanager: ``--alertmanager.url``, ``--http.config.file``, ``--timeout``."""
-    parser.add_argument("-d", "--duration", default=DEFAULT_DURATION, help="duration (default: 1h)")
+    parser.add_argument("-d", "--duration", help="duration (default: 1h, or amtool's configuration's)")
     parser.add_argument("--start", help="start, RFC 3339 (default: now)")
     parser.add_argument("--end", help="end, RFC 3339; overrides --duration")
-    parser.add_argument("-c", "--comment", default="", help="why: must give a valid reason")
+    parser.add_argument("-c", "--comment", help="why: must give a valid reason")
     parser.add_argument("-a", "--author", default="", help="who silences (createdBy)")
     parser.add_argument("--alertmanager.url", dest="alertmanager_url", metavar="URL", help="Alertmanager")
     parser.add_argument(
@@ -96,7 +96,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
     parser = RaisingParser(prog="amtool silence add", add_help=False, allow_abbrev=False)
     add_arguments(parser)
-    return parser.parse_intermixed_args(list(argv))
+    return parser.parse_intermixed_args(expand_files(argv))
 
 
 def parse(argv: Sequence[str], now: datetime, approvers: Sequence[str] = ()) -> SilenceRequest:
@@ -113,9 +113,10 @@ def from_namespace(
         timeout_seconds(args.timeout)
     matchers, problems = parse_matcher_args(args.matchers)
     start = _time(args.start, "--start", problems) if args.start else now
-    end = _time(args.end, "--end", problems) if args.end else _plus_duration(start, args.duration, problems)
+    duration = args.duration or DEFAULT_DURATION
+    end = _time(args.end, "--end", problems) if args.end else _plus_duration(start, duration, problems)
     return SilenceRequest(
-        tuple(matchers), start, end, args.author, args.comment, tuple(approvers), tuple(problems)
+        tuple(matchers), start, end, args.author, args.comment or "", tuple(approvers), tuple(problems)
     )
 
 
@@ -144,6 +145,36 @@ def _time(text: str, flag: str, problems: list[Violation]) -> datetime | None:
         hint = f"write {flag} in RFC 3339 with a zone, e.g. {flag}=2026-01-02T15:04:05Z"
         problems.append(Violation("bad-time", f"{flag}: {error}", hint, (where,)))
         return None
+
+
+MAX_FILE_DEPTH = 16  # kingpin follows @file inside @file without end; this stops a loop
+
+
+def expand_files(words: Sequence[str], depth: int = 0) -> list[str]:
+    """The words as amtool's command-line library (kingpin) reads them: a word ``@FILE`` before
+    ``--`` stands for the lines of FILE, each a word (lines starting with ``#`` left out),
+    themselves expanded — so ``-c @reason.txt`` may set a comment *and* an ``--end``. Raise
+    ``AmtoolArgsError`` for a file that cannot be read, as amtool stops on one."""
+    found: list[str] = []
+    for index, word in enumerate(words):
+        if word == "--":
+            return [*found, *words[index:]]
+        if not word.startswith("@"):
+            found.append(word)
+            continue
+        if depth >= MAX_FILE_DEPTH:
+            raise AmtoolArgsError(f"{word}: @files nested more than {MAX_FILE_DEPTH} deep")
+        found.extend(expand_files(_lines(word[1:]), depth + 1))
+    return found
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as file:  # noqa: PTH123 - paths are strings on this path
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise AmtoolArgsError(f"cannot read @{path}: {error}") from None
+    return [line for line in text.splitlines() if not line.startswith("#")]
 
 
 def timeout_seconds(text: str | None) -> float:

@@ -36,7 +36,10 @@ FILES = (
     "/etc/amtool/config.yml",
 )
 URL, AUTHOR, HTTP_CONFIG_FILE, TIMEOUT = "alertmanager.url", "author", "http.config.file", "timeout"
-_KEYS = (URL, AUTHOR, HTTP_CONFIG_FILE, TIMEOUT)
+# ``silence add``'s own flags: a file saying ``end: 2031-01-01T00:00:00Z`` makes every
+# ``amtool silence add`` without --end end then (measured), so a silence is judged with them too.
+DURATION, START, END, COMMENT = "duration", "start", "end", "comment"
+_KEYS = (URL, AUTHOR, HTTP_CONFIG_FILE, TIMEOUT, DURATION, START, END, COMMENT)
 
 
 class AmtoolConfigError(OncallPolicyError):
@@ -44,19 +47,36 @@ class AmtoolConfigError(OncallPolicyError):
 
 
 class AmtoolConfig(Record):
-    __slots__ = __match_args__ = ("url", "author", "http_config_file", "timeout")
+    __slots__ = __match_args__ = (
+        "url",
+        "author",
+        "http_config_file",
+        "timeout",
+        "duration",
+        "start",
+        "end",
+        "comment",
+    )
 
-    def __init__(
+    def __init__(  # noqa: PLR0913, PLR0917 - one value a setting, in _KEYS' order
         self,
         url: str | None = None,
         author: str | None = None,
         http_config_file: str | None = None,
         timeout: str | None = None,
+        duration: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        comment: str | None = None,
     ) -> None:
         self.url: Final = url
         self.author: Final = author
         self.http_config_file: Final = http_config_file
         self.timeout: Final = timeout  # a Go duration, as written: amtool.timeout_seconds reads it
+        self.duration: Final = duration
+        self.start: Final = start
+        self.end: Final = end
+        self.comment: Final = comment
 
 
 def read(files: Sequence[str] = FILES) -> AmtoolConfig:

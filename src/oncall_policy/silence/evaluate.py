@@ -256,11 +256,13 @@ def _assumed(request: SilenceRequest, found: Reach) -> tuple[str, ...]:
     if not found.assumed:
         return ()
     named = sorted({m.name for m in request.matchers} - {"alertname"})
-    return (
-        f"in the catalog {', '.join(found.assumed)} {'has' if len(found.assumed) == 1 else 'have'} no "
+    one = len(found.assumed) == 1
+    note = (
+        f"in the catalog {', '.join(found.assumed)} {'has' if one else 'have'} no "
         f"{' or '.join(named)} label, so this would mute nothing; it is judged as if "
-        f"{'it does' if len(found.assumed) == 1 else 'they do'} (add the label to `carries` if so)",
+        f"{'it does' if one else 'they do'} (add the label to `carries` if so)"
     )
+    return (note,)
 
 
 def _unknown_example(request: SilenceRequest, found: Reach, rules: Rules) -> dict[str, str] | None:

@@ -14,13 +14,14 @@ key Go would fold onto a field (``Matchers``, ``ſtartsAt``) or a field given tw
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from oncall_policy.load import positional, reading
 from oncall_policy.load.document import read_document
 from oncall_policy.problems import Problem
 from oncall_policy.silence import api, gojson
-from oncall_policy.silence.evaluate import evaluate
+from oncall_policy.silence.evaluate import Silence, evaluate
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Violation
 
@@ -28,8 +29,11 @@ APPROVED_BY = "approvedBy"  # ours, not Alertmanager's: it ignores the key
 _BOM = b"\xef\xbb\xbf"
 
 
-def check(path: str, rules: Rules) -> list[Problem]:
-    """Every problem in the silence request file at ``path``."""
+def check(
+    path: str, rules: Rules, earlier: Sequence[Silence] = (), no_history: Violation | None = None
+) -> list[Problem]:
+    """Every problem in the silence request file at ``path``, judged with the silences
+    ``earlier`` as history (``no_history``: why there is none, which refuses it)."""
     document = read(path)
     data: Any = document.data
     if data is None:
@@ -38,8 +42,8 @@ def check(path: str, rules: Rules) -> list[Problem]:
         document.problem((), "a silence request is a mapping: Alertmanager's API v2 silence", "bad-silence")
         return document.problems
     approvers = _approvers(data, document)
-    verdict = evaluate(api.from_api(data, approvers), rules)
-    for violation in verdict.violations:
+    verdict = evaluate(api.from_api(data, approvers), rules, earlier)
+    for violation in (*verdict.violations, *([no_history] if no_history else [])):
         message = f"{violation.message}; fix: {violation.hint}"
         document.problem(
             violation.where, message, violation.rule, key=isinstance(violation, api.KeyViolation)
