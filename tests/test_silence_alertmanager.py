@@ -298,3 +298,18 @@ def test_check_files_counts_the_silences_already_there(alertmanager, tmp_path, c
     assert "(over-cap-recreated)" in capsys.readouterr().out
     assert main([*files, "--alertmanager.url", "http://127.0.0.1:9"]) == 1
     assert "(history-unreadable)" in capsys.readouterr().out
+
+
+def test_silences_added_at_the_same_time_cannot_chain_past_the_cap(alertmanager, capsys):
+    """Three adds started together each read the history before the others exist; reading it
+    back after creating catches the race, and what is left keeps the policy."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    base = ["alertname=HighMemoryUsage", "service=api", "-c", "deployment", *AUTHOR]
+    starts = [at(timedelta(hours=4 * i)) for i in range(3)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda start: add(alertmanager.url, *base, f"--start={start}", "-d", "4h"), starts))
+    capsys.readouterr()
+    live = [s for s in alertmanager.silences() if s["status"]["state"] != "expired"]
+    assert 1 <= len(live) <= 2  # back to back, three would make 12 h of a 4 h cap
+    assert audit(alertmanager.url) == 0  # what is left never chains past the cap

@@ -562,3 +562,15 @@ def test_case_insensitive_non_ascii_letters_are_folded_as_go_folds_them():
 def test_look_alike_spellings_of_an_invalid_reason_are_refused(comment):
     verdict = judge(CLIPPER, "alertname=HighErrorRate", "-d", "1h", "-c", comment, AUTHOR)
     assert rules_broken(verdict) == ["invalid-reason"]
+
+
+@pytest.mark.parametrize(
+    "value", [r"\pL{1000}", r"\pL{1000}\pL{1000}\pL{1000}", r"[\p{Greek}\p{Han}\pL]{1000}"]
+)
+def test_a_regex_too_costly_to_compile_is_refused_before_it_is_compiled(value):
+    """Alertmanager takes ``\\pL{1000}``; RE2 would need a second to compile it, so it is refused
+    as too complex to judge, and nothing about its reach is worked out."""
+    verdict = judge(
+        CLIPPER, "alertname=HighMemoryUsage", f'service=~"{value}"', "-d", "1h", "-c", "INC-1", AUTHOR
+    )
+    assert rules_broken(verdict) == ["too-complex"]

@@ -49,10 +49,11 @@ class Op(Enum):
 
 class Matcher(Record):
     """``name op value``; regexes are anchored as Alertmanager anchors them: ``^(?:value)$``.
-    ``broken`` says why Alertmanager could not use a regex it accepts (None: it can)."""
+    ``broken`` says why Alertmanager could not use a regex it accepts (None: it can);
+    ``too_complex`` why oncall-policy will not compile it to judge a silence (None: it will)."""
 
     __match_args__ = ("name", "op", "value")
-    __slots__ = (*__match_args__, "broken", "_negative", "_tree")
+    __slots__ = (*__match_args__, "broken", "too_complex", "_negative", "_tree")
 
     def __init__(self, name: str, op: Op, value: str) -> None:
         if not LABEL_NAME.fullmatch(name):
@@ -64,7 +65,8 @@ class Matcher(Record):
         self.value: Final = value
         self._negative: Final = op.is_negative
         tree, broken = _anchored(value) if op.is_regex else (None, None)
-        self._tree: Final = tree
+        self.too_complex: Final = _too_complex(tree) if tree is not None else None
+        self._tree: Final = tree if self.too_complex is None else None
         self.broken: Final = broken
 
     @classmethod
@@ -102,7 +104,7 @@ class Matcher(Record):
         value (not anchored: the check runs before the anchors) matches ""; never a negative one."""
         if self.op is Op.EQUAL:
             return self.value == ""
-        if self.op is Op.REGEX:
+        if self.op is Op.REGEX and self.too_complex is None:
             found = _BARE_EMPTY.get(self.value)
             if found is None:
                 from oncall_policy.matching import engine  # noqa: PLC0415
@@ -143,6 +145,15 @@ def _anchored(value: str) -> tuple[Regexp | None, str | None]:
             found = (None, str(error))
         _TREES[value] = found
     return found
+
+
+def _too_complex(tree: Regexp) -> str | None:
+    from oncall_policy.matching import cost  # noqa: PLC0415
+
+    estimate = cost.cost(tree)
+    if estimate <= cost.MAX_COST:
+        return None
+    return f"about {estimate:,} RE2 instructions to compile; the most judged is {cost.MAX_COST:,}"
 
 
 def fullmatch(pattern: str, value: str) -> bool:

@@ -49,7 +49,7 @@ def judge(options: Options, *, create: bool) -> int:
     if not (create and verdict.accepted):
         _show(verdict, request, options.format)
         return 0 if verdict.accepted else 1
-    return _create(request, verdict, options)
+    return _create(request, verdict, loaded.rules, options)
 
 
 def _as_amtool_would(options: Options, *, create: bool) -> None:
@@ -77,7 +77,7 @@ def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
     print(text, end="")
 
 
-def _create(request: SilenceRequest, verdict: Verdict, options: Options) -> int:
+def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Options) -> int:
     from oncall_policy.silence import comment as comments  # noqa: PLC0415 - only `add` records
 
     comment = comments.record(request.comment, verdict.approvals, request.window)
@@ -86,6 +86,11 @@ def _create(request: SilenceRequest, verdict: Verdict, options: Options) -> int:
     )
     result = amtool.run(argv, amtool.timeout_seconds(options.timeout))
     silence_id = result.stdout.strip()
+    if result.returncode == 0 and silence_id:
+        raced = _raced(silence_id, rules, options)
+        if raced is not None:
+            _show(raced, request, options.format)
+            return 1
     if options.format == "json":
         print(report.verdict_json(verdict, silence_id=silence_id or None), end="")
     else:
@@ -93,6 +98,29 @@ def _create(request: SilenceRequest, verdict: Verdict, options: Options) -> int:
         sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     return result.returncode
+
+
+def _raced(silence_id: str, rules: Rules, options: Options) -> Verdict | None:
+    """The verdict on the silence just created, read back with every silence listed now, when it
+    no longer keeps the policy — another ``add`` raced this one between its reading and its
+    creating — after expiring it; None when it still keeps it. Two racing silences may both be
+    expired: both are then tried again, one after the other."""
+    from oncall_policy.silence import client  # noqa: PLC0415
+    from oncall_policy.silence.audit import read  # noqa: PLC0415
+    from oncall_policy.silence.evaluate import judge  # noqa: PLC0415
+
+    url = options.alertmanager_url or client.DEFAULT_URL  # `add` always has one (_as_amtool_would)
+    config, timeout = connection(options)
+    listed = [read(item) for item in client.silences([url, *options.peer], config, timeout)]
+    mine = next((s for s in listed if s.silence_id == silence_id), None)
+    if mine is None:
+        return None
+    [verdict] = judge([mine], listed, rules)
+    if verdict.accepted:
+        return None
+    client.expire(url, silence_id, config, timeout)
+    note = f"created as {silence_id}, then expired: a silence created meanwhile makes it break the policy"
+    return verdict.replace(notes=(*verdict.notes, note))
 
 
 def _judged(request: SilenceRequest, rules: Rules, options: Options) -> Verdict:

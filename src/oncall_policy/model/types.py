@@ -158,7 +158,12 @@ def _matcher(value: Any) -> Matcher:
         return value
     if not isinstance(value, str):
         raise ValueError('a matcher is a string such as team="payments" or service=~"api-.*"')
-    return parse_matcher(value)
+    found = parse_matcher(value)
+    if found.broken or found.too_complex:
+        raise ValueError(
+            f"Alertmanager cannot use this regex as a matcher: {found.broken or found.too_complex}"
+        )
+    return found
 
 
 MatcherField = Annotated[

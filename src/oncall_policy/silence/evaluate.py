@@ -108,6 +108,8 @@ def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
     """Reach, window and limits of a silence (None when its matchers cannot be read)."""
     if (request.problems and any(v.rule == "bad-matcher" for v in request.problems)) or not request.matchers:
         return None
+    if any(m.too_complex for m in request.matchers):
+        return None  # refused by its shape; reach would take longer than anyone waits
     found = reach.reach(request.matchers, rules)
     window, misfits = _window(request, found, rules)
     memo = ("limits", found.key, window.id if window else None, _length(window, request))

@@ -66,6 +66,13 @@ def _matchers(request: SilenceRequest) -> Iterator[Violation]:
                 "label names are letters, digits and _, not starting with a digit",
                 ("matchers", index, "name"),
             )
+        if matcher.too_complex is not None:
+            yield Violation(
+                "too-complex",
+                f"{matcher} is too complex to judge in time ({matcher.too_complex})",
+                "write the regex simpler: fewer counted repetitions of wide classes such as \\pL",
+                ("matchers", index, "value"),
+            )
         if matcher.broken is not None:
             yield Violation(
                 "breaks-silencing",
