@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from oncall_policy.matching.language import UNDECIDED, Language
 from tests.regex_trees import python_pattern, reference_fullmatch
-from tests.strategies_regex import all_probes, plain_trees, probes, trees
+from tests.strategies_trees import all_probes, plain_trees, probes, trees
 
 
 @given(trees, probes)
