@@ -58,7 +58,7 @@ def _as_amtool_would(options: Options, *, create: bool) -> None:
     create from these words; ``add`` then gives amtool every one of them explicitly) and, for
     ``add``, the Alertmanager, so that the silence is judged against the one it is created in.
     ``check`` stays offline unless given ``--alertmanager.url``."""
-    from oncall_policy.silence import amtool_config, client  # noqa: PLC0415
+    from oncall_policy.silence import amtool_config  # noqa: PLC0415
 
     wants_url = create and not options.alertmanager_url
     configured = amtool_config.read()
@@ -67,7 +67,9 @@ def _as_amtool_would(options: Options, *, create: bool) -> None:
         if getattr(options, name) is None:
             setattr(options, name, getattr(configured, name))
     if wants_url:
-        options.alertmanager_url = configured.url or client.DEFAULT_URL
+        from oncall_policy.silence.client import DEFAULT_URL  # noqa: PLC0415 - only for `add`
+
+        options.alertmanager_url = configured.url or DEFAULT_URL
     options.http_config_file = options.http_config_file or configured.http_config_file
     options.timeout = options.timeout or configured.timeout
 

@@ -9,9 +9,7 @@ the paths that never match a regex do not pay for it.
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.emit import search_pattern
 from oncall_policy.matching.errors import RegexpTooComplexError
-from oncall_policy.matching.tree import Op
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,6 +62,9 @@ class Pattern:
 def compile(tree: Regexp) -> Pattern:  # noqa: A001 - the module's verb, as re.compile
     """The tree compiled for matching; ``RegexpTooComplexError`` where RE2 cannot take it, or
     where Go's answer hangs on its one-pass prefix (see ``leading_surrogate``)."""
+    from oncall_policy.matching.emit import search_pattern  # noqa: PLC0415 - a `Pattern` of a
+    # pattern written ahead (silence reasons) needs neither the tree nor the emitter
+
     if leading_surrogate(tree):
         raise RegexpTooComplexError("a surrogate in the literal text a match begins with")
     source = search_pattern(tree)
@@ -92,6 +93,8 @@ def leading_surrogate(tree: Regexp) -> bool:
 def _leads_with_surrogate(re: Regexp) -> bool | None:
     """True: a surrogate may lead; False: none does, and the literal text may go on after ``re``;
     None: none does, and the literal text ends within ``re``."""
+    from oncall_policy.matching.tree import Op  # noqa: PLC0415
+
     if re.op == Op.LITERAL:
         return any(0xD800 <= r <= 0xDFFF for r in re.rune)
     if re.op in (Op.BEGIN_TEXT, Op.EMPTY_MATCH):

@@ -44,6 +44,47 @@ class KeyViolation(Violation):
 def from_api(data: Mapping[str, Any], approvers: tuple[str, ...] = ()) -> SilenceRequest:
     """The request a postable or gettable silence describes; what cannot be read as Alertmanager
     reads it is a problem. ``data`` may come from ``gojson.loads`` (repeated keys are then seen)."""
+    return _plain(data, approvers) or _read(data, approvers)
+
+
+# Keys Alertmanager writes in a listed (gettable) silence that fold onto no field it reads.
+_LISTED = frozenset(("status", "updatedAt"))
+_SILENCE_KEYS = frozenset(SILENCE_FIELDS) | _LISTED
+_MATCHER_KEYS = frozenset(MATCHER_FIELDS)
+
+
+def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceRequest | None:
+    """The request, read fast when ``data`` is spelled as Alertmanager writes silences (canonical
+    keys of the right types, matchers already met, no lone surrogate); None when anything needs
+    the careful reading (``_read``), which has every error to give."""
+    if type(data) is not dict or not data.keys() <= _SILENCE_KEYS:
+        return None
+    raw, author, comment = data.get("matchers"), data.get("createdBy"), data.get("comment")
+    if not (isinstance(raw, list) and raw and type(author) is str and type(comment) is str):
+        return None
+    matchers = [_MATCHERS.get(_plain_key(item)) for item in raw]  # type: ignore[arg-type]
+    if None in matchers:
+        return None  # a matcher not met yet: the careful reading makes (and remembers) it
+    try:
+        starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"])
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # fails on a lone surrogate
+    except (KeyError, TypeError, ValueError):  # UnicodeEncodeError and TimeError are ValueErrors
+        return None
+    return SilenceRequest(tuple(matchers), starts, ends, author, comment, approvers, ())  # type: ignore[arg-type]
+
+
+def _plain_key(item: Any) -> tuple[str, Op, str] | None:
+    """A canonical matcher's key in ``_MATCHERS`` (None: not canonical)."""
+    if type(item) is not dict or not item.keys() <= _MATCHER_KEYS:
+        return None
+    name, value, regex, equal = (item.get(k) for k in ("name", "value", "isRegex", "isEqual"))
+    equal = True if equal is None else equal
+    if type(name) is not str or type(value) is not str or type(regex) is not bool or type(equal) is not bool:
+        return None
+    return name, _OPS[regex, equal], value
+
+
+def _read(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceRequest:
     problems = list(_surrogates(data))
     fields = known_fields(data, SILENCE_FIELDS, (), problems)
     if fields.get("id") is not None and not isinstance(fields["id"], str):  # null: no id, as in Go

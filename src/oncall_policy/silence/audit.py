@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from oncall_policy.silence import api
 from oncall_policy.silence import comment as comments
-from oncall_policy.silence.evaluate import Silence, standalone, with_history
+from oncall_policy.silence.evaluate import Silence, assess, standalone, with_history
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Verdict
@@ -40,10 +40,11 @@ def audit(listed: Sequence[Mapping[str, Any]], rules: Rules) -> list[Finding]:
 def judge_listed(silences: Sequence[Silence], rules: Rules) -> list[Verdict]:
     """A verdict for each live silence among ``silences`` (all the Alertmanager lists), with the
     ones that keep the policy by themselves as history."""
-    alone = [standalone(s.request, rules) for s in silences]
+    assessed = {id(s.request): assess(s.request, rules) for s in silences}
+    alone = [standalone(s.request, rules, assessed[id(s.request)]) for s in silences]
     compliant = [s for s, verdict in zip(silences, alone, strict=True) if verdict.accepted]
     live = [(s, verdict) for s, verdict in zip(silences, alone, strict=True) if s.state in LIVE]
-    return with_history([s for s, _ in live], [verdict for _, verdict in live], compliant, rules)
+    return with_history([s for s, _ in live], [verdict for _, verdict in live], compliant, rules, assessed)
 
 
 def read(item: Mapping[str, Any]) -> Silence:

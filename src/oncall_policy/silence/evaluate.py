@@ -80,24 +80,43 @@ def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules)
     return with_history(silences, [standalone(s.request, rules) for s in silences], earlier, rules)
 
 
-def standalone(request: SilenceRequest, rules: Rules) -> Verdict:
-    """The verdict on a silence by itself, as if no other silence existed."""
-    return _verdict(request, assess(request, rules), rules)
+def standalone(request: SilenceRequest, rules: Rules, found: Assessment | None = None) -> Verdict:
+    """The verdict on a silence by itself, as if no other silence existed (``found``: its
+    assessment, when the caller has it already)."""
+    return _verdict(request, found or assess(request, rules), rules)
 
 
 def with_history(
-    silences: Sequence[Silence], verdicts: Sequence[Verdict], earlier: Iterable[Silence], rules: Rules
+    silences: Sequence[Silence],
+    verdicts: Sequence[Verdict],
+    earlier: Iterable[Silence],
+    rules: Rules,
+    assessed: dict[int, Assessment | None] | None = None,
 ) -> list[Verdict]:
     """``verdicts`` (each silence's by itself) with what the time covered together with the
-    ``earlier`` silences adds, alert by alert and, within an alert, instance by instance."""
+    ``earlier`` silences adds, alert by alert and, within an alert, instance by instance.
+    ``assessed``: assessments the caller has already, by ``id`` of the request."""
+    known = {} if assessed is None else assessed
     listed = {s.silence_id: s for s in earlier if s.silence_id}
-    named = [(_ident(s, i), s, assess(s.request, rules)) for i, s in enumerate(silences)]
+    named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
     wanted = {name for _, _, found in named if found for name in found.limits}
-    shared = _shared(listed, wanted, rules)
+    shared = _shared(listed, wanted, rules, known)
     return [
         _with_stretches(verdict, ident, silence, found, shared, rules)
         for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
     ]
+
+
+def _assessed(
+    request: SilenceRequest, rules: Rules, known: dict[int, Assessment | None]
+) -> Assessment | None:
+    found = known.get(id(request), _UNKNOWN)
+    if found is _UNKNOWN:
+        found = known[id(request)] = assess(request, rules)
+    return found  # type: ignore[return-value]
+
+
+_UNKNOWN = object()
 
 
 def _ident(silence: Silence, index: int) -> str:
@@ -167,15 +186,18 @@ def _window_roles(window: Window | None, rules: Rules) -> frozenset[str]:
     return frozenset(role for person in people if person for role in person.roles)
 
 
-def _shared(listed: dict[str, Silence], wanted: set[str], rules: Rules) -> dict[str, instances.Shared]:
+def _shared(
+    listed: dict[str, Silence], wanted: set[str], rules: Rules, known: dict[int, Assessment | None]
+) -> dict[str, instances.Shared]:
     """For each alert a judged silence reaches, every listed silence on it, by facet."""
     entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
     for ident, silence in listed.items():
-        found = assess(silence.request, rules)
+        found = _assessed(silence.request, rules, known)
         for name, span in _span_of(ident, silence, found).items():
             if name in entries:
                 entries[name].append((_facet(silence.request, name, rules), span))
-    return {name: instances.Shared(found, _domains(name, rules)) for name, found in entries.items()}
+    gap = rules.history.chain_gap
+    return {name: instances.Shared(found, _domains(name, rules), gap) for name, found in entries.items()}
 
 
 def _facet(request: SilenceRequest, alert: str, rules: Rules) -> instances.Facet:
@@ -352,14 +374,13 @@ def _stretches(
 ) -> Iterator[tuple[history.Stretch, str]]:
     """The stretch ``span`` makes on each cell of the instances it mutes, and the cell in words."""
     cells = shared.cells(facet)
-    groups = (
-        [([*shared.sharing(facet)], "")] if cells is None else [(shared.muting(c), _where(c)) for c in cells]
-    )
-    for members, where in groups:
-        others = [m for m in members if m.silence_id != span.silence_id]
-        for stretch in history.stretches([*others, span], rules.history.chain_gap):
+    if cells is None:
+        for stretch in history.stretches([*shared.sharing(facet), span], rules.history.chain_gap):
             if span in stretch.members:
-                yield stretch, where
+                yield stretch, ""
+        return
+    for cell in cells:
+        yield shared.timeline(cell).containing(span), _where(cell)
 
 
 def _where(cell: instances.Cell) -> str:

@@ -26,9 +26,11 @@ from oncall_policy.matchers import Op
 from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.records import Record
 from oncall_policy.silence import labels
+from oncall_policy.silence.history import Timeline
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
+    from datetime import timedelta
     from typing import Final
 
     from oncall_policy.matchers import Matcher
@@ -95,10 +97,25 @@ Cell = dict[str, "str | Rest"]  # label → a value, or a part of the rest
 class Shared:
     """Every silence on one alert (its span), by facet, indexed to find the ones that mute a cell."""
 
-    __slots__ = ("_equal", "_general", "_named", "_splitters", "domains", "groups")
+    __slots__ = (
+        "_cells",
+        "_equal",
+        "_general",
+        "_named",
+        "_splitters",
+        "_timelines",
+        "domains",
+        "gap",
+        "groups",
+    )
 
-    def __init__(self, entries: Iterable[tuple[Facet, Span]], domains: Mapping[str, Domain]) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[Facet, Span]], domains: Mapping[str, Domain], gap: timedelta
+    ) -> None:
         self.domains: Final = domains
+        self.gap: Final = gap
+        self._timelines: Final[dict[tuple[object, ...], Timeline]] = {}
+        self._cells: Final[dict[frozenset[object], list[Cell] | None]] = {}
         self.groups: Final[dict[frozenset[object], tuple[Facet, list[Span]]]] = {}
         for facet, item in entries:
             self.groups.setdefault(facet.key, (facet, []))[1].append(item)
@@ -125,6 +142,19 @@ class Shared:
 
     def cells(self, mine: Facet) -> list[Cell] | None:
         """The cells ``mine`` splits into; None when there would be too many."""
+        if mine.key not in self._cells:
+            self._cells[mine.key] = self._split(mine)
+        return self._cells[mine.key]
+
+    def timeline(self, cell: Cell) -> Timeline:
+        """Every silence muting ``cell``, in stretches (worked out once per cell)."""
+        key = tuple(sorted(cell.items()))
+        found = self._timelines.get(key)
+        if found is None:
+            found = self._timelines[key] = Timeline(self.muting(cell), self.gap)
+        return found
+
+    def _split(self, mine: Facet) -> list[Cell] | None:
         names = sorted(set(mine.constraints) | set(self._named) | set(self._splitters))
         per_label: list[list[str | Rest]] = []
         count = 1
