@@ -128,7 +128,7 @@ def test_compiled_patterns_are_cached():
 
 
 def test_too_complex_for_re2_is_a_typed_error(monkeypatch):
-    """Go accepts \\pL{1000} (1.2 million RE2 instructions); past RE2's budget the failure is explicit."""
+    """Go accepts \\pL{1000} (1.1 million RE2 instructions); past RE2's budget the failure is explicit."""
     monkeypatch.setattr(engine, "MAX_MEM", 1 << 20)
     with pytest.raises(RegexpTooComplexError) as raised:
         engine.compile(parse(r"^(?:\pL{200})$"))

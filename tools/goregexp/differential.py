@@ -446,7 +446,7 @@ def corpus(path: str) -> Iterator[tuple[str, Flags, list[str]]]:
     opener = bz2.open if path.endswith(".bz2") else open
     strings: list[str] = []
     mode = ""
-    with opener(path, "rt", encoding="utf-8") as lines:
+    with opener(path, "rt", encoding="utf-8", newline="\n") as lines:  # a CR inside a string stays
         for raw in lines:
             line = raw.rstrip("\n")
             if line in ("strings", "regexps"):

@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 
     from oncall_policy.matching.tree import Regexp
 
-# RE2's memory budget: a ceiling, not an allocation. Its default (8 MiB, about 350,000
-# instructions) refuses programs Go compiles, such as \pL{1000}: 1.2 million RE2 instructions
-# (a Unicode class is a tree of UTF-8 byte ranges), where Go's estimate counts the class as one.
-# 64 MiB takes about 2.8 million, compiled in about a microsecond each; past that, Go's limit
-# (3.3 million of its own instructions) lets through programs RE2 could only build in seconds.
+# RE2's memory budget: a ceiling, not an allocation. Its default (8 MiB) refuses programs Go
+# compiles, such as \pL{1000}: 1.1 million RE2 instructions (a Unicode class is a tree of UTF-8
+# byte ranges), where Go's size estimate counts the class as one. 64 MiB takes programs of up to
+# about 4 million (measured: \pL{1000} three and a half times over), built at about a microsecond
+# an instruction; Go's own limit lets through larger ones, which RE2 would take seconds to build.
 MAX_MEM = 64 << 20
 _CACHE_SIZE = 4096
 _CACHED_PROGRAM_SIZE = 100_000  # larger programs (megabytes each) are not kept
