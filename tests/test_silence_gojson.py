@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from oncall_policy.cli import main
@@ -470,3 +470,64 @@ def test_from_api_reads_anything_into_a_request_or_violations(pairs, matcher_pai
         v for v in request.problems if isinstance(v, KeyViolation) and len(v.where) == 1
     ]
     assert bool(top_level_key_problems) == (odd or repeated)
+
+
+near_canonical_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1, 1),
+    st.sampled_from(
+        [START, END, "2026-12-01T10:00:00+01:00", "tomorrow", "engineer-a@clipper.app", "x\ud800"]
+    ),
+    st.text(max_size=3),
+)
+Pairs = list[tuple[str, object]]
+
+
+@st.composite
+def near_canonical(draw: st.DrawFn, canonical: Pairs, keys: st.SearchStrategy[str]) -> Pairs:
+    """``canonical``'s pairs with a few changes: a value replaced, a pair dropped, one added
+    (perhaps a known field again, or spelled otherwise)."""
+    pairs = list(canonical)
+    for _ in range(draw(st.integers(0, 2))):
+        change = draw(st.sampled_from(["value", "drop", "add"]))
+        index = draw(st.integers(0, max(len(pairs) - 1, 0)))
+        if change == "add" or not pairs:
+            pairs.insert(index, (draw(keys), draw(near_canonical_values)))
+        elif change == "value":
+            pairs[index] = (pairs[index][0], draw(near_canonical_values))
+        else:
+            del pairs[index]
+    return pairs
+
+
+def _json_object(pairs: Pairs) -> str:
+    return "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in pairs) + "}"
+
+
+LISTED = [("id", "abc"), ("status", {"state": "active"}), ("updatedAt", START), *body().items()]
+MATCHER = list(body()["matchers"][0].items())  # type: ignore[index]
+
+
+@given(
+    near_canonical([p for p in LISTED if p[0] != "matchers"], spellings | st.just("status")),
+    st.lists(near_canonical(MATCHER, spellings), min_size=1, max_size=2),
+)
+def test_the_fast_reading_agrees_with_the_careful_one(pairs: Pairs, matchers: list[Pairs]):
+    """Whenever the fast path for canonical listings answers, its request equals the careful
+    reading's, which finds nothing wrong; repeated, folded or mistyped keys never take it."""
+    members = [_json_object(pairs)[1:-1], f'"matchers": [{", ".join(map(_json_object, matchers))}]']
+    data = gojson.loads("{" + ", ".join(m for m in members if m) + "}")
+    careful = api._read(data, ("manager-x@clipper.app",))  # first, so its matchers are met
+    fast = api._plain(data, ("manager-x@clipper.app",))
+    event(f"fast path taken: {fast is not None}")
+    if fast is not None:
+        assert careful.problems == ()
+        assert fast == careful
+
+
+def test_a_listed_silence_takes_the_fast_path():
+    """What a server lists (status, updatedAt, id, canonical keys) is read fast, once met."""
+    listed = gojson.loads(json.dumps(body(id="abc", status={"state": "active"}, updatedAt=START)))
+    assert api.from_api(listed).problems == ()
+    assert api._plain(listed, ()) == api._read(listed, ())

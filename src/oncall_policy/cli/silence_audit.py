@@ -8,6 +8,7 @@ or the Alertmanager's silences cannot be read) — a scheduled audit must not re
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -47,6 +48,10 @@ def run(action: str, arguments: Sequence[str]) -> int:
 
 
 def _audit(options: argparse.Namespace) -> int:
+    # Tens of thousands of silences are hundreds of thousands of small objects, none in a cycle:
+    # the cyclic collector would walk them all, again and again, for nothing (measured: a third
+    # of the audit's time at 20,000 silences). Reference counting still frees them; the process ends.
+    gc.disable()
     try:
         loaded = source.load(options.policy)
     except PolicyError as error:

@@ -55,27 +55,39 @@ _MATCHER_KEYS = frozenset(MATCHER_FIELDS)
 
 def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceRequest | None:
     """The request, read fast when ``data`` is spelled as Alertmanager writes silences (canonical
-    keys of the right types, matchers already met, no lone surrogate); None when anything needs
-    the careful reading (``_read``), which has every error to give."""
-    if type(data) is not dict or not data.keys() <= _SILENCE_KEYS:
+    keys, each once, of the right types; matchers already met; no lone surrogate); None when
+    anything needs the careful reading (``_read``), which has every error to give."""
+    if not _canonical(data, _SILENCE_KEYS):
         return None
     raw, author, comment = data.get("matchers"), data.get("createdBy"), data.get("comment")
-    if not (isinstance(raw, list) and raw and type(author) is str and type(comment) is str):
+    ident = "" if data.get("id") is None else data["id"]  # null: no id, as in Go
+    if not (
+        isinstance(raw, list) and raw and type(author) is str and type(comment) is str and type(ident) is str
+    ):
         return None
     matchers = [_MATCHERS.get(_plain_key(item)) for item in raw]  # type: ignore[arg-type]
     if None in matchers:
         return None  # a matcher not met yet: the careful reading makes (and remembers) it
+    said = [author, comment, ident, *(part for m in matchers for part in (m.name, m.value))]  # type: ignore[union-attr]
+    if gojson.has_surrogate("".join(said)):  # keys are canonical, so only these strings could
+        return None
     try:
         starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"])
-        json.dumps(data, ensure_ascii=False).encode("utf-8")  # fails on a lone surrogate
-    except (KeyError, TypeError, ValueError):  # UnicodeEncodeError and TimeError are ValueErrors
+    except (KeyError, TypeError, ValueError):  # TimeError is a ValueError
         return None
     return SilenceRequest(tuple(matchers), starts, ends, author, comment, approvers, ())  # type: ignore[arg-type]
 
 
+def _canonical(data: Any, keys: frozenset[str]) -> bool:
+    """Whether ``data`` is an object whose keys are among ``keys``, each given once."""
+    if type(data) is dict:
+        return data.keys() <= keys
+    return type(data) is gojson.Object and len(data.pairs) == len(data) and data.keys() <= keys
+
+
 def _plain_key(item: Any) -> tuple[str, Op, str] | None:
     """A canonical matcher's key in ``_MATCHERS`` (None: not canonical)."""
-    if type(item) is not dict or not item.keys() <= _MATCHER_KEYS:
+    if not _canonical(item, _MATCHER_KEYS):
         return None
     name, value, regex, equal = (item.get(k) for k in ("name", "value", "isRegex", "isEqual"))
     equal = True if equal is None else equal
