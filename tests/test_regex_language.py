@@ -1,7 +1,7 @@
 """Language: the strings a Go regex matches, and the questions silences ask of them.
 
-Trees come from ``tests.regex_trees.tree`` (a stand-in for Go's parser); ``matcher(re)`` is the
-language of Alertmanager's anchored ``^(?:re)$``, i.e. the label values ``=~"re"`` accepts.
+``matcher(re)`` is the language of Go's parse (``matching.syntax``) of Alertmanager's anchored
+``^(?:re)$``, i.e. the label values ``=~"re"`` accepts; odd shapes are built by hand.
 """
 
 from __future__ import annotations
