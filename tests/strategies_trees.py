@@ -4,7 +4,8 @@ Trees are small and over a small alphabet (``TREE_CHARS``) so that brute force s
 strings tried on them come from ``PROBE_CHARS``, which adds one character of every kind the trees
 cannot name: a word character (``z``), a non-word one (``!``) and the other case of each letter
 (for ``(?i)``). Every character outside that set behaves, for every tree drawn here, like one of
-them, so "no member up to length n over PROBE_CHARS" means "no member up to length n".
+them, so "no member up to length n over PROBE_CHARS" means "no member up to length n". The same
+holds for ``patterns`` (Go pattern text over the same alphabet) and ``PATTERN_PROBE_CHARS``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,11 @@ trees = st.recursive(leaves, _compounds, max_leaves=6)
 probes = st.text(PROBE_CHARS, max_size=6)
 
 # Pattern text for Go's parser: the same small alphabet, Go's syntax around it (flags, classes,
-# POSIX and Perl classes, counted repetition, non-greedy operators, assertions).
+# POSIX and Perl classes, counted repetition, non-greedy operators, assertions). Classes tell
+# apart more kinds of character than trees do, and PATTERN_PROBE_CHARS adds one of each: Z (in
+# [[:upper:]], neither a nor b), 0 (a word character that no case folding makes upper-case) and
+# the Kelvin sign (Go folds a class under (?i), so (?i:[[:upper:]]) and (?i:\w) hold it, as they
+# hold the long s, yet \b reads it as a non-word character).
 _ATOMS = ["a", "b", "-", r"\n", ".", "[ab]", "[^a]", "[a-]", "[[:upper:]]", r"\w", r"\W", "(?i:a)", "(?i:ab)"]
 _ASSERTION_TEXT = ["^", "$", r"\A", r"\z", r"\b", r"\B", "(?m:^)", "(?m:$)"]
 _SUFFIXES = ["*", "+", "?", "{2}", "{0,2}", "{1,}", "*?", "??"]
@@ -87,10 +92,11 @@ def _pattern_compounds(children: st.SearchStrategy[str]) -> st.SearchStrategy[st
 
 #: a small Go pattern over the tree characters, assertions and flags included.
 patterns = st.recursive(st.sampled_from(_ATOMS + _ASSERTION_TEXT), _pattern_compounds, max_leaves=6)
+PATTERN_PROBE_CHARS = PROBE_CHARS + "Z0\u212a"
+#: a short string over PATTERN_PROBE_CHARS, for ``patterns``.
+pattern_probes = st.text(PATTERN_PROBE_CHARS, max_size=6)
 
 
-def all_probes(max_length: int) -> list[str]:
-    """Every string over PROBE_CHARS up to ``max_length``, shortest first."""
-    return [
-        "".join(chars) for length in range(max_length + 1) for chars in product(PROBE_CHARS, repeat=length)
-    ]
+def all_probes(max_length: int, chars: str = PROBE_CHARS) -> list[str]:
+    """Every string over ``chars`` up to ``max_length``, shortest first."""
+    return ["".join(drawn) for length in range(max_length + 1) for drawn in product(chars, repeat=length)]

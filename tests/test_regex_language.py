@@ -1,7 +1,7 @@
 """Language: the strings a Go regex matches, and the questions silences ask of them.
 
-Trees come from ``tests.regex_trees.tree`` (a stand-in for Go's parser); ``matcher(re)`` is the
-language of Alertmanager's anchored ``^(?:re)$``, i.e. the label values ``=~"re"`` accepts.
+``matcher(re)`` is the language of Go's parse (``matching.syntax``) of Alertmanager's anchored
+``^(?:re)$``, i.e. the label values ``=~"re"`` accepts; odd shapes are built by hand.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from oncall_policy.matching import engine
 from oncall_policy.matching.budget import Budget
 from oncall_policy.matching.language import UNDECIDED, Language
 from oncall_policy.matching.tree import Op
@@ -179,11 +180,74 @@ def test_a_language_does_not_hold_surrogates():
         Language.of_strings(["fine", "\ud900"])
 
 
-def test_case_folding_follows_unicode_simple_folding():
-    assert matcher("(?i)k").matches("\u212a") is True
-    assert matcher("(?i)é").matches("É") is True
-    assert matcher("(?i)intrusiondétectée").matches("IntrusionDétectée") is True
-    assert matcher("(?i)s").matches("\u017f") is True
+KELVIN, LONG_S = "\u212a", "\u017f"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("(?i)k", KELVIN, True),
+        ("(?i)K", KELVIN, True),
+        (f"(?i){KELVIN}", "k", True),
+        ("k", KELVIN, False),
+        ("(?i)[k]", KELVIN, True),  # a folded class: the parser adds the orbit
+        ("(?i)[^k]", KELVIN, False),
+        ("(?i)s", LONG_S, True),
+        ("(?i)[a-z]", LONG_S, True),
+        ("[a-z]", LONG_S, False),
+        ("(?i)ß", "ẞ", True),
+        ("(?i)ẞ", "ß", True),
+        ("(?i)ß", "SS", False),  # simple folding, not full: ß is one rune
+        ("(?i)ß", "ss", False),
+        ("(?i)σ", "ς", True),
+        ("(?i)σ", "Σ", True),
+        ("(?i)ς", "Σ", True),
+        ("σ", "ς", False),
+        ("(?i)é", "É", True),
+        ("(?i)É", "é", True),
+        ("é", "É", False),
+        ("(?i)intrusiondétectée", "IntrusionDétectée", True),
+        ("(?i)µ", "Μ", True),  # the micro sign folds with the Greek mu
+        ("(?i)İ", "i", False),  # dotted capital I has no simple fold
+        (r"\pL", "é", True),
+        (r"\pL", "日", True),
+        (r"\pL", KELVIN, True),
+        (r"\pL", "1", False),
+        (r"\pL", "_", False),
+        (r"\PL", "é", False),
+        (r"\pL+", "Straße", True),
+    ],
+)
+def test_case_folding_follows_go_simple_folding(pattern, text, expected):
+    """(?i) admits a rune's whole simple-folding orbit as Go's tables have it (the Kelvin sign
+    with k, the long s with s, ς with σ and Σ), and no more; \\pL is Go's Unicode letters. The
+    derivative engine, the reference matcher and RE2 all agree."""
+    tree = anchored(pattern)
+    assert Language.of_tree(tree).matches(text) is expected
+    assert reference_fullmatch(tree, text) is expected
+    assert engine.compile(tree).fullmatch(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("admitted", "excluded", "witness"),
+    [
+        ("(?i)k", "[kK]", KELVIN),
+        ("(?i)s", "[sS]", LONG_S),
+        ("(?i)ß", "ß", "ẞ"),
+        ("(?i)σ", "σ|Σ", "ς"),
+        ("(?i)é", "é", "É"),
+        ("(?i)[[:upper:]]", "[a-zA-Z]", LONG_S),
+        (r"\pL", "[a-zA-Z]", "ª"),  # the first letter past ASCII
+        ("(?i)k", f"[kK{KELVIN}]", None),
+    ],
+    ids=["kelvin", "long-s", "sharp-s", "final-sigma", "e-acute", "upper-folded", "letter", "none-left"],
+)
+def test_a_witness_uses_a_fold_when_only_it_is_admitted(admitted, excluded, witness):
+    """When the readable spellings are taken away, the witness is the fold that is left."""
+    assert (matcher(admitted) - matcher(excluded)).witness() == witness
+    if witness is not None:
+        assert engine.compile(anchored(admitted)).fullmatch(witness) is True
+        assert engine.compile(anchored(excluded)).fullmatch(witness) is False
 
 
 def test_undecided_is_not_a_truth_value():

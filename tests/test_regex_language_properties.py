@@ -2,19 +2,35 @@
 right, on small random trees and the strings over characters that stand for all others.
 
 References: a naive set-of-positions matcher over the tree (``tests.regex_trees``), Python's
-``re`` for trees without assertions, and brute force over every short probe string.
+``re`` for trees without assertions, and brute force over every short probe string. Then the
+other engine: on Go's parse (``matching.syntax``) of Alertmanager's ``^(?:pattern)$`` for patterns
+drawn from an RE2-aware grammar, the derivative engine against RE2 (``matching.engine``), which
+answers what Go's ``MatchString`` answers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from hypothesis import given
+from hypothesis import event, given, reject
 from hypothesis import strategies as st
 
+from oncall_policy.matching import engine
+from oncall_policy.matching.errors import RegexpError, RegexpTooComplexError
 from oncall_policy.matching.language import UNDECIDED, Language
-from tests.regex_trees import python_pattern, reference_fullmatch
-from tests.strategies_trees import all_probes, plain_trees, probes, trees
+from oncall_policy.matching.syntax import parse
+from tests.regex_trees import anchored, python_pattern, reference_fullmatch
+from tests.strategies_regex import patterns_with_values, regex_pieces, regexes, values_from
+from tests.strategies_trees import (
+    PATTERN_PROBE_CHARS,
+    all_probes,
+    pattern_probes,
+    patterns,
+    plain_trees,
+    probes,
+    trees,
+)
 
 
 @given(trees, probes)
@@ -126,3 +142,106 @@ def test_string_sets_are_exactly_their_strings(texts, text):
     assert language.matches(text) is (text in texts)
     assert language.members() == tuple(sorted(set(texts), key=lambda text: (len(text), text)))
     assert (Language.any() - language).witness() not in texts
+
+
+# The derivative engine against RE2, on Go's parse -------------------------------------------------
+
+
+def go_matcher(pattern: str) -> tuple[Language, engine.Pattern]:
+    """The language of Alertmanager's ``^(?:pattern)$`` as Go parses it, and RE2's program for the
+    same tree. Rejected (hypothesis draws another): a pattern Go refuses alone, as Alertmanager
+    refuses such a silence (``a)|(b`` parses inside the anchors as "starts with a or ends with b",
+    a search, not a whole-string language); one Go refuses inside the anchors (``\\Qa``); one RE2
+    cannot take (``RegexpTooComplexError``)."""
+    try:
+        parse(pattern)
+        tree = anchored(pattern)
+        program = engine.compile(tree)
+    except (RegexpError, RegexpTooComplexError):
+        reject()
+    return Language.of_tree(tree), program
+
+
+@given(patterns_with_values())
+def test_membership_agrees_with_re2(drawn):
+    """matches(s) is RE2's fullmatch of the same tree (Go's MatchString), on values built from
+    the pattern's own pieces: matches, near misses (case variants, folds, a newline more)."""
+    pattern, values = drawn
+    language, program = go_matcher(pattern)
+    for value in (*values, "\udcff" + values[0]):  # a byte that is not UTF-8: U+FFFD to both
+        answer = language.matches(value)
+        event(f"matches: {answer}")
+        if answer is not UNDECIDED:
+            assert answer is program.fullmatch(value), (pattern, value)
+
+
+@given(patterns, st.lists(pattern_probes, max_size=8))
+def test_membership_agrees_with_re2_small_alphabet(pattern, texts):
+    """As above, for patterns over a small alphabet tried on strings of every kind of character."""
+    language, program = go_matcher(pattern)
+    for text in texts:
+        answer = language.matches(text)
+        event(f"matches: {answer}")
+        if answer is not UNDECIDED:
+            assert answer is program.fullmatch(text), (pattern, text)
+
+
+def combinations(
+    one: Language, other: Language, in_one: Callable[[str], bool], in_other: Callable[[str], bool]
+) -> list[tuple[str, Language, Callable[[str], bool]]]:
+    """L, L - R and L & R, each with RE2's membership test for it."""
+    return [
+        ("L", one, in_one),
+        ("L - R", one - other, lambda text: in_one(text) and not in_other(text)),
+        ("L & R", one & other, lambda text: in_one(text) and in_other(text)),
+    ]
+
+
+@given(regexes(), regexes())
+def test_witnesses_are_members_as_re2_says(left, right):
+    """A witness of L is matched by L's RE2 program; of L - R by L's and not R's; of L & R by both."""
+    (one, in_one), (other, in_other) = go_matcher(left), go_matcher(right)
+    for name, language, member in combinations(one, other, in_one.fullmatch, in_other.fullmatch):
+        witness = language.witness()
+        event(f"witness of {name}: {'a string' if isinstance(witness, str) else witness}")
+        if isinstance(witness, str):
+            assert member(witness), (name, left, right, witness)
+
+
+@given(regex_pieces(), regex_pieces(), st.data())
+def test_is_empty_is_sound_against_re2(left, right, data):
+    """is_empty() is True only when no string RE2 puts in the language is known: not the
+    patterns' own examples, nor values drawn around them (the converse cannot be checked here)."""
+    (one, in_one), (other, in_other) = go_matcher(left.pattern), go_matcher(right.pattern)
+    examples = [*left.examples, *right.examples]
+    texts = {*examples, *data.draw(st.lists(values_from(examples), max_size=8))}
+    for name, language, member in combinations(one, other, in_one.fullmatch, in_other.fullmatch):
+        empty = language.is_empty()
+        event(f"is_empty of {name}: {empty}")
+        if empty is True:
+            assert not any(member(text) for text in texts), (name, left.pattern, right.pattern)
+
+
+PATTERN_PROBES = all_probes(3, PATTERN_PROBE_CHARS)
+
+
+@given(patterns, patterns)
+def test_witness_is_a_shortest_member_as_re2_says(left, right):
+    """For L, L - R and L & R over the small alphabet: brute force with RE2 over every string up to
+    length 3 finds a member exactly when the witness is that short, and of the same length; the
+    witness is a member. A witness exists whenever brute force finds one (so is_empty is exact
+    up to length 3)."""
+    (one, in_one), (other, in_other) = go_matcher(left), go_matcher(right)
+    for name, language, member in combinations(one, other, in_one.fullmatch, in_other.fullmatch):
+        witness = language.witness()
+        event(f"witness of {name}: {'a string' if isinstance(witness, str) else witness}")
+        if witness is UNDECIDED:
+            continue
+        shortest = next((text for text in PATTERN_PROBES if member(text)), None)
+        context = (name, left, right, witness, shortest)
+        if shortest is not None:
+            assert witness is not None, context
+            assert len(witness) == len(shortest), context
+        if witness is not None:
+            assert member(witness), context
+            assert shortest is not None or len(witness) > 3, context
