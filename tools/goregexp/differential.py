@@ -454,7 +454,7 @@ def corpus(path: str) -> Iterator[tuple[str, Flags, list[str]]]:
                     strings = []
                 mode = line
             elif line.startswith('"'):
-                text = ast.literal_eval(line)
+                text = ast.literal_eval(line.replace("\r", "\\r"))  # a raw CR in a string
                 if mode == "strings":
                     strings.append(text)
                 else:
