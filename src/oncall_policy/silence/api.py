@@ -65,9 +65,9 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
         isinstance(raw, list) and raw and type(author) is str and type(comment) is str and type(ident) is str
     ):
         return None
-    matchers = [_MATCHERS.get(_plain_key(item)) for item in raw]  # type: ignore[arg-type]
+    matchers = [_met(_plain_key(item)) for item in raw]
     if None in matchers:
-        return None  # a matcher not met yet: the careful reading makes (and remembers) it
+        return None  # not canonical, or not a matcher: the careful reading says why
     said = [author, comment, ident, *(part for m in matchers for part in (m.name, m.value))]  # type: ignore[union-attr]
     if gojson.has_surrogate("".join(said)):  # keys are canonical, so only these strings could
         return None
@@ -89,11 +89,11 @@ def _plain_key(item: Any) -> tuple[str, Op, str] | None:
     """A canonical matcher's key in ``_MATCHERS`` (None: not canonical)."""
     if not _canonical(item, _MATCHER_KEYS):
         return None
-    name, value, regex, equal = (item.get(k) for k in ("name", "value", "isRegex", "isEqual"))
+    name, value, regex, equal = item.get("name"), item.get("value"), item.get("isRegex"), item.get("isEqual")
     equal = True if equal is None else equal
-    if type(name) is not str or type(value) is not str or type(regex) is not bool or type(equal) is not bool:
-        return None
-    return name, _OPS[regex, equal], value
+    if type(name) is str and type(value) is str and type(regex) is bool and type(equal) is bool:
+        return name, _OPS[regex, equal], value
+    return None
 
 
 def _read(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceRequest:
@@ -229,20 +229,32 @@ def _matcher(item: Any, index: int, problems: list[Violation]) -> Matcher | None
     if len(problems) > before:
         return None
     key = (name, _OPS[bool(regex), bool(equal)], value)
+    found = _met(key)
+    if found is None:
+        try:
+            Matcher(*key)
+        except MatcherError as error:  # why it is not one
+            problems.append(bad_matcher(f"{name} {value!r}", str(error), where))
+    return found
+
+
+_MATCHERS: dict[tuple[str, Op, str], Matcher] = {}  # immutable: an audit meets the same ones often
+
+
+def _met(key: tuple[str, Op, str] | None) -> Matcher | None:
+    """The matcher ``key`` names, made once (None: no key, or no matcher Alertmanager accepts)."""
+    if key is None:
+        return None
     found = _MATCHERS.get(key)
     if found is None:
         try:
             found = Matcher(*key)
-        except MatcherError as error:
-            problems.append(bad_matcher(f"{name} {value!r}", str(error), where))
+        except MatcherError:
             return None
         if len(_MATCHERS) > 100_000:
             _MATCHERS.clear()
         _MATCHERS[key] = found
     return found
-
-
-_MATCHERS: dict[tuple[str, Op, str], Matcher] = {}  # immutable: an audit meets the same ones often
 
 
 def _time(fields: Mapping[str, Any], key: str, problems: list[Violation]) -> datetime | None:

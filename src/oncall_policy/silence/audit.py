@@ -49,8 +49,12 @@ def judge_listed(silences: Sequence[Silence], rules: Rules) -> list[Verdict]:
 
 def read(item: Mapping[str, Any]) -> Silence:
     """A listed (gettable) silence, with the approvals its comment records."""
-    text, approvers = comments.read(str(item.get("comment") or ""))
+    text = item.get("comment")
+    text = text if type(text) is str else str(text or "")
+    approvers: tuple[str, ...] = ()
+    if comments.has_approvals(text):
+        text, approvers = comments.read(text)
+        item = {**item, "comment": text}
     status = item.get("status")
     state = status.get("state", "") if isinstance(status, Mapping) else ""
-    request = api.from_api({**item, "comment": text}, approvers)
-    return Silence(str(item.get("id", "")), str(state), request)
+    return Silence(str(item.get("id", "")), str(state), api.from_api(item, approvers))

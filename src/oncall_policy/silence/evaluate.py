@@ -100,9 +100,10 @@ def with_history(
     listed = {s.silence_id: s for s in earlier if s.silence_id}
     named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
     wanted = {name for _, _, found in named if found for name in found.limits}
-    shared = _shared(listed, wanted, rules, known)
+    facets: dict[tuple[int, str], instances.Facet] = {}  # by id of the request, and alert
+    shared = _shared(listed, wanted, rules, known, facets)
     return [
-        _with_stretches(verdict, ident, silence, found, shared, rules)
+        _with_stretches(verdict, ident, silence, found, shared, rules, facets)
         for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
     ]
 
@@ -187,7 +188,11 @@ def _window_roles(window: Window | None, rules: Rules) -> frozenset[str]:
 
 
 def _shared(
-    listed: dict[str, Silence], wanted: set[str], rules: Rules, known: dict[int, Assessment | None]
+    listed: dict[str, Silence],
+    wanted: set[str],
+    rules: Rules,
+    known: dict[int, Assessment | None],
+    facets: dict[tuple[int, str], instances.Facet],
 ) -> dict[str, instances.Shared]:
     """For each alert a judged silence reaches, every listed silence on it, by facet."""
     entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
@@ -195,20 +200,31 @@ def _shared(
         found = _assessed(silence.request, rules, known)
         for name, span in _span_of(ident, silence, found).items():
             if name in entries:
-                entries[name].append((_facet(silence.request, name, rules), span))
+                entries[name].append((_facet(silence.request, name, rules, facets), span))
     gap = rules.history.chain_gap
     return {name: instances.Shared(found, _domains(name, rules), gap) for name, found in entries.items()}
 
 
-def _facet(request: SilenceRequest, alert: str, rules: Rules) -> instances.Facet:
-    """What the silence says about the labels that vary for ``alert``."""
-    groups = reach.group(request.matchers)
-    varying = reach.varying(_catalog_alert(alert, rules), groups)
-    return instances.Facet({name: found for name, found in groups.items() if name in varying})
+def _facet(
+    request: SilenceRequest, alert: str, rules: Rules, known: dict[tuple[int, str], instances.Facet]
+) -> instances.Facet:
+    """What the silence says about the labels that vary for ``alert`` (``known``: those worked
+    out already, by id of the request and alert)."""
+    found = known.get((id(request), alert))
+    if found is None:
+        groups = reach.group(request.matchers)
+        varying = reach.varying(_catalog_alert(alert, rules), groups)
+        found = known[id(request), alert] = instances.Facet(
+            {name: given for name, given in groups.items() if name in varying}
+        )
+    return found
 
 
 def _catalog_alert(name: str, rules: Rules) -> CatalogAlert | None:
-    return None if name == reach.UNKNOWN_ALERTS else next(a for a in rules.alerts if a.name == name)
+    by_name: dict[str, CatalogAlert] | None = rules.remembered("alerts by name")  # type: ignore[assignment]
+    if by_name is None:
+        by_name = rules.remember("alerts by name", {a.name: a for a in rules.alerts})
+    return by_name.get(name)  # None: the unknown bucket
 
 
 def _domains(alert: str, rules: Rules) -> dict[str, instances.Domain]:
@@ -352,6 +368,7 @@ def _with_stretches(  # noqa: PLR0913, PLR0917 - a verdict, its silence, and wha
     found: Assessment | None,
     shared: dict[str, instances.Shared],
     rules: Rules,
+    facets: dict[tuple[int, str], instances.Facet],
 ) -> Verdict:
     """``verdict`` with a violation for each alert on which the silence's stretch (with every
     other silence muting the same instances) covers more than its smallest cap allows."""
@@ -361,29 +378,34 @@ def _with_stretches(  # noqa: PLR0913, PLR0917 - a verdict, its silence, and wha
     violations: list[Violation] = []
     longest = timedelta(0)
     for name, span in spans.items():
-        for stretch, where in _stretches(span, _facet(silence.request, name, rules), shared[name], rules):
+        facet = _facet(silence.request, name, rules, facets)
+        for stretch, cell in _stretches(span, facet, shared[name], rules):
             longest = max(longest, stretch.covered)
             if len(stretch.members) > 1 and not history.allowed(stretch, rules.history.replace_grace):
-                violations.append(_over_stretch(name + where, ident, stretch))
+                violations.append(_over_stretch(name + _where(cell), ident, stretch))
                 break
     return verdict.replace(violations=(*verdict.violations, *violations), coverage=longest)
 
 
 def _stretches(
     span: history.Span, facet: instances.Facet, shared: instances.Shared, rules: Rules
-) -> Iterator[tuple[history.Stretch, str]]:
-    """The stretch ``span`` makes on each cell of the instances it mutes, and the cell in words."""
+) -> Iterator[tuple[history.Stretch, instances.Cell | None]]:
+    """The stretch ``span`` makes on each cell of the instances it mutes, and the cell (None:
+    every instance it mutes, when the cells would be too many)."""
     cells = shared.cells(facet)
     if cells is None:
         for stretch in history.stretches([*shared.sharing(facet), span], rules.history.chain_gap):
             if span in stretch.members:
-                yield stretch, ""
+                yield stretch, None
         return
     for cell in cells:
-        yield shared.timeline(cell).containing(span), _where(cell)
+        yield shared.timeline(cell).containing(span), cell
 
 
-def _where(cell: instances.Cell) -> str:
+def _where(cell: instances.Cell | None) -> str:
+    """The cell in words, for a message: `` (service="api")``."""
+    if cell is None:
+        return ""
     named = [f'{name}="{value}"' for name, value in cell.items() if isinstance(value, str)]
     return f" ({', '.join(named)})" if named else ""
 

@@ -61,6 +61,7 @@ class Roster:
         self.subaddresses: Final = subaddresses
         self._by_key: Final = {self.key(p.email): p for p in people}
         self._by_id: Final = {p.id: p for p in people}
+        self._found: Final[dict[str, Person | None]] = {}  # an audit meets the same few people often
 
     def key(self, text: str) -> str | None:
         """The identity an address stands for (None: not a usable address)."""
@@ -69,10 +70,17 @@ class Roster:
 
     def find(self, text: str) -> Person | None:
         """The roster person ``text`` names, by id or by address."""
+        if text in self._found:
+            return self._found[text]
+        found: Person | None
         if text.strip() in self._by_id:
-            return self._by_id[text.strip()]
-        key = self.key(text)
-        return None if key is None else self._by_key.get(key)
+            found = self._by_id[text.strip()]
+        else:
+            key = self.key(text)
+            found = None if key is None else self._by_key.get(key)
+        if len(self._found) < 10_000:
+            self._found[text] = found
+        return found
 
     def identity(self, text: str) -> str | None:
         """Who ``text`` is: a roster person's id, a guest's address key, or None (nobody)."""
