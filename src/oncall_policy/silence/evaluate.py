@@ -100,7 +100,7 @@ def with_history(
     listed = {s.silence_id: s for s in earlier if s.silence_id}
     named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
     wanted = {name for _, _, found in named if found for name in found.limits}
-    facets: dict[tuple[int, str], instances.Facet] = {}  # by id of the request, and alert
+    facets: dict[tuple[tuple[int, ...], str], instances.Facet] = {}  # see _facet
     shared = _shared(listed, wanted, rules, known, facets)
     return [
         _with_stretches(verdict, ident, silence, found, shared, rules, facets)
@@ -192,7 +192,7 @@ def _shared(
     wanted: set[str],
     rules: Rules,
     known: dict[int, Assessment | None],
-    facets: dict[tuple[int, str], instances.Facet],
+    facets: dict[tuple[tuple[int, ...], str], instances.Facet],
 ) -> dict[str, instances.Shared]:
     """For each alert a judged silence reaches, every listed silence on it, by facet."""
     entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
@@ -206,15 +206,21 @@ def _shared(
 
 
 def _facet(
-    request: SilenceRequest, alert: str, rules: Rules, known: dict[tuple[int, str], instances.Facet]
+    request: SilenceRequest,
+    alert: str,
+    rules: Rules,
+    known: dict[tuple[tuple[int, ...], str], instances.Facet],
 ) -> instances.Facet:
-    """What the silence says about the labels that vary for ``alert`` (``known``: those worked
-    out already, by id of the request and alert)."""
-    found = known.get((id(request), alert))
+    """What the silence says about the labels that vary for ``alert``. ``known``: the facets
+    worked out already, by the identities of the matchers (silences re-created with the same
+    matchers share them; the requests judged together keep their matchers alive, so no identity
+    is reused meanwhile) and the alert."""
+    key = (tuple(map(id, request.matchers)), alert)
+    found = known.get(key)
     if found is None:
         groups = reach.group(request.matchers)
         varying = reach.varying(_catalog_alert(alert, rules), groups)
-        found = known[id(request), alert] = instances.Facet(
+        found = known[key] = instances.Facet(
             {name: given for name, given in groups.items() if name in varying}
         )
     return found
@@ -368,7 +374,7 @@ def _with_stretches(  # noqa: PLR0913, PLR0917 - a verdict, its silence, and wha
     found: Assessment | None,
     shared: dict[str, instances.Shared],
     rules: Rules,
-    facets: dict[tuple[int, str], instances.Facet],
+    facets: dict[tuple[tuple[int, ...], str], instances.Facet],
 ) -> Verdict:
     """``verdict`` with a violation for each alert on which the silence's stretch (with every
     other silence muting the same instances) covers more than its smallest cap allows."""
@@ -392,14 +398,14 @@ def _stretches(
 ) -> Iterator[tuple[history.Stretch, instances.Cell | None]]:
     """The stretch ``span`` makes on each cell of the instances it mutes, and the cell (None:
     every instance it mutes, when the cells would be too many)."""
-    cells = shared.cells(facet)
-    if cells is None:
+    found = shared.timelines(facet)
+    if found is None:
         for stretch in history.stretches([*shared.sharing(facet), span], rules.history.chain_gap):
             if span in stretch.members:
                 yield stretch, None
         return
-    for cell in cells:
-        yield shared.timeline(cell).containing(span), cell
+    for cell, timeline in found:
+        yield timeline.containing(span), cell
 
 
 def _where(cell: instances.Cell | None) -> str:

@@ -50,7 +50,8 @@ class Facet(Record):
     def __init__(self, constraints: Mapping[str, Constraint]) -> None:
         self.constraints: Final = dict(constraints)
         self.key: Final = frozenset(
-            (name, tuple(sorted((m.op.value, m.value) for m in found))) for name, found in constraints.items()
+            (name, ((found[0].op.value, found[0].value),) if len(found) == 1 else _sorted(found))
+            for name, found in constraints.items()
         )
 
     def value(self, name: str) -> str | None:
@@ -65,6 +66,10 @@ class Facet(Record):
         if any(value is None for _, value in pairs):
             return None
         return tuple(pairs)  # type: ignore[arg-type]
+
+
+def _sorted(found: Constraint) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((m.op.value, m.value) for m in found))
 
 
 class Domain(Record):
@@ -102,6 +107,7 @@ class Shared:
         "_equal",
         "_general",
         "_named",
+        "_per_facet",
         "_splitters",
         "_timelines",
         "domains",
@@ -116,6 +122,7 @@ class Shared:
         self.gap: Final = gap
         self._timelines: Final[dict[tuple[object, ...], Timeline]] = {}
         self._cells: Final[dict[frozenset[object], list[Cell] | None]] = {}
+        self._per_facet: Final[dict[frozenset[object], list[tuple[Cell, Timeline]] | None]] = {}
         self.groups: Final[dict[frozenset[object], tuple[Facet, list[Span]]]] = {}
         for facet, item in entries:
             self.groups.setdefault(facet.key, (facet, []))[1].append(item)
@@ -145,6 +152,14 @@ class Shared:
         if mine.key not in self._cells:
             self._cells[mine.key] = self._split(mine)
         return self._cells[mine.key]
+
+    def timelines(self, mine: Facet) -> list[tuple[Cell, Timeline]] | None:
+        """Each cell ``mine`` splits into, with its timeline; None when there would be too many
+        cells (worked out once per facet: an audit judges many silences of one facet)."""
+        if mine.key not in self._per_facet:
+            cells = self.cells(mine)
+            self._per_facet[mine.key] = None if cells is None else [(c, self.timeline(c)) for c in cells]
+        return self._per_facet[mine.key]
 
     def timeline(self, cell: Cell) -> Timeline:
         """Every silence muting ``cell``, in stretches (worked out once per cell)."""
