@@ -12,11 +12,12 @@ import gc
 import json
 import sys
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from oncall_policy.cli.silence import action_parser, add_peer_argument
 from oncall_policy.cli.silence_judge import connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
-from oncall_policy.silence import audit, client, report, source
+from oncall_policy.silence import audit, audit_parts, client, report, source
 from oncall_policy.silence.audit import Finding
 from oncall_policy.silence.evaluate import Silence
 from oncall_policy.silence.rules import Rules
@@ -67,32 +68,53 @@ def _audit(options: argparse.Namespace) -> int:
     except (client.AlertmanagerError, OncallPolicyError) as error:
         print(f"cannot audit: {error}", file=sys.stderr)
         return CANNOT_AUDIT
-    findings = audit.audit(listed, loaded.rules)
-    violators = [f for f in findings if not f.verdict.accepted]
-    print(_json(findings) if options.format == "json" else _text(findings, violators), end="")
+    render = _json_part if options.format == "json" else _text_part
+    parts = audit_parts.audit_rendered(listed, loaded.rules, render)
+    violators = [silence_id for part in parts for silence_id in part.violators]
+    print(_json(parts) if options.format == "json" else _text(parts), end="")
     if options.expire:
-        for finding in violators:
-            client.expire(options.url, finding.silence_id, config, timeout)
-            print(f"expired {finding.silence_id}", file=sys.stderr)
+        for silence_id in violators:
+            client.expire(options.url, silence_id, config, timeout)
+            print(f"expired {silence_id}", file=sys.stderr)
     return 1 if violators else 0
 
 
-def _text(findings: Sequence[Finding], violators: Sequence[Finding]) -> str:
-    parts = [
+class Part(NamedTuple):
+    """What the audit of a part of the listing shows, and of how many silences."""
+
+    shown: str  # text: each violator's report; json: the rows, without the list's brackets
+    checked: int
+    violators: list[str]
+
+
+def _text_part(findings: Sequence[Finding]) -> Part:
+    violators = [f for f in findings if not f.verdict.accepted]
+    shown = "".join(
         f"silence {f.silence_id} ({f.state}, by {f.request.author or '?'}): "
         + report.verdict_text(f.verdict, f.request.matchers)
         for f in violators
-    ]
-    parts.append(f"{len(findings)} live silences checked, {len(violators)} break the policy\n")
-    return "".join(parts)
+    )
+    return Part(shown, len(findings), [f.silence_id for f in violators])
 
 
-def _json(findings: Sequence[Finding]) -> str:
+def _text(parts: Sequence[Part]) -> str:
+    checked, broken = sum(p.checked for p in parts), sum(len(p.violators) for p in parts)
+    return "".join(p.shown for p in parts) + f"{checked} live silences checked, {broken} break the policy\n"
+
+
+def _json_part(findings: Sequence[Finding]) -> Part:
     rows = [
         {"id": f.silence_id, "state": f.state, "createdBy": f.request.author, **f.verdict.as_json()}
         for f in findings
     ]
-    return json.dumps(rows, indent=2) + "\n"
+    shown = json.dumps(rows, indent=2)[2:-2] if rows else ""  # "[\n" … "\n]" taken off
+    return Part(shown, len(findings), [f.silence_id for f in findings if not f.verdict.accepted])
+
+
+def _json(parts: Sequence[Part]) -> str:
+    """The rows of every part as one list, as ``json.dumps(rows, indent=2)`` writes it."""
+    shown = [p.shown for p in parts if p.shown]
+    return "[\n" + ",\n".join(shown) + "\n]\n" if shown else "[]\n"
 
 
 def _check_files(options: argparse.Namespace) -> int:

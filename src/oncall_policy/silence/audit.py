@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from oncall_policy.silence import api
 from oncall_policy.silence import comment as comments
-from oncall_policy.silence.evaluate import Silence, assess, standalone, with_history
+from oncall_policy.silence.evaluate import Assessment, Silence, assess, standalone, with_history
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Verdict
@@ -32,19 +32,56 @@ class Finding(NamedTuple):
 def audit(listed: Sequence[Mapping[str, Any]], rules: Rules) -> list[Finding]:
     """A finding for every live silence, violators and compliant alike, in listing order."""
     silences = [read(item) for item in listed]
-    live = [s for s in silences if s.state in LIVE]
-    verdicts = judge_listed(silences, rules)
-    return [Finding(s.silence_id, s.state, s.request, v) for s, v in zip(live, verdicts, strict=True)]
+    assessed = assess_all(silences, rules)
+    alone = judge_alone(silences, rules, assessed)
+    return findings(silences, alone, history_of(silences, alone), rules, assessed)
 
 
 def judge_listed(silences: Sequence[Silence], rules: Rules) -> list[Verdict]:
     """A verdict for each live silence among ``silences`` (all the Alertmanager lists), with the
     ones that keep the policy by themselves as history."""
-    assessed = {id(s.request): assess(s.request, rules) for s in silences}
-    alone = [standalone(s.request, rules, assessed[id(s.request)]) for s in silences]
-    compliant = [s for s, verdict in zip(silences, alone, strict=True) if verdict.accepted]
-    live = [(s, verdict) for s, verdict in zip(silences, alone, strict=True) if s.state in LIVE]
-    return with_history([s for s, _ in live], [verdict for _, verdict in live], compliant, rules, assessed)
+    assessed = assess_all(silences, rules)
+    alone = judge_alone(silences, rules, assessed)
+    return [f.verdict for f in findings(silences, alone, history_of(silences, alone), rules, assessed)]
+
+
+# The audit in steps, so that parts of a listing can be judged apart (``audit_parts``).
+
+
+def assess_all(silences: Sequence[Silence], rules: Rules) -> dict[int, Assessment | None]:
+    """Each silence's assessment, by ``id`` of its request."""
+    return {id(s.request): assess(s.request, rules) for s in silences}
+
+
+def judge_alone(
+    silences: Sequence[Silence], rules: Rules, assessed: dict[int, Assessment | None]
+) -> list[Verdict]:
+    """Each silence's verdict by itself."""
+    return [standalone(s.request, rules, assessed[id(s.request)]) for s in silences]
+
+
+def history_of(silences: Sequence[Silence], kept: Sequence[Verdict | int]) -> list[Silence]:
+    """The silences that keep the policy by themselves (``kept``: each one's verdict, or 1 if it
+    keeps it and 0 if not): every other silence's history."""
+    return [s for s, keeps in zip(silences, kept, strict=True) if _keeps(keeps)]
+
+
+def _keeps(kept: Verdict | int) -> bool:
+    return bool(kept) if isinstance(kept, int) else kept.accepted
+
+
+def findings(
+    silences: Sequence[Silence],
+    alone: Sequence[Verdict],
+    history: Sequence[Silence],
+    rules: Rules,
+    assessed: dict[int, Assessment | None],
+) -> list[Finding]:
+    """The findings on the live ones among ``silences`` (``alone``: their verdicts by
+    themselves), judged with ``history``."""
+    live = [(s, v) for s, v in zip(silences, alone, strict=True) if s.state in LIVE]
+    verdicts = with_history([s for s, _ in live], [v for _, v in live], history, rules, assessed)
+    return [Finding(s.silence_id, s.state, s.request, v) for (s, _), v in zip(live, verdicts, strict=True)]
 
 
 def read(item: Mapping[str, Any]) -> Silence:
