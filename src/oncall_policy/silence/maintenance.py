@@ -10,7 +10,6 @@ comment relaxes nothing.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from oncall_policy import TYPE_CHECKING
@@ -27,7 +26,8 @@ if TYPE_CHECKING:
 
     Groups = Mapping[str, tuple[Matcher, ...]]
 
-_ID_CHARS = "A-Za-z0-9_.-"
+# What may stand next to an id within one token: ``[A-Za-z0-9_.-]``.
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
 def named(request: SilenceRequest, rules: Rules) -> list[Window]:
@@ -38,8 +38,17 @@ def named(request: SilenceRequest, rules: Rules) -> list[Window]:
 
 
 def mentions(comment: str, window_id: str) -> bool:
-    """Whether the comment names the id as a whole token (``CHG-12`` is not ``CHG-123``)."""
-    return re.search(rf"(?<![{_ID_CHARS}]){re.escape(window_id)}(?![{_ID_CHARS}])", comment) is not None
+    """Whether the comment names the id as a whole token (``CHG-12`` is not ``CHG-123``): whether
+    ``(?<![A-Za-z0-9_.-])ID(?![A-Za-z0-9_.-])`` is found in it, looked for by hand (``re``, with
+    ``enum``, costs about 8 ms of ``silence check``'s start-up; ``tests/test_silence_text_scan.py``)."""
+    start = comment.find(window_id)
+    while start >= 0:
+        before = comment[start - 1] if start else ""
+        after = comment[start + len(window_id) : start + len(window_id) + 1]
+        if before not in _ID_CHARS and after not in _ID_CHARS:
+            return True
+        start = comment.find(window_id, start + 1)
+    return False
 
 
 def misfits(window: Window, request: SilenceRequest, groups: Groups, found: Reach, rules: Rules) -> list[str]:
