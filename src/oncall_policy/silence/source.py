@@ -8,11 +8,11 @@ invalid, ``PolicyError`` propagates: the caller must then reject every silence (
 
 from __future__ import annotations
 
-import json
 import os
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import PolicyError
+from oncall_policy.json_loads import loads
 from oncall_policy.records import Record
 from oncall_policy.silence import rules as silence_rules
 from oncall_policy.silence.rules import Rules
@@ -44,7 +44,7 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
     generated = generated_path(policy)
     try:
         with open(generated, "rb") as file:
-            doc = json.loads(file.read())
+            doc = loads(file.read())
         if doc.get("source", {}).get("sha256") == digest:
             return Loaded(silence_rules.from_document(doc))
         why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
