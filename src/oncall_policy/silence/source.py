@@ -58,11 +58,9 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
 def sha256_hex(data: bytes) -> str:
     """SHA-256 as ``hashlib`` computes it, by CPython's own implementation when there is one:
     importing ``hashlib`` loads OpenSSL, about 8 ms of ``silence check``'s start-up."""
-    from importlib import import_module  # noqa: PLC0415 - already imported by the interpreter
-
     for name in ("_sha256", "_sha2"):  # CPython 3.11; 3.12 and later
         try:
-            return str(import_module(name).sha256(data).hexdigest())
+            return str(__import__(name).sha256(data).hexdigest())
         except ImportError:
             continue
     from hashlib import sha256  # noqa: PLC0415 - another Python: the portable way
