@@ -9,7 +9,7 @@ equal to the regular expressions they replace.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from oncall_policy.datetimes import timedelta
 
 # model.ParseDuration in prometheus/common: units from largest to smallest, each at most once.
 _UNITS_MS = (

@@ -10,9 +10,8 @@ comment relaxes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import UTC, datetime, timedelta
 from oncall_policy.silence import labels
 from oncall_policy.silence.reach import catalog_names
 
@@ -82,8 +81,9 @@ def _utc(moment: datetime) -> str:
 def _occurrence(recurrence: Recurrence, start: datetime) -> tuple[datetime, datetime] | None:
     """The occurrence of a weekly window that contains ``start``, if any (local wall-clock times,
     so an occurrence keeps its local hours across daylight-saving changes)."""
-    from datetime import time  # noqa: PLC0415
     from zoneinfo import ZoneInfo  # noqa: PLC0415 - only for recurring windows
+
+    from oncall_policy.datetimes import time  # noqa: PLC0415
 
     zone = ZoneInfo(recurrence.time_zone)
     local = start.astimezone(zone)

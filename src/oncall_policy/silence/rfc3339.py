@@ -21,9 +21,8 @@ regular expressions they replace.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import UTC, datetime, timedelta
 from oncall_policy.records import Record
 
 if TYPE_CHECKING:

@@ -16,9 +16,8 @@ mutes too much is decided by its reach (``reach``), not by its spelling.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import timedelta
 from oncall_policy.silence import approvals
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.verdict import Violation
