@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall_policy.durations import counts_by_unit, go_number, go_unit_end
+from oncall_policy.durations import counts_by_unit, go_number, go_unit_end, parse_duration
 from tests.strategies_text import TRICKY, mutated, texts
 
 # Prometheus's model.ParseDuration, as durations.py read it with ``fullmatch``.
@@ -95,3 +96,11 @@ def test_the_tricky_cases_by_name():
         number = GO_NUMBER.match(data)
         assert number is not None
         assert go_number(data) == (number[1], number[2], number.end()), data
+
+
+@pytest.mark.parametrize("value", [None, 1, b"1h", bytearray(b"1h"), b"", ["1h"]])
+def test_what_is_not_text_is_a_type_error_as_for_the_regex(value):
+    with pytest.raises(TypeError):
+        PROMETHEUS.fullmatch(value)
+    with pytest.raises(TypeError):
+        parse_duration(value)

@@ -85,3 +85,11 @@ def test_an_unknown_op_is_refused_as_the_enum_refused_it(text):
     with pytest.raises(ValueError, match="is not a valid") as old:
         EnumOp(text)
     assert str(new.value) == str(old.value).replace("EnumOp", "Op")
+
+
+@pytest.mark.parametrize("value", [None, 1, b"job", bytearray(b"")])
+def test_what_is_not_text_is_a_type_error_as_for_the_regex(value):
+    with pytest.raises(TypeError):
+        LABEL_NAME.fullmatch(value)
+    with pytest.raises(TypeError):
+        is_label_name(value)

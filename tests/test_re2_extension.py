@@ -38,31 +38,30 @@ def test_the_extension_loads_alone_and_the_package_later_shares_it():
     assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
 
 
-def test_without_a_spec_it_imports_the_package(monkeypatch):
-    monkeypatch.delitem(sys.modules, "re2._re2", raising=False)
-    monkeypatch.delitem(sys.modules, "re2", raising=False)
-    monkeypatch.setattr(re2_extension, "_spec", lambda _name, _path: None)
-    extension = re2_extension.load()
-    assert extension is sys.modules["re2._re2"]
-    assert "re2" in sys.modules
+FALLBACK = """
+import sys
+from oncall_policy.matching import re2_extension
+def spec(name, path):
+    {finder}
+re2_extension._spec = spec
+extension = re2_extension.load()
+assert extension is sys.modules["re2._re2"]
+assert "re2" in sys.modules, "the plain import ran"
+assert extension.RE2(b"a+b", extension.RE2.Options()).ok()
+print("ok")
+"""
 
 
-def test_a_failure_on_the_direct_way_falls_back_to_the_plain_import(monkeypatch):
-    monkeypatch.delitem(sys.modules, "re2._re2", raising=False)
-    monkeypatch.delitem(sys.modules, "re2", raising=False)
-
-    def broken(_name: str, _path: list[str] | None) -> object:
-        raise OSError("a finder that fails")
-
-    monkeypatch.setattr(re2_extension, "_spec", broken)
-    assert re2_extension.load() is sys.modules["re2._re2"]
+@pytest.mark.parametrize("finder", ["return None", "raise OSError('a finder that fails')"])
+def test_the_plain_import_when_the_direct_way_does_not_apply(finder):
+    code = FALLBACK.format(finder=finder)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
 
 
-@pytest.mark.parametrize("loaded", ["re2", "re2._re2"])
-def test_once_loaded_the_loaded_module_is_used(loaded):
+def test_once_loaded_the_loaded_module_is_used():
     import re2  # noqa: PLC0415
     from re2 import _re2  # noqa: PLC0415
 
-    assert loaded in sys.modules
-    assert re2_extension.load() is _re2
+    assert re2_extension.load() is _re2 is sys.modules["re2._re2"]
     assert re2.compile("x").search("yx")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall_policy.silence.rfc3339 import Fields, fields, is_canonical
+from oncall_policy.silence.rfc3339 import Fields, fields, is_canonical, parse
 from tests.strategies_text import mutated, texts
 
 # Go's time.Parse(time.RFC3339, …), as rfc3339.py read it with ``fullmatch``.
@@ -72,3 +73,13 @@ def test_the_tricky_cases_by_name():
     ]:
         assert fields(text) == by_regex(text), text
         assert is_canonical(text) == (CANONICAL.fullmatch(text) is not None), text
+
+
+@pytest.mark.parametrize("value", [None, 1767225600, b"2026-12-01T11:04:05Z", bytearray(b""), ["x"]])
+def test_what_is_not_text_is_a_type_error_as_for_the_regexes(value):
+    """The audit's fast reading counts on it (``api``): a time that is not a string is refused."""
+    for pattern in (LAYOUT, CANONICAL):
+        with pytest.raises(TypeError):
+            pattern.fullmatch(value)
+    with pytest.raises(TypeError):
+        parse(value)

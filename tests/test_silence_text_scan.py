@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,3 +127,11 @@ def test_pythons_unicode_whitespace_is_str_isspace():
     r"""``angled`` reads the regex's ``\s`` as ``str.isspace``: the same set, every code point."""
     space = re.compile(r"\s")
     assert [c for c in map(chr, range(0x110000)) if (space.fullmatch(c) is not None) != c.isspace()] == []
+
+
+@pytest.mark.parametrize("value", [None, 1, b"during CHG-12"])
+def test_a_comment_that_is_not_text_is_a_type_error_as_for_the_regex(value):
+    with pytest.raises(TypeError):
+        mentions_by_regex(value, "CHG-12")
+    with pytest.raises(TypeError):
+        mentions(value, "CHG-12")

@@ -40,6 +40,8 @@ def parse_duration(text: str) -> timedelta:
     0.25: ``-d 292y`` and ``-d 106751d`` create a silence, ``-d 293y``, ``-d 106752d``, ``-d 9999y``
     and ``-d 99999999999999999999s`` are refused).
     """
+    if not isinstance(text, str):  # as when it was read with a regular expression
+        raise TypeError(f"a duration must be a string, not {type(text).__name__}")
     if text == "0":
         return timedelta(0)
     found = counts_by_unit(text)

@@ -235,6 +235,8 @@ _NAME_REST = frozenset(_NAME_REST_CHARS)
 def is_label_name(text: str) -> bool:
     """Whether ``text`` is a label name as Alertmanager 0.25 takes it in a matcher, what
     ``[a-zA-Z_:][a-zA-Z0-9_:]*`` matches in full (``tests/test_label_names_scan.py``)."""
+    if not isinstance(text, str):  # as when it was read with a regular expression
+        raise TypeError(f"a label name must be a string, not {type(text).__name__}")
     # Stripping every allowed character leaves nothing only when there is no other one.
     return text[:1] in _NAME_START and not text[1:].strip(_NAME_REST_CHARS)
 

@@ -40,6 +40,8 @@ def mentions(comment: str, window_id: str) -> bool:
     """Whether the comment names the id as a whole token (``CHG-12`` is not ``CHG-123``): whether
     ``(?<![A-Za-z0-9_.-])ID(?![A-Za-z0-9_.-])`` is found in it, looked for by hand (``re``, with
     ``enum``, costs about 8 ms of ``silence check``'s start-up; ``tests/test_silence_text_scan.py``)."""
+    if not isinstance(comment, str):  # as when it was searched with a regular expression
+        raise TypeError(f"a comment must be a string, not {type(comment).__name__}")
     start = comment.find(window_id)
     while start >= 0:
         before = comment[start - 1] if start else ""

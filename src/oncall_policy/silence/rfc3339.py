@@ -48,12 +48,20 @@ class TimeError(ValueError):
 
 
 def parse(text: str) -> datetime:
-    """The UTC time ``text`` names, to the microsecond (Go keeps nanoseconds; the rest is cut)."""
+    """The UTC time ``text`` names, to the microsecond (Go keeps nanoseconds; the rest is cut);
+    ``TypeError`` for what is not a string, as when it was read with regular expressions."""
+    if not isinstance(text, str):
+        raise TypeError(f"a time must be a string, not {type(text).__name__}")
     if is_canonical(text):  # what Alertmanager writes: Python's own parser, in C
         try:
             return datetime.fromisoformat(text)
         except ValueError:
             pass  # out of range: the reading below says so as Go says it
+    return _read(text)
+
+
+def _read(text: str) -> datetime:
+    """Go's layout read field by field, each range checked as Go checks it."""
     found = fields(text)
     if found is None:
         raise TimeError(f"{text!r} is not an RFC 3339 time like {LAYOUT} (upper-case T and Z)")
