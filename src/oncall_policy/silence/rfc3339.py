@@ -33,7 +33,7 @@ LAYOUT = "2006-01-02T15:04:05Z07:00"
 # as its shapes once each ASCII digit is written as NUL (and a NUL as \x01, so none is taken for
 # a digit). An audit reads two times a silence: one ``bytes.translate`` and a set lookup take
 # less than the regex took (0.2-0.3 µs against 0.35-0.9 µs, measured).
-_AS_SHAPE = bytes(0 if 48 <= byte <= 57 else 1 if byte == 0 else byte for byte in range(256))
+_AS_SHAPE = bytes.maketrans(b"0123456789\0", b"\0\0\0\0\0\0\0\0\0\0\1")
 _DIGIT = "\0"
 _CANONICAL_SHAPES = frozenset(
     f"{_DIGIT * 4}-{_DIGIT * 2}-{_DIGIT * 2}T{_DIGIT * 2}:{_DIGIT * 2}:{_DIGIT * 2}{fraction}Z".encode()
