@@ -52,7 +52,12 @@ print("ok")
 """
 
 
-@pytest.mark.parametrize("finder", ["return None", "raise OSError('a finder that fails')"])
+NOT_AN_EXTENSION = (
+    "return __import__('importlib.machinery').machinery.ModuleSpec(name, object(), origin='_re2.py')"
+)
+
+
+@pytest.mark.parametrize("finder", ["return None", "raise OSError('a finder that fails')", NOT_AN_EXTENSION])
 def test_the_plain_import_when_the_direct_way_does_not_apply(finder):
     code = FALLBACK.format(finder=finder)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -13,6 +13,7 @@ another layout of the package — falls back to the plain import.
 from __future__ import annotations
 
 import sys
+from _imp import extension_suffixes
 from _thread import allocate_lock
 
 from oncall_policy import TYPE_CHECKING
@@ -46,8 +47,14 @@ def _load_alone() -> ModuleType | None:
     locations = getattr(package, "submodule_search_locations", None)
     spec = _spec(NAME, locations) if locations else None
     create = getattr(sys.modules.get("_frozen_importlib"), "module_from_spec", None)
-    if spec is None or spec.loader is None or create is None:
-        return None
+    origin = getattr(spec, "origin", None) or ""
+    if (
+        spec is None
+        or spec.loader is None
+        or create is None
+        or not origin.endswith(tuple(extension_suffixes()))
+    ):
+        return None  # only a compiled extension is sure to import nothing of its package
     module: ModuleType = create(spec)  # importlib.util.module_from_spec, without importing importlib
     sys.modules[NAME] = module
     try:
