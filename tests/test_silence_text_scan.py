@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from oncall_policy.silence import comment as comments
 from oncall_policy.silence.maintenance import mentions
 from oncall_policy.silence.people import address, angled, is_plain
 from tests.strategies_text import SPACES, mutated, texts
@@ -135,3 +136,22 @@ def test_a_comment_that_is_not_text_is_a_type_error_as_for_the_regex(value):
         mentions_by_regex(value, "CHG-12")
     with pytest.raises(TypeError):
         mentions(value, "CHG-12")
+
+
+# comment.py: an approval record at the end of a comment, compiled only when one may be there.
+RECORD = re.compile(r"\s*\[approved-by:(?P<body>[^\[\]]*)\]\s*$")
+ENTRY = re.compile(r"\s*(?P<email>[^\s,()]+)\s*(?:\((?P<roles>[^()]*)\))?\s*")
+
+
+def read_by_regex(text: str) -> tuple[str, tuple[str, ...]]:
+    found = RECORD.search(text)
+    if found is None:
+        return text, ()
+    emails = [m["email"] for part in found["body"].split(",") if (m := ENTRY.fullmatch(part))]
+    return text[: found.start()], tuple(emails)
+
+
+@settings(max_examples=1000)
+@given(texts("[approved-by:", "[approved-by: a@b.c (manager)]", "[", "]", ",", "(", ")", " ", "x@y.z", "\n"))
+def test_approval_records_read_as_before(text):
+    assert comments.read(text) == read_by_regex(text)
