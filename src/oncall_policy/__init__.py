@@ -6,7 +6,7 @@ interactive paths that need none of pydantic or the YAML libraries.
 
 from __future__ import annotations
 
-from importlib import import_module
+import sys
 
 # Not ``typing.TYPE_CHECKING``: importing ``typing`` costs about 10 ms of every start-up, and mypy
 # treats any constant of this name as true.
@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
+        module = _EXPORTS[name]
+        __import__(module)  # importlib.import_module without importlib (with warnings, about 1 ms)
+        return getattr(sys.modules[module], name)
     raise AttributeError(f"module 'oncall_policy' has no attribute {name!r}")
 
 

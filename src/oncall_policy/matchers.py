@@ -6,45 +6,96 @@ Alertmanager anchors it: ``^(?:value)$``. Alertmanager checks a silence's regex 
 bare value, so a value must parse on its own (``a)|(b``, which would parse inside the anchors as
 "starts with a or ends with b", is refused); one that parses alone but not inside the anchors
 (``\Qabc``) is *broken*: Alertmanager stores such a silence and then cannot query any silence.
-Imports no third-party module until a regex is matched.
+Imports no third-party module until a regex is matched, nor ``re`` or ``enum`` (see ``Op``).
 """
 
 from __future__ import annotations
-
-import re
-from enum import Enum
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import Final
+    from typing import ClassVar, Final
 
     from oncall_policy.matching.engine import Pattern
     from oncall_policy.matching.language import Language
     from oncall_policy.matching.tree import Regexp
-
-LABEL_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
 class MatcherError(ValueError):
     """A matcher Alertmanager would refuse (or, worse, amtool would silently rewrite)."""
 
 
-class Op(Enum):
-    EQUAL = "="
-    NOT_EQUAL = "!="
-    REGEX = "=~"
-    NOT_REGEX = "!~"
+class Op:
+    """A matcher's operator: ``Op.EQUAL`` (``=``), ``Op.NOT_EQUAL`` (``!=``), ``Op.REGEX``
+    (``=~``) or ``Op.NOT_REGEX`` (``!~``).
+
+    Four constants as an ``Enum`` has them — ``Op("=~") is Op.REGEX``, ``.name``, ``.value``,
+    compared by identity, copied and pickled as themselves — without ``enum``: with the
+    ``functools`` and ``collections`` it imports, that costs about 3 ms of ``silence check``'s
+    start-up, which uses nothing else of it. Only an Enum's class-level lookups (``Op["REGEX"]``,
+    iterating over ``Op``) are left out.
+    """
+
+    __slots__ = ("_name", "_value")
+    EQUAL: ClassVar[Op]
+    NOT_EQUAL: ClassVar[Op]
+    REGEX: ClassVar[Op]
+    NOT_REGEX: ClassVar[Op]
+    _BY_VALUE: ClassVar[dict[str, Op]] = {}
+
+    _name: str
+    _value: str
+
+    def __new__(cls, value: str) -> Op:  # noqa: PYI034 - one of the four constants, never a new one
+        """The operator written ``value``; ``ValueError`` for any other text, as an Enum says."""
+        try:
+            return cls._BY_VALUE[value]
+        except (KeyError, TypeError):  # TypeError: unhashable
+            raise ValueError(f"{value!r} is not a valid Op") from None
+
+    @classmethod
+    def _define(cls, name: str, value: str) -> Op:
+        op = object.__new__(cls)
+        object.__setattr__(op, "_name", name)
+        object.__setattr__(op, "_value", value)
+        cls._BY_VALUE[value] = op
+        return op
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot set {name!r}: an Op is a constant")
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def value(self) -> str:
+        return self._value
 
     @property
     def is_regex(self) -> bool:
-        return self in (Op.REGEX, Op.NOT_REGEX)
+        return self is Op.REGEX or self is Op.NOT_REGEX
 
     @property
     def is_negative(self) -> bool:
-        return self in (Op.NOT_EQUAL, Op.NOT_REGEX)
+        return self is Op.NOT_EQUAL or self is Op.NOT_REGEX
+
+    def __repr__(self) -> str:
+        return f"<Op.{self._name}: {self._value!r}>"
+
+    def __str__(self) -> str:
+        return f"Op.{self._name}"
+
+    def __reduce__(self) -> tuple[type[Op], tuple[str]]:
+        return Op, (self._value,)
+
+
+Op.EQUAL = Op._define("EQUAL", "=")  # noqa: SLF001 - the four constants, made once
+Op.NOT_EQUAL = Op._define("NOT_EQUAL", "!=")  # noqa: SLF001
+Op.REGEX = Op._define("REGEX", "=~")  # noqa: SLF001
+Op.NOT_REGEX = Op._define("NOT_REGEX", "!~")  # noqa: SLF001
 
 
 class Matcher(Record):
@@ -56,7 +107,7 @@ class Matcher(Record):
     __slots__ = (*__match_args__, "broken", "too_complex", "_negative", "_tree")
 
     def __init__(self, name: str, op: Op, value: str) -> None:
-        if not LABEL_NAME.fullmatch(name):
+        if not is_label_name(name):
             raise MatcherError(f"invalid label name {name!r}")
         if not _is_utf8(value):
             raise MatcherError(f"the value of {name} is not valid UTF-8 text")
@@ -175,8 +226,19 @@ def _is_utf8(value: str) -> bool:
 
 
 _GO_SPACE = "\t\n\f\r "  # Go's \s: ASCII only (a NO-BREAK SPACE is part of a value)
-_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_:")
-_NAME_REST = _NAME_START | frozenset("0123456789")
+_NAME_START_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_:"
+_NAME_REST_CHARS = _NAME_START_CHARS + "0123456789"
+_NAME_START = frozenset(_NAME_START_CHARS)
+_NAME_REST = frozenset(_NAME_REST_CHARS)
+
+
+def is_label_name(text: str) -> bool:
+    """Whether ``text`` is a label name as Alertmanager 0.25 takes it in a matcher, what
+    ``[a-zA-Z_:][a-zA-Z0-9_:]*`` matches in full (``tests/test_label_names_scan.py``)."""
+    if not isinstance(text, str):  # as when it was read with a regular expression
+        raise TypeError(f"a label name must be a string, not {type(text).__name__}")
+    # Stripping every allowed character leaves nothing only when there is no other one.
+    return text[:1] in _NAME_START and not text[1:].strip(_NAME_REST_CHARS)
 
 
 def parse_matcher(text: str) -> Matcher:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # this module is light: the command line imports it before an
 # tests/test_validator_cache.py checks this covers every module ``oncall_policy.model`` imports.
 MODEL_HELPERS = (
     "oncall_policy",
+    "oncall_policy.datetimes",
     "oncall_policy.durations",
     "oncall_policy.matchers",
     "oncall_policy.records",

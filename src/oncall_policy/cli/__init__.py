@@ -9,8 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import types
-from importlib import import_module
 
 from oncall_policy import TYPE_CHECKING, __version__, validator_cache
 from oncall_policy.errors import OncallPolicyError, PolicyError
@@ -18,6 +16,7 @@ from oncall_policy.errors import OncallPolicyError, PolicyError
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
     import argparse
     from collections.abc import Sequence
+    from types import SimpleNamespace
     from typing import NoReturn, Protocol
 
     class Command(Protocol):
@@ -48,8 +47,15 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# As ``types`` defines them, without importing it (about 0.4 ms of every start-up).
+_ModuleType = type(sys)
+_SimpleNamespace: type[SimpleNamespace] = type(sys.implementation)  # type: ignore[assignment]
+
+
 def _command(name: str) -> Command:
-    return import_module(f"oncall_policy.cli.{name.replace('-', '_')}")
+    module = f"oncall_policy.cli.{name.replace('-', '_')}"
+    __import__(module)  # importlib.import_module without importlib (with warnings, about 1 ms)
+    return sys.modules[module]
 
 
 def columns() -> int:
@@ -113,7 +119,7 @@ def _silence(words: list[str]) -> argparse.Namespace | None:
     from oncall_policy.cli.silence_judge import judge  # noqa: PLC0415
 
     create = words[1] == "add"
-    return types.SimpleNamespace(run=lambda _: judge(options, create=create))  # type: ignore[return-value]
+    return _SimpleNamespace(run=lambda _: judge(options, create=create))  # type: ignore[return-value]
 
 
 def _without_pydantic_plugins() -> None:
@@ -128,7 +134,7 @@ def _without_pydantic_plugins() -> None:
     name = "pydantic.plugin._loader"
     if name in sys.modules or os.environ.get("ONCALL_POLICY_PYDANTIC_PLUGINS") == "1":
         return
-    loader = types.ModuleType(name)
+    loader = _ModuleType(name)
     loader.get_plugins = tuple  # type: ignore[attr-defined]  # no plugins: an empty iterable
     sys.modules[name] = loader
 

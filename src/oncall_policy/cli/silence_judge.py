@@ -8,9 +8,9 @@ rules are stale.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import UTC, datetime
 from oncall_policy.errors import PolicyError
 from oncall_policy.silence import amtool, report, source
 from oncall_policy.silence.evaluate import evaluate

@@ -9,7 +9,6 @@ the paths that never match a regex do not pay for it.
 from __future__ import annotations
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.errors import RegexpTooComplexError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,15 +33,16 @@ class Pattern:
     __slots__ = ("_anchor_start", "_match", "program_size", "source")
 
     def __init__(self, source: str) -> None:
-        from re2 import _re2  # noqa: PLC0415 - google-re2 only when a regex is compiled
+        from oncall_policy.matching import re2_extension  # noqa: PLC0415 - google-re2 only when a regex is compiled
 
+        _re2 = re2_extension.load()
         options = _re2.RE2.Options()
         options.log_errors = False
         options.never_capture = True
         options.max_mem = MAX_MEM
         regexp = _re2.RE2(source.encode("ascii"), options)
         if not regexp.ok():
-            raise RegexpTooComplexError(regexp.error().decode("utf-8", "replace"))
+            raise _too_complex(regexp.error().decode("utf-8", "replace"))
         self.source = source
         self.program_size: int = regexp.ProgramSize()
         self._match: Callable[[object, bytes, int, int], list[tuple[int, int]]] = regexp.Match
@@ -66,7 +66,7 @@ def compile(tree: Regexp) -> Pattern:  # noqa: A001 - the module's verb, as re.c
     # pattern written ahead (silence reasons) needs neither the tree nor the emitter
 
     if leading_surrogate(tree):
-        raise RegexpTooComplexError("a surrogate in the literal text a match begins with")
+        raise _too_complex("a surrogate in the literal text a match begins with")
     source = search_pattern(tree)
     pattern = _cache.get(source)
     if pattern is None:
@@ -76,6 +76,14 @@ def compile(tree: Regexp) -> Pattern:  # noqa: A001 - the module's verb, as re.c
         if pattern.program_size <= _CACHED_PROGRAM_SIZE:
             _cache[source] = pattern
     return pattern
+
+
+def _too_complex(reason: str) -> Exception:
+    # Imported only when raised: the errors module defines Go's error codes as a StrEnum, and
+    # ``enum`` (with functools and collections) costs about 3 ms of ``silence check``'s start-up.
+    from oncall_policy.matching.errors import RegexpTooComplexError  # noqa: PLC0415
+
+    return RegexpTooComplexError(reason)
 
 
 def leading_surrogate(tree: Regexp) -> bool:

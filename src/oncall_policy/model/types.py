@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from oncall_policy.durations import DURATION_PATTERN, format_duration, parse_duration
-from oncall_policy.matchers import LABEL_NAME, Matcher, parse_matcher
+from oncall_policy.matchers import Matcher, parse_matcher
 from oncall_policy.zones import is_zone
 
 
@@ -187,7 +187,3 @@ class Weekday(StrEnum):
     def iso(self) -> int:
         """ISO weekday: Monday is 1."""
         return list(Weekday).index(self) + 1
-
-
-def is_label_name(text: str) -> bool:
-    return LABEL_NAME.fullmatch(text) is not None

@@ -11,8 +11,6 @@ them too (``duration out of range``; the server: ``timestamp … after 10000-01-
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import DurationError, parse_duration, parse_go_duration
 from oncall_policy.errors import OncallPolicyError
@@ -24,6 +22,7 @@ from oncall_policy.silence.verdict import Violation
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from datetime import datetime
     from typing import Final, NoReturn, Protocol
 
     class Arguments(Protocol):

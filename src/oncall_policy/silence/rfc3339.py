@@ -13,22 +13,32 @@ Alertmanager's API also accepts times without a zone (read in the server's own z
 for ``T`` or without seconds; we refuse those rather than guess the server's zone. Times outside
 what Python's ``datetime`` holds (years 1–9999 in UTC, e.g. ``9999-12-31T23:59:59-01:00``) are
 refused with a clear message; Alertmanager refuses year 10000 too (``timestamp … after 10000-01-01``).
+
+Both layouts are read by hand, not with ``re``: importing it (with ``enum``) costs about 8 ms of
+``silence check``'s start-up. ``tests/test_rfc3339_scan.py`` holds the readers equal to the
+regular expressions they replace.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import UTC, datetime, timedelta
+from oncall_policy.records import Record
 
-_PATTERN = re.compile(
-    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
-    r"T(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
-    r"(?:[.,](?P<fraction>[0-9]+))?"
-    r"(?:(?P<utc>Z)|(?P<sign>[-+])(?P<zh>[0-9]{2}):(?P<zm>[0-9]{2}))",
-    re.ASCII,
-)
+if TYPE_CHECKING:
+    from typing import Final
+
 LAYOUT = "2006-01-02T15:04:05Z07:00"
-_CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z")
+# What Alertmanager writes, ``[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z``,
+# as its shapes once each ASCII digit is written as NUL (and a NUL as \x01, so none is taken for
+# a digit). An audit reads two times a silence: one ``bytes.translate`` and a set lookup take
+# less than the regex took (0.2-0.3 µs against 0.35-0.9 µs, measured).
+_AS_SHAPE = bytes.maketrans(b"0123456789\0", b"\0\0\0\0\0\0\0\0\0\0\1")
+_DIGIT = "\0"
+_CANONICAL_SHAPES = frozenset(
+    f"{_DIGIT * 4}-{_DIGIT * 2}-{_DIGIT * 2}T{_DIGIT * 2}:{_DIGIT * 2}:{_DIGIT * 2}{fraction}Z".encode()
+    for fraction in ["", *(f".{_DIGIT * digits}" for digits in range(1, 10))]
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -38,17 +48,25 @@ class TimeError(ValueError):
 
 
 def parse(text: str) -> datetime:
-    """The UTC time ``text`` names, to the microsecond (Go keeps nanoseconds; the rest is cut)."""
-    if _CANONICAL.fullmatch(text):  # what Alertmanager writes: Python's own parser, in C
+    """The UTC time ``text`` names, to the microsecond (Go keeps nanoseconds; the rest is cut);
+    ``TypeError`` for what is not a string, as when it was read with regular expressions."""
+    if not isinstance(text, str):
+        raise TypeError(f"a time must be a string, not {type(text).__name__}")
+    if is_canonical(text):  # what Alertmanager writes: Python's own parser, in C
         try:
             return datetime.fromisoformat(text)
         except ValueError:
             pass  # out of range: the reading below says so as Go says it
-    found = _PATTERN.fullmatch(text)
+    return _read(text)
+
+
+def _read(text: str) -> datetime:
+    """Go's layout read field by field, each range checked as Go checks it."""
+    found = fields(text)
     if found is None:
         raise TimeError(f"{text!r} is not an RFC 3339 time like {LAYOUT} (upper-case T and Z)")
-    year, month, day = int(found["year"]), int(found["month"]), int(found["day"])
-    hour, minute, second = int(found["hour"]), int(found["minute"]), int(found["second"])
+    year, month, day = int(found.year), int(found.month), int(found.day)
+    hour, minute, second = int(found.hour), int(found.minute), int(found.second)
     for name, value, limit in (("month", month - 1, 12), ("hour", hour, 24), ("minute", minute, 60)):
         if not 0 <= value < limit:
             raise TimeError(f"parsing time {text!r}: {name} out of range")
@@ -56,10 +74,11 @@ def parse(text: str) -> datetime:
         raise TimeError(f"parsing time {text!r}: second out of range")
     if not 1 <= day <= _days_in(month, year):
         raise TimeError(f"parsing time {text!r}: day out of range")
-    offset = 0 if found["utc"] else (int(found["zh"]) * 60 + int(found["zm"])) * 60
-    if found["sign"] == "-":
+    zone = found.zone
+    offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[4:6])) * 60
+    if zone[0] == "-":
         offset = -offset
-    micro = int((found["fraction"] or "0")[:6].ljust(6, "0"))
+    micro = int((found.fraction or "0")[:6].ljust(6, "0"))
     seconds = _seconds(year, month, day) + hour * 3600 + minute * 60 + second - offset
     try:
         return _EPOCH + timedelta(seconds=seconds, microseconds=micro)
@@ -67,6 +86,98 @@ def parse(text: str) -> datetime:
         raise TimeError(
             f"{text!r} is out of range: times must lie between 0001-01-01 and 9999-12-31 in UTC"
         ) from None
+
+
+def is_canonical(text: str) -> bool:
+    """Whether ``text`` is a time as Alertmanager writes it: UTC (``Z``), seconds and at most
+    nine fraction digits after a ``.``, every number in ASCII digits of its full width."""
+    return text.isascii() and len(text) <= 30 and text.encode().translate(_AS_SHAPE) in _CANONICAL_SHAPES
+
+
+def fields(text: str) -> Fields | None:
+    """The fields of Go's RFC 3339 layout in ``text``, or None if it is not one.
+
+    What the regular expression below matches in full, its groups as ``Fields`` (``zone`` is
+    ``utc``, or ``sign``, ``zh``, ``:`` and ``zm``)::
+
+        (?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})
+        T(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})
+        (?:[.,](?P<fraction>[0-9]+))?
+        (?:(?P<utc>Z)|(?P<sign>[-+])(?P<zh>[0-9]{2}):(?P<zm>[0-9]{2}))
+    """
+    hour_end = 12 if text[12:13] == ":" else 13  # a one-digit hour is followed by its colon
+    if not (
+        _digits(text, 0, 4)
+        and text[4:5] == "-"
+        and _digits(text, 5, 7)
+        and text[7:8] == "-"
+        and _digits(text, 8, 10)
+        and text[10:11] == "T"
+        and _digits(text, 11, hour_end)
+        and text[hour_end : hour_end + 1] == ":"
+        and _digits(text, hour_end + 1, hour_end + 3)
+        and text[hour_end + 3 : hour_end + 4] == ":"
+        and _digits(text, hour_end + 4, hour_end + 6)
+    ):
+        return None
+    index = hour_end + 6
+    fraction = None
+    if text[index : index + 1] in {".", ","}:
+        end = index + 1
+        while end < len(text) and "0" <= text[end] <= "9":
+            end += 1
+        if end == index + 1:
+            return None
+        fraction, index = text[index + 1 : end], end
+    zone = text[index:]
+    if zone != "Z" and not (
+        len(zone) == 6
+        and zone[0] in {"+", "-"}
+        and _digits(zone, 1, 3)
+        and zone[3] == ":"
+        and _digits(zone, 4, 6)
+    ):
+        return None
+    year, month, day = text[0:4], text[5:7], text[8:10]
+    hour, minute, second = (
+        text[11:hour_end],
+        text[hour_end + 1 : hour_end + 3],
+        text[hour_end + 4 : hour_end + 6],
+    )
+    return Fields(year, month, day, hour, minute, second, fraction, zone)
+
+
+class Fields(Record):
+    """The digits of an RFC 3339 time as written, and its zone: ``Z`` or ``±hh:mm``."""
+
+    __slots__ = __match_args__ = ("year", "month", "day", "hour", "minute", "second", "fraction", "zone")
+
+    def __init__(  # noqa: PLR0913, PLR0917 - the fields in the layout's order
+        self,
+        year: str,
+        month: str,
+        day: str,
+        hour: str,
+        minute: str,
+        second: str,
+        fraction: str | None,
+        zone: str,
+    ) -> None:
+        self.year: Final = year
+        self.month: Final = month
+        self.day: Final = day
+        self.hour: Final = hour
+        self.minute: Final = minute
+        self.second: Final = second
+        self.fraction: Final = fraction
+        self.zone: Final = zone
+
+
+def _digits(text: str, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]`` is ``stop - start`` ASCII digits (``[0-9]``, not ``str.isdigit``'s
+    "١" or "²")."""
+    part = text[start:stop]
+    return len(part) == stop - start and part.isascii() and part.isdigit()
 
 
 def _days_in(month: int, year: int) -> int:

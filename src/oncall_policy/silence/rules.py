@@ -8,9 +8,8 @@ roles — so that reading it needs no pydantic and no YAML.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import datetime, timedelta
 from oncall_policy.matchers import Matcher, parse_matcher
 from oncall_policy.matching.search import SOURCE_FORMAT, Searcher
 from oncall_policy.records import Record

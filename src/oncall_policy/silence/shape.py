@@ -16,10 +16,8 @@ mutes too much is decided by its reach (``reach``), not by its spelling.
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import timedelta
 from oncall_policy.silence import approvals
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.verdict import Violation
@@ -30,7 +28,16 @@ if TYPE_CHECKING:
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
 
-SILENCE_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_LABEL_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_LABEL_REST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789"
+
+
+def is_silence_label(name: str) -> bool:
+    """Whether Alertmanager takes ``name`` as a label name in a silence: what
+    ``[a-zA-Z_][a-zA-Z0-9_]*`` matches in full (``tests/test_label_names_scan.py``), read by hand:
+    ``re`` (with ``enum``) costs about 8 ms of ``silence check``'s start-up."""
+    # Stripping every allowed character leaves nothing only when there is no other one.
+    return name[:1] in _LABEL_START and not name[1:].strip(_LABEL_REST)
 
 
 def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) -> Iterator[Violation]:
@@ -59,7 +66,7 @@ def _matchers(request: SilenceRequest) -> Iterator[Violation]:
         )
         return
     for index, matcher in enumerate(request.matchers):
-        if not SILENCE_LABEL.fullmatch(matcher.name):
+        if not is_silence_label(matcher.name):
             yield Violation(
                 "bad-matcher",
                 f"Alertmanager refuses the label name {matcher.name!r} in a silence",

@@ -8,11 +8,11 @@ invalid, ``PolicyError`` propagates: the caller must then reject every silence (
 
 from __future__ import annotations
 
-import json
 import os
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import PolicyError
+from oncall_policy.json_loads import loads
 from oncall_policy.records import Record
 from oncall_policy.silence import rules as silence_rules
 from oncall_policy.silence.rules import Rules
@@ -44,7 +44,7 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
     generated = generated_path(policy)
     try:
         with open(generated, "rb") as file:
-            doc = json.loads(file.read())
+            doc = loads(file.read())
         if doc.get("source", {}).get("sha256") == digest:
             return Loaded(silence_rules.from_document(doc))
         why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
@@ -58,11 +58,9 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
 def sha256_hex(data: bytes) -> str:
     """SHA-256 as ``hashlib`` computes it, by CPython's own implementation when there is one:
     importing ``hashlib`` loads OpenSSL, about 8 ms of ``silence check``'s start-up."""
-    from importlib import import_module  # noqa: PLC0415 - already imported by the interpreter
-
     for name in ("_sha256", "_sha2"):  # CPython 3.11; 3.12 and later
         try:
-            return str(import_module(name).sha256(data).hexdigest())
+            return str(__import__(name).sha256(data).hexdigest())
         except ImportError:
             continue
     from hashlib import sha256  # noqa: PLC0415 - another Python: the portable way
