@@ -40,8 +40,8 @@ def listings(draw: st.DrawFn, rules: Rules) -> list[dict[str, object]]:
 
 
 def rendered(listed: list[dict[str, object]], rules: Rules, parts: int) -> tuple[str, str]:
-    text = audit_parts.audit_rendered(listed, rules, silence_audit._text_part, parts)
-    rows = audit_parts.audit_rendered(listed, rules, silence_audit._json_part, parts)
+    text = audit_parts.audit_rendered(listed, rules, silence_audit._text_row, parts)
+    rows = audit_parts.audit_rendered(listed, rules, silence_audit._json_row, parts)
     return silence_audit._text(text), silence_audit._json(rows)
 
 

@@ -531,3 +531,40 @@ def test_a_listed_silence_takes_the_fast_path():
     listed = gojson.loads(json.dumps(body(id="abc", status={"state": "active"}, updatedAt=START)))
     assert api.from_api(listed).problems == ()
     assert api._plain(listed, ()) == api._read(listed, ())
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(spellings | st.just("status"), near_canonical_values), max_size=4).map(
+            lambda extra: [p for p in LISTED if p[0] != "matchers"] + extra
+        ),
+        max_size=3,
+    ),
+    st.lists(st.tuples(spellings, near_canonical_values), max_size=2),
+)
+def test_a_listing_read_fast_says_what_go_reads(silences: list[Pairs], matcher_extra: Pairs):
+    """A listing read into plain dicts (kept only when every key is spelled as its field) gives
+    each silence the content the pair-keeping reading gives: the last value of a repeated key."""
+    matcher = _json_object([*MATCHER, *matcher_extra])
+    text = "[" + ", ".join(_json_object(s)[:-1] + f', "matchers": [{matcher}]}}' for s in silences) + "]"
+    fast = gojson.loads(text, canonical=api.listing_is_canonical)
+    careful = gojson.loads(text)
+    assert fast == careful  # dict equality: the last value of each key
+    for quick, slow in zip(fast, careful, strict=True):
+        a, b = api.from_api(quick), api.from_api(slow)
+        assert (a.matchers, a.starts_at, a.ends_at, a.author, a.comment) == (
+            b.matchers,
+            b.starts_at,
+            b.ends_at,
+            b.author,
+            b.comment,
+        )
+
+
+def test_a_listing_spelled_as_go_writes_it_is_read_into_plain_dicts():
+    text = json.dumps([dict(LISTED)])
+    [item] = gojson.loads(text, canonical=api.listing_is_canonical)
+    assert type(item) is dict
+    assert api.from_api(item).problems == ()
+    [folded] = gojson.loads(text.replace('"comment"', '"Comment"'), canonical=api.listing_is_canonical)
+    assert isinstance(folded, gojson.Object)

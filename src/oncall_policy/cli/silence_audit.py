@@ -11,6 +11,7 @@ import argparse
 import gc
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -68,10 +69,10 @@ def _audit(options: argparse.Namespace) -> int:
     except (client.AlertmanagerError, OncallPolicyError) as error:
         print(f"cannot audit: {error}", file=sys.stderr)
         return CANNOT_AUDIT
-    render = _json_part if options.format == "json" else _text_part
-    parts = audit_parts.audit_rendered(listed, loaded.rules, render)
-    violators = [silence_id for part in parts for silence_id in part.violators]
-    print(_json(parts) if options.format == "json" else _text(parts), end="")
+    render = _json_row if options.format == "json" else _text_row
+    rows = audit_parts.audit_rendered(listed, loaded.rules, render)
+    violators = [row.silence_id for row in rows if row.violates]
+    print(_json(rows) if options.format == "json" else _text(rows), end="")
     if options.expire:
         for silence_id in violators:
             client.expire(options.url, silence_id, config, timeout)
@@ -79,42 +80,47 @@ def _audit(options: argparse.Namespace) -> int:
     return 1 if violators else 0
 
 
-class Part(NamedTuple):
-    """What the audit of a part of the listing shows, and of how many silences."""
+class Row(NamedTuple):
+    """One finding as the audit shows it."""
 
-    shown: str  # text: each violator's report; json: the rows, without the list's brackets
-    checked: int
-    violators: list[str]
+    silence_id: str
+    violates: bool
+    shown: str  # text: the violator's report (nothing for a compliant one); json: its object
 
 
-def _text_part(findings: Sequence[Finding]) -> Part:
-    violators = [f for f in findings if not f.verdict.accepted]
-    shown = "".join(
-        f"silence {f.silence_id} ({f.state}, by {f.request.author or '?'}): "
-        + report.verdict_text(f.verdict, f.request.matchers)
-        for f in violators
+def _text_row(finding: Finding) -> Row:
+    violates = not finding.verdict.accepted
+    shown = (
+        f"silence {finding.silence_id} ({finding.state}, by {finding.request.author or '?'}): "
+        + report.verdict_text(finding.verdict, finding.request.matchers)
+        if violates
+        else ""
     )
-    return Part(shown, len(findings), [f.silence_id for f in violators])
+    return Row(finding.silence_id, violates, shown)
 
 
-def _text(parts: Sequence[Part]) -> str:
-    checked, broken = sum(p.checked for p in parts), sum(len(p.violators) for p in parts)
-    return "".join(p.shown for p in parts) + f"{checked} live silences checked, {broken} break the policy\n"
+def _text(rows: Sequence[Row]) -> str:
+    broken = sum(row.violates for row in rows)
+    return (
+        "".join(row.shown for row in rows) + f"{len(rows)} live silences checked, {broken} break the policy\n"
+    )
 
 
-def _json_part(findings: Sequence[Finding]) -> Part:
-    rows = [
-        {"id": f.silence_id, "state": f.state, "createdBy": f.request.author, **f.verdict.as_json()}
-        for f in findings
-    ]
-    shown = json.dumps(rows, indent=2)[2:-2] if rows else ""  # "[\n" … "\n]" taken off
-    return Part(shown, len(findings), [f.silence_id for f in findings if not f.verdict.accepted])
+def _json_row(finding: Finding) -> Row:
+    data = {
+        "id": finding.silence_id,
+        "state": finding.state,
+        "createdBy": finding.request.author,
+        **finding.verdict.as_json(),
+    }
+    return Row(finding.silence_id, not finding.verdict.accepted, json.dumps(data, indent=2))
 
 
-def _json(parts: Sequence[Part]) -> str:
-    """The rows of every part as one list, as ``json.dumps(rows, indent=2)`` writes it."""
-    shown = [p.shown for p in parts if p.shown]
-    return "[\n" + ",\n".join(shown) + "\n]\n" if shown else "[]\n"
+def _json(rows: Sequence[Row]) -> str:
+    """The objects as one list, as ``json.dumps(objects, indent=2)`` writes it."""
+    if not rows:
+        return "[]\n"
+    return "[\n" + ",\n".join(textwrap.indent(row.shown, "  ") for row in rows) + "\n]\n"
 
 
 def _check_files(options: argparse.Namespace) -> int:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import datetime
 from oncall_policy.matchers import Matcher, MatcherError, Op
 from oncall_policy.silence import gojson
 from oncall_policy.silence import rfc3339 as times
@@ -76,6 +76,17 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
     except (KeyError, TypeError, ValueError):  # TimeError is a ValueError
         return None
     return SilenceRequest(tuple(matchers), starts, ends, author, comment, approvers, ())  # type: ignore[arg-type]
+
+
+def listing_is_canonical(data: Any) -> bool:
+    """Whether ``data`` is a list of silences whose every key (theirs and their matchers') is
+    spelled as its field: what ``gojson.loads`` may keep from a plain reading."""
+    return type(data) is list and all(
+        type(item) is dict
+        and item.keys() <= _SILENCE_KEYS
+        and (type(raw := item.get("matchers")) is not list or all(_canonical(m, _MATCHER_KEYS) for m in raw))
+        for item in data
+    )
 
 
 def _canonical(data: Any, keys: frozenset[str]) -> bool:

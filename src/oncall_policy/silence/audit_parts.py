@@ -3,12 +3,14 @@
 A silence's verdict needs every listed silence that keeps the policy by itself (its history), so
 the parts are judged in two rounds: each process judges its part alone and tells which of its
 silences keep the policy; once every process knows them all, each judges its part with that
-history and renders it. The outcome is the serial audit's, part after part, in listing order (a
-test holds them equal). Processes are forked (POSIX), so the policy, the listing and what was
-worked out before the fork are shared, copy on write. Where forking is not possible, the listing
-is small, or any part fails, the whole audit is done in this process.
+history and renders each finding. The findings come back in listing order: the outcome is the
+serial audit's (a test holds them equal). Silences naming the same label values go to the same
+part, as they share the alert instances whose history is worked out once per process.
 
-Measured on a 2-core machine, 20,000 listed silences: judging takes about 1.3 s in one process.
+Processes are forked (POSIX), so the policy, the listing and what was worked out before the fork
+are shared, copy on write. Where forking is not possible, the listing is small, or any part
+fails, the whole audit is done in this process. Measured on a 2-core machine, 20,000 listed
+silences: judging them takes 0.9 s in one process, 0.5 s in two.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import pickle
 import signal
 import socket
 import sys
-from itertools import pairwise
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.matchers import Op
 from oncall_policy.silence import audit
 
 if TYPE_CHECKING:
@@ -55,27 +57,27 @@ class _Failure:
 def audit_rendered(
     listed: Sequence[Mapping[str, Any]],
     rules: Rules,
-    render: Callable[[list[Finding]], Rendered],
+    render: Callable[[Finding], Rendered],
     parts: int | None = None,
 ) -> list[Rendered]:
-    """``render`` of the findings of each part of the listing (``audit.audit``'s, in order),
-    the parts judged by as many processes; ``parts``: how many (default: by size and CPUs)."""
+    """``render`` of each finding of ``audit.audit``, in order, the listing judged in parts by
+    as many processes; ``parts``: how many (default: by size and CPUs)."""
     silences = [audit.read(item) for item in listed]
     assessed = audit.assess_all(silences, rules)
     count = default_parts(len(silences)) if parts is None else parts
     # A silence without an id is named by its place in the list it is judged in: only the serial
     # audit names it as the serial audit does.
     if count > 1 and hasattr(os, "fork") and all(s.silence_id for s in silences):
-        bounds = _bounds(len(silences), count)
         try:
-            return _forked(silences, bounds, assessed, rules, render)
+            return _forked(silences, _parts(silences, count), assessed, rules, render)
         except _PartFailedError as error:
             print(
                 f"oncall-policy: note: judging in parts failed ({error}); judging in one process",
                 file=sys.stderr,
             )
     alone = audit.judge_alone(silences, rules, assessed)
-    return [render(audit.findings(silences, alone, audit.history_of(silences, alone), rules, assessed))]
+    history = audit.history_of(silences, alone)
+    return [render(finding) for finding in audit.findings(silences, alone, history, rules, assessed)]
 
 
 def default_parts(count: int) -> int:
@@ -84,26 +86,33 @@ def default_parts(count: int) -> int:
     return max(1, min(available, MAX_PARTS, count // PART_SIZE))
 
 
-def _bounds(count: int, parts: int) -> list[tuple[int, int]]:
-    edges = [count * i // parts for i in range(parts + 1)]
-    return list(pairwise(edges))
+def _parts(silences: Sequence[Silence], count: int) -> list[list[int]]:
+    """The silences' indices in ``count`` parts, by the label values they name with ``=`` (other
+    than the alert's name): silences on the same instances are judged by one process."""
+    found: list[list[int]] = [[] for _ in range(count)]
+    for index, silence in enumerate(silences):
+        named = frozenset(
+            (m.name, m.value) for m in silence.request.matchers if m.op is Op.EQUAL and m.name != "alertname"
+        )
+        found[hash(named) % count].append(index)
+    return found
 
 
 def _forked(
     silences: Sequence[Silence],
-    bounds: list[tuple[int, int]],
+    parts: list[list[int]],
     assessed: dict[int, Assessment | None],
     rules: Rules,
-    render: Callable[[list[Finding]], Rendered],
+    render: Callable[[Finding], Rendered],
 ) -> list[Rendered]:
-    """Part 0 judged here, each other part by a forked child."""
+    """Part 0 judged here, each other part by a forked child; the findings merged in order."""
     for stream in (sys.stdout, sys.stderr):  # a child must not write this process's buffers again
         if stream is not None:
             stream.flush()
     children: list[tuple[int, socket.socket]] = []
     answered = False
     try:
-        for part in bounds[1:]:
+        for part in parts[1:]:
             ours, theirs = socket.socketpair()
             pid = os.fork()
             if pid == 0:  # the child: judge one part, then leave without running this process's exit
@@ -113,51 +122,69 @@ def _forked(
                 _child(theirs, silences, part, assessed, rules, render)
             theirs.close()
             children.append((pid, ours))
-        first, last = bounds[0]
-        alone = audit.judge_alone(silences[first:last], rules, assessed)
-        kept = bytearray(_kept(alone))
-        for _, channel in children:
-            kept += _receive(channel)
-        if len(kept) != len(silences):
-            raise _PartFailedError("the parts told a wrong number of verdicts")
+        mine = [silences[i] for i in parts[0]]
+        alone = audit.judge_alone(mine, rules, assessed)
+        kept = bytearray(len(silences))
+        _mark(kept, parts[0], alone)
+        for part, (_, channel) in zip(parts[1:], children, strict=True):
+            _mark(kept, part, _receive(channel))
         for _, channel in children:
             _send(channel, bytes(kept))
         history = audit.history_of(silences, kept)
-        ours_rendered = render(audit.findings(silences[first:last], alone, history, rules, assessed))
-        rendered = [ours_rendered, *(_receive(channel) for _, channel in children)]
+        rendered = _rendered(
+            silences, parts[0], audit.findings(mine, alone, history, rules, assessed), render
+        )
+        for _, channel in children:
+            rendered.update(_receive(channel))
         answered = True
-        return rendered
     finally:
         for pid, channel in children:
             channel.close()
             _reap(pid, wait=answered)
+    return [rendered[index] for index, s in enumerate(silences) if s.state in audit.LIVE]
+
+
+def _rendered(
+    silences: Sequence[Silence],
+    part: Sequence[int],
+    findings: Sequence[Finding],
+    render: Callable[[Finding], Rendered],
+) -> dict[int, Rendered]:
+    """Each finding of a part rendered, by the index of its silence in the listing."""
+    live = [index for index in part if silences[index].state in audit.LIVE]
+    return {index: render(finding) for index, finding in zip(live, findings, strict=True)}
+
+
+def _mark(kept: bytearray, part: Sequence[int], verdicts: Sequence[Verdict | int]) -> None:
+    """Mark in ``kept`` the silences of ``part`` whose verdict by itself keeps the policy."""
+    if len(verdicts) != len(part):
+        raise _PartFailedError("a part told a wrong number of verdicts")
+    for index, verdict in zip(part, verdicts, strict=True):
+        kept[index] = verdict if isinstance(verdict, int) else verdict.accepted
 
 
 def _child(  # noqa: PLR0913, PLR0917 - one part, and what it is judged with
     channel: socket.socket,
     silences: Sequence[Silence],
-    bounds: tuple[int, int],
+    part: Sequence[int],
     assessed: dict[int, Assessment | None],
     rules: Rules,
-    render: Callable[[list[Finding]], Rendered],
+    render: Callable[[Finding], Rendered],
 ) -> None:
     status = 1
     try:
         try:
-            first, last = bounds
-            alone = audit.judge_alone(silences[first:last], rules, assessed)
-            _send(channel, bytes(_kept(alone)))
+            mine = [silences[i] for i in part]
+            alone = audit.judge_alone(mine, rules, assessed)
+            _send(channel, bytes(1 if verdict.accepted else 0 for verdict in alone))
             history = audit.history_of(silences, _receive(channel))
-            _send(channel, render(audit.findings(silences[first:last], alone, history, rules, assessed)))
+            findings = audit.findings(mine, alone, history, rules, assessed)
+            _send(channel, _rendered(silences, part, findings, render))
             status = 0
         except Exception as error:  # noqa: BLE001 - told to the parent, which judges the part itself
             _send(channel, _Failure(f"{type(error).__name__}: {error}"))
     finally:
         os._exit(status)  # never this process's exit handlers, nor its inherited buffers
-
-
-def _kept(verdicts: Sequence[Verdict]) -> list[int]:
-    return [1 if verdict.accepted else 0 for verdict in verdicts]
 
 
 def _send(channel: socket.socket, message: object) -> None:

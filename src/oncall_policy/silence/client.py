@@ -27,7 +27,7 @@ from oncall_policy.silence.http_errors import (
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from datetime import datetime
     from typing import Any
 
@@ -104,8 +104,10 @@ def _call(  # noqa: PLR0913 - one API call
     config: HttpConfig | None,
     timeout: float,
     tls: ssl.SSLContext | None = None,
+    canonical: Callable[[Any], bool] | None = None,
 ) -> Any:
-    """The decoded JSON answer of a 200, or ``None`` for an empty one."""
+    """The decoded JSON answer of a 200, or ``None`` for an empty one (``canonical``: as
+    ``gojson.loads`` takes it, for an answer Go wrote)."""
     import json  # noqa: PLC0415
 
     from oncall_policy.silence import gojson, transport  # noqa: PLC0415
@@ -113,15 +115,15 @@ def _call(  # noqa: PLR0913 - one API call
     data = None if body is None else json.dumps(body).encode()
     deadline = time.monotonic() + timeout
     response = transport.send(method, url, body=data, config=config, deadline=deadline, tls=tls)
-    text = response.body.decode("utf-8", "replace")
     if response.status != 200:  # amtool's client knows no other success
-        raise HttpStatusError(url, response.status, text)
+        raise HttpStatusError(url, response.status, response.body.decode("utf-8", "replace"))
     if not response.body.strip():
         return None
     try:
-        return gojson.loads(response.body)
+        return gojson.loads(response.body, canonical=canonical)
     except gojson.GoJSONError as error:
-        raise BadResponseError(url, f"the answer is not JSON: {error.message}: {text[:200]!r}") from None
+        shown = response.body.decode("utf-8", "replace")[:200]
+        raise BadResponseError(url, f"the answer is not JSON: {error.message}: {shown!r}") from None
 
 
 def silences(
@@ -152,9 +154,11 @@ def silences(
 def _listing(
     base: str, config: HttpConfig | None, timeout: float, tls: ssl.SSLContext | None
 ) -> list[dict[str, Any]] | AlertmanagerError:
+    from oncall_policy.silence.api import listing_is_canonical  # noqa: PLC0415
+
     try:
         url = api_url(base, "silences")
-        found = _call("GET", url, config=config, timeout=timeout, tls=tls)
+        found = _call("GET", url, config=config, timeout=timeout, tls=tls, canonical=listing_is_canonical)
     except AlertmanagerError as error:
         return error
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):

@@ -12,9 +12,8 @@ reported, not just the first.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
 from oncall_policy.silence import approvals, history, instances, maintenance, reach, shape

@@ -27,7 +27,7 @@ from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any, Final
 
 Path = tuple[str | int, ...]
@@ -74,15 +74,24 @@ class Parsed(Record):
         self.keys: Final = keys
 
 
-def loads(text: str | bytes) -> Any:
+def loads(text: str | bytes, *, canonical: Callable[[Any], bool] | None = None) -> Any:
     """The JSON value of ``text`` (bytes must be UTF-8), objects as ``Object``; raise
-    ``GoJSONError`` with a position for what cannot be read as Go reads it."""
+    ``GoJSONError`` with a position for what cannot be read as Go reads it.
+
+    ``canonical``: for a document Go itself wrote, such as an Alertmanager's listing. It is first
+    read into plain dicts, about twice as fast; that reading stands when ``canonical`` finds every
+    key spelled as its field, as Go writes them: then only an exact repeat could have been merged,
+    and a dict keeps its last value, as Go does. Otherwise it is read again, every pair kept."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
             raise GoJSONError(f"byte {error.start} is not UTF-8") from None
     try:
+        if canonical is not None:
+            found = json.loads(text, parse_constant=_no_constant)
+            if canonical(found):
+                return found
         return json.loads(text, object_pairs_hook=Object, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise GoJSONError(error.msg, error.lineno, error.colno) from None

@@ -14,9 +14,9 @@ right after accepts, and a set an audit accepts stays accepted when re-added one
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from datetime import timedelta
 
 from oncall_policy import TYPE_CHECKING
+from oncall_policy.datetimes import timedelta
 from oncall_policy.records import Record
 
 if TYPE_CHECKING:
