@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from oncall_policy.silence.rfc3339 import Fields, fields, is_canonical, parse
 from tests.strategies_text import mutated, texts
 
-# Go's time.Parse(time.RFC3339, …), as rfc3339.py read it with ``fullmatch``.
+# Go's time.Parse(time.RFC3339, …), as rfc3339.py read it with ``fullmatch`` — but for the zone's
+# hours and minutes, which Go reads with ``atoi`` (a sign allowed: measured, ``+-5:30`` is taken).
 LAYOUT = re.compile(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
     r"T(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
     r"(?:[.,](?P<fraction>[0-9]+))?"
-    r"(?:(?P<utc>Z)|(?P<sign>[-+])(?P<zh>[0-9]{2}):(?P<zm>[0-9]{2}))",
+    r"(?:(?P<utc>Z)|(?P<sign>[-+])(?P<zh>[0-9]{2}|[-+][0-9]):(?P<zm>[0-9]{2}|[-+][0-9]))",
     re.ASCII,
 )
 # What Alertmanager writes, read by ``datetime.fromisoformat`` when it matches in full.
@@ -41,7 +42,24 @@ def times(draw: st.DrawFn) -> str:
     space, a lower-case ``t`` or ``z``, …)."""
     hour = draw(st.sampled_from(["1", "01", "23", "9"]))
     fraction = draw(st.sampled_from(["", ".5", ",5", ".123456789", ".1234567890123", ".", ","]))
-    zone = draw(st.sampled_from(["Z", "z", "+01:00", "-05:99", "+25:00", "+0100", "+01:0", ""]))
+    zone = draw(
+        st.sampled_from(
+            [
+                "Z",
+                "z",
+                "+01:00",
+                "-05:99",
+                "+25:00",
+                "+0100",
+                "+01:0",
+                "",
+                "+-5:30",
+                "-+1:-1",
+                "+5-:30",
+                "+ 5:30",
+            ]
+        )
+    )
     text = f"2026-12-01T{hour}:04:05{fraction}{zone}"
     return draw(st.just(text) | mutated(text) | mutated(text).flatmap(mutated))
 

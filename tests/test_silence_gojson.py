@@ -568,3 +568,22 @@ def test_a_listing_spelled_as_go_writes_it_is_read_into_plain_dicts():
     assert api.from_api(item).problems == ()
     [folded] = gojson.loads(text.replace('"comment"', '"Comment"'), canonical=api.listing_is_canonical)
     assert isinstance(folded, gojson.Object)
+
+
+def test_a_surrogate_in_a_listed_only_key_is_refused_on_the_fast_path_too():
+    """``status`` and ``updatedAt`` are not read, but a lone surrogate there is refused as
+    anywhere else (the fast reading defers to the careful one)."""
+    for extra in ({"status": {"state": "\ud800"}}, {"updatedAt": "x\udc00"}, {"status": {"\ud800": 1}}):
+        listed = {**dict(LISTED), **extra}
+        api.from_api(dict(LISTED))  # its matchers met: the fast path is open to it
+        assert api._plain(listed, ()) is None
+        assert [v.rule for v in api.from_api(listed).problems] == ["bad-silence"]
+
+
+def test_a_listed_comment_that_is_not_a_string_is_refused_whatever_it_holds():
+    from oncall_policy.silence import audit  # noqa: PLC0415
+
+    for comment in (["deployment in progress [approved-by: manager-x@clipper.app]"], 5, None):
+        request = audit.read({**dict(LISTED), "comment": comment}).request
+        assert "bad-silence" in [v.rule for v in request.problems], comment
+        assert request.approvers == ()

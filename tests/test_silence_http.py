@@ -635,3 +635,30 @@ def test_json_of_the_listing_keeps_repeated_keys_for_the_reader():
         [listed] = client.silences(url)
     assert listed.pairs == [("id", "a"), ("comment", "x"), ("Comment", "y")]
     assert json.loads(body)[0] == dict(listed)
+
+
+def test_audit_expire_goes_on_past_a_silence_it_cannot_expire(capsys):
+    """A violator listed without an id, or whose expiry fails, is said; the others are expired."""
+    bad = {
+        "matchers": [{"name": "alertname", "value": ".+", "isRegex": True, "isEqual": True}],
+        "startsAt": "2030-12-01T10:00:00Z",
+        "endsAt": "2030-12-30T10:00:00Z",
+        "createdBy": "engineer-a@clipper.app",
+        "comment": "too many alerts",
+        "status": {"state": "active"},
+    }
+    listing = json.dumps([{**bad, "id": None}, {**bad, "id": "fails"}, {**bad, "id": "works"}]).encode()
+
+    def answer(handler, _body):
+        if handler.command == "GET":
+            return 200, listing, {"Content-Type": "application/json"}
+        return (500 if handler.path.endswith("/fails") else 200), b"", {}
+
+    with http_servers.serve(answer) as (url, log):
+        assert main(["silence", "audit", "--policy", str(CLIPPER), "--alertmanager.url", url, "--expire"]) == 1
+    deleted = [entry["path"] for entry in log if entry["method"] == "DELETE"]
+    assert deleted == ["/api/v2/silence/fails", "/api/v2/silence/works"]
+    err = capsys.readouterr().err
+    assert "cannot expire a silence the Alertmanager lists without an id" in err
+    assert "could not expire fails" in err
+    assert "expired works" in err

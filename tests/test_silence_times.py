@@ -109,6 +109,12 @@ def test_go_durations_refused_with_gos_message(text, message):
         ("2030-12-01T11:00:00.1234567891234Z", datetime(2030, 12, 1, 11, 0, 0, 123_456, tzinfo=UTC)),
         ("2030-12-01T11:00:00+25:00", datetime(2030, 11, 30, 10, tzinfo=UTC)),  # not range-checked
         ("2030-12-01T11:00:00+05:99", datetime(2030, 12, 1, 4, 21, tzinfo=UTC)),  # = +06:39
+        # Go reads the zone's two-character hours and minutes with atoi, which takes a sign
+        # (measured: amtool 0.25 and the server take these, as these offsets).
+        ("2030-11-26T01:46:36++5:30", datetime(2030, 11, 25, 20, 16, 36, tzinfo=UTC)),  # +05:30
+        ("2030-11-26T01:46:36+-5:30", datetime(2030, 11, 26, 6, 16, 36, tzinfo=UTC)),  # -04:30
+        ("2030-11-26T01:46:36-+1:-1", datetime(2030, 11, 26, 2, 45, 36, tzinfo=UTC)),  # -00:59
+        ("2030-11-26T01:46:36+05:+3", datetime(2030, 11, 25, 20, 43, 36, tzinfo=UTC)),  # +05:03
         ("2024-02-29T00:00:00Z", datetime(2024, 2, 29, tzinfo=UTC)),
         ("9999-12-31T23:59:59Z", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
         ("0001-01-01T00:00:00Z", datetime(1, 1, 1, tzinfo=UTC)),
@@ -126,6 +132,8 @@ def test_times_as_go_reads_rfc3339(text, expected):
         ("2030-12-01T11:00:00", "not an RFC 3339 time"),  # no zone: the server would use its own
         ("2030-12-01 11:00:00Z", "not an RFC 3339 time"),
         ("2030-12-01T11:00:00+0100", "not an RFC 3339 time"),
+        ("2030-11-26T01:46:36+5-:30", "not an RFC 3339 time"),  # refused by amtool and the server
+        ("2030-11-26T01:46:36+ 5:30", "not an RFC 3339 time"),
         ("+2030-12-01T11:00:00Z", "not an RFC 3339 time"),
         ("10000-01-01T00:00:00Z", "not an RFC 3339 time"),
         ("２０３０-12-01T11:00:00Z", "not an RFC 3339 time"),  # full-width digits

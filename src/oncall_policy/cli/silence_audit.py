@@ -21,6 +21,7 @@ from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.silence import audit, audit_parts, client, report, source
 from oncall_policy.silence.audit import Finding
 from oncall_policy.silence.evaluate import Silence
+from oncall_policy.silence.http_config import HttpConfig
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Violation
 
@@ -74,10 +75,22 @@ def _audit(options: argparse.Namespace) -> int:
     violators = [row.silence_id for row in rows if row.violates]
     print(_json(rows) if options.format == "json" else _text(rows), end="")
     if options.expire:
-        for silence_id in violators:
-            client.expire(options.url, silence_id, config, timeout)
-            print(f"expired {silence_id}", file=sys.stderr)
+        _expire(violators, options.url, config, timeout)
     return 1 if violators else 0
+
+
+def _expire(violators: Sequence[str], url: str, config: HttpConfig | None, timeout: float) -> None:
+    """Expire each violator; one that cannot be expired is said, and the others still are."""
+    for silence_id in violators:
+        if not silence_id:
+            print("cannot expire a silence the Alertmanager lists without an id", file=sys.stderr)
+            continue
+        try:
+            client.expire(url, silence_id, config, timeout)
+        except client.AlertmanagerError as error:
+            print(f"could not expire {silence_id}: {error}", file=sys.stderr)
+            continue
+        print(f"expired {silence_id}", file=sys.stderr)
 
 
 class Row(NamedTuple):

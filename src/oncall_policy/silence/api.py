@@ -9,6 +9,10 @@ it, a known field given twice (in any spelling), and a lone surrogate anywhere a
 (``bad-silence``, located at the key or value), as are a required field that is missing or
 ``null`` (Alertmanager: ``comment in body is required``) and a value of the wrong type. Other
 unknown keys are ignored, as Alertmanager ignores them.
+
+A listing is what Alertmanager itself wrote: ``client`` reads one whose every key is spelled as its
+field into plain dicts (``gojson.loads(canonical=…)``), where an exact repeat of a key can only have
+come from a faulty server and is read as Go reads it, its last value, without a refusal.
 """
 
 from __future__ import annotations
@@ -69,7 +73,9 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
     if None in matchers:
         return None  # not canonical, or not a matcher: the careful reading says why
     said = [author, comment, ident, *(part for m in matchers for part in (m.name, m.value))]  # type: ignore[union-attr]
-    if gojson.has_surrogate("".join(said)):  # keys are canonical, so only these strings could
+    listed = [data[key] for key in _LISTED if key in data]  # not read, but refused like any other
+    # Keys are canonical, so only these strings could hold a lone surrogate.
+    if gojson.has_surrogate("".join(said)) or any(True for _ in _strings_with_surrogates(listed)):
         return None
     try:
         starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"])

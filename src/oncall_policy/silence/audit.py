@@ -87,11 +87,11 @@ def findings(
 def read(item: Mapping[str, Any]) -> Silence:
     """A listed (gettable) silence, with the approvals its comment records."""
     text = item.get("comment")
-    text = text if type(text) is str else str(text or "")
     approvers: tuple[str, ...] = ()
-    if comments.has_approvals(text):
+    if type(text) is str and comments.has_approvals(text):  # one not a string is refused as it is
         text, approvers = comments.read(text)
         item = {**item, "comment": text}
     status = item.get("status")
     state = status.get("state", "") if isinstance(status, Mapping) else ""
-    return Silence(str(item.get("id", "")), str(state), api.from_api(item, approvers))
+    ident = item.get("id")
+    return Silence(ident if type(ident) is str else "", str(state), api.from_api(item, approvers))

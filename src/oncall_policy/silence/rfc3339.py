@@ -5,9 +5,12 @@ four-digit year, two-digit month, day, minute and second, a one- or two-digit ho
 an optional fraction after ``.`` or ``,`` (any number of digits, nanoseconds kept), then ``Z`` or
 ``±hh:mm``. Only upper-case ``T`` and ``Z`` are accepted; the month, hour (< 24), minute and second
 (< 60) and the day of the month are range-checked, the zone offset is not: ``+25:00`` and ``+05:99``
-(= +06:39) are taken as Go computes them. Measured with Debian's amtool 0.25 and a real
-Alertmanager 0.25: ``…T11:00:00z`` and ``…t11:00:00Z`` are refused by both, ``…T1:00:00Z``,
-``,5`` fractions, 13 fraction digits, ``+25:00`` and ``+05:99`` are accepted by both.
+(= +06:39) are taken as Go computes them. The zone's hours and minutes are two characters each read
+by Go's ``atoi``, which takes a sign: ``++5:30`` is +05:30, ``+-5:30`` is -04:30 and ``-+1:-1`` is
+-00:59. Measured with Debian's amtool 0.25 and a real Alertmanager 0.25: ``…T11:00:00z`` and
+``…t11:00:00Z`` are refused by both, ``…T1:00:00Z``, ``,5`` fractions, 13 fraction digits,
+``+25:00``, ``+05:99``, ``++5:30``, ``+-5:30``, ``-+1:-1`` and ``+05:+3`` are accepted by both,
+``+5-:30`` and ``+ 5:30`` refused.
 
 Alertmanager's API also accepts times without a zone (read in the server's own zone), with a space
 for ``T`` or without seconds; we refuse those rather than guess the server's zone. Times outside
@@ -75,7 +78,7 @@ def _read(text: str) -> datetime:
     if not 1 <= day <= _days_in(month, year):
         raise TimeError(f"parsing time {text!r}: day out of range")
     zone = found.zone
-    offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[4:6])) * 60
+    offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[4:6])) * 60  # int() as atoi: "+5", "-1"
     if zone[0] == "-":
         offset = -offset
     micro = int((found.fraction or "0")[:6].ljust(6, "0"))
@@ -103,7 +106,7 @@ def fields(text: str) -> Fields | None:
         (?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})
         T(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})
         (?:[.,](?P<fraction>[0-9]+))?
-        (?:(?P<utc>Z)|(?P<sign>[-+])(?P<zh>[0-9]{2}):(?P<zm>[0-9]{2}))
+        (?:(?P<utc>Z)|(?P<sign>[-+])(?P<zh>[0-9]{2}|[-+][0-9]):(?P<zm>[0-9]{2}|[-+][0-9]))
     """
     hour_end = 12 if text[12:13] == ":" else 13  # a one-digit hour is followed by its colon
     if not (
@@ -133,9 +136,9 @@ def fields(text: str) -> Fields | None:
     if zone != "Z" and not (
         len(zone) == 6
         and zone[0] in {"+", "-"}
-        and _digits(zone, 1, 3)
+        and _atoi_field(zone[1:3])
         and zone[3] == ":"
-        and _digits(zone, 4, 6)
+        and _atoi_field(zone[4:6])
     ):
         return None
     year, month, day = text[0:4], text[5:7], text[8:10]
@@ -178,6 +181,11 @@ def _digits(text: str, start: int, stop: int) -> bool:
     "١" or "²")."""
     part = text[start:stop]
     return len(part) == stop - start and part.isascii() and part.isdigit()
+
+
+def _atoi_field(part: str) -> bool:
+    """Whether Go's ``atoi`` reads a two-character zone field: two digits, or a sign and one."""
+    return _digits(part, 0, 2) or (part[:1] in {"+", "-"} and _digits(part, 1, 2))
 
 
 def _days_in(month: int, year: int) -> int:
