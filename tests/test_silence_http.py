@@ -655,7 +655,9 @@ def test_audit_expire_goes_on_past_a_silence_it_cannot_expire(capsys):
         return (500 if handler.path.endswith("/fails") else 200), b"", {}
 
     with http_servers.serve(answer) as (url, log):
-        assert main(["silence", "audit", "--policy", str(CLIPPER), "--alertmanager.url", url, "--expire"]) == 1
+        assert (
+            main(["silence", "audit", "--policy", str(CLIPPER), "--alertmanager.url", url, "--expire"]) == 1
+        )
     deleted = [entry["path"] for entry in log if entry["method"] == "DELETE"]
     assert deleted == ["/api/v2/silence/fails", "/api/v2/silence/works"]
     err = capsys.readouterr().err
