@@ -9,11 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.load import dump_policy, fast, load_policy_bytes, load_policy_text, positional
+from oncall_policy.load import dump_policy, fast, limits, load_policy_bytes, load_policy_text, positional
 from oncall_policy.model import Policy
 from oncall_policy.problems import PolicyError, Problem
 from tests.conftest import ROOT
-from tests.strategies_load import mutated_texts, tricky_scalars, valid_policies
+from tests.strategies_load import (
+    ALLOWED_CHARACTERS,
+    ODD_CHARACTERS,
+    mutated_texts,
+    tricky_scalars,
+    valid_policies,
+)
 
 
 @given(valid_policies())
@@ -31,14 +37,21 @@ def _problems(raw: bytes, name: str) -> list[Problem] | None:
     return None
 
 
+def _yaml_lines(text: str) -> int:
+    """Lines as YAML 1.2 counts them: broken by LF, CR LF and CR only."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+
+
 @given(mutated_texts())
 def test_loader_is_total(text: str):
     """(b) Any mutation of a valid file yields a Policy or our PolicyError whose every problem
-    has a line and column of at least 1 — never another exception."""
+    has a line and column of at least 1, on a line the file has as YAML counts lines (a NEL or
+    LINE SEPARATOR starts none) — never another exception."""
     problems = _problems(text.encode("utf-8"), "mutated.yaml")
     if problems is not None:
         assert problems
         assert all(p.line >= 1 and p.column >= 1 and p.path == "mutated.yaml" for p in problems)
+        assert all(p.line <= _yaml_lines(text) for p in problems)
 
 
 @given(st.binary(max_size=200))
@@ -62,26 +75,86 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _outcome(text: str, *, fast_path: bool) -> Policy | list[Problem]:
+    try:
+        return load_policy_text(text, "p.yaml", fast_path=fast_path)
+    except PolicyError as error:
+        return error.problems
+
+
 def _assert_paths_agree(text: str) -> None:
     data = fast.parse(text)
-    if data is None:
-        return  # the fast path declined: only the position-keeping path speaks
-    document = positional.read(text, "p.yaml")
-    assert document.problems == [], "the fast path accepted text the positional path refuses"
-    assert _same(data, document.data)
+    if data is not None:
+        document = positional.read(text, "p.yaml")
+        assert document.problems == [], "the fast path accepted text the positional path refuses"
+        assert _same(data, document.data)
+    assert _outcome(text, fast_path=True) == _outcome(text, fast_path=False)
 
 
 @given(mutated_texts())
 def test_fast_path_reads_what_the_position_keeping_path_reads(text: str):
     """(c) Whenever the fast path accepts a text, the position-keeping path finds no YAML problem
-    in it and yields exactly the same data — so both give the same model, or the same errors."""
+    in it and yields exactly the same data; and the loader answers the same with the fast path
+    as without it: the same policy, or the same problems at the same places. Mutations include
+    control characters, Unicode line separators, byte order marks, escapes, huge integers and
+    flow collections."""
     _assert_paths_agree(text)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "on", "k"]), tricky_scalars), min_size=1, max_size=5))
+_KEYS = st.sampled_from(["a", "b", "on", "k", '"\\e"', '"k\\tk"', "'a\nb'", "9" * 30])
+
+
+@given(st.lists(st.tuples(_KEYS, tricky_scalars), min_size=1, max_size=5))
 def test_fast_path_agrees_on_tricky_scalars(pairs: list[tuple[str, str]]):
-    """(c) The same, on small documents made of the scalars YAML readers disagree about."""
+    """(c) The same, on small documents made of the scalars YAML readers disagree about, escapes
+    that make control characters, and integers past 64 bits."""
     _assert_paths_agree("".join(f"{key}: {value}\n" for key, value in pairs))
+
+
+@given(
+    st.lists(
+        st.sampled_from([*ODD_CHARACTERS, *ALLOWED_CHARACTERS, "# c", "a: ", "- ", "\n", "  ", "x"]),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["", "\ufeff", "\ufeff\ufeff"]),
+)
+def test_fast_path_agrees_on_odd_characters(pieces: list[str], start: str):
+    """(c) The same, on small documents of odd characters: controls, NEL and the Unicode line
+    and paragraph separators, byte order marks (at the start, twice, anywhere)."""
+    _assert_paths_agree(start + "".join(pieces))
+
+
+def _collection(shape: str, items: int, item: str) -> str:
+    """A YAML collection of ``items`` items, each ``item`` (a scalar or a small collection)."""
+    if shape == "flow list":
+        return "[" + ", ".join([item or "''"] * items) + "]"
+    if shape == "flow mapping":
+        return "{" + ", ".join(f"k{i}: {item}" for i in range(items)) + "}"
+    if shape == "block list":
+        return "".join(f"\n  - {item}" for _ in range(items)) or "[]"
+    return "".join(f"\n  k{i}: {item}" for i in range(items)) or "{}"
+
+
+@given(
+    st.integers(1, 60),
+    st.integers(0, 80),
+    st.sampled_from(["flow list", "flow mapping", "block list", "block mapping"]),
+    st.sampled_from(["x", "", "[x, y]", "{a: b}"]),
+)
+def test_both_paths_hold_the_node_cap(cap: int, items: int, shape: str, item: str):
+    """(c) The node cap holds on both paths, at the same node: a collection of ``items`` items
+    under a cap of ``cap`` nodes (the real cap is a million; the rule does not depend on it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "MAX_NODES", cap)
+        _assert_paths_agree(f"version: oncall-policy/v1\nx: {_collection(shape, items, item)}\n")
+
+
+@given(st.integers(90, 110), st.sampled_from(["[", "{a: "]))
+def test_both_paths_hold_the_depth_cap(depth: int, opening: str):
+    """(c) The nesting cap (100) holds on both paths."""
+    closing = "]" if opening == "[" else "}"
+    _assert_paths_agree(f"version: oncall-policy/v1\nx: {opening * depth}1{closing * depth}\n")
 
 
 @given(valid_policies())

@@ -7,16 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from oncall_policy.load import positional, reading
+from oncall_policy.load.limits import MAX_BYTES
 from oncall_policy.problems import Problem
+from oncall_policy.regular_files import read_regular
 
 
 def read_document(path: str | Path) -> positional.Document:
     """The document at ``path``; what stops reading it is in ``problems`` with ``data`` None."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or /dev/zero is refused, not read forever
     except OSError as error:
-        return _failed(name, f"cannot read file: {error.strerror}", "unreadable")
+        return positional.Document(name, problems=[reading.unreadable(name, error)])
     if not raw.strip():
         return _failed(name, "file is empty", "empty-file")
     text = reading.decode(raw, name)

@@ -2,19 +2,20 @@
 from every field path to its line and column.
 
 Building from events rather than through a constructor lets us refuse, with a position, what a
-policy file must not contain: duplicate keys, tags, YAML 1.1 look-alikes, aliases that expand
-without bound, nesting without bound, and more than one document.
+policy file must not contain: duplicate keys, tags, YAML 1.1 look-alikes, integers beyond 64 bits,
+control characters (raw, or made by escapes), aliases that expand without bound, nesting without
+bound, and more than one document.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from oncall_policy.load.scalars import resolve_plain, yaml11_trap
+from oncall_policy.load import characters, limits, precheck
+from oncall_policy.load.lines import text_position
+from oncall_policy.load.scalars import integer_problem, resolve_plain, yaml11_trap
 from oncall_policy.problems import Location, Problem, dotted
 
-MAX_NODES = 1_000_000
-MAX_DEPTH = 100
 Position = tuple[int, int]
 
 
@@ -127,18 +128,14 @@ class _Builder:
 
     def _count(self, event: Any, amount: int = 1) -> None:
         self.nodes += amount
-        if self.nodes > MAX_NODES:
-            self._fatal_at(
-                event,
-                f"the document expands to more than {MAX_NODES:,} nodes "
-                "(aliases that multiply, a 'billion laughs'?)",
-                "too-large",
-            )
+        if self.nodes > limits.MAX_NODES:
+            self.doc.problems.append(precheck.too_many_nodes(self.doc.path, event))
+            raise _FatalError
 
     def _open(self, event: Any, value: dict[Any, Any] | list[Any]) -> None:
         self._count(event)
-        if len(self.stack) >= MAX_DEPTH:
-            self._fatal_at(event, f"nested more than {MAX_DEPTH} levels deep", "too-deep")
+        if len(self.stack) >= limits.MAX_DEPTH:
+            self._fatal_at(event, f"nested more than {limits.MAX_DEPTH} levels deep", "too-deep")
         location = self._child_location()
         if self._is_key_slot():
             self._fatal_at(event, "a mapping key must be a plain string, not a collection", "complex-key")
@@ -160,9 +157,22 @@ class _Builder:
         value: Any = resolve_plain(event.value) if plain else event.value
         if plain and (trap := yaml11_trap(event.value)) is not None:
             self._report(event, trap, "yaml11-trap", self._child_location())
+        if plain and (huge := integer_problem(event.value)) is not None:
+            self._report(event, huge, "number-too-large", self._child_location())
+        self._check_characters(event)
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self._place(value, event)
+
+    def _check_characters(self, event: Any) -> None:
+        """Control characters in a key, or made by an escape in a value: the text was checked for
+        raw ones before parsing, and only a double-quoted scalar reads escapes (TAB and LF, which
+        values may hold, can stand raw in a key)."""
+        key = self._is_key_slot()
+        if key or event.style == '"':
+            problem = characters.value_problem(event.value, key=key)
+            if problem is not None:
+                self._report(event, problem, characters.RULE, self._child_location())
 
     def _alias(self, event: Any) -> None:
         if event.anchor not in self.anchors:
@@ -212,6 +222,9 @@ def read(text: str, path: str) -> Document:
     files. It is a YAML 1.1 parser and refuses some YAML 1.2 (a plain URL in a flow mapping), so
     when it refuses the text, ruamel.yaml's own YAML 1.2 parser has the last word.
     """
+    refused = precheck.problems(text, path)
+    if refused:
+        return Document(path, problems=refused)
     document = _read_with(text, path, pure=False)
     if any(problem.rule == "yaml-syntax" for problem in document.problems):
         document = _read_with(text, path, pure=True)
@@ -236,6 +249,15 @@ def _read_with(text: str, path: str, *, pure: bool) -> Document:
         document.problems.append(Problem(path, line, column, "", f"YAML syntax: {message}", "yaml-syntax"))
         document.data = None
     except YAMLError as error:
-        document.problems.append(Problem(path, 1, 1, "", f"YAML: {error}", "yaml-syntax"))
+        document.problems.append(_unplaced(text, path, error))
         document.data = None
     return document
+
+
+def _unplaced(text: str, path: str, error: Exception) -> Problem:
+    """A problem for a YAML error without a mark: the reader's, which carries an offset. The text
+    was checked for the characters it refuses, so this is a safety net; its message is one line."""
+    offset = getattr(error, "position", None)
+    line, column = text_position(text, offset) if isinstance(offset, int) else (1, 1)
+    message = " ".join(str(error).split()).split(' in "<')[0]
+    return Problem(path, line, column, "", f"YAML: {message}", "yaml-syntax")

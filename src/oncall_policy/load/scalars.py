@@ -26,13 +26,27 @@ _YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _YAML11_OTHER_NUMBER = re.compile(r"[-+]?(0b[01_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)")
 
 
+# Integers a policy may hold: what Alertmanager (Go), PagerDuty and Terraform read. Longer
+# spellings are never converted: Python refuses to convert more than 4,300 decimal digits, and
+# no integer of 64 bits is spelled in more than this many characters (sign, zeros, 0x).
+INT64 = range(-(2**63), 2**63)
+_MAX_INTEGER_TEXT = 100
+
+
+def _integer(base: int) -> Callable[[str], object]:
+    def convert(text: str) -> object:
+        return text if len(text) > _MAX_INTEGER_TEXT else int(text, base)
+
+    return convert
+
+
 _CORE_SCHEMA: tuple[tuple[re.Pattern[str], Callable[[str], object]], ...] = (
     (_NULL, lambda _: None),
     (_TRUE, lambda _: True),
     (_FALSE, lambda _: False),
-    (_INT10, int),
-    (_INT8, lambda text: int(text, 0)),
-    (_INT16, lambda text: int(text, 0)),
+    (_INT10, _integer(10)),
+    (_INT8, _integer(0)),
+    (_INT16, _integer(0)),
     (_FLOAT, float),
     (_INF, lambda text: float("-inf") if text.startswith("-") else float("inf")),
     (_NAN, lambda _: float("nan")),
@@ -53,6 +67,24 @@ def resolve_plain(text: str) -> object:
         if pattern.fullmatch(text):
             return convert(text)
     return text
+
+
+def integer_problem(text: str) -> str | None:
+    """Why an unquoted scalar that YAML 1.2 reads as an integer is refused: it does not fit in
+    64 bits. ``None`` for every other scalar."""
+    if not text or text[0] not in _INTEGER_START:
+        return None
+    base = 10 if _INT10.fullmatch(text) else 0 if _INT8.fullmatch(text) or _INT16.fullmatch(text) else None
+    if base is None or (len(text) <= _MAX_INTEGER_TEXT and int(text, base) in INT64):
+        return None
+    shown = text if len(text) <= 24 else f"{text[:20]}…"
+    return (
+        f"the integer {shown} ({len(text):,} characters) does not fit in 64 bits, as Alertmanager, "
+        "PagerDuty and Terraform need; quote it if it is text"
+    )
+
+
+_INTEGER_START = frozenset("0123456789+-")
 
 
 def yaml11_trap(text: str) -> str | None:

@@ -1,0 +1,122 @@
+"""Characters a policy must not hold: raw in the file, or made by an escape in a quoted scalar.
+
+A policy's text ends up in ON_CALL.md, Alertmanager's configuration and PagerDuty's objects. A
+control character there is invisible to the reviewer and active somewhere else: ESC starts a
+terminal escape sequence, NUL ends a C string, a carriage return rewrites a line on screen. And
+some characters are read differently by the tools that read YAML, so a file holding them means
+two things; those are refused wherever they stand, comments included.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from oncall_policy.load.lines import text_position
+from oncall_policy.problems import Problem
+
+# Raw in the file: the C0 controls but TAB, LF and CR (TAB separates and may stand in block
+# scalars; LF and CR break lines); DEL and the C1 controls, NEL (U+0085) among them; LINE
+# SEPARATOR and PARAGRAPH SEPARATOR, which YAML 1.1 readers (libyaml, ruamel.yaml, Go's yaml.v2)
+# take for line breaks and YAML 1.2 readers (the fast path's) do not; a byte order mark after the
+# start of the text (where ``reading`` drops one): two files joined, or a BOM saved twice, which
+# each parser skips in different places; surrogates, which UTF-8 cannot carry; and the
+# noncharacters U+FFFE and U+FFFF, which libyaml refuses.
+_ELSEWHERE = "\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff"
+RAW = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_ELSEWHERE}]")
+# In a value, after escapes are read: the same, and CR, which only an escape (`\r`) can make
+# there (parsers turn every line break into LF). TAB and LF stay: a multi-line response is
+# written as a block scalar, or as "step 1\nstep 2", and a TAB is text in a block scalar.
+IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f{_ELSEWHERE}]")
+# In a key, TAB and LF too: a key is a name on one line.
+IN_KEY = re.compile(f"[\x00-\x1f{_ELSEWHERE}]")
+
+# A file of binary noise would otherwise report one problem a character.
+MAX_REPORTED = 20
+RULE = "control-character"
+
+
+def raw_problems(text: str, path: str) -> list[Problem]:
+    """A problem at each of the first ``MAX_REPORTED`` characters ``RAW`` finds in ``text``."""
+    found = [match.start() for _, match in zip(range(MAX_REPORTED + 1), RAW.finditer(text), strict=False)]
+    problems = []
+    for offset in found[:MAX_REPORTED]:
+        line, column = text_position(text, offset)
+        problems.append(Problem(path, line, column, "", _raw_message(text[offset]), RULE))
+    if len(found) > MAX_REPORTED:
+        problems[-1] = problems[-1]._replace(message=f"{problems[-1].message} (and more after it)")
+    return problems
+
+
+def value_problem(value: str, *, key: bool) -> str | None:
+    """Why a key or a string value (its escapes read) is refused, or ``None``."""
+    found = (IN_KEY if key else IN_VALUE).search(value)
+    if found is None:
+        return None
+    where = "key" if key else "value"
+    allowed = (
+        "a key is printable text on one line"
+        if key
+        else "TAB and line breaks are the only controls text may hold"
+    )
+    return f"the {where} holds {describe(found.group())}; {allowed}"
+
+
+def describe(char: str) -> str:
+    """``U+001B ESCAPE``: the code point and, where Unicode has one, its name."""
+    name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char, "a control character")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def _raw_message(char: str) -> str:
+    if char in "\x85\u2028\u2029":
+        return (
+            f"{describe(char)} in the file: YAML 1.1 readers end a line there and YAML 1.2 "
+            "readers do not; remove it, or break the line"
+        )
+    if char == "\ufeff":
+        return "a byte order mark (U+FEFF) after the start of the file (two files joined?); remove it"
+    if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
+        return f"{describe(char)} is not a character; save the file as UTF-8"
+    return f"{describe(char)} in the file; a policy holds printable text, TABs and line breaks only"
+
+
+# ``unicodedata`` names no control character; these are their names in Unicode's alias table.
+_C0_NAMES = (
+    "NULL",
+    "START OF HEADING",
+    "START OF TEXT",
+    "END OF TEXT",
+    "END OF TRANSMISSION",
+    "ENQUIRY",
+    "ACKNOWLEDGE",
+    "BELL",
+    "BACKSPACE",
+    "CHARACTER TABULATION",
+    "LINE FEED",
+    "LINE TABULATION",
+    "FORM FEED",
+    "CARRIAGE RETURN",
+    "SHIFT OUT",
+    "SHIFT IN",
+    "DATA LINK ESCAPE",
+    "DEVICE CONTROL ONE",
+    "DEVICE CONTROL TWO",
+    "DEVICE CONTROL THREE",
+    "DEVICE CONTROL FOUR",
+    "NEGATIVE ACKNOWLEDGE",
+    "SYNCHRONOUS IDLE",
+    "END OF TRANSMISSION BLOCK",
+    "CANCEL",
+    "END OF MEDIUM",
+    "SUBSTITUTE",
+    "ESCAPE",
+    "FILE SEPARATOR",
+    "GROUP SEPARATOR",
+    "RECORD SEPARATOR",
+    "UNIT SEPARATOR",
+)
+_CONTROL_NAMES = {chr(code): name for code, name in enumerate(_C0_NAMES)} | {
+    "\x7f": "DELETE",
+    "\x85": "NEXT LINE",
+}

@@ -1,0 +1,21 @@
+"""What the loader reads at most: bounds on the cost of any file, held by both of its paths."""
+
+from __future__ import annotations
+
+# 16 MiB: a policy of 60,000 alerts; anything larger is generated content or not a policy.
+MAX_BYTES = 16 * 1024 * 1024
+# Nodes (keys, values, items, collections, and what aliases expand to): a 10,000-alert policy
+# has about 200,000.
+MAX_NODES = 1_000_000
+MAX_DEPTH = 100
+
+
+def node_bound(text: str) -> int:
+    """A cheap bound, before parsing, on how many nodes ``text`` can hold: at most three times this.
+
+    A node starts after one of these characters (a block sequence's ``-``, a mapping value's
+    ``:``, an explicit key's ``?``, a flow collection's bracket or ``,``) or is the key or
+    collection that starts with the node after it, or an empty value after one of them; so a
+    text that counts few of them cannot hold many nodes, whatever it says.
+    """
+    return sum(map(text.count, "-:?,[{")) + 1
