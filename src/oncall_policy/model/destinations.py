@@ -1,15 +1,24 @@
 """Where alerts go: paging services (PagerDuty) and chat channels (Slack)."""
 
-from oncall_policy.model.types import Bool, ChannelName, Id, RelativePath, Strict, Text
+from oncall_policy.model.types import (
+    Bool,
+    ChannelName,
+    Id,
+    PagerDutyName,
+    PagerDutyText,
+    RelativePath,
+    Strict,
+    Text,
+)
 
 
 class PagingService(Strict):
     """A PagerDuty service; its integration key lives in a file on the Alertmanager host."""
 
     id: Id
-    name: Text
+    name: PagerDutyName
     team: Id | None = None
-    description: Text | None = None
+    description: PagerDutyText | None = None
     escalation_policy: Id
     integration_key_file: RelativePath
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from oncall_policy.model.types import Duration, Id, Int, Strict, Text
+from oncall_policy.model.types import Duration, Id, Int, PagerDutyName, Strict, Text
 
 
 class Target(Strict):
@@ -37,7 +37,7 @@ class EscalationPolicy(Strict):
     """
 
     id: Id
-    name: Text
+    name: PagerDutyName
     team: Id | None = None
     description: Text | None = None
     loops: Annotated[Int, Field(ge=0, le=9)] = 0

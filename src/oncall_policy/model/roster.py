@@ -1,6 +1,6 @@
 """Who is there: roles, teams and people."""
 
-from oncall_policy.model.types import Email, Id, Strict, Text
+from oncall_policy.model.types import Email, Id, PagerDutyText, Strict, Text
 
 
 class Role(Strict):
@@ -14,7 +14,7 @@ class Team(Strict):
     """A team that owns rotations, escalation policies, paging services, channels and alerts."""
 
     id: Id
-    name: Text
+    name: PagerDutyText
     description: Text | None = None
 
 
@@ -22,7 +22,7 @@ class Person(Strict):
     """A person (or a shared mailbox such as a security team's) who can be paged or approve."""
 
     id: Id
-    name: Text
+    name: PagerDutyText
     email: Email
     roles: tuple[Id, ...] = ()
     team: Id | None = None

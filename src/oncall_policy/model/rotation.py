@@ -8,9 +8,10 @@ from pydantic import Field
 from oncall_policy.model.types import (
     Id,
     LocalDateTime,
+    PagerDutyAddendum,
+    PagerDutyName,
     PositiveDuration,
     Strict,
-    Text,
     TimeOfDay,
     TimeZone,
     Weekday,
@@ -22,7 +23,7 @@ class Slot(Strict):
     """An on-call position in a rotation (primary, secondary, manager …)."""
 
     role: Id
-    description: Text | None = None
+    description: PagerDutyAddendum | None = None
 
 
 class Restriction(Strict):
@@ -42,7 +43,7 @@ class Rotation(Strict):
     """
 
     id: Id
-    name: Text
+    name: PagerDutyName
     team: Id | None = None
     time_zone: TimeZone = "Etc/UTC"
     start: LocalDateTime

@@ -57,6 +57,39 @@ _DIRECTORY = r"/[A-Za-z0-9_.@/-]*"
 Id = Annotated[str, matching(_ID, "an id (letters, digits, '-', '_', '.')", 100)]
 LabelName = Annotated[str, matching(_LABEL, "a label name (letters, digits, '_')", 200)]
 Text = Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+# PagerDuty takes at most 1,000 characters in a name or a description (the compiler's schema of
+# its objects, compile/pd/schema.TEXT). Text that reaches PagerDuty as it stands is held to that
+# here, where a longer one is refused at its place in the file; text the compiler adds to (a
+# schedule's description) leaves room for the addition, and the ``pagerduty-length`` rule checks
+# what the compiler composes from several fields (an escalation policy's name and description).
+PagerDutyText = Annotated[str, Field(min_length=1, max_length=1000)]
+PagerDutyAddendum = Annotated[str, Field(min_length=1, max_length=700)]
+
+
+# What PagerDuty's API and its Terraform provider accept in a name: no \ / & < >, nothing outside
+# U+0020-U+007E and U+00A0-U+FFFF (so no control character and nothing beyond the BMP, emoji
+# included), no leading or trailing space. The compiler checks its output against the same rule
+# (``compile/pd/limits``); refusing the policy's name here places the problem at the name, where
+# ``check`` reports it, instead of failing ``compile`` without a position.
+def _pagerduty_name(value: str) -> str:
+    if value != value.strip():
+        raise ValueError("the name has leading or trailing spaces, which PagerDuty refuses")
+    # A loop, not a regular expression: ``re`` compiles that class code point by code point (5 ms
+    # of every command's start-up).
+    refused = (c for c in value if c in "\\/&<>" or not (" " <= c <= "~" or "\u00a0" <= c <= "\uffff"))
+    if (char := next(refused, None)) is not None:
+        shown = repr(char) if char in "\\/&<>" else f"U+{ord(char):04X}"
+        raise ValueError(
+            f"the name holds {shown}, which PagerDuty refuses in a name: it takes no \\ / & < >, "
+            "and only characters from U+0020 to U+FFFF (no control characters, no emoji)"
+        )
+    return value
+
+
+# At most 500 characters: the compiler appends ': <slot>' or ' (<severities>)'.
+PagerDutyName = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_pagerduty_name)]
 Email = Annotated[str, matching(_EMAIL, "an email address", 254)]
 Url = Annotated[str, matching(_URL, "an http(s) URL", 2000)]
 AlertName = Annotated[str, matching(_ALERT, "an alert name (a metric-style name)", 200)]
