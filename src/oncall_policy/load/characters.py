@@ -31,6 +31,18 @@ IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f{_ELSEWHERE}]")
 # In a key, TAB and LF too: a key is a name on one line.
 IN_KEY = re.compile(f"[\x00-\x1f{_ELSEWHERE}]")
 
+# Printable ASCII, TAB and the line breaks: an ASCII text holding nothing else holds nothing RAW
+# refuses. Deleting them from its bytes is ten times quicker than the search (2 ms for 2 MB).
+_ASCII_ALLOWED = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def has_raw(text: str) -> bool:
+    """Whether ``RAW`` finds anything in ``text``."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_ALLOWED))
+    return RAW.search(text) is not None
+
+
 # A file of binary noise would otherwise report one problem a character.
 MAX_REPORTED = 20
 RULE = "control-character"
@@ -63,9 +75,12 @@ def value_problem(value: str, *, key: bool) -> str | None:
 
 
 def describe(char: str) -> str:
-    """``U+001B ESCAPE``: the code point and, where Unicode has one, its name."""
-    name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char, "a control character")
+    """``U+001B (ESCAPE)``: the code point and its name, or what it is when Unicode names none."""
+    name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char) or _KINDS[unicodedata.category(char)]
     return f"U+{ord(char):04X} ({name})"
+
+
+_KINDS = {"Cc": "a control character", "Cs": "a surrogate", "Cn": "a noncharacter"}
 
 
 def _raw_message(char: str) -> str:
@@ -77,7 +92,7 @@ def _raw_message(char: str) -> str:
     if char == "\ufeff":
         return "a byte order mark (U+FEFF) after the start of the file (two files joined?); remove it"
     if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
-        return f"{describe(char)} is not a character; save the file as UTF-8"
+        return f"{describe(char)} in the file, which is no character; save the file as UTF-8"
     return f"{describe(char)} in the file; a policy holds printable text, TABs and line breaks only"
 
 

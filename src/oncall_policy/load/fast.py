@@ -20,8 +20,6 @@ from oncall_policy.checks.secrets import may_hold_secret
 from oncall_policy.load import characters, limits, precheck
 from oncall_policy.load.scalars import INT64, yaml11_trap
 
-# Tags (`!x`), anchors and aliases (`&a`, `*a`) where a node can start.
-_INDICATORS = re.compile(r"(?:^|[\s\[{,])[!&*]\S", re.MULTILINE)
 # Where a plain scalar can start and end (after `key: `, `- `, `[`, `,`; before `,`, `]`, `}`,
 # ` #`, `: ` or the end of the line).
 _PLAIN_START = r"(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)"
@@ -41,13 +39,14 @@ _NUMBER_CHARACTERS = re.compile(
 _QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"")
 _COMMENT = re.compile(r"(?:^|[ \t])#.*")
 # In a flow collection, a scalar that starts with an indicator (`[|b]`, `{?b: 1}`, `{k: :b}`), a
-# colon after a space (`[b :]`) or before a flow indicator (`{k:, b}`): the Rust parser reads them
-# as YAML 1.2 says, libyaml refuses them or reads them as part of a plain scalar or as an
-# explicit key.
-_FLOW_INDICATOR = re.compile(r"[\[{,:][ \t]*[|>?:]|[ \t]:(?=[ \t]*(?:[,\]}]|$))|:(?=[,\[\]{}])")
-# An explicit key (`? key`), which may be a collection: the Rust parser makes a tuple or a
-# frozenset of it, the other path refuses it.
-_EXPLICIT_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:[ \t]|$)", re.MULTILINE)
+# colon after a space (`[b :]`) or next to a flow indicator (`{k:, b}`, `{:b}`): the Rust parser
+# reads them as YAML 1.2 says, libyaml refuses them or reads them as part of a plain scalar or as
+# an explicit key. The first pattern starts with a literal, which ``re`` looks for before trying
+# the rest; the others run only where their rarer characters are.
+_FLOW_COLON = re.compile(r":(?:(?<=[\[{,]:)|[,\[\]{}:])")
+_FLOW_INDICATOR_START = re.compile(r"[\[{,:][ \t]*[|>?]")
+_FLOW_ODD_FIRST = frozenset("|>?:")
+_FLOW_SPACED_COLON = re.compile(r"[\[{,:][ \t]+:|[ \t]:[ \t]*(?:[,\]}]|$)", re.MULTILINE)
 
 
 def parse(text: str) -> Any | None:
@@ -75,16 +74,34 @@ def _declines(text: str, lines: str) -> bool:
         or "\n%" in lines
         or lines.startswith("%")
         or may_hold_secret(text)
-        or (("!" in lines or "&" in lines or "*" in lines) and _INDICATORS.search(lines) is not None)
-        or ("?" in lines and _EXPLICIT_KEY.search(lines) is not None)
+        or any(_at_node_start(lines, indicator) for indicator in "!&*?")
     )
+
+
+def _at_node_start(text: str, indicator: str) -> bool:
+    """Whether ``indicator`` stands where a node can start (at a line's start, after a space or
+    ``[``, ``{``, ``,``): a tag (``!x``), an anchor (``&a``), an alias (``*a``) before a non-space,
+    or an explicit key (``? key``, whose key may be a collection: the Rust parser makes a tuple
+    or a frozenset of it, the other path refuses it) before a space. A loop over the indicator's
+    few occurrences: a pattern tried at every position costs a millisecond on a small policy."""
+    at = text.find(indicator)
+    while at != -1:
+        after = text[at + 1 : at + 2]
+        follows = after in _BLANKS if indicator == "?" else after not in _BLANKS
+        if follows and (at == 0 or text[at - 1] in " \t\n[{,"):
+            return True
+        at = text.find(indicator, at + 1)
+    return False
+
+
+_BLANKS = frozenset(("", " ", "\t", "\n"))
 
 
 def _reads_alike(data: Any, text: str, lines: str) -> bool:
     """Whether the other path reads ``data`` from the text too, and accepts it."""
     if not isinstance(data, dict) or not _flow_collections_read_alike(lines):
         return False
-    scan = _Scan(escapes="\\" in text)
+    scan = _Scan(escapes="\\" in text and _escapes_controls(text))
     if not scan.walk(data):
         return False
     if scan.saw_number and _odd_number(lines):
@@ -94,22 +111,35 @@ def _reads_alike(data: Any, text: str, lines: str) -> bool:
 
 def _flow_collections_read_alike(text: str) -> bool:
     """Whether every flow collection that spans lines breaks them only after a ',' or its
-    opening bracket, and none holds a scalar starting with an indicator (``_FLOW_INDICATOR``).
+    opening bracket, and none holds a scalar the parsers read differently (``_odd_flow_scalar``).
     The Rust parser also accepts a plain scalar, even a key, continued on the next line inside
     one, which libyaml refuses; such text is left to the position-keeping path, as is a quoted
     scalar left open at the end of a line in one."""
     depth = 0
+    flow: list[str] = []
     for line in text.splitlines():
         if depth == 0 and "{" not in line and "[" not in line:
             continue
         quoted = "'" in line or '"' in line or "#" in line
         bare = _COMMENT.sub("", _QUOTED.sub("_", line)) if quoted else line
+        if depth and bare.lstrip(" ")[:1] in _FLOW_ODD_FIRST:
+            return False  # a line inside a flow collection starts with an indicator (` |b,`)
         depth = max(depth + bare.count("{") + bare.count("[") - bare.count("}") - bare.count("]"), 0)
         if depth and ("'" in bare or '"' in bare or not bare.rstrip().endswith((",", "{", "["))):
             return False
-        if _FLOW_INDICATOR.search(bare):
-            return False
-    return True
+        flow.append(bare)
+    return not _odd_flow_scalar("\n".join(flow))
+
+
+def _odd_flow_scalar(bare: str) -> bool:
+    """Whether the lines of flow collections (quoted scalars and comments taken out) hold a
+    scalar the parsers read differently (``_FLOW_COLON`` and the rest). Tested on all the lines at once:
+    a test a line costs more than the rest of this path on a policy of many flow mappings."""
+    return (
+        _FLOW_COLON.search(bare) is not None
+        or (("|" in bare or ">" in bare or "?" in bare) and _FLOW_INDICATOR_START.search(bare) is not None)
+        or ((" :" in bare or "\t:" in bare) and _FLOW_SPACED_COLON.search(bare) is not None)
+    )
 
 
 def _block_scalar_at_the_end(text: str) -> bool:
@@ -143,44 +173,81 @@ class _Scan:
         self.saw_number = False
         # Raw control characters were declined before parsing, so only an escape can make one.
         self.escapes = escapes
+        self.refused = False
 
     def walk(self, data: dict[str, Any]) -> bool:
         """Whether ``data`` is within ``limits`` (nodes and depth), holds no integer beyond 64
-        bits, and (when the text has escapes) no key or string a control character refuses."""
+        bits, no collection as a key, no empty block scalar, and (when the text has escapes
+        that make them) no key or string with a control character."""
         stack: list[tuple[Any, int]] = [(data, 1)]
-        nodes, max_depth = 1, limits.MAX_DEPTH
-        while stack:
+        nodes, max_depth, escapes = 1, limits.MAX_DEPTH, self.escapes
+        while stack and not self.refused:
             node, depth = stack.pop()
             if depth > max_depth:
                 return False
-            mapping = isinstance(node, dict)
-            nodes += 2 * len(node) if mapping else len(node)
-            for key, value in node.items() if mapping else enumerate(node):
-                if mapping and not (_plain_key(key) and self._scalar(key, key=True)):
-                    return False
-                if isinstance(value, dict | list):
+            if isinstance(node, dict):
+                nodes += 2 * len(node)
+                self._keys(node)
+                children = node.values()
+            else:
+                nodes += len(node)
+                children = node
+            for value in children:
+                if isinstance(value, str):
+                    if len(value) <= 3 or value[0] in _SIGNS or (escapes and not value.isprintable()):
+                        self._scalar(value, key=False)
+                elif isinstance(value, dict | list):
                     stack.append((value, depth + 1))
-                elif not self._scalar(value, key=False):
-                    return False
-        return nodes <= limits.MAX_NODES
+                elif value is not None:
+                    self._scalar(value, key=False)
+        return not self.refused and nodes <= limits.MAX_NODES
 
-    def _scalar(self, value: Any, *, key: bool) -> bool:
+    def _keys(self, mapping: dict[Any, Any]) -> None:
+        escapes = self.escapes
+        for key in mapping:
+            # Most keys are long printable words: this test is all they cost.
+            if (
+                not isinstance(key, str)
+                or len(key) <= 3
+                or key[0] in _SIGNS
+                or (escapes and not key.isprintable())
+            ):
+                self._scalar(key, key=True)
+
+    def _scalar(self, value: Any, *, key: bool) -> None:
         if isinstance(value, str):
-            if value == "\n":
-                return False  # an empty block scalar: "\n" to the Rust parser, "" to libyaml
-            # A cheap test first: YAML 1.1 traps are short or start with a digit or sign.
-            if (len(value) <= 3 or value[0] in "0123456789+-") and yaml11_trap(value) is not None:
+            if yaml11_trap(value) is not None:
                 self.traps.add(value)
-            return not self.escapes or characters.value_problem(value, key=key) is None
-        if isinstance(value, int | float) and not isinstance(value, bool):
+            # An empty block scalar is "\n" to the Rust parser, "" to libyaml.
+            if value == "\n" or (self.escapes and characters.value_problem(value, key=key) is not None):
+                self.refused = True
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, int | float):
             self.saw_number = True
-            return not isinstance(value, int) or value in INT64
-        return True
+            self.refused |= isinstance(value, int) and value not in INT64
+        elif value is not None:
+            self.refused = True  # a collection key: a tuple or a frozenset here
 
 
-def _plain_key(key: object) -> bool:
-    """A key the other path accepts: a collection key is a tuple or frozenset here."""
-    return key is None or isinstance(key, str | int | float | bool)
+# YAML 1.1 traps are short or start with a digit or sign.
+_SIGNS = frozenset("0123456789+-")
+
+
+def _escapes_controls(text: str) -> bool:
+    r"""Whether an escape in the text may make a control character (``\e``, ``\x07``, ``\u0085``;
+    ``\t`` and ``\n`` in a key). A cheap over-estimate: it ignores quoting, and ``\\``
+    escapes a backslash."""
+    at = text.find("\\")
+    while at != -1:
+        after = text[at + 1 : at + 2]
+        if after in _CONTROL_ESCAPES:
+            return True
+        at = text.find("\\", at + (2 if after == "\\" else 1))
+    return False
+
+
+_CONTROL_ESCAPES = frozenset("0abtnvfreNLPxuU")
 
 
 def _unquoted(text: str, scalar: str) -> bool:

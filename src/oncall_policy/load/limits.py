@@ -18,4 +18,9 @@ def node_bound(text: str) -> int:
     collection that starts with the node after it, or an empty value after one of them; so a
     text that counts few of them cannot hold many nodes, whatever it says.
     """
-    return sum(map(text.count, "-:?,[{")) + 1
+    # The UTF-8 bytes less every other byte (no byte of a longer character is ASCII): one pass
+    # in C, where counting each character is six.
+    return len(text.encode("utf-8", "surrogatepass").translate(None, _OTHER_BYTES)) + 1
+
+
+_OTHER_BYTES = bytes(b for b in range(256) if chr(b) not in "-:?,[{")

@@ -172,7 +172,8 @@ class _Builder:
         if key or event.style == '"':
             problem = characters.value_problem(event.value, key=key)
             if problem is not None:
-                self._report(event, problem, characters.RULE, self._child_location())
+                location = (*self.stack[-1].location, event.value) if key else self._child_location()
+                self._report(event, problem, characters.RULE, location)
 
     def _alias(self, event: Any) -> None:
         if event.anchor not in self.anchors:

@@ -16,7 +16,7 @@ from oncall_policy.problems import Problem
 
 def declines(text: str) -> bool:
     """Whether the text may be too large or hold a refused character (``problems`` says which)."""
-    return len(text) > MAX_BYTES or characters.RAW.search(text) is not None or _may_hold_too_many(text)
+    return len(text) > MAX_BYTES or characters.has_raw(text) or _may_hold_too_many(text)
 
 
 def problems(text: str, path: str) -> list[Problem]:
