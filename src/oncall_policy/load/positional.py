@@ -76,12 +76,13 @@ class _Collection:
 
 
 class _Builder:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, *, escapes: bool) -> None:
         self.doc = document
         self.stack: list[_Collection] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.nodes = 0
         self.documents = 0
+        self.escapes = escapes
 
     def feed(self, event: Any) -> None:
         kind = type(event).__name__
@@ -159,7 +160,8 @@ class _Builder:
             self._report(event, trap, "yaml11-trap", self._child_location())
         if plain and (huge := integer_problem(event.value)) is not None:
             self._report(event, huge, "number-too-large", self._child_location())
-        self._check_characters(event)
+        if self.escapes:
+            self._check_characters(event)
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self._place(value, event)
@@ -216,28 +218,31 @@ class _Builder:
         top.pending_key, top.has_key = key, True
 
 
-def read(text: str, path: str) -> Document:
+def read(text: str, path: str, *, escapes: bool = True) -> Document:
     """Parse ``text`` into a ``Document``; syntax errors become problems, never exceptions.
 
     libyaml (C, through ruamel.yaml) reads the text first: it is many times faster on large
     files. It is a YAML 1.1 parser and refuses some YAML 1.2 (a plain URL in a flow mapping), so
     when it refuses the text, ruamel.yaml's own YAML 1.2 parser has the last word.
+
+    Characters ``characters`` refuses are refused raw in any document; ``escapes=False`` lets
+    those made by escapes in values through (a reader with rules of its own judges them).
     """
     refused = precheck.problems(text, path)
     if refused:
         return Document(path, problems=refused)
-    document = _read_with(text, path, pure=False)
+    document = _read_with(text, path, pure=False, escapes=escapes)
     if any(problem.rule == "yaml-syntax" for problem in document.problems):
-        document = _read_with(text, path, pure=True)
+        document = _read_with(text, path, pure=True, escapes=escapes)
     return document
 
 
-def _read_with(text: str, path: str, *, pure: bool) -> Document:
+def _read_with(text: str, path: str, *, pure: bool, escapes: bool = True) -> Document:
     from ruamel.yaml import YAML  # noqa: PLC0415 - only the error path pays for it
     from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: PLC0415
 
     document = Document(path)
-    builder = _Builder(document)
+    builder = _Builder(document, escapes=escapes)
     try:
         for event in YAML(typ="safe", pure=pure).parse(text):
             builder.feed(event)
