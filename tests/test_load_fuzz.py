@@ -21,7 +21,7 @@ from oncall_policy.model import Policy
 from oncall_policy.problems import PolicyError, Problem
 from tests.conftest import EXAMPLES
 
-MUTANTS = 80  # for each example: 240 in all, 10 to 20 s
+MUTANTS = 100  # for each example: 300 in all, 10 to 20 s
 SEED = int(os.environ.get("ONCALL_POLICY_FUZZ_SEED", "20261201"))
 
 INSERTS = [
