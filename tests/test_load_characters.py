@@ -117,7 +117,7 @@ CASES = [
     pytest.param(
         [("name: Minimal", "name: " + "1" * 5000)],
         [
-            f"p.yaml:4:9: [error] organisation.name: the integer 11111111111111111111… (5,000 characters) {TOO_BIG}"
+            f"p.yaml:4:9: [error] organisation.name: the integer 11111111111111111111… (5,000 digits) {TOO_BIG}"
         ],
         id="an integer past Python's 4,300-digit limit",
     ),
@@ -125,7 +125,7 @@ CASES = [
         [("    name: Main\n", "    name: Main\n    loops: 9223372036854775808\n")],
         [
             "p.yaml:45:12: [error] escalation_policies[0].loops: input should be less than or equal to 9 (invalid-value)",
-            f"p.yaml:45:12: [error] escalation_policies[0].loops: the integer 9223372036854775808 (19 characters) {TOO_BIG}",
+            f"p.yaml:45:12: [error] escalation_policies[0].loops: the integer 9223372036854775808 (19 digits) {TOO_BIG}",
         ],
         id="an integer one past 64 bits",
     ),
@@ -135,6 +135,17 @@ CASES = [
             "p.yaml:45:12: [error] escalation_policies[0].loops: input should be less than or equal to 9 (invalid-value)"
         ],
         id="the largest 64-bit integer is read",
+    ),
+    pytest.param(
+        [("    name: Main\n", f"    name: Main\n    loops: {'0' * 5000}7\n")],
+        [
+            "p.yaml:45:12: [error] escalation_policies[0].loops: '"
+            + "0" * 5000
+            + "7' is an octal number in YAML 1.1 but decimal in YAML 1.2; write it without the leading zero, or quote it ('"
+            + "0" * 5000
+            + "7') so every tool reads the same (yaml11-trap)"
+        ],
+        id="leading zeros past Python's limit: a small integer, and a YAML 1.1 trap",
     ),
 ]
 

@@ -102,10 +102,4 @@ def _validate(document: positional.Document) -> Policy | None:
         return None
 
 
-__all__ = [
-    "dump_policy",
-    "load_policy",
-    "load_policy_bytes",
-    "load_policy_text",
-    "read_policy_file",
-]
+__all__ = ["dump_policy", "load_policy", "load_policy_bytes", "load_policy_text", "read_policy_file"]

@@ -26,16 +26,25 @@ _YAML11_OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _YAML11_OTHER_NUMBER = re.compile(r"[-+]?(0b[01_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)")
 
 
-# Integers a policy may hold: what Alertmanager (Go), PagerDuty and Terraform read. Longer
-# spellings are never converted: Python refuses to convert more than 4,300 decimal digits, and
-# no integer of 64 bits is spelled in more than this many characters (sign, zeros, 0x).
+# Integers a policy may hold: what Alertmanager (Go), PagerDuty and Terraform read. Python refuses
+# to convert more than 4,300 decimal digits (leading zeros included), so an integer is converted
+# from its significant digits, and not at all past more than any 64-bit integer has.
 INT64 = range(-(2**63), 2**63)
-_MAX_INTEGER_TEXT = 100
+_MAX_SIGNIFICANT = 30
+
+
+def _significant(text: str) -> str:
+    digits = text.lstrip("+-")
+    return (digits[2:] if digits[:2] in ("0x", "0o") else digits).lstrip("0")
 
 
 def _integer(base: int) -> Callable[[str], object]:
     def convert(text: str) -> object:
-        return text if len(text) > _MAX_INTEGER_TEXT else int(text, base)
+        significant = _significant(text)
+        if len(significant) > _MAX_SIGNIFICANT:
+            return text  # refused by ``integer_problem``
+        value = int(significant or "0", base)
+        return -value if text.startswith("-") else value
 
     return convert
 
@@ -45,8 +54,8 @@ _CORE_SCHEMA: tuple[tuple[re.Pattern[str], Callable[[str], object]], ...] = (
     (_TRUE, lambda _: True),
     (_FALSE, lambda _: False),
     (_INT10, _integer(10)),
-    (_INT8, _integer(0)),
-    (_INT16, _integer(0)),
+    (_INT8, _integer(8)),
+    (_INT16, _integer(16)),
     (_FLOAT, float),
     (_INF, lambda text: float("-inf") if text.startswith("-") else float("inf")),
     (_NAN, lambda _: float("nan")),
@@ -74,17 +83,21 @@ def integer_problem(text: str) -> str | None:
     64 bits. ``None`` for every other scalar."""
     if not text or text[0] not in _INTEGER_START:
         return None
-    base = 10 if _INT10.fullmatch(text) else 0 if _INT8.fullmatch(text) or _INT16.fullmatch(text) else None
-    if base is None or (len(text) <= _MAX_INTEGER_TEXT and int(text, base) in INT64):
+    base = next((base for pattern, base in _INTEGERS if pattern.fullmatch(text)), None)
+    if base is None:
+        return None
+    value = _integer(base)(text)
+    if isinstance(value, int) and value in INT64:  # (a str ``in`` a range would walk all of it)
         return None
     shown = text if len(text) <= 24 else f"{text[:20]}…"
     return (
-        f"the integer {shown} ({len(text):,} characters) does not fit in 64 bits, as Alertmanager, "
-        "PagerDuty and Terraform need; quote it if it is text"
+        f"the integer {shown} ({len(_significant(text)):,} digits) does not fit in 64 bits, as "
+        "Alertmanager, PagerDuty and Terraform need; quote it if it is text"
     )
 
 
 _INTEGER_START = frozenset("0123456789+-")
+_INTEGERS = ((_INT10, 10), (_INT8, 8), (_INT16, 16))
 
 
 def yaml11_trap(text: str) -> str | None:
