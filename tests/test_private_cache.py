@@ -150,3 +150,14 @@ def test_a_relative_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert private_cache.base() == tmp_path / ".cache"
+
+
+def _no_home() -> Path:
+    raise RuntimeError("Could not determine home directory.")  # as pathlib says it
+
+
+def test_no_home_directory_at_all_means_no_cache(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", _no_home)
+    private_cache.write(PARTS, "entry", KEY, b"payload")
+    assert _read() is None

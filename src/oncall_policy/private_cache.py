@@ -74,7 +74,10 @@ def _digest(key: bytes, payload: bytes) -> bytes:
 @contextmanager
 def _directory(parts: Sequence[str]) -> Iterator[int]:
     """The last directory of ``base()/parts...``, open, each one checked on the way down."""
-    home = base()
+    try:
+        home = base()
+    except RuntimeError as error:  # no $HOME and no entry in the password database: no cache
+        raise OSError(str(error)) from None
     home.mkdir(0o700, parents=True, exist_ok=True)  # as the XDG spec asks of a missing base
     directory = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
