@@ -10,7 +10,7 @@ import gc
 import os
 import sys
 
-from oncall_policy import TYPE_CHECKING, __version__, validator_cache
+from oncall_policy import TYPE_CHECKING, __version__
 from oncall_policy.errors import OncallPolicyError, PolicyError
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
@@ -155,7 +155,6 @@ def run() -> NoReturn:
     to free (mypy raises its thresholds likewise).
     """
     gc.set_threshold(100_000, 50, 100)
-    _keep_validator()
     status = main()
     for stream in (sys.stdout, sys.stderr):  # None when started with the descriptor closed
         try:
@@ -164,16 +163,6 @@ def run() -> NoReturn:
         except OSError:  # the reader went away: Python's own exit status for a failed flush
             status = status or 120
     os._exit(status)
-
-
-def _keep_validator() -> None:
-    """Keep the policy's validator between runs (``oncall_policy.validator_cache``): about 5%
-    of ``check``. Only the console script does this, as the process is then ours; ``main`` called
-    as a library function leaves validation to pydantic. ``ONCALL_POLICY_NO_CACHE=1`` turns it
-    off, and so do pydantic plugins, which see only the validators pydantic builds itself."""
-    if "1" in (os.environ.get("ONCALL_POLICY_NO_CACHE"), os.environ.get("ONCALL_POLICY_PYDANTIC_PLUGINS")):
-        return
-    validator_cache.use(validator_cache.DEFAULT)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

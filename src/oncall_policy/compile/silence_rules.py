@@ -1,8 +1,9 @@
 """Target ``silence_rules``: ``generated/silence-rules.json``, the policy's silence rules resolved
 into plain data, so that ``oncall-policy silence`` judges a silence without loading the policy.
 
-The file names the policy's full sha256: the silence path hashes ``policy.yaml`` and trusts this
-file only when they agree.
+The file names the policy's full sha256 and ends with its seal (``oncall_policy.silence.seal``), the
+sha256 of everything before it: the silence path hashes ``policy.yaml`` and the file, and trusts the
+file only when both agree.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from oncall_policy.durations import format_duration
 from oncall_policy.matching import search
 from oncall_policy.model import Alert, Policy, Reason, Selector, SilenceRule
 from oncall_policy.model.silences import Window
+from oncall_policy.silence.seal import seal
 
 PATH = "silence-rules.json"
-FORMAT = "oncall-policy/silence-rules/v2"
+FORMAT = "oncall-policy/silence-rules/v3"  # v3: sealed
 
 
 def build(policy: Policy, source: Source) -> dict[str, str]:
-    return {PATH: render(document(policy, source))}
+    return {PATH: seal(render(document(policy, source)))}
 
 
 def render(document: dict[str, Any]) -> str:

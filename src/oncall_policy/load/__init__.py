@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from oncall_policy import checks, validator_cache
+from oncall_policy import checks
 from oncall_policy.checks import secrets
 from oncall_policy.load import fast, positional, reading
 from oncall_policy.load.dump import dump_policy
@@ -89,7 +89,7 @@ def _version_ok(document: positional.Document) -> bool:
 
 def _validate(document: positional.Document) -> Policy | None:
     try:
-        return validator_cache.validate(document.data)
+        return Policy.model_validate(document.data)
     except ValidationError as error:
         from oncall_policy.load import validation  # noqa: PLC0415 - error path only (difflib)
         from oncall_policy.schema import policy_schema  # noqa: PLC0415

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import Any, Final
 
 
-FORMAT = "oncall-policy/silence-rules/v2"
+FORMAT = "oncall-policy/silence-rules/v3"  # v3: sealed
 UNKNOWN = "unknown-alerts"
 
 
