@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.matching import search, tabulate
+from oncall_policy.matching import search
 from oncall_policy.matching.search import Searcher
-from oncall_policy.silence.reason_table import Table
+from oncall_policy.silence import tabulate
+from oncall_policy.silence.reason_table import SMALL, Table
 from tests.conftest import ACME, CLIPPER, GLOBEX
 from tests.strategies_regex import TEXT, patterns_with_values
 
@@ -78,8 +79,20 @@ def test_a_damaged_table_is_refused(damage: dict[str, Any]) -> None:
         Table({**GOOD, **damage})
 
 
-def test_a_lone_surrogate_holds_no_reason() -> None:
-    table = _table([r"maint"])
+@pytest.mark.parametrize("text", ["maint\udc80", "\ud800 maint", "x\udfff\udfffmaint", "a \ufffd b"])
+def test_a_lone_surrogate_is_read_as_re2_reads_it(text: str) -> None:
+    table = _table([r"\bmaint\b", "\ufffd"])
     assert table is not None
-    assert table.found("maint")
-    assert not table.found("maint\udc80")
+    assert table.found(text) == Searcher(search.source([r"\bmaint\b", "\ufffd"])).found(text)
+
+
+def test_a_table_of_more_than_256_states_finds_what_re2_finds() -> None:
+    """Past 256 states a cell takes two bytes (read big-endian on every machine)."""
+    patterns = [r"a[ab]{8}x"]
+    built = tabulate.build(patterns)
+    assert built is not None
+    assert built["dead"] >= SMALL
+    table, reference = Table(built), Searcher(search.source(patterns))
+    texts = ["a" + "b" * 8 + "x", "ab" * 9 + "x", "b" * 9 + "x", "aaaaabbbbx", "é" + "a" * 9 + "X"]
+    assert [table.found(text) for text in texts] == [reference.found(text) for text in texts]
+    assert any(table.found(text) for text in texts)

@@ -88,4 +88,4 @@ def _from_policy(policy: str, raw: bytes) -> Rules:
     from oncall_policy.load import load_policy_bytes  # noqa: PLC0415
 
     loaded = load_policy_bytes(raw, policy)
-    return silence_rules.from_document(document(loaded, Source.of(Path(policy), raw)))
+    return silence_rules.from_document(document(loaded, Source.of(Path(policy), raw), tables=False))

@@ -8,11 +8,12 @@ same ones ``Language`` uses, in context, so ``\b`` and ``^`` mean what Go's matc
 is linear in the comment whatever the patterns. A policy whose patterns need more states than
 ``BUDGET`` gives keeps RE2 (``build`` answers ``None``).
 
-The table (``silence.reason_table`` runs it, stdlib only):
+The table (``reason_table`` reads and runs it, stdlib only):
 - ``classes``: the class of each ASCII character; ``wide``: ``[first, class, …]`` for the rest of
   the alphabet, a character taking the class of the last ``first`` at or before it;
-- ``width``: how many classes; ``next``: hex, four digits a cell, the state after state ``s`` reads
-  a character of class ``c`` at cell ``s * width + c``; ``dead`` is the state nothing leaves;
+- ``width``: how many classes; ``next``: hex, two digits a cell (four from ``SMALL`` states on),
+  the state after state ``s`` reads a character of class ``c`` at cell ``s * width + c``;
+  ``dead`` is the state nothing leaves;
 - ``accepting``: the states where the comment, ending there, holds a match.
 """
 
@@ -25,6 +26,7 @@ from oncall_policy.matching.budget import Budget, OutOfBudget
 from oncall_policy.matching.charset import partition
 from oncall_policy.matching.explore import Explorer
 from oncall_policy.matching.translate import term_of
+from oncall_policy.silence.reason_table import FORMAT, SMALL
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from oncall_policy.matching.charset import Charset
     from oncall_policy.matching.explore import State
 
-FORMAT = "contains-dfa/1"
 BUDGET = Budget(states=4_000, steps=2_000_000)  # 4,000 states of ~30 classes: ~1 MB of hex at most
 _ASCII = 128
 
@@ -79,4 +80,5 @@ def _next(states: list[State], numbers: dict[State, int], edges: Edges, blocks: 
             for number, candidate in enumerate(blocks):
                 if candidate.bounds[0] in block:  # a block of the partition lies wholly in or out
                     cells[numbers[state] * len(blocks) + number] = numbers[following]
-    return "".join(f"{cell:04x}" for cell in cells)
+    digits = 2 if dead < SMALL else 4
+    return "".join(f"{cell:0{digits}x}" for cell in cells)
