@@ -6,12 +6,16 @@ seconds is stopped (``processes``) and reported as ``ToolTimeoutError``."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from oncall_policy import processes
 from oncall_policy.problems import OncallPolicyError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 WORKERS = 4
 # Both commands read local files only and take ~20 ms: a minute is a hung amtool, not a slow one.
@@ -92,10 +96,19 @@ def routes_verify(config: Path, labels: Mapping[str, str], receivers: Sequence[s
 
 
 def routes_test_many(config: Path, label_sets: Sequence[Mapping[str, str]]) -> list[tuple[str, ...]]:
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return list(pool.map(lambda labels: routes_test(config, labels), label_sets))
+    return _parallel(lambda labels: routes_test(config, labels), label_sets)
 
 
 def routes_verify_many(config: Path, cases: Sequence[tuple[Mapping[str, str], Sequence[str]]]) -> list[bool]:
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return list(pool.map(lambda case: routes_verify(config, *case), cases))
+    return _parallel(lambda case: routes_verify(config, *case), cases)
+
+
+def _parallel(run: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """``run`` of each item, ``WORKERS`` at a time. When one fails (a hung amtool is stopped after
+    ``TIMEOUT``), those not started yet are not started: the failure is told after one
+    ``TIMEOUT``, not after one for every item waiting."""
+    pool = ThreadPoolExecutor(WORKERS)
+    try:
+        return list(pool.map(run, items))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

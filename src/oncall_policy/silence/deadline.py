@@ -6,7 +6,7 @@ knows no socket timeout at all. So the exchange runs on a thread of its own whil
 waits on it until the ``time.monotonic()`` deadline, as Go's context deadline bounds amtool's
 request whatever the server does. When the time is up the caller is told ``TimedOutError`` at
 once; the exchange's sockets are shut (``Watch``) so that it stops too, and one still resolving
-a name never connects, so a request abandoned is never sent later.
+a name sends nothing once it has resolved it: a request given up on is never sent later.
 """
 
 from __future__ import annotations
