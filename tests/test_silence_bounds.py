@@ -305,6 +305,12 @@ def test_an_exchange_given_up_on_stops_and_leaves_no_thread():
         assert exchanges() == []
 
 
+def test_the_clients_default_limit_is_the_transports():
+    from oncall_policy.silence import transport  # noqa: PLC0415
+
+    assert client.DEFAULT_MAX_BYTES == transport.MAX_BODY == 64 * MiB
+
+
 def test_too_large_says_its_limit():
     with (
         fault_servers.serving(fault_servers.endless_chunked) as url,

@@ -84,7 +84,7 @@ def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
 
 
 def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Options) -> int:
-    from oncall_policy.silence import client  # noqa: PLC0415 - only `add` records
+    from oncall_policy.silence import client  # noqa: PLC0415 - only `add` creates and records
     from oncall_policy.silence import comment as comments  # noqa: PLC0415
 
     comment = comments.record(request.comment, verdict.approvals, request.window)

@@ -45,6 +45,8 @@ class Watch:
     ) -> socket.socket:
         """``socket.create_connection`` for ``http.client``, the socket watched; refused once
         the time is up (name resolution may have outlasted it)."""
+        if self.expired:
+            raise TimeoutError(TIMED_OUT)
         made = socket.create_connection(address, timeout, source)
         with self._lock:
             if not self.expired:
