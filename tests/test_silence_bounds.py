@@ -481,3 +481,32 @@ def test_a_name_that_takes_long_to_resolve_is_bounded_and_nothing_is_sent_later(
     assert [f.reason for f in refused.value.failures] == ["timeout"]
     assert spent < 0.3 + 0.5
     assert log == []
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://alice:s3cret@am:9093/api/v2/silences", "http://alice:xxxxx@am:9093/api/v2/silences"),
+        ("https://alice:p@ss:w@rd@am?x=@y", "https://alice:xxxxx@am?x=@y"),
+        ("http://alice@am/", "http://alice@am/"),  # no password: nothing to hide
+        ("http://am:9093/a@b", "http://am:9093/a@b"),
+        ("not a url", "not a url"),
+    ],
+)
+def test_a_password_in_a_url_is_never_shown(url, shown):
+    from oncall_policy.silence.http_errors import UnreachableError, redacted  # noqa: PLC0415
+
+    assert redacted(url) == shown
+    assert str(UnreachableError(url, "down")) == f"{shown}: down"
+
+
+def test_a_password_in_the_url_is_not_in_the_timeout(tmp_path):
+    with fault_servers.serving(fault_servers.drip_headers(0.05)) as url:
+        with_user = url.replace("http://", "http://alice:s3cret@")
+        ran = oncall_policy(
+            "silence", "audit", "--policy", str(CLIPPER), f"--alertmanager.url={with_user}", "--timeout=0.5s",
+            home=tmp_path,
+        )  # fmt: skip
+    assert ran.returncode == 4
+    assert "(timeout)" in ran.stderr
+    assert "s3cret" not in ran.stderr

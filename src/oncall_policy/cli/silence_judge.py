@@ -178,9 +178,11 @@ def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None
 
 
 def no_history(url: str, error: Exception) -> Violation:
+    from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
+
     return Violation(
         "history-unreadable",
-        f"the silences already at {url} cannot be read ({error}), so re-created or extended "
+        f"the silences already at {redacted(url)} cannot be read ({error}), so re-created or extended "
         "silences cannot be counted",
         "check --alertmanager.url and its credentials (--http.config.file), then try again; "
         "the policy refuses silences it cannot judge with their history (silences.history.required)",

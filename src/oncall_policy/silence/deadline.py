@@ -86,7 +86,7 @@ def run_by(deadline: float, url: str, exchange: Callable[[Watch], Result]) -> Re
             watch.release()
             done.set()
 
-    thread = threading.Thread(target=work, name=f"oncall-policy {url}", daemon=True)
+    thread = threading.Thread(target=work, name="oncall-policy exchange", daemon=True)
     thread.start()
     if not done.wait(max(0.0, deadline - time.monotonic())):
         watch.expire()

@@ -13,9 +13,21 @@ class AlertmanagerError(OncallPolicyError):
     reason = "error"
 
     def __init__(self, url: str, detail: str) -> None:
-        super().__init__(f"{url}: {detail}")
-        self.url = url
+        shown = redacted(url)
+        super().__init__(f"{shown}: {detail}")
+        self.url = shown
         self.detail = detail
+
+
+def redacted(url: str) -> str:
+    """``url`` with the password of ``user:password@`` written ``xxxxx``, as Go's
+    ``URL.Redacted`` writes it in amtool's errors: an error is printed, logged, pasted."""
+    scheme, separator, rest = url.partition("://")
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    if not (separator and at and ":" in userinfo):
+        return url
+    return f"{scheme}://{userinfo.partition(':')[0]}:xxxxx@{host}{rest[end:]}"
 
 
 class UnreachableError(AlertmanagerError):

@@ -132,7 +132,7 @@ def send(  # noqa: PLR0913 - one exchange, all of it
     if target.userinfo is not None and config is not None:
         raise NotSentError(url, "basic authentication and http.config.file are mutually exclusive")
     exchange = _Exchange(method, body, config, deadline, tls, max_bytes)
-    return deadlines.run_by(deadline, url, lambda watch: exchange.follow(target, watch))
+    return deadlines.run_by(deadline, target.url(), lambda watch: exchange.follow(target, watch))
 
 
 class _Exchange:
