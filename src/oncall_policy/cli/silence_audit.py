@@ -15,10 +15,11 @@ import textwrap
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oncall_policy.cli.silence import action_parser, add_peer_argument
+from oncall_policy.cli.silence import action_parser, add_limit_argument, add_peer_argument
 from oncall_policy.cli.silence_judge import connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.silence import audit, audit_parts, client, report, source
+from oncall_policy.silence.amtool import TIMEOUT_HELP
 from oncall_policy.silence.audit import Finding
 from oncall_policy.silence.evaluate import Silence
 from oncall_policy.silence.http_config import HttpConfig
@@ -34,9 +35,8 @@ def run(action: str, arguments: Sequence[str]) -> int:
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         add_peer_argument(parser)
         parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
-        parser.add_argument(
-            "--timeout", metavar="DURATION", help="of each request (default: 30s), as amtool's"
-        )
+        parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
+        add_limit_argument(parser)
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
         parser.epilog = "exit 0: all keep the policy; 1: some break it; 4: could not audit"
         return _audit(parser.parse_args(arguments))
@@ -46,7 +46,8 @@ def run(action: str, arguments: Sequence[str]) -> int:
     )
     add_peer_argument(parser)
     parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
-    parser.add_argument("--timeout", metavar="DURATION", help="of each request (default: 30s), as amtool's")
+    parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
+    add_limit_argument(parser)
     return _check_files(parser.parse_args(arguments))
 
 
@@ -65,8 +66,8 @@ def _audit(options: argparse.Namespace) -> int:
     if loaded.stale:
         print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
     try:
-        config, timeout = connection(options)
-        listed = client.silences([options.url, *options.peer], config, timeout)
+        config, timeout, max_bytes = connection(options)
+        listed = client.silences([options.url, *options.peer], config, timeout, max_bytes)
     except (client.AlertmanagerError, OncallPolicyError) as error:
         print(f"cannot audit: {error}", file=sys.stderr)
         return CANNOT_AUDIT
@@ -163,10 +164,9 @@ def _history(options: argparse.Namespace, rules: Rules) -> tuple[list[Silence], 
         )
         return [], None
     try:
-        config, timeout = connection(options)
-        listed = client.silences([options.url, *options.peer], config, timeout)
+        listed = client.silences([options.url, *options.peer], *connection(options))
+        return audit.read_history(listed, options.url), None
     except (client.AlertmanagerError, OncallPolicyError) as error:
         if not rules.history.required:
             return [], None
         return [], no_history(options.url, error)
-    return [audit.read(item) for item in listed], None

@@ -37,6 +37,10 @@ def judge(options: Options, *, create: bool) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     _as_amtool_would(options, create=create)
     request = amtool.from_namespace(options, now, options.approved_by)
+    if options.max_response_size is not None:  # refused before anything, as a bad --timeout is
+        from oncall_policy.silence.sizes import parse_size  # noqa: PLC0415
+
+        parse_size(options.max_response_size, "--max-response-size")
     if options.maintenance:
         request = request.replace(window=options.maintenance)
     try:
@@ -80,7 +84,8 @@ def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
 
 
 def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Options) -> int:
-    from oncall_policy.silence import comment as comments  # noqa: PLC0415 - only `add` records
+    from oncall_policy.silence import client  # noqa: PLC0415 - only `add` creates and records
+    from oncall_policy.silence import comment as comments  # noqa: PLC0415
 
     comment = comments.record(request.comment, verdict.approvals, request.window)
     argv = amtool.command(
@@ -88,8 +93,12 @@ def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Op
     )
     result = amtool.run(argv, amtool.timeout_seconds(options.timeout))
     silence_id = result.stdout.strip()
+    unchecked = None
     if result.returncode == 0 and silence_id:
-        raced = _raced(silence_id, rules, options)
+        try:
+            raced = _raced(silence_id, rules, options)
+        except client.AlertmanagerError as error:  # created, but not read back: said, never hidden
+            raced, unchecked = None, error
         if raced is not None:
             _show(raced, request, options.format)
             return 1
@@ -99,6 +108,14 @@ def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Op
         print(report.verdict_text(verdict, request.matchers), end="", file=sys.stderr)
         sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
+    if unchecked is not None:
+        print(
+            f"oncall-policy: error: created {silence_id}, but could not read the silences back to "
+            f"check that none created meanwhile makes it break the policy ({unchecked}); "
+            "run `oncall-policy silence audit`",
+            file=sys.stderr,
+        )
+        return 1
     return result.returncode
 
 
@@ -108,12 +125,12 @@ def _raced(silence_id: str, rules: Rules, options: Options) -> Verdict | None:
     creating — after expiring it; None when it still keeps it. Two racing silences may both be
     expired: both are then tried again, one after the other."""
     from oncall_policy.silence import client  # noqa: PLC0415
-    from oncall_policy.silence.audit import read  # noqa: PLC0415
+    from oncall_policy.silence.audit import read_history  # noqa: PLC0415
     from oncall_policy.silence.evaluate import judge  # noqa: PLC0415
 
     url = options.alertmanager_url or client.DEFAULT_URL  # `add` always has one (_as_amtool_would)
-    config, timeout = connection(options)
-    listed = [read(item) for item in client.silences([url, *options.peer], config, timeout)]
+    config, timeout, max_bytes = connection(options)
+    listed = read_history(client.silences([url, *options.peer], config, timeout, max_bytes), url)
     mine = next((s for s in listed if s.silence_id == silence_id), None)
     if mine is None:
         return None
@@ -134,32 +151,38 @@ def _judged(request: SilenceRequest, rules: Rules, options: Options) -> Verdict:
         note = "judged without earlier silences: give --alertmanager.url to count re-created ones"
         return verdict.replace(notes=(*verdict.notes, note))
     from oncall_policy.silence import client  # noqa: PLC0415 - only with an Alertmanager to ask
+    from oncall_policy.silence.audit import read_history  # noqa: PLC0415
 
     try:
-        listed = client.silences([url, *options.peer], *connection(options))
+        listed = read_history(client.silences([url, *options.peer], *connection(options)), url)
     except client.AlertmanagerError as error:
         verdict = evaluate(request, rules)
         if not rules.history.required:
             note = f"judged without earlier silences ({error}); the policy allows it"
             return verdict.replace(notes=(*verdict.notes, note))
         return verdict.replace(violations=(*verdict.violations, no_history(url, error)))
-    from oncall_policy.silence.audit import read  # noqa: PLC0415
-
-    return evaluate(request, rules, [read(item) for item in listed])
+    return evaluate(request, rules, listed)
 
 
-def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None, float]:
-    """Amtool's HTTP client configuration and timeout, as the options (or amtool.yml) give them."""
+def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None, float, int]:
+    """Amtool's HTTP client configuration and timeout, as the options (or amtool.yml) give them,
+    and the largest answer to read (``--max-response-size``)."""
     from oncall_policy.silence import http_config  # noqa: PLC0415
+    from oncall_policy.silence.client import DEFAULT_MAX_BYTES  # noqa: PLC0415
+    from oncall_policy.silence.sizes import parse_size  # noqa: PLC0415
 
     config = http_config.load(options.http_config_file) if options.http_config_file else None
-    return config, amtool.timeout_seconds(options.timeout)
+    given = options.max_response_size
+    limit = DEFAULT_MAX_BYTES if given is None else parse_size(given, "--max-response-size")
+    return config, amtool.timeout_seconds(options.timeout), limit
 
 
 def no_history(url: str, error: Exception) -> Violation:
+    from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
+
     return Violation(
         "history-unreadable",
-        f"the silences already at {url} cannot be read ({error}), so re-created or extended "
+        f"the silences already at {redacted(url)} cannot be read ({error}), so re-created or extended "
         "silences cannot be counted",
         "check --alertmanager.url and its credentials (--http.config.file), then try again; "
         "the policy refuses silences it cannot judge with their history (silences.history.required)",
