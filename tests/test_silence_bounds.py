@@ -24,7 +24,7 @@ import pytest
 from oncall_policy import amtool as amtool_runner
 from oncall_policy import json_loads
 from oncall_policy.cli import main
-from oncall_policy.silence import audit, client, gojson, history, rfc3339, source
+from oncall_policy.silence import audit, client, gojson, history, rfc3339, seal, source
 from oncall_policy.silence.sizes import SizeError, format_size, parse_size
 from tests import fault_servers, http_servers
 from tests.conftest import CLIPPER, ROOT
@@ -425,7 +425,8 @@ def test_generated_rules_nested_too_deep_fall_back_to_the_policy(tmp_path):
     policy.write_bytes(CLIPPER.read_bytes())
     generated = tmp_path / "generated"
     generated.mkdir()
-    (generated / "silence-rules.json").write_bytes(b'{"a":' * 100_000 + b"1" + b"}" * 100_000)
+    nested = '{\n  "a": ' + "[" * 100_000 + "1" + "]" * 100_000 + "\n}\n"
+    (generated / "silence-rules.json").write_text(seal.seal(nested))  # as compile seals it
     loaded = source.load(policy)
     assert loaded.stale is not None
     assert "unreadable" in loaded.stale
