@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
+from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
 
 ID = "paging-timing"
@@ -25,25 +26,34 @@ def check(context: Context) -> Iterator[Finding]:
         index, service = services[service_id]
         timing = escalations[service.escalation_policy].timing
         here = ("paging_services", index)
+        name = _named(service.name)
         untimed = [s for s in severities if s not in timing]
         for severity in untimed:
             yield Finding(
                 (*here, "escalation_policy"),
-                f"{severities[severity]} ({severity}) pages "
-                f"{service.name}, but {service.escalation_policy!r} has no timing for "
-                f"{severity}",
+                f"{_first(severities, severity)} pages {name}, but {shown(service.escalation_policy)} "
+                f"has no timing for {_named(severity)}",
                 ID,
             )
         steps = {s: timing[s] for s in severities if s in timing}
         if len(set(steps.values())) > 1:
-            shown = "; ".join(
-                f"{s} ({severities[s]}): {', '.join(map(format_duration, t))}"
+            timings = "; ".join(
+                f"{_named(s)} ({_named(severities[s])}): {', '.join(map(format_duration, t))}"
                 for s, t in sorted(steps.items())
             )
             yield Finding(
                 here,
-                f"{service.name} receives severities with different escalation "
-                f"timing ({shown}); PagerDuty escalates per service, so give each "
+                f"{name} receives severities with different escalation "
+                f"timing ({timings}); PagerDuty escalates per service, so give each "
                 "timing its own paging service",
                 ID,
             )
+
+
+def _first(severities: dict[str, str], severity: str) -> str:
+    """``DiskFilling (P3)``: the first alert that pages with ``severity``, and the severity."""
+    return f"{_named(severities[severity])} ({_named(severity)})"
+
+
+def _named(name: str) -> str:
+    return shown(name, quote=False)
