@@ -41,7 +41,7 @@ def secret(text: str) -> Secret | None:
 
 def _secret(text: str, depth: int) -> Secret | None:
     for form in _forms(text):
-        kind = tokens.kind(form) or (webhooks.WEBHOOK_URL if webhooks.is_webhook(form) else None)
+        kind = webhooks.WEBHOOK_URL if webhooks.is_webhook(form) else tokens.kind(form)  # a URL holds tokens
         if kind is not None:
             return Secret(kind)
         if depth:

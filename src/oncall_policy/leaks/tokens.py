@@ -45,14 +45,15 @@ _JUDGED = 6  # shorter parts (iOS, gRPC, MiB) are too short to tell
 
 
 def kind(text: str) -> str | None:
-    """The kind of token ``text`` holds (``INTEGRATION_KEY`` and so on), or ``None``."""
+    """The kind of token ``text`` holds (``INTEGRATION_KEY`` and so on), or ``None``. A Slack
+    token is named first: its last part may be 32 hexadecimal digits."""
+    if _SLACK.search(text):
+        return SLACK_TOKEN
     for match in _KEY.finditer(text):
         found = _key(match.group())
         if found is not None:
             return found
-    if any(_api_token(match.group()) for match in _API.finditer(text)):
-        return API_TOKEN
-    return SLACK_TOKEN if _SLACK.search(text) else None
+    return API_TOKEN if any(_api_token(match.group()) for match in _API.finditer(text)) else None
 
 
 def _key(word: str) -> str | None:
