@@ -63,17 +63,18 @@ def _links(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:
 
 
 def _destinations(i: int, alert: Alert, destinations: Destinations) -> Iterator[Finding]:
-    name = shown(alert.name, quote=False)
     if not destinations.routes:
         yield Finding(
             ("alerts", i),
-            f"{name} matches no routing rule and would only reach routing.unmatched; add a route for it",
+            f"{shown(alert.name, quote=False)} matches no routing rule and would only reach "
+            "routing.unmatched; add a route for it",
             ID,
         )
     elif not (destinations.pages or destinations.channels):
         taken = ", ".join(shown(route.name) for route in destinations.routes)
         yield Finding(
             ("alerts", i),
-            f"{name} reaches no one: route {taken} neither pages nor notifies; give it a destination",
+            f"{shown(alert.name, quote=False)} reaches no one: route {taken} neither pages nor "
+            "notifies; give it a destination",
             ID,
         )

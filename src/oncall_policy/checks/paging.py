@@ -26,12 +26,12 @@ def check(context: Context) -> Iterator[Finding]:
         index, service = services[service_id]
         timing = escalations[service.escalation_policy].timing
         here = ("paging_services", index)
-        name = _named(service.name)
         untimed = [s for s in severities if s not in timing]
         for severity in untimed:
             yield Finding(
                 (*here, "escalation_policy"),
-                f"{_first(severities, severity)} pages {name}, but {shown(service.escalation_policy)} "
+                f"{_first(severities, severity)} pages {_named(service.name)}, "
+                f"but {shown(service.escalation_policy)} "
                 f"has no timing for {_named(severity)}",
                 ID,
             )
@@ -43,7 +43,7 @@ def check(context: Context) -> Iterator[Finding]:
             )
             yield Finding(
                 here,
-                f"{name} receives severities with different escalation "
+                f"{_named(service.name)} receives severities with different escalation "
                 f"timing ({timings}); PagerDuty escalates per service, so give each "
                 "timing its own paging service",
                 ID,

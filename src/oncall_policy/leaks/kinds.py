@@ -1,8 +1,8 @@
 """Whether a text holds a secret, and of what kind, in any form a reader of it would decode.
 
 A secret is looked for in the text as it stands, in the text as a URL parser or IDNA reads it
-(percent-escapes decoded, full-width and other compatibility forms folded) and in what every
-run of base64 in it (standard or URL-safe, padded or not) decodes to, twice over.
+(percent-escapes decoded, full-width and other compatibility forms folded) and in the ASCII
+text every run of base64 in it (standard or URL-safe, padded or not) decodes to, twice over.
 """
 
 from __future__ import annotations
@@ -74,23 +74,26 @@ def _as_a_parser_reads(text: str) -> str:
 
 
 def _base64_decoded(text: str) -> list[str]:
-    """What each run of base64 in ``text`` decodes to (as UTF-8, where it is): the run from
-    each of its first four characters (it may follow a word without a break), and each part of
-    it between slashes (it may be a path around base64)."""
-    decoded: list[str] = []
-    for match in _BASE64.finditer(text):
-        run = match.group()
-        parts = {run[start:] for start in range(4)} | set(run.split("/"))
-        decoded.extend(_decode(part) for part in parts if len(part) >= _BASE64_SHORTEST)
-    return decoded
+    """What each run of base64 in ``text`` decodes to, where that is text: the run from each of
+    its first four characters (it may follow a word without a break), and each part of it
+    between slashes (it may be a path around base64)."""
+    parts = {
+        part
+        for match in _BASE64.finditer(text)
+        for part in {match.group()[start:] for start in range(4)} | set(match.group().split("/"))
+        if len(part) >= _BASE64_SHORTEST
+    }
+    return [plain for plain in map(_decode, parts) if plain is not None]
 
 
-def _decode(run: str) -> str:
+def _decode(run: str) -> str | None:
+    """The ASCII text ``run`` is the base64 of, or ``None``: every secret is ASCII, and what is
+    not base64 (a name, a misaligned run) decodes to bytes beyond it."""
     run = run.translate(_URLSAFE)
     if len(run) % 4 == 1:  # a character too many to be whole: the run goes on past the base64
         run = run[:-1]
     try:
         raw = binascii.a2b_base64(run + "=" * (-len(run) % 4))
     except binascii.Error:
-        return ""
-    return raw.decode("utf-8", "replace")
+        return None
+    return raw.decode("ascii") if raw.isascii() else None

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from oncall_policy.leaks import kinds
 from oncall_policy.problems import Problem
 
-# Words, and the quotes and punctuation around them in a message.
-_WORDS = re.compile(r"""([^\s'"`,;()\[\]{}<>]+)""")
+# Words, and the quotes and punctuation around them in a message. (Patterns compiled when first
+# used, through re's cache: only a policy with a problem needs them.)
+_WORDS = r"""[^\s'"`,;()\[\]{}<>]+"""
 # The escapes ``repr`` writes, undone before a word is judged: a tab in a webhook's host name is
 # dropped by URL parsers, and shown as \t.
-_ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[tnr])")
+_ESCAPE = r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[tnr])"
 _ESCAPED = {"t": "\t", "n": "\n", "r": "\r"}
 
 
@@ -39,7 +40,7 @@ def scrub(text: str) -> str:
     """``text`` with each word in it that holds a secret shown as what it looks like."""
     if len(text) < kinds.SHORTEST:
         return text
-    return _WORDS.sub(_scrub_word, text)
+    return re.sub(_WORDS, _scrub_word, text)
 
 
 def scrubbed(problems: Iterable[Problem]) -> list[Problem]:
@@ -49,7 +50,7 @@ def scrubbed(problems: Iterable[Problem]) -> list[Problem]:
 
 def _scrub_word(match: re.Match[str]) -> str:
     word = match.group()
-    for text in (word, _ESCAPE.sub(_unescape, word)):
+    for text in (word, re.sub(_ESCAPE, _unescape, word)):
         secret = kinds.secret(text)
         if secret is not None:
             return f"<{secret}, not shown>"
