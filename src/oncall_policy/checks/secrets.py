@@ -56,9 +56,12 @@ def scan(data: Any) -> Iterator[Refusal]:
 
 
 def _strings(data: Any) -> list[str]:
-    """Every string of ``data``, keys too, in no particular order: one pass, no places kept."""
+    """Every string of ``data``, keys too, in no particular order: one pass, no places kept.
+    The loaders make plain ``str``, ``dict`` and ``list``; the exact types are tested first (the
+    cheapest test, on the commonest path), subclasses after."""
     found: list[str] = []
     stack = [data]
+    append, push = found.append, stack.append
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
@@ -66,13 +69,16 @@ def _strings(data: Any) -> list[str]:
             node = node.values()
         elif not isinstance(node, list):
             if isinstance(node, str):
-                found.append(node)
+                append(node)
             continue
         for value in node:
-            if isinstance(value, str):
-                found.append(value)
-            elif isinstance(value, dict | list):
-                stack.append(value)
+            kind = type(value)
+            if kind is str:
+                append(value)
+            elif kind is dict or kind is list:
+                push(value)
+            elif isinstance(value, str | dict | list):
+                push(value)  # a subclass: taken apart (or taken, if a string) when popped
     return found
 
 
