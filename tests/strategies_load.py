@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from oncall_policy.checks.secrets import may_hold_secret
+from oncall_policy.leaks.kinds import secret
 from oncall_policy.load import load_policy
 from oncall_policy.model import Policy
 
@@ -22,7 +22,7 @@ TEXTS = {name: path.read_text(encoding="utf-8") for name, path in SOURCES.items(
 POLICIES = {name: load_policy(path) for name, path in SOURCES.items()}
 
 #: Any non-empty text a person might write in a free-text field (no surrogates; never a secret).
-free_text = st.text(min_size=1, max_size=40).filter(lambda s: not may_hold_secret(s))
+free_text = st.text(min_size=1, max_size=40).filter(lambda s: secret(s) is None)
 
 
 @st.composite

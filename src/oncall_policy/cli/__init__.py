@@ -12,6 +12,7 @@ import sys
 
 from oncall_policy import TYPE_CHECKING, __version__
 from oncall_policy.errors import OncallPolicyError, PolicyError
+from oncall_policy.printable import printable, printable_lines
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
     import argparse
@@ -173,10 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args)
     except PolicyError as error:
         for problem in error.problems:
-            print(problem)
+            print(printable(str(problem)))
         return 1
-    except OncallPolicyError as error:
-        print(f"oncall-policy: error: {error}", file=sys.stderr)
+    except OncallPolicyError as error:  # its text may quote a file or a server: lines kept, no controls
+        print(f"oncall-policy: error: {printable_lines(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("oncall-policy: interrupted", file=sys.stderr)

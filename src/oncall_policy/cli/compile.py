@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.compile.output import compare, write  # noqa: PLC0415
     from oncall_policy.compile.pd import membership  # noqa: PLC0415
     from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
+    from oncall_policy.printable import printable, printable_lines  # noqa: PLC0415
 
     policy_path: Path = args.policy
     out: Path = args.out or policy_path.parent / "generated"
@@ -32,16 +33,17 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy_bytes(raw, str(policy_path))
     files = build_all(policy, Source.of(policy_path, raw))
     for warning in membership.warnings(files, out, datetime.now(UTC)):
-        print(f"oncall-policy: warning: {warning}", file=sys.stderr)
+        print(f"oncall-policy: warning: {printable(str(warning))}", file=sys.stderr)
     if args.check:
         changes = compare(files, out)
         for change in changes:
-            sys.stdout.write(change.diff)
+            sys.stdout.write(printable_lines(change.diff))
         for change in changes:
-            print(f"{out / change.path}: stale ({change.kind}); run `oncall-policy compile`", file=sys.stderr)
+            stale = printable(str(out / change.path))
+            print(f"{stale}: stale ({change.kind}); run `oncall-policy compile`", file=sys.stderr)
         return 1 if changes else 0
     changes = write(files, out)
     for change in changes:
-        print(f"{change.kind} {out / change.path}")
-    print(f"{out}: {len(files)} files, {len(changes) or 'none'} changed")
+        print(f"{change.kind} {printable(str(out / change.path))}")
+    print(f"{printable(str(out))}: {len(files)} files, {len(changes) or 'none'} changed")
     return 0

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from oncall_policy.cli.silence import action_parser, add_limit_argument, add_peer_argument
 from oncall_policy.cli.silence_judge import connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
+from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import audit, audit_parts, client, report, source
 from oncall_policy.silence.amtool import TIMEOUT_HELP
 from oncall_policy.silence.audit import Finding
@@ -60,16 +61,17 @@ def _audit(options: argparse.Namespace) -> int:
         loaded = source.load(options.policy)
     except PolicyError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         print("cannot audit: the policy is missing or invalid", file=sys.stderr)
         return CANNOT_AUDIT
     if loaded.stale:
-        print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
+        stale = printable(f"{loaded.stale}; read {options.policy} directly")
+        print(f"oncall-policy: warning: {stale}", file=sys.stderr)
     try:
         config, timeout, max_bytes = connection(options)
         listed = client.silences([options.url, *options.peer], config, timeout, max_bytes)
     except (client.AlertmanagerError, OncallPolicyError) as error:
-        print(f"cannot audit: {error}", file=sys.stderr)
+        print(f"cannot audit: {printable(str(error))}", file=sys.stderr)
         return CANNOT_AUDIT
     render = _json_row if options.format == "json" else _text_row
     rows = audit_parts.audit_rendered(listed, loaded.rules, render)
@@ -89,9 +91,9 @@ def _expire(violators: Sequence[str], url: str, config: HttpConfig | None, timeo
         try:
             client.expire(url, silence_id, config, timeout)
         except client.AlertmanagerError as error:
-            print(f"could not expire {silence_id}: {error}", file=sys.stderr)
+            print(f"could not expire {printable(silence_id)}: {printable(str(error))}", file=sys.stderr)
             continue
-        print(f"expired {silence_id}", file=sys.stderr)
+        print(f"expired {printable(silence_id)}", file=sys.stderr)
 
 
 class Row(NamedTuple):
@@ -103,10 +105,12 @@ class Row(NamedTuple):
 
 
 def _text_row(finding: Finding) -> Row:
+    """A violator's report; what the Alertmanager sent (its id, state, author, matchers and
+    comment) has its control characters escaped, and the first line stays one line."""
     violates = not finding.verdict.accepted
+    who = printable(f"{finding.silence_id} ({finding.state}, by {finding.request.author or '?'})")
     shown = (
-        f"silence {finding.silence_id} ({finding.state}, by {finding.request.author or '?'}): "
-        + report.verdict_text(finding.verdict, finding.request.matchers)
+        f"silence {who}: " + printable_lines(report.verdict_text(finding.verdict, finding.request.matchers))
         if violates
         else ""
     )
@@ -144,12 +148,12 @@ def _check_files(options: argparse.Namespace) -> int:
         loaded = source.load(options.policy)
     except PolicyError as error:
         for problem in error.problems:
-            print(problem)
+            print(printable(str(problem)))
         return 1
     earlier, no_history = _history(options, loaded.rules)
     problems = [p for name in options.files for p in check(name, loaded.rules, earlier, no_history)]
     for problem in problems:
-        print(problem)
+        print(printable(str(problem)))
     return 1 if problems else 0
 
 

@@ -12,6 +12,7 @@ import sys
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import UTC, datetime
 from oncall_policy.errors import PolicyError
+from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import amtool, report, source
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.verdict import Violation
@@ -48,7 +49,8 @@ def judge(options: Options, *, create: bool) -> int:
     except PolicyError as error:
         return _policy_unavailable(error)
     if loaded.stale:
-        print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
+        stale = printable(f"{loaded.stale}; read {options.policy} directly")
+        print(f"oncall-policy: warning: {stale}", file=sys.stderr)
     verdict = _judged(request, loaded.rules, options)
     if not (create and verdict.accepted):
         _show(verdict, request, options.format)
@@ -79,8 +81,10 @@ def _as_amtool_would(options: Options, *, create: bool) -> None:
 
 
 def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
-    text = report.verdict_json(verdict) if style == "json" else report.verdict_text(verdict, request.matchers)
-    print(text, end="")
+    if style == "json":
+        print(report.verdict_json(verdict), end="")
+    else:
+        print(printable_lines(report.verdict_text(verdict, request.matchers)), end="")
 
 
 def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Options) -> int:
@@ -105,14 +109,14 @@ def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Op
     if options.format == "json":
         print(report.verdict_json(verdict, silence_id=silence_id or None), end="")
     else:
-        print(report.verdict_text(verdict, request.matchers), end="", file=sys.stderr)
-        sys.stdout.write(result.stdout)
-    sys.stderr.write(result.stderr)
+        print(printable_lines(report.verdict_text(verdict, request.matchers)), end="", file=sys.stderr)
+        sys.stdout.write(printable_lines(result.stdout))
+    sys.stderr.write(printable_lines(result.stderr))
     if unchecked is not None:
         print(
-            f"oncall-policy: error: created {silence_id}, but could not read the silences back to "
-            f"check that none created meanwhile makes it break the policy ({unchecked}); "
-            "run `oncall-policy silence audit`",
+            f"oncall-policy: error: created {printable(silence_id)}, but could not read the silences "
+            f"back to check that none created meanwhile makes it break the policy "
+            f"({printable(str(unchecked))}); run `oncall-policy silence audit`",
             file=sys.stderr,
         )
         return 1
@@ -158,7 +162,7 @@ def _judged(request: SilenceRequest, rules: Rules, options: Options) -> Verdict:
     except client.AlertmanagerError as error:
         verdict = evaluate(request, rules)
         if not rules.history.required:
-            note = f"judged without earlier silences ({error}); the policy allows it"
+            note = f"judged without earlier silences ({printable(str(error))}); the policy allows it"
             return verdict.replace(notes=(*verdict.notes, note))
         return verdict.replace(violations=(*verdict.violations, no_history(url, error)))
     return evaluate(request, rules, listed)
@@ -178,12 +182,14 @@ def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None
 
 
 def no_history(url: str, error: Exception) -> Violation:
+    """The violation of a silence judged without the history the policy requires; the error's
+    text (a server's answer, perhaps) is kept on one line, its control characters escaped."""
     from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
 
     return Violation(
         "history-unreadable",
-        f"the silences already at {redacted(url)} cannot be read ({error}), so re-created or extended "
-        "silences cannot be counted",
+        f"the silences already at {printable(redacted(url))} cannot be read ({printable(str(error))}), "
+        "so re-created or extended silences cannot be counted",
         "check --alertmanager.url and its credentials (--http.config.file), then try again; "
         "the policy refuses silences it cannot judge with their history (silences.history.required)",
         (),
@@ -192,6 +198,6 @@ def no_history(url: str, error: Exception) -> Violation:
 
 def _policy_unavailable(error: PolicyError) -> int:
     for problem in error.problems:
-        print(problem, file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
     print("REJECTED: the policy is missing or invalid, so no silence can be judged (fail closed)")
     return 1

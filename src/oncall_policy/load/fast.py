@@ -3,8 +3,8 @@
 Positions are needed only when there is a problem to report, so a policy is parsed here first
 and handed to the position-keeping path (``positional``) whenever anything might be wrong. This
 path declines text in which what we refuse or treat specially could appear: tags, directives,
-anchors, tabs (which the parsers accept differently), YAML 1.1 look-alikes such as ``on`` or
-``09:00``, and secrets. The tests are
+anchors, tabs (which the parsers accept differently), and YAML 1.1 look-alikes such as ``on`` or
+``09:00``. The tests are
 conservative (a decline costs only time), and a property test holds both paths to the same
 model for every input.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from oncall_policy.checks.secrets import may_hold_secret
 from oncall_policy.load.scalars import yaml11_trap
 
 # Tags (`!x`), anchors and aliases (`&a`, `*a`) where a node can start.
@@ -45,7 +44,6 @@ def parse(text: str) -> Any | None:
         "\t" in text
         or "\n%" in text
         or text.startswith("%")
-        or may_hold_secret(text)
         or (("!" in text or "&" in text or "*" in text) and _INDICATORS.search(text))
     ):
         return None
