@@ -7,6 +7,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from oncall_policy import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oncall_policy.compile.output import Diff, Stale
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -21,8 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy.compile import Source, build_all  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.compile.output import compare, write  # noqa: PLC0415
+    from oncall_policy.compile import Source, build_all, output  # noqa: PLC0415 - keep --help fast
     from oncall_policy.compile.pd import membership  # noqa: PLC0415
     from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
 
@@ -31,17 +35,37 @@ def run(args: argparse.Namespace) -> int:
     raw = read_policy_file(policy_path)
     policy = load_policy_bytes(raw, str(policy_path))
     files = build_all(policy, Source.of(policy_path, raw))
-    for warning in membership.warnings(files, out, datetime.now(UTC)):
-        print(f"oncall-policy: warning: {warning}", file=sys.stderr)
-    if args.check:
-        changes = compare(files, out)
-        for change in changes:
-            sys.stdout.write(change.diff)
-        for change in changes:
-            print(f"{out / change.path}: stale ({change.kind}); run `oncall-policy compile`", file=sys.stderr)
-        return 1 if changes else 0
-    changes = write(files, out)
+    # One lock around reading the previous output and writing (or comparing) the new one.
+    with output.locked(out, exclusive=not args.check):
+        for warning in membership.warnings(files, out, datetime.now(UTC)):
+            print(f"oncall-policy: warning: {warning}", file=sys.stderr)
+        if args.check:
+            return _report_stale(output.compare(files, out), out)
+        changes = output.write(files, out)
     for change in changes:
         print(f"{change.kind} {out / change.path}")
     print(f"{out}: {len(files)} files, {len(changes) or 'none'} changed")
     return 0
+
+
+def _report_stale(stale: list[Stale], out: Path) -> int:
+    """Every stale file's diff on standard output, then one line about each on standard error."""
+    from oncall_policy.compile import output  # noqa: PLC0415
+
+    notes = []
+    for item in stale:
+        diff = output.diff(item)
+        if diff is not None:
+            sys.stdout.write(diff.text)
+        notes.append(_note(diff))
+    for item, note in zip(stale, notes, strict=True):
+        print(f"{out / item.path}: stale ({item.kind}{note}); run `oncall-policy compile`", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def _note(diff: Diff | None) -> str:
+    if diff is None:
+        return "; too large to diff"
+    if diff.shown < diff.total:
+        return f"; the diff shows {diff.shown:,} of its {diff.total:,} changed lines"
+    return ""
