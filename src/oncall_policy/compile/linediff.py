@@ -71,7 +71,10 @@ def _align(a: Sequence[str], b: Sequence[str], span: Span, depth: int, ops: list
 
 def _middle(a: Sequence[str], b: Sequence[str], span: Span, depth: int, ops: list[Op]) -> None:
     alo, ahi, blo, bhi = span
-    if alo == ahi or blo == bhi or (ahi - alo) * (bhi - blo) <= _CHEAP:
+    if alo == ahi or blo == bhi or ahi - alo == bhi - blo == 1:  # nothing in common to look for
+        ops.append(("replace", alo, ahi, blo, bhi))  # or a deletion, or an insertion: ``_merged``
+        return
+    if (ahi - alo) * (bhi - blo) <= _CHEAP:
         matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
         found = matcher.get_opcodes()
         ops.extend((tag, i1 + alo, i2 + alo, j1 + blo, j2 + blo) for tag, i1, i2, j1, j2 in found)
@@ -120,18 +123,14 @@ def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _merged(ops: list[Op]) -> list[Op]:
-    """Empty opcodes dropped, neighbours of one kind joined, as difflib would give them."""
+    """Empty opcodes dropped, neighbours of one kind joined and named, as difflib gives them."""
     merged: list[Op] = []
-    for op in ops:
-        tag, i1, i2, j1, j2 = op
+    for tag, i1, i2, j1, j2 in ops:
         if i1 == i2 and j1 == j2:
             continue
         if merged and (merged[-1][0] == "equal") == (tag == "equal"):
-            last = merged[-1]
-            joined = (last[1], i2, last[3], j2)
-            merged[-1] = (_tag(tag, *joined), *joined)
-        else:
-            merged.append(op)
+            _, i1, _, j1, _ = merged.pop()  # noqa: PLW2901 - the joined opcode starts there
+        merged.append((_tag(tag, i1, i2, j1, j2), i1, i2, j1, j2))
     return merged
 
 
