@@ -479,3 +479,37 @@ def test_out_holding_the_policy_is_refused(tmp_path: Path, capsys, monkeypatch, 
         "beside the policy)\n"
     )
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"schedule": {"schedule_layers": [{"name": "x"}]}}',
+        b'{"schedule": {"schedule_layers": {"name": "x"}}}',
+        (
+            b'{"schedule": {"schedule_layers": [{"name": "Clipper weekly on-call: primary", '
+            b'"users": [{"user": {"id": "P1"}}], '
+            b'"rotation_virtual_start": "2026-01-01T00:00:00Z", "rotation_turn_length_seconds": 0}]}}'
+        ),
+        b"[" * 100_000,
+        b"\xff",
+    ],
+    ids=["no-users", "not-a-list", "zero-length-turns", "deeply-nested", "not-utf-8"],
+)
+def test_a_previous_schedule_compile_did_not_write_is_not_compared(out: Path, capsys, data: bytes):
+    """The repository's files are untrusted: a schedule not as compile writes it is no crash."""
+    schedule = out / "pagerduty" / "schedules" / "clipper-weekly" / "primary.json"
+    schedule.write_bytes(data)
+    assert compile_(out) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.splitlines() == [f"changed {schedule}", f"{out}: 19 files, 1 changed"]
+
+
+def test_check_of_a_tree_not_made_yet_lists_every_file(tmp_path: Path, capsys):
+    out = tmp_path / "nowhere" / "generated"
+    assert compile_(out, CLIPPER, "--check") == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 19
+    assert all(line.endswith(": stale (created); run `oncall-policy compile`") for line in lines)
+    assert not (tmp_path / "nowhere").exists()
