@@ -74,6 +74,19 @@ def _staging(process: subprocess.Popen[bytes], out: Path) -> bool:
     return False
 
 
+def _swapped(process: subprocess.Popen[bytes], out: Path) -> bool:
+    """Wait until ``process`` has put the new tree in place, or begun to (False: it ended)."""
+    before = out.stat().st_ino
+    while process.poll() is None:
+        try:
+            if out.stat().st_ino != before:
+                return True
+        except FileNotFoundError:  # between the fallback's two renames
+            return True
+        time.sleep(0.0002)
+    return False
+
+
 def _prepare(tmp_path: Path, trees: Trees) -> Path:
     out = tmp_path / "repo" / "generated"
     done = run_cli("compile", "--policy", trees.policies[0], "--out", out)
@@ -113,8 +126,10 @@ def test_kill_9_at_any_moment_leaves_the_old_tree_or_the_new_one(tmp_path: Path,
         process = _start(trees.policies[1 - current], out, prelude)
         if run % 3 == 0:  # any moment at all
             time.sleep(chance.uniform(0, whole))
-        elif _staging(process, out):  # a moment while the new tree is built, swapped or cleaned up
+        elif run % 3 == 1 and _staging(process, out):  # while the new tree is built, swapped, cleaned up
             time.sleep(chance.uniform(0, building))
+        elif run % 3 == 2 and _swapped(process, out):  # as the old tree is removed, or just before
+            time.sleep(chance.uniform(0, 0.005))
         process.kill()
         assert process.wait() in {0, -9}, _said(process)
         interrupted += bool(siblings(out))
