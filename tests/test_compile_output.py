@@ -513,3 +513,28 @@ def test_check_of_a_tree_not_made_yet_lists_every_file(tmp_path: Path, capsys):
     assert len(lines) == 19
     assert all(line.endswith(": stale (created); run `oncall-policy compile`") for line in lines)
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_where_a_hard_link_is_refused_files_are_copied_as_they_were(
+    out: Path, renamed: Path, monkeypatch, capsys
+):
+    """Another file system's rules or another owner's file (``fs.protected_hardlinks``)."""
+    (out / "README.md").write_text("mine\n")
+    (out / "README.md").chmod(0o666)  # more than the umask (022) would leave
+    before = {path: (found.st_mode, found.st_mtime_ns) for path, found in _stats(out).items()}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refuse)
+    assert compile_(out, renamed) == 0
+    capsys.readouterr()
+    after = {path: (found.st_mode, found.st_mtime_ns) for path, found in _stats(out).items()}
+    kept = [path for path in before if path not in CHANGED_BY_RENAME and path != MANIFEST]
+    assert {path: after[path] for path in kept} == {path: before[path] for path in kept}
+    assert (out / "README.md").read_text() == "mine\n"
+    assert compile_(out, renamed, "--check") == 0
+
+
+def _stats(root: Path) -> dict[str, os.stat_result]:
+    return {path.relative_to(root).as_posix(): path.lstat() for path in root.rglob("*") if path.is_file()}

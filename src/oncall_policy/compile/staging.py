@@ -133,8 +133,9 @@ def _copy(place: Place, old: int, stage: int, path: str, listed: os.stat_result)
         found = os.fstat(source)
         if (found.st_dev, found.st_ino) != (listed.st_dev, listed.st_ino):
             raise OutputError(place.show(path), "changed while compile was reading it; run compile again")
-        target = os.open(path, _CREATE, stat.S_IMODE(found.st_mode), dir_fd=stage)
+        target = os.open(path, _CREATE, 0o600, dir_fd=stage)
         try:
+            os.fchmod(target, stat.S_IMODE(found.st_mode))  # its own mode, not what the umask leaves
             while chunk := os.read(source, 1 << 20):
                 view = memoryview(chunk)
                 while view:
