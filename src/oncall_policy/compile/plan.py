@@ -52,7 +52,7 @@ def make(
 ) -> Plan:
     """The plan for writing ``new`` over ``tree``, where ``ours`` lists what compile wrote before
     and ``same`` tells whether an old file of the new one's size holds exactly its bytes."""
-    old = tree.files if tree else {}
+    old, ours = (tree.files if tree else {}), set(ours)
     changes, write, link = [], [], []
     for path, data in new.items():
         found = old.get(path)
@@ -64,7 +64,7 @@ def make(
             changes.append(Change(path, "created" if found is None else "changed"))
     removed = sorted(path for path in ours if path in old and path not in new)
     changes += [Change(path, "removed") for path in removed]
-    temporary = _old_temporaries(old, new.keys() | set(ours))
+    temporary = _old_temporaries(old, new.keys() | ours)
     link += [path for path in old if path not in new and path not in ours and path not in temporary]
     dirs = _dirs(place, [*write, *link], tree)
     return Plan(tuple(changes), tuple(write), tuple(link), dirs, len(removed) + len(temporary))

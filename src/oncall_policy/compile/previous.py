@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from oncall_policy.compile.place import OutputError, Place, kind
@@ -40,8 +41,10 @@ def scan(place: Place) -> Tree | None:
     if root is None:
         return None
     tree = Tree({}, {"": os.fstat(root)})
-    stack = [("", root, iter(_list(place, root, "", tree)))]
+    # Depth first, one open descriptor a level: the directory, and its subdirectories to enter.
+    stack: list[tuple[str, int, Iterator[str]]] = []
     try:
+        _enter(stack, place, tree, "", root)
         while stack:
             path, descriptor, subdirs = stack[-1]
             name = next(subdirs, None)
@@ -49,12 +52,18 @@ def scan(place: Place) -> Tree | None:
                 os.close(stack.pop()[1])
                 continue
             child = f"{path}/{name}" if path else name
-            opened = _open_dir(place, descriptor, child, tree.dirs[child])
-            stack.append((child, opened, iter(_list(place, opened, child, tree))))
+            _enter(stack, place, tree, child, _open_dir(place, descriptor, child, tree.dirs[child]))
     finally:
         for _, descriptor, _ in stack:
             os.close(descriptor)
     return tree
+
+
+def _enter(
+    stack: list[tuple[str, int, Iterator[str]]], place: Place, tree: Tree, path: str, descriptor: int
+) -> None:
+    stack.append((path, descriptor, iter(())))  # first, so that it is closed if listing it fails
+    stack[-1] = (path, descriptor, iter(_list(place, descriptor, path, tree)))
 
 
 def _open_root(place: Place) -> int | None:

@@ -24,7 +24,6 @@ from oncall_policy.compile.place import BACKUP, OutputError, Place
 from oncall_policy.compile.staging import remove
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
-_AT_FDCWD = -100
 # What renameat2 says when it, or this file system, cannot exchange: fall back to two renames.
 _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
