@@ -466,21 +466,6 @@ def test_without_an_atomic_exchange_two_renames_do(out: Path, renamed: Path, mon
     assert siblings(out) == []
 
 
-@pytest.mark.parametrize("where", [".", ".."], ids=["the-policy-directory", "above-it"])
-def test_out_holding_the_policy_is_refused(tmp_path: Path, capsys, monkeypatch, where: str):
-    """``--out .`` would rebuild the whole repository beside itself and swap it in."""
-    source = policy(tmp_path / "repo")
-    monkeypatch.chdir(source.parent)
-    before = snapshot(tmp_path)
-    assert main(["compile", "--policy", "policy.yaml", "--out", where]) == 1
-    assert _error(capsys) == (
-        f"oncall-policy: error: {where}: holds the policy policy.yaml; compile replaces its output "
-        "directory as a whole, so give --out a directory of its own (the default is generated/ "
-        "beside the policy)\n"
-    )
-    assert snapshot(tmp_path) == before
-
-
 @pytest.mark.parametrize(
     "data",
     [

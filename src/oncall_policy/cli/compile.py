@@ -32,7 +32,6 @@ def run(args: argparse.Namespace) -> int:
 
     policy_path: Path = args.policy
     out: Path = args.out or policy_path.parent / "generated"
-    output.refuse_holding(out, policy_path)
     raw = read_policy_file(policy_path)
     policy = load_policy_bytes(raw, str(policy_path))
     files = build_all(policy, Source.of(policy_path, raw))

@@ -31,7 +31,6 @@ __all__ = [
     "compare",
     "diff",
     "locked",
-    "refuse_holding",
     "write",
 ]
 
@@ -60,17 +59,6 @@ def _locked(place: Place, *, exclusive: bool) -> Iterator[int | None]:
         if exclusive and parent is not None:
             swap.recover(place, parent)
         yield parent
-
-
-def refuse_holding(out: Path, policy: Path) -> None:
-    """``out`` is replaced as a whole, everything in it rebuilt: it must not be the directory of
-    the policy (``--out .``), let alone a repository's root."""
-    if Place.of(out).holds(policy):
-        raise OutputError(
-            str(out),
-            f"holds the policy {policy}; compile replaces its output directory as a whole, so give "
-            "--out a directory of its own (the default is generated/ beside the policy)",
-        )
 
 
 def write(files: Mapping[str, str], out: Path) -> list[Change]:

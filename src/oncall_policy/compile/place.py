@@ -61,10 +61,6 @@ class Place(NamedTuple):
         """``path`` (relative to the output) as the user would write it."""
         return str(self.shown / path) if path else str(self.shown)
 
-    def holds(self, path: Path) -> bool:
-        """Whether ``path`` is below this directory (lexically, as ``of`` reads ``--out``)."""
-        return Path(os.path.abspath(path)).is_relative_to(self.path)  # noqa: PTH100
-
     def sibling(self, tag: str) -> str:
         return f".{self.name}.oncall-policy-{tag}"
 
