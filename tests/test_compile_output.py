@@ -365,6 +365,26 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=True)
 
 
+@pytest.mark.parametrize("check", [False, True], ids=["compile", "check"])
+def test_a_read_only_file_system_leaves_the_old_tree(small_disk: Path, renamed: Path, capsys, check: bool):
+    """Root writes through file modes; a read-only mount stops it too."""
+    out = small_disk / "generated"
+    assert compile_(out) == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    before = snapshot(out)
+    capsys.readouterr()
+    if check:  # reading needs no write: the stale files are found as anywhere
+        assert compile_(out, renamed, "--check") == 1
+        assert len(capsys.readouterr().err.splitlines()) == len(CHANGED_BY_RENAME)
+        return
+    assert compile_(out, renamed) == 1
+    assert _error(capsys) == (
+        f"oncall-policy: error: {out}: cannot make a directory beside it to build the new output in: "
+        "Read-only file system\n"
+    )
+    assert snapshot(out) == before
+
+
 def test_no_space_left_leaves_the_old_tree(small_disk: Path, renamed: Path, capsys):
     out = small_disk / "generated"
     assert compile_(out) == 0

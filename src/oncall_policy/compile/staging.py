@@ -34,7 +34,9 @@ def build(place: Place, parent: int, plan: Plan, new: Mapping[str, bytes], tree:
     try:
         os.mkdir(name, 0o777, dir_fd=parent)
     except OSError as error:
-        raise OutputError.system(place.show(), f"make {name} beside it for the new output", error) from None
+        raise OutputError.system(
+            place.show(), "make a directory beside it to build the new output in", error
+        ) from None
     try:
         stage = os.open(name, _DIRECTORY, dir_fd=parent)
         try:
