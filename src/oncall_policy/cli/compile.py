@@ -35,17 +35,25 @@ def run(args: argparse.Namespace) -> int:
     raw = read_policy_file(policy_path)
     policy = load_policy_bytes(raw, str(policy_path))
     files = build_all(policy, Source.of(policy_path, raw))
-    # One lock around reading the previous output and writing (or comparing) the new one.
-    with output.locked(out, exclusive=not args.check):
-        for warning in membership.warnings(files, out, datetime.now(UTC)):
-            print(f"oncall-policy: warning: {warning}", file=sys.stderr)
-        if args.check:
-            return _report_stale(output.compare(files, out), out)
+    # One lock around reading the previous output (for the warnings) and writing or comparing;
+    # the diffs are printed after, so that a slow reader does not hold up another compile.
+    if args.check:
+        with output.locked(out, exclusive=False):
+            _warn(membership.warnings(files, out, datetime.now(UTC)))
+            stale = output.compare(files, out)
+        return _report_stale(stale, out)
+    with output.locked(out, exclusive=True):
+        _warn(membership.warnings(files, out, datetime.now(UTC)))
         changes = output.write(files, out)
     for change in changes:
         print(f"{change.kind} {out / change.path}")
     print(f"{out}: {len(files)} files, {len(changes) or 'none'} changed")
     return 0
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"oncall-policy: warning: {warning}", file=sys.stderr)
 
 
 def _report_stale(stale: list[Stale], out: Path) -> int:
