@@ -385,6 +385,18 @@ def test_a_read_only_file_system_leaves_the_old_tree(small_disk: Path, renamed: 
     assert snapshot(out) == before
 
 
+def test_a_mount_point_cannot_be_replaced(small_disk: Path, capsys):
+    (small_disk / "mine.txt").write_text("mine\n")
+    assert compile_(small_disk) == 1
+    assert _error(capsys) == (
+        f"oncall-policy: error: {small_disk}: cannot replace it with the new output built beside it: "
+        "Device or resource busy (is it a mount point, or part of a container image? compile "
+        "replaces it as a whole); it is left as it was\n"
+    )
+    assert snapshot(small_disk) == {"mine.txt": b"mine\n"}
+    assert siblings(small_disk) == []
+
+
 def test_no_space_left_leaves_the_old_tree(small_disk: Path, renamed: Path, capsys):
     out = small_disk / "generated"
     assert compile_(out) == 0

@@ -117,7 +117,9 @@ def _rename(place: Place, parent: int, source: str, target: str) -> None:
 def _not_replaced(place: Place, error: OSError) -> OutputError:
     hint = ""
     if error.errno in {errno.EXDEV, errno.EBUSY}:
-        hint = " (compile replaces the directory as a whole, so it cannot be a mount point)"
+        # A mount point, or a directory of a container image's lower layer (overlayfs without
+        # redirect_dir): neither can be renamed, and compile replaces the directory as a whole.
+        hint = " (is it a mount point, or part of a container image? compile replaces it as a whole)"
     return OutputError(
         place.show(),
         f"cannot replace it with the new output built beside it: {error.strerror}{hint}; "
