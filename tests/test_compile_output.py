@@ -150,14 +150,27 @@ def test_a_changed_file_gets_the_mode_of_a_new_one(out: Path, renamed: Path):
     assert stat.S_IMODE((out / "alertmanager.yml").stat().st_mode) == 0o644
 
 
-def test_temporary_files_of_older_compiles_are_removed(out: Path):
+def test_files_that_look_like_old_temporary_files_are_kept(out: Path):
+    """A user's ``.ON_CALL.md.my_notes`` cannot be told from a temporary file an older compile
+    left: compile never guesses, it keeps both."""
     (out / ".alertmanager.yml.k2j4_9xq").write_text("half a file")  # tempfile.mkstemp's names
-    (out / "pagerduty" / ".manifest.json.abcdefgh").write_text("half")
-    (out / ".notes.abcdefgh").write_text("not beside a file compile writes: someone's")
+    (out / ".ON_CALL.md.my_notes").write_text("someone's notes")
     assert compile_(out) == 0
-    assert not (out / ".alertmanager.yml.k2j4_9xq").exists()
-    assert not (out / "pagerduty" / ".manifest.json.abcdefgh").exists()
-    assert (out / ".notes.abcdefgh").exists()
+    assert (out / ".alertmanager.yml.k2j4_9xq").read_text() == "half a file"
+    assert (out / ".ON_CALL.md.my_notes").read_text() == "someone's notes"
+
+
+def test_check_names_a_removed_file_but_never_shows_it(out: Path, capsys):
+    """The manifest may name any file in --out (a hand edit): ``--check`` says it would be
+    removed, and prints none of what it holds."""
+    (out / "secret.env").write_text("token=R0ABCDEFGHIJKLMNOPQRSTUVWXYZ1234\n")
+    with (out / ".oncall-policy-files").open("a") as manifest:
+        manifest.write("secret.env\n")
+    capsys.readouterr()
+    assert compile_(out, CLIPPER, "--check") == 1
+    captured = capsys.readouterr()
+    assert "R0ABCDEF" not in captured.out + captured.err
+    assert f"{out / 'secret.env'}: stale (removed)" in captured.err
 
 
 # --- the manifest is untrusted ----------------------------------------------------------------
@@ -555,3 +568,17 @@ def test_where_a_hard_link_is_refused_files_are_copied_as_they_were(
 
 def _stats(root: Path) -> dict[str, os.stat_result]:
     return {path.relative_to(root).as_posix(): path.lstat() for path in root.rglob("*") if path.is_file()}
+
+
+def test_the_manifest_cannot_have_the_policy_removed(tmp_path: Path, capsys):
+    """``--out`` may hold the policy (its files are carried over); a manifest line naming it
+    stops the compile before anything is removed."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_bytes(CLIPPER.read_bytes())
+    assert compile_(tmp_path, policy) == 0
+    with (tmp_path / ".oncall-policy-files").open("a") as manifest:
+        manifest.write("policy.yaml\n")
+    capsys.readouterr()
+    assert compile_(tmp_path, policy) == 1
+    assert "it is the policy; remove that line" in capsys.readouterr().err
+    assert policy.read_bytes() == CLIPPER.read_bytes()

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return _report_stale(stale, out)
     with output.locked(out, exclusive=True):
         _warn(membership.warnings(files, out, datetime.now(UTC)))
-        changes = output.write(files, out)
+        changes = output.write(files, out, keep=(policy_path,))
     for change in changes:
         print(f"{change.kind} {printable(str(out / change.path))}")
     print(f"{printable(str(out))}: {len(files)} files, {len(changes) or 'none'} changed")

@@ -10,7 +10,8 @@ changed nothing is written. ``compare`` only reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import contextlib
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -61,8 +62,9 @@ def _locked(place: Place, *, exclusive: bool) -> Iterator[int | None]:
         yield parent
 
 
-def write(files: Mapping[str, str], out: Path) -> list[Change]:
-    """Bring ``out`` in line with ``files``, as one set; what changed, as users are told."""
+def write(files: Mapping[str, str], out: Path, keep: Collection[Path] = ()) -> list[Change]:
+    """Bring ``out`` in line with ``files``, as one set; what changed, as users are told.
+    ``keep``: files never removed, whatever the manifest says (the policy being compiled)."""
     place = Place.of(out)
     new = _encoded(files)
     with _locked(place, exclusive=True) as parent:
@@ -70,10 +72,29 @@ def write(files: Mapping[str, str], out: Path) -> list[Change]:
             raise RuntimeError(f"{place.parent}: no parent directory after making it")
         tree = previous.scan(place)
         chosen = _plan(place, new, tree, None)
+        _refuse_removing(place, chosen, tree, keep)
         if not chosen.idle:
             stage = staging.build(place, parent, chosen, new, tree)
             swap.replace(place, parent, stage)
     return list(chosen.changes)
+
+
+def _refuse_removing(
+    place: Place, chosen: plan.Plan, tree: previous.Tree | None, keep: Collection[Path]
+) -> None:
+    """An ``OutputError`` if the manifest would have a file of ``keep`` removed."""
+    kept: set[tuple[int, int]] = set()
+    for path in keep:
+        with contextlib.suppress(OSError):
+            mine = path.stat()
+            kept.add((mine.st_dev, mine.st_ino))
+    for change in chosen.changes:
+        found = tree.files[change.path] if tree and change.kind == "removed" else None
+        if found is not None and (found.st_dev, found.st_ino) in kept:
+            raise OutputError(
+                place.show(change.path),
+                f"is listed in {manifest.NAME} as generated, but it is the policy; remove that line",
+            )
 
 
 def compare(files: Mapping[str, str], out: Path) -> list[Stale]:
@@ -134,7 +155,9 @@ def _stale(
     differing: dict[str, bytes],
 ) -> Stale:
     after = new.get(change.path, b"")
-    if tree is None or change.kind == "created":
+    if tree is None or change.kind in {"created", "removed"}:
+        # A removed file is named, never shown: the manifest may name any file in --out (a hand
+        # edit, a bad merge), and its contents could be anyone's, a key file's included.
         return Stale(change.path, change.kind, b"", after)
     before = differing.get(change.path)
     if before is None and tree.files[change.path].st_size <= previous.READ_LIMIT:

@@ -9,18 +9,12 @@ proportion to its output, whatever changed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple
 
 from oncall_policy.compile.manifest import NAME
 from oncall_policy.compile.place import OutputError, Place
 from oncall_policy.compile.previous import Tree
-
-# Before they were written beside --out, the temporary files of an older compile went beside
-# each file (``tempfile.mkstemp``: ``.NAME.`` and 8 random characters) and a killed compile left
-# them there. Those next to a file compile writes are dropped; others are never guessed at.
-_OLD_TEMPORARY = re.compile(r"(?P<dir>(?:.*/)?)\.(?P<name>[^/]+)\.[a-z0-9_]{8}")
 
 
 class Change(NamedTuple):
@@ -35,7 +29,7 @@ class Plan(NamedTuple):
     write: tuple[str, ...]  # files given new contents, the manifest included
     link: tuple[str, ...]  # files of the old tree kept as they are: ours unchanged, and others'
     dirs: tuple[str, ...]  # every directory of the new tree below its root, parents first
-    dropped: int  # files of the old tree left out: removed, or old temporary files
+    dropped: int  # files of the old tree left out: the removed ones
 
     @property
     def idle(self) -> bool:
@@ -64,19 +58,11 @@ def make(
             changes.append(Change(path, "created" if found is None else "changed"))
     removed = sorted(path for path in ours if path in old and path not in new)
     changes += [Change(path, "removed") for path in removed]
-    temporary = _old_temporaries(old, new.keys() | ours)
-    link += [path for path in old if path not in new and path not in ours and path not in temporary]
+    # Anything else already there is someone else's, carried over: even what looks like a
+    # temporary file an older compile left (a user's ``.ON_CALL.md.my_notes`` looks the same).
+    link += [path for path in old if path not in new and path not in ours]
     dirs = _dirs(place, [*write, *link], tree)
-    return Plan(tuple(changes), tuple(write), tuple(link), dirs, len(removed) + len(temporary))
-
-
-def _old_temporaries(old: Collection[str], names: Collection[str]) -> set[str]:
-    found = set()
-    for path in old:
-        match = _OLD_TEMPORARY.fullmatch(path)
-        if match and match["dir"] + match["name"] in names:
-            found.add(path)
-    return found
+    return Plan(tuple(changes), tuple(write), tuple(link), dirs, len(removed))
 
 
 def _dirs(place: Place, files: list[str], tree: Tree | None) -> tuple[str, ...]:
