@@ -177,6 +177,16 @@ def test_a_symlinked_rules_file_is_not_followed(tmp_path, capsys):
     assert "silence-rules.json is a symbolic link; refusing to follow it" in capsys.readouterr().err
 
 
+def test_a_symlinked_generated_directory_is_not_followed(tmp_path, capsys):
+    """``generated/`` itself a link: the rules behind it are not the ones ``compile`` wrote."""
+    copy, _ = _copy_with_rules(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / "generated").rename(elsewhere)
+    (tmp_path / "generated").symlink_to(elsewhere)
+    assert main(["silence", "check", "--policy", str(copy), *OK]) == 0
+    assert f"is inside {tmp_path}/generated, which is not a plain directory" in capsys.readouterr().err
+
+
 def test_add_refuses_when_earlier_silences_cannot_be_read(capsys):
     """Fail closed: without the silences already there, re-created ones cannot be counted."""
     argv = ["silence", "add", "--policy", str(CLIPPER), "--alertmanager.url=http://127.0.0.1:9", *OK]

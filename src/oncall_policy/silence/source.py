@@ -11,6 +11,7 @@ silence (fail closed).
 
 from __future__ import annotations
 
+import errno
 import os
 
 from oncall_policy import TYPE_CHECKING
@@ -51,7 +52,7 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
     digest = sha256_hex(raw)
     generated = generated_path(policy)
     try:
-        data = read_regular(generated, LIMIT, follow_symlinks=False)
+        data = _read_generated(os.path.dirname(policy))
         if not intact(data):
             why = f"{generated} was changed after it was compiled"
         else:
@@ -66,6 +67,25 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
     except (ValueError, KeyError, TypeError, AttributeError):
         why = f"{generated} is unreadable"
     return Loaded(_from_policy(policy, raw), f"{why}; run `oncall-policy compile`")
+
+
+def _read_generated(beside: str) -> bytes:
+    """``generated/silence-rules.json`` beside the policy, through no symlink: neither the file
+    nor ``generated/`` may be one (either could lead to rules someone else wrote)."""
+    folder, name = os.path.split(GENERATED)
+    path = os.path.join(beside or ".", folder)
+    try:
+        directory = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno in {errno.ELOOP, errno.ENOTDIR}:  # a symlink, or not a directory at all
+            raise FileRefusedError(
+                error.errno, f"is inside {path}, which is not a plain directory", path
+            ) from None
+        raise
+    try:
+        return read_regular(name, LIMIT, follow_symlinks=False, dir_fd=directory)
+    finally:
+        os.close(directory)
 
 
 def _read(policy: str) -> bytes:
