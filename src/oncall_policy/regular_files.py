@@ -13,6 +13,9 @@ import errno
 import os
 import stat
 
+# A configuration, secret or arguments file: a megabyte is far more than any real one holds.
+SMALL_FILE = 1 << 20
+
 
 class FileRefusedError(OSError):
     """The path exists but is not a regular file we may read; ``strerror`` says why."""

@@ -16,6 +16,7 @@ from oncall_policy.durations import DurationError, parse_duration, parse_go_dura
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.processes import ToolTimeoutError
 from oncall_policy.records import Record
+from oncall_policy.regular_files import SMALL_FILE, read_regular
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
@@ -171,8 +172,7 @@ def expand_files(words: Sequence[str], depth: int = 0) -> list[str]:
 
 def _lines(path: str) -> list[str]:
     try:
-        with open(path, encoding="utf-8") as file:  # noqa: PTH123 - paths are strings on this path
-            text = file.read()
+        text = read_regular(path, SMALL_FILE).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise AmtoolArgsError(f"cannot read @{path}: {error}") from None
     return [line for line in text.splitlines() if not line.startswith("#")]
