@@ -4,6 +4,7 @@ what it looks like, and never shown back, by that problem or any other, in any o
 from __future__ import annotations
 
 import base64
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -226,6 +227,77 @@ def test_base64_of_every_token_is_refused_unseen(token: str, encoding: str, plac
     _assert_refused(_case(_single_quoted(encoded), place), encoded, encoded, f"base64 of {kind}")
 
 
+# Base64 broken by whitespace, as a reader that drops it (``base64 -d``, ``--ignore-garbage``)
+# still decodes it: the routing key's base64 split after 19 characters, and ``base64``'s own
+# 76-character lines of a text that holds it.
+BROKEN_KEY = "R0ABCDEFGHIJKLMNOPQRSTUVWXYZ1234"
+BROKEN_HALVES = ("UjBBQkNERUZHSElKS0x", "NTk9QUVJTVFVWV1hZWjEyMzQ=")
+BROKEN_LINES = (
+    "IyBwYWdlcmR1dHkgZXZlbnRzIHYyIGZvciBjbGlwcGVyCnJvdXRpbmdfa2V5OiBSMEFCQ0RFRkdI",
+    "SUpLTE1OT1BRUlNUVVZXWFlaMTIzNAo=",
+)
+BROKEN = {  # how each is written as the value of `meaning:`, then the value YAML reads
+    "escaped-line-break": ('"{0}\\n{1}"', "{0}\n{1}"),
+    "folded-blank-line": (">-\n      {0}\n\n      {1}\n", "{0}\n{1}"),
+    "folded": (">-\n      {0}\n      {1}\n", "{0} {1}"),
+    "literal-base64-lines": ("|\n      {0}\n      {1}\n", "{0}\n{1}\n"),
+    "among-words": ("rotate {0} {1} monthly", "rotate {0} {1} monthly"),
+}
+
+
+def _broken(case: str) -> tuple[str, str]:
+    written, read = BROKEN[case]
+    halves = BROKEN_LINES if case.startswith("literal") else BROKEN_HALVES
+    return written.format(*halves), read.format(*halves)
+
+
+def test_the_broken_base64_is_the_keys():
+    assert base64.b64decode("".join(BROKEN_HALVES)).decode() == BROKEN_KEY
+    assert f"routing_key: {BROKEN_KEY}\n" in base64.b64decode("".join(BROKEN_LINES)).decode()
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_base64_broken_by_whitespace_is_refused_unseen(case: str):
+    written, read = _broken(case)
+    assert kinds.secret(read) == kinds.Secret(tokens.ROUTING_KEY, encoded=True)
+    text = MINIMAL.replace("    meaning: The service does not answer.\n", f"    meaning: {written}\n", 1)
+    refusals = [p for p in _refused(text) if p.rule == secrets.ID]
+    line = text.count("\n", 0, text.index(written)) + 1
+    assert [(p.line, p.column, p.where) for p in refusals] == [(line, 14, "alerts[0].meaning")]
+    assert refusals[0].message.startswith(f"this value looks like base64 of {tokens.ROUTING_KEY}; ")
+
+
+@pytest.mark.parametrize("output", ["text", "github", "json"])
+@pytest.mark.parametrize("case", ["escaped-line-break", "folded-blank-line", "literal-base64-lines"])
+def test_the_command_line_refuses_broken_base64_and_never_prints_it(tmp_path, capsys, case, output):
+    written, _ = _broken(case)
+    policy = tmp_path / "policy.yaml"
+    text = MINIMAL.replace("    meaning: The service does not answer.\n", f"    meaning: {written}\n", 1)
+    policy.write_text(text, encoding="utf-8")
+    assert main(["check", "--format", output, str(policy)]) == 1
+    printed = capsys.readouterr()
+    assert f"{secrets.ID}" in printed.out
+    assert "alerts[0].meaning" in printed.out
+    assert f"base64 of {tokens.ROUTING_KEY}" in printed.out
+    halves = BROKEN_LINES if case.startswith("literal") else BROKEN_HALVES
+    for shown in (printed.out, printed.err):
+        assert BROKEN_KEY not in shown
+        assert not any(half.rstrip("=") in shown for half in halves)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The service does not answer within the expected time window so page the owner",
+        "UjBBQkNERUZHSElKS0x Tk9QUVJTVFVWV1hZWjEyMzQ=",  # a character lost: not the key's base64
+        "Follow the runbook and\nescalate to the database team after fifteen minutes",
+    ],
+    ids=["prose", "misaligned", "prose-lines"],
+)
+def test_words_and_broken_runs_that_decode_to_no_secret_pass(text: str):
+    assert kinds.secret(text) is None
+
+
 # A secret used where something else is expected: the other problem must not show it either.
 MISUSED = {
     "unknown-team": (
@@ -396,10 +468,25 @@ def test_names_are_not_taken_for_tokens():
 
 _SECRET_TEXTS = st.sampled_from([secret for secret, _ in TOKENS.values()] + list(WEBHOOK_SPELLINGS.values()))
 _AROUND = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=6)
+_SPACES = st.sampled_from([" ", "\n", "\n\n", "\t", "\r\n", " \n  "])
+_AROUND_WORDS = st.sampled_from([("", ""), ("key ", ""), ("", " rotated"), ("rotate it ", " monthly")])
+
+
+def _broken_base64(secret: str, cuts: list[int], space: str, around: tuple[str, str]) -> str:
+    """The base64 of ``secret``, unpadded or not, broken by ``space`` at ``cuts``, amid words."""
+    encoded = base64.b64encode(secret.encode()).decode()
+    encoded = encoded.rstrip("=") if len(cuts) % 2 else encoded
+    pieces = [encoded[a:b] for a, b in itertools.pairwise([0, *sorted(set(cuts)), len(encoded)])]
+    return around[0] + space.join(piece for piece in pieces if piece) + around[1]
+
+
 texts_that_may_hold_secrets = st.one_of(
     st.text(max_size=40),
     st.builds(lambda before, secret, after: before + secret + after, _AROUND, _SECRET_TEXTS, _AROUND),
     st.builds(lambda secret: base64.b64encode(secret.encode()).decode(), _SECRET_TEXTS),
+    st.builds(
+        _broken_base64, _SECRET_TEXTS, st.lists(st.integers(1, 60), max_size=3), _SPACES, _AROUND_WORDS
+    ),
     st.builds(lambda secret, at: secret[:at] + "\t" + secret[at:], _SECRET_TEXTS, st.integers(0, 30)),
     st.builds(lambda secret: secret.replace("s", "%73").replace(".", "%2E"), _SECRET_TEXTS),
 )
@@ -411,7 +498,8 @@ texts_that_may_hold_secrets = st.one_of(
 )
 def test_the_prefilter_never_hides_a_secret(values: list[str], keys: list[str]):
     """The scan of a whole document refuses exactly the strings that hold a secret, one by one:
-    the C-speed look over the joined document lets none through."""
+    the C-speed look over the joined document lets none through, base64 broken by whitespace
+    among them."""
     data = {"values": values, "keys": dict.fromkeys(keys, "x")}
     expected = {("values", i) for i, text in enumerate(values) if kinds.secret(text)}
     expected |= {("keys", key) for key in dict.fromkeys(keys) if kinds.secret(key)}

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from oncall_policy import amtool as amtool_runner
-from oncall_policy import json_loads
+from oncall_policy import json_loads, processes
 from oncall_policy.cli import main
 from oncall_policy.silence import audit, client, gojson, history, rfc3339, seal, source
 from oncall_policy.silence.sizes import SizeError, format_size, parse_size
@@ -392,6 +392,81 @@ def test_a_hung_amtool_stops_the_routing_test_in_time(tmp_path, monkeypatch, cap
     assert (
         capsys.readouterr().err == "oncall-policy: error: amtool did not answer within 1 s; it was stopped\n"
     )
+
+
+# An amtool that writes without end is stopped once it has written more than any amtool writes.
+
+
+def fake_amtool(tmp_path: Path, script: str) -> Path:
+    """A directory holding an ``amtool`` that runs the shell ``script``."""
+    directory = tmp_path / "fake-bin"
+    directory.mkdir()
+    tool = directory / "amtool"
+    tool.write_text(f"#!/bin/sh\n{script}\n")
+    tool.chmod(0o755)
+    return directory
+
+
+SPEW = "exec yes " + "A" * 70  # gigabytes a second, forever
+OVERFLOW = "amtool wrote more than 16 MiB to its {stream}; it was stopped"
+
+
+def test_a_spewing_amtool_is_stopped_in_time_and_memory(tmp_path):
+    """Its output is never all kept: well before ``--timeout``, with little memory, exit 1."""
+    with fault_servers.serving(fault_servers.answer(b"[]")) as url:
+        common = ["--policy", str(CLIPPER), f"--alertmanager.url={url}", f"--timeout={TIMEOUT:g}s"]
+        ran = oncall_policy(
+            "silence", "add", *common, *SILENCE, path=fake_amtool(tmp_path, SPEW), home=tmp_path
+        )
+    assert ran.returncode == 1
+    assert ran.seconds < TIMEOUT + SLACK
+    assert ran.peak_kb is not None
+    assert ran.peak_kb < 200 * 1024
+    assert ran.stdout == ""
+    assert ran.stderr.splitlines() == [
+        "oncall-policy: error: " + OVERFLOW.format(stream="standard output") + ", and the silence may or "
+        "may not have been created: look with `amtool silence query`"
+    ]
+
+
+def test_a_spewing_amtool_stops_the_routing_test(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", f"{fake_amtool(tmp_path, SPEW + ' >&2')}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(amtool_runner, "TIMEOUT", 30.0)
+    began = time.monotonic()
+    assert main(["test", "--amtool"]) == 1
+    assert time.monotonic() - began < 10.0  # the cap stops it, not the timeout
+    assert capsys.readouterr().err == f"oncall-policy: error: {OVERFLOW.format(stream='standard error')}\n"
+
+
+@pytest.mark.parametrize(
+    ("script", "ran"),
+    [
+        ("head -c 16777216 /dev/zero", (0, "\0" * 16 * MiB, "")),
+        ("head -c 16777216 /dev/zero >&2; echo id", (0, "id\n", "\0" * 16 * MiB)),
+        ("printf 'a\\r\\nb\\377'; echo warn >&2; exit 3", (3, "a\nb\ufffd", "warn\n")),
+    ],
+    ids=["at-the-limit", "both-streams", "text"],
+)
+def test_output_up_to_the_limit_is_kept_whole(tmp_path, script, ran):
+    """All of each stream up to the limit, read as text; undecodable bytes replaced, not fatal."""
+    tool = fake_amtool(tmp_path, script) / "amtool"
+    same = processes.run([str(tool)], TIMEOUT) == ran
+    assert same  # not compared in the assert itself: a diff of 16 MiB would bury the failure
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["while :; do echo drip; sleep 0.01; done", "exec >&- 2>&-; sleep 1000"],
+    ids=["drips-under-the-limit", "closes-its-outputs-then-waits"],
+)
+def test_an_amtool_that_writes_little_but_never_ends_is_stopped_in_time(tmp_path, script):
+    tool = fake_amtool(tmp_path, script) / "amtool"
+    began = time.monotonic()
+    with pytest.raises(
+        processes.ToolTimeoutError, match=r"^amtool did not answer within 1 s; it was stopped$"
+    ):
+        processes.run([str(tool)], 1.0)
+    assert time.monotonic() - began < 1.0 + SLACK
 
 
 # What the readers give is never nested deeper than they allow, at any depth of the stack.

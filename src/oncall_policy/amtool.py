@@ -1,7 +1,8 @@
 """Running the real ``amtool`` (Debian's prometheus-alertmanager 0.25): ``check-config`` and
 ``config routes test``. Every call is a process of ~20 ms, so many label sets are routed in
 parallel threads (each waits on its own process). One that has not finished after ``TIMEOUT``
-seconds is stopped (``processes``) and reported as ``ToolTimeoutError``."""
+seconds, or that writes more than ``processes.MAX_OUTPUT``, is stopped (``processes``) and
+reported as ``ToolTimeoutError`` or ``ToolOutputError``."""
 
 from __future__ import annotations
 

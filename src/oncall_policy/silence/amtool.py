@@ -14,7 +14,7 @@ from __future__ import annotations
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import DurationError, parse_duration, parse_go_duration
 from oncall_policy.errors import OncallPolicyError
-from oncall_policy.processes import ToolTimeoutError
+from oncall_policy.processes import ToolOutputError, ToolTimeoutError
 from oncall_policy.records import Record
 from oncall_policy.regular_files import SMALL_FILE, read_regular
 from oncall_policy.silence import rfc3339 as times
@@ -59,14 +59,18 @@ class AmtoolNotFoundError(OncallPolicyError):
         super().__init__("`amtool` not found; install prometheus-alertmanager")
 
 
+# Stopped amtool after it may have sent the silence: whether it exists is unknown, so say where to look.
+MAYBE_CREATED = ", and the silence may or may not have been created: look with `amtool silence query`"
+
+
 class AmtoolTimeoutError(ToolTimeoutError):
     def __init__(self, seconds: float) -> None:
-        super().__init__(
-            "amtool",
-            seconds,
-            ", and the silence may or may not have been created: look with `amtool silence query` "
-            "(--timeout gives amtool more time)",
-        )
+        super().__init__("amtool", seconds, f"{MAYBE_CREATED} (--timeout gives amtool more time)")
+
+
+class AmtoolOutputError(ToolOutputError):
+    def __init__(self, stream: str) -> None:
+        super().__init__("amtool", stream, MAYBE_CREATED)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -232,7 +236,8 @@ def command(
 def run(argv: list[str], timeout: float | None = None) -> AmtoolResult:
     """Run amtool (never through a shell). Unless ``timeout`` says otherwise, it has the time its
     own ``--timeout`` in ``argv`` gives it, plus its version check and a margin; then it is
-    stopped, with all it started, and ``AmtoolTimeoutError`` raised."""
+    stopped, with all it started, and ``AmtoolTimeoutError`` raised; so too, with
+    ``AmtoolOutputError``, once it writes more than any real amtool output."""
     import shutil  # noqa: PLC0415 - only `add` runs amtool
 
     from oncall_policy import processes  # noqa: PLC0415
@@ -247,6 +252,8 @@ def run(argv: list[str], timeout: float | None = None) -> AmtoolResult:
         returncode, stdout, stderr = processes.run([path, *argv[1:]], timeout)
     except ToolTimeoutError:
         raise AmtoolTimeoutError(timeout) from None
+    except ToolOutputError as error:
+        raise AmtoolOutputError(error.stream) from None
     return AmtoolResult(returncode, stdout, stderr)
 
 
