@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from oncall_policy.checks.secrets import may_hold_secret
+from oncall_policy.leaks.kinds import secret
 from oncall_policy.load import load_policy
 from oncall_policy.load.characters import value_problem
 from oncall_policy.model import Policy
@@ -38,7 +38,7 @@ text_characters = st.characters(
 #: Any non-empty text a person might write in a free-text field (never a secret).
 free_text = (
     st.text(text_characters, min_size=1, max_size=40)
-    .filter(lambda s: not may_hold_secret(s))
+    .filter(lambda s: secret(s) is None)
     .map(lambda s: s if value_problem(s, key=False) is None else "x")  # the alphabet says so; made sure
 )
 #: Names PagerDuty accepts: U+0020-U+FFFF without \ / & < >, no space at either end.
@@ -54,7 +54,7 @@ pagerduty_names = (
         max_size=40,
     )
     .map(str.strip)
-    .filter(lambda s: s != "" and not may_hold_secret(s))
+    .filter(lambda s: s != "" and secret(s) is None)
 )
 
 
@@ -274,7 +274,7 @@ def any_text(draw: st.DrawFn, long_percent: int = 10) -> str:
     text = draw(free_text)
     if draw(st.integers(0, 99)) < long_percent:
         text = _long(text, draw(_long_lengths))
-    return text if not may_hold_secret(text) else "x"
+    return text if secret(text) is None else "x"
 
 
 @st.composite

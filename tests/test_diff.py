@@ -343,3 +343,12 @@ def test_cli_reads_old_from_git(tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().out == "severities: P3: response time: 4 hours → 8 hours\n"
     assert main(["diff", "git:nope:policy.yaml", "policy.yaml"]) == 1
     assert "git show nope:policy.yaml failed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("revision", ["--output=written", "-p"], ids=["output", "short-option"])
+def test_a_revision_that_git_would_read_as_an_option_is_refused(tmp_path, capsys, monkeypatch, revision):
+    """``git show --output=FILE`` writes FILE: no revision reaches git as an option."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", f"git:{revision}:policy.yaml", str(CLIPPER)]) == 1
+    assert "a revision does not begin with '-'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -99,7 +99,7 @@ CASES = [
         [("  name: Minimal", '  "na\\tme": Minimal')],
         [
             "p.yaml:4:3: [error] organisation.na\tme: the key holds U+0009 (CHARACTER TABULATION); a key is printable text on one line (control-character)",
-            "p.yaml:4:3: [error] organisation.na\tme: unknown field 'na\tme'; did you mean 'name'? (unknown-field)",
+            "p.yaml:4:3: [error] organisation.na\tme: unknown field 'na\\tme'; did you mean 'name'? (unknown-field)",
             "p.yaml:4:3: [error] organisation.name: required field is missing; add it (missing-field)",
         ],
         id="TAB in a key",

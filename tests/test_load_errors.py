@@ -204,7 +204,7 @@ CASES = [
             )
         ],
         [
-            "p.yaml:54:70: [error] chat_channels[0].purpose: this value is a Slack webhook URL; keep secrets in files under secrets.directory and name the file instead (no-secrets)",
+            "p.yaml:54:70: [error] chat_channels[0].purpose: this value looks like a Slack webhook URL; put it in a file under secrets.directory and name that file with a chat channel's webhook_url_file (no-secrets)",
         ],
         id="secret-literal",
     ),
@@ -216,7 +216,7 @@ CASES = [
             )
         ],
         [
-            "p.yaml:52:100: [error] paging_services[0].description: this value looks like a PagerDuty integration key; keep secrets in files under secrets.directory and name the file instead (no-secrets)",
+            "p.yaml:52:100: [error] paging_services[0].description: this value looks like a PagerDuty integration key; put it in a file under secrets.directory and name that file with a paging service's integration_key_file (no-secrets)",
         ],
         id="pagerduty-key",
     ),

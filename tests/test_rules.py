@@ -190,7 +190,7 @@ def test_missing_rule_file(tmp_path, capsys):
     ("style", "expected"),
     [
         ("github", "::error file=a%2Cb.yaml,line=2,col=3,title=some-rule::x: 100%25%0Adone\n"),
-        ("text", "a,b.yaml:2:3: [error] x: 100%\ndone (some-rule)\n"),
+        ("text", "a,b.yaml:2:3: [error] x: 100%\\ndone (some-rule)\n"),  # one problem, one line
     ],
 )
 def test_problem_rendering_escapes(style, expected):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from oncall_policy.cli import main
 from tests.conftest import CLIPPER, ROOT
+from tests.planting import within
 
 OK = ["alertname=HighErrorRate", "-d", "2h", "-c", "deployment", "--author=engineer-a@clipper.app"]
 
@@ -72,6 +75,14 @@ def test_missing_policy_rejects_every_silence(tmp_path, capsys):
     assert "cannot read the policy" in captured.err
 
 
+def test_a_fifo_in_place_of_the_policy_rejects_every_silence_without_blocking(tmp_path, capsys):
+    os.mkfifo(tmp_path / "policy.yaml")
+    assert within(10, lambda: main(["silence", "check", "--policy", str(tmp_path / "policy.yaml"), *OK])) == 1
+    captured = capsys.readouterr()
+    assert "REJECTED: the policy is missing or invalid" in captured.out
+    assert "cannot read the policy: is not a regular file (a FIFO)" in captured.err
+
+
 def test_invalid_policy_rejects_every_silence(tmp_path, capsys):
     broken = tmp_path / "policy.yaml"
     broken.write_text(CLIPPER.read_text().replace("max_duration: 4h", "max_duration: four hours"))
@@ -89,6 +100,91 @@ def test_stale_rules_fall_back_to_the_policy(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "compiled from another version of policy.yaml" in captured.err
     assert "rule p2-warning allows at most 1h30m" in captured.out
+
+
+P1_FOR_30_DAYS = [
+    "alertname=ServiceDown",
+    "-d",
+    "720h",
+    "-c",
+    "INC-42 known issue being actively worked",
+    "-a",
+    "engineer-a@clipper.app",
+    "--approved-by",
+    "manager-x@clipper.app",
+]
+
+
+def _copy_with_rules(tmp_path: Path) -> tuple[Path, Path]:
+    """The example policy and its generated rules, copied: (policy, silence-rules.json)."""
+    copy = tmp_path / "policy.yaml"
+    shutil.copy(CLIPPER, copy)
+    shutil.copytree(CLIPPER.parent / "generated", tmp_path / "generated")
+    return copy, tmp_path / "generated" / "silence-rules.json"
+
+
+def test_the_generated_rules_are_used_as_compiled(tmp_path, capsys):
+    copy, _ = _copy_with_rules(tmp_path)
+    assert main(["silence", "check", "--policy", str(copy), *OK]) == 0
+    assert capsys.readouterr().err == ""  # no fallback to the policy
+
+
+def test_hand_edited_rules_that_keep_the_policys_sha_are_not_trusted(tmp_path, capsys):
+    """The issue's case: the P1 cap raised from 1h to 30 days in silence-rules.json, its
+    ``source.sha256`` kept. The silence is judged by the policy's real rules."""
+    copy, rules = _copy_with_rules(tmp_path)
+    edited = rules.read_text().replace(
+        '"max_duration": "1h", "max_duration_ms": 3600000',
+        '"max_duration": "720h", "max_duration_ms": 2592000000',
+    )
+    assert edited != rules.read_text()
+    rules.write_text(edited)
+    assert main(["silence", "check", "--policy", str(copy), *P1_FOR_30_DAYS]) == 1
+    captured = capsys.readouterr()
+    assert "x over-cap: the silence lasts 4w2d; rule p1-critical allows at most 1h" in captured.out
+    assert captured.err == (
+        f"oncall-policy: warning: {tmp_path}/generated/silence-rules.json was changed after it was "
+        f"compiled; run `oncall-policy compile`; read {copy} directly\n"
+    )
+
+
+def test_rules_whose_seal_does_not_match_are_not_trusted(tmp_path, capsys):
+    """The file's last field vouches for the rest: a wrong one is read as an edit."""
+    copy, rules = _copy_with_rules(tmp_path)
+    text = rules.read_text()
+    rules.write_text(text[: text.rindex('"sha256": "') + 11] + "0" * 64 + '"\n}\n')
+    assert main(["silence", "check", "--policy", str(copy), *OK]) == 0
+    assert "was changed after it was compiled" in capsys.readouterr().err
+
+
+def test_a_fifo_in_place_of_the_rules_does_not_block(tmp_path, capsys):
+    copy, rules = _copy_with_rules(tmp_path)
+    rules.unlink()
+    os.mkfifo(rules)
+    assert within(10, lambda: main(["silence", "check", "--policy", str(copy), *OK])) == 0
+    assert "silence-rules.json is not a regular file (a FIFO); run `oncall-policy compile`" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_symlinked_rules_file_is_not_followed(tmp_path, capsys):
+    """Even to rules that would be trusted: where it points is not the file ``compile`` wrote."""
+    copy, rules = _copy_with_rules(tmp_path)
+    elsewhere = tmp_path / "elsewhere.json"
+    rules.rename(elsewhere)
+    rules.symlink_to(elsewhere)
+    assert main(["silence", "check", "--policy", str(copy), *OK]) == 0
+    assert "silence-rules.json is a symbolic link; refusing to follow it" in capsys.readouterr().err
+
+
+def test_a_symlinked_generated_directory_is_not_followed(tmp_path, capsys):
+    """``generated/`` itself a link: the rules behind it are not the ones ``compile`` wrote."""
+    copy, _ = _copy_with_rules(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / "generated").rename(elsewhere)
+    (tmp_path / "generated").symlink_to(elsewhere)
+    assert main(["silence", "check", "--policy", str(copy), *OK]) == 0
+    assert f"is inside {tmp_path}/generated, which is not a plain directory" in capsys.readouterr().err
 
 
 def test_add_refuses_when_earlier_silences_cannot_be_read(capsys):
@@ -174,7 +270,7 @@ def test_silence_check_imports_nothing_it_does_not_need():
 def test_the_policys_digest_is_hashlibs():
     import hashlib  # noqa: PLC0415
 
-    from oncall_policy.silence.source import sha256_hex  # noqa: PLC0415
+    from oncall_policy.silence.seal import sha256_hex  # noqa: PLC0415
 
     for data in (b"", b"policy", CLIPPER.read_bytes(), bytes(range(256)) * 1000):
         assert sha256_hex(data) == hashlib.sha256(data).hexdigest()

@@ -1,18 +1,26 @@
 """Running the real ``amtool`` (Debian's prometheus-alertmanager 0.25): ``check-config`` and
 ``config routes test``. Every call is a process of ~20 ms, so many label sets are routed in
-parallel threads (each waits on its own process)."""
+parallel threads (each waits on its own process). One that has not finished after ``TIMEOUT``
+seconds, or that writes more than ``processes.MAX_OUTPUT``, is stopped (``processes``) and
+reported as ``ToolTimeoutError`` or ``ToolOutputError``."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
+from oncall_policy import processes
 from oncall_policy.problems import OncallPolicyError
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
 WORKERS = 4
+# Both commands read local files only and take ~20 ms: a minute is a hung amtool, not a slow one.
+TIMEOUT = 60.0
 
 
 class ToolMissingError(OncallPolicyError):
@@ -41,9 +49,18 @@ def find() -> str:
     return path
 
 
-def _run(arguments: Sequence[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+class Done:
+    """How an amtool run ended."""
+
+    __slots__ = ("returncode", "stderr", "stdout")
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def _run(arguments: Sequence[str], check: bool = True) -> Done:
     command = [find(), *arguments]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    done = Done(*processes.run(command, TIMEOUT))
     if check and done.returncode != 0:
         raise ToolError(command, done.returncode, done.stdout, done.stderr)
     return done
@@ -80,10 +97,19 @@ def routes_verify(config: Path, labels: Mapping[str, str], receivers: Sequence[s
 
 
 def routes_test_many(config: Path, label_sets: Sequence[Mapping[str, str]]) -> list[tuple[str, ...]]:
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return list(pool.map(lambda labels: routes_test(config, labels), label_sets))
+    return _parallel(lambda labels: routes_test(config, labels), label_sets)
 
 
 def routes_verify_many(config: Path, cases: Sequence[tuple[Mapping[str, str], Sequence[str]]]) -> list[bool]:
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return list(pool.map(lambda case: routes_verify(config, *case), cases))
+    return _parallel(lambda case: routes_verify(config, *case), cases)
+
+
+def _parallel(run: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """``run`` of each item, ``WORKERS`` at a time. When one fails (a hung amtool is stopped after
+    ``TIMEOUT``), those not started yet are not started: the failure is told after one
+    ``TIMEOUT``, not after one for every item waiting."""
+    pool = ThreadPoolExecutor(WORKERS)
+    try:
+        return list(pool.map(run, items))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

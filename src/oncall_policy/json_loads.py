@@ -6,7 +6,9 @@ which reads one JSON document, ``generated/silence-rules.json``. The reading its
 ``json.loads``'s own decoder (CPython 3.11's ``json/decoder.py``), for a document ``json`` reads
 as UTF-8 and that starts with ``{``. Anything else — another encoding, a document that is not an
 object, extra data after it, a value missing, or a Python without ``_json`` — goes to
-``json.loads`` itself, so that every value and every error is ``json``'s.
+``json.loads`` itself, so that every value and every error is ``json``'s, but one: a document
+nested deeper than Python recurses is ``TooDeepError``, a ``ValueError`` like every other
+document that cannot be read, where ``json`` raises ``RecursionError``, which nothing expects.
 ``tests/test_json_loads.py`` holds the two equal.
 """
 
@@ -45,8 +47,23 @@ def _scanner() -> Callable[[str, int], tuple[Any, int]] | None:
 _scan = _scanner()
 
 
+class TooDeepError(ValueError):
+    """A document nested deeper than Python's recursion limit lets ``json`` read."""
+
+    def __init__(self) -> None:
+        super().__init__("nested too deeply to read")
+
+
 def loads(data: bytes) -> Any:
-    """``json.loads(data)``: the same value, or the same error."""
+    """``json.loads(data)``: the same value, or the same error (``TooDeepError`` for its
+    ``RecursionError``)."""
+    try:
+        return _loads(data)
+    except RecursionError:
+        raise TooDeepError from None
+
+
+def _loads(data: bytes) -> Any:
     # json.loads reads bytes as UTF-8 unless they start with a byte order mark or a NUL, or the
     # second byte is NUL (its ``detect_encoding``): a "{" then anything but NUL is UTF-8.
     if _scan is None or data[:1] != b"{" or data[1:2] == b"\0":

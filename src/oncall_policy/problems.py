@@ -39,8 +39,12 @@ __all__ = ["Finding", "Location", "OncallPolicyError", "PolicyError", "Problem",
 
 
 def dotted(location: Location) -> str:
-    """``("alerts", 3, "severity")`` → ``alerts[3].severity``."""
+    """``("alerts", 3, "severity")`` → ``alerts[3].severity``; a key that holds a secret is
+    named by what it looks like (``slots.<a PagerDuty routing key, not shown>``)."""
+    from oncall_policy.leaks.redact import shown  # noqa: PLC0415 - only a problem pays for it
+
     text = ""
     for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        name = shown(part, quote=False)
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text

@@ -13,16 +13,22 @@ import errno
 import os
 import stat
 
+# A configuration, secret or arguments file: a megabyte is far more than any real one holds.
+SMALL_FILE = 1 << 20
+
 
 class FileRefusedError(OSError):
     """The path exists but is not a regular file we may read; ``strerror`` says why."""
 
 
-def read_regular(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True) -> bytes:
-    """The bytes of ``path``; raise ``OSError`` (``FileRefusedError`` for a wrong type or size)."""
+def read_regular(
+    path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True, dir_fd: int | None = None
+) -> bytes:
+    """The bytes of ``path`` (relative to the open directory ``dir_fd`` if given, as ``os.open``
+    takes it); raise ``OSError`` (``FileRefusedError`` for a wrong type or size)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_symlinks else os.O_NOFOLLOW)
     try:
-        descriptor = os.open(path, flags)
+        descriptor = os.open(path, flags, dir_fd=dir_fd)
     except OSError as error:
         if error.errno == errno.ELOOP and not follow_symlinks:
             raise FileRefusedError(errno.ELOOP, "is a symbolic link; refusing to follow it", path) from None

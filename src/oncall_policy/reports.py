@@ -1,7 +1,8 @@
 """Results rendered for people and for CI: problems as text, JSON or GitHub workflow
 annotations; policy changes as text, Markdown (for a pull-request comment) or JSON.
 
-Pure: values in, text out; the CLI prints it.
+Pure: values in, text out; the CLI prints it. Text for a terminal has its control characters
+escaped (``printable``): file names, keys and values come from the user's files.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from oncall_policy.printable import printable, printable_json, printable_lines
 from oncall_policy.problems import Problem
 
 if TYPE_CHECKING:  # the check command imports this module: it stays free of pydantic
@@ -48,7 +50,7 @@ def problems(found: Iterable[Problem], style: str) -> str:
         return json.dumps(rows, indent=2) + "\n"
     if style == "github":
         return "".join(_annotation(p) for p in found)
-    return "".join(f"{p}\n" for p in found)
+    return "".join(f"{printable(str(p))}\n" for p in found)
 
 
 def _annotation(problem: Problem) -> str:
@@ -60,8 +62,9 @@ def _annotation(problem: Problem) -> str:
 
 
 def _data(text: str) -> str:
-    """A workflow command's message, escaped as the GitHub Actions toolkit escapes it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message, escaped as the GitHub Actions toolkit escapes it, with the
+    other control characters escaped for the log's terminal."""
+    return printable_lines(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:
@@ -76,12 +79,12 @@ def changes(found: Sequence[Change], style: str) -> str:
         ]
         import json  # noqa: PLC0415 - only for this format
 
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        return printable_json(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
     if style == "markdown":
-        return _markdown(found)
+        return printable_lines(_markdown(found))
     if not found:
         return "no change for people\n"
-    return "".join(f"{c.section}: {c.subject}: {c.what}{_arrow(c)}\n" for c in found)
+    return "".join(printable(f"{c.section}: {c.subject}: {c.what}{_arrow(c)}") + "\n" for c in found)
 
 
 def _arrow(change: Change) -> str:

@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from oncall_policy import facts
 from oncall_policy.load import positional, reading
 from oncall_policy.model import Alert, Policy
 from oncall_policy.problems import Location, Problem
+from oncall_policy.regular_files import read_regular
 
 RUNBOOK = "runbook_url"
 
@@ -65,7 +65,7 @@ def check(catalog: Catalog, paths: Iterable[str], *, partial: bool = False) -> l
 def read(path: str) -> positional.Document:
     """A rule file as data with positions; what stops it being read is its one problem."""
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, reading.MAX_BYTES + 1)  # one byte more: the reader names the size
     except OSError as error:
         unreadable = Problem(path, 1, 1, "", f"cannot read file: {error.strerror}", "unreadable")
         return positional.Document(path, problems=[unreadable])

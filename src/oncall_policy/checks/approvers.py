@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
+from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding, Location
 
 ID = "approver-roles"
@@ -25,6 +26,6 @@ def check(context: Context) -> Iterator[Finding]:
             if role not in held:
                 yield Finding(
                     (*here, j),
-                    f"nobody holds role {role!r}, so no silence needing it could ever be approved",
+                    f"nobody holds role {shown(role)}, so no silence needing it could ever be approved",
                     ID,
                 )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
 from oncall_policy.dispatch import Destinations
+from oncall_policy.leaks.redact import shown
 from oncall_policy.model import Alert, Policy
 from oncall_policy.problems import Finding
 
@@ -22,7 +23,8 @@ def check(context: Context) -> Iterator[Finding]:
         for label in {"alertname", policy.organisation.severity_label} & alert.labels.keys():
             yield Finding(
                 ("alerts", i, "labels", label),
-                f"{label!r} is set by the catalog itself (from the alert's name and severity); remove it",
+                f"{shown(label)} is set by the catalog itself (from the alert's name and severity); "
+                "remove it",
                 ID,
             )
         yield from _carried(policy, i, alert)
@@ -36,7 +38,7 @@ def _carried(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:
         if label in fixed:
             yield Finding(
                 ("alerts", i, "carries", j),
-                f"{label!r} has a fixed value (in labels, or the alert's name or severity); "
+                f"{shown(label)} has a fixed value (in labels, or the alert's name or severity); "
                 "a label is either pinned or carried",
                 ID,
             )
@@ -55,7 +57,7 @@ def _links(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:
         if link is not None and not link.startswith(("https://", "http://")) and base is None:
             yield Finding(
                 ("alerts", i, field),
-                f"relative link {link!r} needs organisation.{field}_base_url, or give a full URL",
+                f"relative link {shown(link)} needs organisation.{field}_base_url, or give a full URL",
                 ID,
             )
 
@@ -64,14 +66,15 @@ def _destinations(i: int, alert: Alert, destinations: Destinations) -> Iterator[
     if not destinations.routes:
         yield Finding(
             ("alerts", i),
-            f"{alert.name} matches no routing rule and would only reach routing.unmatched; "
-            "add a route for it",
+            f"{shown(alert.name, quote=False)} matches no routing rule and would only reach "
+            "routing.unmatched; add a route for it",
             ID,
         )
     elif not (destinations.pages or destinations.channels):
-        taken = ", ".join(repr(route.name) for route in destinations.routes)
+        taken = ", ".join(shown(route.name) for route in destinations.routes)
         yield Finding(
             ("alerts", i),
-            f"{alert.name} reaches no one: route {taken} neither pages nor notifies; give it a destination",
+            f"{shown(alert.name, quote=False)} reaches no one: route {taken} neither pages nor "
+            "notifies; give it a destination",
             ID,
         )

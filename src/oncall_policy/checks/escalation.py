@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
+from oncall_policy.leaks.redact import shown
 from oncall_policy.model import EscalationPolicy, Severity
 from oncall_policy.problems import Finding, Location
 
@@ -45,12 +46,13 @@ def _steps(here: Location, escalation: EscalationPolicy, steps: tuple[timedelta,
 def _matches_severity(here: Location, steps: tuple[timedelta, ...], severity: Severity) -> Iterator[Finding]:
     wanted = severity.auto_escalation
     if wanted is None and len(steps) > 1:
-        yield Finding(here, f"{severity.id} has no auto-escalation, so its timing is just [0m]", ID)
+        name = shown(severity.id, quote=False)
+        yield Finding(here, f"{name} has no auto-escalation, so its timing is just [0m]", ID)
     elif wanted is not None and (len(steps) < 2 or steps[1] != wanted):
         got = format_duration(steps[1]) if len(steps) > 1 else "never"
         yield Finding(
             here,
-            f"{severity.id} auto-escalates after {format_duration(wanted)}, "
+            f"{shown(severity.id, quote=False)} auto-escalates after {format_duration(wanted)}, "
             f"but this timing reaches the second level {got}",
             ID,
         )

@@ -5,12 +5,13 @@ people who together hold every role in ``approvals``. Window ids are unique."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
+from oncall_policy.leaks.redact import shown
 from oncall_policy.model import Policy
 from oncall_policy.model.silences import Maintenance, Window
 from oncall_policy.problems import Finding, Location
@@ -27,7 +28,7 @@ def check(context: Context) -> Iterator[Finding]:
         here: Location = ("silences", "maintenance", "windows", i)
         if window.id in seen:
             yield Finding(
-                (*here, "id"), f"window id {window.id!r} is already used by window {seen[window.id]}", ID
+                (*here, "id"), f"window id {shown(window.id)} is already used by window {seen[window.id]}", ID
             )
         seen.setdefault(window.id, i)
         yield from _window(context.policy, maintenance, window, here)
@@ -37,11 +38,11 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
     people = {p.id: p for p in policy.people}
     for j, person in enumerate(window.approved_by):
         if person not in people:
-            yield Finding((*here, "approved_by", j), f"no person {person!r} in the roster", ID)
+            yield Finding((*here, "approved_by", j), f"no person {shown(person)} in the roster", ID)
     severities = {s.id for s in policy.severities}
     for j, severity in enumerate(window.scope.severities):
         if severity not in severities:
-            yield Finding((*here, "scope", "severities", j), f"no severity {severity!r}", ID)
+            yield Finding((*here, "scope", "severities", j), f"no severity {shown(severity)}", ID)
     length = _length(window)
     if length <= timedelta(0):
         yield Finding(here, "the window ends before it starts (or lasts no time)", ID)
@@ -56,12 +57,17 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
     if length > maintenance.approval_beyond:
         held = {role for person in window.approved_by if person in people for role in people[person].roles}
         if missing := [role for role in maintenance.approvals if role not in held]:
+            needed = " + ".join(_names(maintenance.approvals))
             yield Finding(
                 (*here, "approved_by"),
                 f"a window longer than {format_duration(maintenance.approval_beyond)} needs approval by "
-                f"{' + '.join(maintenance.approvals)}; no approver holds {', '.join(missing)}",
+                f"{needed}; no approver holds {', '.join(_names(missing))}",
                 ID,
             )
+
+
+def _names(names: Iterable[str]) -> Iterator[str]:
+    return (shown(name, quote=False) for name in names)
 
 
 def _length(window: Window) -> timedelta:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
+from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
 
 ID = "paging-timing"
@@ -29,21 +30,30 @@ def check(context: Context) -> Iterator[Finding]:
         for severity in untimed:
             yield Finding(
                 (*here, "escalation_policy"),
-                f"{severities[severity]} ({severity}) pages "
-                f"{service.name}, but {service.escalation_policy!r} has no timing for "
-                f"{severity}",
+                f"{_first(severities, severity)} pages {_named(service.name)}, "
+                f"but {shown(service.escalation_policy)} "
+                f"has no timing for {_named(severity)}",
                 ID,
             )
         steps = {s: timing[s] for s in severities if s in timing}
         if len(set(steps.values())) > 1:
-            shown = "; ".join(
-                f"{s} ({severities[s]}): {', '.join(map(format_duration, t))}"
+            timings = "; ".join(
+                f"{_named(s)} ({_named(severities[s])}): {', '.join(map(format_duration, t))}"
                 for s, t in sorted(steps.items())
             )
             yield Finding(
                 here,
-                f"{service.name} receives severities with different escalation "
-                f"timing ({shown}); PagerDuty escalates per service, so give each "
+                f"{_named(service.name)} receives severities with different escalation "
+                f"timing ({timings}); PagerDuty escalates per service, so give each "
                 "timing its own paging service",
                 ID,
             )
+
+
+def _first(severities: dict[str, str], severity: str) -> str:
+    """``DiskFilling (P3)``: the first alert that pages with ``severity``, and the severity."""
+    return f"{_named(severities[severity])} ({_named(severity)})"
+
+
+def _named(name: str) -> str:
+    return shown(name, quote=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
+from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
 
 ID = "rotation-turns"
@@ -22,7 +23,7 @@ def check(context: Context) -> Iterator[Finding]:
                 if person in seen:
                     yield Finding(
                         here,
-                        f"{person!r} is already {seen[person]} in turn {k + 1}; "
+                        f"{shown(person)} is already {shown(seen[person], quote=False)} in turn {k + 1}; "
                         "each slot needs a different person",
                         ID,
                     )
@@ -31,6 +32,7 @@ def check(context: Context) -> Iterator[Finding]:
                 if role not in roles.get(person, set()):
                     yield Finding(
                         here,
-                        f"{person!r} fills {slot_id!r}, which needs role {role!r}, but does not hold it",
+                        f"{shown(person)} fills {shown(slot_id)}, which needs role {shown(role)}, "
+                        "but does not hold it",
                         ID,
                     )

@@ -1,64 +1,96 @@
 """no-secrets: the policy names files that hold secrets and never holds a secret itself.
-Refused anywhere in the file: PagerDuty integration keys (32 letters and digits), Slack incoming
-webhook URLs, and Slack tokens. It reads the raw document, so it speaks even when the schema
-does not pass, and the fast path hands any text where a secret might stand to the slow one."""
+
+Refused wherever it stands, in any value or key of the document, as YAML reads it (after its
+escapes): a PagerDuty integration or routing key, a PagerDuty REST API token, a Slack webhook URL
+or token, and base64 of any of them, in every spelling ``oncall_policy.leaks`` knows. The problem
+says where the secret stands and what it looks like, never the secret. It reads the parsed
+document, not the model, so it speaks even when the schema does not pass.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from oncall_policy.problems import Finding, Location
+from oncall_policy.leaks import kinds, suspects, tokens, webhooks
+from oncall_policy.problems import Location
 
 ID = "no-secrets"
-_SECRETS = (
-    (re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?![A-Za-z0-9])"), "looks like a PagerDuty integration key"),
-    (
-        re.compile(r"hooks\.slack\.com/(services|workflows|triggers)/", re.IGNORECASE),
-        "is a Slack webhook URL",
+
+_IN_A_FILE = "put it in a file under secrets.directory and name that file with "
+_ADVICE = {
+    tokens.INTEGRATION_KEY: _IN_A_FILE + "a paging service's integration_key_file",
+    tokens.ROUTING_KEY: _IN_A_FILE + "a paging service's integration_key_file",
+    webhooks.WEBHOOK_URL: _IN_A_FILE + "a chat channel's webhook_url_file",
+    tokens.API_TOKEN: (
+        "a policy needs none: remove it (the PagerDuty Terraform provider reads its token from "
+        "PAGERDUTY_TOKEN)"
     ),
-    (re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}"), "is a Slack token"),
-)
+    tokens.SLACK_TOKEN: (
+        "a policy needs none: remove it (a chat channel posts through the webhook URL in the "
+        "file its webhook_url_file names)"
+    ),
+}
 
 
-_NOT_ALNUM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+class Refusal(NamedTuple):
+    """A secret's place and what is said of it; ``key``: the secret is the last key of
+    ``location``, not the value there."""
+
+    location: Location
+    message: str
+    rule: str
+    key: bool
 
 
-def may_hold_secret(text: str) -> bool:
-    """A quick look at a whole file, at C speed where it can be: could any value be a secret?"""
-    if "xox" in text or "hooks.slack.com" in text.lower():
-        return True
-    words = text.translate(_NOT_ALNUM).split()
-    return any(len(word) == 32 and not _mixed_case_word(word) for word in words)
+def scan(data: Any) -> Iterator[Refusal]:
+    """One refusal for each value and each key of ``data`` that holds a secret."""
+    strings = _strings(data)
+    found = {text for text in suspects.among(strings) if kinds.secret(text) is not None}
+    if not found:
+        return
+    for location, text, key in _placed(data, ()):
+        if any(suspect in text for suspect in found) and (secret := kinds.secret(text)) is not None:
+            where = "key" if key else "value"
+            yield Refusal(location, f"this {where} looks like {secret}; {_ADVICE[secret.kind]}", ID, key)
 
 
-def scan(data: Any) -> Iterator[Finding]:
-    for location, text in _strings(data, ()):
-        for pattern, what in _SECRETS:
-            if pattern.search(text) and not _mixed_case_word(text):
-                yield Finding(
-                    location,
-                    f"this value {what}; keep secrets in files under "
-                    "secrets.directory and name the file instead",
-                    ID,
-                )
-                break
+def _strings(data: Any) -> list[str]:
+    """Every string of ``data``, keys too, in no particular order: one pass, no places kept.
+    The loaders make plain ``str``, ``dict`` and ``list``; the exact types are tested first (the
+    cheapest test, on the commonest path), subclasses after."""
+    found: list[str] = []
+    stack = [data]
+    append, push = found.append, stack.append
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found += filter(str.__instancecheck__, node)
+            node = node.values()
+        elif not isinstance(node, list):
+            if isinstance(node, str):
+                append(node)
+            continue
+        for value in node:
+            kind = type(value)
+            if kind is str:
+                append(value)
+            elif kind is dict or kind is list:
+                push(value)
+            elif isinstance(value, str | dict | list):
+                push(value)  # a subclass: taken apart (or taken, if a string) when popped
+    return found
 
 
-def _mixed_case_word(text: str) -> bool:
-    """Alert names such as ``SLOAvailabilityBreachOfTheCoreApi`` are CamelCase words, not keys."""
-    return bool(re.fullmatch(r"([A-Z][a-z0-9]+|[A-Z]+(?=[A-Z][a-z]))+", text))
-
-
-def _strings(node: Any, location: Location) -> Iterator[tuple[Location, str]]:
+def _placed(node: Any, location: Location) -> Iterator[tuple[Location, str, bool]]:
+    """Every string of ``node`` with its place (only when there is a secret to place)."""
     if isinstance(node, str):
-        yield location, node
+        yield location, node, False
     elif isinstance(node, dict):
         for key, value in node.items():
             if isinstance(key, str):
-                yield from _strings(key, (*location, key))
-            yield from _strings(value, (*location, key))
+                yield (*location, key), key, True
+            yield from _placed(value, (*location, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _strings(value, (*location, index))
+            yield from _placed(value, (*location, index))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
 from oncall_policy.durations import format_duration
+from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
 
 ID = "severity-levels"
@@ -39,7 +40,7 @@ def check(context: Context) -> Iterator[Finding]:
         if severity.pagerduty_severity in ("warning", "info"):
             yield Finding(
                 (*here, "pagerduty_severity"),
-                f"{severity.pagerduty_severity!r} is low "
+                f"{shown(severity.pagerduty_severity)} is low "
                 "urgency in PagerDuty and never escalates; use 'critical' or 'error'",
                 ID,
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
+from oncall_policy.leaks.redact import shown
 from oncall_policy.matching import search, syntax
 from oncall_policy.problems import Finding
 
@@ -29,5 +30,5 @@ def check(context: Context) -> Iterator[Finding]:
                     yield Finding((*here, j), f"invalid regular expression: {error}", ID)
             if not problems and not search.Searcher(search.source(reason.patterns)).found(reason.description):
                 yield Finding(
-                    here, f"no pattern matches this reason's own description {reason.description!r}", ID
+                    here, f"no pattern matches this reason's own description {shown(reason.description)}", ID
                 )

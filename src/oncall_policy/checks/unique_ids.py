@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from oncall_policy.checks.context import Context
+from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
 from oncall_policy.silence.people import mailbox
 
@@ -51,7 +52,7 @@ def _duplicates(section: str, key: str, values: list[str]) -> Iterator[Finding]:
         if value in seen:
             yield Finding(
                 (*parts, index, key),
-                f"{key} {value!r} is already used by {section}[{seen[value]}]; {key}s must be unique",
+                f"{key} {shown(value)} is already used by {section}[{seen[value]}]; {key}s must be unique",
                 ID,
             )
         else:

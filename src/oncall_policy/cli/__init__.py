@@ -10,8 +10,9 @@ import gc
 import os
 import sys
 
-from oncall_policy import TYPE_CHECKING, __version__, validator_cache
+from oncall_policy import TYPE_CHECKING, __version__
 from oncall_policy.errors import OncallPolicyError, PolicyError
+from oncall_policy.printable import printable, printable_lines
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
     import argparse
@@ -155,7 +156,6 @@ def run() -> NoReturn:
     to free (mypy raises its thresholds likewise).
     """
     gc.set_threshold(100_000, 50, 100)
-    _keep_validator()
     status = main()
     for stream in (sys.stdout, sys.stderr):  # None when started with the descriptor closed
         try:
@@ -166,16 +166,6 @@ def run() -> NoReturn:
     os._exit(status)
 
 
-def _keep_validator() -> None:
-    """Keep the policy's validator between runs (``oncall_policy.validator_cache``): about 5%
-    of ``check``. Only the console script does this, as the process is then ours; ``main`` called
-    as a library function leaves validation to pydantic. ``ONCALL_POLICY_NO_CACHE=1`` turns it
-    off, and so do pydantic plugins, which see only the validators pydantic builds itself."""
-    if "1" in (os.environ.get("ONCALL_POLICY_NO_CACHE"), os.environ.get("ONCALL_POLICY_PYDANTIC_PLUGINS")):
-        return
-    validator_cache.use(validator_cache.DEFAULT)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     _without_pydantic_plugins()
     words = sys.argv[1:] if argv is None else list(argv)
@@ -184,10 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args)
     except PolicyError as error:
         for problem in error.problems:
-            print(problem)
+            print(printable(str(problem)))
         return 1
-    except OncallPolicyError as error:
-        print(f"oncall-policy: error: {error}", file=sys.stderr)
+    except OncallPolicyError as error:  # its text may quote a file or a server: lines kept, no controls
+        print(f"oncall-policy: error: {printable_lines(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("oncall-policy: interrupted", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from oncall_policy import reports
+from oncall_policy.printable import printable
 from oncall_policy.problems import PolicyError, Problem
 
 
@@ -35,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
             problems.extend(error.problems)
         else:
             if args.format == "text":
-                print(f"{name}: ok")
+                print(f"{printable(name)}: ok")
     print(reports.problems(problems, args.format), end="")
     return 1 if problems else 0

@@ -7,6 +7,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from oncall_policy import TYPE_CHECKING
+from oncall_policy.printable import printable, printable_lines
+
+if TYPE_CHECKING:
+    from oncall_policy.compile.output import Diff, Stale
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -21,8 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy.compile import Source, build_all  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.compile.output import compare, write  # noqa: PLC0415
+    from oncall_policy.compile import Source, build_all, output  # noqa: PLC0415 - keep --help fast
     from oncall_policy.compile.pd import membership  # noqa: PLC0415
     from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
 
@@ -31,17 +36,46 @@ def run(args: argparse.Namespace) -> int:
     raw = read_policy_file(policy_path)
     policy = load_policy_bytes(raw, str(policy_path))
     files = build_all(policy, Source.of(policy_path, raw))
-    for warning in membership.warnings(files, out, datetime.now(UTC)):
-        print(f"oncall-policy: warning: {warning}", file=sys.stderr)
+    # One lock around reading the previous output (for the warnings) and writing or comparing;
+    # the diffs are printed after, so that a slow reader does not hold up another compile.
     if args.check:
-        changes = compare(files, out)
-        for change in changes:
-            sys.stdout.write(change.diff)
-        for change in changes:
-            print(f"{out / change.path}: stale ({change.kind}); run `oncall-policy compile`", file=sys.stderr)
-        return 1 if changes else 0
-    changes = write(files, out)
+        with output.locked(out, exclusive=False):
+            _warn(membership.warnings(files, out, datetime.now(UTC)))
+            stale = output.compare(files, out)
+        return _report_stale(stale, out)
+    with output.locked(out, exclusive=True):
+        _warn(membership.warnings(files, out, datetime.now(UTC)))
+        changes = output.write(files, out, keep=(policy_path,))
     for change in changes:
-        print(f"{change.kind} {out / change.path}")
-    print(f"{out}: {len(files)} files, {len(changes) or 'none'} changed")
+        print(f"{change.kind} {printable(str(out / change.path))}")
+    print(f"{printable(str(out))}: {len(files)} files, {len(changes) or 'none'} changed")
     return 0
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"oncall-policy: warning: {printable(warning)}", file=sys.stderr)
+
+
+def _report_stale(stale: list[Stale], out: Path) -> int:
+    """Every stale file's diff on standard output, then one line about each on standard error."""
+    from oncall_policy.compile import output  # noqa: PLC0415
+
+    notes = []
+    for item in stale:
+        diff = output.diff(item)
+        if diff is not None:
+            sys.stdout.write(printable_lines(diff.text))
+        notes.append(_note(diff))
+    for item, note in zip(stale, notes, strict=True):
+        stale_path = printable(str(out / item.path))
+        print(f"{stale_path}: stale ({item.kind}{note}); run `oncall-policy compile`", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def _note(diff: Diff | None) -> str:
+    if diff is None:
+        return "; too large to diff"
+    if diff.shown < diff.total:
+        return f"; the diff shows {diff.shown:,} of its {diff.total:,} changed lines"
+    return ""

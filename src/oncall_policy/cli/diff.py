@@ -41,13 +41,17 @@ def _load(spec: str) -> Policy:
     revision, colon, path = spec.removeprefix("git:").partition(":")
     if not (revision and colon and path):
         raise OncallPolicyError(f"{spec!r}: write git:REV:PATH, for example git:HEAD~1:policy.yaml")
+    if revision.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
+        raise OncallPolicyError(f"{spec!r}: a revision does not begin with '-'")
     return load_policy_bytes(git_show(revision, path), spec)
 
 
 def git_show(revision: str, path: str) -> bytes:
     """A file as it was at a revision (``git show REV:PATH``; ``./PATH`` is relative to here)."""
     try:
-        done = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "show", "--end-of-options", f"{revision}:{path}"], capture_output=True, check=False
+        )
     except FileNotFoundError:
         raise OncallPolicyError("`git` not found; install git to read git:REV:PATH") from None
     if done.returncode != 0:

@@ -40,11 +40,12 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.compile import Source  # noqa: PLC0415 - keep --help fast
     from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
     from oncall_policy.matrix import generated  # noqa: PLC0415
+    from oncall_policy.printable import printable  # noqa: PLC0415
     from oncall_policy.simulate import Simulator  # noqa: PLC0415
 
     labels = parse_labels(args.labels)
     raw = read_policy_file(args.policy)
     policy = load_policy_bytes(raw, str(args.policy))
     _, config = generated(policy, Source.of(args.policy, raw))
-    print(",".join(Simulator(config).receivers(labels)))
+    print(printable(",".join(Simulator(config).receivers(labels))))
     return 0

@@ -55,6 +55,7 @@ def _parser(action: str) -> argparse.ArgumentParser:
         "--maintenance", metavar="ID", help="the declared maintenance window this silence belongs to"
     )
     add_peer_argument(parser)
+    add_limit_argument(parser)
     amtool.add_arguments(parser)
     return parser
 
@@ -66,4 +67,14 @@ def add_peer_argument(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="URL",
         help="another Alertmanager of the same cluster whose silences count too (repeatable)",
+    )
+
+
+def add_limit_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-response-size",
+        dest="max_response_size",
+        metavar="SIZE",
+        help="the largest answer read from an Alertmanager, e.g. 256MiB (default: 64MiB, about "
+        "150,000 silences); a larger listing is refused unread",
     )

@@ -15,10 +15,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oncall_policy.cli.silence import action_parser, add_peer_argument
+from oncall_policy.cli.silence import action_parser, add_limit_argument, add_peer_argument
 from oncall_policy.cli.silence_judge import connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
+from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import audit, audit_parts, client, report, source
+from oncall_policy.silence.amtool import TIMEOUT_HELP
 from oncall_policy.silence.audit import Finding
 from oncall_policy.silence.evaluate import Silence
 from oncall_policy.silence.http_config import HttpConfig
@@ -34,9 +36,8 @@ def run(action: str, arguments: Sequence[str]) -> int:
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         add_peer_argument(parser)
         parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
-        parser.add_argument(
-            "--timeout", metavar="DURATION", help="of each request (default: 30s), as amtool's"
-        )
+        parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
+        add_limit_argument(parser)
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
         parser.epilog = "exit 0: all keep the policy; 1: some break it; 4: could not audit"
         return _audit(parser.parse_args(arguments))
@@ -46,7 +47,8 @@ def run(action: str, arguments: Sequence[str]) -> int:
     )
     add_peer_argument(parser)
     parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
-    parser.add_argument("--timeout", metavar="DURATION", help="of each request (default: 30s), as amtool's")
+    parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
+    add_limit_argument(parser)
     return _check_files(parser.parse_args(arguments))
 
 
@@ -59,16 +61,17 @@ def _audit(options: argparse.Namespace) -> int:
         loaded = source.load(options.policy)
     except PolicyError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         print("cannot audit: the policy is missing or invalid", file=sys.stderr)
         return CANNOT_AUDIT
     if loaded.stale:
-        print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
+        stale = printable(f"{loaded.stale}; read {options.policy} directly")
+        print(f"oncall-policy: warning: {stale}", file=sys.stderr)
     try:
-        config, timeout = connection(options)
-        listed = client.silences([options.url, *options.peer], config, timeout)
+        config, timeout, max_bytes = connection(options)
+        listed = client.silences([options.url, *options.peer], config, timeout, max_bytes)
     except (client.AlertmanagerError, OncallPolicyError) as error:
-        print(f"cannot audit: {error}", file=sys.stderr)
+        print(f"cannot audit: {printable(str(error))}", file=sys.stderr)
         return CANNOT_AUDIT
     render = _json_row if options.format == "json" else _text_row
     rows = audit_parts.audit_rendered(listed, loaded.rules, render)
@@ -88,9 +91,9 @@ def _expire(violators: Sequence[str], url: str, config: HttpConfig | None, timeo
         try:
             client.expire(url, silence_id, config, timeout)
         except client.AlertmanagerError as error:
-            print(f"could not expire {silence_id}: {error}", file=sys.stderr)
+            print(f"could not expire {printable(silence_id)}: {printable(str(error))}", file=sys.stderr)
             continue
-        print(f"expired {silence_id}", file=sys.stderr)
+        print(f"expired {printable(silence_id)}", file=sys.stderr)
 
 
 class Row(NamedTuple):
@@ -102,10 +105,12 @@ class Row(NamedTuple):
 
 
 def _text_row(finding: Finding) -> Row:
+    """A violator's report; what the Alertmanager sent (its id, state, author, matchers and
+    comment) has its control characters escaped, and the first line stays one line."""
     violates = not finding.verdict.accepted
+    who = printable(f"{finding.silence_id} ({finding.state}, by {finding.request.author or '?'})")
     shown = (
-        f"silence {finding.silence_id} ({finding.state}, by {finding.request.author or '?'}): "
-        + report.verdict_text(finding.verdict, finding.request.matchers)
+        f"silence {who}: " + printable_lines(report.verdict_text(finding.verdict, finding.request.matchers))
         if violates
         else ""
     )
@@ -143,12 +148,12 @@ def _check_files(options: argparse.Namespace) -> int:
         loaded = source.load(options.policy)
     except PolicyError as error:
         for problem in error.problems:
-            print(problem)
+            print(printable(str(problem)))
         return 1
     earlier, no_history = _history(options, loaded.rules)
     problems = [p for name in options.files for p in check(name, loaded.rules, earlier, no_history)]
     for problem in problems:
-        print(problem)
+        print(printable(str(problem)))
     return 1 if problems else 0
 
 
@@ -163,10 +168,9 @@ def _history(options: argparse.Namespace, rules: Rules) -> tuple[list[Silence], 
         )
         return [], None
     try:
-        config, timeout = connection(options)
-        listed = client.silences([options.url, *options.peer], config, timeout)
+        listed = client.silences([options.url, *options.peer], *connection(options))
+        return audit.read_history(listed, options.url), None
     except (client.AlertmanagerError, OncallPolicyError) as error:
         if not rules.history.required:
             return [], None
         return [], no_history(options.url, error)
-    return [audit.read(item) for item in listed], None

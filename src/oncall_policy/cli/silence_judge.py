@@ -12,6 +12,7 @@ import sys
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import UTC, datetime
 from oncall_policy.errors import PolicyError
+from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import amtool, report, source
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.verdict import Violation
@@ -37,6 +38,10 @@ def judge(options: Options, *, create: bool) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     _as_amtool_would(options, create=create)
     request = amtool.from_namespace(options, now, options.approved_by)
+    if options.max_response_size is not None:  # refused before anything, as a bad --timeout is
+        from oncall_policy.silence.sizes import parse_size  # noqa: PLC0415
+
+        parse_size(options.max_response_size, "--max-response-size")
     if options.maintenance:
         request = request.replace(window=options.maintenance)
     try:
@@ -44,7 +49,8 @@ def judge(options: Options, *, create: bool) -> int:
     except PolicyError as error:
         return _policy_unavailable(error)
     if loaded.stale:
-        print(f"oncall-policy: warning: {loaded.stale}; read {options.policy} directly", file=sys.stderr)
+        stale = printable(f"{loaded.stale}; read {options.policy} directly")
+        print(f"oncall-policy: warning: {stale}", file=sys.stderr)
     verdict = _judged(request, loaded.rules, options)
     if not (create and verdict.accepted):
         _show(verdict, request, options.format)
@@ -75,12 +81,15 @@ def _as_amtool_would(options: Options, *, create: bool) -> None:
 
 
 def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
-    text = report.verdict_json(verdict) if style == "json" else report.verdict_text(verdict, request.matchers)
-    print(text, end="")
+    if style == "json":
+        print(report.verdict_json(verdict), end="")
+    else:
+        print(printable_lines(report.verdict_text(verdict, request.matchers)), end="")
 
 
 def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Options) -> int:
-    from oncall_policy.silence import comment as comments  # noqa: PLC0415 - only `add` records
+    from oncall_policy.silence import client  # noqa: PLC0415 - only `add` creates and records
+    from oncall_policy.silence import comment as comments  # noqa: PLC0415
 
     comment = comments.record(request.comment, verdict.approvals, request.window)
     argv = amtool.command(
@@ -88,17 +97,29 @@ def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Op
     )
     result = amtool.run(argv, amtool.timeout_seconds(options.timeout))
     silence_id = result.stdout.strip()
+    unchecked = None
     if result.returncode == 0 and silence_id:
-        raced = _raced(silence_id, rules, options)
+        try:
+            raced = _raced(silence_id, rules, options)
+        except client.AlertmanagerError as error:  # created, but not read back: said, never hidden
+            raced, unchecked = None, error
         if raced is not None:
             _show(raced, request, options.format)
             return 1
     if options.format == "json":
         print(report.verdict_json(verdict, silence_id=silence_id or None), end="")
     else:
-        print(report.verdict_text(verdict, request.matchers), end="", file=sys.stderr)
-        sys.stdout.write(result.stdout)
-    sys.stderr.write(result.stderr)
+        print(printable_lines(report.verdict_text(verdict, request.matchers)), end="", file=sys.stderr)
+        sys.stdout.write(printable_lines(result.stdout))
+    sys.stderr.write(printable_lines(result.stderr))
+    if unchecked is not None:
+        print(
+            f"oncall-policy: error: created {printable(silence_id)}, but could not read the silences "
+            f"back to check that none created meanwhile makes it break the policy "
+            f"({printable(str(unchecked))}); run `oncall-policy silence audit`",
+            file=sys.stderr,
+        )
+        return 1
     return result.returncode
 
 
@@ -108,12 +129,12 @@ def _raced(silence_id: str, rules: Rules, options: Options) -> Verdict | None:
     creating — after expiring it; None when it still keeps it. Two racing silences may both be
     expired: both are then tried again, one after the other."""
     from oncall_policy.silence import client  # noqa: PLC0415
-    from oncall_policy.silence.audit import read  # noqa: PLC0415
+    from oncall_policy.silence.audit import read_history  # noqa: PLC0415
     from oncall_policy.silence.evaluate import judge  # noqa: PLC0415
 
     url = options.alertmanager_url or client.DEFAULT_URL  # `add` always has one (_as_amtool_would)
-    config, timeout = connection(options)
-    listed = [read(item) for item in client.silences([url, *options.peer], config, timeout)]
+    config, timeout, max_bytes = connection(options)
+    listed = read_history(client.silences([url, *options.peer], config, timeout, max_bytes), url)
     mine = next((s for s in listed if s.silence_id == silence_id), None)
     if mine is None:
         return None
@@ -134,33 +155,41 @@ def _judged(request: SilenceRequest, rules: Rules, options: Options) -> Verdict:
         note = "judged without earlier silences: give --alertmanager.url to count re-created ones"
         return verdict.replace(notes=(*verdict.notes, note))
     from oncall_policy.silence import client  # noqa: PLC0415 - only with an Alertmanager to ask
+    from oncall_policy.silence.audit import read_history  # noqa: PLC0415
 
     try:
-        listed = client.silences([url, *options.peer], *connection(options))
+        listed = read_history(client.silences([url, *options.peer], *connection(options)), url)
     except client.AlertmanagerError as error:
         verdict = evaluate(request, rules)
         if not rules.history.required:
-            note = f"judged without earlier silences ({error}); the policy allows it"
+            note = f"judged without earlier silences ({printable(str(error))}); the policy allows it"
             return verdict.replace(notes=(*verdict.notes, note))
         return verdict.replace(violations=(*verdict.violations, no_history(url, error)))
-    from oncall_policy.silence.audit import read  # noqa: PLC0415
-
-    return evaluate(request, rules, [read(item) for item in listed])
+    return evaluate(request, rules, listed)
 
 
-def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None, float]:
-    """Amtool's HTTP client configuration and timeout, as the options (or amtool.yml) give them."""
+def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None, float, int]:
+    """Amtool's HTTP client configuration and timeout, as the options (or amtool.yml) give them,
+    and the largest answer to read (``--max-response-size``)."""
     from oncall_policy.silence import http_config  # noqa: PLC0415
+    from oncall_policy.silence.client import DEFAULT_MAX_BYTES  # noqa: PLC0415
+    from oncall_policy.silence.sizes import parse_size  # noqa: PLC0415
 
     config = http_config.load(options.http_config_file) if options.http_config_file else None
-    return config, amtool.timeout_seconds(options.timeout)
+    given = options.max_response_size
+    limit = DEFAULT_MAX_BYTES if given is None else parse_size(given, "--max-response-size")
+    return config, amtool.timeout_seconds(options.timeout), limit
 
 
 def no_history(url: str, error: Exception) -> Violation:
+    """The violation of a silence judged without the history the policy requires; the error's
+    text (a server's answer, perhaps) is kept on one line, its control characters escaped."""
+    from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
+
     return Violation(
         "history-unreadable",
-        f"the silences already at {url} cannot be read ({error}), so re-created or extended "
-        "silences cannot be counted",
+        f"the silences already at {printable(redacted(url))} cannot be read ({printable(str(error))}), "
+        "so re-created or extended silences cannot be counted",
         "check --alertmanager.url and its credentials (--http.config.file), then try again; "
         "the policy refuses silences it cannot judge with their history (silences.history.required)",
         (),
@@ -169,6 +198,6 @@ def no_history(url: str, error: Exception) -> Violation:
 
 def _policy_unavailable(error: PolicyError) -> int:
     for problem in error.problems:
-        print(problem, file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
     print("REJECTED: the policy is missing or invalid, so no silence can be judged (fail closed)")
     return 1

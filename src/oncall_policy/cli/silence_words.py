@@ -34,6 +34,7 @@ OPTIONS: dict[str, tuple[str, bool]] = {
     "--alertmanager.url": ("alertmanager_url", False),
     "--http.config.file": ("http_config_file", False),
     "--timeout": ("timeout", False),
+    "--max-response-size": ("max_response_size", False),
 }
 FORMATS = ("text", "json")
 
@@ -52,6 +53,7 @@ class Options:
         "http_config_file",
         "maintenance",
         "matchers",
+        "max_response_size",
         "peer",
         "policy",
         "start",
@@ -72,6 +74,7 @@ class Options:
         self.alertmanager_url: str | None = None
         self.http_config_file: str | None = None
         self.timeout: str | None = None
+        self.max_response_size: str | None = None
         self.matchers: list[str] = []
         for name, value in given.items():
             setattr(self, name, value)

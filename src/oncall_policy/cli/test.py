@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.compile.pd import agreement, build  # noqa: PLC0415
     from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
     from oncall_policy.matrix import Matrix, generated  # noqa: PLC0415
+    from oncall_policy.printable import printable, printable_lines  # noqa: PLC0415
 
     raw = read_policy_file(args.policy)
     policy = load_policy_bytes(raw, str(args.policy))
@@ -50,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
         cases = _with_amtool(files, cases)
     problems = crosscheck.mismatches(config, pagerduty)
     problems += [f"{d.subject}: {d.message}" for d in agreement.disagreements(policy, pagerduty)]
-    print(_render(cases, args.format), end="")
+    print(printable_lines(_render(cases, args.format)), end="")
     for problem in problems:
-        print(f"oncall-policy: disagreement: {problem}", file=sys.stderr)
+        print(f"oncall-policy: disagreement: {printable(problem)}", file=sys.stderr)
     return 0 if all(case.ok for case in cases) and not problems else 1
 
 

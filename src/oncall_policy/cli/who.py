@@ -36,10 +36,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oncall_policy.load import load_policy  # noqa: PLC0415 - keep --help fast
     from oncall_policy.oncall import on_call  # noqa: PLC0415
+    from oncall_policy.printable import printable_lines  # noqa: PLC0415
 
     at: datetime = args.at or datetime.now(UTC)
     rotations = on_call(load_policy(args.policy), at)
-    print(json.dumps(as_json(at, rotations), indent=2) if args.format == "json" else as_text(at, rotations))
+    print(
+        json.dumps(as_json(at, rotations), indent=2)
+        if args.format == "json"
+        else printable_lines(as_text(at, rotations))
+    )
     return 0
 
 

@@ -1,84 +1,165 @@
-"""Writing generated files: atomically, only when changed, and comparing for ``--check``."""
+"""Writing the generated files into ``--out`` as one set, and comparing them for ``--check``.
+
+A compile is all or nothing: the new tree is built beside ``--out`` (``staging``) and put in its
+place in one step (``swap``), under a lock on the parent directory (``outlock``), so that after a
+crash, a full disk or a second compile ``--out`` is entirely the old tree or entirely the new one.
+Only files compile wrote before (``manifest``) are its own to change or remove; others are
+carried over. Nothing below ``--out`` is followed if it is a link (``previous``). When nothing
+changed nothing is written. ``compare`` only reads.
+"""
 
 from __future__ import annotations
 
-import difflib
-import os
-import tempfile
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-MANIFEST = ".oncall-policy-files"
+from oncall_policy.compile import manifest, outlock, plan, previous, staging, swap
+from oncall_policy.compile.linediff import Diff, unified
+from oncall_policy.compile.place import OutputError, Place
+
+MANIFEST = manifest.NAME
+Change = plan.Change
+
+__all__ = [
+    "MANIFEST",
+    "Change",
+    "Diff",
+    "OutputError",
+    "Stale",
+    "compare",
+    "diff",
+    "locked",
+    "write",
+]
 
 
-class Change(NamedTuple):
-    """One generated file that differs from what is on disk (``diff`` is a unified diff)."""
+class Stale(NamedTuple):
+    """A generated file ``--out`` does not hold as it should: what it holds and what it should."""
 
     path: str
     kind: str  # "created", "changed" or "removed"
-    diff: str
+    before: bytes | None  # None: too large to read for a diff
+    after: bytes
 
 
-def compare(files: dict[str, str], out: Path) -> list[Change]:
+@contextmanager
+def locked(out: Path, *, exclusive: bool) -> Iterator[None]:
+    """Hold ``out``'s lock (exclusive to write, shared to read) around several steps, such as
+    reading the previous output for warnings and then writing; ``write`` and ``compare`` inside
+    share it. Taken exclusively, it first undoes what a killed compile left (``swap.recover``)."""
+    with _locked(Place.of(out), exclusive=exclusive):
+        yield
+
+
+@contextmanager
+def _locked(place: Place, *, exclusive: bool) -> Iterator[int | None]:
+    with outlock.locked(place, exclusive=exclusive) as parent:
+        if exclusive and parent is not None:
+            swap.recover(place, parent)
+        yield parent
+
+
+def write(files: Mapping[str, str], out: Path, keep: Collection[Path] = ()) -> list[Change]:
+    """Bring ``out`` in line with ``files``, as one set; what changed, as users are told.
+    ``keep``: files never removed, whatever the manifest says (the policy being compiled)."""
+    place = Place.of(out)
+    new = _encoded(files)
+    with _locked(place, exclusive=True) as parent:
+        if parent is None:  # an exclusive lock makes the parent
+            raise RuntimeError(f"{place.parent}: no parent directory after making it")
+        tree = previous.scan(place)
+        chosen = _plan(place, new, tree, None)
+        _refuse_removing(place, chosen, tree, keep)
+        if not chosen.idle:
+            stage = staging.build(place, parent, chosen, new, tree)
+            swap.replace(place, parent, stage)
+    return list(chosen.changes)
+
+
+def _refuse_removing(
+    place: Place, chosen: plan.Plan, tree: previous.Tree | None, keep: Collection[Path]
+) -> None:
+    """An ``OutputError`` if the manifest would have a file of ``keep`` removed."""
+    kept: set[tuple[int, int]] = set()
+    for path in keep:
+        with contextlib.suppress(OSError):
+            mine = path.stat()
+            kept.add((mine.st_dev, mine.st_ino))
+    for change in chosen.changes:
+        found = tree.files[change.path] if tree and change.kind == "removed" else None
+        if found is not None and (found.st_dev, found.st_ino) in kept:
+            raise OutputError(
+                place.show(change.path),
+                f"is listed in {manifest.NAME} as generated, but it is the policy; remove that line",
+            )
+
+
+def compare(files: Mapping[str, str], out: Path) -> list[Stale]:
     """What ``write`` would change; reads only."""
-    changes = [change for path, text in files.items() if (change := _compare_one(out, path, text))]
-    for path in sorted(_previous(out) - files.keys()):
-        if (out / path).exists():
-            old = (out / path).read_text(encoding="utf-8", errors="replace")
-            changes.append(Change(path, "removed", _diff(path, old, "")))
-    return changes
+    place = Place.of(out)
+    new = _encoded(files)
+    with outlock.locked(place, exclusive=False) as parent:
+        if parent is not None and swap.interrupted(place, parent):
+            raise OutputError(
+                place.show(),
+                "is missing: a compile was interrupted while replacing it; run `oncall-policy compile`, "
+                "which puts the old tree back first",
+            )
+        tree = previous.scan(place)
+        differing: dict[str, bytes] = {}
+        chosen = _plan(place, new, tree, differing)
+        return [_stale(place, change, new, tree, differing) for change in chosen.changes]
 
 
-def _compare_one(out: Path, path: str, text: str) -> Change | None:
-    target = out / path
-    if not target.exists():
-        return Change(path, "created", _diff(path, "", text))
-    old = target.read_text(encoding="utf-8", errors="replace")
-    return None if old == text else Change(path, "changed", _diff(path, old, text))
+def diff(stale: Stale) -> Diff | None:
+    """The unified diff of a stale file (bounded: ``linediff.MAX_LINES``); None if too large."""
+    if stale.before is None:
+        return None
+    before = stale.before.decode("utf-8", errors="replace")
+    return unified(stale.path, before, stale.after.decode("utf-8"))
 
 
-def _diff(path: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+def _encoded(files: Mapping[str, str]) -> dict[str, bytes]:
+    for path in files:
+        if not manifest.plain(path) or path == MANIFEST:
+            raise RuntimeError(f"a target generated {path!r}, not a plain relative path of its own")
+    return {**{path: text.encode("utf-8") for path, text in files.items()}, MANIFEST: manifest.render(files)}
 
 
-def write(files: dict[str, str], out: Path) -> list[Change]:
-    """Bring ``out`` in line with ``files``. Every file is first written beside its target and
-    then renamed over it, so a reader never sees half a file; files a previous compile wrote and
-    this one does not are removed."""
-    changes = compare(files, out)
-    staged = list(_stage(files, out, {c.path for c in changes if c.kind != "removed"}))
-    for temporary, target in staged:
-        temporary.replace(target)
-    for change in changes:
-        if change.kind == "removed":
-            (out / change.path).unlink()
-    manifest = "".join(f"{path}\n" for path in files)
-    if _read(out / MANIFEST) != manifest:
-        for temporary, target in _stage({MANIFEST: manifest}, out, {MANIFEST}):
-            temporary.replace(target)
-    return changes
+def _plan(
+    place: Place, new: dict[str, bytes], tree: previous.Tree | None, differing: dict[str, bytes] | None
+) -> plan.Plan:
+    """The plan, reading an old file only when its size matches; ``differing`` (if given) keeps
+    what was read of the files that differ, for their diffs."""
+    ours: tuple[str, ...] = ()
+    if tree is not None and manifest.NAME in tree.files:
+        ours = manifest.parse(place, previous.read(place, manifest.NAME, manifest.LIMIT))
+
+    def same(path: str, data: bytes) -> bool:
+        found = previous.read(place, path, len(data))
+        if found != data and differing is not None:
+            differing[path] = found
+        return found == data
+
+    return plan.make(place, new, tree, ours, same)
 
 
-def _stage(files: dict[str, str], out: Path, paths: set[str]) -> Iterator[tuple[Path, Path]]:
-    for path in sorted(paths):
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(files[path])
-        yield Path(temporary), target
-
-
-def _previous(out: Path) -> set[str]:
-    return {line for line in _read(out / MANIFEST).splitlines() if line and ".." not in line}
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
+def _stale(
+    place: Place,
+    change: Change,
+    new: dict[str, bytes],
+    tree: previous.Tree | None,
+    differing: dict[str, bytes],
+) -> Stale:
+    after = new.get(change.path, b"")
+    if tree is None or change.kind in {"created", "removed"}:
+        # A removed file is named, never shown: the manifest may name any file in --out (a hand
+        # edit, a bad merge), and its contents could be anyone's, a key file's included.
+        return Stale(change.path, change.kind, b"", after)
+    before = differing.get(change.path)
+    if before is None and tree.files[change.path].st_size <= previous.READ_LIMIT:
+        before = previous.read(place, change.path, previous.READ_LIMIT)
+    return Stale(change.path, change.kind, before, after)

@@ -1,8 +1,9 @@
 """Target ``silence_rules``: ``generated/silence-rules.json``, the policy's silence rules resolved
 into plain data, so that ``oncall-policy silence`` judges a silence without loading the policy.
 
-The file names the policy's full sha256: the silence path hashes ``policy.yaml`` and trusts this
-file only when they agree.
+The file names the policy's full sha256 and ends with its seal (``oncall_policy.silence.seal``), the
+sha256 of everything before it: the silence path hashes ``policy.yaml`` and the file, and trusts the
+file only when both agree.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from oncall_policy.durations import format_duration
 from oncall_policy.matching import search
 from oncall_policy.model import Alert, Policy, Reason, Selector, SilenceRule
 from oncall_policy.model.silences import Window
+from oncall_policy.silence import tabulate
+from oncall_policy.silence.seal import seal
 
 PATH = "silence-rules.json"
-FORMAT = "oncall-policy/silence-rules/v2"
+FORMAT = "oncall-policy/silence-rules/v4"  # v3: sealed; v4: reason tables
 
 
 def build(policy: Policy, source: Source) -> dict[str, str]:
-    return {PATH: render(document(policy, source))}
+    return {PATH: seal(render(document(policy, source)))}
 
 
 def render(document: dict[str, Any]) -> str:
@@ -40,8 +43,9 @@ def render(document: dict[str, Any]) -> str:
     return "{\n" + fields + "\n}\n"
 
 
-def document(policy: Policy, source: Source) -> dict[str, Any]:
-    """The plain data ``oncall_policy.silence.rules.from_document`` reads."""
+def document(policy: Policy, source: Source, *, tables: bool = True) -> dict[str, Any]:
+    """The plain data ``oncall_policy.silence.rules.from_document`` reads; without ``tables``,
+    the reasons are found by RE2 alone (quicker to build for a single use)."""
     silences = policy.silences
     reasons = silences.reasons
     return {
@@ -60,8 +64,8 @@ def document(policy: Policy, source: Source) -> dict[str, Any]:
             **_duration("replace_grace", silences.history.replace_grace),
         },
         "reasons": {
-            "valid": [_reason(r) for r in reasons.valid],
-            "invalid": [_reason(r) for r in reasons.invalid],
+            "valid": [_reason(r, tables=tables) for r in reasons.valid],
+            "invalid": [_reason(r, tables=tables) for r in reasons.invalid],
         },
         "rules": [_rule(policy, rule) for rule in silences.rules],
         "maintenance": _maintenance(policy),
@@ -73,9 +77,14 @@ def document(policy: Policy, source: Source) -> dict[str, Any]:
     }
 
 
-def _reason(reason: Reason) -> dict[str, Any]:
-    """A reason, with its patterns written ahead as the one RE2 pattern that finds any of them."""
-    return {**reason.model_dump(mode="json"), "search": search.source(reason.patterns)}
+def _reason(reason: Reason, *, tables: bool) -> dict[str, Any]:
+    """A reason, with its patterns written ahead as the one RE2 pattern that finds any of them
+    and as the table that finds the same (``null`` past the table's budget: RE2 then finds it)."""
+    return {
+        **reason.model_dump(mode="json"),
+        "search": search.source(reason.patterns),
+        "table": tabulate.build(reason.patterns) if tables else None,
+    }
 
 
 def _selector(policy: Policy, selector: Selector) -> dict[str, Any]:

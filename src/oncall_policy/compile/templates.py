@@ -2,9 +2,9 @@
 
 Autoescape is off (this is Markdown, not HTML) and undefined names are errors, so a typo in a
 template fails the build instead of leaving a hole in the document. Compiled templates are kept
-in jinja2's bytecode cache in the user's cache directory (jinja2 checks each against its source),
-which saves compiling them on every ``compile``; where that directory cannot be written, templates
-are compiled each time.
+between runs (``template_cache``: only in a directory that is the user's alone, each bound to its
+source), which saves compiling them on every ``compile``; ``ONCALL_POLICY_NO_CACHE=1`` compiles
+them each time.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from oncall_policy import facts
+from oncall_policy.compile.template_cache import TemplateCache
 from oncall_policy.reports import cell
 
 
@@ -39,14 +39,8 @@ FILTERS = {
 }
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path("~/.cache").expanduser())
-    directory = base / "oncall-policy" / "jinja2"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(directory)) if os.access(directory, os.W_OK) else None
+def _bytecode_cache() -> TemplateCache | None:
+    return None if os.environ.get("ONCALL_POLICY_NO_CACHE") == "1" else TemplateCache()
 
 
 @cache

@@ -11,8 +11,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from oncall_policy import checks, validator_cache
+from oncall_policy import checks
 from oncall_policy.checks import secrets
+from oncall_policy.leaks.redact import scrubbed, shown
 from oncall_policy.load import fast, positional, reading
 from oncall_policy.load.dump import dump_policy
 from oncall_policy.load.limits import MAX_BYTES
@@ -47,27 +48,24 @@ def load_policy_text(text: str, path: str = "policy.yaml", *, fast_path: bool = 
     """The policy in ``text``. ``fast_path=False`` reads it through the position-keeping path
     alone, which gives the same answer, slower: the tests hold the two paths to that."""
     data = fast.parse(text) if fast_path else None
-    if data is not None:  # the fast path declines any text that may hold a secret
+    if data is not None:
         document: positional.Document = LazyDocument(path, data=data, text=text)
-        may_hold_secret = False
     else:
         document = positional.read(text, path)
         if document.data is None and document.problems:
-            raise PolicyError(document.problems)
-        may_hold_secret = secrets.may_hold_secret(text)
-    policy = _judge(document, may_hold_secret=may_hold_secret)
-    if policy is None:
-        raise PolicyError(document.finish())
+            raise PolicyError(scrubbed(document.problems))
+    policy = _judge(document)
+    if policy is None:  # no problem shows a secret: neither the refused value nor another
+        raise PolicyError(scrubbed(document.finish()))
     return policy
 
 
-def _judge(document: positional.Document, *, may_hold_secret: bool) -> Policy | None:
+def _judge(document: positional.Document) -> Policy | None:
     """The policy, or ``None`` when the document has problems (recorded in it)."""
+    for refusal in secrets.scan(document.data):  # the parsed values: YAML's escapes undone
+        document.problem(refusal.location, refusal.message, refusal.rule, key=refusal.key)
     if not _version_ok(document):
         return None
-    if may_hold_secret:
-        for finding in secrets.scan(document.data):
-            document.problem(finding.location, finding.message, finding.rule)
     policy = _validate(document)
     if policy is not None:
         for finding in checks.run(policy):
@@ -85,7 +83,7 @@ def _version_ok(document: positional.Document) -> bool:
         return False
     version = data.get("version")
     if version != VERSION:
-        found = "is missing" if version is None else f"is {version!r}"
+        found = "is missing" if version is None else f"is {shown(version)}"
         document.problem(("version",), f"version {found}; this oncall-policy reads {VERSION!r}", "version")
         return False
     return True
@@ -93,7 +91,7 @@ def _version_ok(document: positional.Document) -> bool:
 
 def _validate(document: positional.Document) -> Policy | None:
     try:
-        return validator_cache.validate(document.data)
+        return Policy.model_validate(document.data)
     except ValidationError as error:
         from oncall_policy.load import validation  # noqa: PLC0415 - error path only (difflib)
         from oncall_policy.schema import policy_schema  # noqa: PLC0415

@@ -4,7 +4,7 @@ Positions are needed only when there is a problem to report, so a policy is pars
 and handed to the position-keeping path (``positional``) whenever anything might be wrong. This
 path declines text in which what we refuse or treat specially could appear: tags, directives,
 anchors, tabs (which the parsers accept differently), YAML 1.1 look-alikes such as ``on`` or
-``09:00``, secrets, and whatever ``precheck`` stops; and it refuses after parsing what the other
+``09:00``, and whatever ``precheck`` stops; and it refuses after parsing what the other
 path refuses while building: integers beyond 64 bits, control characters made by escapes, more
 nodes or deeper nesting than ``limits`` allows. The tests are
 conservative (a decline costs only time), and a property test holds both paths to the same
@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from oncall_policy.checks.secrets import may_hold_secret
 from oncall_policy.load import characters, limits, precheck
 from oncall_policy.load.scalars import INT64, yaml11_trap
 
@@ -73,7 +72,6 @@ def _declines(text: str, lines: str) -> bool:
         or _block_scalar_at_the_end(lines)
         or "\n%" in lines
         or lines.startswith("%")
-        or may_hold_secret(text)
         or any(_at_node_start(lines, indicator) for indicator in "!&*?")
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from oncall_policy.leaks.redact import shown
 from oncall_policy.load.positional import Document
 from oncall_policy.model.types import PATTERN_WORDS
 from oncall_policy.problems import Location
@@ -65,8 +66,16 @@ def _plain(item: Any) -> str:
         return "required field is missing; add it"
     if item["type"] == "string_pattern_mismatch":
         what = PATTERN_WORDS.get(item["ctx"]["pattern"], f"of the form {item['ctx']['pattern']}")
-        return f"{str(item['input'])[:80]!r} is not {what}"
-    return message[:1].lower() + message[1:]
+        return f"{shown(str(item['input']), limit=80)} is not {what}"
+    return _without_secret(message[:1].lower() + message[1:], item.get("input"))
+
+
+def _without_secret(message: str, value: Any) -> str:
+    """``message`` with ``value`` shown as what it looks like, if it holds a secret (a
+    validator's own message may quote it: "not a valid duration: '…'")."""
+    if not isinstance(value, str) or (hidden := shown(value)) == repr(value):
+        return message
+    return message.replace(repr(value), hidden).replace(value, hidden)
 
 
 def _unknown_field(location: Location, schema: dict[str, Any]) -> str:
@@ -78,7 +87,7 @@ def _unknown_field(location: Location, schema: dict[str, Any]) -> str:
         if close
         else (f"; allowed here: {', '.join(sorted(allowed))}" if allowed else "")
     )
-    return f"unknown field '{name}'{hint}"
+    return f"unknown field {shown(str(name))}{hint}"
 
 
 def _allowed_keys(schema: dict[str, Any], location: Location) -> list[str]:

@@ -14,7 +14,9 @@ from __future__ import annotations
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import DurationError, parse_duration, parse_go_duration
 from oncall_policy.errors import OncallPolicyError
+from oncall_policy.processes import ToolOutputError, ToolTimeoutError
 from oncall_policy.records import Record
+from oncall_policy.regular_files import SMALL_FILE, read_regular
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 
 DEFAULT_DURATION = "1h"
 DEFAULT_TIMEOUT = "30s"
+TIMEOUT_HELP = (
+    f"the most each exchange with an Alertmanager may take, all of it, and amtool's run: a Go "
+    f"duration, as amtool's (default: {DEFAULT_TIMEOUT})"
+)
 # amtool first asks the server for its version, with go-openapi's own 30 s timeout (measured with
 # Debian's amtool 0.25: against a server that never answers, `--timeout=1s` returns after 30 s).
 VERSION_CHECK_SECONDS = 30.0
@@ -53,13 +59,18 @@ class AmtoolNotFoundError(OncallPolicyError):
         super().__init__("`amtool` not found; install prometheus-alertmanager")
 
 
-class AmtoolTimeoutError(OncallPolicyError):
+# Stopped amtool after it may have sent the silence: whether it exists is unknown, so say where to look.
+MAYBE_CREATED = ", and the silence may or may not have been created: look with `amtool silence query`"
+
+
+class AmtoolTimeoutError(ToolTimeoutError):
     def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"amtool did not finish within {seconds:g} s and was stopped; the silence may or may "
-            "not have been created: look with `amtool silence query`"
-        )
-        self.seconds = seconds
+        super().__init__("amtool", seconds, f"{MAYBE_CREATED} (--timeout gives amtool more time)")
+
+
+class AmtoolOutputError(ToolOutputError):
+    def __init__(self, stream: str) -> None:
+        super().__init__("amtool", stream, MAYBE_CREATED)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,11 +88,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="amtool's HTTP client configuration (basic_auth, authorization, tls_config, proxy_url, …)",
     )
-    parser.add_argument(
-        "--timeout",
-        metavar="DURATION",
-        help=f"timeout of each request, a Go duration (default: {DEFAULT_TIMEOUT})",
-    )
+    parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
     parser.add_argument("matchers", nargs="*", metavar="MATCHER", help='name=value, name=~"re", …')
 
 
@@ -169,8 +176,7 @@ def expand_files(words: Sequence[str], depth: int = 0) -> list[str]:
 
 def _lines(path: str) -> list[str]:
     try:
-        with open(path, encoding="utf-8") as file:  # noqa: PTH123 - paths are strings on this path
-            text = file.read()
+        text = read_regular(path, SMALL_FILE).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise AmtoolArgsError(f"cannot read @{path}: {error}") from None
     return [line for line in text.splitlines() if not line.startswith("#")]
@@ -229,10 +235,12 @@ def command(
 
 def run(argv: list[str], timeout: float | None = None) -> AmtoolResult:
     """Run amtool (never through a shell). Unless ``timeout`` says otherwise, it has the time its
-    own ``--timeout`` in ``argv`` gives it, plus its version check and a margin; stopped later, it
-    raises ``AmtoolTimeoutError``."""
+    own ``--timeout`` in ``argv`` gives it, plus its version check and a margin; then it is
+    stopped, with all it started, and ``AmtoolTimeoutError`` raised; so too, with
+    ``AmtoolOutputError``, once it writes more than any real amtool output."""
     import shutil  # noqa: PLC0415 - only `add` runs amtool
-    import subprocess  # noqa: PLC0415
+
+    from oncall_policy import processes  # noqa: PLC0415
 
     path = shutil.which(argv[0])
     if path is None:
@@ -241,10 +249,12 @@ def run(argv: list[str], timeout: float | None = None) -> AmtoolResult:
         given = next((arg.split("=", 1)[1] for arg in argv if arg.startswith("--timeout=")), None)
         timeout = timeout_seconds(given) + VERSION_CHECK_SECONDS + 10.0
     try:
-        done = subprocess.run([path, *argv[1:]], capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
+        returncode, stdout, stderr = processes.run([path, *argv[1:]], timeout)
+    except ToolTimeoutError:
         raise AmtoolTimeoutError(timeout) from None
-    return AmtoolResult(done.returncode, done.stdout, done.stderr)
+    except ToolOutputError as error:
+        raise AmtoolOutputError(error.stream) from None
+    return AmtoolResult(returncode, stdout, stderr)
 
 
 def rfc3339(value: datetime) -> str:

@@ -24,6 +24,7 @@ import os
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
+from oncall_policy.regular_files import SMALL_FILE, read_regular
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -86,8 +87,7 @@ def read(files: Sequence[str] = FILES) -> AmtoolConfig:
     for name in files:
         path = os.path.expanduser(name)  # noqa: PTH111 - paths are strings on the silence path
         try:
-            with open(path, encoding="utf-8") as file:  # noqa: PTH123 - pathlib costs ~7 ms here
-                text = file.read()
+            text = read_regular(path, SMALL_FILE).decode("utf-8")
         except FileNotFoundError:
             continue
         except (OSError, UnicodeDecodeError) as error:

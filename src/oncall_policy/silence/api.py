@@ -75,13 +75,23 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
     said = [author, comment, ident, *(part for m in matchers for part in (m.name, m.value))]  # type: ignore[union-attr]
     listed = [data[key] for key in _LISTED if key in data]  # not read, but refused like any other
     # Keys are canonical, so only these strings could hold a lone surrogate.
-    if gojson.has_surrogate("".join(said)) or any(True for _ in _strings_with_surrogates(listed)):
+    if gojson.has_surrogate("".join(said)) or any(map(_listed_surrogate, listed)):
         return None
     try:
         starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"])
     except (KeyError, TypeError, ValueError):  # TimeError is a ValueError
         return None
     return SilenceRequest(tuple(matchers), starts, ends, author, comment, approvers, ())  # type: ignore[arg-type]
+
+
+def _listed_surrogate(value: Any) -> bool:
+    """Whether a listed-only value holds a lone surrogate: quickly for what Alertmanager writes
+    there (a string, or an object of strings), which every listed silence has."""
+    if type(value) is str:
+        return gojson.has_surrogate(value)
+    if type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
+        return gojson.has_surrogate("".join(value) + "".join(value.values()))
+    return any(True for _ in _strings_with_surrogates(value))
 
 
 def listing_is_canonical(data: Any) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from oncall_policy.silence import api
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.evaluate import Assessment, Silence, assess, standalone, with_history
+from oncall_policy.silence.http_errors import BadResponseError
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Verdict
@@ -95,3 +96,23 @@ def read(item: Mapping[str, Any]) -> Silence:
     state = status.get("state", "") if isinstance(status, Mapping) else ""
     ident = item.get("id")
     return Silence(ident if type(ident) is str else "", str(state), api.from_api(item, approvers))
+
+
+def read_history(listed: Sequence[Mapping[str, Any]], url: str) -> list[Silence]:
+    """The listed silences, as the history a new silence is judged with; ``BadResponseError``
+    (for ``url``) when one has a start or an end that cannot be read (absent, not RFC 3339, or
+    outside years 1-9999 in UTC, which Alertmanager cannot store either): where it lies in time
+    is unknown, so the time silences cover together cannot be counted, and a caller that needs
+    history refuses (fail closed). The audit judges such a silence instead, as breaking the
+    policy."""
+    silences = [read(item) for item in listed]
+    for silence in silences:
+        if silence.request.starts_at is None or silence.request.ends_at is None:
+            why = next((v.message for v in silence.request.problems if _about_times(v.where)), "no times")
+            name = silence.silence_id or "without an id"
+            raise BadResponseError(url, f"the listed silence {name} cannot be placed in time: {why}")
+    return silences
+
+
+def _about_times(where: tuple[str | int, ...]) -> bool:
+    return bool(where) and where[0] in ("startsAt", "endsAt")

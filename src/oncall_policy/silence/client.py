@@ -3,8 +3,13 @@
 ``silences(urls, config)`` lists every silence of one or more Alertmanagers (the peers of one HA
 cluster): the union of their listings, one copy per silence id, the most recently updated. When
 any of them cannot be read it raises ``HistoryUnavailableError`` with each failure and why
-(``unreachable``, ``timeout``, ``http-status`` with the body, ``bad-json``, ``not-sent``): a
-listing that failed never looks like an empty one, so a caller can refuse (fail closed).
+(``unreachable``, ``timeout``, ``http-status`` with the body, ``bad-json``, ``too-large``,
+``not-sent``): a listing that failed never looks like an empty one, so a caller can refuse (fail
+closed).
+
+Every call is bounded: in time by ``timeout`` (seconds for the whole exchange, as amtool's
+``--timeout``), in size by ``max_bytes`` (``DEFAULT_MAX_BYTES``), and what comes back is read as
+Go reads JSON, nested at most ``gojson.MAX_DEPTH`` deep, before anything uses it.
 
 URLs are read as amtool reads ``--alertmanager.url``: the API lives under the URL's path
 (``http://proxy/alertmanager/`` → ``/alertmanager/api/v2/…``, cleaned as Go's ``path.Join``
@@ -22,6 +27,7 @@ from oncall_policy.silence.http_errors import (
     HttpStatusError,
     NotSentError,
     TimedOutError,
+    TooLargeError,
     UnreachableError,
 )
 
@@ -37,8 +43,10 @@ if TYPE_CHECKING:
 # DEFAULT_URL and must not pay for http.client, ipaddress, json (about 8 ms) unless it talks.
 DEFAULT_URL = "http://localhost:9093/"
 DEFAULT_TIMEOUT = 30.0  # amtool's --timeout
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # transport.MAX_BODY, without importing it
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_URL",
     "AlertmanagerError",
@@ -47,6 +55,7 @@ __all__ = [
     "HttpStatusError",
     "NotSentError",
     "TimedOutError",
+    "TooLargeError",
     "UnreachableError",
     "api_url",
     "create",
@@ -96,13 +105,24 @@ def _clean(path: str) -> str:
     return "/" + "/".join(parts)
 
 
+class Bounds:
+    """How long one exchange may take (seconds, amtool's ``--timeout``) and how large an answer
+    may be (bytes)."""
+
+    __slots__ = ("max_bytes", "timeout")
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+
+
 def _call(  # noqa: PLR0913 - one API call
     method: str,
     url: str,
     *,
     body: Any = None,
     config: HttpConfig | None,
-    timeout: float,
+    bounds: Bounds,
     tls: ssl.SSLContext | None = None,
     canonical: Callable[[Any], bool] | None = None,
 ) -> Any:
@@ -113,8 +133,10 @@ def _call(  # noqa: PLR0913 - one API call
     from oncall_policy.silence import gojson, transport  # noqa: PLC0415
 
     data = None if body is None else json.dumps(body).encode()
-    deadline = time.monotonic() + timeout
-    response = transport.send(method, url, body=data, config=config, deadline=deadline, tls=tls)
+    deadline = time.monotonic() + bounds.timeout
+    response = transport.send(
+        method, url, body=data, config=config, deadline=deadline, tls=tls, max_bytes=bounds.max_bytes
+    )
     if response.status != 200:  # amtool's client knows no other success
         raise HttpStatusError(url, response.status, response.body.decode("utf-8", "replace"))
     if not response.body.strip():
@@ -122,29 +144,37 @@ def _call(  # noqa: PLR0913 - one API call
     try:
         return gojson.loads(response.body, canonical=canonical)
     except gojson.GoJSONError as error:
-        shown = response.body.decode("utf-8", "replace")[:200]
-        raise BadResponseError(url, f"the answer is not JSON: {error.message}: {shown!r}") from None
+        shown = response.body[:60].decode("utf-8", "replace")
+        more = "…" if len(response.body) > 60 else ""
+        raise BadResponseError(
+            url, f"the answer is not JSON as Alertmanager writes it: {error.message} ({shown!r}{more})"
+        ) from None
 
 
 def silences(
-    urls: str | Sequence[str], config: HttpConfig | None = None, timeout: float = DEFAULT_TIMEOUT
+    urls: str | Sequence[str],
+    config: HttpConfig | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[dict[str, Any]]:
     """Every silence the Alertmanagers at ``urls`` list (active, pending and expired not yet
-    collected), one copy of each; raise ``HistoryUnavailableError`` when any cannot be read, and
-    ``HttpConfigError`` when ``config``'s TLS files cannot be used (as amtool fails to start)."""
+    collected), one copy of each; raise ``HistoryUnavailableError`` when any cannot be read
+    (each within ``timeout`` seconds and ``max_bytes``), and ``HttpConfigError`` when
+    ``config``'s TLS files cannot be used (as amtool fails to start)."""
     from oncall_policy.silence import tls as tls_setup  # noqa: PLC0415
 
     targets = [urls] if isinstance(urls, str) else list(urls)
     if not targets:
         raise ValueError("no Alertmanager to list silences from")
     context = tls_setup.context(config) if any(url.lower().startswith("https:") for url in targets) else None
+    bounds = Bounds(timeout, max_bytes)
     if len(targets) == 1:
-        results = [_listing(targets[0], config, timeout, context)]
+        results = [_listing(targets[0], config, bounds, context)]
     else:
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only for several peers
 
         with ThreadPoolExecutor(max_workers=min(len(targets), 8)) as pool:
-            results = list(pool.map(lambda url: _listing(url, config, timeout, context), targets))
+            results = list(pool.map(lambda url: _listing(url, config, bounds, context), targets))
     failures = [result for result in results if isinstance(result, AlertmanagerError)]
     if failures:
         raise HistoryUnavailableError(failures)
@@ -152,13 +182,13 @@ def silences(
 
 
 def _listing(
-    base: str, config: HttpConfig | None, timeout: float, tls: ssl.SSLContext | None
+    base: str, config: HttpConfig | None, bounds: Bounds, tls: ssl.SSLContext | None
 ) -> list[dict[str, Any]] | AlertmanagerError:
     from oncall_policy.silence.api import listing_is_canonical  # noqa: PLC0415
 
     try:
         url = api_url(base, "silences")
-        found = _call("GET", url, config=config, timeout=timeout, tls=tls, canonical=listing_is_canonical)
+        found = _call("GET", url, config=config, bounds=bounds, tls=tls, canonical=listing_is_canonical)
     except AlertmanagerError as error:
         return error
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
@@ -201,7 +231,7 @@ def create(
 ) -> str:
     """Post ``silence``; its new id."""
     url = api_url(base, "silences")
-    created = _call("POST", url, body=silence, config=config, timeout=timeout)
+    created = _call("POST", url, body=silence, config=config, bounds=Bounds(timeout))
     silence_id = created.get("silenceID") if isinstance(created, dict) else None
     if not isinstance(silence_id, str):
         raise BadResponseError(url, "the answer names no silenceID")
@@ -213,4 +243,5 @@ def expire(
 ) -> None:
     from urllib.parse import quote  # noqa: PLC0415
 
-    _call("DELETE", api_url(base, f"silence/{quote(silence_id, safe='')}"), config=config, timeout=timeout)
+    url = api_url(base, f"silence/{quote(silence_id, safe='')}")
+    _call("DELETE", url, config=config, bounds=Bounds(timeout))

@@ -20,6 +20,7 @@ from typing import Any
 from oncall_policy.load import positional, reading
 from oncall_policy.load.document import read_document
 from oncall_policy.problems import Problem
+from oncall_policy.regular_files import read_regular
 from oncall_policy.silence import api, gojson
 from oncall_policy.silence.evaluate import Silence, evaluate
 from oncall_policy.silence.rules import Rules
@@ -56,8 +57,7 @@ def read(path: str) -> positional.Document:
     if not path.lower().endswith(".json"):
         return read_document(path)
     try:
-        with open(path, "rb") as file:  # noqa: PTH123 - paths are strings here
-            raw = file.read()
+        raw = read_regular(path, reading.MAX_BYTES + 1)  # one byte more: the reader names the size
     except OSError as error:
         return _failed(path, 1, 1, f"cannot read file: {error.strerror}", "unreadable")
     if raw.startswith(_BOM):

@@ -16,12 +16,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from oncall_policy import TYPE_CHECKING
-from oncall_policy.datetimes import timedelta
+from oncall_policy.datetimes import datetime, timedelta
 from oncall_policy.records import Record
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
     from typing import Final
 
 
@@ -110,7 +109,19 @@ class Timeline:
         found = self._of.get(span.silence_id)
         if found is not None:
             return found
-        low = bisect_left(self._lasts, span.start - self.gap)
-        high = bisect_right(self._firsts, span.end + self.gap)
+        low = bisect_left(self._lasts, _shifted(span.start, -self.gap))
+        high = bisect_right(self._firsts, _shifted(span.end, self.gap))
         members = [member for touched in self.stretches[low:high] for member in touched.members]
         return _stretch(sorted([*members, span], key=lambda s: (s.start, s.end, s.silence_id)))
+
+
+def _shifted(moment: datetime, by: timedelta) -> datetime:
+    """``moment + by``, held at the first or last moment a ``datetime`` has: a silence may start
+    in year 1 or end in 9999 (Alertmanager stores both), and nothing is before or after those."""
+    try:
+        return moment + by
+    except OverflowError:
+        return (_FIRST if by < timedelta(0) else _LAST).replace(tzinfo=moment.tzinfo)
+
+
+_FIRST, _LAST = datetime.min, datetime.max

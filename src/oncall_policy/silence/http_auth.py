@@ -4,6 +4,7 @@ says what was measured)."""
 
 from __future__ import annotations
 
+from oncall_policy.regular_files import SMALL_FILE, read_regular
 from oncall_policy.silence.http_config import HttpConfig, HttpConfigError, trim_space
 
 
@@ -11,8 +12,7 @@ def secret_file(path: str, what: str) -> str:
     """A secret file's content, trimmed, read as Go reads it (relative to the working directory);
     raise ``HttpConfigError`` with amtool's message when it cannot be read."""
     try:
-        with open(path, "rb") as file:  # noqa: PTH123
-            raw = file.read()
+        raw = read_regular(path, SMALL_FILE)
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
         raise HttpConfigError(f"unable to read {what} file {path}: open {path}: {reason}") from None

@@ -42,6 +42,7 @@ import re
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
+from oncall_policy.regular_files import SMALL_FILE, read_regular
 
 if TYPE_CHECKING:
     from typing import Any, Final
@@ -134,8 +135,7 @@ class HttpConfig(Record):
 def load(path: str) -> HttpConfig:
     """The configuration in ``path``; raise ``HttpConfigError`` where amtool would refuse it."""
     try:
-        with open(path, "rb") as file:  # noqa: PTH123 - paths are strings on the silence path
-            text = file.read().decode("utf-8")
+        text = read_regular(path, SMALL_FILE).decode("utf-8")
     except FileNotFoundError:
         raise HttpConfigError(f"path '{path}' does not exist") from None
     except (OSError, UnicodeDecodeError) as error:

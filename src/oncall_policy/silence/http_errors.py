@@ -7,14 +7,27 @@ from oncall_policy.errors import OncallPolicyError
 
 class AlertmanagerError(OncallPolicyError):
     """The Alertmanager could not be asked, or did not answer as it should. ``reason`` says why in
-    one word (``unreachable``, ``timeout``, ``http-status``, ``bad-json``, ``not-sent``)."""
+    one word (``unreachable``, ``timeout``, ``http-status``, ``bad-json``, ``too-large``,
+    ``not-sent``)."""
 
     reason = "error"
 
     def __init__(self, url: str, detail: str) -> None:
-        super().__init__(f"{url}: {detail}")
-        self.url = url
+        shown = redacted(url)
+        super().__init__(f"{shown}: {detail}")
+        self.url = shown
         self.detail = detail
+
+
+def redacted(url: str) -> str:
+    """``url`` with the password of ``user:password@`` written ``xxxxx``, as Go's
+    ``URL.Redacted`` writes it in amtool's errors: an error is printed, logged, pasted."""
+    scheme, separator, rest = url.partition("://")
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    if not (separator and at and ":" in userinfo):
+        return url
+    return f"{scheme}://{userinfo.partition(':')[0]}:xxxxx@{host}{rest[end:]}"
 
 
 class UnreachableError(AlertmanagerError):
@@ -44,6 +57,26 @@ class BadResponseError(AlertmanagerError):
     """An answer that is not the JSON expected."""
 
     reason = "bad-json"
+
+
+class TooLargeError(BadResponseError):
+    """An answer larger than ``limit`` bytes (``size``: the length it announced, if it did), so
+    not read: one over the limit is refused before it can take the memory it would need."""
+
+    reason = "too-large"
+
+    def __init__(self, url: str, limit: int, size: int | None = None) -> None:
+        from oncall_policy.silence.sizes import format_size  # noqa: PLC0415 - only when refusing
+
+        said = "is larger" if size is None else f"is {format_size(size)}, larger"
+        wanted = max(limit * 2, 1 << max(size or 0, 1).bit_length())
+        super().__init__(
+            url,
+            f"the answer {said} than the limit of {format_size(limit)}; give --max-response-size="
+            f"{format_size(wanted, as_argument=True)} (or more) to read it",
+        )
+        self.limit = limit
+        self.size = size
 
 
 class NotSentError(AlertmanagerError):

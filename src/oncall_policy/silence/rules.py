@@ -14,30 +14,40 @@ from oncall_policy.matchers import Matcher, parse_matcher
 from oncall_policy.matching.search import SOURCE_FORMAT, Searcher
 from oncall_policy.records import Record
 from oncall_policy.silence.people import Person, Roster
+from oncall_policy.silence.reason_table import Table
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any, Final
 
 
-FORMAT = "oncall-policy/silence-rules/v2"
+FORMAT = "oncall-policy/silence-rules/v4"  # v3: sealed; v4: reason tables
 UNKNOWN = "unknown-alerts"
 
 
 class Reason(Record):
     """A reason a comment may give: case-insensitive patterns searched in the comment, written
-    ahead as one RE2 pattern (``search``)."""
+    ahead as one RE2 pattern (``search``) and, when ``compile`` could, as a table
+    (``silence.reason_table``) that finds the same without loading RE2."""
 
-    __match_args__ = ("id", "description", "patterns", "search")
+    __match_args__ = ("id", "description", "patterns", "search", "table")
     __slots__ = (*__match_args__, "_given", "_searcher")
 
-    def __init__(self, id: str, description: str, patterns: tuple[str, ...], search: str) -> None:  # noqa: A002
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        description: str,
+        patterns: tuple[str, ...],
+        search: str,
+        table: Table | None = None,
+    ) -> None:
         self.id: Final = id
         self.description: Final = description
         self.patterns: Final = patterns
         self.search: Final = search
+        self.table: Final = table
         self._given: Final[dict[str, bool]] = {}  # an audit reads the same comments many times
-        self._searcher: Final = Searcher(search)
+        self._searcher: Final = table or Searcher(search)
 
     def given_by(self, comment: str) -> bool:
         found = self._given.get(comment)
@@ -294,7 +304,14 @@ def _ms(value: Any) -> timedelta:
 
 
 def _reason(data: Mapping[str, Any]) -> Reason:
-    return Reason(data["id"], data["description"], tuple(data["patterns"]), data["search"])
+    table = data.get("table")
+    return Reason(
+        data["id"],
+        data["description"],
+        tuple(data["patterns"]),
+        data["search"],
+        None if table is None else Table(table),
+    )
 
 
 def _selector(data: Mapping[str, Any]) -> Selector:

@@ -1,27 +1,36 @@
 """Where the silence rules come from: ``generated/silence-rules.json`` when it is fresh.
 
-Fresh means it names the sha256 of the policy file's bytes (hashed here, stdlib only). When it is
-stale or missing, the policy is loaded properly — pydantic and YAML, slow but correct — and the
-rules are built in memory; the caller is told it was stale. When the policy cannot be read or is
-invalid, ``PolicyError`` propagates: the caller must then reject every silence (fail closed).
+Fresh means the file is as ``compile`` wrote it (its ``seal`` holds: the sha256 of all it says) and
+it names the sha256 of the policy file's bytes (hashed here, stdlib only). It is read as a regular
+file of bounded size, never through a symlink and without blocking (a FIFO in its place is no
+file). When it is stale, edited, missing or refused, the policy is loaded properly — pydantic and
+YAML, slow but correct — and the rules are built in memory; the caller is told why. When the
+policy cannot be read or is invalid, ``PolicyError`` propagates: the caller must then reject every
+silence (fail closed).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 
 from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import PolicyError
 from oncall_policy.json_loads import loads
 from oncall_policy.records import Record
+from oncall_policy.regular_files import FileRefusedError, read_regular
 from oncall_policy.silence import rules as silence_rules
 from oncall_policy.silence.rules import Rules
+from oncall_policy.silence.seal import intact, sha256_hex
 
 if TYPE_CHECKING:
     from typing import Final
 
 # Paths are strings here, not ``pathlib``: it costs ~7 ms of the silence path's start-up.
 GENERATED = os.path.join("generated", "silence-rules.json")
+# The most read of the policy or its rules: far above the loader's 16 MiB cap on a policy and the
+# rules of a 10,000-alert policy (2 MB), yet a bound (``/dev/zero`` is no policy).
+LIMIT = 64 * 1024 * 1024
 
 
 class Loaded(Record):
@@ -43,11 +52,16 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
     digest = sha256_hex(raw)
     generated = generated_path(policy)
     try:
-        with open(generated, "rb") as file:
-            doc = loads(file.read())
-        if doc.get("source", {}).get("sha256") == digest:
-            return Loaded(silence_rules.from_document(doc))
-        why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
+        data = _read_generated(os.path.dirname(policy))
+        if not intact(data):
+            why = f"{generated} was changed after it was compiled"
+        else:
+            doc = loads(data)
+            if doc.get("source", {}).get("sha256") == digest:
+                return Loaded(silence_rules.from_document(doc))
+            why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
+    except FileRefusedError as error:
+        why = f"{generated} {error.strerror}"
     except OSError:
         why = f"{generated} is missing"
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -55,23 +69,30 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
     return Loaded(_from_policy(policy, raw), f"{why}; run `oncall-policy compile`")
 
 
-def sha256_hex(data: bytes) -> str:
-    """SHA-256 as ``hashlib`` computes it, by CPython's own implementation when there is one:
-    importing ``hashlib`` loads OpenSSL, about 8 ms of ``silence check``'s start-up."""
-    for name in ("_sha256", "_sha2"):  # CPython 3.11; 3.12 and later
-        try:
-            return str(__import__(name).sha256(data).hexdigest())
-        except ImportError:
-            continue
-    from hashlib import sha256  # noqa: PLC0415 - another Python: the portable way
-
-    return sha256(data).hexdigest()
+def _read_generated(beside: str) -> bytes:
+    """``generated/silence-rules.json`` beside the policy, through no symlink: neither the file
+    nor ``generated/`` may be one (either could lead to rules someone else wrote)."""
+    folder, name = os.path.split(GENERATED)
+    path = os.path.join(beside or ".", folder)
+    try:
+        directory = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno in {errno.ELOOP, errno.ENOTDIR}:  # a symlink, or not a directory at all
+            raise FileRefusedError(
+                error.errno, f"is inside {path}, which is not a plain directory", path
+            ) from None
+        raise
+    try:
+        return read_regular(name, LIMIT, follow_symlinks=False, dir_fd=directory)
+    finally:
+        os.close(directory)
 
 
 def _read(policy: str) -> bytes:
+    """The policy's bytes: a regular file (a FIFO would block the check for good), read up to a
+    bound past the loader's own, which then names a policy too large."""
     try:
-        with open(policy, "rb") as file:
-            return file.read()
+        return read_regular(policy, LIMIT)
     except OSError as error:
         from oncall_policy.problems import Problem  # noqa: PLC0415 - only when it fails
 
@@ -87,4 +108,4 @@ def _from_policy(policy: str, raw: bytes) -> Rules:
     from oncall_policy.load import load_policy_bytes  # noqa: PLC0415
 
     loaded = load_policy_bytes(raw, policy)
-    return silence_rules.from_document(document(loaded, Source.of(Path(policy), raw)))
+    return silence_rules.from_document(document(loaded, Source.of(Path(policy), raw), tables=False))

@@ -16,18 +16,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from oncall_policy.compile import previous
+from oncall_policy.compile.place import Place
+
 SCHEDULES = "pagerduty/schedules/"
 MANIFEST = "pagerduty/manifest.json"
 
 
 def warnings(files: Mapping[str, str], out: Path, now: datetime) -> list[str]:
     """One line for every layer of a generated schedule whose members differ from ``out``'s."""
-    names = {**_names(_read(out / MANIFEST)), **_names(files.get(MANIFEST))}
+    place = Place.of(out)
+    names = {**_names(_read(place, MANIFEST)), **_names(files.get(MANIFEST))}
     found = []
     for path, text in files.items():
         if not path.startswith(SCHEDULES):
             continue
-        before = {layer["name"]: layer for layer in _layers(_read(out / path))}
+        before = {layer["name"]: layer for layer in _layers(_read(place, path))}
         for layer in _layers(text):
             old = before.get(layer["name"])
             if old is not None and _users(old) != _users(layer):
@@ -81,13 +85,27 @@ def _users(layer: dict[str, Any]) -> list[str]:
 
 
 def _layers(text: str | None) -> list[dict[str, Any]]:
+    """The layers of a schedule file; those of a previous file only if written as we write them
+    (it comes from the repository: anything else is not compared, and never a crash)."""
     if text is None:
         return []
     try:
-        layers: list[dict[str, Any]] = json.loads(text)["schedule"]["schedule_layers"]
-    except (ValueError, KeyError, TypeError):  # not a schedule we wrote: nothing to compare
+        layers = json.loads(text)["schedule"]["schedule_layers"]
+    except (ValueError, KeyError, TypeError, RecursionError):  # not a schedule we wrote
         return []
-    return layers
+    return [layer for layer in layers if _well_formed(layer)] if isinstance(layers, list) else []
+
+
+def _well_formed(layer: Any) -> bool:
+    try:
+        start = datetime.fromisoformat(layer["rotation_virtual_start"])
+        turn = timedelta(seconds=layer["rotation_turn_length_seconds"])
+        users = [entry["user"]["id"] for entry in layer["users"]]
+        named = isinstance(layer["name"], str)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return False
+    people = all(isinstance(user, str) for user in users)
+    return named and people and start.tzinfo is not None and turn > timedelta(0)
 
 
 def _names(text: str | None) -> dict[str, str]:
@@ -95,12 +113,15 @@ def _names(text: str | None) -> dict[str, str]:
     try:
         users = json.loads(text)["users"] if text else []
         return {user["placeholder"]: user["name"] for user in users}
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return {}
 
 
-def _read(path: Path) -> str | None:
+def _read(place: Place, path: str) -> str | None:
+    """The previous output's file, read as every previous output is (``previous``): a link or a
+    special file in the way is an error, a file that is not there or not UTF-8 is nothing."""
+    data = previous.read_if_there(place, path)
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
         return None

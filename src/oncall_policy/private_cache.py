@@ -1,0 +1,119 @@
+"""A cache directory only this user can write, whose entries are used only for the key they were made for.
+
+What a cache holds is run (compiled templates are Python code), so an entry is trusted only if no
+one else could have put it there, and only for what it was built from:
+
+- The chain. The base (``$XDG_CACHE_HOME`` when it is an absolute path, else ``~/.cache``) is the
+  user's own setting and is taken as given, even as a symlink; it may be a shared place such as
+  ``/tmp``. Below it, each directory of ours is opened relative to the one before without following
+  a symlink, made (mode 0700) when missing, and refused unless the effective user owns it and
+  neither group nor others may write it. The entry is opened relative to the last one, read only if
+  it is a regular file, without following a symlink, without blocking (a FIFO) and up to a bound.
+  Everything goes through open descriptors, so nothing can be swapped between a check and its use.
+- The key. An entry is ``MAGIC``, then the sha256 of the caller's key and the payload, then the
+  payload. The key is everything the payload was built from (the caller hashes its sources and
+  versions into it), so a stale entry, one from another version, or one made for something else is
+  a miss. The hash is no secret: whoever can write files as this user could forge an entry, but
+  could as well edit the installed package.
+
+Anything that goes wrong (a refused directory, a damaged or mismatched entry, a full disk) is a
+miss or an unwritten entry: a cache only ever costs speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from oncall_policy.regular_files import read_regular
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+MAGIC = b"oncall-policy cache entry v1\n"
+_DIGEST = hashlib.sha256().digest_size
+
+
+class UntrustedDirectoryError(OSError):
+    """A directory of the cache's chain that someone other than this user could write."""
+
+
+def base() -> Path:
+    """``$XDG_CACHE_HOME`` if it is absolute (the XDG spec ignores a relative one), else ``~/.cache``."""
+    configured = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    return configured if configured.is_absolute() else Path.home() / ".cache"
+
+
+def read(parts: Sequence[str], name: str, key: bytes, limit: int) -> bytes | None:
+    """The payload of entry ``name`` in ``base()/parts...`` if it was written for ``key``; else ``None``."""
+    try:
+        with _directory(parts) as directory:
+            entry = read_regular(name, len(MAGIC) + _DIGEST + limit, follow_symlinks=False, dir_fd=directory)
+    except OSError:
+        return None
+    start = len(MAGIC) + _DIGEST
+    head, digest, payload = entry[: len(MAGIC)], entry[len(MAGIC) : start], entry[start:]
+    return payload if head == MAGIC and digest == _digest(key, payload) else None
+
+
+def write(parts: Sequence[str], name: str, key: bytes, payload: bytes) -> None:
+    """Keep ``payload`` as entry ``name`` for ``key``, replacing it whole; nothing if it cannot be."""
+    with suppress(OSError), _directory(parts) as directory:
+        _replace(directory, name, MAGIC + _digest(key, payload) + payload)
+
+
+def _digest(key: bytes, payload: bytes) -> bytes:
+    # The key's length first, so that no other split of the same bytes gives the same digest.
+    return hashlib.sha256(len(key).to_bytes(8, "big") + key + payload).digest()
+
+
+@contextmanager
+def _directory(parts: Sequence[str]) -> Iterator[int]:
+    """The last directory of ``base()/parts...``, open, each one checked on the way down."""
+    try:
+        home = base()
+    except RuntimeError as error:  # no $HOME and no entry in the password database: no cache
+        raise OSError(str(error)) from None
+    home.mkdir(0o700, parents=True, exist_ok=True)  # as the XDG spec asks of a missing base
+    directory = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts:
+            inner = _private(directory, part)
+            os.close(directory)
+            directory = inner
+        yield directory
+    finally:
+        os.close(directory)
+
+
+def _private(parent: int, name: str) -> int:
+    """Directory ``name`` in ``parent``, made if missing, opened if it is this user's alone."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    with suppress(FileExistsError):
+        os.mkdir(name, 0o700, dir_fd=parent)
+    directory = os.open(name, flags, dir_fd=parent)  # a symlink is refused here (ELOOP/ENOTDIR)
+    found = os.fstat(directory)
+    if found.st_uid != os.geteuid() or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        os.close(directory)
+        raise UntrustedDirectoryError(
+            f"{name}: owned by uid {found.st_uid}, mode {stat.filemode(found.st_mode)}"
+        )
+    return directory
+
+
+def _replace(directory: int, name: str, data: bytes) -> None:
+    """Write ``name`` whole or not at all: into a new file of our own, then renamed over it."""
+    temporary = f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    descriptor = os.open(temporary, flags, 0o600, dir_fd=directory)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        os.replace(temporary, name, src_dir_fd=directory, dst_dir_fd=directory)
+    except BaseException:
+        os.unlink(temporary, dir_fd=directory)
+        raise

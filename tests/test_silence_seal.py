@@ -1,0 +1,57 @@
+"""The seal of silence-rules.json: intact exactly when no byte before it changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oncall_policy.compile.silence_rules import render
+from oncall_policy.silence.seal import intact, seal
+from tests.conftest import CLIPPER
+
+COMPILED = (CLIPPER.parent / "generated" / "silence-rules.json").read_bytes()
+
+
+def test_the_seal_is_the_last_field_and_the_sha256_of_all_before_it():
+    document = json.loads(COMPILED)
+    assert list(document)[-1] == "sha256"
+    body = COMPILED[: COMPILED.rindex(b'  "sha256": ')]
+    assert document["sha256"] == hashlib.sha256(body).hexdigest()
+    assert intact(COMPILED)
+
+
+# Documents as ``render`` writes them: one field or more (silence-rules.json has about twenty).
+documents = st.dictionaries(
+    st.text(max_size=8),
+    st.one_of(st.integers(), st.text(max_size=20), st.lists(st.integers(), max_size=3)),
+    min_size=1,
+)
+
+
+@given(documents)
+def test_a_sealed_document_is_intact_and_reads_as_itself_plus_its_seal(document):
+    """Property: for any rendered document, the sealed text is intact, is JSON, and holds the
+    document's fields and then its seal."""
+    sealed = seal(render(document))
+    assert intact(sealed.encode())
+    read = json.loads(sealed)
+    assert read.pop("sha256") == hashlib.sha256(sealed[: sealed.rindex('  "sha256": ')].encode()).hexdigest()
+    assert read == {key: value for key, value in document.items() if key != "sha256"}
+
+
+@given(st.integers(min_value=0, max_value=len(COMPILED) - 1), st.integers(min_value=1, max_value=255))
+def test_any_changed_byte_breaks_the_seal(position, flip):
+    """Property: changing any one byte of the compiled file, the seal included, breaks it."""
+    changed = bytearray(COMPILED)
+    changed[position] ^= flip
+    assert not intact(bytes(changed))
+
+
+def test_a_truncated_or_extended_file_is_not_intact():
+    assert not intact(COMPILED[:-1])
+    assert not intact(COMPILED + b"\n")
+    assert not intact(b"")
+    assert not intact(COMPILED[-81:])  # a seal alone seals nothing
