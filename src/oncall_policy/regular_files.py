@@ -42,7 +42,7 @@ def read_regular(
 def _read_open(descriptor: int, path: str | os.PathLike[str], limit: int) -> bytes:
     mode = os.fstat(descriptor)
     if not stat.S_ISREG(mode.st_mode):
-        raise FileRefusedError(errno.EINVAL, f"is not a regular file ({_kind(mode.st_mode)})", path)
+        raise FileRefusedError(errno.EINVAL, f"is not a regular file ({kind(mode.st_mode)})", path)
     if mode.st_size > limit:
         raise FileRefusedError(errno.EFBIG, f"is {mode.st_size:,} bytes; at most {limit:,} are read", path)
     chunks: list[bytes] = []
@@ -56,8 +56,10 @@ def _read_open(descriptor: int, path: str | os.PathLike[str], limit: int) -> byt
     return data
 
 
-def _kind(mode: int) -> str:
+def kind(mode: int) -> str:
+    """What a file of this mode is, for messages."""
     kinds = (
+        (stat.S_ISREG, "a regular file"),
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a FIFO"),
         (stat.S_ISCHR, "a character device"),

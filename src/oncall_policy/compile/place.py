@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -68,17 +67,3 @@ class Place(NamedTuple):
         """Whether ``name`` is one a compile into this output gives its temporary siblings."""
         pattern = rf"\.{re.escape(self.name)}\.oncall-policy-(?:{STAGE}[0-9a-f]{{16}}|{BACKUP})"
         return re.fullmatch(pattern, name) is not None
-
-
-def kind(mode: int) -> str:
-    """What a file of this mode is, for messages."""
-    kinds = (
-        (stat.S_ISREG, "a regular file"),
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    )
-    return next((name for test, name in kinds if test(mode)), "a special file")

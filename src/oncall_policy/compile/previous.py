@@ -15,8 +15,8 @@ import stat
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from oncall_policy.compile.place import OutputError, Place, kind
-from oncall_policy.regular_files import read_regular
+from oncall_policy.compile.place import OutputError, Place
+from oncall_policy.regular_files import kind, read_regular
 
 # The largest previous output read to show a diff of it, far above what 20,000 alerts make. To
 # compare, no more is read than the new text's length.
