@@ -55,17 +55,24 @@ class Limit(Record):
 
 
 class Assessment(Record):
-    """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches."""
+    """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches;
+    ``key`` names what the limits were worked out for: assessments with one key have the same."""
 
-    __slots__ = __match_args__ = ("reach", "window", "misfits", "limits")
+    __slots__ = __match_args__ = ("reach", "window", "misfits", "limits", "key")
 
     def __init__(
-        self, found: Reach, window: Window | None, misfits: tuple[str, ...], limits: dict[str, Limit]
+        self,
+        found: Reach,
+        window: Window | None,
+        misfits: tuple[str, ...],
+        limits: dict[str, Limit],
+        key: tuple[object, ...] = (),
     ) -> None:
         self.reach: Final = found
         self.window: Final = window
         self.misfits: Final = misfits
         self.limits: Final = limits
+        self.key: Final = key
 
 
 def evaluate(request: SilenceRequest, rules: Rules, earlier: Iterable[Silence] = ()) -> Verdict:
@@ -129,6 +136,18 @@ def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
         return None
     if any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
+    if request.window is not None or maintenance.named(request, rules):
+        return _assess(request, rules)
+    # Naming no window, a silence is assessed by its matchers alone, once per matcher set (an
+    # audit meets the same ones many times).
+    memo = ("assessment", request.matchers)
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, _assess(request, rules))
+    return found  # type: ignore[return-value]
+
+
+def _assess(request: SilenceRequest, rules: Rules) -> Assessment:
     found = reach.reach(request.matchers, rules)
     window, misfits = _window(request, found, rules)
     memo = ("limits", found.key, window.id if window else None, _length(window, request))
@@ -137,7 +156,7 @@ def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
         limits = rules.remember(
             memo, {n: _limit(found.rules[n], window, request, rules) for n in found.names}
         )
-    return Assessment(found, window, misfits, limits)  # type: ignore[arg-type]
+    return Assessment(found, window, misfits, limits, memo)  # type: ignore[arg-type]
 
 
 def _window(request: SilenceRequest, found: Reach, rules: Rules) -> tuple[Window | None, tuple[str, ...]]:
@@ -255,18 +274,18 @@ def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) ->
     violations += _reach_violations(found.reach, rules)
     if found.reach.nothing:
         return Verdict(tuple(violations), duration=request.duration, notes=found.misfits)
-    cap, capped_by, roles = _overall(found)
+    cap, capped_by, roles = _overall(found, rules)
     duration = request.duration
     if duration is not None and duration > cap:
-        violations.append(_over_cap(duration, cap, capped_by, found.misfits))
-    outcome = approvals.check(request.approvers, request.author, roles, rules.roster)
+        violations.append(_over_cap(duration, cap, capped_by, found.misfits, rules))
+    outcome = _approvals(request, roles, rules)
     violations += outcome.violations
     unknown = _unknown_example(request, found.reach, rules)
     return Verdict(
         violations=tuple(violations),
         alerts=tuple(alert.name for alert in found.reach.alerts),
         unknown=unknown,
-        rules=_rule_ids(found.reach, rules),
+        rules=_rule_ids(found, rules),
         window=found.window.id if found.window else None,
         duration=duration,
         cap=cap,
@@ -342,8 +361,19 @@ def _reach_violations(found: Reach, rules: Rules) -> list[Violation]:
     return []
 
 
-def _overall(found: Assessment) -> tuple[timedelta, str, dict[str, tuple[str, ...]]]:
-    """The smallest cap over the reached alerts and every role any of them requires."""
+def _overall(found: Assessment, rules: Rules) -> tuple[timedelta, str, dict[str, tuple[str, ...]]]:
+    """The smallest cap over the reached alerts and every role any of them requires (worked out
+    once per kind of assessment: its limits are the same)."""
+    memo = ("overall", found.key)
+    known = rules.remembered(memo) if found.key else None
+    if known is None:
+        known = _tightest(found)
+        if found.key:
+            rules.remember(memo, known)
+    return known  # type: ignore[return-value]
+
+
+def _tightest(found: Assessment) -> tuple[timedelta, str, dict[str, tuple[str, ...]]]:
     limits = list(found.limits.values())
     tightest = min(limits, key=lambda limit: limit.cap)
     roles: dict[str, tuple[str, ...]] = {}
@@ -353,7 +383,20 @@ def _overall(found: Assessment) -> tuple[timedelta, str, dict[str, tuple[str, ..
     return tightest.cap, tightest.capped_by, roles
 
 
-def _over_cap(duration: timedelta, cap: timedelta, capped_by: str, misfits: tuple[str, ...]) -> Violation:
+def _over_cap(
+    duration: timedelta, cap: timedelta, capped_by: str, misfits: tuple[str, ...], rules: Rules
+) -> Violation:
+    """The violation of a silence longer than its cap (made once per length, cap and rule)."""
+    memo = ("over-cap", duration, cap, capped_by, misfits)
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, _longer_than_cap(duration, cap, capped_by, misfits))
+    return found  # type: ignore[return-value]
+
+
+def _longer_than_cap(
+    duration: timedelta, cap: timedelta, capped_by: str, misfits: tuple[str, ...]
+) -> Violation:
     shown = format_duration(cap)
     hint = f"shorten it: -d {shown} or less (silence again later if still needed, with a reason)"
     if misfits:
@@ -427,10 +470,25 @@ def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:
     )
 
 
-def _rule_ids(found: Reach, rules: Rules) -> tuple[str, ...]:
-    """The rules that apply to any reached alert, in policy order."""
-    applying = {rule.id for applied in found.rules.values() for rule in applied}
-    return tuple(rule.id for rule in rules.rules if rule.id in applying)
+def _rule_ids(found: Assessment, rules: Rules) -> tuple[str, ...]:
+    """The rules that apply to any reached alert, in policy order (once per kind of assessment)."""
+    memo = ("rule ids", found.key)
+    known = rules.remembered(memo) if found.key else None
+    if known is None:
+        applying = {rule.id for applied in found.reach.rules.values() for rule in applied}
+        known = tuple(rule.id for rule in rules.rules if rule.id in applying)
+        if found.key:
+            rules.remember(memo, known)
+    return known  # type: ignore[return-value]
+
+
+def _approvals(request: SilenceRequest, roles: dict[str, tuple[str, ...]], rules: Rules) -> approvals.Outcome:
+    """``approvals.check`` of the silence, once per approvers, author and required roles."""
+    memo = ("approvals", request.approvers, request.author, tuple(roles.items()))
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, approvals.check(request.approvers, request.author, roles, rules.roster))
+    return found  # type: ignore[return-value]
 
 
 def _undecided(found: Reach) -> tuple[str, ...]:

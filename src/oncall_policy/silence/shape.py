@@ -23,7 +23,7 @@ from oncall_policy.silence import comment as comments
 from oncall_policy.silence.verdict import Violation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
@@ -43,9 +43,9 @@ def is_silence_label(name: str) -> bool:
 def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) -> Iterator[Violation]:
     """``names_window``: the silence names a declared maintenance window, which is its reason."""
     yield from request.problems
-    yield from _matchers(request)
+    yield from _remembered(("matchers", request.matchers, not request.problems), _matchers, request, rules)
     yield from _comment(request, rules, names_window=names_window)
-    yield from approvals.author(request.author, rules.roster)
+    yield from _remembered(("author", request.author), _author, request, rules)
     if rules.require_author and not request.author.strip():
         yield Violation(
             "missing-author",
@@ -56,7 +56,25 @@ def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) 
     yield from _times(request)
 
 
-def _matchers(request: SilenceRequest) -> Iterator[Violation]:
+def _remembered(
+    memo: tuple[object, ...],
+    check: Callable[[SilenceRequest, Rules], Iterator[Violation]],
+    request: SilenceRequest,
+    rules: Rules,
+) -> tuple[Violation, ...]:
+    """What ``check`` finds, once per ``memo`` (what it depends on: an audit meets the same
+    matchers and authors many times)."""
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, tuple(check(request, rules)))
+    return found  # type: ignore[return-value]
+
+
+def _author(request: SilenceRequest, rules: Rules) -> Iterator[Violation]:
+    return approvals.author(request.author, rules.roster)
+
+
+def _matchers(request: SilenceRequest, _rules: Rules) -> Iterator[Violation]:
     if not request.matchers and not request.problems:
         yield Violation(
             "no-matchers",
