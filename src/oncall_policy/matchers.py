@@ -126,6 +126,14 @@ class Matcher(Record):
         holds an instance; the model's validators turn strings into one."""
         return {"type": "is-instance", "cls": cls}
 
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.name == other.name and self.op is other.op and self.value == other.value
+
+    def __hash__(self) -> int:  # as Record's, without its generic walk: memo keys hash many
+        return hash((self.name, self.op, self.value))
+
     def matches(self, value: str) -> bool:
         """Whether a label value (``""`` when the label is missing) satisfies this matcher.
         A broken matcher matches nothing (Alertmanager's silence query fails)."""
