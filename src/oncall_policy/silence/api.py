@@ -72,10 +72,10 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
     matchers = [_met(_plain_key(item)) for item in raw]
     if None in matchers:
         return None  # not canonical, or not a matcher: the careful reading says why
-    said = [author, comment, ident, *(part for m in matchers for part in (m.name, m.value))]  # type: ignore[union-attr]
     listed = [data[key] for key in _LISTED if key in data]  # not read, but refused like any other
-    # Keys are canonical, so only these strings could hold a lone surrogate.
-    if gojson.has_surrogate("".join(said)) or any(map(_listed_surrogate, listed)):
+    # Keys are canonical, and a matcher holds no lone surrogate (its name is a label name, its
+    # value is checked when it is made): only these strings could hold one.
+    if gojson.has_surrogate(author + comment + ident) or any(map(_listed_surrogate, listed)):
         return None
     try:
         starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"])
@@ -114,7 +114,7 @@ def _canonical(data: Any, keys: frozenset[str]) -> bool:
 
 def _plain_key(item: Any) -> tuple[str, Op, str] | None:
     """A canonical matcher's key in ``_MATCHERS`` (None: not canonical)."""
-    if not _canonical(item, _MATCHER_KEYS):
+    if not (item.keys() <= _MATCHER_KEYS if type(item) is dict else _canonical(item, _MATCHER_KEYS)):
         return None
     name, value, regex, equal = item.get("name"), item.get("value"), item.get("isRegex"), item.get("isEqual")
     equal = True if equal is None else equal

@@ -432,7 +432,7 @@ def _with_stretches(  # noqa: PLR0913, PLR0917 - a verdict, its silence, and wha
             if len(stretch.members) > 1 and not history.allowed(stretch, rules.history.replace_grace):
                 violations.append(_over_stretch(name + _where(cell), ident, stretch))
                 break
-    return verdict.replace(violations=(*verdict.violations, *violations), coverage=longest)
+    return verdict.with_history(tuple(violations), longest)
 
 
 def _stretches(
