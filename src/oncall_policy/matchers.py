@@ -104,7 +104,7 @@ class Matcher(Record):
     ``too_complex`` why oncall-policy will not compile it to judge a silence (None: it will)."""
 
     __match_args__ = ("name", "op", "value")
-    __slots__ = (*__match_args__, "broken", "too_complex", "_negative", "_tree")
+    __slots__ = (*__match_args__, "broken", "too_complex", "_hash", "_negative", "_tree")
 
     def __init__(self, name: str, op: Op, value: str) -> None:
         if not is_label_name(name):
@@ -114,6 +114,7 @@ class Matcher(Record):
         self.name: Final = name
         self.op: Final = op
         self.value: Final = value
+        self._hash: Final = hash((name, op, value))  # memo keys hash matcher sets, silence by silence
         self._negative: Final = op.is_negative
         tree, broken = _anchored(value) if op.is_regex else (None, None)
         self.too_complex: Final = _too_complex(tree) if tree is not None else None
@@ -131,8 +132,12 @@ class Matcher(Record):
             return NotImplemented
         return self.name == other.name and self.op is other.op and self.value == other.value
 
-    def __hash__(self) -> int:  # as Record's, without its generic walk: memo keys hash many
-        return hash((self.name, self.op, self.value))
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Matcher], tuple[str, Op, str]]:
+        """Made again where it is unpickled: a string's hash differs from process to process."""
+        return type(self), (self.name, self.op, self.value)
 
     def matches(self, value: str) -> bool:
         """Whether a label value (``""`` when the label is missing) satisfies this matcher.
