@@ -54,9 +54,17 @@ class Limit(Record):
         self.roles: Final = roles
 
 
+class Kind:
+    """A token for a kind of assessment (one reach, window and window length): assessments of
+    one kind have the same limits, and what follows from them is remembered by it (hashed and
+    compared by identity, where the tuple it stands for would be hashed whole each time)."""
+
+    __slots__ = ()
+
+
 class Assessment(Record):
     """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches;
-    ``key`` names what the limits were worked out for: assessments with one key have the same."""
+    ``key`` is its kind (None: none known)."""
 
     __slots__ = __match_args__ = ("reach", "window", "misfits", "limits", "key")
 
@@ -66,7 +74,7 @@ class Assessment(Record):
         window: Window | None,
         misfits: tuple[str, ...],
         limits: dict[str, Limit],
-        key: tuple[object, ...] = (),
+        key: Kind | None = None,
     ) -> None:
         self.reach: Final = found
         self.window: Final = window
@@ -151,12 +159,11 @@ def _assess(request: SilenceRequest, rules: Rules) -> Assessment:
     found = reach.reach(request.matchers, rules)
     window, misfits = _window(request, found, rules)
     memo = ("limits", found.key, window.id if window else None, _length(window, request))
-    limits = rules.remembered(memo)
-    if limits is None:
-        limits = rules.remember(
-            memo, {n: _limit(found.rules[n], window, request, rules) for n in found.names}
-        )
-    return Assessment(found, window, misfits, limits, memo)  # type: ignore[arg-type]
+    known: tuple[Kind, dict[str, Limit]] | None = rules.remembered(memo)  # type: ignore[assignment]
+    if known is None:
+        limits = {n: _limit(found.rules[n], window, request, rules) for n in found.names}
+        known = rules.remember(memo, (Kind(), limits))
+    return Assessment(found, window, misfits, known[1], known[0])
 
 
 def _window(request: SilenceRequest, found: Reach, rules: Rules) -> tuple[Window | None, tuple[str, ...]]:
@@ -267,38 +274,96 @@ def _span_of(ident: str, silence: Silence, found: Assessment | None) -> dict[str
 
 
 def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:
+    if found is None or found.reach.nothing:
+        return _unjudged(request, found, rules)
+    untimed = _untimed(request, found, rules)
+    duration = request.duration
+    violations = [*untimed.shape, *shape.check_times(request), *untimed.reach]
+    if duration is not None and duration > untimed.cap:
+        violations.append(_over_cap(duration, untimed.cap, untimed.capped_by, found.misfits, rules))
+    violations += untimed.approval.violations
+    return Verdict(
+        violations=tuple(violations),
+        alerts=untimed.alerts,
+        unknown=untimed.unknown,
+        rules=untimed.rules,
+        window=found.window.id if found.window else None,
+        duration=duration,
+        cap=untimed.cap,
+        roles=tuple(untimed.roles),
+        approvals=untimed.approval.approvals,
+        notes=(*untimed.notes, *_narrower(untimed.unknown, violations, found)),
+    )
+
+
+def _unjudged(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:
+    """The verdict on a silence whose matchers cannot be read, or reach nothing: its shape."""
     names_window = found is not None and bool(maintenance.named(request, rules))
     violations = list(shape.check(request, rules, names_window=names_window))
     if found is None:
         return Verdict(tuple(violations), duration=request.duration, notes=(_UNREAD,))
     violations += _reach_violations(found.reach, rules)
-    if found.reach.nothing:
-        return Verdict(tuple(violations), duration=request.duration, notes=found.misfits)
-    cap, capped_by, roles = _overall(found, rules)
-    duration = request.duration
-    if duration is not None and duration > cap:
-        violations.append(_over_cap(duration, cap, capped_by, found.misfits, rules))
-    outcome = _approvals(request, roles, rules)
-    violations += outcome.violations
-    unknown = _unknown_example(request, found.reach, rules)
-    return Verdict(
-        violations=tuple(violations),
-        alerts=tuple(alert.name for alert in found.reach.alerts),
-        unknown=unknown,
-        rules=_rule_ids(found, rules),
-        window=found.window.id if found.window else None,
-        duration=duration,
-        cap=cap,
-        roles=tuple(roles),
-        approvals=outcome.approvals,
-        notes=(
+    return Verdict(tuple(violations), duration=request.duration, notes=found.misfits)
+
+
+class _Untimed(Record):
+    """What a silence's verdict holds but what its times decide (its length, and its window's
+    fit, which its assessment has): the same for every silence of the same assessment, matchers,
+    comment, window named, author, approvers and problems."""
+
+    __slots__ = __match_args__ = (
+        "shape",
+        "reach",
+        "cap",
+        "capped_by",
+        "roles",
+        "approval",
+        "unknown",
+        "alerts",
+        "rules",
+        "notes",
+    )
+
+    def __init__(self, request: SilenceRequest, found: Assessment, rules: Rules) -> None:
+        names_window = bool(maintenance.named(request, rules))
+        self.shape: Final = tuple(shape.check_untimed(request, rules, names_window=names_window))
+        self.reach: Final = tuple(_reach_violations(found.reach, rules))
+        cap, capped_by, roles = _overall(found, rules)
+        self.cap: Final = cap
+        self.capped_by: Final = capped_by
+        self.roles: Final = roles
+        self.approval: Final = _approvals(request, roles, rules)
+        self.unknown: Final = _unknown_example(request, found.reach, rules)
+        self.alerts: Final = tuple(alert.name for alert in found.reach.alerts)
+        self.rules: Final = _rule_ids(found, rules)
+        self.notes: Final = (
             *found.misfits,
             *_assumed(request, found.reach),
             *_undecided(found.reach),
-            *outcome.notes,
-            *_narrower(unknown, violations, found),
-        ),
+            *self.approval.notes,
+        )
+
+
+def _untimed(request: SilenceRequest, found: Assessment, rules: Rules) -> _Untimed:
+    """The untimed part of the silence's verdict, worked out once for silences alike in all it
+    depends on (an audit meets the same matchers, comment and author many times)."""
+    if found.key is None:
+        return _Untimed(request, found, rules)
+    memo = (
+        "untimed",
+        found.key,
+        found.misfits,
+        request.matchers,
+        request.problems,
+        request.comment,
+        request.window,
+        request.author,
+        request.approvers,
     )
+    known = rules.remembered(memo)
+    if known is None:
+        known = rules.remember(memo, _Untimed(request, found, rules))
+    return known  # type: ignore[return-value]
 
 
 def _narrower(
@@ -365,10 +430,10 @@ def _overall(found: Assessment, rules: Rules) -> tuple[timedelta, str, dict[str,
     """The smallest cap over the reached alerts and every role any of them requires (worked out
     once per kind of assessment: its limits are the same)."""
     memo = ("overall", found.key)
-    known = rules.remembered(memo) if found.key else None
+    known = rules.remembered(memo) if found.key is not None else None
     if known is None:
         known = _tightest(found)
-        if found.key:
+        if found.key is not None:
             rules.remember(memo, known)
     return known  # type: ignore[return-value]
 
@@ -473,11 +538,11 @@ def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:
 def _rule_ids(found: Assessment, rules: Rules) -> tuple[str, ...]:
     """The rules that apply to any reached alert, in policy order (once per kind of assessment)."""
     memo = ("rule ids", found.key)
-    known = rules.remembered(memo) if found.key else None
+    known = rules.remembered(memo) if found.key is not None else None
     if known is None:
         applying = {rule.id for applied in found.reach.rules.values() for rule in applied}
         known = tuple(rule.id for rule in rules.rules if rule.id in applying)
-        if found.key:
+        if found.key is not None:
             rules.remember(memo, known)
     return known  # type: ignore[return-value]
 

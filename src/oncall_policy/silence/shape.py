@@ -42,6 +42,13 @@ def is_silence_label(name: str) -> bool:
 
 def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) -> Iterator[Violation]:
     """``names_window``: the silence names a declared maintenance window, which is its reason."""
+    yield from check_untimed(request, rules, names_window=names_window)
+    yield from check_times(request)
+
+
+def check_untimed(request: SilenceRequest, rules: Rules, *, names_window: bool) -> Iterator[Violation]:
+    """What ``check`` finds but what the silence's times decide: the same for every silence of
+    the same matchers, comment, author and problems."""
     yield from request.problems
     yield from _remembered(("matchers", request.matchers, not request.problems), _matchers, request, rules)
     yield from _comment(request, rules, names_window=names_window)
@@ -53,7 +60,6 @@ def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) 
             "add --author=you@example.com (your email: who to ask about this silence)",
             ("createdBy",),
         )
-    yield from _times(request)
 
 
 def _remembered(
@@ -167,11 +173,12 @@ def _reasons_hint(rules: Rules) -> str:
     return f'say why with --comment="…": {_reasons(rules)}'
 
 
-def _times(request: SilenceRequest) -> Iterator[Violation]:
+def check_times(request: SilenceRequest) -> Iterator[Violation]:
+    """Whether the silence ends after it starts."""
     duration = request.duration
-    if duration is None or duration > timedelta(0):
+    if duration is None or duration > _ZERO:
         return
-    if duration < timedelta(0):
+    if duration < _ZERO:
         yield Violation(
             "end-before-start",
             "the silence ends before it starts",
@@ -185,3 +192,6 @@ def _times(request: SilenceRequest) -> Iterator[Violation]:
             "give a positive duration: -d 30m",
             ("endsAt",),
         )
+
+
+_ZERO = timedelta(0)
