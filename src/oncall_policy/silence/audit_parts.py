@@ -85,8 +85,8 @@ def default_parts(count: int) -> int:
     """As many parts as CPUs this process may use and no other task is running on right now,
     each of at least ``PART_SIZE`` silences. Judging in parts costs a quarter more work in all
     (each part reads the others' kept silences, pages are copied on write): it pays only on idle
-    CPUs. Measured on a 2-core machine, 50,000 silences, the CPUs busy with other work: 6.1 s in
-    one process, 8.2 s in two; idle: 5.1 s in one, 4.4 s in two."""
+    CPUs. Measured on a 2-core machine, 50,000 silences, beside other work (load average 4.5):
+    6.0 s in one process, 7.0 s in two; at load average 2.6: 5.1 s in one, 4.4 s in two."""
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(available - others_running(), MAX_PARTS, count // PART_SIZE))
 
