@@ -306,22 +306,22 @@ def _unjudged(request: SilenceRequest, found: Assessment | None, rules: Rules) -
     return Verdict(tuple(violations), duration=request.duration, notes=found.misfits)
 
 
-class _Untimed(Record):
+class _Untimed:
     """What a silence's verdict holds but what its times decide (its length, and its window's
     fit, which its assessment has): the same for every silence of the same assessment, matchers,
     comment, window named, author, approvers and problems."""
 
-    __slots__ = __match_args__ = (
-        "shape",
-        "reach",
+    __slots__ = (
+        "alerts",
+        "approval",
         "cap",
         "capped_by",
-        "roles",
-        "approval",
-        "unknown",
-        "alerts",
-        "rules",
         "notes",
+        "reach",
+        "roles",
+        "rules",
+        "shape",
+        "unknown",
     )
 
     def __init__(self, request: SilenceRequest, found: Assessment, rules: Rules) -> None:
