@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oncall_policy import amtool as runner
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
-from oncall_policy.load import load_policy
+from oncall_policy.verify import amtool as runner
 from tests.alertmanager_support import POLICIES, compiled, write
 from tests.strategies import label_sets, policies
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
-from oncall_policy.diff import Change, diff
-from oncall_policy.load import load_policy
+from oncall_policy.meaning.diff import Change, diff
 from oncall_policy.model import Policy
 from tests.conftest import ACME, CLIPPER
 

@@ -9,9 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.load import dump_policy, fast, limits, load_policy_bytes, load_policy_text, positional
+from oncall_policy.checks.checked import load_policy_bytes, load_policy_text
+from oncall_policy.errors import PolicyError
+from oncall_policy.load import fast, limits, positional
+from oncall_policy.load.dump import dump_policy
 from oncall_policy.model import Policy
-from oncall_policy.problems import PolicyError, Problem
+from oncall_policy.problems import Problem
 from tests.conftest import ROOT
 from tests.strategies_load import (
     ALLOWED_CHARACTERS,

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy import amtool as amtool_runner
 from oncall_policy import json_loads, processes
 from oncall_policy.cli import main
 from oncall_policy.silence import audit, client, gojson, history, rfc3339, seal, source
 from oncall_policy.silence.sizes import SizeError, format_size, parse_size
+from oncall_policy.verify import amtool as amtool_runner
 from tests import fault_servers, http_servers
 from tests.conftest import CLIPPER, ROOT
 

@@ -11,9 +11,10 @@ from types import CodeType
 import pytest
 from jinja2 import Environment
 
+from oncall_policy import template_cache
 from oncall_policy.cli import main
 from oncall_policy.compile import templates
-from oncall_policy.compile.template_cache import TemplateCache
+from oncall_policy.template_cache import TemplateCache
 from tests.conftest import CLIPPER
 
 TEMPLATE = "ON_CALL.md.j2"
@@ -31,7 +32,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def _fresh() -> Environment:
     """The package's environment as a new process builds it: nothing compiled in memory yet."""
     templates.environment.cache_clear()
-    return templates.environment()
+    return templates.environment(template_cache.default())
 
 
 def _counting(environment: Environment) -> tuple[Environment, list[str]]:

@@ -11,8 +11,8 @@ Imports no third-party module until a regex is matched, nor ``re`` or ``enum`` (
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

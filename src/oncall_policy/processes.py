@@ -13,8 +13,8 @@ caller is told ``ToolOutputError``.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import subprocess

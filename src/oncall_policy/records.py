@@ -10,7 +10,8 @@ refuses a later assignment), and gets from them what a frozen dataclass has: equ
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # not typing's: see oncall_policy/__init__.py
+from oncall_policy.static import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from typing import Self
 

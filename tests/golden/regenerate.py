@@ -24,8 +24,9 @@ EXAMPLES = {"clipper": ROOT / "policy.yaml", "acme": ROOT / "examples" / "acme" 
 
 def guide(name: str) -> str:
     """The on-call guide of an example policy, exactly as ``compile`` writes it."""
-    from oncall_policy.compile import Source, guide  # noqa: PLC0415
-    from oncall_policy.load import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.compile import guide  # noqa: PLC0415
+    from oncall_policy.provenance import Source  # noqa: PLC0415
 
     path = EXAMPLES[name]
     raw = path.read_bytes()

@@ -6,15 +6,15 @@ from __future__ import annotations
 from types import ModuleType
 
 from oncall_policy.checks import (
-    approvers,
-    catalog,
-    escalation,
-    maintenance,
+    approver_roles,
+    catalog_alerts,
+    escalation_timing,
+    maintenance_windows,
     pagerduty_length,
-    paging,
+    paging_timing,
     references,
-    rotations,
-    severities,
+    rotation_turns,
+    severity_levels,
     silence_reasons,
     unique_ids,
 )
@@ -25,15 +25,15 @@ from oncall_policy.problems import Finding
 RULES: tuple[ModuleType, ...] = (
     unique_ids,
     references,
-    severities,
-    escalation,
-    rotations,
-    catalog,
-    paging,
+    severity_levels,
+    escalation_timing,
+    rotation_turns,
+    catalog_alerts,
+    paging_timing,
     pagerduty_length,
-    approvers,
+    approver_roles,
     silence_reasons,
-    maintenance,
+    maintenance_windows,
 )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from oncall_policy import dispatch
-from oncall_policy.dispatch import Destinations
+from oncall_policy.meaning import dispatch
+from oncall_policy.meaning.dispatch import Destinations
 from oncall_policy.model import Policy
 
 

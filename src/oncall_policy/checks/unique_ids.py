@@ -7,8 +7,8 @@ from typing import Protocol
 
 from oncall_policy.checks.context import Context
 from oncall_policy.leaks.redact import shown
+from oncall_policy.people import mailbox
 from oncall_policy.problems import Finding
-from oncall_policy.silence.people import mailbox
 
 ID = "unique-ids"
 

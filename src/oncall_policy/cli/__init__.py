@@ -10,9 +10,10 @@ import gc
 import os
 import sys
 
-from oncall_policy import TYPE_CHECKING, __version__
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.printable import printable, printable_lines
+from oncall_policy.static import TYPE_CHECKING
+from oncall_policy.version import __version__
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
     import argparse

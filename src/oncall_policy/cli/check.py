@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from oncall_policy import reports
+from oncall_policy.cli import reports
+from oncall_policy.errors import PolicyError
 from oncall_policy.printable import printable
-from oncall_policy.problems import PolicyError, Problem
+from oncall_policy.problems import Problem
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy.load import load_policy  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.checks.checked import load_policy  # noqa: PLC0415 - keep --help fast
 
     problems: list[Problem] = []
     for name in args.files:

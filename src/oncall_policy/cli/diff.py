@@ -6,7 +6,7 @@ import argparse
 import subprocess
 from typing import TYPE_CHECKING
 
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy.errors import OncallPolicyError
 
 if TYPE_CHECKING:
     from oncall_policy.model import Policy
@@ -26,15 +26,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy import reports  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.diff import diff  # noqa: PLC0415
+    from oncall_policy.cli import reports  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.meaning.diff import diff  # noqa: PLC0415
 
     print(reports.changes(diff(_load(args.old), _load(args.new)), args.format), end="")
     return 0
 
 
 def _load(spec: str) -> Policy:
-    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
 
     if not spec.startswith("git:"):
         return load_policy_bytes(read_policy_file(spec), spec)

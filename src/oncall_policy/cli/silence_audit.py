@@ -15,8 +15,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from oncall_policy.cli.silence import action_parser, add_limit_argument, add_peer_argument
-from oncall_policy.cli.silence_judge import connection, no_history
+from oncall_policy.cli.options import add_limit_argument, add_peer_argument, silence_action_parser
+from oncall_policy.cli.silence_judge import ACTIONS, connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import audit, audit_parts, client, report, source
@@ -31,7 +31,7 @@ CANNOT_AUDIT = 4
 
 
 def run(action: str, arguments: Sequence[str]) -> int:
-    parser = action_parser(action)
+    parser = silence_action_parser(action, ACTIONS[action])
     if action == "audit":
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         add_peer_argument(parser)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import UTC, datetime
 from oncall_policy.errors import PolicyError
 from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import amtool, report, source
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from oncall_policy.compile import Source
 from oncall_policy.compile.am import inhibit, receivers, templates, tree, windows
 from oncall_policy.compile.yamltext import render
 from oncall_policy.model import Policy
+from oncall_policy.provenance import Source
 
 FILE = "alertmanager.yml"
 

@@ -3,22 +3,20 @@
 Autoescape is off (this is Markdown, not HTML) and undefined names are errors, so a typo in a
 template fails the build instead of leaving a hole in the document. Compiled templates are kept
 between runs (``template_cache``: only in a directory that is the user's alone, each bound to its
-source), which saves compiling them on every ``compile``; ``ONCALL_POLICY_NO_CACHE=1`` compiles
-them each time.
+source), which saves compiling them on every ``compile``. Which cache, if any, is the caller's
+choice (``template_cache.default``): the compile itself reaches for no directory.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 
-from oncall_policy import facts
-from oncall_policy.compile.template_cache import TemplateCache
-from oncall_policy.reports import cell
+from oncall_policy.markdown import cell
+from oncall_policy.meaning import facts
 
 
 def mermaid_id(text: str) -> str:
@@ -39,15 +37,11 @@ FILTERS = {
 }
 
 
-def _bytecode_cache() -> TemplateCache | None:
-    return None if os.environ.get("ONCALL_POLICY_NO_CACHE") == "1" else TemplateCache()
-
-
 @cache
-def environment() -> Environment:
+def environment(bytecode_cache: BytecodeCache | None = None) -> Environment:
     env = Environment(
         loader=PackageLoader("oncall_policy", "templates"),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=bytecode_cache,
         autoescape=False,  # noqa: S701 - Markdown, not HTML
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -58,5 +52,5 @@ def environment() -> Environment:
     return env
 
 
-def render(name: str, **context: Any) -> str:
-    return environment().get_template(name).render(**context)
+def render(name: str, bytecode_cache: BytecodeCache | None, **context: Any) -> str:
+    return environment(bytecode_cache).get_template(name).render(**context)

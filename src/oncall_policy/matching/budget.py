@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import time
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from enum import Enum

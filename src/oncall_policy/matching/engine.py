@@ -8,7 +8,7 @@ the paths that never match a regex do not pay for it.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -11,7 +11,6 @@ them too (``duration out of range``; the server: ``timestamp … after 10000-01-
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import DurationError, parse_duration, parse_go_duration
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.processes import ToolOutputError, ToolTimeoutError
@@ -20,6 +19,7 @@ from oncall_policy.regular_files import SMALL_FILE, read_regular
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
 from oncall_policy.regular_files import SMALL_FILE, read_regular
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -98,14 +98,13 @@ def read(files: Sequence[str] = FILES) -> AmtoolConfig:
 
 
 def _settings(path: str, text: str) -> dict[str, str]:
-    import yaml_rs  # noqa: PLC0415 - only when a file exists
+    from oncall_policy.load import yamldata  # noqa: PLC0415 - only when a file exists
 
     try:
-        data = yaml_rs.loads(text, parse_datetime=False)
-    except Exception as error:  # noqa: BLE001 - the parser's own error types
+        data = yamldata.parse(text, path)
+    except yamldata.YamlError as error:
         raise AmtoolConfigError(
-            f"amtool cannot read its configuration {path}: {error}; fix the file, "
-            f"or give --{URL} and --{AUTHOR}"
+            f"amtool cannot read its configuration {error}; fix the file, or give --{URL} and --{AUTHOR}"
         ) from None
     if data is None:  # empty, or comments only
         return {}

@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import datetime
 from oncall_policy.matchers import Matcher, MatcherError, Op
 from oncall_policy.silence import gojson
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.request import SilenceRequest, bad_matcher
 from oncall_policy.silence.verdict import Location, Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

@@ -10,15 +10,15 @@ silence into a rejected one.) The author must be a roster person unless the poli
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
 from oncall_policy.silence.verdict import Approval, Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
     from typing import Final
 
-    from oncall_policy.silence.people import Roster
+    from oncall_policy.people import Roster
 
 
 class Outcome(Record):

@@ -21,9 +21,9 @@ import signal
 import socket
 import sys
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Op
 from oncall_policy.silence import audit
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

@@ -7,8 +7,8 @@ parentheses, the roles their approval covered. Alertmanager stores the comment a
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.silence.maintenance import mentions
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

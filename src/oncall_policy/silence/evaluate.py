@@ -12,12 +12,12 @@ reported, not just the first.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
 from oncall_policy.silence import approvals, history, instances, maintenance, reach, shape
 from oncall_policy.silence.verdict import Verdict, Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence

@@ -25,8 +25,8 @@ import re
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner, when built
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

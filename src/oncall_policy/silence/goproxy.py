@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import datetime, timedelta
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

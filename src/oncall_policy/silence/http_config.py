@@ -39,10 +39,10 @@ from __future__ import annotations
 import os
 import re
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
 from oncall_policy.regular_files import SMALL_FILE, read_regular
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any, Final
@@ -145,7 +145,7 @@ def load(path: str) -> HttpConfig:
 
 def parse(text: str, path: str = "<http config>") -> HttpConfig:
     """``load`` for text already read."""
-    from oncall_policy.silence import goyaml  # noqa: PLC0415 - YAML only when a file is given
+    from oncall_policy.load import goyaml  # noqa: PLC0415 - YAML only when a file is given
 
     try:
         root = goyaml.first_document(text)

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from itertools import product
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Op
 from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.records import Record
 from oncall_policy.silence import labels
 from oncall_policy.silence.history import Timeline
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping

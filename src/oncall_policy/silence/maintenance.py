@@ -10,10 +10,10 @@ comment relaxes nothing.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import UTC, datetime, timedelta
 from oncall_policy.silence import labels
 from oncall_policy.silence.reach import catalog_names
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping

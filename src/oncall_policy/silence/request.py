@@ -7,10 +7,10 @@ reads it (``labels.ParseMatcher``).
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, MatcherError, parse_matcher
 from oncall_policy.records import Record
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import datetime, timedelta

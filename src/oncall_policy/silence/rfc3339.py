@@ -24,9 +24,9 @@ regular expressions they replace.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import UTC, datetime, timedelta
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Final

@@ -16,11 +16,11 @@ mutes too much is decided by its reach (``reach``), not by its spelling.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import timedelta
 from oncall_policy.silence import approvals
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -14,14 +14,14 @@ from __future__ import annotations
 import errno
 import os
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import PolicyError
 from oncall_policy.json_loads import loads
 from oncall_policy.records import Record
 from oncall_policy.regular_files import FileRefusedError, read_regular
-from oncall_policy.silence import rules as silence_rules
+from oncall_policy.silence.document.read import from_document
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.seal import intact, sha256_hex
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Final
@@ -58,7 +58,7 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
         else:
             doc = loads(data)
             if doc.get("source", {}).get("sha256") == digest:
-                return Loaded(silence_rules.from_document(doc))
+                return Loaded(from_document(doc))
             why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
     except FileRefusedError as error:
         why = f"{generated} {error.strerror}"
@@ -103,9 +103,9 @@ def _read(policy: str) -> bytes:
 def _from_policy(policy: str, raw: bytes) -> Rules:
     from pathlib import Path  # noqa: PLC0415 - the slow path only
 
-    from oncall_policy.compile import Source  # noqa: PLC0415
-    from oncall_policy.compile.silence_rules import document  # noqa: PLC0415
-    from oncall_policy.load import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.provenance import Source  # noqa: PLC0415
+    from oncall_policy.silence.document.write import document  # noqa: PLC0415
 
     loaded = load_policy_bytes(raw, policy)
-    return silence_rules.from_document(document(loaded, Source.of(Path(policy), raw), tables=False))
+    return from_document(document(loaded, Source.of(Path(policy), raw), tables=False))

@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import time
 
-from oncall_policy import TYPE_CHECKING, __version__
 from oncall_policy.records import Record
 from oncall_policy.silence import deadline as deadlines
 from oncall_policy.silence import tls as tls_setup
@@ -37,6 +36,8 @@ from oncall_policy.silence.http_errors import (
     TooLargeError,
     UnreachableError,
 )
+from oncall_policy.static import TYPE_CHECKING
+from oncall_policy.version import __version__
 
 if TYPE_CHECKING:
     import http.client

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any, Final

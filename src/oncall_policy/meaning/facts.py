@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urljoin
 
-from oncall_policy.dispatch import alert_labels, catalog_destinations
 from oncall_policy.durations import format_duration
+from oncall_policy.meaning.dispatch import alert_labels, catalog_destinations
 from oncall_policy.model import Alert, Policy, Rotation, Route, Selector, Target
 
 _UNITS = (("week", 7 * 86_400), ("day", 86_400), ("hour", 3600), ("minute", 60), ("second", 1))

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oncall_policy.checks.context import Context
-from oncall_policy.dispatch import Destinations
 from oncall_policy.leaks.redact import shown
+from oncall_policy.meaning.dispatch import Destinations
 from oncall_policy.model import Alert, Policy
 from oncall_policy.problems import Finding
 

@@ -18,9 +18,9 @@ import shutil
 import stat
 from collections.abc import Mapping
 
-from oncall_policy.compile.place import STAGE, OutputError, Place
-from oncall_policy.compile.plan import Plan
-from oncall_policy.compile.previous import Tree
+from oncall_policy.output.place import STAGE, OutputError, Place
+from oncall_policy.output.plan import Plan
+from oncall_policy.output.previous import Tree
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC

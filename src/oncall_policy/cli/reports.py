@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from oncall_policy.markdown import cell
 from oncall_policy.printable import printable, printable_json, printable_lines
 from oncall_policy.problems import Problem
 
 if TYPE_CHECKING:  # the check command imports this module: it stays free of pydantic
-    from oncall_policy.diff import Change
+    from oncall_policy.meaning.diff import Change
 
 PROBLEM_FORMATS = ("text", "json", "github")
 CHANGE_FORMATS = ("text", "markdown", "json")
@@ -122,8 +123,3 @@ def _row(change: Change) -> str:
 
 def _value(text: str | None) -> str:
     return "—" if text is None else cell(text)
-
-
-def cell(text: object) -> str:
-    """Text for a Markdown table cell: pipes escaped, on one line."""
-    return str(text).replace("|", "\\|").replace("\n", " ")

@@ -7,9 +7,9 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import NamedTuple
 
-from oncall_policy.dispatch import catalog_destinations
+from oncall_policy.errors import OncallPolicyError
+from oncall_policy.meaning.dispatch import catalog_destinations
 from oncall_policy.model import EscalationPolicy, Policy, Severity
-from oncall_policy.problems import OncallPolicyError
 
 MINUTE = timedelta(minutes=1)
 

@@ -11,14 +11,14 @@ changed nothing is written. ``compare`` only reads.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from oncall_policy.compile import manifest, outlock, plan, previous, staging, swap
-from oncall_policy.compile.linediff import Diff, unified
-from oncall_policy.compile.place import OutputError, Place
+from oncall_policy.output import manifest, outlock, plan, previous, staging, swap
+from oncall_policy.output.linediff import Diff, unified
+from oncall_policy.output.place import OutputError, Place
 
 MANIFEST = manifest.NAME
 Change = plan.Change
@@ -60,6 +60,22 @@ def _locked(place: Place, *, exclusive: bool) -> Iterator[int | None]:
         if exclusive and parent is not None:
             swap.recover(place, parent)
         yield parent
+
+
+def previous_text(out: Path) -> Callable[[str], str | None]:
+    """The previous output's text of a path, read as every previous output is (``previous``): a
+    link or a special file in the way is an error, a file that is not there or not UTF-8 is
+    ``None``. For what a compile compares with what it replaces."""
+    place = Place.of(out)
+
+    def text(path: str) -> str | None:
+        data = previous.read_if_there(place, path)
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    return text
 
 
 def write(files: Mapping[str, str], out: Path, keep: Collection[Path] = ()) -> list[Change]:

@@ -13,6 +13,7 @@ alone, marshalled; no pickle is read.
 from __future__ import annotations
 
 import marshal
+import os
 import sys
 from types import CodeType
 
@@ -82,3 +83,8 @@ def _settings(environment: Environment) -> str:
             sorted(environment.extensions),
         )
     )
+
+
+def default() -> TemplateCache | None:
+    """The cache ``compile`` uses: none when ``ONCALL_POLICY_NO_CACHE=1``."""
+    return None if os.environ.get("ONCALL_POLICY_NO_CACHE") == "1" else TemplateCache()

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from oncall_policy.compile.pd import ir
 from oncall_policy.compile.pd.build import build
-from oncall_policy.compile.pd.escalation import minutes
-from oncall_policy.dispatch import catalog_destinations
+from oncall_policy.compile.pd.ladders import minutes
+from oncall_policy.meaning.dispatch import catalog_destinations
 from oncall_policy.model import Policy
 
 

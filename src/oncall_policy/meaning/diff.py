@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from oncall_policy import facts
+from oncall_policy.meaning import facts
 from oncall_policy.model import EscalationPolicy, Policy, Rotation, Severity, SilenceRule
 
 MAX_TURNS = 24  # rotation hand-offs listed per rotation before the rest are summed up

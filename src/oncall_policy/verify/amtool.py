@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from oncall_policy import processes
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy.errors import OncallPolicyError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -14,12 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from oncall_policy.compile import Source
 from oncall_policy.compile.am import names
-from oncall_policy.compile.pd.agreement import Paging
-from oncall_policy.dispatch import Destinations, Router, alert_labels
+from oncall_policy.meaning.dispatch import Destinations, Router, alert_labels
 from oncall_policy.model import Policy
-from oncall_policy.simulate import Simulator
+from oncall_policy.provenance import Source
+from oncall_policy.verify.agreement import Paging
+from oncall_policy.verify.simulate import Simulator
 
 Integration = tuple[str, str]  # ("pagerduty", routing key file) or ("slack", channel)
 # receivers, expected receivers, PagerDuty service names, Slack channels, ok

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from oncall_policy import facts
 from oncall_policy.load import positional, reading
+from oncall_policy.meaning import facts
 from oncall_policy.model import Alert, Policy
 from oncall_policy.problems import Location, Problem
 from oncall_policy.regular_files import read_regular

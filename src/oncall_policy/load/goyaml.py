@@ -8,7 +8,7 @@ refused rather than interpreted; aliases share their anchor's node. Built from l
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any

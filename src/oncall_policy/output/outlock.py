@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from oncall_policy.compile.place import OutputError, Place
+from oncall_policy.output.place import OutputError, Place
 
 WAIT_SECONDS = 60.0
 

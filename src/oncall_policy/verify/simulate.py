@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from oncall_policy.errors import OncallPolicyError
 from oncall_policy.matchers import Matcher, Op, fullmatch, parse_matchers
-from oncall_policy.problems import OncallPolicyError
 
 
 class ConfigError(OncallPolicyError):

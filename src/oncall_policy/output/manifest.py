@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from oncall_policy.compile.place import OutputError, Place
+from oncall_policy.output.place import OutputError, Place
 
 NAME = ".oncall-policy-files"
 LIMIT = 16 << 20  # a list of millions of paths: far more than any policy makes

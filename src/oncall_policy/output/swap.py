@@ -20,8 +20,8 @@ import os
 from collections.abc import Callable
 from functools import cache
 
-from oncall_policy.compile.place import BACKUP, OutputError, Place
-from oncall_policy.compile.staging import remove
+from oncall_policy.output.place import BACKUP, OutputError, Place
+from oncall_policy.output.staging import remove
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 # What renameat2 says when it, or this file system, cannot exchange: fall back to two renames.

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import NamedTuple, Protocol
 
 from oncall_policy.matchers import Matcher, Op
+from oncall_policy.memo import per_object
 from oncall_policy.model import Alert, Fallback, Policy, Route
 
 
@@ -104,17 +105,8 @@ class Router:
         return Destinations(tuple(taken), pages, channels)
 
 
-# The checks, the guide and the PagerDuty compiler each need where every catalog alert goes; one
-# `compile` run routes the catalog once for all of them. The policy is frozen, so the last one's
-# routing, held with the policy itself, stays right for as long as it is asked about.
-_LAST: list[tuple[Policy, tuple[Destinations, ...]]] = []
-
-
+@per_object
 def catalog_destinations(policy: Policy) -> tuple[Destinations, ...]:
     """Where each catalog alert goes (with the labels it always carries), in catalog order."""
-    if _LAST and _LAST[0][0] is policy:
-        return _LAST[0][1]
     router = Router(policy)
-    found = tuple(router.route(alert_labels(policy, alert)) for alert in policy.alerts)
-    _LAST[:] = [(policy, found)]
-    return found
+    return tuple(router.route(alert_labels(policy, alert)) for alert in policy.alerts)

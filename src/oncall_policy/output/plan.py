@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple
 
-from oncall_policy.compile.manifest import NAME
-from oncall_policy.compile.place import OutputError, Place
-from oncall_policy.compile.previous import Tree
+from oncall_policy.output.manifest import NAME
+from oncall_policy.output.place import OutputError, Place
+from oncall_policy.output.previous import Tree
 
 
 class Change(NamedTuple):

@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from oncall_policy.compile.place import OutputError, Place
+from oncall_policy.output.place import OutputError, Place
 from oncall_policy.regular_files import kind, read_regular
 
 # The largest previous output read to show a diff of it, far above what 20,000 alerts make. To
