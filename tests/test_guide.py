@@ -10,7 +10,7 @@ import pytest
 
 from oncall_policy.checks.checked import load_policy, load_policy_bytes
 from oncall_policy.cli import main
-from oncall_policy.compile import build_all, templates
+from oncall_policy.compile import build_all, jinja
 from oncall_policy.meaning import facts
 from oncall_policy.provenance import Source
 from tests.golden.regenerate import EXAMPLES, goldens, guide
@@ -45,13 +45,13 @@ def test_templates_ship_with_the_package():
 
 
 def test_an_undefined_name_in_a_template_is_an_error():
-    template = templates.environment().from_string("{{ missing }}")
+    template = jinja.environment().from_string("{{ missing }}")
     with pytest.raises(jinja2.UndefinedError):
         template.render()
 
 
 def test_markdown_is_not_html_escaped():
-    assert templates.environment().from_string("{{ x }}").render(x="<99.5% & more>") == "<99.5% & more>"
+    assert jinja.environment().from_string("{{ x }}").render(x="<99.5% & more>") == "<99.5% & more>"
 
 
 def test_clipper_guide_states_the_seed_rules():

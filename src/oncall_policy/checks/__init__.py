@@ -18,7 +18,7 @@ from oncall_policy.checks import (
     silence_reasons,
     unique_ids,
 )
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.model import Policy
 from oncall_policy.problems import Finding
 

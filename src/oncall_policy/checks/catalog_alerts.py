@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
 from oncall_policy.meaning.dispatch import Destinations
 from oncall_policy.model import Alert, Policy

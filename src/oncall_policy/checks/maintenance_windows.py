@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.durations import format_duration
 from oncall_policy.leaks.redact import shown
 from oncall_policy.model import Policy

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 from datetime import timedelta
 
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.model import EscalationPolicy
 from oncall_policy.problems import Finding
 

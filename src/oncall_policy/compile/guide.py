@@ -1,4 +1,4 @@
-"""The on-call guide, ``ON_CALL.md``, rendered from the policy with the package's jinja2 templates.
+"""The on-call guide, ``ON_CALL.md``, rendered from the policy with the package's jinja2 jinja.
 
 Every fact in it comes from the policy, so the guide cannot drift from what Alertmanager and
 PagerDuty enforce. The rotation is shown as one cycle of turns counted from the rotation's
@@ -42,10 +42,10 @@ class Destination(NamedTuple):
 
 def build(policy: Policy, source: Source, template_cache: BytecodeCache | None = None) -> dict[str, str]:
     """``ON_CALL.md``; ``template_cache`` keeps compiled templates between runs when given."""
-    from oncall_policy.compile import templates  # noqa: PLC0415 - jinja2 only when compiling
+    from oncall_policy.compile import jinja  # noqa: PLC0415 - jinja2 only when compiling
 
     header = "".join(f"<!-- {line.lstrip('# ')} -->\n" for line in source.header().splitlines())
-    text = templates.render(TEMPLATE, template_cache, header=header, **context(policy))
+    text = jinja.render(TEMPLATE, template_cache, header=header, **context(policy))
     return {OUTPUT: text}
 
 

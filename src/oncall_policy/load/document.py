@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from oncall_policy.load import positional, reading
-from oncall_policy.load.limits import MAX_BYTES
+from oncall_policy.load.bounds import MAX_BYTES
 from oncall_policy.problems import Problem
 from oncall_policy.regular_files import read_regular
 

@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from oncall_policy.errors import PolicyError
 from oncall_policy.leaks.redact import scrub, shown
 from oncall_policy.load import fast, no_secrets, positional, reading
+from oncall_policy.load.bounds import MAX_BYTES
 from oncall_policy.load.dump import dump_policy
-from oncall_policy.load.limits import MAX_BYTES
 from oncall_policy.load.locate import LazyDocument
 from oncall_policy.model import VERSION, Policy
 from oncall_policy.problems import Problem

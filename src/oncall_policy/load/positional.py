@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncall_policy.load import characters, limits, precheck
+from oncall_policy.load import bounds, characters, precheck
 from oncall_policy.load.lines import text_position
 from oncall_policy.load.scalars import integer_problem, resolve_plain, yaml11_trap
 from oncall_policy.problems import Location, Problem, dotted
@@ -129,14 +129,14 @@ class _Builder:
 
     def _count(self, event: Any, amount: int = 1) -> None:
         self.nodes += amount
-        if self.nodes > limits.MAX_NODES:
+        if self.nodes > bounds.MAX_NODES:
             self.doc.problems.append(precheck.too_many_nodes(self.doc.path, event))
             raise _FatalError
 
     def _open(self, event: Any, value: dict[Any, Any] | list[Any]) -> None:
         self._count(event)
-        if len(self.stack) >= limits.MAX_DEPTH:
-            self._fatal_at(event, f"nested more than {limits.MAX_DEPTH} levels deep", "too-deep")
+        if len(self.stack) >= bounds.MAX_DEPTH:
+            self._fatal_at(event, f"nested more than {bounds.MAX_DEPTH} levels deep", "too-deep")
         location = self._child_location()
         if self._is_key_slot():
             self._fatal_at(event, "a mapping key must be a plain string, not a collection", "complex-key")

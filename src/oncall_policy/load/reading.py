@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 
-from oncall_policy.load.limits import MAX_BYTES
+from oncall_policy.load.bounds import MAX_BYTES
 from oncall_policy.load.lines import byte_position
 from oncall_policy.problems import Problem
 from oncall_policy.regular_files import FileRefusedError

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from oncall_policy.matching.charset import partition, readability
 from oncall_policy.matching.context import bit, class_of, classes_needed
-from oncall_policy.matching.kinds import AND, CHARS, CONCAT, NOT, OR, REPEAT, STAR, WORDS
+from oncall_policy.matching.term_kinds import AND, CHARS, CONCAT, NOT, OR, REPEAT, STAR, WORDS
 from oncall_policy.matching.terms import EPSILON, NOTHING, Term, both, complement, concat, either, repeat
 from oncall_policy.matching.words import child
 from oncall_policy.static import TYPE_CHECKING

@@ -4,7 +4,7 @@ and complement, ``∅`` and ``ε``; cut short (``…``) past a few levels, so it
 from __future__ import annotations
 
 from oncall_policy.matching.charset import ALPHABET
-from oncall_policy.matching.kinds import (
+from oncall_policy.matching.term_kinds import (
     AND,
     ASSERT,
     CHARS,

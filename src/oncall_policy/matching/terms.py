@@ -30,7 +30,7 @@ from weakref import ref
 
 from oncall_policy.matching.charset import ALPHABET, EMPTY, Charset
 from oncall_policy.matching.context import ASSERTIONS, EVERYWHERE, NOWHERE, OP_BITS
-from oncall_policy.matching.kinds import (
+from oncall_policy.matching.term_kinds import (
     AND,
     ASSERT,
     CHARS,

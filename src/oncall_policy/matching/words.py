@@ -11,7 +11,7 @@ from bisect import bisect_left
 
 from oncall_policy.matching.charset import MAX_RUNE, Charset
 from oncall_policy.matching.context import EVERYWHERE, NOWHERE
-from oncall_policy.matching.kinds import WORDS
+from oncall_policy.matching.term_kinds import WORDS
 from oncall_policy.matching.terms import EPSILON, NOTHING, Term, Words, make
 from oncall_policy.static import TYPE_CHECKING
 

@@ -9,7 +9,7 @@ The walks are iterative: the trees are up to 1000 deep.
 
 from __future__ import annotations
 
-from oncall_policy.matching.errors import ErrorCode, RegexpError
+from oncall_policy.matching.regexp_errors import ErrorCode, RegexpError
 from oncall_policy.matching.tree import Op
 from oncall_policy.static import TYPE_CHECKING
 
