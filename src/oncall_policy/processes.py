@@ -145,20 +145,20 @@ def run(argv: Sequence[str], timeout: float, shown: Sequence[str] | None = None)
     ``ToolTimeoutError`` once ``timeout`` seconds have passed, or ``ToolOutputError`` once it has
     written more than ``MAX_OUTPUT`` to either output; each naming the command as ``shown``
     (default: ``argv``)."""
-    returncode, stdout, stderr = run_bytes(argv, timeout, shown)
+    returncode, stdout, stderr = _run_bytes(argv, timeout, shown)
     return returncode, _text(stdout), _text(stderr)
 
 
 def output(argv: Sequence[str], timeout: float, shown: Sequence[str] | None = None) -> bytes:
     """The standard output of ``argv``, as bytes, run as ``run`` runs it; ``CalledToolError`` when
     it exits with anything but 0."""
-    returncode, stdout, stderr = run_bytes(argv, timeout, shown)
+    returncode, stdout, stderr = _run_bytes(argv, timeout, shown)
     if returncode != 0:
         raise CalledToolError(shown or argv, returncode, _text(stdout), _text(stderr))
     return stdout
 
 
-def run_bytes(
+def _run_bytes(
     argv: Sequence[str], timeout: float, shown: Sequence[str] | None = None
 ) -> tuple[int, bytes, bytes]:
     """``run``, with the outputs as the program wrote them."""
