@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 from typing import TYPE_CHECKING
 
 from oncall_policy.errors import OncallPolicyError
@@ -11,6 +10,8 @@ from oncall_policy.errors import OncallPolicyError
 if TYPE_CHECKING:
     from oncall_policy.model import Policy
 
+# Reading one file of a local repository takes milliseconds; a partial clone may fetch it first.
+GIT_TIMEOUT = 120.0
 _SPEC = "a policy file, or git:REV:PATH to read it from git (e.g. git:origin/main:policy.yaml)"
 
 
@@ -49,13 +50,6 @@ def _load(spec: str) -> Policy:
 
 def git_show(revision: str, path: str) -> bytes:
     """A file as it was at a revision (``git show REV:PATH``; ``./PATH`` is relative to here)."""
-    try:
-        done = subprocess.run(
-            ["git", "show", "--end-of-options", f"{revision}:{path}"], capture_output=True, check=False
-        )
-    except FileNotFoundError:
-        raise OncallPolicyError("`git` not found; install git to read git:REV:PATH") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise OncallPolicyError(f"git show {revision}:{path} failed: {message}")
-    return done.stdout
+    from oncall_policy import processes  # noqa: PLC0415 - only for git:REV:PATH
+
+    return processes.output(["git", "show", "--end-of-options", f"{revision}:{path}"], GIT_TIMEOUT)

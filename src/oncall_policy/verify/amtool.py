@@ -1,19 +1,17 @@
 """Running the real ``amtool`` (Debian's prometheus-alertmanager 0.25): ``check-config`` and
 ``config routes test``. Every call is a process of ~20 ms, so many label sets are routed in
 parallel threads (each waits on its own process). One that has not finished after ``TIMEOUT``
-seconds, or that writes more than ``processes.MAX_OUTPUT``, is stopped (``processes``) and
-reported as ``ToolTimeoutError`` or ``ToolOutputError``."""
+seconds, or that writes more than ``processes.MAX_OUTPUT``, is stopped, and one that fails is
+reported with what it said: ``processes`` runs it and raises its errors."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 from oncall_policy import processes
-from oncall_policy.errors import OncallPolicyError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -23,52 +21,21 @@ WORKERS = 4
 TIMEOUT = 60.0
 
 
-class ToolMissingError(OncallPolicyError):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"`{name}` not found; install prometheus-alertmanager")
+def _run(arguments: Sequence[str]) -> tuple[int, str, str]:
+    return processes.run(["amtool", *arguments], TIMEOUT)
 
 
-class ToolError(OncallPolicyError):
-    """A tool that failed: what ran, how it ended and what it said."""
-
-    def __init__(self, command: Sequence[str], returncode: int, stdout: str, stderr: str) -> None:
-        super().__init__(command, returncode, stdout, stderr)
-        self.command, self.returncode, self.stdout, self.stderr = command, returncode, stdout, stderr
-
-    def __str__(self) -> str:
-        return (
-            f"command {' '.join(self.command)!r} exited with {self.returncode}\n"
-            f"stdout: {self.stdout.strip() or '(none)'}\nstderr: {self.stderr.strip() or '(none)'}"
-        )
-
-
-def find() -> str:
-    path = shutil.which("amtool")
-    if path is None:
-        raise ToolMissingError("amtool")
-    return path
-
-
-class Done:
-    """How an amtool run ended."""
-
-    __slots__ = ("returncode", "stderr", "stdout")
-
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-
-
-def _run(arguments: Sequence[str], check: bool = True) -> Done:
-    command = [find(), *arguments]
-    done = Done(*processes.run(command, TIMEOUT))
-    if check and done.returncode != 0:
-        raise ToolError(command, done.returncode, done.stdout, done.stderr)
-    return done
+def _output(arguments: Sequence[str]) -> str:
+    """What amtool writes to its standard output, or ``CalledToolError`` when it fails."""
+    returncode, stdout, stderr = _run(arguments)
+    if returncode != 0:
+        raise processes.CalledToolError(["amtool", *arguments], returncode, stdout, stderr)
+    return stdout
 
 
 def check_config(*paths: Path) -> str:
-    """``amtool check-config``; its report, or ``ToolError`` when any file fails."""
-    return _run(["check-config", *map(str, paths)]).stdout
+    """``amtool check-config``; its report, or ``CalledToolError`` when any file fails."""
+    return _output(["check-config", *map(str, paths)])
 
 
 def label_argument(name: str, value: str) -> str:
@@ -83,17 +50,17 @@ def _routes_test(config: Path, labels: Mapping[str, str], *verify: str) -> list[
 
 def routes_test(config: Path, labels: Mapping[str, str]) -> tuple[str, ...]:
     """The receivers amtool routes ``labels`` to, in its (tree) order."""
-    line = _run(_routes_test(config, labels)).stdout.strip()
+    line = _output(_routes_test(config, labels)).strip()
     return tuple(line.split(",")) if line else ()
 
 
 def routes_verify(config: Path, labels: Mapping[str, str], receivers: Sequence[str]) -> bool:
     """Whether amtool's ``--verify.receivers`` (an exact, order-sensitive compare) agrees."""
     arguments = _routes_test(config, labels, f"--verify.receivers={','.join(receivers)}")
-    done = _run(arguments, check=False)
-    if done.returncode not in (0, 1) or (done.returncode == 1 and "WARNING" not in done.stdout):
-        raise ToolError(["amtool", *arguments], done.returncode, done.stdout, done.stderr)
-    return done.returncode == 0
+    returncode, stdout, stderr = _run(arguments)
+    if returncode not in (0, 1) or (returncode == 1 and "WARNING" not in stdout):  # 1 alone: a disagreement
+        raise processes.CalledToolError(["amtool", *arguments], returncode, stdout, stderr)
+    return returncode == 0
 
 
 def routes_test_many(config: Path, label_sets: Sequence[Mapping[str, str]]) -> list[tuple[str, ...]]:
