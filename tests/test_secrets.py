@@ -169,7 +169,7 @@ def _refused(text: str) -> list[Problem]:
 
 def _assert_refused(case: Case, secret: str, spelling: str, kind: str) -> None:
     problems = _refused(case.text)
-    refusals = [p for p in problems if p.rule == no_secrets.ID]
+    refusals = [p for p in problems if p.rule == no_secrets.RULE.id]
     assert [(p.line, p.column) for p in refusals] == [(case.line, case.column)]
     hidden = f"<{kind}, not shown>"
     assert refusals[0].where == (case.where + hidden if case.key else case.where)
@@ -262,7 +262,7 @@ def test_base64_broken_by_whitespace_is_refused_unseen(case: str):
     written, read = _broken(case)
     assert kinds.secret(read) == kinds.Secret(tokens.ROUTING_KEY, encoded=True)
     text = MINIMAL.replace("    meaning: The service does not answer.\n", f"    meaning: {written}\n", 1)
-    refusals = [p for p in _refused(text) if p.rule == no_secrets.ID]
+    refusals = [p for p in _refused(text) if p.rule == no_secrets.RULE.id]
     line = text.count("\n", 0, text.index(written)) + 1
     assert [(p.line, p.column, p.where) for p in refusals] == [(line, 14, "alerts[0].meaning")]
     assert refusals[0].message.startswith(f"this value looks like base64 of {tokens.ROUTING_KEY}; ")
@@ -277,7 +277,7 @@ def test_the_command_line_refuses_broken_base64_and_never_prints_it(tmp_path, ca
     policy.write_text(text, encoding="utf-8")
     assert main(["check", "--format", output, str(policy)]) == 1
     printed = capsys.readouterr()
-    assert f"{no_secrets.ID}" in printed.out
+    assert f"{no_secrets.RULE.id}" in printed.out
     assert "alerts[0].meaning" in printed.out
     assert f"base64 of {tokens.ROUTING_KEY}" in printed.out
     halves = BROKEN_LINES if case.startswith("literal") else BROKEN_HALVES
@@ -357,7 +357,7 @@ def test_no_other_problem_shows_a_refused_value(case: str):
         text = text.replace(old, new, 1)
     problems = [str(p) for p in _refused(text)]
     assert any(expected in p for p in problems), problems
-    assert any(f"({no_secrets.ID})" in p for p in problems)
+    assert any(f"({no_secrets.RULE.id})" in p for p in problems)
     for secret in (HEX_KEY, ROUTING_KEY, WEBHOOK, BOT_TOKEN, API_TOKEN):
         _assert_never_shown(problems, secret, secret)
 
@@ -380,7 +380,7 @@ def test_the_command_line_never_prints_a_secret(tmp_path, capsys, output: str, s
     policy.write_text(text, encoding="utf-8")
     assert main(["check", "--format", output, str(policy)]) == 1
     printed = capsys.readouterr()
-    assert f"{no_secrets.ID}" in printed.out
+    assert f"{no_secrets.RULE.id}" in printed.out
     assert "alerts[0].meaning" in printed.out
     _assert_never_shown([printed.out, printed.err], secret, written)
 

@@ -1,5 +1,5 @@
-"""approver-roles: every role a silence needs approval from is held by at least one person, so
-the approval can be given at all."""
+"""approver-roles: every role a silence needs approval from is held by someone. Otherwise the
+approval could not be given at all."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding, Location
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "approver-roles"
+RULE = Rule("approver-roles", CHECK, __doc__)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -27,5 +28,5 @@ def check(context: Context) -> Iterator[Finding]:
                 yield Finding(
                     (*here, j),
                     f"nobody holds role {shown(role)}, so no silence needing it could ever be approved",
-                    ID,
+                    RULE.id,
                 )

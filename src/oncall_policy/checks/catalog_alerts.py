@@ -1,7 +1,7 @@
-"""catalog-alerts: every catalog alert has a runbook and dashboard that resolve to absolute URLs,
-is claimed by a routing rule (an alert that only reaches ``unmatched`` has no planned
-destination) that delivers it somewhere (a page or a channel), and its labels do not contradict
-its name or severity."""
+"""catalog-alerts: every catalog alert has working links, a route that delivers it, and consistent
+labels. Its runbook and dashboard resolve to absolute URLs; it is claimed by a routing rule (an
+alert that only reaches ``unmatched`` has no planned destination) that delivers it somewhere (a
+page or a channel); and its labels do not contradict its name or severity."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from oncall_policy.leaks.redact import shown
 from oncall_policy.meaning.dispatch import Destinations
 from oncall_policy.model import Alert, Policy
 from oncall_policy.problems import Finding
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "catalog-alerts"
+RULE = Rule("catalog-alerts", CHECK, __doc__)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -25,7 +26,7 @@ def check(context: Context) -> Iterator[Finding]:
                 ("alerts", i, "labels", label),
                 f"{shown(label)} is set by the catalog itself (from the alert's name and severity); "
                 "remove it",
-                ID,
+                RULE.id,
             )
         yield from _carried(policy, i, alert)
         yield from _destinations(i, alert, context.catalog_destinations[i])
@@ -40,11 +41,11 @@ def _carried(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:
                 ("alerts", i, "carries", j),
                 f"{shown(label)} has a fixed value (in labels, or the alert's name or severity); "
                 "a label is either pinned or carried",
-                ID,
+                RULE.id,
             )
         seen.add(label)
     if len(seen) < len(alert.carries):
-        yield Finding(("alerts", i, "carries"), "a label is carried twice", ID)
+        yield Finding(("alerts", i, "carries"), "a label is carried twice", RULE.id)
 
 
 def _links(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:
@@ -58,7 +59,7 @@ def _links(policy: Policy, i: int, alert: Alert) -> Iterator[Finding]:
             yield Finding(
                 ("alerts", i, field),
                 f"relative link {shown(link)} needs organisation.{field}_base_url, or give a full URL",
-                ID,
+                RULE.id,
             )
 
 
@@ -68,7 +69,7 @@ def _destinations(i: int, alert: Alert, destinations: Destinations) -> Iterator[
             ("alerts", i),
             f"{shown(alert.name, quote=False)} matches no routing rule and would only reach "
             "routing.unmatched; add a route for it",
-            ID,
+            RULE.id,
         )
     elif not (destinations.pages or destinations.channels):
         taken = ", ".join(shown(route.name) for route in destinations.routes)
@@ -76,5 +77,5 @@ def _destinations(i: int, alert: Alert, destinations: Destinations) -> Iterator[
             ("alerts", i),
             f"{shown(alert.name, quote=False)} reaches no one: route {taken} neither pages nor "
             "notifies; give it a destination",
-            ID,
+            RULE.id,
         )

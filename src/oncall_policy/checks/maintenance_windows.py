@@ -1,7 +1,8 @@
-"""maintenance-windows: each declared window names its approvers from the roster, selects known
-severities, has a time range that ends after it starts and is no longer than
-``silences.maintenance.max_duration``, and, when longer than ``approval_beyond``, is approved by
-people who together hold every role in ``approvals``. Window ids are unique."""
+"""maintenance-windows: each declared window is well formed and approved as the policy asks. It
+names its approvers from the roster, selects known severities, has a time range that ends after
+it starts and is no longer than ``silences.maintenance.max_duration``, and, when longer than
+``approval_beyond``, is approved by people who together hold every role in ``approvals``.
+Window ids are unique."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from oncall_policy.leaks.redact import shown
 from oncall_policy.model import Policy
 from oncall_policy.model.silences import Maintenance, Window
 from oncall_policy.problems import Finding, Location
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "maintenance-windows"
+RULE = Rule("maintenance-windows", CHECK, __doc__)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -28,7 +30,9 @@ def check(context: Context) -> Iterator[Finding]:
         here: Location = ("silences", "maintenance", "windows", i)
         if window.id in seen:
             yield Finding(
-                (*here, "id"), f"window id {shown(window.id)} is already used by window {seen[window.id]}", ID
+                (*here, "id"),
+                f"window id {shown(window.id)} is already used by window {seen[window.id]}",
+                RULE.id,
             )
         seen.setdefault(window.id, i)
         yield from _window(context.policy, maintenance, window, here)
@@ -38,21 +42,21 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
     people = {p.id: p for p in policy.people}
     for j, person in enumerate(window.approved_by):
         if person not in people:
-            yield Finding((*here, "approved_by", j), f"no person {shown(person)} in the roster", ID)
+            yield Finding((*here, "approved_by", j), f"no person {shown(person)} in the roster", RULE.id)
     severities = {s.id for s in policy.severities}
     for j, severity in enumerate(window.scope.severities):
         if severity not in severities:
-            yield Finding((*here, "scope", "severities", j), f"no severity {shown(severity)}", ID)
+            yield Finding((*here, "scope", "severities", j), f"no severity {shown(severity)}", RULE.id)
     length = _length(window)
     if length <= timedelta(0):
-        yield Finding(here, "the window ends before it starts (or lasts no time)", ID)
+        yield Finding(here, "the window ends before it starts (or lasts no time)", RULE.id)
         return
     if length > maintenance.max_duration:
         yield Finding(
             here,
             f"the window lasts {format_duration(length)}; maintenance windows may last at most "
             f"{format_duration(maintenance.max_duration)}",
-            ID,
+            RULE.id,
         )
     if length > maintenance.approval_beyond:
         held = {role for person in window.approved_by if person in people for role in people[person].roles}
@@ -62,7 +66,7 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
                 (*here, "approved_by"),
                 f"a window longer than {format_duration(maintenance.approval_beyond)} needs approval by "
                 f"{needed}; no approver holds {', '.join(_names(missing))}",
-                ID,
+                RULE.id,
             )
 
 

@@ -10,8 +10,9 @@ from oncall_policy.checks.rule_context import Context
 from oncall_policy.durations import format_duration
 from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "paging-timing"
+RULE = Rule("paging-timing", CHECK, __doc__)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -33,7 +34,7 @@ def check(context: Context) -> Iterator[Finding]:
                 f"{_first(severities, severity)} pages {_named(service.name)}, "
                 f"but {shown(service.escalation_policy)} "
                 f"has no timing for {_named(severity)}",
-                ID,
+                RULE.id,
             )
         steps = {s: timing[s] for s in severities if s in timing}
         if len(set(steps.values())) > 1:
@@ -46,7 +47,7 @@ def check(context: Context) -> Iterator[Finding]:
                 f"{_named(service.name)} receives severities with different escalation "
                 f"timing ({timings}); PagerDuty escalates per service, so give each "
                 "timing its own paging service",
-                ID,
+                RULE.id,
             )
 
 

@@ -1,5 +1,5 @@
-"""rotation-turns: in every turn each slot is held by a different person, who holds the role the
-slot asks for (so a week's primary and secondary differ, and its manager is a manager)."""
+"""rotation-turns: in every turn each slot is held by a different person with the slot's role. So
+a week's primary and secondary differ, and its manager is a manager."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "rotation-turns"
+RULE = Rule("rotation-turns", CHECK, __doc__)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -25,7 +26,7 @@ def check(context: Context) -> Iterator[Finding]:
                         here,
                         f"{shown(person)} is already {shown(seen[person], quote=False)} in turn {k + 1}; "
                         "each slot needs a different person",
-                        ID,
+                        RULE.id,
                     )
                 seen.setdefault(person, slot_id)
                 role = rotation.slots[slot_id].role
@@ -34,5 +35,5 @@ def check(context: Context) -> Iterator[Finding]:
                         here,
                         f"{shown(person)} fills {shown(slot_id)}, which needs role {shown(role)}, "
                         "but does not hold it",
-                        ID,
+                        RULE.id,
                     )

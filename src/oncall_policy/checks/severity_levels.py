@@ -11,8 +11,9 @@ from oncall_policy.checks.rule_context import Context
 from oncall_policy.durations import format_duration
 from oncall_policy.leaks.redact import shown
 from oncall_policy.problems import Finding
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "severity-levels"
+RULE = Rule("severity-levels", CHECK, __doc__)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -25,7 +26,7 @@ def check(context: Context) -> Iterator[Finding]:
                 (*here, "response_time"),
                 "response time is longer than the resolution "
                 f"target ({format_duration(severity.resolution_target)})",
-                ID,
+                RULE.id,
             )
         if escalation is None:
             continue
@@ -35,12 +36,12 @@ def check(context: Context) -> Iterator[Finding]:
                 f"auto-escalation after "
                 f"{format_duration(escalation)} comes after the resolution target "
                 f"({format_duration(severity.resolution_target)})",
-                ID,
+                RULE.id,
             )
         if severity.pagerduty_severity in ("warning", "info"):
             yield Finding(
                 (*here, "pagerduty_severity"),
                 f"{shown(severity.pagerduty_severity)} is low "
                 "urgency in PagerDuty and never escalates; use 'critical' or 'error'",
-                ID,
+                RULE.id,
             )

@@ -14,6 +14,7 @@ from oncall_policy.errors import PolicyError
 from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import amtool, report, source
 from oncall_policy.silence.evaluate import evaluate
+from oncall_policy.silence.history import HISTORY_UNREADABLE
 from oncall_policy.silence.verdict import Violation
 from oncall_policy.static import TYPE_CHECKING
 
@@ -187,7 +188,7 @@ def no_history(url: str, error: Exception) -> Violation:
     from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
 
     return Violation(
-        "history-unreadable",
+        HISTORY_UNREADABLE.id,
         f"the silences already at {printable(redacted(url))} cannot be read ({printable(str(error))}), "
         "so re-created or extended silences cannot be counted",
         "check --alertmanager.url and its credentials (--http.config.file), then try again; "

@@ -20,7 +20,7 @@ def read_document(path: str | Path) -> positional.Document:
     except OSError as error:
         return positional.Document(name, problems=[reading.unreadable(name, error)])
     if not raw.strip():
-        return _failed(name, "file is empty", "empty-file")
+        return _failed(name, "file is empty", reading.EMPTY_FILE.id)
     text = reading.decode(raw, name)
     if isinstance(text, Problem):
         return positional.Document(name, problems=[text])

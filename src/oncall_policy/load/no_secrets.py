@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 
 from oncall_policy.leaks import kinds, suspects, tokens, webhooks
 from oncall_policy.problems import Location
+from oncall_policy.rulebook import LOADER, Rule
 
-ID = "no-secrets"
+RULE = Rule("no-secrets", LOADER, __doc__)
 
 _IN_A_FILE = "put it in a file under secrets.directory and name that file with "
 _ADVICE = {
@@ -52,7 +53,7 @@ def scan(data: Any) -> Iterator[Refusal]:
     for location, text, key in _placed(data, ()):
         if any(suspect in text for suspect in found) and (secret := kinds.secret(text)) is not None:
             where = "key" if key else "value"
-            yield Refusal(location, f"this {where} looks like {secret}; {_ADVICE[secret.kind]}", ID, key)
+            yield Refusal(location, f"this {where} looks like {secret}; {_ADVICE[secret.kind]}", RULE.id, key)
 
 
 def _strings(data: Any) -> list[str]:

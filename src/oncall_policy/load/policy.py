@@ -14,13 +14,14 @@ from pydantic import ValidationError
 
 from oncall_policy.errors import PolicyError
 from oncall_policy.leaks.redact import scrub, shown
-from oncall_policy.load import fast, no_secrets, positional, reading
+from oncall_policy.load import fast, no_secrets, positional, reading, validation
 from oncall_policy.load.bounds import MAX_BYTES
 from oncall_policy.load.dump import dump_policy
 from oncall_policy.load.locate import LazyDocument
 from oncall_policy.model import VERSION, Policy
 from oncall_policy.problems import Problem
 from oncall_policy.regular_files import read_regular
+from oncall_policy.rulebook import LOADER, Rule
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,6 +31,14 @@ if TYPE_CHECKING:
     # What a policy must satisfy beyond its schema, given by the caller (``checks.checked``): the
     # loader places the findings in the file, but which rules run is decided above it.
     Rules = Callable[[Policy], Iterable[Finding]]
+
+
+WRONG_VERSION = Rule(
+    "version",
+    LOADER,
+    f"a policy starts with ``version: {VERSION}``. The version is checked before anything else: "
+    "the other fields mean what the version says.",
+)
 
 
 def parse_policy(path: str | Path, rules: Rules | None = None) -> Policy:
@@ -95,13 +104,15 @@ def _version_ok(document: positional.Document) -> bool:
     data: Any = document.data
     if not isinstance(data, dict):
         document.problem(
-            (), "a policy is a mapping that starts with 'version: oncall-policy/v1'", "wrong-type"
+            (), "a policy is a mapping that starts with 'version: oncall-policy/v1'", validation.WRONG_TYPE.id
         )
         return False
     version = data.get("version")
     if version != VERSION:
         found = "is missing" if version is None else f"is {shown(version)}"
-        document.problem(("version",), f"version {found}; this oncall-policy reads {VERSION!r}", "version")
+        document.problem(
+            ("version",), f"version {found}; this oncall-policy reads {VERSION!r}", WRONG_VERSION.id
+        )
         return False
     return True
 
@@ -110,8 +121,7 @@ def _validate(document: positional.Document) -> Policy | None:
     try:
         return Policy.model_validate(document.data)
     except ValidationError as error:
-        from oncall_policy.load import validation  # noqa: PLC0415 - error path only (difflib)
-        from oncall_policy.model.json_schema import policy_schema  # noqa: PLC0415
+        from oncall_policy.model.json_schema import policy_schema  # noqa: PLC0415 - error path only
 
         validation.report(error, document, policy_schema())
         return None

@@ -12,6 +12,14 @@ from typing import Any
 from oncall_policy.load import bounds, characters, reading
 from oncall_policy.load.bounds import MAX_BYTES
 from oncall_policy.problems import Problem
+from oncall_policy.rulebook import LOADER, Rule
+
+TOO_LARGE = Rule(
+    "too-large",
+    LOADER,
+    f"a document holds at most {bounds.MAX_NODES:,} nodes, counting what aliases expand to. A "
+    "'billion laughs' of aliases, or a flow list of millions of items, is refused before it is built.",
+)
 
 
 def declines(text: str) -> bool:
@@ -37,7 +45,7 @@ def too_many_nodes(path: str, event: Any) -> Problem:
         f"the document holds more than {bounds.MAX_NODES:,} nodes, or aliases multiply to that many "
         "(a 'billion laughs'?)"
     )
-    return Problem(path, line, column, "", message, "too-large")
+    return Problem(path, line, column, "", message, TOO_LARGE.id)
 
 
 def _may_hold_too_many(text: str) -> bool:

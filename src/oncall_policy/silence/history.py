@@ -17,11 +17,20 @@ from bisect import bisect_left, bisect_right
 
 from oncall_policy.datetimes import datetime, timedelta
 from oncall_policy.records import Record
+from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Final
+
+HISTORY_UNREADABLE = Rule(
+    "history-unreadable",
+    SILENCE,
+    "the silences already in Alertmanager can be read, when the policy requires it. Without them "
+    "re-created or extended silences cannot be counted, so the silence is refused "
+    "(``silences.history.required``).",
+)
 
 
 class Span(Record):

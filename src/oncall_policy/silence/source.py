@@ -94,10 +94,11 @@ def _read(policy: str) -> bytes:
     try:
         return read_regular(policy, LIMIT)
     except OSError as error:
-        from oncall_policy.problems import Problem  # noqa: PLC0415 - only when it fails
+        from oncall_policy.load.reading import UNREADABLE  # noqa: PLC0415 - only when it fails
+        from oncall_policy.problems import Problem  # noqa: PLC0415
 
         message = f"cannot read the policy: {error.strerror}"
-        raise PolicyError([Problem(policy, 1, 1, "", message, "unreadable")]) from None
+        raise PolicyError([Problem(policy, 1, 1, "", message, UNREADABLE.id)]) from None
 
 
 def _from_policy(policy: str, raw: bytes) -> Rules:

@@ -1,18 +1,7 @@
 """Prometheus alerting-rule files checked against the policy's alert catalog.
 
-Rules (ids as reported):
-
-- ``alert-not-in-catalog``: a rule fires an alert the catalog does not know, so nobody has said
-  what it means, who it pages or how long it may be silenced.
-- ``alert-without-rule``: a catalog alert that no checked file defines (reported once, at the
-  alert in the policy file; skipped with ``partial`` when only some rule files are checked).
-- ``severity-mismatch``: the rule's severity label is missing or differs from the catalog's.
-- ``label-mismatch``: a label the catalog says the alert always carries is missing or differs.
-- ``runbook-mismatch``: the ``runbook_url`` annotation is missing or is not the catalog's
-  runbook (resolved against ``organisation.runbook_base_url``).
-- ``rule-file``: the file is not ``groups: [{name, rules: [...]}]``.
-
-Rule files are read with the policy's position-keeping reader, so every problem has a line and column.
+Its rules are declared below, each with its documentation. Rule files are read with the policy's
+position-keeping reader, so every problem has a line and column.
 """
 
 from __future__ import annotations
@@ -27,8 +16,35 @@ from oncall_policy.meaning import facts
 from oncall_policy.model import Alert, Policy
 from oncall_policy.problems import Location, Problem
 from oncall_policy.regular_files import read_regular
+from oncall_policy.rulebook import RULE_FILE, Rule
 
 RUNBOOK = "runbook_url"
+
+SHAPE = Rule("rule-file", RULE_FILE, "a rule file is ``groups: [{name, rules: [...]}]``.")
+ALERT_NOT_IN_CATALOG = Rule(
+    "alert-not-in-catalog",
+    RULE_FILE,
+    "every alerting rule fires an alert of the catalog. Otherwise nobody has said what the alert "
+    "means, who it pages or how long it may be silenced.",
+)
+ALERT_WITHOUT_RULE = Rule(
+    "alert-without-rule",
+    RULE_FILE,
+    "every catalog alert is defined by a rule in the files checked. It is reported once, at the "
+    "alert in the policy file, and not when only some rule files are checked (``partial``).",
+)
+SEVERITY_MISMATCH = Rule(
+    "severity-mismatch", RULE_FILE, "a rule's severity label is the catalog's for its alert."
+)
+LABEL_MISMATCH = Rule(
+    "label-mismatch", RULE_FILE, "a rule gives each label the catalog pins on its alert, with that value."
+)
+RUNBOOK_MISMATCH = Rule(
+    "runbook-mismatch",
+    RULE_FILE,
+    "a rule's ``runbook_url`` annotation is the catalog's runbook for its alert. It is resolved "
+    "against ``organisation.runbook_base_url``.",
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,7 @@ def read(path: str) -> positional.Document:
     try:
         raw = read_regular(path, reading.MAX_BYTES + 1)  # one byte more: the reader names the size
     except OSError as error:
-        unreadable = Problem(path, 1, 1, "", f"cannot read file: {error.strerror}", "unreadable")
+        unreadable = Problem(path, 1, 1, "", f"cannot read file: {error.strerror}", reading.UNREADABLE.id)
         return positional.Document(path, problems=[unreadable])
     if not raw.strip():
         return positional.Document(path)  # an empty rule file defines no rules, as for Prometheus
@@ -83,18 +99,18 @@ def _alert_rules(document: positional.Document) -> Iterator[tuple[Location, dict
     if data is None:
         return
     if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
-        document.problem((), "a rule file is a mapping with a 'groups' list", "rule-file")
+        document.problem((), "a rule file is a mapping with a 'groups' list", SHAPE.id)
         return
     for g, group in enumerate(data["groups"]):
         if not isinstance(group, dict) or not isinstance(group.get("rules"), list):
-            document.problem(("groups", g), "a rule group is a mapping with a 'rules' list", "rule-file")
+            document.problem(("groups", g), "a rule group is a mapping with a 'rules' list", SHAPE.id)
             continue
         for r, rule in enumerate(group["rules"]):
             location: Location = ("groups", g, "rules", r)
             if isinstance(rule, dict) and isinstance(rule.get("alert"), str):
                 yield location, rule
             elif not isinstance(rule, dict) or "record" not in rule:
-                document.problem(location, "a rule is a mapping with 'alert' or 'record'", "rule-file")
+                document.problem(location, "a rule is a mapping with 'alert' or 'record'", SHAPE.id)
 
 
 def _check_rule(
@@ -107,7 +123,7 @@ def _check_rule(
             (*location, "alert"),
             f"{name} is not in the alert catalog of {catalog.document.path}; "
             "add it there (meaning, response, runbook) or rename the rule",
-            "alert-not-in-catalog",
+            ALERT_NOT_IN_CATALOG.id,
         )
         return
     alert = known[1]
@@ -123,7 +139,7 @@ def _labels(
     severity_label = policy.organisation.severity_label
     wanted = {severity_label: severity.label_value, **alert.labels}
     for label, value in wanted.items():
-        rule_id = "severity-mismatch" if label == severity_label else "label-mismatch"
+        rule_id = (SEVERITY_MISMATCH if label == severity_label else LABEL_MISMATCH).id
         catalog_says = f"the catalog gives {alert.name} {label}={value!r}"
         if label not in labels:
             document.problem((*location, "labels"), f"no {label!r} label; {catalog_says}", rule_id)
@@ -142,13 +158,13 @@ def _runbook(
         document.problem(
             (*location, "annotations"),
             f"no {RUNBOOK!r} annotation; the catalog's runbook for {alert.name} is {wanted}",
-            "runbook-mismatch",
+            RUNBOOK_MISMATCH.id,
         )
     elif annotations[RUNBOOK] != wanted:
         document.problem(
             (*location, "annotations", RUNBOOK),
             f"{RUNBOOK} is {annotations[RUNBOOK]!r}, but the catalog's runbook for {alert.name} is {wanted}",
-            "runbook-mismatch",
+            RUNBOOK_MISMATCH.id,
         )
 
 
@@ -164,6 +180,6 @@ def _without_rule(catalog: Catalog, defined: set[str]) -> list[Problem]:
             document.problem(
                 ("alerts", i, "name"),
                 f"{name} has no alerting rule in the files checked; write one, or remove it from the catalog",
-                "alert-without-rule",
+                ALERT_WITHOUT_RULE.id,
             )
     return document.problems
