@@ -16,7 +16,7 @@ from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
 from oncall_policy.regular_files import SMALL_FILE, read_regular
 from oncall_policy.silence import rfc3339 as times
-from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
+from oncall_policy.silence.request import BAD_DURATION, BAD_TIME, SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
 from oncall_policy.static import TYPE_CHECKING
 
@@ -115,7 +115,7 @@ def _plus_duration(start: datetime | None, text: str, problems: list[Violation])
     try:
         duration = parse_duration(text)
     except DurationError as error:
-        problems.append(Violation("bad-duration", str(error), "give -d as 30m, 2h or 1d", ("endsAt",)))
+        problems.append(Violation(BAD_DURATION.id, str(error), "give -d as 30m, 2h or 1d", ("endsAt",)))
         return None
     if start is None:
         return None
@@ -123,7 +123,7 @@ def _plus_duration(start: datetime | None, text: str, problems: list[Violation])
         return times.add(start, duration)
     except times.TimeError as error:
         problems.append(
-            Violation("bad-time", str(error), "give an earlier --start or a shorter -d", ("endsAt",))
+            Violation(BAD_TIME.id, str(error), "give an earlier --start or a shorter -d", ("endsAt",))
         )
         return None
 
@@ -134,7 +134,7 @@ def _time(text: str, flag: str, problems: list[Violation]) -> datetime | None:
     except times.TimeError as error:
         where = "startsAt" if flag == "--start" else "endsAt"
         hint = f"write {flag} in RFC 3339 with a zone, e.g. {flag}=2026-01-02T15:04:05Z"
-        problems.append(Violation("bad-time", f"{flag}: {error}", hint, (where,)))
+        problems.append(Violation(BAD_TIME.id, f"{flag}: {error}", hint, (where,)))
         return None
 
 
