@@ -1,4 +1,3 @@
-# ruff: noqa: S310 - every URL here is http://127.0.0.1:<port>
 """The gate for tests: served in a thread of the test process on an ephemeral loopback port, in
 front of real (or fake) Alertmanagers; and a small HTTP client that keeps the whole answer."""
 
@@ -24,7 +23,7 @@ from oncall_policy.silence import source
 from tests.conftest import CLIPPER
 
 RULES = source.load(CLIPPER).rules
-PASSWORD = "correct horse"
+PASSWORD = "correct horse"  # noqa: S105 - a test password for test users
 PEOPLE = ("engineer-a@clipper.app", "engineer-b@clipper.app", "manager-x@clipper.app", "outsider@example.com")
 HASHES = {name: bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)) for name in PEOPLE}
 BASIC = GateConfig(auth=Auth(mode="basic", users_file="(in memory)"))
@@ -35,7 +34,8 @@ def gate(upstreams: Sequence[str], config: GateConfig = BASIC, rules: Any = RULE
     """A gate in front of ``upstreams``; yields its base URL (no trailing slash)."""
     verifier = users.Verifier(dict(HASHES)) if config.auth.mode == "basic" else None
     settings = server.Settings(rules, upstreams, config, verifier)
-    loop = asyncio.new_event_loop()
+    runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
+    loop = runner.get_loop()
     started = threading.Event()
     ports: list[int] = []
     failures: list[BaseException] = []
@@ -48,13 +48,12 @@ def gate(upstreams: Sequence[str], config: GateConfig = BASIC, rules: Any = RULE
             await stop.wait()
 
     def main() -> None:
-        try:
-            loop.run_until_complete(serve())
-        except BaseException as error:  # noqa: BLE001 - handed to the test
-            failures.append(error)
-            started.set()
-        finally:
-            loop.close()
+        with runner:
+            try:
+                runner.run(serve())
+            except BaseException as error:  # noqa: BLE001 - handed to the test
+                failures.append(error)
+                started.set()
 
     thread = threading.Thread(target=main, daemon=True)
     thread.start()
@@ -86,7 +85,7 @@ def basic(name: str, password: str = PASSWORD) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()}
 
 
-def call(
+def call(  # noqa: PLR0917 - a request, as http.client takes it
     base: str,
     method: str,
     path: str,

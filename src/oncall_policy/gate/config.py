@@ -52,6 +52,8 @@ def _size(value: object) -> object:
 
 
 def _duration(value: object) -> object:
+    if isinstance(value, timedelta):
+        return value
     if isinstance(value, str):
         try:
             return parse_duration(value)

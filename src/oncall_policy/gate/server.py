@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from oncall_policy.gate.users import Verifier
 
 log = logging.getLogger("oncall_policy.gate")
+SHUTDOWN_SECONDS = 5.0  # for answers still streaming when asked to stop
 MAX_LISTING = 64 * 1024 * 1024  # as `silence add` reads a listing (client.DEFAULT_MAX_BYTES)
 
 
@@ -240,7 +241,9 @@ async def running(settings: Settings, host: str, port: int) -> AsyncIterator[tup
     async with session() as http:
         timeout = settings.config.limits.upstream_timeout.total_seconds()
         gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING))
-        runner = web.AppRunner(application(gate), access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            application(gate), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
+        )
         await runner.setup()
         try:
             site = web.TCPSite(runner, host, port, backlog=1024)
