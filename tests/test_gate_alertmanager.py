@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oncall_policy.gate.config import Auth, GateConfig
-from tests.alertmanager_server import running
+from tests.alertmanager_server import running, stop
 from tests.conftest import CLIPPER
 from tests.gate_support import PASSWORD, at, basic, call, gate, post, silence
 
@@ -300,3 +303,66 @@ def test_the_cli_serves_until_terminated(upstream, tmp_path: Path):
         process.send_signal(signal.SIGTERM)
         _, errors = process.communicate(timeout=10)
     assert process.returncode == 0, errors
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=10,
+)
+_FIELDS = st.sampled_from(
+    ["matchers", "Matchers", "startsAt", "endsAt", "createdBy", "comment", "id", "ſtartsAt"]
+)
+_SILENCE_LIKE = st.builds(
+    lambda base, changes: {**base, **changes},
+    st.just(silence(("alertname", "HighErrorRate"), ("service", "random"))),
+    st.dictionaries(_FIELDS, _JSON, max_size=3),
+)
+_BODIES = st.one_of(
+    st.binary(max_size=200),
+    _JSON.map(lambda value: json.dumps(value).encode()),
+    _SILENCE_LIKE.map(lambda value: json.dumps(value).encode()),
+)
+
+
+@settings(max_examples=60)
+@given(body=_BODIES)
+def test_no_body_makes_the_gate_fail(upstream, gated, body):
+    """Whatever a client posts as a silence, the gate answers 200 (a silence it accepted and
+    Alertmanager created) or 400 (refused, unread, or refused by Alertmanager), never 5xx."""
+    answer = post(gated, body)
+    assert answer.status in (200, 400), answer.body
+    assert call(gated, "GET", "/-/healthy").status == 200
+
+
+def test_in_front_of_a_gossiping_pair_the_gate_fails_over_and_reads_history_from_a_peer(
+    alertmanager_binary, tmp_path
+):
+    with (
+        running(alertmanager_binary, tmp_path / "one", cluster=True) as one,
+        running(alertmanager_binary, tmp_path / "two", peers=[one.cluster_address or ""]) as two,
+        gate([one.url, two.url]) as url,
+    ):
+        first = silence(("alertname", "HighErrorRate"), ("service", "pair"), minutes=150)
+        first_id = post(url, first).json()["silenceID"]
+        _until(lambda: first_id in ids(two))
+        stop(one)
+        later = silence(
+            ("alertname", "HighErrorRate"), ("service", "pair"), minutes=150, start=timedelta(hours=2)
+        )
+        answer = post(url, later)  # the first is on the second peer too: 4h30m in one stretch
+        assert answer.status == 400
+        assert (
+            f'x over-cap-recreated: on HighErrorRate (service="pair"), with silences {first_id} '
+            in answer.json()
+        )
+        created = post(url, silence(("alertname", "HighErrorRate"), ("service", "pair-2"), minutes=30))
+        assert created.status == 200
+        assert created.json()["silenceID"] in ids(two)
+
+
+def _until(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.05)

@@ -268,7 +268,7 @@ def test_a_configuration_is_read_strictly(tmp_path):
         ("[auth\n", "not TOML"),
     ]:
         path.write_text(text)
-        with pytest.raises(config.GateConfigError, match=".*") as raised:
+        with pytest.raises(config.GateConfigError) as raised:
             config.read(path)
         assert message in str(raised.value), text
     assert config.read(None) == GateConfig()
