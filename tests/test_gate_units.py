@@ -206,3 +206,18 @@ def test_the_gate_accepts_what_silence_check_accepts(data):
     argv = amtool.command(request, request.comment, None)[3:]
     checked = main(["silence", "check", "--policy", str(CLIPPER), "--format", "json", *argv])
     assert gate_verdict.accepted == (checked == 0)
+
+
+def test_the_gate_does_not_start_on_what_it_cannot_use(tmp_path, capsys):
+    bad = tmp_path / "policy.yaml"
+    bad.write_text("version: nope\n")
+    assert main(["gate", "--policy", str(bad), "--upstream", "http://127.0.0.1:9"]) == 1
+    assert "version is 'nope'" in capsys.readouterr().out
+    config = tmp_path / "gate.toml"
+    config.write_text('[auth]\nmode = "basic"\nusers_file = "missing"\n')
+    argv = ["gate", "--policy", str(CLIPPER), "--upstream", "http://127.0.0.1:9", "--config", str(config)]
+    assert main(argv) == 1
+    assert f"{tmp_path / 'missing'}: cannot read the users file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        main(["gate", "--upstream", "ftp://x"])
+    assert raised.value.code == 2
