@@ -273,3 +273,20 @@ def test_a_configuration_is_read_strictly(tmp_path):
         assert message in str(raised.value), text
     assert config.read(None) == GateConfig()
     assert BASIC.auth.mode == "basic"
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:9/api/v2/status", "//127.0.0.1:9/api/v2/status"])
+def test_a_request_target_cannot_name_another_host(target):
+    with (
+        http_servers.serve(lambda _h, _b: (200, b"upstream", {})) as (upstream, log),
+        gate([upstream]) as url,
+    ):
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(f"GET {target} HTTP/1.1\r\nHost: gate\r\nConnection: close\r\n\r\n".encode())
+            received = b""
+            while chunk := connection.recv(65536):
+                received += chunk
+    assert received.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert received.endswith(b"\r\n\r\nupstream")
+    assert len(log) == 1

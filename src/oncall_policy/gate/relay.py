@@ -28,7 +28,7 @@ async def relay(
     has_body = request.body_exists
     failures: list[str] = []
     for base in upstreams.order():
-        url = upstreams.url(base, request.raw_path)
+        url = upstreams.url(base, request.rel_url.raw_path, request.rel_url.raw_query_string)
         try:
             upstream = await upstreams.http.request(
                 request.method,

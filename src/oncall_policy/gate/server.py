@@ -179,9 +179,9 @@ class Gate:
         if not verdict.accepted:
             _logged(person, verdict.violations, "refused", None)
             return answers.refused(report.verdict_text(verdict, silence.matchers))
-        path = paths.SILENCES + (f"?{request.query_string}" if request.query_string else "")
+        query = request.rel_url.raw_query_string
         try:
-            answer = await self.upstreams.create(path, body, self._sent(request, ("Content-Length",)))
+            answer = await self.upstreams.create(query, body, self._sent(request, ("Content-Length",)))
         except CreateFailedError as error:
             _logged(person, (), "not-created", None)
             return answers.error(

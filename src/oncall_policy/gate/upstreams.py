@@ -95,9 +95,21 @@ class Upstreams:
     def mark_down(self, base: str) -> None:
         self._down_until[base] = time.monotonic() + PAUSE
 
-    def url(self, base: str, raw_path: str) -> URL:
-        """``raw_path`` (path and query, as received) under ``base``'s path."""
-        return URL(base + raw_path, encoded=True)
+    def url(self, base: str, raw_path: str, raw_query: str = "") -> URL:
+        """``raw_path`` and ``raw_query`` (encoded, as received) under ``base``'s path, built from
+        parts: no request target, however written (``http://other/``, ``//other/``), can name
+        another host."""
+        root = URL(base)
+        return URL.build(
+            scheme=root.scheme,
+            user=root.raw_user,
+            password=root.raw_password,
+            host=root.raw_host or "",
+            port=root.explicit_port,
+            path=root.raw_path.rstrip("/") + raw_path,
+            query_string=raw_query,
+            encoded=True,
+        )
 
     async def listing(self) -> list[dict[str, Any]]:
         found = await asyncio.gather(*(self._listing(base) for base in self.bases))
@@ -135,10 +147,11 @@ class Upstreams:
         except aiohttp.ClientError as error:
             raise UnreachableError(url, str(error) or type(error).__name__) from None
 
-    async def create(self, raw_path: str, body: bytes, fields: list[tuple[str, str]]) -> Answer:
+    async def create(self, raw_query: str, body: bytes, fields: list[tuple[str, str]]) -> Answer:
+        """The answer of the first peer that takes ``body`` at ``/api/v2/silences?raw_query``."""
         failures: list[AlertmanagerError] = []
         for base in self.order():
-            url = self.url(base, raw_path)
+            url = self.url(base, "/api/v2/silences", raw_query)
             try:
                 async with asyncio.timeout(self.timeout):
                     async with self.http.post(
