@@ -33,6 +33,10 @@ if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive
 COMMANDS: dict[str, str] = {
     "check": ("check policy files: schema and semantic rules; every problem as file:line:col"),
     "compile": ("compile the policy into generated/ (with --check: fail on stale output, write nothing)"),
+    "gate": (
+        "serve Alertmanager's API and UI through the policy: every silence written is judged, "
+        "its author authenticated; everything else passes through"
+    ),
     "diff": (
         "what changes for people between two policies: alert routing and escalation, rotations, "
         "service levels, silence caps and approvals (exit 0 whatever changed)"
