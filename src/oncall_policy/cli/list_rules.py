@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from oncall_policy import checks
+from oncall_policy.gate import writes as gate_writes
 from oncall_policy.load import (
     characters,
     no_secrets,
@@ -76,6 +77,8 @@ SILENCE_RULES: tuple[Rule, ...] = (
     approvals.MISSING_APPROVAL,
     history.HISTORY_UNREADABLE,
     evaluate.OVER_CAP_RECREATED,
+    gate_writes.AUTHOR_NOT_YOU,
+    gate_writes.APPROVAL_CLAIM,
 )
 RULE_FILE_RULES: tuple[Rule, ...] = (
     rule_files.SHAPE,

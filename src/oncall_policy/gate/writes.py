@@ -25,14 +25,31 @@ from datetime import datetime
 from typing import Any
 
 from oncall_policy.people import Person, Roster
+from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import api, gojson
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence import rfc3339 as times
+from oncall_policy.silence.approvals import MISSING_APPROVAL
 from oncall_policy.silence.audit import read_history
 from oncall_policy.silence.evaluate import Silence, evaluate
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Verdict, Violation
+
+AUTHOR_NOT_YOU = Rule(
+    "author-not-you",
+    SILENCE,
+    "a silence written through the gate is created by the person the request authenticates as. "
+    "The gate forwards the body as received, so a ``createdBy`` naming anyone else is refused, "
+    "never rewritten.",
+)
+APPROVAL_CLAIM = Rule(
+    "approval-claim",
+    SILENCE,
+    "a silence written through the gate records no approval in its comment. An "
+    "``[approved-by: …]`` record that no one gave through the gate would be read back by the "
+    "audit as given.",
+)
 
 APPROVALS_LATER = (
     "approvals through the gate are not available yet, and a claim in the request approves "
@@ -112,7 +129,7 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
     ):
         found.append(
             Violation(
-                "author-not-you",
+                AUTHOR_NOT_YOU.id,
                 f"createdBy {request.author!r} is not who this request authenticates as ({person.email})",
                 f"create silences as yourself: amtool --author={person.email} (the Creator field in the UI)",
                 ("createdBy",),
@@ -121,7 +138,7 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
     if comments.has_approvals(request.comment):
         found.append(
             Violation(
-                "approval-claim",
+                APPROVAL_CLAIM.id,
                 "the comment records approvals ([approved-by: …]) that no one gave through the gate; "
                 "the audit would read them back as given",
                 f"remove the [approved-by: …] record from the comment; {APPROVALS_LATER}",
@@ -133,6 +150,6 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
 
 def _through_gate(violation: Violation) -> Violation:
     """A violation as the gate states it: no ``--approved-by`` advice, which counts for nothing here."""
-    if violation.rule != "missing-approval":
+    if violation.rule != MISSING_APPROVAL.id:
         return violation
     return violation.replace(hint=APPROVALS_LATER)
