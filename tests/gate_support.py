@@ -30,10 +30,17 @@ BASIC = GateConfig(auth=Auth(mode="basic", users_file="(in memory)"))
 
 
 @contextmanager
-def gate(upstreams: Sequence[str], config: GateConfig = BASIC, rules: Any = RULES) -> Iterator[str]:
-    """A gate in front of ``upstreams``; yields its base URL (no trailing slash)."""
+def gate(
+    upstreams: Sequence[str],
+    config: GateConfig = BASIC,
+    rules: Any = RULES,
+    policy: str | None = None,
+    watch_interval: float = 1.0,
+) -> Iterator[str]:
+    """A gate in front of ``upstreams``; yields its base URL (no trailing slash). ``policy``: the
+    file ``rules`` came from, reloaded when it changes (looked at every ``watch_interval`` s)."""
     verifier = users.Verifier(dict(HASHES)) if config.auth.mode == "basic" else None
-    settings = server.Settings(rules, upstreams, config, verifier)
+    settings = server.Settings(rules, upstreams, config, verifier, policy, watch_interval)
     runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
     loop = runner.get_loop()
     started = threading.Event()

@@ -1,6 +1,10 @@
 """``oncall-policy gate --policy F --upstream URL [--upstream URL]... --listen HOST:PORT [--config FILE]``.
 
-Serves until SIGTERM or SIGINT, then stops accepting, finishes what it is answering and exits 0.
+Serves until SIGTERM or SIGINT, then stops accepting, finishes what it is answering (for up to
+a few seconds) and exits 0. SIGHUP, or a change to the policy file, reloads the policy: a valid
+one replaces it, an invalid one is logged and the policy in force stays. Logs go to stderr,
+readable by people; the audit trail (one JSON line per judged silence write) goes there too,
+or to ``--audit-log FILE``.
 A policy that cannot be read or is invalid, a configuration or users file that cannot be used,
 or an address it cannot listen on: exit 1 before serving anything.
 """
@@ -37,6 +41,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", metavar="FILE", help="the gate's TOML settings: authentication and limits (see README)"
     )
+    parser.add_argument(
+        "--watch-interval",
+        type=seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="how often to look whether the policy file changed, to reload it (default: 1; 0: SIGHUP only)",
+    )
+    parser.add_argument(
+        "--audit-log",
+        metavar="FILE",
+        help="append the audit trail (one JSON line per judged silence write) to FILE (default: stderr)",
+    )
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return value
 
 
 def upstream(text: str) -> str:
@@ -65,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.silence import source  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+    _audit_trail(args.audit_log)
     loaded = source.load(args.policy)  # PolicyError: every problem printed, exit 1 (fail closed)
     if loaded.stale:
         print(f"oncall-policy: warning: {printable(loaded.stale)}", file=sys.stderr)
@@ -79,12 +106,33 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        asyncio.run(_serve(server.Settings(loaded.rules, args.upstream, settings, verifier), *args.listen))
+        served = server.Settings(
+            loaded.rules, args.upstream, settings, verifier, args.policy, args.watch_interval
+        )
+        asyncio.run(_serve(served, *args.listen))
     except OSError as error:
         raise GateConfigError(
             f"cannot listen on {args.listen[0]}:{args.listen[1]}: {error.strerror}"
         ) from None
     return 0
+
+
+def _audit_trail(path: str | None) -> None:
+    """The audit trail's lines, bare (each is a JSON object), to ``path`` or stderr."""
+    import logging  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from oncall_policy.gate import auditlog  # noqa: PLC0415
+    from oncall_policy.gate.config import GateConfigError  # noqa: PLC0415
+
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr)
+    except OSError as error:
+        raise GateConfigError(f"{path}: cannot open the audit log: {error.strerror}") from None
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    trail = logging.getLogger(auditlog.LOGGER)
+    trail.addHandler(handler)
+    trail.propagate = False
 
 
 async def _serve(settings: Settings, host: str, port: int) -> None:
@@ -97,7 +145,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with server.running(settings, host, port) as (bound_host, bound_port):
+    async with server.running(settings, host, port, hangup=True) as (bound_host, bound_port):
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         print(f"oncall-policy gate: listening on http://{shown}:{bound_port}/", flush=True)
         await stop.wait()

@@ -15,6 +15,7 @@ from enum import Enum
 class Kind(Enum):
     HEALTHY = "healthy"  # /-/healthy: answered by the gate
     READY = "ready"  # /-/ready: answered by the gate
+    METRICS = "metrics"  # /metrics: the gate's own, answered by the gate
     CREATE = "create"  # POST /api/v2/silences: judged
     EXPIRE = "expire"  # DELETE /api/v2/silence/{id}: authenticated, then passed through
     V1_WRITE = "v1-write"  # POST /api/v1/silences, DELETE /api/v1/silence/{id}: refused
@@ -41,6 +42,8 @@ def classify(method: str, path: str) -> Kind:
     clean, verb = cleaned(path), method.upper()
     if clean in ("/-/healthy", "/-/ready") and verb in ("GET", "HEAD"):
         return Kind.HEALTHY if clean == "/-/healthy" else Kind.READY
+    if clean == "/metrics" and verb in ("GET", "HEAD"):
+        return Kind.METRICS
     if clean == SILENCES and verb == "POST":
         return Kind.CREATE
     if clean == "/api/v1/silences" and verb == "POST":

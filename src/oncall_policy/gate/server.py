@@ -8,30 +8,36 @@
 - ``DELETE /api/v2/silence/{id}``: the author authenticated and a roster person; passed through.
 - API v1 silence writes: refused (use API v2 through the gate).
 - ``/-/healthy``, ``/-/ready``: answered by the gate (ready: the policy is loaded and a peer is).
+- ``/metrics``: the gate's own metrics (``metrics``), not Alertmanager's.
 - Everything else: passed through, streamed (``relay``); open, or authenticated when the
   configuration says ``reads = "authenticated"``.
 
-``Gate.rules`` is the policy in force; a reload will swap it (not in this version).
+``Gate.rules`` is the policy in force; a reload (``reload``: SIGHUP, or the file changing)
+swaps it, and a judgement under way keeps the rules it started with. Every verdict is a JSON
+line of the audit trail (``auditlog``) and a count (``metrics``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from aiohttp import web
 
-from oncall_policy.gate import answers, bodies, paths, relay, writes
+from oncall_policy.gate import answers, auditlog, bodies, paths, relay, writes
 from oncall_policy.gate import headers as fields
 from oncall_policy.gate.config import GateConfig
 from oncall_policy.gate.identity import Authenticator, trusted_peer
+from oncall_policy.gate.metrics import Metrics
+from oncall_policy.gate.reload import Reloader
 from oncall_policy.gate.upstreams import CreateFailedError, Upstreams, session
 from oncall_policy.people import Person
 from oncall_policy.records import Record
-from oncall_policy.silence import report
+from oncall_policy.silence import api, report
 from oncall_policy.silence.client import HistoryUnavailableError
 from oncall_policy.silence.http_errors import AlertmanagerError, TimedOutError
 from oncall_policy.silence.rules import Rules
@@ -42,6 +48,8 @@ if TYPE_CHECKING:
     from typing import Any, Final
 
     from oncall_policy.gate.users import Verifier
+    from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.verdict import Verdict
 
 log = logging.getLogger("oncall_policy.gate")
 SHUTDOWN_SECONDS = 5.0  # for answers still streaming when asked to stop
@@ -49,20 +57,33 @@ MAX_LISTING = 64 * 1024 * 1024  # as `silence add` reads a listing (client.DEFAU
 
 
 class Settings(Record):
-    __slots__ = __match_args__ = ("rules", "upstreams", "config", "verifier")
+    """What the gate serves with; ``policy``: the file ``rules`` came from, reloaded on SIGHUP and
+    when it changes (polled every ``watch_interval`` seconds; 0: on SIGHUP only), or None."""
 
-    def __init__(
-        self, rules: Rules, upstreams: Sequence[str], config: GateConfig, verifier: Verifier | None
+    __slots__ = __match_args__ = ("rules", "upstreams", "config", "verifier", "policy", "watch_interval")
+
+    def __init__(  # noqa: PLR0913, PLR0917 - the gate's settings, each its own
+        self,
+        rules: Rules,
+        upstreams: Sequence[str],
+        config: GateConfig,
+        verifier: Verifier | None,
+        policy: str | None = None,
+        watch_interval: float = 1.0,
     ) -> None:
         self.rules: Final = rules
         self.upstreams: Final = tuple(upstreams)
         self.config: Final = config
         self.verifier: Final = verifier
+        self.policy: Final = policy
+        self.watch_interval: Final = watch_interval
 
 
 class Gate:
-    def __init__(self, settings: Settings, upstreams: Upstreams) -> None:
+    def __init__(self, settings: Settings, upstreams: Upstreams, metrics: Metrics | None = None) -> None:
         self.rules = settings.rules
+        self.policy_sha: str | None = None  # for the audit trail, when the policy came from a file
+        self.metrics: Final = metrics or Metrics(settings.upstreams)
         self.config: Final = settings.config
         self.upstreams: Final = upstreams
         self.auth: Final = Authenticator(settings.config.auth, settings.verifier)
@@ -79,6 +100,8 @@ class Gate:
         """The gate's own answer to ``kind`` (None: it is not the gate's to answer)."""
         if kind is paths.Kind.HEALTHY:
             return answers.text(200, "OK")
+        if kind is paths.Kind.METRICS:
+            return self.metrics.exposition()
         if kind is paths.Kind.READY:
             ready = await self.upstreams.ready()
             return (
@@ -103,11 +126,11 @@ class Gate:
     async def _who(self, request: web.Request) -> str | None:
         return await self.auth.who(request.headers, _peer(request))
 
-    async def _person(self, request: web.Request) -> Person | web.Response:
+    async def _person(self, request: web.Request, rules: Rules | None = None) -> Person | web.Response:
         name = await self._who(request)
         if name is None:
             return self._unauthenticated()
-        person = self.rules.roster.find(name)
+        person = (rules or self.rules).roster.find(name)
         if person is None:
             return answers.error(
                 403,
@@ -136,7 +159,8 @@ class Gate:
         )
 
     async def _create(self, request: web.Request) -> web.StreamResponse:
-        found = await self._person(request)
+        rules = self.rules  # the rules in force now judge this write, whatever a reload does meanwhile
+        found = await self._person(request, rules)
         if not isinstance(found, Person):
             return found
         encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
@@ -158,12 +182,11 @@ class Gate:
         except writes.UnreadableError as error:
             return answers.refused(error.message)
         async with self._writes:
-            return await self._judged(request, body, data, found)
+            return await self._judged(request, body, data, found, rules)
 
     async def _judged(
-        self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person
+        self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person, rules: Rules
     ) -> web.StreamResponse:
-        rules = self.rules
         notes: tuple[str, ...] = ()
         try:
             listed = await self.upstreams.listing()
@@ -172,28 +195,59 @@ class Gate:
             )
         except AlertmanagerError as error:
             if rules.history.required:
+                self._recorded(request, person, "unjudged", api.from_api(data), data)
                 return _unjudged(error)
             earlier, notes = [], (f"judged without earlier silences ({error}); the policy allows it",)
         loop = asyncio.get_running_loop()
         silence, verdict = await loop.run_in_executor(None, writes.judge, data, person, rules, earlier, notes)
         if not verdict.accepted:
-            _logged(person, verdict.violations, "refused", None)
+            self._recorded(request, person, "refused", silence, data, verdict)
             return answers.refused(report.verdict_text(verdict, silence.matchers))
         query = request.rel_url.raw_query_string
         try:
             answer = await self.upstreams.create(query, body, self._sent(request, ("Content-Length",)))
         except CreateFailedError as error:
-            _logged(person, (), "not-created", None)
+            self._recorded(request, person, "not-created", silence, data, verdict)
             return answers.error(
                 error.status, f"the silence keeps the policy, but no Alertmanager took it: {error}"
             )
-        _logged(person, (), "accepted", _silence_id(answer.body))
+        created = _silence_id(answer.body) if answer.status == 200 else None
+        decision = "accepted" if created else "not-created"
+        self._recorded(request, person, decision, silence, data, verdict, created, answer.base)
         kept = [(name, value) for name, value in fields.from_upstream(answer.headers.items())]
         response = web.Response(status=answer.status, body=answer.body)
         for name, value in kept:
             if name.lower() != "content-length":
                 response.headers.add(name, value)
         return response
+
+    def _recorded(  # noqa: PLR0913, PLR0917 - everything one line of the audit trail says
+        self,
+        request: web.Request,
+        person: Person,
+        decision: str,
+        silence: SilenceRequest,
+        data: Mapping[str, Any],
+        verdict: Verdict | None = None,
+        silence_id: str | None = None,
+        upstream: str | None = None,
+    ) -> None:
+        """One verdict, in the audit trail and the metrics."""
+        broken = [v.rule for v in verdict.violations] if verdict and decision == "refused" else []
+        self.metrics.verdict(decision, sorted(set(broken)))
+        entry = auditlog.Entry(
+            person.email,
+            _peer(request),
+            decision,
+            silence.matchers,
+            rules=broken,
+            applied=verdict.rules if verdict else (),
+            silence_id=silence_id,
+            replaces=writes.replaced_id(data),
+            upstream=upstream,
+            policy=self.policy_sha,
+        )
+        auditlog.record(entry)
 
 
 def _peer(request: web.Request) -> str | None:
@@ -221,34 +275,63 @@ def _silence_id(body: bytes) -> str | None:
     return found.get("silenceID") if isinstance(found, dict) else None
 
 
-def _logged(person: Person, violations: Sequence[Any], decision: str, silence_id: str | None) -> None:
-    rules = ",".join(sorted({v.rule for v in violations})) or "-"
-    log.info(
-        "verdict who=%s decision=%s rules=%s silence=%s", person.email, decision, rules, silence_id or "-"
-    )
-
-
 def application(gate: Gate) -> web.Application:
-    app = web.Application(client_max_size=gate.config.limits.max_body)
+    app = web.Application(
+        client_max_size=gate.config.limits.max_body, middlewares=[gate.metrics.middleware()]
+    )
     app.router.add_route("*", "/{tail:.*}", gate.handle)
     return app
 
 
 @asynccontextmanager
-async def running(settings: Settings, host: str, port: int) -> AsyncIterator[tuple[str, int]]:
+async def running(
+    settings: Settings, host: str, port: int, *, hangup: bool = False
+) -> AsyncIterator[tuple[str, int]]:
     """The gate serving on ``host:port`` (port 0: any free one), until the block ends; yields the
-    address it listens on."""
-    async with session() as http:
+    address it listens on. ``hangup``: reload the policy on SIGHUP (main thread only).
+
+    When the block ends the gate stops accepting connections, lets requests under way finish
+    for up to ``SHUTDOWN_SECONDS`` (then cancels them), and closes its upstream connections."""
+    metrics = Metrics(settings.upstreams)
+    async with session(trace_configs=[metrics.tracing()]) as http:
         timeout = settings.config.limits.upstream_timeout.total_seconds()
-        gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING))
+        gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING), metrics)
         runner = web.AppRunner(
             application(gate), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
         )
         await runner.setup()
-        try:
-            site = web.TCPSite(runner, host, port, backlog=1024)
-            await site.start()
-            bound = runner.addresses[0]
-            yield bound[0], bound[1]
-        finally:
-            await runner.cleanup()
+        async with reloading(gate, settings, hangup=hangup):
+            try:
+                site = web.TCPSite(runner, host, port, backlog=1024)
+                await site.start()
+                bound = runner.addresses[0]
+                yield bound[0], bound[1]
+            finally:
+                await runner.cleanup()
+
+
+@asynccontextmanager
+async def reloading(gate: Gate, settings: Settings, *, hangup: bool) -> AsyncIterator[None]:
+    """``gate``'s policy reloaded from ``settings.policy`` while the block runs (none: as given)."""
+    if settings.policy is None:
+        yield
+        return
+
+    def apply(rules: Rules, sha256: str) -> None:
+        gate.rules, gate.policy_sha = rules, sha256
+
+    reloader = Reloader(settings.policy, apply, gate.metrics, settings.watch_interval)
+    gate.policy_sha = reloader.sha256
+    loop = asyncio.get_running_loop()
+    watching = loop.create_task(reloader.watch()) if settings.watch_interval > 0 else None
+    if hangup:
+        loop.add_signal_handler(signal.SIGHUP, reloader.trigger)
+    try:
+        yield
+    finally:
+        if hangup:
+            loop.remove_signal_handler(signal.SIGHUP)
+        if watching is not None:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
+        await reloader.close()

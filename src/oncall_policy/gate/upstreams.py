@@ -64,10 +64,11 @@ class CreateFailedError(Exception):
         self.failures = tuple(failures)
 
 
-def session() -> aiohttp.ClientSession:
+def session(trace_configs: Sequence[aiohttp.TraceConfig] = ()) -> aiohttp.ClientSession:
     """The gate's client: bytes as sent (no decompression), no cookies kept between clients, no
-    proxy from the environment, no headers of its own but ``Host``."""
+    proxy from the environment, no headers of its own but ``Host``; ``trace_configs`` (metrics)."""
     return aiohttp.ClientSession(
+        trace_configs=list(trace_configs),
         auto_decompress=False,
         cookie_jar=aiohttp.DummyCookieJar(),
         trust_env=False,
