@@ -12,6 +12,7 @@ reads = "open"                        # or "authenticated": every other request 
 max_body = "1MiB"                     # a larger silence write is refused (413)
 body_timeout = "10s"                  # a body not received by then is refused (408)
 upstream_timeout = "10s"              # an Alertmanager that has not answered by then: 504
+history_max_age = "1s"                # silences written around the gate count after at most this
 ```
 
 Unknown keys and wrong types are refused with the key's path; a relative ``users_file`` is read
@@ -92,6 +93,7 @@ class Limits(_Strict):
     max_body: Size = 1024 * 1024
     body_timeout: Seconds = timedelta(seconds=10)
     upstream_timeout: Seconds = timedelta(seconds=10)
+    history_max_age: Seconds = timedelta(seconds=1)
 
 
 class GateConfig(_Strict):

@@ -31,6 +31,7 @@ from aiohttp import web
 from oncall_policy.gate import answers, auditlog, bodies, paths, relay, writes
 from oncall_policy.gate import headers as fields
 from oncall_policy.gate.config import GateConfig
+from oncall_policy.gate.history_cache import HistoryCache, judged
 from oncall_policy.gate.identity import Authenticator, trusted_peer
 from oncall_policy.gate.metrics import Metrics
 from oncall_policy.gate.reload import Reloader
@@ -88,13 +89,23 @@ class Gate:
         self.upstreams: Final = upstreams
         self.auth: Final = Authenticator(settings.config.auth, settings.verifier)
         self._writes = asyncio.Lock()
+        self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         kind = paths.classify(request.method, request.path)
         if kind is paths.Kind.CREATE:
             return await self._create(request)
         answered = await self._answered(kind) or await self._refused(kind, request)
-        return answered or await relay.relay(request, self.upstreams, self._sent(request))
+        response = answered or await relay.relay(request, self.upstreams, self._sent(request))
+        if kind is paths.Kind.EXPIRE and response.status == 200:
+            await self._expired(request)
+        return response
+
+    async def _expired(self, request: web.Request) -> None:
+        """The history knows at once of a silence expired through the gate."""
+        silence_id = request.path.rstrip("/").rpartition("/")[2]
+        async with self._writes:
+            self.history.ended(silence_id, datetime.now(UTC), self.upstreams.bases[0])
 
     async def _answered(self, kind: paths.Kind) -> web.Response | None:
         """The gate's own answer to ``kind`` (None: it is not the gate's to answer)."""
@@ -188,18 +199,18 @@ class Gate:
         self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person, rules: Rules
     ) -> web.StreamResponse:
         notes: tuple[str, ...] = ()
+        history: HistoryCache | None = self.history
         try:
-            listed = await self.upstreams.listing()
-            earlier = writes.history(
-                listed, writes.replaced_id(data), datetime.now(UTC), self.upstreams.bases[0]
-            )
+            if self.history.stale():
+                await self.history.refresh()
         except AlertmanagerError as error:
             if rules.history.required:
                 self._recorded(request, person, "unjudged", api.from_api(data), data)
                 return _unjudged(error)
-            earlier, notes = [], (f"judged without earlier silences ({error}); the policy allows it",)
+            history, notes = None, (f"judged without earlier silences ({error}); the policy allows it",)
+        now = datetime.now(UTC)
         loop = asyncio.get_running_loop()
-        silence, verdict = await loop.run_in_executor(None, writes.judge, data, person, rules, earlier, notes)
+        silence, verdict = await loop.run_in_executor(None, judged, history, data, person, rules, notes, now)
         if not verdict.accepted:
             self._recorded(request, person, "refused", silence, data, verdict)
             return answers.refused(report.verdict_text(verdict, silence.matchers))
@@ -212,6 +223,8 @@ class Gate:
                 error.status, f"the silence keeps the policy, but no Alertmanager took it: {error}"
             )
         created = _silence_id(answer.body) if answer.status == 200 else None
+        if created:
+            self._remember(created, data, silence)
         decision = "accepted" if created else "not-created"
         self._recorded(request, person, decision, silence, data, verdict, created, answer.base)
         kept = [(name, value) for name, value in fields.from_upstream(answer.headers.items())]
@@ -220,6 +233,14 @@ class Gate:
             if name.lower() != "content-length":
                 response.headers.add(name, value)
         return response
+
+    def _remember(self, silence_id: str, data: Mapping[str, Any], silence: SilenceRequest) -> None:
+        """The history holds a write Alertmanager took before the next write is judged."""
+        now = datetime.now(UTC)
+        replaced = writes.replaced_id(data)
+        if replaced is not None and replaced != silence_id:
+            self.history.ended(replaced, now, self.upstreams.bases[0])
+        self.history.created(silence_id, data, silence, now)
 
     def _recorded(  # noqa: PLR0913, PLR0917 - everything one line of the audit trail says
         self,

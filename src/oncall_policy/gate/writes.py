@@ -31,7 +31,7 @@ from oncall_policy.silence import comment as comments
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.approvals import MISSING_APPROVAL
 from oncall_policy.silence.audit import read_history
-from oncall_policy.silence.evaluate import Silence, evaluate
+from oncall_policy.silence.evaluate import Assessment, Silence, evaluate
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.verdict import Verdict, Violation
@@ -106,16 +106,20 @@ def history(
     return read_history(replacing(listed, silence_id, now), url)
 
 
-def judge(
+def judge(  # noqa: PLR0913 - the write, its author, the rules, the history and what is known of it
     data: Mapping[str, Any],
     person: Person,
     rules: Rules,
     earlier: Sequence[Silence],
     notes: Sequence[str] = (),
+    *,
+    request: SilenceRequest | None = None,
+    assessed: dict[int, Assessment | None] | None = None,
 ) -> tuple[SilenceRequest, Verdict]:
-    """The request ``data`` describes and the verdict on it, written by ``person``."""
-    request = api.from_api(data)
-    verdict = evaluate(request, rules, earlier)
+    """The request ``data`` describes (``request``, when read already) and the verdict on it,
+    written by ``person`` (``assessed``: as ``evaluate`` takes it)."""
+    request = api.from_api(data) if request is None else request
+    verdict = evaluate(request, rules, earlier, assessed)
     violations = [_through_gate(v) for v in verdict.violations]
     violations += gate_violations(request, person, rules.roster)
     return request, verdict.replace(violations=tuple(violations), notes=(*verdict.notes, *notes))

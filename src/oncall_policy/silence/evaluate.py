@@ -95,9 +95,18 @@ class Assessment(Record):
         self.limits: Final = limits
 
 
-def evaluate(request: SilenceRequest, rules: Rules, earlier: Iterable[Silence] = ()) -> Verdict:
-    """Judge one silence not created yet, with the silences already there as history."""
-    return judge([Silence("", "", request)], earlier, rules)[0]
+def evaluate(
+    request: SilenceRequest,
+    rules: Rules,
+    earlier: Iterable[Silence] = (),
+    assessed: dict[int, Assessment | None] | None = None,
+) -> Verdict:
+    """Judge one silence not created yet, with the silences already there as history
+    (``assessed``: assessments the caller has already, by ``id`` of the request; it gets this
+    silence's too)."""
+    known = {} if assessed is None else assessed
+    verdict = standalone(request, rules, _assessed(request, rules, known))
+    return with_history([Silence("", "", request)], [verdict], earlier, rules, known)[0]
 
 
 def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules) -> list[Verdict]:
