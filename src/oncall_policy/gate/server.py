@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from oncall_policy.gate import answers, bodies, paths, relay, writes
+from oncall_policy.gate import answers, approvals, bodies, paths, pending, relay, writes
 from oncall_policy.gate import headers as fields
 from oncall_policy.gate.config import GateConfig
 from oncall_policy.gate.identity import Authenticator, trusted_peer
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any, Final
 
+    from oncall_policy.gate.proof import Signer
     from oncall_policy.gate.users import Verifier
 
 log = logging.getLogger("oncall_policy.gate")
@@ -67,8 +68,37 @@ class Gate:
         self.upstreams: Final = upstreams
         self.auth: Final = Authenticator(settings.config.auth, settings.verifier)
         self._writes = asyncio.Lock()
+        self.approvals: approvals.ApprovalDesk | None = None  # set by ``with_approvals``
+
+    # --- approvals (issue 13 item 3): the routes and the pending store's lifecycle ---
+
+    def with_approvals(self, desk: pending.Desk, signer: Signer) -> None:
+        """Hold silences that lack only approvals in ``desk`` and create them once approved."""
+        assert self.config.approvals is not None  # noqa: S101 - the caller read it
+        self.approvals = approvals.ApprovalDesk(
+            desk=desk,
+            signer=signer,
+            config=self.config.approvals,
+            upstreams=self.upstreams,
+            rules=lambda: self.rules,
+            person=self._person,
+            lock=self._writes,
+        )
+
+    async def _approvals(self, request: web.Request) -> web.StreamResponse:
+        if self.approvals is None:
+            return answers.error(404, "approvals are not configured on this gate ([approvals] in --config)")
+        if request.method in ("GET", "HEAD") and request.path.rstrip("/") == approvals.PREFIX:
+            refused = await self._refused(paths.Kind.OTHER, request)
+            if refused is not None:
+                return refused
+        return await self.approvals.handle(request)
+
+    # --- end approvals ---
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path == approvals.PREFIX or request.path.startswith(approvals.PREFIX + "/"):
+            return await self._approvals(request)
         kind = paths.classify(request.method, request.path)
         if kind is paths.Kind.CREATE:
             return await self._create(request)
@@ -175,7 +205,13 @@ class Gate:
                 return _unjudged(error)
             earlier, notes = [], (f"judged without earlier silences ({error}); the policy allows it",)
         loop = asyncio.get_running_loop()
-        silence, verdict = await loop.run_in_executor(None, writes.judge, data, person, rules, earlier, notes)
+        hint = approvals.HINT if self.approvals is not None else writes.APPROVALS_LATER
+        silence, verdict = await loop.run_in_executor(
+            None, writes.judge, data, person, rules, earlier, notes, (), hint
+        )
+        if self.approvals is not None and writes.awaits_approval(verdict):
+            _logged(person, verdict.violations, "pending", None)
+            return await self.approvals.hold(request, data, person, verdict)
         if not verdict.accepted:
             _logged(person, verdict.violations, "refused", None)
             return answers.refused(report.verdict_text(verdict, silence.matchers))
@@ -241,6 +277,7 @@ async def running(settings: Settings, host: str, port: int) -> AsyncIterator[tup
     async with session() as http:
         timeout = settings.config.limits.upstream_timeout.total_seconds()
         gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING))
+        desk = _approvals_desk(gate)  # approvals (issue 13 item 3)
         runner = web.AppRunner(
             application(gate), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
         )
@@ -252,3 +289,19 @@ async def running(settings: Settings, host: str, port: int) -> AsyncIterator[tup
             yield bound[0], bound[1]
         finally:
             await runner.cleanup()
+            if desk is not None:
+                await desk.close()
+
+
+def _approvals_desk(gate: Gate) -> pending.Desk | None:
+    """The pending store the gate's configuration names, opened and handed to ``gate`` (None:
+    approvals are not configured, and a silence that needs one is refused)."""
+    settings = gate.config.approvals
+    if settings is None:
+        return None
+    from oncall_policy.gate import proof  # noqa: PLC0415 - cryptography only when approvals are on
+
+    signer = proof.read(settings.key_file)
+    desk = pending.Desk(pending.open_store(settings.database))
+    gate.with_approvals(desk, signer)
+    return desk

@@ -106,17 +106,20 @@ def history(
     return read_history(replacing(listed, silence_id, now), url)
 
 
-def judge(
+def judge(  # noqa: PLR0913, PLR0917 - a judgement and what only the gate knows of it
     data: Mapping[str, Any],
     person: Person,
     rules: Rules,
     earlier: Sequence[Silence],
     notes: Sequence[str] = (),
+    approvers: tuple[str, ...] = (),
+    approval_hint: str = APPROVALS_LATER,
 ) -> tuple[SilenceRequest, Verdict]:
-    """The request ``data`` describes and the verdict on it, written by ``person``."""
-    request = api.from_api(data)
+    """The request ``data`` describes and the verdict on it, written by ``person``; ``approvers``
+    are the people who approved it through the gate (``approvals``), never a claim in ``data``."""
+    request = api.from_api(data, approvers)
     verdict = evaluate(request, rules, earlier)
-    violations = [_through_gate(v) for v in verdict.violations]
+    violations = [_through_gate(v, approval_hint) for v in verdict.violations]
     violations += gate_violations(request, person, rules.roster)
     return request, verdict.replace(violations=tuple(violations), notes=(*verdict.notes, *notes))
 
@@ -148,8 +151,13 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
     return found
 
 
-def _through_gate(violation: Violation) -> Violation:
+def _through_gate(violation: Violation, hint: str) -> Violation:
     """A violation as the gate states it: no ``--approved-by`` advice, which counts for nothing here."""
     if violation.rule != MISSING_APPROVAL.id:
         return violation
-    return violation.replace(hint=APPROVALS_LATER)
+    return violation.replace(hint=hint)
+
+
+def awaits_approval(verdict: Verdict) -> bool:
+    """Whether an approval is all the silence lacks."""
+    return bool(verdict.violations) and all(v.rule == MISSING_APPROVAL.id for v in verdict.violations)
