@@ -128,6 +128,15 @@ def _silence(words: list[str]) -> argparse.Namespace | None:
     return _SimpleNamespace(run=lambda _: judge(options, create=create))  # type: ignore[return-value]
 
 
+def _gate_keygen(words: list[str]) -> argparse.Namespace | None:
+    """``gate keygen …``: a command of its own under ``gate`` (``cli/gate_keygen``)."""
+    if words[:2] != ["gate", "keygen"]:
+        return None
+    from oncall_policy.cli import gate_keygen  # noqa: PLC0415
+
+    return _SimpleNamespace(run=lambda _: gate_keygen.run(words[2:]))  # type: ignore[return-value]
+
+
 def _without_pydantic_plugins() -> None:
     """Tell pydantic this process uses no plugins, unless something has already asked for them.
 
@@ -175,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _without_pydantic_plugins()
     words = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _silence(words) or build_parser(words).parse_args(words)
+        args = _silence(words) or _gate_keygen(words) or build_parser(words).parse_args(words)
         status: int = args.run(args)
     except PolicyError as error:
         for problem in error.problems:

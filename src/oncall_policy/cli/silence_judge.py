@@ -32,6 +32,8 @@ ACTIONS = {
     "add": "evaluate, then create the silence with the real amtool, approvals in its comment",
     "audit": "judge every live silence of an Alertmanager; exit 1 if any breaks the policy",
     "check-files": "judge silence request files (API v2 JSON/YAML plus approvedBy) for review",
+    "approve": "approve a silence the gate holds for approval (--gate URL); the gate creates it",
+    "pending": "list the silences a gate holds for approval (--gate URL)",
 }
 
 
