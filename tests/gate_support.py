@@ -24,7 +24,14 @@ from tests.conftest import CLIPPER
 
 RULES = source.load(CLIPPER).rules
 PASSWORD = "correct horse"  # noqa: S105 - a test password for test users
-PEOPLE = ("engineer-a@clipper.app", "engineer-b@clipper.app", "manager-x@clipper.app", "outsider@example.com")
+PEOPLE = (
+    "engineer-a@clipper.app",
+    "engineer-b@clipper.app",
+    "manager-x@clipper.app",
+    "Manager-X@CLIPPER.app",  # the same person, spelt otherwise
+    "security@clipper.app",
+    "outsider@example.com",
+)
 HASHES = {name: bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)) for name in PEOPLE}
 BASIC = GateConfig(auth=Auth(mode="basic", users_file="(in memory)"))
 

@@ -201,6 +201,8 @@ class ApprovalDesk:
             return f"{person.email} asked for this silence and cannot approve it; ask someone else"
         if held.state != "pending":
             return "this request is being created already"
+        if any(email == person.email for email, _ in held.approvals):
+            return None  # approved already: said again, it changes nothing
         if not person.roles & set(held.waiting_for):
             who = ", ".join(pages.may_approve(held, roster)) or "no one else in the roster"
             return (

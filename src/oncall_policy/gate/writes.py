@@ -8,10 +8,10 @@ one. On top of that, the gate holds what only it knows:
 - ``createdBy`` must be the person the request authenticates as (compared as people: id, email,
   ``Name <email>``); the body is forwarded as received, so it is never rewritten
   (``author-not-you``);
-- no claim in the request approves anything: the judgement has no approvers, an approval record
-  in the comment (``[approved-by: …]``, which the audit would read back as given) is refused
-  (``approval-claim``), and a silence that needs an approval is refused with word that
-  approvals through the gate are not available yet (``missing-approval``, its hint replaced).
+- no claim in the request approves anything: the judgement's approvers are only those who
+  approved through the gate (``approvals``), an approval record in the comment
+  (``[approved-by: …]``, which the audit would read back as given) is refused
+  (``approval-claim``), and ``missing-approval``'s hint says how approvals are given here.
 
 A write with ``id`` replaces that silence: Alertmanager updates it in place, or expires it and
 creates another. Either way the old one covers no more than its time up to now, so it counts as
