@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 UNPROVEN_APPROVAL = Rule(
     "unproven-approval",
     SILENCE,
-    "approvals recorded in a silence's comment carry the gate's valid proof (checked by "
-    "``silence audit --verify-key``). A record typed by hand, signed with another key, or on a "
-    "silence changed since the gate signed it approves nothing.",
+    "approvals recorded in a silence's comment carry the gate's valid proof. "
+    "``silence audit --verify-key`` checks it: a record typed by hand, signed with another key, or "
+    "on a silence changed since the gate signed it approves nothing.",
 )
 
 VERSION = 1
