@@ -1,9 +1,9 @@
 """``Record``: a small immutable value class for the silence path, in place of ``@dataclass``.
 
 ``oncall-policy silence check`` must finish within 0.1 s. Importing ``dataclasses`` (it imports
-``inspect``) costs about 20 ms of a 25 ms run and each ``@dataclass`` about 0.3 ms more; a
-``NamedTuple`` needs ``typing``, about 13 ms (``bench/tricks.py``). A record is written as a
-frozen dataclass is: its fields are its annotations, each named once,
+``inspect``) and generating each class's methods make it take 84 ms of CPU instead of 33 with
+``@dataclass(frozen=True, slots=True)``, and ``typing.NamedTuple`` 53 ms (``bench/tricks.py``).
+A record is written as a frozen dataclass is: its fields are its annotations, each named once,
 
     class Span(Record):
         silence_id: str
