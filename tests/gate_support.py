@@ -40,7 +40,7 @@ BASIC = GateConfig(auth=Auth(mode="basic", users_file="(in memory)"))
 def gate(upstreams: Sequence[str], config: GateConfig = BASIC, rules: Any = RULES) -> Iterator[str]:
     """A gate in front of ``upstreams``; yields its base URL (no trailing slash)."""
     verifier = users.Verifier(dict(HASHES)) if config.auth.mode == "basic" else None
-    settings = server.Settings(rules, upstreams, config, verifier)
+    settings = server.Settings(rules, tuple(upstreams), config, verifier)
     runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
     loop = runner.get_loop()
     started = threading.Event()

@@ -79,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        asyncio.run(_serve(server.Settings(loaded.rules, args.upstream, settings, verifier), *args.listen))
+        asyncio.run(
+            _serve(server.Settings(loaded.rules, tuple(args.upstream), settings, verifier), *args.listen)
+        )
     except OSError as error:
         raise GateConfigError(
             f"cannot listen on {args.listen[0]}:{args.listen[1]}: {error.strerror}"

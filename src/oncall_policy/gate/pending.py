@@ -29,6 +29,7 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+    from dataclasses import KW_ONLY
     from typing import Final
 
 T = TypeVar("T")
@@ -51,37 +52,15 @@ CREATE TABLE IF NOT EXISTS pending (
 class Request(Record):
     """A silence waiting for approvals."""
 
-    __slots__ = __match_args__ = (
-        "id",
-        "silence",
-        "author",
-        "required",
-        "approvals",
-        "state",
-        "created",
-        "expires",
-    )
-
-    def __init__(  # noqa: PLR0913 - a row
-        self,
-        id: str,  # noqa: A002
-        silence: Mapping[str, Any],
-        author: str,
-        required: Mapping[str, tuple[str, ...]],
-        approvals: tuple[tuple[str, tuple[str, ...]], ...],
-        *,
-        state: str = "pending",
-        created: float = 0.0,
-        expires: float = 0.0,
-    ) -> None:
-        self.id: Final = id
-        self.silence: Final = silence
-        self.author: Final = author
-        self.required: Final = required
-        self.approvals: Final = approvals
-        self.state: Final = state
-        self.created: Final = created
-        self.expires: Final = expires
+    id: str
+    silence: Mapping[str, Any]
+    author: str
+    required: Mapping[str, tuple[str, ...]]
+    approvals: tuple[tuple[str, tuple[str, ...]], ...]
+    _: KW_ONLY
+    state: str = "pending"
+    created: float = 0.0
+    expires: float = 0.0
 
     @property
     def covered(self) -> frozenset[str]:

@@ -50,15 +50,10 @@ MAX_LISTING = 64 * 1024 * 1024  # as `silence add` reads a listing (client.DEFAU
 
 
 class Settings(Record):
-    __slots__ = __match_args__ = ("rules", "upstreams", "config", "verifier")
-
-    def __init__(
-        self, rules: Rules, upstreams: Sequence[str], config: GateConfig, verifier: Verifier | None
-    ) -> None:
-        self.rules: Final = rules
-        self.upstreams: Final = tuple(upstreams)
-        self.config: Final = config
-        self.verifier: Final = verifier
+    rules: Rules
+    upstreams: tuple[str, ...]
+    config: GateConfig
+    verifier: Verifier | None
 
 
 class Gate:

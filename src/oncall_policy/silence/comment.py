@@ -17,7 +17,6 @@ from oncall_policy.static import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from re import Pattern
-    from typing import Final
 
     from oncall_policy.silence.verdict import Approval
 
@@ -50,13 +49,10 @@ class Recorded(Record):
     """A comment's approval record taken apart: the comment before it, the record's entries as
     written, the approver emails they name, and the gate's proof (None: no proof)."""
 
-    __slots__ = __match_args__ = ("text", "entries", "emails", "proof")
-
-    def __init__(self, text: str, entries: str, emails: tuple[str, ...], proof: str | None) -> None:
-        self.text: Final = text
-        self.entries: Final = entries
-        self.emails: Final = emails
-        self.proof: Final = proof
+    text: str
+    entries: str
+    emails: tuple[str, ...]
+    proof: str | None
 
 
 def parse(comment: str) -> Recorded | None:
