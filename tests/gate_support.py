@@ -24,7 +24,14 @@ from tests.conftest import CLIPPER
 
 RULES = source.load(CLIPPER).rules
 PASSWORD = "correct horse"  # noqa: S105 - a test password for test users
-PEOPLE = ("engineer-a@clipper.app", "engineer-b@clipper.app", "manager-x@clipper.app", "outsider@example.com")
+PEOPLE = (
+    "engineer-a@clipper.app",
+    "engineer-b@clipper.app",
+    "manager-x@clipper.app",
+    "Manager-X@CLIPPER.app",  # the same person, spelt otherwise
+    "security@clipper.app",
+    "outsider@example.com",
+)
 HASHES = {name: bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)) for name in PEOPLE}
 BASIC = GateConfig(auth=Auth(mode="basic", users_file="(in memory)"))
 
@@ -40,7 +47,7 @@ def gate(
     """A gate in front of ``upstreams``; yields its base URL (no trailing slash). ``policy``: the
     file ``rules`` came from, reloaded when it changes (looked at every ``watch_interval`` s)."""
     verifier = users.Verifier(dict(HASHES)) if config.auth.mode == "basic" else None
-    settings = server.Settings(rules, upstreams, config, verifier, policy, watch_interval)
+    settings = server.Settings(rules, tuple(upstreams), config, verifier, policy, watch_interval)
     runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
     loop = runner.get_loop()
     started = threading.Event()

@@ -28,13 +28,10 @@ _DOMAIN_CHARS = _LETTERS_AND_DIGITS + ".-"  # [A-Za-z0-9.-]
 
 
 class Person(Record):
-    __slots__ = __match_args__ = ("id", "name", "email", "roles")
-
-    def __init__(self, id: str, name: str, email: str, roles: frozenset[str]) -> None:  # noqa: A002
-        self.id: Final = id
-        self.name: Final = name
-        self.email: Final = email
-        self.roles: Final = roles
+    id: str
+    name: str
+    email: str
+    roles: frozenset[str]
 
 
 def address(text: str) -> str | None:

@@ -17,7 +17,6 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
-    from typing import Final
 
 # The kinds, in the order a policy meets them, with what each holds (the headings of the list).
 LOADER = "loader"
@@ -35,13 +34,14 @@ KINDS = {
 class Rule(Record):
     """One rule: its kebab-case ``id``, its ``kind`` (one of ``KINDS``) and its documentation."""
 
-    __slots__ = __match_args__ = ("id", "kind", "doc")
+    id: str
+    kind: str
+    # A module docstring is None under ``python -OO``; the rule is still found by id.
+    documentation: str | None
 
-    def __init__(self, id: str, kind: str, doc: str | None) -> None:  # noqa: A002 - the rule's id
-        self.id: Final = id
-        self.kind: Final = kind
-        # A module docstring is None under ``python -OO``; the rule is still found by id.
-        self.doc: Final = doc or ""
+    @property
+    def doc(self) -> str:
+        return self.documentation or ""
 
     @property
     def summary(self) -> str:

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         served = server.Settings(
-            loaded.rules, args.upstream, settings, verifier, args.policy, args.watch_interval
+            loaded.rules, tuple(args.upstream), settings, verifier, args.policy, args.watch_interval
         )
         asyncio.run(_serve(served, *args.listen))
     except OSError as error:

@@ -23,7 +23,7 @@ from oncall_policy.load import (
     validation,
 )
 from oncall_policy.rulebook import KINDS, Rule, Rulebook
-from oncall_policy.silence import api, approvals, evaluate, files, history, request, shape
+from oncall_policy.silence import api, approvals, evaluate, files, history, proof, request, shape
 from oncall_policy.verify import rule_files
 
 LIST_FORMATS = ("text", "json")
@@ -79,6 +79,7 @@ SILENCE_RULES: tuple[Rule, ...] = (
     evaluate.OVER_CAP_RECREATED,
     gate_writes.AUTHOR_NOT_YOU,
     gate_writes.APPROVAL_CLAIM,
+    proof.UNPROVEN_APPROVAL,
 )
 RULE_FILE_RULES: tuple[Rule, ...] = (
     rule_files.SHAPE,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from oncall_policy.cli.options import add_policy_argument
 from oncall_policy.errors import OncallPolicyError
+from oncall_policy.printable import printable
 
 
 class LabelError(OncallPolicyError):
@@ -38,7 +39,6 @@ def parse_labels(arguments: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
-    from oncall_policy.printable import printable  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
     from oncall_policy.verify.matrix import generated  # noqa: PLC0415
     from oncall_policy.verify.simulate import Simulator  # noqa: PLC0415

@@ -25,6 +25,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action in ("approve", "pending"):
+        from oncall_policy.cli import silence_approve  # noqa: PLC0415 - only these actions need it
+
+        return silence_approve.run(args.action, ACTIONS[args.action], args.arguments)
     if args.action in ("audit", "check-files"):
         from oncall_policy.cli import silence_audit  # noqa: PLC0415 - only these actions need it
 

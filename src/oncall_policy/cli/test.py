@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oncall_policy.cli.options import add_policy_argument
+from oncall_policy.printable import printable, printable_lines
 
 if TYPE_CHECKING:
     from oncall_policy.verify.matrix import Case
@@ -35,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
     from oncall_policy.compile.pd import build  # noqa: PLC0415
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
-    from oncall_policy.printable import printable, printable_lines  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
     from oncall_policy.verify import (  # noqa: PLC0415 - keep --help fast
         agreement,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from oncall_policy.cli.options import add_policy_argument
+from oncall_policy.printable import printable_lines
 
 if TYPE_CHECKING:
     from oncall_policy.meaning.who import RotationNow
@@ -35,7 +36,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy  # noqa: PLC0415 - keep --help fast
     from oncall_policy.meaning.who import on_call  # noqa: PLC0415
-    from oncall_policy.printable import printable_lines  # noqa: PLC0415
 
     at: datetime = args.at or datetime.now(UTC)
     rotations = on_call(load_policy(args.policy), at)

@@ -28,7 +28,7 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Final
+    from dataclasses import KW_ONLY
 
     from oncall_policy.matchers import Matcher
 
@@ -39,43 +39,17 @@ log = logging.getLogger(LOGGER)
 class Entry(Record):
     """What one line records (see the module docstring)."""
 
-    __slots__ = __match_args__ = (
-        "who",
-        "remote",
-        "decision",
-        "matchers",
-        "rules",
-        "applied",
-        "silence_id",
-        "replaces",
-        "upstream",
-        "policy",
-    )
-
-    def __init__(  # noqa: PLR0913 - one field each
-        self,
-        who: str,
-        remote: str | None,
-        decision: str,
-        matchers: Sequence[Matcher],
-        *,
-        rules: Sequence[str] = (),
-        applied: Sequence[str] = (),
-        silence_id: str | None = None,
-        replaces: str | None = None,
-        upstream: str | None = None,
-        policy: str | None = None,
-    ) -> None:
-        self.who: Final = who
-        self.remote: Final = remote
-        self.decision: Final = decision
-        self.matchers: Final = tuple(matchers)
-        self.rules: Final = tuple(rules)
-        self.applied: Final = tuple(applied)
-        self.silence_id: Final = silence_id
-        self.replaces: Final = replaces
-        self.upstream: Final = upstream
-        self.policy: Final = policy
+    who: str
+    remote: str | None
+    decision: str
+    matchers: Sequence[Matcher]
+    _: KW_ONLY
+    rules: Sequence[str] = ()
+    applied: Sequence[str] = ()
+    silence_id: str | None = None
+    replaces: str | None = None
+    upstream: str | None = None
+    policy: str | None = None
 
 
 def line(entry: Entry, now: datetime | None = None) -> str:

@@ -13,10 +13,17 @@ max_body = "1MiB"                     # a larger silence write is refused (413)
 body_timeout = "10s"                  # a body not received by then is refused (408)
 upstream_timeout = "10s"              # an Alertmanager that has not answered by then: 504
 history_max_age = "1s"                # silences written around the gate count after at most this
+
+[approvals]
+database = "gate-pending.sqlite3"     # pending requests (SQLite, beside this file); shared by instances
+key_file = "gate.key"                 # the Ed25519 key proofs are signed with (gate keygen --out)
+expire_after = "24h"                  # a request not approved by then is gone
+url = "https://gate.example.org/"     # the gate as approvers reach it (default: as the request came)
 ```
 
-Unknown keys and wrong types are refused with the key's path; a relative ``users_file`` is read
-beside the configuration file. Without a file the gate authenticates no one: reads pass, and
+Unknown keys and wrong types are refused with the key's path; a relative ``users_file``,
+``database`` or ``key_file`` is read beside the configuration file. Without ``[approvals]`` a
+silence that needs approval is refused. Without a file the gate authenticates no one: reads pass, and
 every silence write is refused (401), fail closed.
 """
 
@@ -96,9 +103,37 @@ class Limits(_Strict):
     history_max_age: Seconds = timedelta(seconds=1)
 
 
+# --- approvals (issue 13 item 3) ---
+Lifetime = Annotated[
+    timedelta, BeforeValidator(_duration), Field(ge=timedelta(minutes=1), le=timedelta(days=30))
+]
+
+
+class Approvals(_Strict):
+    database: str
+    key_file: str
+    expire_after: Lifetime = timedelta(hours=24)
+    url: Annotated[str, Field(pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")] | None = None
+
+
+def _beside(approvals: Approvals | None, path: Path) -> Approvals | None:
+    """``approvals`` with its files read beside the configuration ``path``; a database given as a
+    URL (``postgresql://…``) is kept as it is."""
+    if approvals is None:
+        return None
+    database = approvals.database if "://" in approvals.database else str(path.parent / approvals.database)
+    return approvals.model_copy(
+        update={"database": database, "key_file": str(path.parent / approvals.key_file)}
+    )
+
+
+# --- end approvals ---
+
+
 class GateConfig(_Strict):
     auth: Auth = Auth()
     limits: Limits = Limits()
+    approvals: Approvals | None = None
 
 
 def read(path: str | Path | None) -> GateConfig:
@@ -116,7 +151,7 @@ def read(path: str | Path | None) -> GateConfig:
         config = GateConfig.model_validate(data)
     except ValidationError as error:
         raise GateConfigError(f"{path}: {_problems(error)}") from None
-    return _checked(config, path)
+    return _checked(config, path).model_copy(update={"approvals": _beside(config.approvals, path)})
 
 
 def _problems(error: ValidationError) -> str:

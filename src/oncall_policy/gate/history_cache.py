@@ -58,12 +58,9 @@ Equalities = dict[str, str]
 class Entry(Record):
     """One silence as history: the listed item, the silence read from it, and what changes it."""
 
-    __slots__ = __match_args__ = ("item", "silence", "key")
-
-    def __init__(self, item: Mapping[str, Any], silence: Silence, key: Key) -> None:
-        self.item: Final = item
-        self.silence: Final = silence
-        self.key: Final = key
+    item: Mapping[str, Any]
+    silence: Silence
+    key: Key
 
 
 def key_of(item: Mapping[str, Any]) -> Key:
@@ -249,12 +246,14 @@ def judged(  # noqa: PLR0913, PLR0917 - a write, its author, the rules, and what
     rules: Rules,
     notes: Sequence[str],
     now: datetime,
+    approval_hint: str = writes.APPROVALS_LATER,
 ) -> tuple[SilenceRequest, Verdict]:
     """``writes.judge`` with the cached silences that can share an instance with the write
-    (``cache`` None: with none, as the policy allows when history cannot be read)."""
+    (``cache`` None: with none, as the policy allows when history cannot be read);
+    ``approval_hint``: what a missing approval's violation tells the person to do."""
     request = api.from_api(data)
     if cache is None:
-        return writes.judge(data, person, rules, [], notes, request=request)
+        return writes.judge(data, person, rules, [], notes, (), approval_hint, request=request)
     found = assess(request, rules)
     entries, known = cache.sharing(request, found, rules)
     known[id(request)] = found
@@ -263,4 +262,6 @@ def judged(  # noqa: PLR0913, PLR0917 - a write, its author, the rules, and what
     if replaced is not None:
         items = [e.item for e in entries if e.silence.silence_id == replaced]
         earlier += writes.history(items, replaced, now, cache.upstreams.bases[0])
-    return writes.judge(data, person, rules, earlier, notes, request=request, assessed=known)
+    return writes.judge(
+        data, person, rules, earlier, notes, (), approval_hint, request=request, assessed=known
+    )

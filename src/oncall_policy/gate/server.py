@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from oncall_policy.gate import answers, auditlog, bodies, paths, relay, writes
+from oncall_policy.gate import answers, approvals, auditlog, bodies, paths, pending, relay, writes
 from oncall_policy.gate import headers as fields
 from oncall_policy.gate.config import GateConfig
 from oncall_policy.gate.history_cache import HistoryCache, judged
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any, Final
 
+    from oncall_policy.gate.proof import Signer
     from oncall_policy.gate.users import Verifier
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.verdict import Verdict
@@ -61,23 +62,12 @@ class Settings(Record):
     """What the gate serves with; ``policy``: the file ``rules`` came from, reloaded on SIGHUP and
     when it changes (polled every ``watch_interval`` seconds; 0: on SIGHUP only), or None."""
 
-    __slots__ = __match_args__ = ("rules", "upstreams", "config", "verifier", "policy", "watch_interval")
-
-    def __init__(  # noqa: PLR0913, PLR0917 - the gate's settings, each its own
-        self,
-        rules: Rules,
-        upstreams: Sequence[str],
-        config: GateConfig,
-        verifier: Verifier | None,
-        policy: str | None = None,
-        watch_interval: float = 1.0,
-    ) -> None:
-        self.rules: Final = rules
-        self.upstreams: Final = tuple(upstreams)
-        self.config: Final = config
-        self.verifier: Final = verifier
-        self.policy: Final = policy
-        self.watch_interval: Final = watch_interval
+    rules: Rules
+    upstreams: tuple[str, ...]
+    config: GateConfig
+    verifier: Verifier | None
+    policy: str | None = None
+    watch_interval: float = 1.0
 
 
 class Gate:
@@ -90,8 +80,42 @@ class Gate:
         self.auth: Final = Authenticator(settings.config.auth, settings.verifier)
         self._writes = asyncio.Lock()
         self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
+        self.approvals: approvals.ApprovalDesk | None = None  # set by ``with_approvals``
+
+    # --- approvals (issue 13 item 3): the routes and the pending store's lifecycle ---
+
+    def with_approvals(self, desk: pending.Desk, signer: Signer) -> None:
+        """Hold silences that lack only approvals in ``desk`` and create them once approved."""
+        assert self.config.approvals is not None  # noqa: S101 - the caller read it
+        self.approvals = approvals.ApprovalDesk(
+            desk=desk,
+            signer=signer,
+            config=self.config.approvals,
+            upstreams=self.upstreams,
+            rules=lambda: self.rules,
+            person=self._person,
+            lock=self._writes,
+            created=self._approved_created,
+        )
+
+    def _approved_created(self, silence_id: str, body: Mapping[str, Any]) -> None:
+        """An approved silence the gate created counts as history at once, as its other writes do."""
+        self.history.created(silence_id, body, api.from_api(body), datetime.now(UTC))
+
+    async def _approvals(self, request: web.Request) -> web.StreamResponse:
+        if self.approvals is None:
+            return answers.error(404, "approvals are not configured on this gate ([approvals] in --config)")
+        if request.method in ("GET", "HEAD") and request.path.rstrip("/") == approvals.PREFIX:
+            refused = await self._refused(paths.Kind.OTHER, request)
+            if refused is not None:
+                return refused
+        return await self.approvals.handle(request)
+
+    # --- end approvals ---
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path == approvals.PREFIX or request.path.startswith(approvals.PREFIX + "/"):
+            return await self._approvals(request)
         kind = paths.classify(request.method, request.path)
         if kind is paths.Kind.CREATE:
             return await self._create(request)
@@ -210,7 +234,13 @@ class Gate:
             history, notes = None, (f"judged without earlier silences ({error}); the policy allows it",)
         now = datetime.now(UTC)
         loop = asyncio.get_running_loop()
-        silence, verdict = await loop.run_in_executor(None, judged, history, data, person, rules, notes, now)
+        hint = approvals.HINT if self.approvals is not None else writes.APPROVALS_LATER
+        silence, verdict = await loop.run_in_executor(
+            None, judged, history, data, person, rules, notes, now, hint
+        )
+        if self.approvals is not None and writes.awaits_approval(verdict):
+            self._recorded(request, person, "pending", silence, data, verdict)
+            return await self.approvals.hold(request, data, person, verdict)
         if not verdict.accepted:
             self._recorded(request, person, "refused", silence, data, verdict)
             return answers.refused(report.verdict_text(verdict, silence.matchers))
@@ -317,6 +347,7 @@ async def running(
     async with session(trace_configs=[metrics.tracing()]) as http:
         timeout = settings.config.limits.upstream_timeout.total_seconds()
         gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING), metrics)
+        desk = _approvals_desk(gate)  # approvals (issue 13 item 3)
         runner = web.AppRunner(
             application(gate), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
         )
@@ -329,6 +360,8 @@ async def running(
                 yield bound[0], bound[1]
             finally:
                 await runner.cleanup()
+                if desk is not None:
+                    await desk.close()
 
 
 @asynccontextmanager
@@ -356,3 +389,17 @@ async def reloading(gate: Gate, settings: Settings, *, hangup: bool) -> AsyncIte
             watching.cancel()
             await asyncio.gather(watching, return_exceptions=True)
         await reloader.close()
+
+
+def _approvals_desk(gate: Gate) -> pending.Desk | None:
+    """The pending store the gate's configuration names, opened and handed to ``gate`` (None:
+    approvals are not configured, and a silence that needs one is refused)."""
+    settings = gate.config.approvals
+    if settings is None:
+        return None
+    from oncall_policy.gate import proof  # noqa: PLC0415 - cryptography only when approvals are on
+
+    signer = proof.read(settings.key_file)
+    desk = pending.Desk(pending.open_store(settings.database))
+    gate.with_approvals(desk, signer)
+    return desk

@@ -46,13 +46,10 @@ MAX_ANSWER = 1024 * 1024  # the answer to a silence write: {"silenceID": …} or
 class Answer(Record):
     """An upstream's whole answer to a silence write, and which peer gave it."""
 
-    __slots__ = __match_args__ = ("status", "headers", "body", "base")
-
-    def __init__(self, status: int, headers: CIMultiDictProxy[str], body: bytes, base: str) -> None:
-        self.status: Final = status
-        self.headers: Final = headers
-        self.body: Final = body
-        self.base: Final = base
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+    base: str
 
 
 class CreateFailedError(Exception):

@@ -8,10 +8,10 @@ one. On top of that, the gate holds what only it knows:
 - ``createdBy`` must be the person the request authenticates as (compared as people: id, email,
   ``Name <email>``); the body is forwarded as received, so it is never rewritten
   (``author-not-you``);
-- no claim in the request approves anything: the judgement has no approvers, an approval record
-  in the comment (``[approved-by: …]``, which the audit would read back as given) is refused
-  (``approval-claim``), and a silence that needs an approval is refused with word that
-  approvals through the gate are not available yet (``missing-approval``, its hint replaced).
+- no claim in the request approves anything: the judgement's approvers are only those who
+  approved through the gate (``approvals``), an approval record in the comment
+  (``[approved-by: …]``, which the audit would read back as given) is refused
+  (``approval-claim``), and ``missing-approval``'s hint says how approvals are given here.
 
 A write with ``id`` replaces that silence: Alertmanager updates it in place, or expires it and
 creates another. Either way the old one covers no more than its time up to now, so it counts as
@@ -106,21 +106,24 @@ def history(
     return read_history(replacing(listed, silence_id, now), url)
 
 
-def judge(  # noqa: PLR0913 - the write, its author, the rules, the history and what is known of it
+def judge(  # noqa: PLR0913, PLR0917 - a judgement and what only the gate knows of it
     data: Mapping[str, Any],
     person: Person,
     rules: Rules,
     earlier: Sequence[Silence],
     notes: Sequence[str] = (),
+    approvers: tuple[str, ...] = (),
+    approval_hint: str = APPROVALS_LATER,
     *,
     request: SilenceRequest | None = None,
     assessed: dict[int, Assessment | None] | None = None,
 ) -> tuple[SilenceRequest, Verdict]:
     """The request ``data`` describes (``request``, when read already) and the verdict on it,
-    written by ``person`` (``assessed``: as ``evaluate`` takes it)."""
-    request = api.from_api(data) if request is None else request
+    written by ``person``; ``approvers`` are the people who approved it through the gate
+    (``approvals``), never a claim in ``data``; ``assessed``: as ``evaluate`` takes it."""
+    request = api.from_api(data, approvers) if request is None else request
     verdict = evaluate(request, rules, earlier, assessed)
-    violations = [_through_gate(v) for v in verdict.violations]
+    violations = [_through_gate(v, approval_hint) for v in verdict.violations]
     violations += gate_violations(request, person, rules.roster)
     return request, verdict.replace(violations=tuple(violations), notes=(*verdict.notes, *notes))
 
@@ -152,8 +155,13 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
     return found
 
 
-def _through_gate(violation: Violation) -> Violation:
+def _through_gate(violation: Violation, hint: str) -> Violation:
     """A violation as the gate states it: no ``--approved-by`` advice, which counts for nothing here."""
     if violation.rule != MISSING_APPROVAL.id:
         return violation
-    return violation.replace(hint=APPROVALS_LATER)
+    return violation.replace(hint=hint)
+
+
+def awaits_approval(verdict: Verdict) -> bool:
+    """Whether an approval is all the silence lacks."""
+    return bool(verdict.violations) and all(v.rule == MISSING_APPROVAL.id for v in verdict.violations)

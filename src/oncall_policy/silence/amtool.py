@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
     from datetime import datetime
-    from typing import Final, NoReturn, Protocol
+    from typing import NoReturn, Protocol
 
     class Arguments(Protocol):
         """What ``from_namespace`` reads: argparse's namespace, or ``cli.silence_words.Options``."""
@@ -181,12 +181,9 @@ def timeout_seconds(text: str | None) -> float:
 
 
 class AmtoolResult(Record):
-    __slots__ = __match_args__ = ("returncode", "stdout", "stderr")
-
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode: Final = returncode
-        self.stdout: Final = stdout
-        self.stderr: Final = stderr
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 def command(

@@ -28,7 +28,6 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Final
 
 FILES = (
     "~/.config/prometheus/amtool.yml",
@@ -48,36 +47,15 @@ class AmtoolConfigError(OncallPolicyError):
 
 
 class AmtoolConfig(Record):
-    __slots__ = __match_args__ = (
-        "url",
-        "author",
-        "http_config_file",
-        "timeout",
-        "duration",
-        "start",
-        "end",
-        "comment",
-    )
-
-    def __init__(  # noqa: PLR0913, PLR0917 - one value a setting, in _KEYS' order
-        self,
-        url: str | None = None,
-        author: str | None = None,
-        http_config_file: str | None = None,
-        timeout: str | None = None,
-        duration: str | None = None,
-        start: str | None = None,
-        end: str | None = None,
-        comment: str | None = None,
-    ) -> None:
-        self.url: Final = url
-        self.author: Final = author
-        self.http_config_file: Final = http_config_file
-        self.timeout: Final = timeout  # a Go duration, as written: amtool.timeout_seconds reads it
-        self.duration: Final = duration
-        self.start: Final = start
-        self.end: Final = end
-        self.comment: Final = comment
+    # One value a setting, in _KEYS' order: ``read`` passes them by position.
+    url: str | None = None
+    author: str | None = None
+    http_config_file: str | None = None
+    timeout: str | None = None  # a Go duration, as written: amtool.timeout_seconds reads it
+    duration: str | None = None
+    start: str | None = None
+    end: str | None = None
+    comment: str | None = None
 
 
 def read(files: Sequence[str] = FILES) -> AmtoolConfig:

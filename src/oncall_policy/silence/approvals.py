@@ -17,7 +17,6 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
-    from typing import Final
 
     from oncall_policy.people import Roster
 
@@ -43,14 +42,9 @@ MISSING_APPROVAL = Rule(
 
 
 class Outcome(Record):
-    __slots__ = __match_args__ = ("approvals", "violations", "notes")
-
-    def __init__(
-        self, approvals: tuple[Approval, ...], violations: tuple[Violation, ...], notes: tuple[str, ...]
-    ) -> None:
-        self.approvals: Final = approvals
-        self.violations: Final = violations
-        self.notes: Final = notes
+    approvals: tuple[Approval, ...]
+    violations: tuple[Violation, ...]
+    notes: tuple[str, ...]
 
 
 def author(text: str, roster: Roster) -> Iterator[Violation]:

@@ -23,7 +23,6 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
-    from typing import Final
 
     from oncall_policy.silence.reach import Reach
     from oncall_policy.silence.request import SilenceRequest
@@ -61,38 +60,27 @@ class Silence(Record):
     """A silence to judge, or one that counts as history: Alertmanager's id and state (empty for
     one not created yet) and the request it describes."""
 
-    __slots__ = __match_args__ = ("silence_id", "state", "request")
-
-    def __init__(self, silence_id: str, state: str, request: SilenceRequest) -> None:
-        self.silence_id: Final = silence_id
-        self.state: Final = state
-        self.request: Final = request
+    silence_id: str
+    state: str
+    request: SilenceRequest
 
 
 class Limit(Record):
     """What applies to one reached alert: the cap, the rule that sets it, and each required role
     with the rules that require it."""
 
-    __slots__ = __match_args__ = ("cap", "capped_by", "roles")
-
-    def __init__(self, cap: timedelta, capped_by: str, roles: dict[str, tuple[str, ...]]) -> None:
-        self.cap: Final = cap
-        self.capped_by: Final = capped_by
-        self.roles: Final = roles
+    cap: timedelta
+    capped_by: str
+    roles: dict[str, tuple[str, ...]]
 
 
 class Assessment(Record):
     """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches."""
 
-    __slots__ = __match_args__ = ("reach", "window", "misfits", "limits")
-
-    def __init__(
-        self, found: Reach, window: Window | None, misfits: tuple[str, ...], limits: dict[str, Limit]
-    ) -> None:
-        self.reach: Final = found
-        self.window: Final = window
-        self.misfits: Final = misfits
-        self.limits: Final = limits
+    reach: Reach
+    window: Window | None
+    misfits: tuple[str, ...]
+    limits: dict[str, Limit]
 
 
 def evaluate(

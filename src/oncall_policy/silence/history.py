@@ -36,28 +36,20 @@ HISTORY_UNREADABLE = Rule(
 class Span(Record):
     """One silence's interval and its cap for one alert."""
 
-    __slots__ = __match_args__ = ("silence_id", "start", "end", "cap")
-
-    def __init__(self, silence_id: str, start: datetime, end: datetime, cap: timedelta) -> None:
-        self.silence_id: Final = silence_id
-        self.start: Final = start
-        self.end: Final = end
-        self.cap: Final = cap
+    silence_id: str
+    start: datetime
+    end: datetime
+    cap: timedelta
 
 
 class Stretch(Record):
     """Silences chained together on one alert: their covered time and the smallest cap."""
 
-    __slots__ = __match_args__ = ("members", "first", "last", "covered", "cap")
-
-    def __init__(
-        self, members: tuple[Span, ...], first: datetime, last: datetime, covered: timedelta, cap: timedelta
-    ) -> None:
-        self.members: Final = members
-        self.first: Final = first
-        self.last: Final = last
-        self.covered: Final = covered
-        self.cap: Final = cap
+    members: tuple[Span, ...]
+    first: datetime
+    last: datetime
+    covered: timedelta
+    cap: timedelta
 
     def ids(self) -> tuple[str, ...]:
         return tuple(span.silence_id for span in self.members)

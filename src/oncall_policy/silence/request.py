@@ -15,7 +15,6 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import datetime, timedelta
-    from typing import Final
 
 # What could not be read of a silence, whichever way it arrived (``SilenceRequest.problems``).
 BAD_MATCHER = Rule(
@@ -44,36 +43,14 @@ class SilenceRequest(Record):
     not be read (an unparsable matcher, duration or time) and reject the silence; ``window`` is
     the maintenance window it names with ``--maintenance`` (a comment may name one too)."""
 
-    __slots__ = __match_args__ = (
-        "matchers",
-        "starts_at",
-        "ends_at",
-        "author",
-        "comment",
-        "approvers",
-        "problems",
-        "window",
-    )
-
-    def __init__(  # noqa: PLR0913, PLR0917 - the fields of a silence, in the API order
-        self,
-        matchers: tuple[Matcher, ...],
-        starts_at: datetime | None,
-        ends_at: datetime | None,
-        author: str,
-        comment: str,
-        approvers: tuple[str, ...] = (),
-        problems: tuple[Violation, ...] = (),
-        window: str | None = None,
-    ) -> None:
-        self.matchers: Final = matchers
-        self.starts_at: Final = starts_at
-        self.ends_at: Final = ends_at
-        self.author: Final = author
-        self.comment: Final = comment
-        self.approvers: Final = approvers
-        self.problems: Final = problems
-        self.window: Final = window
+    matchers: tuple[Matcher, ...]
+    starts_at: datetime | None
+    ends_at: datetime | None
+    author: str
+    comment: str
+    approvers: tuple[str, ...] = ()
+    problems: tuple[Violation, ...] = ()
+    window: str | None = None
 
     @property
     def duration(self) -> timedelta | None:

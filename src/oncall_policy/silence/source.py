@@ -21,10 +21,6 @@ from oncall_policy.regular_files import FileRefusedError, read_regular
 from oncall_policy.silence.document.read import from_document
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.seal import intact, sha256_hex
-from oncall_policy.static import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from typing import Final
 
 # Paths are strings here, not ``pathlib``: it costs ~7 ms of the silence path's start-up.
 GENERATED = os.path.join("generated", "silence-rules.json")
@@ -34,11 +30,8 @@ LIMIT = 64 * 1024 * 1024
 
 
 class Loaded(Record):
-    __slots__ = __match_args__ = ("rules", "stale")
-
-    def __init__(self, rules: Rules, stale: str | None = None) -> None:
-        self.rules: Final = rules
-        self.stale: Final = stale  # why the generated rules were not used
+    rules: Rules
+    stale: str | None = None  # why the generated rules were not used
 
 
 def generated_path(policy: str | os.PathLike[str]) -> str:
