@@ -18,11 +18,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from oncall_policy.compile import Source, alertmanager
-from oncall_policy.compile.output import write
+from oncall_policy.checks.checked import load_policy_bytes
+from oncall_policy.compile import alertmanager
 from oncall_policy.compile.yamltext import render
-from oncall_policy.load import load_policy_bytes
-from oncall_policy.matrix import Matrix, generated
+from oncall_policy.output import write
+from oncall_policy.provenance import Source
+from oncall_policy.verify.matrix import Matrix, generated
 from timing import ENV, median_of
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from oncall_policy.compile import Source
 from oncall_policy.compile.alertmanager import FILE
-from oncall_policy.matrix import Matrix, generated
 from oncall_policy.model import Policy
+from oncall_policy.provenance import Source
+from oncall_policy.verify.matrix import Matrix, generated
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "alertmanager"

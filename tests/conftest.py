@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -33,6 +35,43 @@ def _cache_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_rule_id_reported_is_registered() -> Iterator[None]:
+    """Every rule id a problem or a silence violation made by oncall-policy carries during the run
+    is one of the rulebook's: recorded as each is made, checked when the run ends (a failure is an
+    error at the teardown of the last test). Those the tests make themselves are not recorded."""
+    from oncall_policy.problems import Problem  # noqa: PLC0415
+    from oncall_policy.silence.verdict import Violation  # noqa: PLC0415
+
+    seen: dict[str, str] = {}
+
+    def note(rule: str) -> None:
+        maker = sys._getframe(2).f_globals.get("__name__", "")  # the frame that made it
+        if maker.startswith("oncall_policy.") and rule not in seen:
+            seen[rule] = maker
+
+    make_problem, make_violation = Problem.__new__, Violation.__init__
+
+    def new_problem(cls: type[Problem], *args: Any, **kwargs: Any) -> Problem:
+        problem = make_problem(cls, *args, **kwargs)
+        note(problem.rule)
+        return problem
+
+    def new_violation(self: Violation, *args: Any, **kwargs: Any) -> None:
+        make_violation(self, *args, **kwargs)
+        note(self.rule)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Problem, "__new__", new_problem)
+        patch.setattr(Violation, "__init__", new_violation)
+        yield
+    from oncall_policy.cli.list_rules import rulebook  # noqa: PLC0415 - it imports every layer
+
+    book = rulebook()
+    unknown = {rule: maker for rule, maker in seen.items() if rule not in book}
+    assert not unknown, f"rule ids reported but not registered (id: the module that made it): {unknown}"
 
 
 def require_tool(name: str) -> str:

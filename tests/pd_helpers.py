@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from oncall_policy.compile import Source, pagerduty, terraform
-from oncall_policy.load import load_policy
+from oncall_policy.checks.checked import load_policy
+from oncall_policy.compile import pagerduty, terraform
 from oncall_policy.model import Policy
+from oncall_policy.provenance import Source
 
 
 def policy_data(path: Path) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.leaks.kinds import secret
-from oncall_policy.load import load_policy
 from oncall_policy.load.characters import value_problem
 from oncall_policy.model import Policy
 from oncall_policy.model.types import PagerDutyAddendum, PagerDutyName, PagerDutyText, Text

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oncall_policy import amtool as runner
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
-from oncall_policy.load import load_policy
+from oncall_policy.verify import amtool as runner
 from tests.alertmanager_support import POLICIES, compiled, write
 from tests.strategies import label_sets, policies
 
@@ -77,7 +77,7 @@ def test_drawn_policies_pass_check_config_and_route_like_amtool(amtool, tmp_path
 
 def _render(tmp_path, template, data):
     (tmp_path / "data.json").write_text(json.dumps(data), encoding="utf-8")
-    done = runner._run(
+    return runner._output(
         [
             "template",
             "render",
@@ -86,7 +86,6 @@ def _render(tmp_path, template, data):
             f"--template.data={tmp_path}/data.json",
         ]
     )
-    return done.stdout
 
 
 def _notification(labels, annotations=None):

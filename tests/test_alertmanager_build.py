@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.compile import Source, yamltext
+from oncall_policy.checks.checked import load_policy, load_policy_bytes
+from oncall_policy.compile import yamltext
 from oncall_policy.compile.alertmanager import build
 from oncall_policy.compile.yamltext import render, scalar
-from oncall_policy.load import load_policy, load_policy_bytes
 from oncall_policy.load.yamldata import parse
+from oncall_policy.provenance import Source
 from tests.alertmanager_support import POLICIES, compiled
 
 CLIPPER = load_policy(POLICIES["clipper"])

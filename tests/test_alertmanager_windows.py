@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from oncall_policy.checks.checked import load_policy_text
 from oncall_policy.compile.alertmanager import config
 from oncall_policy.compile.yamltext import render
-from oncall_policy.load import load_policy_text
 from tests import http_servers
 from tests.alertmanager_server import running
 from tests.conftest import GLOBEX

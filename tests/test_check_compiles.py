@@ -7,12 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.compile import Source, build_all
+from oncall_policy.checks.checked import load_policy_text
+from oncall_policy.compile import build_all
 from oncall_policy.compile.pd.limits import name_problem
-from oncall_policy.load import dump_policy, load_policy_text
+from oncall_policy.errors import PolicyError
+from oncall_policy.load.dump import dump_policy
 from oncall_policy.model import Policy
 from oncall_policy.model.types import PagerDutyName
-from oncall_policy.problems import PolicyError
+from oncall_policy.provenance import Source
 from tests.strategies_load import MINIMAL_TEXT, policies_with_any_text
 
 SOURCE = Source("policy.yaml", "0" * 64)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy.compile.output import MANIFEST
+from oncall_policy.output import MANIFEST
 from tests.compile_trees import SIBLING_MARK, policy, run_cli, siblings, snapshot
 from tests.conftest import ROOT
 
@@ -25,7 +25,7 @@ NEW_POLICY = _make(200).replace(
     "https://runbooks.example.invalid/", "https://runbooks.example.invalid/moved/"
 )
 THEIRS = {".gitkeep": b"", "README.md": b"Written by oncall-policy compile.\n", "notes/why.txt": b"mine\n"}
-NO_EXCHANGE = "import oncall_policy.compile.swap as swap\nswap._renameat2 = lambda: None"
+NO_EXCHANGE = "import oncall_policy.output.swap as swap\nswap._renameat2 = lambda: None"
 SEED = 20_240_611
 
 

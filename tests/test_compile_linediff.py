@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.compile import linediff
-from oncall_policy.compile.linediff import unified
+from oncall_policy.output import linediff
+from oncall_policy.output.linediff import unified
 
 HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@\n")
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from oncall_policy.cli import main
-from oncall_policy.compile import outlock, swap
-from oncall_policy.compile.output import MANIFEST
+from oncall_policy.output import MANIFEST, outlock, swap
 from tests.compile_trees import policy, run_cli, siblings, snapshot
 from tests.conftest import CLIPPER
 

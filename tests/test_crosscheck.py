@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from oncall_policy import crosscheck
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
-from oncall_policy.compile import Source
-from oncall_policy.compile.pd import agreement, build
-from oncall_policy.load import load_policy
-from oncall_policy.matrix import Matrix, generated
+from oncall_policy.compile.pd import build
+from oncall_policy.provenance import Source
+from oncall_policy.verify import agreement, crosscheck
+from oncall_policy.verify.matrix import Matrix, generated
 from tests.conftest import CLIPPER, EXAMPLES
 
 

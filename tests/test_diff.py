@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
-from oncall_policy.diff import Change, diff
-from oncall_policy.load import load_policy
+from oncall_policy.meaning.diff import Change, diff
 from oncall_policy.model import Policy
 from tests.conftest import ACME, CLIPPER
 
@@ -342,7 +342,14 @@ def test_cli_reads_old_from_git(tmp_path, capsys, monkeypatch):
     assert main(["diff", "git:HEAD:policy.yaml", "policy.yaml"]) == 0
     assert capsys.readouterr().out == "severities: P3: response time: 4 hours → 8 hours\n"
     assert main(["diff", "git:nope:policy.yaml", "policy.yaml"]) == 1
-    assert "git show nope:policy.yaml failed" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "oncall-policy: error: git failed\n"
+        "command: git show --end-of-options nope:policy.yaml\n"
+        "exit code: 128\n"
+        "stdout: (none)\n"
+        "stderr:\n"
+        "    fatal: invalid object name 'nope'.\n"
+    )
 
 
 @pytest.mark.parametrize("revision", ["--output=written", "-p"], ids=["output", "short-option"])

@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from oncall_policy.compile import Source, build_all
-from oncall_policy.load import load_policy_bytes
+from oncall_policy.checks.checked import load_policy_bytes
+from oncall_policy.compile import build_all
+from oncall_policy.provenance import Source
 from tests.alertmanager_support import GOLDEN
 
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())

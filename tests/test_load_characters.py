@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from oncall_policy.load import load_policy_bytes, load_policy_text, positional
+from oncall_policy.checks.checked import load_policy_bytes, load_policy_text
+from oncall_policy.errors import PolicyError
+from oncall_policy.load import positional
 from oncall_policy.model import Policy
-from oncall_policy.problems import PolicyError
 from tests.strategies_load import MINIMAL_TEXT as MINIMAL
 
 CONTROLS = "a policy holds printable text, TABs and line breaks only (control-character)"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy.load import load_policy_text
-from oncall_policy.problems import PolicyError
+from oncall_policy.checks.checked import load_policy_text
+from oncall_policy.errors import PolicyError
 
 MINIMAL = (Path(__file__).parent / "policies" / "minimal.yaml").read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy.load import limits
+from oncall_policy.load import bounds
 from oncall_policy.load.document import read_document
 
 # Each command must end within this, or the test fails instead of hanging. Timings are reported
@@ -94,11 +94,11 @@ def test_a_16_mib_flow_list_is_refused_at_the_node_cap_in_seconds(tmp_path: Path
     position-keeping path counts its nodes before building anything (measured: about 3 s, where
     parsing it whole took 32 s and 559 MB)."""
     head = "version: oncall-policy/v1\nx: ["
-    items = (limits.MAX_BYTES - len(head) - 2) // 2
+    items = (bounds.MAX_BYTES - len(head) - 2) // 2
     big = tmp_path / "policy.yaml"
     big.write_text(head + "1," * items + "]\n", encoding="utf-8")
     status, out = _check("check", str(big))
-    cap = limits.MAX_NODES
+    cap = bounds.MAX_NODES
     column = len("x: [") + 2 * (cap - 5) + 1  # the root mapping, two keys, a value and the list come first
     assert (status, out) == (
         1,

@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy.compile import Source, build_all
-from oncall_policy.load import fast, load_policy_text, reading
+from oncall_policy.checks.checked import load_policy_text
+from oncall_policy.compile import build_all
+from oncall_policy.errors import PolicyError
+from oncall_policy.load import fast, reading
 from oncall_policy.model import Policy
-from oncall_policy.problems import PolicyError, Problem
+from oncall_policy.problems import Problem
+from oncall_policy.provenance import Source
 from tests.conftest import EXAMPLES
 
 MUTANTS = 100  # for each example: 300 in all, 10 to 20 s

@@ -9,9 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.load import dump_policy, fast, limits, load_policy_bytes, load_policy_text, positional
+from oncall_policy.checks.checked import load_policy_bytes, load_policy_text
+from oncall_policy.errors import PolicyError
+from oncall_policy.load import bounds, fast, positional
+from oncall_policy.load.dump import dump_policy
 from oncall_policy.model import Policy
-from oncall_policy.problems import PolicyError, Problem
+from oncall_policy.problems import Problem
 from tests.conftest import ROOT
 from tests.strategies_load import (
     ALLOWED_CHARACTERS,
@@ -146,7 +149,7 @@ def test_both_paths_hold_the_node_cap(cap: int, items: int, shape: str, item: st
     """(c) The node cap holds on both paths, at the same node: a collection of ``items`` items
     under a cap of ``cap`` nodes (the real cap is a million; the rule does not depend on it)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(limits, "MAX_NODES", cap)
+        patch.setattr(bounds, "MAX_NODES", cap)
         _assert_paths_agree(f"version: oncall-policy/v1\nx: {_collection(shape, items, item)}\n")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from oncall_policy.compile.pd.agreement import Disagreement, disagreements, paging_facts
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.compile.pd.build import build
-from oncall_policy.load import load_policy
 from oncall_policy.model import Policy
+from oncall_policy.verify.agreement import Disagreement, disagreements, paging_facts
 from tests.conftest import ACME, CLIPPER, EXAMPLES
 from tests.pd_helpers import policy_data
 

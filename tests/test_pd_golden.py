@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy.compile import Source, pagerduty, terraform
-from oncall_policy.load import load_policy
+from oncall_policy.checks.checked import load_policy
+from oncall_policy.compile import pagerduty, terraform
 from oncall_policy.model import Policy
+from oncall_policy.provenance import Source
 from tests.conftest import EXAMPLES
 from tests.pd_helpers import files_of, policy_data
 

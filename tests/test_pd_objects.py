@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from oncall_policy.load import load_policy
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.model import Policy
 from tests.conftest import ACME, CLIPPER
 from tests.pd_helpers import body, files_of, policy_data

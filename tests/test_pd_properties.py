@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.compile.pd import rest
-from oncall_policy.compile.pd.escalation import rule_delays
+from oncall_policy.compile.pd.ladders import rule_delays
 from oncall_policy.compile.pd.schedules import schedule
-from oncall_policy.load import load_policy
+from oncall_policy.meaning.who import on_call, rotation_now
 from oncall_policy.model import Person, Rotation
-from oncall_policy.oncall import on_call, rotation_now
 from tests import schedule_reader
 from tests.conftest import ACME, CLIPPER
 from tests.strategies_pd import cumulative_timings, instants_after, people, rotations

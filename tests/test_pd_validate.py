@@ -13,13 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
-from oncall_policy.compile import Source, pagerduty
-from oncall_policy.compile.pd import checker, limits, rest, schema, validate
+from oncall_policy.compile import pagerduty
+from oncall_policy.compile.pd import body_schema, checker, limits, rest, validate
 from oncall_policy.compile.pd.build import build as build_ir
 from oncall_policy.compile.pd.validate import PagerDutyOutputError
-from oncall_policy.load import load_policy
 from oncall_policy.model import Policy
+from oncall_policy.provenance import Source
 from tests.conftest import ACME, CLIPPER, EXAMPLES
 from tests.pd_helpers import policy_data
 
@@ -146,7 +147,7 @@ def _reference_paths(files: Files) -> set[tuple[str, str]]:
     found = set()
     for path, body in files.items():
         kind = path if path == "manifest.json" else path.split("/", 1)[0] + "/"
-        validator = jsonschema.Draft202012Validator(schema.schema_for(kind))
+        validator = jsonschema.Draft202012Validator(body_schema.schema_for(kind))
         found |= {(path, error.json_path) for error in validator.iter_errors(body)}
     return found
 
@@ -155,7 +156,7 @@ def _checker_paths(files: Files) -> set[tuple[str, str]]:
     found = set()
     for path, body in files.items():
         kind = path if path == "manifest.json" else path.split("/", 1)[0] + "/"
-        found |= {(path, where) for where, _ in checker.errors(schema.schema_for(kind), body)}
+        found |= {(path, where) for where, _ in checker.errors(body_schema.schema_for(kind), body)}
     return found
 
 

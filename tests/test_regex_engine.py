@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from oncall_policy.matching import engine
 from oncall_policy.matching.emit import to_re2
-from oncall_policy.matching.errors import RegexpTooComplexError
+from oncall_policy.matching.regexp_errors import RegexpTooComplexError
 from oncall_policy.matching.syntax import parse
 from oncall_policy.matching.unicode_tables import fold_orbit
 

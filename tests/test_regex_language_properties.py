@@ -17,8 +17,8 @@ from hypothesis import event, given, reject
 from hypothesis import strategies as st
 
 from oncall_policy.matching import engine
-from oncall_policy.matching.errors import RegexpError, RegexpTooComplexError
 from oncall_policy.matching.language import UNDECIDED, Language
+from oncall_policy.matching.regexp_errors import RegexpError, RegexpTooComplexError
 from oncall_policy.matching.syntax import parse
 from tests.regex_trees import anchored, python_pattern, reference_fullmatch
 from tests.strategies_regex import patterns_with_values, regex_pieces, regexes, values_from

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.matching import limits, unicode_tables
-from oncall_policy.matching.dump import dump
-from oncall_policy.matching.errors import ErrorCode, RegexpError
+from oncall_policy.matching import re2_limits, unicode_tables
+from oncall_policy.matching.go_dump import dump
 from oncall_policy.matching.ranges import append_range
+from oncall_policy.matching.regexp_errors import ErrorCode, RegexpError
 from oncall_policy.matching.syntax import parse
 from oncall_policy.matching.tree import Flags, Op
 from oncall_policy.matching.unicode_tables import fold_orbit, unicode_table
@@ -374,7 +374,7 @@ def test_only_posix(pattern):
 
 def test_too_many_runes(monkeypatch):
     """Go's rune limit (32M runes of classes; \\pL has 1244) at a size a test can afford."""
-    monkeypatch.setattr(limits, "MAX_RUNES", 1244 * 10)
+    monkeypatch.setattr(re2_limits, "MAX_RUNES", 1244 * 10)
     parse(r"\pL" * 10)
     with pytest.raises(RegexpError) as raised:
         parse(r"\pL" * 11)

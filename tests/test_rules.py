@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy import reports
-from oncall_policy.cli import main
+from oncall_policy.cli import main, reports
 from oncall_policy.problems import Problem
 from tests.conftest import CLIPPER, ROOT
 

@@ -9,7 +9,7 @@ import pytest
 
 from oncall_policy.cli import main
 from oncall_policy.load import fast
-from oncall_policy.schema import render
+from oncall_policy.model.json_schema import render
 from tests.conftest import EXAMPLES, ROOT
 
 COMMITTED = ROOT / "policy.schema.json"

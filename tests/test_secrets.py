@@ -14,11 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.checks import secrets
+from oncall_policy.checks.checked import load_policy_text
 from oncall_policy.cli import main
+from oncall_policy.errors import PolicyError
 from oncall_policy.leaks import kinds, tokens, webhooks
-from oncall_policy.load import load_policy_text
-from oncall_policy.problems import PolicyError, Problem
+from oncall_policy.load import no_secrets
+from oncall_policy.problems import Problem
 from tests.conftest import ROOT
 
 MINIMAL = (Path(__file__).parent / "policies" / "minimal.yaml").read_text(encoding="utf-8")
@@ -168,7 +169,7 @@ def _refused(text: str) -> list[Problem]:
 
 def _assert_refused(case: Case, secret: str, spelling: str, kind: str) -> None:
     problems = _refused(case.text)
-    refusals = [p for p in problems if p.rule == secrets.ID]
+    refusals = [p for p in problems if p.rule == no_secrets.RULE.id]
     assert [(p.line, p.column) for p in refusals] == [(case.line, case.column)]
     hidden = f"<{kind}, not shown>"
     assert refusals[0].where == (case.where + hidden if case.key else case.where)
@@ -261,7 +262,7 @@ def test_base64_broken_by_whitespace_is_refused_unseen(case: str):
     written, read = _broken(case)
     assert kinds.secret(read) == kinds.Secret(tokens.ROUTING_KEY, encoded=True)
     text = MINIMAL.replace("    meaning: The service does not answer.\n", f"    meaning: {written}\n", 1)
-    refusals = [p for p in _refused(text) if p.rule == secrets.ID]
+    refusals = [p for p in _refused(text) if p.rule == no_secrets.RULE.id]
     line = text.count("\n", 0, text.index(written)) + 1
     assert [(p.line, p.column, p.where) for p in refusals] == [(line, 14, "alerts[0].meaning")]
     assert refusals[0].message.startswith(f"this value looks like base64 of {tokens.ROUTING_KEY}; ")
@@ -276,7 +277,7 @@ def test_the_command_line_refuses_broken_base64_and_never_prints_it(tmp_path, ca
     policy.write_text(text, encoding="utf-8")
     assert main(["check", "--format", output, str(policy)]) == 1
     printed = capsys.readouterr()
-    assert f"{secrets.ID}" in printed.out
+    assert f"{no_secrets.RULE.id}" in printed.out
     assert "alerts[0].meaning" in printed.out
     assert f"base64 of {tokens.ROUTING_KEY}" in printed.out
     halves = BROKEN_LINES if case.startswith("literal") else BROKEN_HALVES
@@ -356,7 +357,7 @@ def test_no_other_problem_shows_a_refused_value(case: str):
         text = text.replace(old, new, 1)
     problems = [str(p) for p in _refused(text)]
     assert any(expected in p for p in problems), problems
-    assert any(f"({secrets.ID})" in p for p in problems)
+    assert any(f"({no_secrets.RULE.id})" in p for p in problems)
     for secret in (HEX_KEY, ROUTING_KEY, WEBHOOK, BOT_TOKEN, API_TOKEN):
         _assert_never_shown(problems, secret, secret)
 
@@ -379,7 +380,7 @@ def test_the_command_line_never_prints_a_secret(tmp_path, capsys, output: str, s
     policy.write_text(text, encoding="utf-8")
     assert main(["check", "--format", output, str(policy)]) == 1
     printed = capsys.readouterr()
-    assert f"{secrets.ID}" in printed.out
+    assert f"{no_secrets.RULE.id}" in printed.out
     assert "alerts[0].meaning" in printed.out
     _assert_never_shown([printed.out, printed.err], secret, written)
 
@@ -410,7 +411,7 @@ def test_a_random_events_api_key_is_always_refused(key: str, before: str):
     found = kinds.secret(before + key)
     assert found is not None
     assert found.kind in (tokens.ROUTING_KEY, tokens.INTEGRATION_KEY)
-    refused = list(secrets.scan({"alerts": [{"meaning": before + key, "labels": {key: "x"}}]}))
+    refused = list(no_secrets.scan({"alerts": [{"meaning": before + key, "labels": {key: "x"}}]}))
     assert [(r.location, r.key) for r in refused] == [
         (("alerts", 0, "meaning"), False),
         (("alerts", 0, "labels", key), True),
@@ -503,4 +504,4 @@ def test_the_prefilter_never_hides_a_secret(values: list[str], keys: list[str]):
     data = {"values": values, "keys": dict.fromkeys(keys, "x")}
     expected = {("values", i) for i, text in enumerate(values) if kinds.secret(text)}
     expected |= {("keys", key) for key in dict.fromkeys(keys) if kinds.secret(key)}
-    assert {r.location for r in secrets.scan(data)} == expected
+    assert {r.location for r in no_secrets.scan(data)} == expected

@@ -8,7 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oncall_policy.compile.silence_rules import render
+from oncall_policy.silence.document.write import render
 from oncall_policy.silence.seal import intact, seal
 from tests.conftest import CLIPPER
 

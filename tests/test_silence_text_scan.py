@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from oncall_policy.people import address, angled, is_plain
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.maintenance import mentions
-from oncall_policy.silence.people import address, angled, is_plain
 from tests.strategies_text import SPACES, mutated, texts
 
 # people.py: ``Name <address>``, then a plain address, each matched in full.

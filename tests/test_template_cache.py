@@ -11,9 +11,10 @@ from types import CodeType
 import pytest
 from jinja2 import Environment
 
+from oncall_policy import template_cache
 from oncall_policy.cli import main
-from oncall_policy.compile import templates
-from oncall_policy.compile.template_cache import TemplateCache
+from oncall_policy.compile import jinja
+from oncall_policy.template_cache import TemplateCache
 from tests.conftest import CLIPPER
 
 TEMPLATE = "ON_CALL.md.j2"
@@ -23,15 +24,15 @@ TEMPLATE = "ON_CALL.md.j2"
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("ONCALL_POLICY_NO_CACHE", raising=False)
-    templates.environment.cache_clear()
+    jinja.environment.cache_clear()
     yield tmp_path / "cache"
-    templates.environment.cache_clear()
+    jinja.environment.cache_clear()
 
 
 def _fresh() -> Environment:
     """The package's environment as a new process builds it: nothing compiled in memory yet."""
-    templates.environment.cache_clear()
-    return templates.environment()
+    jinja.environment.cache_clear()
+    return jinja.environment(template_cache.default())
 
 
 def _counting(environment: Environment) -> tuple[Environment, list[str]]:
@@ -63,7 +64,7 @@ def test_templates_compiled_once_are_loaded_by_the_next_run(home: Path):
 def test_no_cache_when_the_user_turns_it_off(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ONCALL_POLICY_NO_CACHE", "1")
     assert _fresh().bytecode_cache is None
-    templates.environment.cache_clear()
+    jinja.environment.cache_clear()
 
 
 def _plant(marker: Path, *, source_suffix: str = "") -> None:
@@ -130,7 +131,7 @@ def test_compile_with_a_cache_home_another_user_prepared(home: Path, capsys: pyt
     _plant(marker)
     _give_to_nobody(home / "oncall-policy")
     planted = sorted((home / "oncall-policy" / "jinja2").iterdir())
-    templates.environment.cache_clear()
+    jinja.environment.cache_clear()
     out = home.parent / "out"
     assert main(["compile", "--policy", str(CLIPPER), "--out", str(out)]) == 0
     assert not marker.exists()

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import sys
 
-# Not ``typing.TYPE_CHECKING``: importing ``typing`` costs about 10 ms of every start-up, and mypy
-# treats any constant of this name as true.
-TYPE_CHECKING = False
-
-__version__ = "0.1.0"
+from oncall_policy.static import TYPE_CHECKING
+from oncall_policy.version import __version__
 
 _EXPORTS = {
-    "dump_policy": "oncall_policy.load",
-    "load_policy": "oncall_policy.load",
-    "load_policy_bytes": "oncall_policy.load",
-    "load_policy_text": "oncall_policy.load",
+    "dump_policy": "oncall_policy.load.dump",
+    "load_policy": "oncall_policy.checks.checked",
+    "load_policy_bytes": "oncall_policy.checks.checked",
+    "load_policy_text": "oncall_policy.checks.checked",
     "Policy": "oncall_policy.model",
     "PolicyError": "oncall_policy.errors",
     "Problem": "oncall_policy.problems",
@@ -27,19 +24,20 @@ _EXPORTS = {
     "parse_matcher": "oncall_policy.matchers",
     "parse_duration": "oncall_policy.durations",
     "format_duration": "oncall_policy.durations",
-    "policy_schema": "oncall_policy.schema",
+    "policy_schema": "oncall_policy.model.json_schema",
 }
 
 if TYPE_CHECKING:
     from typing import Any
 
+    from oncall_policy.checks.checked import load_policy, load_policy_bytes, load_policy_text
     from oncall_policy.durations import format_duration, parse_duration
     from oncall_policy.errors import OncallPolicyError, PolicyError
-    from oncall_policy.load import dump_policy, load_policy, load_policy_bytes, load_policy_text
+    from oncall_policy.load.dump import dump_policy
     from oncall_policy.matchers import Matcher, parse_matcher
     from oncall_policy.model import Policy
+    from oncall_policy.model.json_schema import policy_schema
     from oncall_policy.problems import Problem
-    from oncall_policy.schema import policy_schema
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,7 @@ Python 3.12 and later do the same in ``datetime.py`` itself. mypy reads ``dateti
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import UTC, datetime, time, timedelta, timezone

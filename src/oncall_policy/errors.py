@@ -6,7 +6,8 @@ import ``dataclasses`` (with ``inspect``, about 10 ms of an interactive command'
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # not typing's: see oncall_policy/__init__.py
+from oncall_policy.static import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from oncall_policy.problems import Problem
 

@@ -14,7 +14,7 @@ document that cannot be read, where ``json`` raises ``RecursionError``, which no
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable

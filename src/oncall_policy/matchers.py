@@ -11,12 +11,12 @@ Imports no third-party module until a regex is matched, nor ``re`` or ``enum`` (
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import ClassVar, Final
+    from typing import ClassVar
 
     from oncall_policy.matching.engine import Pattern
     from oncall_policy.matching.language import Language
@@ -103,23 +103,23 @@ class Matcher(Record):
     ``broken`` says why Alertmanager could not use a regex it accepts (None: it can);
     ``too_complex`` why oncall-policy will not compile it to judge a silence (None: it will)."""
 
-    __match_args__ = ("name", "op", "value")
-    __slots__ = (*__match_args__, "broken", "too_complex", "_hash", "_negative", "_tree")
+    __slots__ = ("_hash", "_negative", "_tree", "broken", "too_complex")  # worked out from the fields
 
-    def __init__(self, name: str, op: Op, value: str) -> None:
-        if not is_label_name(name):
-            raise MatcherError(f"invalid label name {name!r}")
-        if not _is_utf8(value):
-            raise MatcherError(f"the value of {name} is not valid UTF-8 text")
-        self.name: Final = name
-        self.op: Final = op
-        self.value: Final = value
-        self._hash: Final = hash((name, op, value))  # memo keys hash matcher sets, silence by silence
-        self._negative: Final = op.is_negative
-        tree, broken = _anchored(value) if op.is_regex else (None, None)
-        self.too_complex: Final = _too_complex(tree) if tree is not None else None
-        self._tree: Final = tree if self.too_complex is None else None
-        self.broken: Final = broken
+    name: str
+    op: Op
+    value: str
+
+    def __post_init__(self) -> None:
+        if not is_label_name(self.name):
+            raise MatcherError(f"invalid label name {self.name!r}")
+        if not _is_utf8(self.value):
+            raise MatcherError(f"the value of {self.name} is not valid UTF-8 text")
+        self._hash = hash((self.name, self.op, self.value))  # memo keys hash matcher sets, silence by silence
+        self._negative = self.op.is_negative
+        tree, broken = _anchored(self.value) if self.op.is_regex else (None, None)
+        self.too_complex = _too_complex(tree) if tree is not None else None
+        self._tree = tree if self.too_complex is None else None
+        self.broken = broken
 
     @classmethod
     def __get_pydantic_core_schema__(cls, _source: object, _handler: object) -> dict[str, object]:

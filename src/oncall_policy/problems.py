@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from oncall_policy.errors import OncallPolicyError, PolicyError
-
 Location = tuple[str | int, ...]
 
 # Named tuples rather than dataclasses: immutable and ordered alike, but a dataclass ``exec``s
@@ -35,7 +33,7 @@ class Finding(NamedTuple):
     rule: str
 
 
-__all__ = ["Finding", "Location", "OncallPolicyError", "PolicyError", "Problem", "dotted"]
+__all__ = ["Finding", "Location", "Problem", "dotted"]
 
 
 def dotted(location: Location) -> str:

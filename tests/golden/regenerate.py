@@ -4,6 +4,8 @@
 - ``alertmanager/<case>/out/``: everything ``oncall-policy compile`` writes for
   ``alertmanager/<case>/in/policy.yaml``; the ``synthetic`` input is itself made by
   ``bench/make_policy.py``.
+- the list of rules in ``README.md``, between its ``rules:begin`` and ``rules:end`` markers:
+  ``oncall-policy check --list-rules``, exactly.
 
 After a deliberate change to the output, run this and review ``git diff tests/golden``; the tests
 fail whenever the output and the goldens differ.
@@ -20,12 +22,16 @@ ROOT = HERE.parent.parent
 CASES = HERE / "alertmanager"
 SYNTHETIC_ALERTS = 150
 EXAMPLES = {"clipper": ROOT / "policy.yaml", "acme": ROOT / "examples" / "acme" / "policy.yaml"}
+README = ROOT / "README.md"
+RULES_BEGIN = "<!-- rules:begin"
+RULES_END = "<!-- rules:end -->"
 
 
 def guide(name: str) -> str:
     """The on-call guide of an example policy, exactly as ``compile`` writes it."""
-    from oncall_policy.compile import Source, guide  # noqa: PLC0415
-    from oncall_policy.load import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.compile import guide  # noqa: PLC0415
+    from oncall_policy.provenance import Source  # noqa: PLC0415
 
     path = EXAMPLES[name]
     raw = path.read_bytes()
@@ -35,6 +41,18 @@ def guide(name: str) -> str:
 def goldens() -> dict[Path, str]:
     """Every golden guide and the text it should hold."""
     return {HERE / "guide" / f"{name}.md": guide(name) for name in sorted(EXAMPLES)}
+
+
+def readme() -> str:
+    """The README with its list of rules as ``oncall-policy check --list-rules`` prints it."""
+    from oncall_policy.cli.list_rules import listing, rulebook  # noqa: PLC0415
+
+    text = README.read_text(encoding="utf-8")
+    head, rest = text.split(RULES_BEGIN, 1)
+    marker, _ = rest.split("\n", 1)
+    _, tail = rest.split(RULES_END, 1)
+    block = f"```text\n$ oncall-policy check --list-rules\n{listing(rulebook(), 'text')}```\n"
+    return f"{head}{RULES_BEGIN}{marker}\n{block}{RULES_END}{tail}"
 
 
 def synthetic_policy() -> str:
@@ -47,7 +65,7 @@ def synthetic_policy() -> str:
 def main() -> int:
     from oncall_policy.cli import main as cli  # noqa: PLC0415
 
-    for path, text in goldens().items():
+    for path, text in {**goldens(), README: readme()}.items():
         path.write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {path.relative_to(ROOT)}")
     synthetic = CASES / "synthetic" / "in" / "policy.yaml"

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.alertmanager_server import running
 
 from oncall_policy.matching import engine
-from oncall_policy.matching.errors import RegexpError
+from oncall_policy.matching.regexp_errors import RegexpError
 from oncall_policy.matching.syntax import parse
 
 PATTERNS = [

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from oncall_policy.matching import engine
-from oncall_policy.matching.dump import dump
-from oncall_policy.matching.errors import RegexpError, RegexpTooComplexError
+from oncall_policy.matching.go_dump import dump
+from oncall_policy.matching.regexp_errors import RegexpError, RegexpTooComplexError
 from oncall_policy.matching.syntax import parse
 from oncall_policy.matching.tree import Flags, Op, Regexp
 from oncall_policy.matching.unicode_tables import fold_orbit

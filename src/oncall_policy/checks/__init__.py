@@ -1,48 +1,64 @@
 """Semantic rules: what a policy must satisfy beyond its schema. One module per rule; the
-module's docstring is the rule's documentation and ``check`` yields its findings."""
+module's ``RULE`` names it, its docstring is the rule's documentation, and ``check`` yields its
+findings."""
 
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Iterable
+from typing import Protocol
 
 from oncall_policy.checks import (
-    approvers,
-    catalog,
-    escalation,
-    maintenance,
+    approver_roles,
+    catalog_alerts,
+    escalation_timing,
+    maintenance_windows,
     pagerduty_length,
-    paging,
+    paging_timing,
     references,
-    rotations,
-    severities,
+    rotation_turns,
+    severity_levels,
     silence_reasons,
     unique_ids,
 )
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.model import Policy
 from oncall_policy.problems import Finding
+from oncall_policy.rulebook import Rule
 
-RULES: tuple[ModuleType, ...] = (
-    unique_ids,
-    references,
-    severities,
-    escalation,
-    rotations,
-    catalog,
-    paging,
+
+class Check(Protocol):
+    """A check module: its ``RULE`` (id, kind, documentation) and ``check``, which finds its breaches."""
+
+    RULE: Rule
+
+    def check(self, context: Context, /) -> Iterable[Finding]: ...
+
+
+# What every other check takes for granted: ids are unique and every reference resolves, so the
+# others may look anything up by id without guarding. They run first, and alone when they find
+# anything (the others would only repeat the same mistake in their own words, or fail on it).
+PREREQUISITES: tuple[Check, ...] = (unique_ids, references)
+# The checks that rely on the prerequisites holding, in the order their findings are reported.
+DEPENDENT: tuple[Check, ...] = (
+    severity_levels,
+    escalation_timing,
+    rotation_turns,
+    catalog_alerts,
+    paging_timing,
     pagerduty_length,
-    approvers,
+    approver_roles,
     silence_reasons,
-    maintenance,
+    maintenance_windows,
 )
+CHECKS = PREREQUISITES + DEPENDENT
+RULES: tuple[Rule, ...] = tuple(check.RULE for check in CHECKS)
 
 
 def run(policy: Policy) -> list[Finding]:
-    """Every finding of every rule. Rules after ``references`` may assume references resolve."""
+    """Every finding of every check: the prerequisites', or when they find nothing, the others'."""
     context = Context(policy)
-    findings = list(unique_ids.check(context)) + list(references.check(context))
-    if findings:
-        return findings
-    for rule in RULES[2:]:
-        findings.extend(rule.check(context))
-    return findings
+    return _findings(PREREQUISITES, context) or _findings(DEPENDENT, context)
+
+
+def _findings(checks: tuple[Check, ...], context: Context) -> list[Finding]:
+    return [finding for check in checks for finding in check.check(context)]

@@ -13,11 +13,12 @@ import math
 from collections.abc import Iterator
 from datetime import timedelta
 
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.model import EscalationPolicy
 from oncall_policy.problems import Finding
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "pagerduty-length"
+RULE = Rule("pagerduty-length", CHECK, __doc__)
 LIMIT = 1000
 
 
@@ -27,12 +28,12 @@ def check(context: Context) -> Iterator[Finding]:
         shown = ", ".join(sorted(ladder.timing))
         name = len(ladder.name) + len(shown) + len(" ()")
         if name > LIMIT:
-            yield Finding((*here, "name"), _message("name", name, "the name or severity ids"), ID)
+            yield Finding((*here, "name"), _message("name", name, "the name or severity ids"), RULE.id)
         longest = max(_description(ladder, shown, steps) for steps in ladder.timing.values())
         if longest > LIMIT:
             where = "description" if ladder.description is not None else "levels"
             what = "the description or level names"
-            yield Finding((*here, where), _message("description", longest, what), ID)
+            yield Finding((*here, where), _message("description", longest, what), RULE.id)
 
 
 def _description(ladder: EscalationPolicy, shown: str, steps: tuple[timedelta, ...]) -> int:

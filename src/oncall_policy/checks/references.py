@@ -1,23 +1,25 @@
-"""references: every id the policy names (a role, team, person, rotation slot, severity,
-escalation policy, paging service, channel, reason or rule) is defined in the policy."""
+"""references: every id the policy names is defined in the policy. That is each role, team,
+person, rotation slot, severity, escalation policy, paging service, channel, reason or rule it
+names. The other checks run only when these references resolve and ids are unique."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
 from oncall_policy.model import Fallback, Policy, Route, Selector
 from oncall_policy.problems import Finding, Location
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "references"
+RULE = Rule("references", CHECK, __doc__)
 
 
 def _missing(location: Location, value: str | None, known: Iterable[str], kind: str) -> Iterator[Finding]:
     known = set(known)
     if value is not None and value not in known:
         listed = ", ".join(shown(name, quote=False) for name in sorted(known)[:12]) or "none are defined"
-        yield Finding(location, f"unknown {kind} {shown(value)}; defined: {listed}", ID)
+        yield Finding(location, f"unknown {kind} {shown(value)}; defined: {listed}", RULE.id)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -49,7 +51,9 @@ def _rotations(policy: Policy, roles: set[str], teams: set[str]) -> Iterator[Fin
             yield from _missing((*here, "slots", slot_id, "role"), slot.role, roles, "role")
         for k, turn in enumerate(rotation.turns):
             for slot_id in rotation.slots.keys() - turn.keys():
-                yield Finding((*here, "turns", k), f"turn {k + 1} does not fill slot {shown(slot_id)}", ID)
+                yield Finding(
+                    (*here, "turns", k), f"turn {k + 1} does not fill slot {shown(slot_id)}", RULE.id
+                )
             for slot_id, person in turn.items():
                 yield from _missing((*here, "turns", k, slot_id), slot_id, rotation.slots, "slot")
                 yield from _missing((*here, "turns", k, slot_id), person, people, "person")

@@ -1,18 +1,19 @@
-"""silence-reasons: reason patterns are valid RE2 regular expressions (searched in a comment,
-case-insensitively, by the engine matchers use), and each reason's patterns match its own
-description, so the guide's examples are judged as the guide judges them ("Scheduled
+"""silence-reasons: reason patterns are valid RE2 and each reason's patterns match its description.
+Patterns are searched in a comment, case-insensitively, by the engine matchers use; matching
+their own descriptions, the guide's examples are judged as the guide judges them ("Scheduled
 maintenance" is accepted, "Alert is annoying" refused)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
 from oncall_policy.matching import search, syntax
 from oncall_policy.problems import Finding
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "silence-reasons"
+RULE = Rule("silence-reasons", CHECK, __doc__)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -27,8 +28,10 @@ def check(context: Context) -> Iterator[Finding]:
                     search.source([pattern])
                 except syntax.RegexpError as error:
                     problems += 1
-                    yield Finding((*here, j), f"invalid regular expression: {error}", ID)
+                    yield Finding((*here, j), f"invalid regular expression: {error}", RULE.id)
             if not problems and not search.Searcher(search.source(reason.patterns)).found(reason.description):
                 yield Finding(
-                    here, f"no pattern matches this reason's own description {shown(reason.description)}", ID
+                    here,
+                    f"no pattern matches this reason's own description {shown(reason.description)}",
+                    RULE.id,
                 )

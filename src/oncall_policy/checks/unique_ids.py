@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from oncall_policy.checks.context import Context
+from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
+from oncall_policy.people import mailbox
 from oncall_policy.problems import Finding
-from oncall_policy.silence.people import mailbox
+from oncall_policy.rulebook import CHECK, Rule
 
-ID = "unique-ids"
+RULE = Rule("unique-ids", CHECK, __doc__)
 
 
 class HasId(Protocol):
@@ -53,7 +54,7 @@ def _duplicates(section: str, key: str, values: list[str]) -> Iterator[Finding]:
             yield Finding(
                 (*parts, index, key),
                 f"{key} {shown(value)} is already used by {section}[{seen[value]}]; {key}s must be unique",
-                ID,
+                RULE.id,
             )
         else:
             seen[value] = index

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 from typing import TYPE_CHECKING
 
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy.errors import OncallPolicyError
 
 if TYPE_CHECKING:
     from oncall_policy.model import Policy
 
+# Reading one file of a local repository takes milliseconds; a partial clone may fetch it first.
+GIT_TIMEOUT = 120.0
 _SPEC = "a policy file, or git:REV:PATH to read it from git (e.g. git:origin/main:policy.yaml)"
 
 
@@ -26,15 +27,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy import reports  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.diff import diff  # noqa: PLC0415
+    from oncall_policy.cli import reports  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.meaning.diff import diff  # noqa: PLC0415
 
     print(reports.changes(diff(_load(args.old), _load(args.new)), args.format), end="")
     return 0
 
 
 def _load(spec: str) -> Policy:
-    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
 
     if not spec.startswith("git:"):
         return load_policy_bytes(read_policy_file(spec), spec)
@@ -48,13 +50,6 @@ def _load(spec: str) -> Policy:
 
 def git_show(revision: str, path: str) -> bytes:
     """A file as it was at a revision (``git show REV:PATH``; ``./PATH`` is relative to here)."""
-    try:
-        done = subprocess.run(
-            ["git", "show", "--end-of-options", f"{revision}:{path}"], capture_output=True, check=False
-        )
-    except FileNotFoundError:
-        raise OncallPolicyError("`git` not found; install git to read git:REV:PATH") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise OncallPolicyError(f"git show {revision}:{path} failed: {message}")
-    return done.stdout
+    from oncall_policy import processes  # noqa: PLC0415 - only for git:REV:PATH
+
+    return processes.output(["git", "show", "--end-of-options", f"{revision}:{path}"], GIT_TIMEOUT)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy.cli.options import add_policy_argument
+from oncall_policy.errors import OncallPolicyError
+from oncall_policy.printable import printable
 
 
 class LabelError(OncallPolicyError):
@@ -15,9 +17,7 @@ class LabelError(OncallPolicyError):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("labels", nargs="*", metavar="LABEL=VALUE", help='labels: name=value or name="value"')
-    parser.add_argument(
-        "--policy", default="policy.yaml", type=Path, metavar="FILE", help="the policy (default: policy.yaml)"
-    )
+    add_policy_argument(parser)
 
 
 def parse_labels(arguments: list[str]) -> dict[str, str]:
@@ -37,15 +37,15 @@ def parse_labels(arguments: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy.compile import Source  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
-    from oncall_policy.matrix import generated  # noqa: PLC0415
-    from oncall_policy.printable import printable  # noqa: PLC0415
-    from oncall_policy.simulate import Simulator  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
+    from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.verify.matrix import generated  # noqa: PLC0415
+    from oncall_policy.verify.simulate import Simulator  # noqa: PLC0415
 
     labels = parse_labels(args.labels)
     raw = read_policy_file(args.policy)
-    policy = load_policy_bytes(raw, str(args.policy))
-    _, config = generated(policy, Source.of(args.policy, raw))
+    policy = load_policy_bytes(raw, args.policy)
+    _, config = generated(policy, Source.of(Path(args.policy), raw))
     print(printable(",".join(Simulator(config).receivers(labels))))
     return 0

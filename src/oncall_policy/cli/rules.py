@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from oncall_policy import reports
-from oncall_policy.problems import PolicyError
+from oncall_policy.cli import reports
+from oncall_policy.cli.options import add_policy_argument
+from oncall_policy.errors import PolicyError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="Prometheus rule files (groups: [...])")
-    parser.add_argument(
-        "--policy", default="policy.yaml", metavar="FILE", help="the policy (default: policy.yaml)"
-    )
+    add_policy_argument(parser)
     parser.add_argument(
         "--format",
         choices=reports.PROBLEM_FORMATS,
@@ -29,8 +28,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.rules import Catalog, check  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.verify.rule_files import Catalog, check  # noqa: PLC0415
 
     try:
         raw = read_policy_file(args.policy)

@@ -11,7 +11,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     del args
-    from oncall_policy.schema import render  # noqa: PLC0415
+    from oncall_policy.model.json_schema import render  # noqa: PLC0415
 
     print(render(), end="")
     return 0

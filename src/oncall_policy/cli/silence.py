@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from oncall_policy.cli.help import HelpFormatter
+from oncall_policy.cli.options import add_limit_argument, add_peer_argument, silence_action_parser
 from oncall_policy.cli.silence_judge import ACTIONS, judge
 from oncall_policy.cli.silence_words import Options
 from oncall_policy.silence import amtool
@@ -25,6 +25,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action in ("approve", "pending"):
+        from oncall_policy.cli import silence_approve  # noqa: PLC0415 - only these actions need it
+
+        return silence_approve.run(args.action, ACTIONS[args.action], args.arguments)
     if args.action in ("audit", "check-files"):
         from oncall_policy.cli import silence_audit  # noqa: PLC0415 - only these actions need it
 
@@ -33,21 +37,8 @@ def run(args: argparse.Namespace) -> int:
     return judge(Options(**vars(options)), create=args.action == "add")
 
 
-def action_parser(action: str) -> argparse.ArgumentParser:
-    """The parser of ``silence ACTION``, with the options every action has: --policy, --format."""
-    parser = argparse.ArgumentParser(
-        prog=f"oncall-policy silence {action}",
-        description=ACTIONS[action],
-        allow_abbrev=False,
-        formatter_class=HelpFormatter,
-    )
-    parser.add_argument("--policy", default="policy.yaml", metavar="FILE", help="default: policy.yaml")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
-    return parser
-
-
 def _parser(action: str) -> argparse.ArgumentParser:
-    parser = action_parser(action)
+    parser = silence_action_parser(action, ACTIONS[action])
     parser.add_argument(
         "--approved-by", action="append", default=[], metavar="EMAIL", help="an approver (repeatable)"
     )
@@ -58,23 +49,3 @@ def _parser(action: str) -> argparse.ArgumentParser:
     add_limit_argument(parser)
     amtool.add_arguments(parser)
     return parser
-
-
-def add_peer_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--peer",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="another Alertmanager of the same cluster whose silences count too (repeatable)",
-    )
-
-
-def add_limit_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--max-response-size",
-        dest="max_response_size",
-        metavar="SIZE",
-        help="the largest answer read from an Alertmanager, e.g. 256MiB (default: 64MiB, about "
-        "150,000 silences); a larger listing is refused unread",
-    )

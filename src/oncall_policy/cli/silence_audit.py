@@ -12,14 +12,14 @@ import gc
 import json
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from oncall_policy.cli.silence import action_parser, add_limit_argument, add_peer_argument
-from oncall_policy.cli.silence_judge import connection, no_history
+from oncall_policy.cli.options import add_limit_argument, add_peer_argument, silence_action_parser
+from oncall_policy.cli.silence_judge import ACTIONS, connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.printable import printable, printable_lines
-from oncall_policy.silence import audit, audit_parts, client, report, source
+from oncall_policy.silence import audit, audit_parts, client, proof, report, source
 from oncall_policy.silence.amtool import TIMEOUT_HELP
 from oncall_policy.silence.audit import Finding
 from oncall_policy.silence.evaluate import Silence
@@ -31,7 +31,7 @@ CANNOT_AUDIT = 4
 
 
 def run(action: str, arguments: Sequence[str]) -> int:
-    parser = action_parser(action)
+    parser = silence_action_parser(action, ACTIONS[action])
     if action == "audit":
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         add_peer_argument(parser)
@@ -39,6 +39,11 @@ def run(action: str, arguments: Sequence[str]) -> int:
         parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
         add_limit_argument(parser)
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
+        parser.add_argument(
+            "--verify-key",
+            metavar="PUB",
+            help="the gate's public key (gate keygen's KEY.pub): flag recorded approvals it does not prove",
+        )
         parser.epilog = "exit 0: all keep the policy; 1: some break it; 4: could not audit"
         return _audit(parser.parse_args(arguments))
     parser.add_argument("files", nargs="+", metavar="FILE", help="silence request files (.json, .yaml)")
@@ -73,7 +78,13 @@ def _audit(options: argparse.Namespace) -> int:
     except (client.AlertmanagerError, OncallPolicyError) as error:
         print(f"cannot audit: {printable(str(error))}", file=sys.stderr)
         return CANNOT_AUDIT
-    render = _json_row if options.format == "json" else _text_row
+    render: Callable[[Finding], Row] = _json_row if options.format == "json" else _text_row
+    if options.verify_key:
+        try:
+            render = _proven(listed, options.verify_key, render)
+        except OncallPolicyError as error:
+            print(f"cannot audit: {printable(str(error))}", file=sys.stderr)
+            return CANNOT_AUDIT
     rows = audit_parts.audit_rendered(listed, loaded.rules, render)
     violators = [row.silence_id for row in rows if row.violates]
     if options.format == "json":
@@ -97,6 +108,27 @@ def _expire(violators: Sequence[str], url: str, config: HttpConfig | None, timeo
             print(f"could not expire {printable(silence_id)}: {printable(str(error))}", file=sys.stderr)
             continue
         print(f"expired {printable(silence_id)}", file=sys.stderr)
+
+
+def _proven(
+    listed: Sequence[Mapping[str, Any]], key_file: str, render: Callable[[Finding], Row]
+) -> Callable[[Finding], Row]:
+    """``render``, with an ``unproven-approval`` violation added to each silence whose recorded
+    approvals the key does not prove."""
+    key = proof.public_key(key_file)
+    unproven = {
+        str(item.get("id")): reason for item in listed if (reason := proof.unproven(item, key)) is not None
+    }
+
+    def rendered(finding: Finding) -> Row:
+        reason = unproven.get(finding.silence_id)
+        if reason is None:
+            return render(finding)
+        verdict = finding.verdict
+        flagged = verdict.replace(violations=(*verdict.violations, proof.violation(reason)))
+        return render(finding._replace(verdict=flagged))
+
+    return rendered
 
 
 class Row(NamedTuple):

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import sys
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import UTC, datetime
 from oncall_policy.errors import PolicyError
 from oncall_policy.printable import printable, printable_lines
 from oncall_policy.silence import amtool, report, source
+from oncall_policy.silence import comment as comments
 from oncall_policy.silence.evaluate import evaluate
+from oncall_policy.silence.evaluate import judge as judge_each  # `judge` here is the command's
+from oncall_policy.silence.history import HISTORY_UNREADABLE
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
@@ -31,6 +34,8 @@ ACTIONS = {
     "add": "evaluate, then create the silence with the real amtool, approvals in its comment",
     "audit": "judge every live silence of an Alertmanager; exit 1 if any breaks the policy",
     "check-files": "judge silence request files (API v2 JSON/YAML plus approvedBy) for review",
+    "approve": "approve a silence the gate holds for approval (--gate URL); the gate creates it",
+    "pending": "list the silences a gate holds for approval (--gate URL)",
 }
 
 
@@ -89,7 +94,6 @@ def _show(verdict: Verdict, request: SilenceRequest, style: str) -> None:
 
 def _create(request: SilenceRequest, verdict: Verdict, rules: Rules, options: Options) -> int:
     from oncall_policy.silence import client  # noqa: PLC0415 - only `add` creates and records
-    from oncall_policy.silence import comment as comments  # noqa: PLC0415
 
     comment = comments.record(request.comment, verdict.approvals, request.window)
     argv = amtool.command(
@@ -130,7 +134,6 @@ def _raced(silence_id: str, rules: Rules, options: Options) -> Verdict | None:
     expired: both are then tried again, one after the other."""
     from oncall_policy.silence import client  # noqa: PLC0415
     from oncall_policy.silence.audit import read_history  # noqa: PLC0415
-    from oncall_policy.silence.evaluate import judge  # noqa: PLC0415
 
     url = options.alertmanager_url or client.DEFAULT_URL  # `add` always has one (_as_amtool_would)
     config, timeout, max_bytes = connection(options)
@@ -138,7 +141,7 @@ def _raced(silence_id: str, rules: Rules, options: Options) -> Verdict | None:
     mine = next((s for s in listed if s.silence_id == silence_id), None)
     if mine is None:
         return None
-    [verdict] = judge([mine], listed, rules)
+    [verdict] = judge_each([mine], listed, rules)
     if verdict.accepted:
         return None
     client.expire(url, silence_id, config, timeout)
@@ -187,7 +190,7 @@ def no_history(url: str, error: Exception) -> Violation:
     from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
 
     return Violation(
-        "history-unreadable",
+        HISTORY_UNREADABLE.id,
         f"the silences already at {printable(redacted(url))} cannot be read ({printable(str(error))}), "
         "so re-created or extended silences cannot be counted",
         "check --alertmanager.url and its credentials (--http.config.file), then try again; "

@@ -11,7 +11,7 @@ answers what argparse would: a property test holds the two equal.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

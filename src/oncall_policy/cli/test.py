@@ -17,14 +17,15 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from oncall_policy.cli.options import add_policy_argument
+from oncall_policy.printable import printable, printable_lines
+
 if TYPE_CHECKING:
-    from oncall_policy.matrix import Case
+    from oncall_policy.verify.matrix import Case
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--policy", default="policy.yaml", type=Path, metavar="FILE", help="the policy (default: policy.yaml)"
-    )
+    add_policy_argument(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument(
         "--amtool", action="store_true", help="also check every case with the real amtool (and check-config)"
@@ -32,16 +33,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy import crosscheck  # noqa: PLC0415
-    from oncall_policy.compile import Source  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.compile.pd import agreement, build  # noqa: PLC0415
-    from oncall_policy.load import load_policy_bytes, read_policy_file  # noqa: PLC0415
-    from oncall_policy.matrix import Matrix, generated  # noqa: PLC0415
-    from oncall_policy.printable import printable, printable_lines  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.compile.pd import build  # noqa: PLC0415
+    from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
+    from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.verify import (  # noqa: PLC0415 - keep --help fast
+        agreement,
+        crosscheck,
+    )
+    from oncall_policy.verify.matrix import Matrix, generated  # noqa: PLC0415
 
     raw = read_policy_file(args.policy)
-    policy = load_policy_bytes(raw, str(args.policy))
-    files, config = generated(policy, Source.of(args.policy, raw))
+    policy = load_policy_bytes(raw, args.policy)
+    files, config = generated(policy, Source.of(Path(args.policy), raw))
     pagerduty = build.build(policy)
     facts: dict[str, list[agreement.Paging]] = {}
     for fact in agreement.paging_facts(policy, pagerduty):
@@ -58,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _with_amtool(files: dict[str, str], cases: list[Case]) -> list[Case]:
-    from oncall_policy import amtool  # noqa: PLC0415
     from oncall_policy.compile.alertmanager import FILE  # noqa: PLC0415
+    from oncall_policy.verify import amtool  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="oncall-policy-") as directory:
         for name, text in files.items():

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oncall_policy.cli.options import add_policy_argument
+from oncall_policy.printable import printable_lines
+
 if TYPE_CHECKING:
-    from oncall_policy.oncall import RotationNow
+    from oncall_policy.meaning.who import RotationNow
 
 
 def instant(text: str) -> datetime:
@@ -24,9 +26,7 @@ def instant(text: str) -> datetime:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--policy", default="policy.yaml", type=Path, metavar="FILE", help="the policy (default: policy.yaml)"
-    )
+    add_policy_argument(parser)
     parser.add_argument(
         "--at", type=instant, metavar="TIME", help="ISO 8601 time; without an offset, UTC (default: now)"
     )
@@ -34,9 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from oncall_policy.load import load_policy  # noqa: PLC0415 - keep --help fast
-    from oncall_policy.oncall import on_call  # noqa: PLC0415
-    from oncall_policy.printable import printable_lines  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy  # noqa: PLC0415 - keep --help fast
+    from oncall_policy.meaning.who import on_call  # noqa: PLC0415
 
     at: datetime = args.at or datetime.now(UTC)
     rotations = on_call(load_policy(args.policy), at)
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_json(at: datetime, rotations: tuple[RotationNow, ...]) -> dict[str, Any]:
-    from oncall_policy.oncall import utc  # noqa: PLC0415
+    from oncall_policy.meaning.who import utc  # noqa: PLC0415
 
     return {
         "at": utc(at),
@@ -78,7 +77,7 @@ def as_json(at: datetime, rotations: tuple[RotationNow, ...]) -> dict[str, Any]:
 
 
 def as_text(at: datetime, rotations: tuple[RotationNow, ...]) -> str:
-    from oncall_policy.oncall import utc  # noqa: PLC0415
+    from oncall_policy.meaning.who import utc  # noqa: PLC0415
 
     lines = [f"On call at {utc(at)}:"]
     for now in rotations:

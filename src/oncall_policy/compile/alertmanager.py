@@ -15,17 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from oncall_policy.compile import Source
-from oncall_policy.compile.am import inhibit, receivers, templates, tree, windows
+from oncall_policy.compile.am import inhibit, receivers, route_tree, templates, windows
 from oncall_policy.compile.yamltext import render
 from oncall_policy.model import Policy
+from oncall_policy.provenance import Source
 
 FILE = "alertmanager.yml"
 
 
 def config(policy: Policy) -> dict[str, object]:
     """The configuration as data (comments under the key ``"#"``)."""
-    route = windows.mute(tree.build(policy), policy)
+    route = windows.mute(route_tree.build(policy), policy)
     data: dict[str, object] = {"templates": [templates.FILE], "route": route}
     rules = inhibit.build(policy)
     if rules:

@@ -1,4 +1,4 @@
-"""The on-call guide, ``ON_CALL.md``, rendered from the policy with the package's jinja2 templates.
+"""The on-call guide, ``ON_CALL.md``, rendered from the policy with the package's jinja2 jinja.
 
 Every fact in it comes from the policy, so the guide cannot drift from what Alertmanager and
 PagerDuty enforce. The rotation is shown as one cycle of turns counted from the rotation's
@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from oncall_policy import facts
-from oncall_policy.compile import Source
+from oncall_policy.meaning import facts
 from oncall_policy.model import EscalationPolicy, Level, Policy, Rotation, Route
+from oncall_policy.provenance import Source
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
 
 TEMPLATE = "ON_CALL.md.j2"
 OUTPUT = "ON_CALL.md"
@@ -37,11 +40,12 @@ class Destination(NamedTuple):
     channels: tuple[str, ...] = ()
 
 
-def build(policy: Policy, source: Source) -> dict[str, str]:
-    from oncall_policy.compile import templates  # noqa: PLC0415 - jinja2 only when compiling
+def build(policy: Policy, source: Source, template_cache: BytecodeCache | None = None) -> dict[str, str]:
+    """``ON_CALL.md``; ``template_cache`` keeps compiled templates between runs when given."""
+    from oncall_policy.compile import jinja  # noqa: PLC0415 - jinja2 only when compiling
 
     header = "".join(f"<!-- {line.lstrip('# ')} -->\n" for line in source.header().splitlines())
-    text = templates.render(TEMPLATE, header=header, **context(policy))
+    text = jinja.render(TEMPLATE, template_cache, header=header, **context(policy))
     return {OUTPUT: text}
 
 

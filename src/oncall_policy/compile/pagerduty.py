@@ -3,9 +3,9 @@ their apply order and how to resolve the placeholder ids they refer to each othe
 
 from __future__ import annotations
 
-from oncall_policy.compile import Source
 from oncall_policy.compile.pd import compiled, dump
 from oncall_policy.model import Policy
+from oncall_policy.provenance import Source
 
 
 def header(source: Source) -> str:

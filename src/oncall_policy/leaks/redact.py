@@ -3,17 +3,15 @@
 The no-secrets rule refuses a secret without showing it, and so must every other problem found
 in the same value ("unknown team …", "not a valid duration: …"), and every field path that
 names a key holding one. Each place that shows a value of the policy in a message goes through
-``shown``; every problem leaving the loader goes through ``scrubbed`` as well, which catches a
-value shown some other way.
+``shown``; every problem leaving the loader has its field path and message passed through
+``scrub`` as well, which catches a value shown some other way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from oncall_policy.leaks import kinds
-from oncall_policy.problems import Problem
 
 # Words, and the quotes and punctuation around them in a message. (Patterns compiled when first
 # used, through re's cache: only a policy with a problem needs them.)
@@ -41,11 +39,6 @@ def scrub(text: str) -> str:
     if len(text) < kinds.SHORTEST:
         return text
     return re.sub(_WORDS, _scrub_word, text)
-
-
-def scrubbed(problems: Iterable[Problem]) -> list[Problem]:
-    """``problems`` with their field paths and messages scrubbed."""
-    return [p._replace(where=scrub(p.where), message=scrub(p.message)) for p in problems]
 
 
 def _scrub_word(match: re.Match[str]) -> str:

@@ -14,6 +14,17 @@ from functools import cache
 
 from oncall_policy.load.lines import text_position
 from oncall_policy.problems import Problem
+from oncall_policy.rulebook import LOADER, Rule
+
+CONTROL_CHARACTER = Rule(
+    "control-character",
+    LOADER,
+    "a file holds printable text, TABs and line breaks only. Control characters are refused wherever "
+    "they stand, comments included, and when an escape makes one in a double-quoted value (TAB and "
+    "LF stay legitimate in a value, not in a key); so are NEL, LINE SEPARATOR and PARAGRAPH "
+    "SEPARATOR, which YAML 1.1 readers take for line breaks and YAML 1.2 readers do not, a byte "
+    "order mark anywhere but the start, surrogates and the noncharacters U+FFFE and U+FFFF.",
+)
 
 # Raw in the file: the C0 controls but TAB, LF and CR (TAB separates and may stand in block
 # scalars; LF and CR break lines); DEL and the C1 controls, NEL (U+0085) among them; LINE
@@ -54,7 +65,6 @@ def has_raw(text: str) -> bool:
 
 # A file of binary noise would otherwise report one problem a character.
 MAX_REPORTED = 20
-RULE = "control-character"
 
 
 def raw_problems(text: str, path: str) -> list[Problem]:
@@ -64,7 +74,7 @@ def raw_problems(text: str, path: str) -> list[Problem]:
     problems = []
     for offset in found[:MAX_REPORTED]:
         line, column = text_position(text, offset)
-        problems.append(Problem(path, line, column, "", _raw_message(text[offset]), RULE))
+        problems.append(Problem(path, line, column, "", _raw_message(text[offset]), CONTROL_CHARACTER.id))
     if len(found) > MAX_REPORTED:
         problems[-1] = problems[-1]._replace(message=f"{problems[-1].message} (and more after it)")
     return problems

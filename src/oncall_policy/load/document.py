@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from oncall_policy.load import positional, reading
-from oncall_policy.load.limits import MAX_BYTES
+from oncall_policy.load.bounds import MAX_BYTES
 from oncall_policy.problems import Problem
 from oncall_policy.regular_files import read_regular
 
@@ -20,7 +20,7 @@ def read_document(path: str | Path) -> positional.Document:
     except OSError as error:
         return positional.Document(name, problems=[reading.unreadable(name, error)])
     if not raw.strip():
-        return _failed(name, "file is empty", "empty-file")
+        return _failed(name, "file is empty", reading.EMPTY_FILE.id)
     text = reading.decode(raw, name)
     if isinstance(text, Problem):
         return positional.Document(name, problems=[text])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from oncall_policy.load import characters, limits, precheck
+from oncall_policy.load import bounds, characters, precheck
 from oncall_policy.load.scalars import INT64, yaml11_trap
 
 # Where a plain scalar can start and end (after `key: `, `- `, `[`, `,`; before `,`, `]`, `}`,
@@ -179,7 +179,7 @@ class _Scan:
         bits, no collection as a key, no empty block scalar, and (when the text has escapes
         that make them) no key or string with a control character."""
         stack: list[tuple[Any, int]] = [(data, 1)]
-        nodes, max_depth, escapes = 1, limits.MAX_DEPTH, self.escapes
+        nodes, max_depth, escapes = 1, bounds.MAX_DEPTH, self.escapes
         while stack and not self.refused:
             node, depth = stack.pop()
             if depth > max_depth:
@@ -199,7 +199,7 @@ class _Scan:
                     stack.append((value, depth + 1))
                 elif value is not None:
                     self._scalar(value, key=False)
-        return not self.refused and nodes <= limits.MAX_NODES
+        return not self.refused and nodes <= bounds.MAX_NODES
 
     def _keys(self, mapping: dict[Any, Any]) -> None:
         escapes = self.escapes

@@ -11,12 +11,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncall_policy.load import characters, limits, precheck
+from oncall_policy.load import bounds, characters, precheck
 from oncall_policy.load.lines import text_position
-from oncall_policy.load.scalars import integer_problem, resolve_plain, yaml11_trap
+from oncall_policy.load.scalars import (
+    NUMBER_TOO_LARGE,
+    YAML11_TRAP,
+    integer_problem,
+    resolve_plain,
+    yaml11_trap,
+)
 from oncall_policy.problems import Location, Problem, dotted
+from oncall_policy.rulebook import LOADER, Rule
 
 Position = tuple[int, int]
+
+YAML_SYNTAX = Rule(
+    "yaml-syntax",
+    LOADER,
+    "the file is YAML. A syntax error, or an alias that refers to no anchor, is reported where the "
+    "parser stops reading.",
+)
+YAML_TAG = Rule(
+    "yaml-tag",
+    LOADER,
+    "no node carries a YAML tag. A tag (``!!str``, ``!custom``) makes a value mean what one reader "
+    "makes of it; a policy means the same to every reader.",
+)
+DUPLICATE_KEY = Rule(
+    "duplicate-key",
+    LOADER,
+    "a mapping holds each key once. YAML readers disagree on which of two values counts; the first "
+    "stands here, and the second is refused.",
+)
+MULTIPLE_DOCUMENTS = Rule(
+    "multiple-documents",
+    LOADER,
+    "a file holds one YAML document. Some readers would read only the first of several, others all.",
+)
+TOO_DEEP = Rule(
+    "too-deep",
+    LOADER,
+    f"collections nest at most {bounds.MAX_DEPTH} levels deep. No policy needs more, and every "
+    "reader pays for the depth.",
+)
+COMPLEX_KEY = Rule(
+    "complex-key",
+    LOADER,
+    "a mapping key is a plain string. A collection as a key means nothing in a policy, and most "
+    "readers cannot hold one.",
+)
 
 
 class Document:
@@ -90,7 +133,7 @@ class _Builder:
             self.documents += 1
             if self.documents > 1:
                 self._fatal_at(
-                    event, "more than one YAML document; a policy is one document", "multiple-documents"
+                    event, "more than one YAML document; a policy is one document", MULTIPLE_DOCUMENTS.id
                 )
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             self._check_tag(event)
@@ -117,7 +160,7 @@ class _Builder:
     def _check_tag(self, event: Any) -> None:
         if event.tag is not None and not (type(event).__name__ == "ScalarEvent" and event.tag == "!"):
             message = f"YAML tag {event.tag!r} is not allowed in a policy; remove it"
-            self._report(event, message, "yaml-tag", self._child_location())
+            self._report(event, message, YAML_TAG.id, self._child_location())
 
     def _child_location(self) -> Location:
         if not self.stack:
@@ -129,17 +172,17 @@ class _Builder:
 
     def _count(self, event: Any, amount: int = 1) -> None:
         self.nodes += amount
-        if self.nodes > limits.MAX_NODES:
+        if self.nodes > bounds.MAX_NODES:
             self.doc.problems.append(precheck.too_many_nodes(self.doc.path, event))
             raise _FatalError
 
     def _open(self, event: Any, value: dict[Any, Any] | list[Any]) -> None:
         self._count(event)
-        if len(self.stack) >= limits.MAX_DEPTH:
-            self._fatal_at(event, f"nested more than {limits.MAX_DEPTH} levels deep", "too-deep")
+        if len(self.stack) >= bounds.MAX_DEPTH:
+            self._fatal_at(event, f"nested more than {bounds.MAX_DEPTH} levels deep", TOO_DEEP.id)
         location = self._child_location()
         if self._is_key_slot():
-            self._fatal_at(event, "a mapping key must be a plain string, not a collection", "complex-key")
+            self._fatal_at(event, "a mapping key must be a plain string, not a collection", COMPLEX_KEY.id)
         self.doc.values[location] = self._mark(event)
         self.stack.append(_Collection(location, value, event.anchor, self.nodes))
 
@@ -157,9 +200,9 @@ class _Builder:
         plain = event.style in ("", None) and event.tag is None
         value: Any = resolve_plain(event.value) if plain else event.value
         if plain and (trap := yaml11_trap(event.value)) is not None:
-            self._report(event, trap, "yaml11-trap", self._child_location())
+            self._report(event, trap, YAML11_TRAP.id, self._child_location())
         if plain and (huge := integer_problem(event.value)) is not None:
-            self._report(event, huge, "number-too-large", self._child_location())
+            self._report(event, huge, NUMBER_TOO_LARGE.id, self._child_location())
         if self.escapes:
             self._check_characters(event)
         if event.anchor is not None:
@@ -175,11 +218,11 @@ class _Builder:
             problem = characters.value_problem(event.value, key=key)
             if problem is not None:
                 location = (*self.stack[-1].location, event.value) if key else self._child_location()
-                self._report(event, problem, characters.RULE, location)
+                self._report(event, problem, characters.CONTROL_CHARACTER.id, location)
 
     def _alias(self, event: Any) -> None:
         if event.anchor not in self.anchors:
-            self._fatal_at(event, f"alias *{event.anchor} refers to no anchor", "yaml-syntax")
+            self._fatal_at(event, f"alias *{event.anchor} refers to no anchor", YAML_SYNTAX.id)
         value, size = self.anchors[event.anchor]
         self._count(event, size)
         self._place(value, event)
@@ -205,13 +248,13 @@ class _Builder:
 
     def _key(self, top: _Collection, key: Any, event: Any) -> None:
         if not isinstance(key, str | int | float | bool) and key is not None:
-            self._fatal_at(event, "a mapping key must be a plain string", "complex-key")
+            self._fatal_at(event, "a mapping key must be a plain string", COMPLEX_KEY.id)
         position = self._mark(event)
         location = (*top.location, key)
         if key in top.first_seen:
             first_line = top.first_seen[key][0]
             message = f"duplicate key {key!r} (first at line {first_line}); keep one"
-            self._report(event, message, "duplicate-key", location)
+            self._report(event, message, DUPLICATE_KEY.id, location)
         else:
             top.first_seen[key] = position
             self.doc.keys[location] = position
@@ -232,7 +275,7 @@ def read(text: str, path: str, *, escapes: bool = True) -> Document:
     if refused:
         return Document(path, problems=refused)
     document = _read_with(text, path, pure=False, escapes=escapes)
-    if any(problem.rule == "yaml-syntax" for problem in document.problems):
+    if any(problem.rule == YAML_SYNTAX.id for problem in document.problems):
         document = _read_with(text, path, pure=True, escapes=escapes)
     return document
 
@@ -252,7 +295,7 @@ def _read_with(text: str, path: str, *, pure: bool, escapes: bool = True) -> Doc
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (error.context, error.problem) if part)
-        document.problems.append(Problem(path, line, column, "", f"YAML syntax: {message}", "yaml-syntax"))
+        document.problems.append(Problem(path, line, column, "", f"YAML syntax: {message}", YAML_SYNTAX.id))
         document.data = None
     except YAMLError as error:
         document.problems.append(_unplaced(text, path, error))
@@ -266,4 +309,4 @@ def _unplaced(text: str, path: str, error: Exception) -> Problem:
     offset = getattr(error, "position", None)
     line, column = text_position(text, offset) if isinstance(offset, int) else (1, 1)
     message = " ".join(str(error).split()).split(' in "<')[0]
-    return Problem(path, line, column, "", f"YAML: {message}", "yaml-syntax")
+    return Problem(path, line, column, "", f"YAML: {message}", YAML_SYNTAX.id)

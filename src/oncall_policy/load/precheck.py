@@ -1,5 +1,5 @@
 """What stops a text before it is parsed, on both of the loader's paths: its size, characters
-no policy may hold (``characters``), and more nodes than ``limits.MAX_NODES``.
+no policy may hold (``characters``), and more nodes than ``bounds.MAX_NODES``.
 
 The fast path declines any text that ``declines`` (a cheap test); the position-keeping path then
 finds the same texts' ``problems``, placed.
@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncall_policy.load import characters, limits, reading
-from oncall_policy.load.limits import MAX_BYTES
+from oncall_policy.load import bounds, characters, reading
+from oncall_policy.load.bounds import MAX_BYTES
 from oncall_policy.problems import Problem
+from oncall_policy.rulebook import LOADER, Rule
+
+TOO_LARGE = Rule(
+    "too-large",
+    LOADER,
+    f"a document holds at most {bounds.MAX_NODES:,} nodes, counting what aliases expand to. A "
+    "'billion laughs' of aliases, or a flow list of millions of items, is refused before it is built.",
+)
 
 
 def declines(text: str) -> bool:
@@ -34,17 +42,17 @@ def too_many_nodes(path: str, event: Any) -> Problem:
     """The problem of a document that passes the node cap at ``event``."""
     line, column = event.start_mark.line + 1, event.start_mark.column + 1
     message = (
-        f"the document holds more than {limits.MAX_NODES:,} nodes, or aliases multiply to that many "
+        f"the document holds more than {bounds.MAX_NODES:,} nodes, or aliases multiply to that many "
         "(a 'billion laughs'?)"
     )
-    return Problem(path, line, column, "", message, "too-large")
+    return Problem(path, line, column, "", message, TOO_LARGE.id)
 
 
 def _may_hold_too_many(text: str) -> bool:
     """Whether the text may hold more than a few times ``MAX_NODES``. Below that, the fast path's
     parser reads it in a second or so and counts exactly; above, no parser builds anything."""
     # ``node_bound`` counts characters of the text, so a shorter text needs no counting.
-    return len(text) >= limits.MAX_NODES and limits.node_bound(text) > limits.MAX_NODES
+    return len(text) >= bounds.MAX_NODES and bounds.node_bound(text) > bounds.MAX_NODES
 
 
 _NODE_EVENTS = frozenset(("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"))
@@ -68,7 +76,7 @@ def _event_past_the_cap(text: str) -> Any | None:
                 return None
             if kind in _NODE_EVENTS:
                 nodes += 1
-                if nodes > limits.MAX_NODES:
+                if nodes > bounds.MAX_NODES:
                     return event
     except YAMLError:
         return None

@@ -10,6 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from oncall_policy.rulebook import LOADER, Rule
+
+YAML11_TRAP = Rule(
+    "yaml11-trap",
+    LOADER,
+    "an unquoted value means the same in YAML 1.1 and YAML 1.2. ``on``, ``09:00`` and ``017`` are a "
+    "boolean, 540 and 15 to YAML 1.1 readers (Alertmanager, PyYAML, many editors) and a string, a "
+    "string and 17 to YAML 1.2: such a value is refused unquoted, so the file means one thing to "
+    "every tool.",
+)
+NUMBER_TOO_LARGE = Rule(
+    "number-too-large",
+    LOADER,
+    "an unquoted integer fits in 64 bits. Alertmanager, PagerDuty and Terraform read no larger one; "
+    "quote it if it is text.",
+)
+
 _NULL = re.compile(r"~|null|Null|NULL|")
 _TRUE = re.compile(r"true|True|TRUE")
 _FALSE = re.compile(r"false|False|FALSE")

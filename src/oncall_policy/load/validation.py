@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,8 +10,29 @@ from oncall_policy.leaks.redact import shown
 from oncall_policy.load.positional import Document
 from oncall_policy.model.types import PATTERN_WORDS
 from oncall_policy.problems import Location
+from oncall_policy.rulebook import LOADER, Rule
 
-_RULES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
+UNKNOWN_FIELD = Rule(
+    "unknown-field",
+    LOADER,
+    "every field is one the schema knows. A typo fails, naming the closest known field or the "
+    "fields allowed there.",
+)
+MISSING_FIELD = Rule("missing-field", LOADER, "every field the schema requires is given.")
+WRONG_TYPE = Rule(
+    "wrong-type",
+    LOADER,
+    "every value has the type the schema asks for. That is a mapping, a list, a string, a number or "
+    "a boolean; a policy itself is a mapping that starts with its version.",
+)
+INVALID_VALUE = Rule(
+    "invalid-value",
+    LOADER,
+    "every value is one the schema allows. Durations, ids, emails, URLs, names PagerDuty would "
+    "refuse, text longer than it takes, and values out of bounds are refused at their place.",
+)
+# Pydantic's error types that have a rule of their own; any other ``*_type`` is a wrong type.
+_RULES = {"extra_forbidden": UNKNOWN_FIELD.id, "missing": MISSING_FIELD.id}
 
 
 def report(error: ValidationError, document: Document, schema: dict[str, Any]) -> None:
@@ -26,7 +46,8 @@ def report(error: ValidationError, document: Document, schema: dict[str, Any]) -
     for (location, extra), messages in merged.items():
         useful = [m for m in messages if m[1] != "none_required"] or messages
         text = "; or ".join(dict.fromkeys(message for message, _ in useful))
-        rule = _RULES.get(useful[0][1], "wrong-type" if useful[0][1].endswith("_type") else "invalid-value")
+        kind = useful[0][1]
+        rule = _RULES.get(kind, WRONG_TYPE.id if kind.endswith("_type") else INVALID_VALUE.id)
         document.problem(location, text, rule, key=extra)
 
 
@@ -79,6 +100,8 @@ def _without_secret(message: str, value: Any) -> str:
 
 
 def _unknown_field(location: Location, schema: dict[str, Any]) -> str:
+    import difflib  # noqa: PLC0415 - only a typo pays for it; the loader declares this module's rules
+
     name = location[-1] if location else "?"
     allowed = _allowed_keys(schema, location[:-1])
     close = difflib.get_close_matches(str(name), allowed, n=1)

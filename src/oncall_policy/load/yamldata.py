@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy.errors import OncallPolicyError
 
 
 class YamlError(OncallPolicyError):

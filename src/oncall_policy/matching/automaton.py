@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oncall_policy.matching.charset import Charset

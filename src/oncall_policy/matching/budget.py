@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import time
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from enum import Enum
@@ -77,13 +77,9 @@ class Budget(Record):
     nodes it may visit while taking derivatives (the work inside a state, which a huge term or a
     wide alphabet partition makes large); ``seconds``: wall time, or ``None`` for no clock."""
 
-    __match_args__ = ("states", "steps", "seconds")
-    __slots__ = __match_args__
-
-    def __init__(self, states: int = 5_000, steps: int = 50_000, seconds: float | None = None) -> None:
-        self.states: Final = states
-        self.steps: Final = steps
-        self.seconds: Final = seconds
+    states: int = 5_000
+    steps: int = 50_000
+    seconds: float | None = None
 
 
 DEFAULT_BUDGET: Final = Budget()

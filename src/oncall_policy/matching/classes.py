@@ -8,8 +8,6 @@ Ported from Go 1.19's regexp/syntax/parse.go (BSD licence): ``parseClass``, ``pa
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.errors import ErrorCode, RegexpError
 from oncall_policy.matching.escapes import check_utf8, next_rune, parse_escape
 from oncall_policy.matching.groups import PERL_GROUPS, POSIX_GROUPS
 from oncall_policy.matching.parser import FOLD_CASE, PERL_X
@@ -22,8 +20,10 @@ from oncall_policy.matching.ranges import (
     clean_class,
     negate_class,
 )
+from oncall_policy.matching.regexp_errors import ErrorCode, RegexpError
 from oncall_policy.matching.tree import Flags, Op
 from oncall_policy.matching.unicode_tables import unicode_table
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

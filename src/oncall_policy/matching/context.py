@@ -9,9 +9,9 @@ mask of the contexts where it holds, and so is the "matches the empty string her
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.charset import NEWLINE, WORD
 from oncall_policy.matching.tree import Op
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable

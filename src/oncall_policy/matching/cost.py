@@ -9,8 +9,8 @@ that a caller can decline to compile a pattern it could not judge in time.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.tree import Flags, Op
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oncall_policy.matching.tree import Regexp

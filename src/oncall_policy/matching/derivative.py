@@ -18,28 +18,12 @@ Terms can be nested a thousand deep (Go's limit), so the walk keeps its own stac
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.charset import partition, readability
 from oncall_policy.matching.context import bit, class_of, classes_needed
-from oncall_policy.matching.terms import (
-    AND,
-    CHARS,
-    CONCAT,
-    EPSILON,
-    NOT,
-    NOTHING,
-    OR,
-    REPEAT,
-    STAR,
-    WORDS,
-    Term,
-    both,
-    complement,
-    concat,
-    either,
-    repeat,
-)
+from oncall_policy.matching.term_kinds import AND, CHARS, CONCAT, NOT, OR, REPEAT, STAR, WORDS
+from oncall_policy.matching.terms import EPSILON, NOTHING, Term, both, complement, concat, either, repeat
 from oncall_policy.matching.words import child
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oncall_policy.matching.charset import Charset

@@ -3,9 +3,8 @@ and complement, ``∅`` and ``ε``; cut short (``…``) past a few levels, so it
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.charset import ALPHABET
-from oncall_policy.matching.terms import (
+from oncall_policy.matching.term_kinds import (
     AND,
     ASSERT,
     CHARS,
@@ -19,6 +18,7 @@ from oncall_policy.matching.terms import (
     spine,
 )
 from oncall_policy.matching.tree import Op
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oncall_policy.matching.charset import Charset

@@ -14,10 +14,10 @@ bytes, and ``\B`` holds between two bytes of one character, so Go's ``a)|\B|(b``
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.tree import Flags, Op, Regexp
 from oncall_policy.matching.unicode_tables import MAX_RUNE, fold_orbit
 from oncall_policy.matching.walk import fold
+from oncall_policy.static import TYPE_CHECKING
 
 # How tightly a piece binds: an atom takes a repetition operator as it is; a sequence (or a
 # repeated atom) joins a concatenation as it is; an alternation must be grouped to join either.

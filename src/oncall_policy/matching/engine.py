@@ -8,7 +8,7 @@ the paths that never match a regex do not pay for it.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,7 +81,7 @@ def compile(tree: Regexp) -> Pattern:  # noqa: A001 - the module's verb, as re.c
 def _too_complex(reason: str) -> Exception:
     # Imported only when raised: the errors module defines Go's error codes as a StrEnum, and
     # ``enum`` (with functools and collections) costs about 3 ms of ``silence check``'s start-up.
-    from oncall_policy.matching.errors import RegexpTooComplexError  # noqa: PLC0415
+    from oncall_policy.matching.regexp_errors import RegexpTooComplexError  # noqa: PLC0415
 
     return RegexpTooComplexError(reason)
 

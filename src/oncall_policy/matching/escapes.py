@@ -9,7 +9,7 @@ reported as Go reports invalid UTF-8, quoting the text from it on.
 
 from __future__ import annotations
 
-from oncall_policy.matching.errors import ErrorCode, RegexpError
+from oncall_policy.matching.regexp_errors import ErrorCode, RegexpError
 from oncall_policy.matching.unicode_tables import MAX_RUNE
 
 RUNE_ERROR = 0xFFFD  # what Go's decoder returns at the end of the text, without failing

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import deque
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.budget import Meter
 from oncall_policy.matching.context import END, START, bit, class_of, same_before
 from oncall_policy.matching.derivative import blocks, derivative
 from oncall_policy.matching.terms import NOTHING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,11 +9,11 @@ Ported from Go 1.19's regexp/syntax/parse.go and regexp.go (BSD licence): ``coll
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
-from oncall_policy.matching.limits import check_limits
 from oncall_policy.matching.ranges import append_class, append_literal, clean_class
+from oncall_policy.matching.re2_limits import check_limits
 from oncall_policy.matching.tree import Flags, Op
 from oncall_policy.matching.unicode_tables import MAX_RUNE
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oncall_policy.matching.parser import Parser

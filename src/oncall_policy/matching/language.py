@@ -15,7 +15,6 @@ accepts as a label value (``""`` for a missing label).
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.automaton import all_members, is_finite
 from oncall_policy.matching.budget import DEFAULT_BUDGET, UNDECIDED, Budget, OutOfBudget, Undecided
 from oncall_policy.matching.charset import SURROGATES, forget_results
@@ -24,6 +23,7 @@ from oncall_policy.matching.explore import Explorer, run, shortest_member
 from oncall_policy.matching.terms import NOTHING, UNIVERSAL, both, complement, either
 from oncall_policy.matching.translate import term_of
 from oncall_policy.matching.words import strings
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -11,12 +11,12 @@ The stack holds, besides nodes, Go's two pseudo-operators, which never reach a f
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching import factor
-from oncall_policy.matching.errors import ErrorCode, RegexpError
-from oncall_policy.matching.limits import check_limits, repeat_is_valid
+from oncall_policy.matching.re2_limits import check_limits, repeat_is_valid
+from oncall_policy.matching.regexp_errors import ErrorCode, RegexpError
 from oncall_policy.matching.tree import Flags, Op, Regexp
 from oncall_policy.matching.unicode_tables import MAX_FOLD, MIN_FOLD, fold_orbit, simple_fold
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Final

@@ -7,8 +7,8 @@ Ported from Go 1.19's regexp/syntax/parse.go (BSD licence): ``cleanClass``, ``ap
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.unicode_tables import MAX_FOLD, MAX_RUNE, MIN_FOLD, fold_orbit, fold_runes
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -16,7 +16,7 @@ import sys
 from _imp import extension_suffixes
 from _thread import allocate_lock
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from types import ModuleType

@@ -8,7 +8,7 @@ ahead as one explicit RE2 pattern (``source``), so that judging a silence needs 
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -9,9 +9,7 @@ stack), ``factor``, ``classes``, ``escapes``, ``limits``, ``ranges``, ``unicode_
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.classes import parse_class, parse_perl_class_escape, parse_unicode_class
-from oncall_policy.matching.errors import ErrorCode, RegexpError
 from oncall_policy.matching.escapes import (
     check_utf8,
     is_valid_capture_name,
@@ -20,7 +18,9 @@ from oncall_policy.matching.escapes import (
     parse_repeat,
 )
 from oncall_policy.matching.parser import FOLD_CASE, LEFT_PAREN, NON_GREEDY, PERL_X, Parser, as_flags
+from oncall_policy.matching.regexp_errors import ErrorCode, RegexpError
 from oncall_policy.matching.tree import Flags, Op, Regexp
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -28,9 +28,22 @@ from __future__ import annotations
 from itertools import count
 from weakref import ref
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.charset import ALPHABET, EMPTY, Charset
 from oncall_policy.matching.context import ASSERTIONS, EVERYWHERE, NOWHERE, OP_BITS
+from oncall_policy.matching.term_kinds import (
+    AND,
+    ASSERT,
+    CHARS,
+    CONCAT,
+    EPSILON_KIND,
+    NOT,
+    NOTHING_KIND,
+    OR,
+    REPEAT,
+    STAR,
+    spine,
+)
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,17 +51,6 @@ if TYPE_CHECKING:
     from oncall_policy.matching.tree import Op
 
 # The kinds of term, and the fields each uses besides the attributes every term has.
-NOTHING_KIND = 0
-EPSILON_KIND = 1
-CHARS = 2  # charset: one character of the set
-ASSERT = 3  # low: the tree.Op of an empty-width assertion
-CONCAT = 4  # items: (head, tail)
-STAR = 5  # items: (term,)
-REPEAT = 6  # items: (term,); low, high: the bounds, high None for none
-OR = 7  # items: sorted by serial
-AND = 8  # items: sorted by serial
-NOT = 9  # items: (term,): every string the term does not match (in the same context)
-WORDS = 10  # words, low, high, depth: a node of a finite set of strings (see ``words``)
 
 _NO_FRONT: frozenset[Charset] = frozenset()
 
@@ -169,16 +171,6 @@ def concat(head: Term, tail: Term) -> Term:
         return tail  # r*·r* = r*
     front = head.front | tail.front if head.nullable else head.front
     return make(CONCAT, (head, tail), nullable=head.nullable & tail.nullable, front=front)
-
-
-def spine(term: Term) -> list[Term]:
-    """The items of a concatenation, in order (a term that is not one: itself)."""
-    items = []
-    while term.kind == CONCAT:
-        items.append(term.items[0])
-        term = term.items[1]
-    items.append(term)
-    return items
 
 
 def sequence(items: Iterable[Term]) -> Term:

@@ -8,7 +8,6 @@ compiler ignores the flag there); ``NON_GREEDY`` changes which match is found, n
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.charset import ALPHABET, NEWLINE, Charset
 from oncall_policy.matching.terms import (
     EPSILON,
@@ -21,6 +20,7 @@ from oncall_policy.matching.terms import (
 )
 from oncall_policy.matching.tree import Flags, Op
 from oncall_policy.matching.unicode_tables import fold_orbit as unicode_fold_orbit
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oncall_policy.matching.terms import Term

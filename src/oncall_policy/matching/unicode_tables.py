@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

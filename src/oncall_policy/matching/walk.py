@@ -3,7 +3,7 @@ default recursion limit once the caller's own frames are counted."""
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable

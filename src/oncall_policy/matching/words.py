@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching.charset import MAX_RUNE, Charset
 from oncall_policy.matching.context import EVERYWHERE, NOWHERE
-from oncall_policy.matching.terms import EPSILON, NOTHING, WORDS, Term, Words, make
+from oncall_policy.matching.term_kinds import WORDS
+from oncall_policy.matching.terms import EPSILON, NOTHING, Term, Words, make
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -11,21 +11,20 @@ them too (``duration out of range``; the server: ``timestamp … after 10000-01-
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.durations import DurationError, parse_duration, parse_go_duration
 from oncall_policy.errors import OncallPolicyError
-from oncall_policy.processes import ToolOutputError, ToolTimeoutError
 from oncall_policy.records import Record
 from oncall_policy.regular_files import SMALL_FILE, read_regular
 from oncall_policy.silence import rfc3339 as times
-from oncall_policy.silence.request import SilenceRequest, parse_matcher_args
+from oncall_policy.silence.request import BAD_DURATION, BAD_TIME, SilenceRequest, parse_matcher_args
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
     from datetime import datetime
-    from typing import Final, NoReturn, Protocol
+    from typing import NoReturn, Protocol
 
     class Arguments(Protocol):
         """What ``from_namespace`` reads: argparse's namespace, or ``cli.silence_words.Options``."""
@@ -54,23 +53,9 @@ class AmtoolArgsError(OncallPolicyError):
     """Arguments ``amtool silence add`` would refuse as usage errors."""
 
 
-class AmtoolNotFoundError(OncallPolicyError):
-    def __init__(self) -> None:
-        super().__init__("`amtool` not found; install prometheus-alertmanager")
-
-
 # Stopped amtool after it may have sent the silence: whether it exists is unknown, so say where to look.
 MAYBE_CREATED = ", and the silence may or may not have been created: look with `amtool silence query`"
-
-
-class AmtoolTimeoutError(ToolTimeoutError):
-    def __init__(self, seconds: float) -> None:
-        super().__init__("amtool", seconds, f"{MAYBE_CREATED} (--timeout gives amtool more time)")
-
-
-class AmtoolOutputError(ToolOutputError):
-    def __init__(self, stream: str) -> None:
-        super().__init__("amtool", stream, MAYBE_CREATED)
+MORE_TIME = " (--timeout gives amtool more time)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -130,7 +115,7 @@ def _plus_duration(start: datetime | None, text: str, problems: list[Violation])
     try:
         duration = parse_duration(text)
     except DurationError as error:
-        problems.append(Violation("bad-duration", str(error), "give -d as 30m, 2h or 1d", ("endsAt",)))
+        problems.append(Violation(BAD_DURATION.id, str(error), "give -d as 30m, 2h or 1d", ("endsAt",)))
         return None
     if start is None:
         return None
@@ -138,7 +123,7 @@ def _plus_duration(start: datetime | None, text: str, problems: list[Violation])
         return times.add(start, duration)
     except times.TimeError as error:
         problems.append(
-            Violation("bad-time", str(error), "give an earlier --start or a shorter -d", ("endsAt",))
+            Violation(BAD_TIME.id, str(error), "give an earlier --start or a shorter -d", ("endsAt",))
         )
         return None
 
@@ -149,7 +134,7 @@ def _time(text: str, flag: str, problems: list[Violation]) -> datetime | None:
     except times.TimeError as error:
         where = "startsAt" if flag == "--start" else "endsAt"
         hint = f"write {flag} in RFC 3339 with a zone, e.g. {flag}=2026-01-02T15:04:05Z"
-        problems.append(Violation("bad-time", f"{flag}: {error}", hint, (where,)))
+        problems.append(Violation(BAD_TIME.id, f"{flag}: {error}", hint, (where,)))
         return None
 
 
@@ -196,12 +181,9 @@ def timeout_seconds(text: str | None) -> float:
 
 
 class AmtoolResult(Record):
-    __slots__ = __match_args__ = ("returncode", "stdout", "stderr")
-
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode: Final = returncode
-        self.stdout: Final = stdout
-        self.stderr: Final = stderr
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 def command(
@@ -236,25 +218,28 @@ def command(
 def run(argv: list[str], timeout: float | None = None) -> AmtoolResult:
     """Run amtool (never through a shell). Unless ``timeout`` says otherwise, it has the time its
     own ``--timeout`` in ``argv`` gives it, plus its version check and a margin; then it is
-    stopped, with all it started, and ``AmtoolTimeoutError`` raised; so too, with
-    ``AmtoolOutputError``, once it writes more than any real amtool output."""
-    import shutil  # noqa: PLC0415 - only `add` runs amtool
+    stopped, with all it started, and ``processes.ToolTimeoutError`` raised; so too, with
+    ``processes.ToolOutputError``, once it writes more than any real amtool output. Errors show
+    the command with the password of ``--alertmanager.url`` hidden."""
+    from oncall_policy import processes  # noqa: PLC0415 - only `add` runs amtool
 
-    from oncall_policy import processes  # noqa: PLC0415
-
-    path = shutil.which(argv[0])
-    if path is None:
-        raise AmtoolNotFoundError
     if timeout is None:
         given = next((arg.split("=", 1)[1] for arg in argv if arg.startswith("--timeout=")), None)
         timeout = timeout_seconds(given) + VERSION_CHECK_SECONDS + 10.0
     try:
-        returncode, stdout, stderr = processes.run([path, *argv[1:]], timeout)
-    except ToolTimeoutError:
-        raise AmtoolTimeoutError(timeout) from None
-    except ToolOutputError as error:
-        raise AmtoolOutputError(error.stream) from None
-    return AmtoolResult(returncode, stdout, stderr)
+        return AmtoolResult(*processes.run(argv, timeout, shown=shown(argv)))
+    except processes.ToolStoppedError as error:
+        timed_out = isinstance(error, processes.ToolTimeoutError)
+        error.consequence = MAYBE_CREATED + (MORE_TIME if timed_out else "")
+        raise
+
+
+def shown(argv: Sequence[str]) -> list[str]:
+    """``argv`` as an error may show it: the Alertmanager's URL without its password."""
+    from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
+
+    flag = "--alertmanager.url="
+    return [flag + redacted(arg.removeprefix(flag)) if arg.startswith(flag) else arg for arg in argv]
 
 
 def rfc3339(value: datetime) -> str:

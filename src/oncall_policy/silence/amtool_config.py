@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import os
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
 from oncall_policy.regular_files import SMALL_FILE, read_regular
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Final
 
 FILES = (
     "~/.config/prometheus/amtool.yml",
@@ -48,36 +47,15 @@ class AmtoolConfigError(OncallPolicyError):
 
 
 class AmtoolConfig(Record):
-    __slots__ = __match_args__ = (
-        "url",
-        "author",
-        "http_config_file",
-        "timeout",
-        "duration",
-        "start",
-        "end",
-        "comment",
-    )
-
-    def __init__(  # noqa: PLR0913, PLR0917 - one value a setting, in _KEYS' order
-        self,
-        url: str | None = None,
-        author: str | None = None,
-        http_config_file: str | None = None,
-        timeout: str | None = None,
-        duration: str | None = None,
-        start: str | None = None,
-        end: str | None = None,
-        comment: str | None = None,
-    ) -> None:
-        self.url: Final = url
-        self.author: Final = author
-        self.http_config_file: Final = http_config_file
-        self.timeout: Final = timeout  # a Go duration, as written: amtool.timeout_seconds reads it
-        self.duration: Final = duration
-        self.start: Final = start
-        self.end: Final = end
-        self.comment: Final = comment
+    # One value a setting, in _KEYS' order: ``read`` passes them by position.
+    url: str | None = None
+    author: str | None = None
+    http_config_file: str | None = None
+    timeout: str | None = None  # a Go duration, as written: amtool.timeout_seconds reads it
+    duration: str | None = None
+    start: str | None = None
+    end: str | None = None
+    comment: str | None = None
 
 
 def read(files: Sequence[str] = FILES) -> AmtoolConfig:
@@ -98,14 +76,13 @@ def read(files: Sequence[str] = FILES) -> AmtoolConfig:
 
 
 def _settings(path: str, text: str) -> dict[str, str]:
-    import yaml_rs  # noqa: PLC0415 - only when a file exists
+    from oncall_policy.load import yamldata  # noqa: PLC0415 - only when a file exists
 
     try:
-        data = yaml_rs.loads(text, parse_datetime=False)
-    except Exception as error:  # noqa: BLE001 - the parser's own error types
+        data = yamldata.parse(text, path)
+    except yamldata.YamlError as error:
         raise AmtoolConfigError(
-            f"amtool cannot read its configuration {path}: {error}; fix the file, "
-            f"or give --{URL} and --{AUTHOR}"
+            f"amtool cannot read its configuration {error}; fix the file, or give --{URL} and --{AUTHOR}"
         ) from None
     if data is None:  # empty, or comments only
         return {}

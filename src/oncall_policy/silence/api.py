@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import datetime
 from oncall_policy.matchers import Matcher, MatcherError, Op
+from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import gojson
 from oncall_policy.silence import rfc3339 as times
-from oncall_policy.silence.request import SilenceRequest, bad_matcher
+from oncall_policy.silence.request import BAD_TIME, SilenceRequest, bad_matcher
 from oncall_policy.silence.verdict import Location, Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -37,6 +38,14 @@ if TYPE_CHECKING:
 SILENCE_FIELDS = ("id", "comment", "createdBy", "endsAt", "matchers", "startsAt")
 MATCHER_FIELDS = ("isEqual", "isRegex", "name", "value")
 _SHAPE_HINT = "follow Alertmanager's API v2 postable silence shape"
+
+BAD_SILENCE = Rule(
+    "bad-silence",
+    SILENCE,
+    "a silence request has the shape of Alertmanager's API v2 silence. Its fields are those "
+    "Alertmanager reads, spelt and typed as its Go decoder reads them (``Matchers`` beside "
+    "``matchers``, a repeated key or a lone surrogate is refused).",
+)
 
 
 class KeyViolation(Violation):
@@ -207,7 +216,7 @@ def known_fields(
             reasons.append(f"{field!r} is given {len(seen)} times ({given}) and Alertmanager keeps the last")
         if reasons:
             hint = f"give each field once, spelled exactly: {', '.join(fields)}"
-            problems.append(KeyViolation("bad-silence", "; ".join(reasons), hint, (*where, key)))
+            problems.append(KeyViolation(BAD_SILENCE.id, "; ".join(reasons), hint, (*where, key)))
     return chosen
 
 
@@ -237,7 +246,7 @@ def _strings_with_surrogates(data: Any) -> Iterator[Location]:
 
 def _surrogate(where: Location) -> Violation:
     return Violation(
-        "bad-silence",
+        BAD_SILENCE.id,
         "a lone UTF-16 surrogate (\\ud800-\\udfff escape); Alertmanager would turn it into U+FFFD",
         "write the character itself, or a complete surrogate pair",
         where,
@@ -307,7 +316,7 @@ def _time(fields: Mapping[str, Any], key: str, problems: list[Violation]) -> dat
     try:
         return times.parse(text)
     except times.TimeError as error:
-        problems.append(Violation("bad-time", f"{key}: {error}", _TIME_HINT, (key,)))
+        problems.append(Violation(BAD_TIME.id, f"{key}: {error}", _TIME_HINT, (key,)))
         return None
 
 
@@ -324,4 +333,4 @@ def _text(fields: Mapping[str, Any], key: str, problems: list[Violation], where:
 
 
 def _shape(message: str, where: Location) -> Violation:
-    return Violation("bad-silence", message, _SHAPE_HINT, where)
+    return Violation(BAD_SILENCE.id, message, _SHAPE_HINT, where)

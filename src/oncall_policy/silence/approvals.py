@@ -10,26 +10,41 @@ silence into a rejected one.) The author must be a roster person unless the poli
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
+from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence.verdict import Approval, Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
-    from typing import Final
 
-    from oncall_policy.silence.people import Roster
+    from oncall_policy.people import Roster
+
+UNKNOWN_AUTHOR = Rule(
+    "unknown-author",
+    SILENCE,
+    "the author is a person of the roster, unless the policy admits guests. An author that names "
+    "nobody oncall-policy can tell is refused even then.",
+)
+UNKNOWN_APPROVER = Rule("unknown-approver", SILENCE, "every approver is a person of the roster.")
+SELF_APPROVAL = Rule(
+    "self-approval",
+    SILENCE,
+    "nobody approves their own silence. The author and an approver are compared as people, "
+    "whatever the spelling of their addresses.",
+)
+MISSING_APPROVAL = Rule(
+    "missing-approval",
+    SILENCE,
+    "every role the applicable rules require has approved. An approval counts for the required roles "
+    "its approver holds; a declared maintenance window's approvers stand for theirs.",
+)
 
 
 class Outcome(Record):
-    __slots__ = __match_args__ = ("approvals", "violations", "notes")
-
-    def __init__(
-        self, approvals: tuple[Approval, ...], violations: tuple[Violation, ...], notes: tuple[str, ...]
-    ) -> None:
-        self.approvals: Final = approvals
-        self.violations: Final = violations
-        self.notes: Final = notes
+    approvals: tuple[Approval, ...]
+    violations: tuple[Violation, ...]
+    notes: tuple[str, ...]
 
 
 def author(text: str, roster: Roster) -> Iterator[Violation]:
@@ -38,14 +53,14 @@ def author(text: str, roster: Roster) -> Iterator[Violation]:
         return
     if roster.key(text) is None:
         yield Violation(
-            "unknown-author",
+            UNKNOWN_AUTHOR.id,
             f"the author {text!r} is not an address oncall-policy can tell who it is",
             "give your roster email (or id) with --author, e.g. --author=you@example.com",
             ("createdBy",),
         )
     elif not roster.guests:
         yield Violation(
-            "unknown-author",
+            UNKNOWN_AUTHOR.id,
             f"the author {text!r} is not in the policy's roster",
             "silences are created by roster people: give your roster email with --author",
             ("createdBy",),
@@ -84,7 +99,7 @@ def check(
 
 def _self_approval(text: str, index: int) -> Violation:
     return Violation(
-        "self-approval",
+        SELF_APPROVAL.id,
         f"{text} is the author and cannot approve their own silence",
         "ask someone else who holds the required role to approve",
         ("approvedBy", index),
@@ -93,7 +108,7 @@ def _self_approval(text: str, index: int) -> Violation:
 
 def _unknown(text: str, index: int) -> Violation:
     return Violation(
-        "unknown-approver",
+        UNKNOWN_APPROVER.id,
         f"{text} is not in the policy's roster",
         "approvers are roster people, named by the email (or id) the policy lists for them",
         ("approvedBy", index),
@@ -108,7 +123,7 @@ def _missing(
     holders = [p.email for p in roster.holders(role) if p.id != author_is]
     ask = f"ask one of {', '.join(holders[:5])}" if holders else f"no one else in the roster is {role}"
     return Violation(
-        "missing-approval",
+        MISSING_APPROVAL.id,
         f"rule {', '.join(rule_ids)} needs approval by {role}{also}",
         f"{ask}, then add --approved-by EMAIL",
         ("approvedBy",),

@@ -23,8 +23,8 @@ import socket
 import sys
 from pathlib import Path
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.silence import audit
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import time
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.silence.http_errors import (
     AlertmanagerError,
     BadResponseError,
@@ -30,6 +29,7 @@ from oncall_policy.silence.http_errors import (
     TooLargeError,
     UnreachableError,
 )
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import ssl

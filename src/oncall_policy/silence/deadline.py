@@ -16,8 +16,8 @@ import threading
 import time
 from contextlib import suppress
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.silence.http_errors import TimedOutError
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -12,12 +12,14 @@ reported, not just the first.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
 from oncall_policy.silence import approvals, history, instances, maintenance, reach, shape
+from oncall_policy.silence.request import BAD_MATCHER
 from oncall_policy.silence.verdict import Verdict, Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +29,31 @@ if TYPE_CHECKING:
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import CatalogAlert, Rule, Rules, Window
 
+REACHES_NOTHING = rulebook.Rule(
+    "reaches-nothing",
+    rulebook.SILENCE,
+    "a silence reaches some alert. Matchers that no alert the policy knows satisfies (catalog alerts "
+    "have only the labels they pin or carry) would mute nothing, which is most likely a mistake.",
+)
+MUTES_EVERYTHING = rulebook.Rule(
+    "mutes-everything",
+    rulebook.SILENCE,
+    "a silence does not reach every catalog alert. No approval allows muting everything.",
+)
+OVER_CAP = rulebook.Rule(
+    "over-cap",
+    rulebook.SILENCE,
+    "a silence lasts no longer than the rules of the alerts it reaches allow. The smallest cap among "
+    "them applies; a declared maintenance window it lies inside lifts the cap of the rules "
+    "maintenance relaxes.",
+)
+OVER_CAP_RECREATED = rulebook.Rule(
+    "over-cap-recreated",
+    rulebook.SILENCE,
+    "silences muting the same alert stay within its cap together. Re-created, extended or chained "
+    "silences count as one stretch of time per alert instance, whatever their matchers' spelling.",
+)
+
 _UNREAD = "reach, cap and approvals not judged: a matcher could not be read"
 
 
@@ -34,24 +61,18 @@ class Silence(Record):
     """A silence to judge, or one that counts as history: Alertmanager's id and state (empty for
     one not created yet) and the request it describes."""
 
-    __slots__ = __match_args__ = ("silence_id", "state", "request")
-
-    def __init__(self, silence_id: str, state: str, request: SilenceRequest) -> None:
-        self.silence_id: Final = silence_id
-        self.state: Final = state
-        self.request: Final = request
+    silence_id: str
+    state: str
+    request: SilenceRequest
 
 
 class Limit(Record):
     """What applies to one reached alert: the cap, the rule that sets it, and each required role
     with the rules that require it."""
 
-    __slots__ = __match_args__ = ("cap", "capped_by", "roles")
-
-    def __init__(self, cap: timedelta, capped_by: str, roles: dict[str, tuple[str, ...]]) -> None:
-        self.cap: Final = cap
-        self.capped_by: Final = capped_by
-        self.roles: Final = roles
+    cap: timedelta
+    capped_by: str
+    roles: dict[str, tuple[str, ...]]
 
 
 class Kind:
@@ -66,26 +87,25 @@ class Assessment(Record):
     """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches;
     ``key`` is its kind (None: none known)."""
 
-    __slots__ = __match_args__ = ("reach", "window", "misfits", "limits", "key")
-
-    def __init__(
-        self,
-        found: Reach,
-        window: Window | None,
-        misfits: tuple[str, ...],
-        limits: dict[str, Limit],
-        key: Kind | None = None,
-    ) -> None:
-        self.reach: Final = found
-        self.window: Final = window
-        self.misfits: Final = misfits
-        self.limits: Final = limits
-        self.key: Final = key
+    reach: Reach
+    window: Window | None
+    misfits: tuple[str, ...]
+    limits: dict[str, Limit]
+    key: Kind | None = None
 
 
-def evaluate(request: SilenceRequest, rules: Rules, earlier: Iterable[Silence] = ()) -> Verdict:
-    """Judge one silence not created yet, with the silences already there as history."""
-    return judge([Silence("", "", request)], earlier, rules)[0]
+def evaluate(
+    request: SilenceRequest,
+    rules: Rules,
+    earlier: Iterable[Silence] = (),
+    assessed: dict[int, Assessment | None] | None = None,
+) -> Verdict:
+    """Judge one silence not created yet, with the silences already there as history
+    (``assessed``: assessments the caller has already, by ``id`` of the request; it gets this
+    silence's too)."""
+    known = {} if assessed is None else assessed
+    verdict = standalone(request, rules, _assessed(request, rules, known))
+    return with_history([Silence("", "", request)], [verdict], earlier, rules, known)[0]
 
 
 def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules) -> list[Verdict]:
@@ -140,7 +160,7 @@ def _ident(silence: Silence, index: int) -> str:
 
 def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
     """Reach, window and limits of a silence (None when its matchers cannot be read)."""
-    if (request.problems and any(v.rule == "bad-matcher" for v in request.problems)) or not request.matchers:
+    if (request.problems and any(v.rule == BAD_MATCHER.id for v in request.problems)) or not request.matchers:
         return None
     if any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
@@ -370,7 +390,7 @@ def _narrower(
     unknown: dict[str, str] | None, violations: list[Violation], found: Assessment
 ) -> tuple[str, ...]:
     """Why a silence aimed at catalog alerts gets a stricter rule: it reaches unknown ones too."""
-    strict = any(v.rule in ("over-cap", "missing-approval") for v in violations)
+    strict = any(v.rule in (OVER_CAP.id, approvals.MISSING_APPROVAL.id) for v in violations)
     if unknown is None or not strict or not found.reach.alerts:
         return ()
     shown = ",".join(f'{name}="{value}"' for name, value in sorted(unknown.items()))
@@ -405,7 +425,7 @@ def _reach_violations(found: Reach, rules: Rules) -> list[Violation]:
     if found.nothing:
         return [
             Violation(
-                "reaches-nothing",
+                REACHES_NOTHING.id,
                 "no alert the policy knows has labels these matchers accept (catalog alerts have only "
                 "the labels they pin or carry), so this silence would mute nothing",
                 "check the label names and values against the catalog (`oncall-policy test` lists them), "
@@ -416,7 +436,7 @@ def _reach_violations(found: Reach, rules: Rules) -> list[Violation]:
     if len(rules.alerts) > 1 and len(found.alerts) == len(rules.alerts):
         return [
             Violation(
-                "mutes-everything",
+                MUTES_EVERYTHING.id,
                 f"the matchers reach every one of the {len(rules.alerts)} catalog alerts; no approval "
                 "allows muting everything",
                 'narrow it to the alerts you mean: alertname="…" and a service, instance or team',
@@ -467,7 +487,7 @@ def _longer_than_cap(
     if misfits:
         hint += "; a declared maintenance window would allow longer: " + "; ".join(misfits)
     return Violation(
-        "over-cap",
+        OVER_CAP.id,
         f"the silence lasts {format_duration(duration)}; rule {capped_by} allows at most {shown}",
         hint,
         ("endsAt",),
@@ -526,7 +546,7 @@ def _where(cell: instances.Cell | None) -> str:
 def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:
     others = ", ".join(i for i in stretch.ids() if i != ident)
     return Violation(
-        "over-cap-recreated",
+        OVER_CAP_RECREATED.id,
         f"on {name}, with silences {others} it covers {format_duration(stretch.covered)} in one "
         f"stretch; the smallest cap among them allows {format_duration(stretch.cap)}",
         "re-creating, extending or chaining silences does not reset the cap; let the earlier ones "

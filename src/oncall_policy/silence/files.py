@@ -21,6 +21,7 @@ from oncall_policy.load import positional, reading
 from oncall_policy.load.document import read_document
 from oncall_policy.problems import Problem
 from oncall_policy.regular_files import read_regular
+from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import api, gojson
 from oncall_policy.silence.evaluate import Silence, evaluate
 from oncall_policy.silence.rules import Rules
@@ -28,6 +29,13 @@ from oncall_policy.silence.verdict import Violation
 
 APPROVED_BY = "approvedBy"  # ours, not Alertmanager's: it ignores the key
 _BOM = b"\xef\xbb\xbf"
+
+JSON_SYNTAX = Rule(
+    "json-syntax",
+    SILENCE,
+    "a ``.json`` request file is JSON as Alertmanager's Go decoder reads it. Malformed JSON, ``NaN`` "
+    "and a byte order mark are refused at their place, as Go refuses them.",
+)
 
 
 def check(
@@ -40,7 +48,9 @@ def check(
     if data is None:
         return document.problems
     if not isinstance(data, dict):
-        document.problem((), "a silence request is a mapping: Alertmanager's API v2 silence", "bad-silence")
+        document.problem(
+            (), "a silence request is a mapping: Alertmanager's API v2 silence", api.BAD_SILENCE.id
+        )
         return document.problems
     approvers = _approvers(data, document)
     verdict = evaluate(api.from_api(data, approvers), rules, earlier)
@@ -59,10 +69,10 @@ def read(path: str) -> positional.Document:
     try:
         raw = read_regular(path, reading.MAX_BYTES + 1)  # one byte more: the reader names the size
     except OSError as error:
-        return _failed(path, 1, 1, f"cannot read file: {error.strerror}", "unreadable")
+        return _failed(path, 1, 1, f"cannot read file: {error.strerror}", reading.UNREADABLE.id)
     if raw.startswith(_BOM):
         return _failed(
-            path, 1, 1, "a byte order mark starts the file; Alertmanager refuses it", "json-syntax"
+            path, 1, 1, "a byte order mark starts the file; Alertmanager refuses it", JSON_SYNTAX.id
         )
     text = reading.decode(raw, path)
     if isinstance(text, Problem):
@@ -70,7 +80,7 @@ def read(path: str) -> positional.Document:
     try:
         parsed = gojson.read(text)
     except gojson.GoJSONError as error:
-        return _failed(path, error.line, error.column, f"JSON: {error.message}", "json-syntax")
+        return _failed(path, error.line, error.column, f"JSON: {error.message}", JSON_SYNTAX.id)
     document = positional.Document(path, parsed.data, values=parsed.values)
     document.keys.update(parsed.keys)
     return document
@@ -90,6 +100,6 @@ def _approvers(data: dict[str, Any], document: positional.Document) -> tuple[str
         )
     approvers = found.get(APPROVED_BY, [])
     if not (isinstance(approvers, list) and all(isinstance(a, str) for a in approvers)):
-        document.problem((APPROVED_BY,), "approvedBy is a list of approver emails", "bad-silence")
+        document.problem((APPROVED_BY,), "approvedBy is a list of approver emails", api.BAD_SILENCE.id)
         return ()
     return tuple(approvers)

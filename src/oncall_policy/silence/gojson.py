@@ -25,12 +25,12 @@ import re
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner, when built
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import Any, Final
+    from typing import Any
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -68,12 +68,9 @@ class Parsed(Record):
     """A document with the position (line, column) of every value and key, by path. A key given
     twice has the position of its last occurrence, whose value Go keeps."""
 
-    __slots__ = __match_args__ = ("data", "values", "keys")
-
-    def __init__(self, data: Any, values: dict[Path, Position], keys: dict[Path, Position]) -> None:
-        self.data: Final = data
-        self.values: Final = values
-        self.keys: Final = keys
+    data: Any
+    values: dict[Path, Position]
+    keys: dict[Path, Position]
 
 
 def loads(text: str | bytes, *, canonical: Callable[[Any], bool] | None = None) -> Any:

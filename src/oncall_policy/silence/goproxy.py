@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import Final
 
 DEFAULT_PORTS = {"http": "80", "https": "443", "socks5": "1080"}
 
@@ -40,13 +39,10 @@ class ProxyRefusedError(OncallPolicyError):
 class Environment(Record):
     """The proxy settings Go reads from the environment."""
 
-    __slots__ = __match_args__ = ("http_proxy", "https_proxy", "no_proxy", "cgi")
-
-    def __init__(self, http_proxy: str, https_proxy: str, no_proxy: str, cgi: bool) -> None:
-        self.http_proxy: Final = http_proxy
-        self.https_proxy: Final = https_proxy
-        self.no_proxy: Final = no_proxy
-        self.cgi: Final = cgi
+    http_proxy: str
+    https_proxy: str
+    no_proxy: str
+    cgi: bool
 
 
 def environment(environ: Mapping[str, str]) -> Environment:

@@ -15,40 +15,41 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import datetime, timedelta
 from oncall_policy.records import Record
+from oncall_policy.rulebook import SILENCE, Rule
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Final
 
+HISTORY_UNREADABLE = Rule(
+    "history-unreadable",
+    SILENCE,
+    "the silences already in Alertmanager can be read, when the policy requires it. Without them "
+    "re-created or extended silences cannot be counted, so the silence is refused "
+    "(``silences.history.required``).",
+)
+
 
 class Span(Record):
     """One silence's interval and its cap for one alert."""
 
-    __slots__ = __match_args__ = ("silence_id", "start", "end", "cap")
-
-    def __init__(self, silence_id: str, start: datetime, end: datetime, cap: timedelta) -> None:
-        self.silence_id: Final = silence_id
-        self.start: Final = start
-        self.end: Final = end
-        self.cap: Final = cap
+    silence_id: str
+    start: datetime
+    end: datetime
+    cap: timedelta
 
 
 class Stretch(Record):
     """Silences chained together on one alert: their covered time and the smallest cap."""
 
-    __slots__ = __match_args__ = ("members", "first", "last", "covered", "cap")
-
-    def __init__(
-        self, members: tuple[Span, ...], first: datetime, last: datetime, covered: timedelta, cap: timedelta
-    ) -> None:
-        self.members: Final = members
-        self.first: Final = first
-        self.last: Final = last
-        self.covered: Final = covered
-        self.cap: Final = cap
+    members: tuple[Span, ...]
+    first: datetime
+    last: datetime
+    covered: timedelta
+    cap: timedelta
 
     def ids(self) -> tuple[str, ...]:
         return tuple(span.silence_id for span in self.members)

@@ -39,13 +39,13 @@ from __future__ import annotations
 import os
 import re
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
 from oncall_policy.regular_files import SMALL_FILE, read_regular
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, Final
+    from typing import Any
 
 TLS_VERSIONS = ("TLS10", "TLS11", "TLS12", "TLS13")
 
@@ -55,81 +55,37 @@ class HttpConfigError(OncallPolicyError):
 
 
 class BasicAuth(Record):
-    __slots__ = __match_args__ = ("username", "password", "password_file")
-
-    def __init__(self, username: str = "", password: str = "", password_file: str = "") -> None:
-        self.username: Final = username
-        self.password: Final = password
-        self.password_file: Final = password_file
+    username: str = ""
+    password: str = ""
+    password_file: str = ""
 
 
 class Authorization(Record):
-    __slots__ = __match_args__ = ("type", "credentials", "credentials_file")
-
-    def __init__(self, type: str = "Bearer", credentials: str = "", credentials_file: str = "") -> None:  # noqa: A002 - the key's name
-        self.type: Final = type
-        self.credentials: Final = credentials
-        self.credentials_file: Final = credentials_file
+    type: str = "Bearer"
+    credentials: str = ""
+    credentials_file: str = ""
 
 
 class TLSConfig(Record):
-    __slots__ = __match_args__ = (
-        "ca_file",
-        "cert_file",
-        "key_file",
-        "server_name",
-        "insecure_skip_verify",
-        "min_version",
-        "max_version",
-    )
-
-    def __init__(  # noqa: PLR0913, PLR0917 - the keys of tls_config
-        self,
-        ca_file: str = "",
-        cert_file: str = "",
-        key_file: str = "",
-        server_name: str = "",
-        insecure_skip_verify: bool = False,
-        min_version: str = "",
-        max_version: str = "",
-    ) -> None:
-        self.ca_file: Final = ca_file
-        self.cert_file: Final = cert_file
-        self.key_file: Final = key_file
-        self.server_name: Final = server_name
-        self.insecure_skip_verify: Final = insecure_skip_verify
-        self.min_version: Final = min_version
-        self.max_version: Final = max_version
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+    server_name: str = ""
+    insecure_skip_verify: bool = False
+    min_version: str = ""
+    max_version: str = ""
 
 
 class HttpConfig(Record):
     """What amtool does with an HTTP configuration file; ``proxy_url`` ``None``: no proxy at all
     (with a file, amtool ignores ``HTTP_PROXY`` and the like)."""
 
-    __slots__ = __match_args__ = (
-        "basic_auth",
-        "authorization",
-        "tls",
-        "proxy_url",
-        "proxy_connect_header",
-        "follow_redirects",
-    )
-
-    def __init__(  # noqa: PLR0913, PLR0917 - the keys amtool acts on
-        self,
-        basic_auth: BasicAuth | None = None,
-        authorization: Authorization | None = None,
-        tls: TLSConfig | None = None,
-        proxy_url: str | None = None,
-        proxy_connect_header: tuple[tuple[str, tuple[str, ...]], ...] = (),
-        follow_redirects: bool = True,
-    ) -> None:
-        self.basic_auth: Final = basic_auth
-        self.authorization: Final = authorization
-        self.tls: Final = TLSConfig() if tls is None else tls
-        self.proxy_url: Final = proxy_url
-        self.proxy_connect_header: Final = proxy_connect_header
-        self.follow_redirects: Final = follow_redirects
+    basic_auth: BasicAuth | None = None
+    authorization: Authorization | None = None
+    tls: TLSConfig = TLSConfig()  # immutable: one default serves every instance
+    proxy_url: str | None = None
+    proxy_connect_header: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    follow_redirects: bool = True
 
 
 def load(path: str) -> HttpConfig:
@@ -145,7 +101,7 @@ def load(path: str) -> HttpConfig:
 
 def parse(text: str, path: str = "<http config>") -> HttpConfig:
     """``load`` for text already read."""
-    from oncall_policy.silence import goyaml  # noqa: PLC0415 - YAML only when a file is given
+    from oncall_policy.load import goyaml  # noqa: PLC0415 - YAML only when a file is given
 
     try:
         root = goyaml.first_document(text)

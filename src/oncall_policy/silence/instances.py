@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from itertools import product
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Op
 from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.records import Record
 from oncall_policy.silence import labels
 from oncall_policy.silence.history import Timeline
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
@@ -45,13 +45,14 @@ MAX_SPLITTERS = 6  # regex/negative constraints on one label split its rest 2**n
 class Facet(Record):
     """A silence's matchers on the labels that vary for one alert, by label."""
 
-    __slots__ = __match_args__ = ("constraints", "key")
+    __slots__ = ("key",)  # the constraints as a set: what facets that say the same share
 
-    def __init__(self, constraints: Mapping[str, Constraint]) -> None:
-        self.constraints: Final = dict(constraints)
-        self.key: Final = frozenset(
+    constraints: dict[str, Constraint]
+
+    def __post_init__(self) -> None:
+        self.key = frozenset(
             (name, ((found[0].op.value, found[0].value),) if len(found) == 1 else _sorted(found))
-            for name, found in constraints.items()
+            for name, found in self.constraints.items()
         )
 
     def value(self, name: str) -> str | None:
@@ -76,24 +77,16 @@ class Domain(Record):
     """What a varying label may hold for the alert: one of ``values`` (None: any string), never
     one of ``excluded`` (the catalog's names, for the name of an alert outside the catalog)."""
 
-    __slots__ = __match_args__ = ("values", "excluded")
-
-    def __init__(
-        self, values: tuple[str, ...] | None = None, excluded: labels.Excluded | None = None
-    ) -> None:
-        self.values: Final = values
-        self.excluded: Final = excluded
+    values: tuple[str, ...] | None = None
+    excluded: labels.Excluded | None = None
 
 
 class Rest(Record):
     """The values of a label that no other silence names with ``=``, that the splitters
     ``inside`` admit and the others do not (``splitters`` are all of them, by index)."""
 
-    __slots__ = __match_args__ = ("inside", "splitters")
-
-    def __init__(self, inside: frozenset[int], splitters: tuple[Constraint, ...]) -> None:
-        self.inside: Final = inside
-        self.splitters: Final = splitters
+    inside: frozenset[int]
+    splitters: tuple[Constraint, ...]
 
 
 Cell = dict[str, "str | Rest"]  # label → a value, or a part of the rest

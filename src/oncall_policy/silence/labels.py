@@ -11,8 +11,8 @@ as "may" — reach over-approximates, it never misses what Alertmanager would mu
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Op
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence

@@ -10,10 +10,10 @@ comment relaxes nothing.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
-from oncall_policy.datetimes import UTC, datetime, timedelta
+from oncall_policy.datetimes import UTC, datetime, time, timedelta
 from oncall_policy.silence import labels
-from oncall_policy.silence.reach import catalog_names
+from oncall_policy.silence.reach import catalog_names, group
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -85,8 +85,6 @@ def _occurrence(recurrence: Recurrence, start: datetime) -> tuple[datetime, date
     so an occurrence keeps its local hours across daylight-saving changes)."""
     from zoneinfo import ZoneInfo  # noqa: PLC0415 - only for recurring windows
 
-    from oncall_policy.datetimes import time  # noqa: PLC0415
-
     zone = ZoneInfo(recurrence.time_zone)
     local = start.astimezone(zone)
     opens, closes = time.fromisoformat(recurrence.start), time.fromisoformat(recurrence.end)
@@ -113,7 +111,7 @@ def _alert_inside(alert: CatalogAlert, scope: Selector, groups: Groups, rules: R
     severity = alert.pinned.get(rules.severity_label, "")
     if scope.severity_values and severity not in scope.severity_values:
         return False
-    for name, wanted in _group(scope.matchers).items():
+    for name, wanted in group(scope.matchers).items():
         if name in alert.carried:
             inside = labels.within(groups.get(name, ()), wanted, alert.carried[name])
         else:
@@ -124,7 +122,7 @@ def _alert_inside(alert: CatalogAlert, scope: Selector, groups: Groups, rules: R
 
 
 def _unknown_inside(scope: Selector, groups: Groups, rules: Rules) -> bool:
-    wanted = _group(scope.matchers)
+    wanted = group(scope.matchers)
     if scope.severity_values and not _severity_within(groups.get(rules.severity_label, ()), scope):
         return False
     for name, matchers in wanted.items():
@@ -139,9 +137,3 @@ def _severity_within(matchers: tuple[Matcher, ...], scope: Selector) -> bool:
 
     inside = labels.conjunction(matchers).is_subset(Language.of_strings(scope.severity_values))
     return inside is True
-
-
-def _group(matchers: tuple[Matcher, ...]) -> dict[str, tuple[Matcher, ...]]:
-    from oncall_policy.silence.reach import group  # noqa: PLC0415
-
-    return group(matchers)

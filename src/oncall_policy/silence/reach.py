@@ -24,15 +24,14 @@ reach over-approximates, and ``undecided`` says which questions were not decided
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Op
 from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.records import Record
 from oncall_policy.silence import labels
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
-    from typing import Final
 
     from oncall_policy.matchers import Matcher
     from oncall_policy.silence.rules import CatalogAlert, Rule, Rules
@@ -46,11 +45,8 @@ UNKNOWN_ALERTS = "unknown alerts"  # the name of the bucket of every alert outsi
 class Solution(Record):
     """A label set that satisfies the constraints (``exact``: decided exactly, not assumed)."""
 
-    __slots__ = __match_args__ = ("labels", "exact")
-
-    def __init__(self, labels: dict[str, str], exact: bool = True) -> None:
-        self.labels: Final = labels
-        self.exact: Final = exact
+    labels: dict[str, str]
+    exact: bool = True
 
 
 class Reach(Record):
@@ -58,36 +54,14 @@ class Reach(Record):
     which witness) it may mute unknown alerts; ``rules`` are the rules that apply to each
     reached alert (``UNKNOWN_ALERTS`` for the unknown bucket), in policy order."""
 
-    __slots__ = __match_args__ = (
-        "alerts",
-        "witnesses",
-        "unknown",
-        "rules",
-        "uncovered",
-        "undecided",
-        "key",
-        "assumed",
-    )
-
-    def __init__(  # noqa: PLR0913, PLR0917 - one record of everything reach found
-        self,
-        alerts: tuple[CatalogAlert, ...],
-        witnesses: tuple[dict[str, str], ...],
-        unknown: Solution | None,
-        rules: Mapping[str, tuple[Rule, ...]],
-        uncovered: tuple[str, ...],
-        undecided: tuple[str, ...],
-        key: tuple[object, ...] = (),
-        assumed: tuple[str, ...] = (),
-    ) -> None:
-        self.key: Final = key  # the class of matcher sets it was worked out for
-        self.assumed: Final = assumed  # reached only if they carry a label the catalog denies them
-        self.alerts: Final = alerts
-        self.witnesses: Final = witnesses
-        self.unknown: Final = unknown
-        self.rules: Final = rules
-        self.uncovered: Final = uncovered  # reached alerts no rule covers (judged by unknown_alerts)
-        self.undecided: Final = undecided
+    alerts: tuple[CatalogAlert, ...]
+    witnesses: tuple[dict[str, str], ...]
+    unknown: Solution | None
+    rules: Mapping[str, tuple[Rule, ...]]
+    uncovered: tuple[str, ...]  # reached alerts no rule covers (judged by unknown_alerts)
+    undecided: tuple[str, ...]
+    key: tuple[object, ...] = ()  # the class of matcher sets it was worked out for
+    assumed: tuple[str, ...] = ()  # reached only if they carry a label the catalog denies them
 
     @property
     def names(self) -> tuple[str, ...]:

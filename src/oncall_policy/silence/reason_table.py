@@ -7,9 +7,10 @@ checks whole at C speed; larger ones into an ``array``, imported only then.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 
-from oncall_policy import TYPE_CHECKING
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -95,8 +96,7 @@ def _cells(text: object, dead: int) -> Sequence[int]:
 
 
 def _wide_cells(raw: bytes) -> Sequence[int]:
-    import sys  # noqa: PLC0415 - large tables only
-    from array import array  # noqa: PLC0415
+    from array import array  # noqa: PLC0415 - large tables only
 
     cells = array("H", raw)
     if sys.byteorder == "little":

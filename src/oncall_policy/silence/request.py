@@ -7,14 +7,35 @@ reads it (``labels.ParseMatcher``).
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matchers import Matcher, MatcherError, parse_matcher
 from oncall_policy.records import Record
+from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import datetime, timedelta
-    from typing import Final
+
+# What could not be read of a silence, whichever way it arrived (``SilenceRequest.problems``).
+BAD_MATCHER = Rule(
+    "bad-matcher",
+    SILENCE,
+    "every matcher can be read, as Alertmanager reads it. A matcher is a label name (letters, digits "
+    "and ``_``, not starting with a digit), one of ``=``, ``!=``, ``=~``, ``!~``, and a value; amtool "
+    "would silently turn an unreadable first matcher into ``alertname=<text>`` and silence the wrong "
+    "thing.",
+)
+BAD_DURATION = Rule(
+    "bad-duration",
+    SILENCE,
+    "a silence's duration can be read. ``-d`` takes amtool's durations: ``30m``, ``2h``, ``1d``.",
+)
+BAD_TIME = Rule(
+    "bad-time",
+    SILENCE,
+    "a silence's start and end are times Alertmanager can hold. They are RFC 3339 times, and a "
+    "duration added to the start must end within Alertmanager's range.",
+)
 
 
 class SilenceRequest(Record):
@@ -22,36 +43,14 @@ class SilenceRequest(Record):
     not be read (an unparsable matcher, duration or time) and reject the silence; ``window`` is
     the maintenance window it names with ``--maintenance`` (a comment may name one too)."""
 
-    __slots__ = __match_args__ = (
-        "matchers",
-        "starts_at",
-        "ends_at",
-        "author",
-        "comment",
-        "approvers",
-        "problems",
-        "window",
-    )
-
-    def __init__(  # noqa: PLR0913, PLR0917 - the fields of a silence, in the API order
-        self,
-        matchers: tuple[Matcher, ...],
-        starts_at: datetime | None,
-        ends_at: datetime | None,
-        author: str,
-        comment: str,
-        approvers: tuple[str, ...] = (),
-        problems: tuple[Violation, ...] = (),
-        window: str | None = None,
-    ) -> None:
-        self.matchers: Final = matchers
-        self.starts_at: Final = starts_at
-        self.ends_at: Final = ends_at
-        self.author: Final = author
-        self.comment: Final = comment
-        self.approvers: Final = approvers
-        self.problems: Final = problems
-        self.window: Final = window
+    matchers: tuple[Matcher, ...]
+    starts_at: datetime | None
+    ends_at: datetime | None
+    author: str
+    comment: str
+    approvers: tuple[str, ...] = ()
+    problems: tuple[Violation, ...] = ()
+    window: str | None = None
 
     @property
     def duration(self) -> timedelta | None:
@@ -76,7 +75,7 @@ def parse_matcher_args(args: list[str] | tuple[str, ...]) -> tuple[list[Matcher]
 
 def bad_matcher(text: str, reason: str, where: tuple[str | int, ...]) -> Violation:
     return Violation(
-        "bad-matcher",
+        BAD_MATCHER.id,
         f"cannot read matcher {text!r}: {reason}",
         'write name, one of = != =~ !~, then the value in double quotes: service="api" or '
         'alertname=~"High.*"; label names are letters, digits and _ (amtool would turn an '

@@ -24,12 +24,8 @@ regular expressions they replace.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import UTC, datetime, timedelta
 from oncall_policy.records import Record
-
-if TYPE_CHECKING:
-    from typing import Final
 
 LAYOUT = "2006-01-02T15:04:05Z07:00"
 # What Alertmanager writes, ``[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z``,
@@ -153,27 +149,14 @@ def fields(text: str) -> Fields | None:
 class Fields(Record):
     """The digits of an RFC 3339 time as written, and its zone: ``Z`` or ``±hh:mm``."""
 
-    __slots__ = __match_args__ = ("year", "month", "day", "hour", "minute", "second", "fraction", "zone")
-
-    def __init__(  # noqa: PLR0913, PLR0917 - the fields in the layout's order
-        self,
-        year: str,
-        month: str,
-        day: str,
-        hour: str,
-        minute: str,
-        second: str,
-        fraction: str | None,
-        zone: str,
-    ) -> None:
-        self.year: Final = year
-        self.month: Final = month
-        self.day: Final = day
-        self.hour: Final = hour
-        self.minute: Final = minute
-        self.second: Final = second
-        self.fraction: Final = fraction
-        self.zone: Final = zone
+    year: str
+    month: str
+    day: str
+    hour: str
+    minute: str
+    second: str
+    fraction: str | None
+    zone: str
 
 
 def _digits(text: str, start: int, stop: int) -> bool:

@@ -1,6 +1,6 @@
 """The policy's silence rules as the evaluator needs them, read from plain data.
 
-The data is what ``oncall_policy.compile.silence_rules`` writes to ``generated/silence-rules.json``
+The data is what ``oncall_policy.silence.document.write`` writes to ``generated/silence-rules.json``
 (or builds in memory when that file is stale): everything is already resolved — severity ids to
 label values, alerts to the labels they pin and carry, windows to UTC instants, people to their
 roles — so that reading it needs no pydantic and no YAML.
@@ -8,20 +8,19 @@ roles — so that reading it needs no pydantic and no YAML.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import datetime, timedelta
-from oncall_policy.matchers import Matcher, parse_matcher
-from oncall_policy.matching.search import SOURCE_FORMAT, Searcher
+from oncall_policy.matchers import Matcher
+from oncall_policy.matching.search import Searcher
+from oncall_policy.people import Roster
 from oncall_policy.records import Record
-from oncall_policy.silence.people import Person, Roster
 from oncall_policy.silence.reason_table import Table
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import Any, Final
+    from typing import Any
 
 
-FORMAT = "oncall-policy/silence-rules/v4"  # v3: sealed; v4: reason tables
 UNKNOWN = "unknown-alerts"
 
 
@@ -30,24 +29,17 @@ class Reason(Record):
     ahead as one RE2 pattern (``search``) and, when ``compile`` could, as a table
     (``silence.reason_table``) that finds the same without loading RE2."""
 
-    __match_args__ = ("id", "description", "patterns", "search", "table")
-    __slots__ = (*__match_args__, "_given", "_searcher")
+    __slots__ = ("_given", "_searcher")
 
-    def __init__(
-        self,
-        id: str,  # noqa: A002
-        description: str,
-        patterns: tuple[str, ...],
-        search: str,
-        table: Table | None = None,
-    ) -> None:
-        self.id: Final = id
-        self.description: Final = description
-        self.patterns: Final = patterns
-        self.search: Final = search
-        self.table: Final = table
-        self._given: Final[dict[str, bool]] = {}  # an audit reads the same comments many times
-        self._searcher: Final = table or Searcher(search)
+    id: str
+    description: str
+    patterns: tuple[str, ...]
+    search: str
+    table: Table | None = None
+
+    def __post_init__(self) -> None:
+        self._given: dict[str, bool] = {}  # an audit reads the same comments many times
+        self._searcher = self.table or Searcher(self.search)
 
     def given_by(self, comment: str) -> bool:
         found = self._given.get(comment)
@@ -59,108 +51,50 @@ class Reason(Record):
 class Selector(Record):
     """Alerts a rule or a window applies to: severity label values (empty: any) and matchers."""
 
-    __slots__ = __match_args__ = ("severity_values", "matchers")
-
-    def __init__(self, severity_values: frozenset[str], matchers: tuple[Matcher, ...]) -> None:
-        self.severity_values: Final = severity_values
-        self.matchers: Final = matchers
+    severity_values: frozenset[str]
+    matchers: tuple[Matcher, ...]
 
 
-class Rule(Record):
+class Rule(Record, kw_only=True):
     """A silence rule: the alerts it applies to, its cap and the roles that must approve."""
 
-    __slots__ = __match_args__ = (
-        "id",
-        "description",
-        "selector",
-        "cap",
-        "approvals",
-        "relaxed_by_maintenance",
-    )
-
-    def __init__(  # noqa: PLR0913
-        self,
-        *,
-        id: str,  # noqa: A002 - the policy's name for it
-        description: str,
-        selector: Selector,
-        cap: timedelta,
-        approvals: tuple[str, ...],
-        relaxed_by_maintenance: bool,
-    ) -> None:
-        self.id: Final = id
-        self.description: Final = description
-        self.selector: Final = selector
-        self.cap: Final = cap
-        self.approvals: Final = approvals
-        self.relaxed_by_maintenance: Final = relaxed_by_maintenance
+    id: str
+    description: str
+    selector: Selector
+    cap: timedelta
+    approvals: tuple[str, ...]
+    relaxed_by_maintenance: bool
 
 
 class Recurrence(Record):
     """Every week on ``weekdays`` (ISO numbers, Monday 1) from ``start`` to ``end`` local time,
     in ``time_zone``; an ``end`` at or before ``start`` runs past midnight."""
 
-    __slots__ = __match_args__ = ("time_zone", "weekdays", "start", "end")
-
-    def __init__(self, time_zone: str, weekdays: frozenset[int], start: str, end: str) -> None:
-        self.time_zone: Final = time_zone
-        self.weekdays: Final = weekdays
-        self.start: Final = start
-        self.end: Final = end
+    time_zone: str
+    weekdays: frozenset[int]
+    start: str
+    end: str
 
 
-class Window(Record):
+class Window(Record, kw_only=True):
     """A declared maintenance window: one time range (UTC), or a weekly recurrence."""
 
-    __slots__ = __match_args__ = (
-        "id",
-        "description",
-        "change",
-        "scope",
-        "approved_by",
-        "start",
-        "end",
-        "recurring",
-    )
-
-    def __init__(  # noqa: PLR0913
-        self,
-        *,
-        id: str,  # noqa: A002 - the policy's name for it
-        description: str,
-        change: str,
-        scope: Selector,
-        approved_by: tuple[str, ...],
-        start: datetime | None,
-        end: datetime | None,
-        recurring: Recurrence | None,
-    ) -> None:
-        self.id: Final = id
-        self.description: Final = description
-        self.change: Final = change
-        self.scope: Final = scope
-        self.approved_by: Final = approved_by
-        self.start: Final = start
-        self.end: Final = end
-        self.recurring: Final = recurring
+    id: str
+    description: str
+    change: str
+    scope: Selector
+    approved_by: tuple[str, ...]
+    start: datetime | None
+    end: datetime | None
+    recurring: Recurrence | None
 
 
 class Maintenance(Record):
-    __slots__ = __match_args__ = ("reason", "cap", "approval_beyond", "approvals", "windows")
-
-    def __init__(
-        self,
-        reason: str,
-        cap: timedelta,
-        approval_beyond: timedelta,
-        approvals: tuple[str, ...],
-        windows: tuple[Window, ...],
-    ) -> None:
-        self.reason: Final = reason
-        self.cap: Final = cap
-        self.approval_beyond: Final = approval_beyond
-        self.approvals: Final = approvals
-        self.windows: Final = windows
+    reason: str
+    cap: timedelta
+    approval_beyond: timedelta
+    approvals: tuple[str, ...]
+    windows: tuple[Window, ...]
 
     def window(self, window_id: str) -> Window | None:
         return next((w for w in self.windows if w.id == window_id), None)
@@ -171,81 +105,39 @@ class CatalogAlert(Record):
     (``alertname`` and the severity label included), the labels it carries with a varying value
     (``None``: any value, else one of those), and no other label."""
 
-    __slots__ = __match_args__ = ("name", "severity", "pinned", "carried")
-
-    def __init__(
-        self,
-        name: str,
-        severity: str,
-        pinned: Mapping[str, str],
-        carried: Mapping[str, tuple[str, ...] | None],
-    ) -> None:
-        self.name: Final = name
-        self.severity: Final = severity
-        self.pinned: Final = pinned
-        self.carried: Final = carried
+    name: str
+    severity: str
+    pinned: Mapping[str, str]
+    carried: Mapping[str, tuple[str, ...] | None]
 
 
 class HistorySettings(Record):
-    __slots__ = __match_args__ = ("required", "chain_gap", "replace_grace")
-
-    def __init__(self, required: bool, chain_gap: timedelta, replace_grace: timedelta) -> None:
-        self.required: Final = required
-        self.chain_gap: Final = chain_gap
-        self.replace_grace: Final = replace_grace
+    required: bool
+    chain_gap: timedelta
+    replace_grace: timedelta
 
 
-class Rules(Record):
-    __match_args__ = (
-        "source_name",
-        "sources",
-        "severity_label",
-        "require_comment",
-        "require_author",
-        "valid",
-        "invalid",
-        "rules",
-        "maintenance",
-        "unknown_alerts",
-        "alerts",
-        "roster",
-        "history",
-    )
-    __slots__ = (*__match_args__, "memo")
+class Rules(Record, kw_only=True):
+    __slots__ = ("memo",)
 
-    def __init__(  # noqa: PLR0913 - everything the policy says about silences
-        self,
-        *,
-        source_name: str,
-        sources: Mapping[str, str],
-        severity_label: str,
-        require_comment: bool,
-        require_author: bool,
-        valid: tuple[Reason, ...],
-        invalid: tuple[Reason, ...],
-        rules: tuple[Rule, ...],
-        maintenance: Maintenance | None,
-        unknown_alerts: str,
-        alerts: tuple[CatalogAlert, ...],
-        roster: Roster,
-        history: HistorySettings,
-    ) -> None:
-        self.source_name: Final = source_name
-        self.sources: Final = sources  # file name → sha256 of what the rules were compiled from
-        self.severity_label: Final = severity_label
-        self.require_comment: Final = require_comment
-        self.require_author: Final = require_author
-        self.valid: Final = valid
-        self.invalid: Final = invalid
-        self.rules: Final = rules
-        self.maintenance: Final = maintenance
-        self.unknown_alerts: Final = unknown_alerts
-        self.alerts: Final = alerts
-        self.roster: Final = roster
-        self.history: Final = history
+    source_name: str
+    sources: Mapping[str, str]  # file name → sha256 of what the rules were compiled from
+    severity_label: str
+    require_comment: bool
+    require_author: bool
+    valid: tuple[Reason, ...]
+    invalid: tuple[Reason, ...]
+    rules: tuple[Rule, ...]
+    maintenance: Maintenance | None
+    unknown_alerts: str
+    alerts: tuple[CatalogAlert, ...]
+    roster: Roster
+    history: HistorySettings
+
+    def __post_init__(self) -> None:
         # What the evaluator works out once per question and reuses (an audit asks the same
         # questions of thousands of silences): reach per matcher set, verdicts per comment, …
-        self.memo: Final[dict[object, object]] = {}
+        self.memo: dict[object, object] = {}
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -265,106 +157,3 @@ class Rules(Record):
 
 
 _MEMO_SIZE = 200_000
-
-
-def from_document(doc: Mapping[str, Any]) -> Rules:
-    """Rules from the plain data of ``silence-rules.json``; ``KeyError``/``ValueError``/``TypeError``
-    if malformed."""
-    if doc.get("format") != FORMAT:
-        raise ValueError(f"not {FORMAT}")
-    if doc.get("search_format") != SOURCE_FORMAT:
-        raise ValueError(f"reason patterns not written as {SOURCE_FORMAT}")
-    reasons = doc["reasons"]
-    severity_label = doc["severity_label"]
-    maintenance = doc["maintenance"]
-    identity = doc["identity"]
-    return Rules(
-        source_name=doc["source"]["name"],
-        sources={s["name"]: s["sha256"] for s in doc["sources"]},
-        severity_label=severity_label,
-        require_comment=bool(doc["require_comment"]),
-        require_author=bool(doc["require_author"]),
-        valid=tuple(_reason(r) for r in reasons["valid"]),
-        invalid=tuple(_reason(r) for r in reasons["invalid"]),
-        rules=tuple(_rule(r) for r in doc["rules"]),
-        maintenance=_maintenance(maintenance) if maintenance else None,
-        unknown_alerts=doc["unknown_alerts"],
-        alerts=tuple(_alert(a) for a in doc["alerts"]),
-        roster=Roster(
-            tuple(Person(p["id"], p["name"], p["email"], frozenset(p["roles"])) for p in doc["people"]),
-            guests=bool(identity["guests"]),
-            subaddresses=identity["subaddresses"],
-        ),
-        history=_history(doc["history"]),
-    )
-
-
-def _ms(value: Any) -> timedelta:
-    return timedelta(milliseconds=int(value))
-
-
-def _reason(data: Mapping[str, Any]) -> Reason:
-    table = data.get("table")
-    return Reason(
-        data["id"],
-        data["description"],
-        tuple(data["patterns"]),
-        data["search"],
-        None if table is None else Table(table),
-    )
-
-
-def _selector(data: Mapping[str, Any]) -> Selector:
-    return Selector(frozenset(data["severity_values"]), tuple(parse_matcher(m) for m in data["matchers"]))
-
-
-def _rule(data: Mapping[str, Any]) -> Rule:
-    return Rule(
-        id=data["id"],
-        description=data["description"],
-        selector=_selector(data),
-        cap=_ms(data["max_duration_ms"]),
-        approvals=tuple(data["approvals"]),
-        relaxed_by_maintenance=bool(data["relaxed_by_maintenance"]),
-    )
-
-
-def _maintenance(data: Mapping[str, Any]) -> Maintenance:
-    return Maintenance(
-        data["reason"],
-        _ms(data["max_duration_ms"]),
-        _ms(data["approval_beyond_ms"]),
-        tuple(data["approvals"]),
-        tuple(_window(w) for w in data["windows"]),
-    )
-
-
-def _window(data: Mapping[str, Any]) -> Window:
-    recurring = data.get("recurring")
-    return Window(
-        id=data["id"],
-        description=data["description"],
-        change=data["change"],
-        scope=_selector(data["scope"]),
-        approved_by=tuple(data["approved_by"]),
-        start=_instant(data.get("start")),
-        end=_instant(data.get("end")),
-        recurring=None
-        if recurring is None
-        else Recurrence(
-            recurring["time_zone"], frozenset(recurring["weekdays"]), recurring["start"], recurring["end"]
-        ),
-    )
-
-
-def _instant(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _alert(data: Mapping[str, Any]) -> CatalogAlert:
-    carried = {name: None if values is None else tuple(values) for name, values in data["carries"].items()}
-    return CatalogAlert(data["name"], data["severity"], dict(data["pinned"]), carried)
-
-
-def _history(data: Mapping[str, Any]) -> HistorySettings:
-    return HistorySettings(bool(data["required"]), _ms(data["chain_gap_ms"]), _ms(data["replace_grace_ms"]))

@@ -16,17 +16,66 @@ mutes too much is decided by its reach (``reach``), not by its spelling.
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import timedelta
+from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import approvals
 from oncall_policy.silence import comment as comments
+from oncall_policy.silence.request import BAD_MATCHER
 from oncall_policy.silence.verdict import Violation
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
+
+NO_MATCHERS = Rule("no-matchers", SILENCE, "a silence names at least one matcher.")
+TOO_COMPLEX = Rule(
+    "too-complex",
+    SILENCE,
+    "every regex matcher can be judged in time. A regex of many counted repetitions of wide classes "
+    "(``\\pL{500}``) is refused rather than judged for longer than anyone waits.",
+)
+BREAKS_SILENCING = Rule(
+    "breaks-silencing",
+    SILENCE,
+    "no matcher breaks Alertmanager's silencing. Alertmanager stores a regex that compiles alone but "
+    "not inside its anchors (``\\Qabc``, or one nested past Go's depth limit), and from then on no "
+    "silence mutes anything.",
+)
+MATCHES_EMPTY = Rule(
+    "matches-empty",
+    SILENCE,
+    "some matcher requires a value. Alertmanager refuses a silence whose equality and regex matchers "
+    "all match the empty string (an alert without the label) when it has no negative one.",
+)
+APPROVAL_IN_COMMENT = Rule(
+    "approval-in-comment",
+    SILENCE,
+    "approvals are given, not typed into the comment. A comment that carries an approved-by record "
+    "is refused; each approver is passed with ``--approved-by``.",
+)
+MISSING_COMMENT = Rule(
+    "missing-comment", SILENCE, "a silence has a comment. The policy may waive it (``require_comment``)."
+)
+INVALID_REASON = Rule(
+    "invalid-reason",
+    SILENCE,
+    "the comment gives none of the policy's invalid reasons. 'Alert is annoying' is no reason to "
+    "silence an alert: fix or tune it instead.",
+)
+NO_VALID_REASON = Rule(
+    "no-valid-reason",
+    SILENCE,
+    "the comment gives one of the policy's valid reasons. A silence that names a declared "
+    "maintenance window has the window as its reason.",
+)
+MISSING_AUTHOR = Rule(
+    "missing-author", SILENCE, "a silence has an author. The policy may waive it (``require_author``)."
+)
+END_BEFORE_START = Rule("end-before-start", SILENCE, "a silence ends after it starts.")
+ZERO_DURATION = Rule("zero-duration", SILENCE, "a silence lasts some time.")
 
 _LABEL_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _LABEL_REST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789"
@@ -55,7 +104,7 @@ def check_untimed(request: SilenceRequest, rules: Rules, *, names_window: bool) 
     yield from _remembered(("author", request.author), _author, request, rules)
     if rules.require_author and not request.author.strip():
         yield Violation(
-            "missing-author",
+            MISSING_AUTHOR.id,
             "the silence has no author",
             "add --author=you@example.com (your email: who to ask about this silence)",
             ("createdBy",),
@@ -83,7 +132,7 @@ def _author(request: SilenceRequest, rules: Rules) -> Iterator[Violation]:
 def _matchers(request: SilenceRequest, _rules: Rules) -> Iterator[Violation]:
     if not request.matchers and not request.problems:
         yield Violation(
-            "no-matchers",
+            NO_MATCHERS.id,
             "the silence has no matchers",
             'name the alerts to silence: alertname="HighErrorRate" service="api"',
             ("matchers",),
@@ -92,21 +141,21 @@ def _matchers(request: SilenceRequest, _rules: Rules) -> Iterator[Violation]:
     for index, matcher in enumerate(request.matchers):
         if not is_silence_label(matcher.name):
             yield Violation(
-                "bad-matcher",
+                BAD_MATCHER.id,
                 f"Alertmanager refuses the label name {matcher.name!r} in a silence",
                 "label names are letters, digits and _, not starting with a digit",
                 ("matchers", index, "name"),
             )
         if matcher.too_complex is not None:
             yield Violation(
-                "too-complex",
+                TOO_COMPLEX.id,
                 f"{matcher} is too complex to judge in time ({matcher.too_complex})",
                 "write the regex simpler: fewer counted repetitions of wide classes such as \\pL",
                 ("matchers", index, "value"),
             )
         if matcher.broken is not None:
             yield Violation(
-                "breaks-silencing",
+                BREAKS_SILENCING.id,
                 f"Alertmanager would store {matcher} but cannot use it ({matcher.broken}); "
                 "from then on no silence would mute anything",
                 "close every \\Q with \\E, or write the regex without \\Q…\\E",
@@ -115,7 +164,7 @@ def _matchers(request: SilenceRequest, _rules: Rules) -> Iterator[Violation]:
     if request.matchers and all(m.empty_for_alertmanager for m in request.matchers):
         shown = ", ".join(str(m) for m in request.matchers)
         yield Violation(
-            "matches-empty",
+            MATCHES_EMPTY.id,
             f"{shown}: Alertmanager refuses a silence whose matchers all match the empty string "
             "(an alert without the label)",
             'add a matcher that requires a value, e.g. alertname="HighErrorRate" or service="api"',
@@ -137,7 +186,7 @@ def _comment_text(raw: str, rules: Rules, *, names_window: bool) -> Iterator[Vio
     text = comments.readable(raw)
     if comments.has_approvals(text):
         yield Violation(
-            "approval-in-comment",
+            APPROVAL_IN_COMMENT.id,
             "the comment carries an approved-by record; approvals are given, not typed",
             "remove it from the comment and pass --approved-by EMAIL for each approver",
             ("comment",),
@@ -145,20 +194,20 @@ def _comment_text(raw: str, rules: Rules, *, names_window: bool) -> Iterator[Vio
     if not text:
         if rules.require_comment:
             yield Violation(
-                "missing-comment", "the silence has no comment", _reasons_hint(rules), ("comment",)
+                MISSING_COMMENT.id, "the silence has no comment", _reasons_hint(rules), ("comment",)
             )
         return
     for reason in rules.invalid:
         if reason.given_by(text):
             yield Violation(
-                "invalid-reason",
+                INVALID_REASON.id,
                 f"{reason.description!r} is not a reason to silence an alert",
                 f"fix or tune the alert instead; a silence needs {_reasons(rules)}",
                 ("comment",),
             )
     if not names_window and not any(reason.given_by(text) for reason in rules.valid):
         yield Violation(
-            "no-valid-reason",
+            NO_VALID_REASON.id,
             f"the comment {text[:80]!r} gives no valid reason",
             _reasons_hint(rules),
             ("comment",),
@@ -180,14 +229,14 @@ def check_times(request: SilenceRequest) -> Iterator[Violation]:
         return
     if duration < _ZERO:
         yield Violation(
-            "end-before-start",
+            END_BEFORE_START.id,
             "the silence ends before it starts",
             "give --end after --start, or a positive -d such as 1h",
             ("endsAt",),
         )
     else:
         yield Violation(
-            "zero-duration",
+            ZERO_DURATION.id,
             "the silence lasts no time at all",
             "give a positive duration: -d 30m",
             ("endsAt",),

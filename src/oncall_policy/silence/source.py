@@ -14,17 +14,13 @@ from __future__ import annotations
 import errno
 import os
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.errors import PolicyError
 from oncall_policy.json_loads import loads
 from oncall_policy.records import Record
 from oncall_policy.regular_files import FileRefusedError, read_regular
-from oncall_policy.silence import rules as silence_rules
+from oncall_policy.silence.document.read import from_document
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.seal import intact, sha256_hex
-
-if TYPE_CHECKING:
-    from typing import Final
 
 # Paths are strings here, not ``pathlib``: it costs ~7 ms of the silence path's start-up.
 GENERATED = os.path.join("generated", "silence-rules.json")
@@ -34,11 +30,8 @@ LIMIT = 64 * 1024 * 1024
 
 
 class Loaded(Record):
-    __slots__ = __match_args__ = ("rules", "stale")
-
-    def __init__(self, rules: Rules, stale: str | None = None) -> None:
-        self.rules: Final = rules
-        self.stale: Final = stale  # why the generated rules were not used
+    rules: Rules
+    stale: str | None = None  # why the generated rules were not used
 
 
 def generated_path(policy: str | os.PathLike[str]) -> str:
@@ -58,7 +51,7 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
         else:
             doc = loads(data)
             if doc.get("source", {}).get("sha256") == digest:
-                return Loaded(silence_rules.from_document(doc))
+                return Loaded(from_document(doc))
             why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
     except FileRefusedError as error:
         why = f"{generated} {error.strerror}"
@@ -94,18 +87,19 @@ def _read(policy: str) -> bytes:
     try:
         return read_regular(policy, LIMIT)
     except OSError as error:
-        from oncall_policy.problems import Problem  # noqa: PLC0415 - only when it fails
+        from oncall_policy.load.reading import UNREADABLE  # noqa: PLC0415 - only when it fails
+        from oncall_policy.problems import Problem  # noqa: PLC0415
 
         message = f"cannot read the policy: {error.strerror}"
-        raise PolicyError([Problem(policy, 1, 1, "", message, "unreadable")]) from None
+        raise PolicyError([Problem(policy, 1, 1, "", message, UNREADABLE.id)]) from None
 
 
 def _from_policy(policy: str, raw: bytes) -> Rules:
     from pathlib import Path  # noqa: PLC0415 - the slow path only
 
-    from oncall_policy.compile import Source  # noqa: PLC0415
-    from oncall_policy.compile.silence_rules import document  # noqa: PLC0415
-    from oncall_policy.load import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.provenance import Source  # noqa: PLC0415
+    from oncall_policy.silence.document.write import document  # noqa: PLC0415
 
     loaded = load_policy_bytes(raw, policy)
-    return silence_rules.from_document(document(loaded, Source.of(Path(policy), raw), tables=False))
+    return from_document(document(loaded, Source.of(Path(policy), raw), tables=False))

@@ -19,7 +19,6 @@ The table (``reason_table`` reads and runs it, stdlib only):
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.matching import syntax
 from oncall_policy.matching.automaton import explore_all
 from oncall_policy.matching.budget import Budget, OutOfBudget
@@ -27,6 +26,7 @@ from oncall_policy.matching.charset import partition
 from oncall_policy.matching.explore import Explorer
 from oncall_policy.matching.translate import term_of
 from oncall_policy.silence.reason_table import FORMAT, SMALL
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import functools
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.silence.http_config import HttpConfig, HttpConfigError
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import http.client

@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import time
 
-from oncall_policy import TYPE_CHECKING, __version__
 from oncall_policy.records import Record
 from oncall_policy.silence import deadline as deadlines
 from oncall_policy.silence import tls as tls_setup
@@ -37,11 +36,12 @@ from oncall_policy.silence.http_errors import (
     TooLargeError,
     UnreachableError,
 )
+from oncall_policy.static import TYPE_CHECKING
+from oncall_policy.version import __version__
 
 if TYPE_CHECKING:
     import http.client
     import ssl
-    from typing import Final
 
 
 MAX_REDIRECTS = 10
@@ -54,25 +54,19 @@ USER_AGENT = f"oncall-policy/{__version__}"
 
 
 class Response(Record):
-    __slots__ = __match_args__ = ("status", "body", "url")
-
-    def __init__(self, status: int, body: bytes, url: str) -> None:
-        self.status: Final = status
-        self.body: Final = body
-        self.url: Final = url
+    status: int
+    body: bytes
+    url: str
 
 
 class Target(Record):
     """A URL taken apart as Go's ``url.URL`` has it: host as written (not lower-cased)."""
 
-    __slots__ = __match_args__ = ("scheme", "userinfo", "host", "port", "path")
-
-    def __init__(self, scheme: str, userinfo: str | None, host: str, port: str, path: str) -> None:
-        self.scheme: Final = scheme
-        self.userinfo: Final = userinfo
-        self.host: Final = host
-        self.port: Final = port
-        self.path: Final = path  # with the query, as sent on the request line
+    scheme: str
+    userinfo: str | None
+    host: str
+    port: str
+    path: str  # with the query, as sent on the request line
 
     @property
     def address(self) -> str:
@@ -180,12 +174,9 @@ def _redirected(target: Target, location: str) -> Target:
 
 
 class _Answer(Record):
-    __slots__ = __match_args__ = ("status", "body", "location")
-
-    def __init__(self, status: int, body: bytes, location: str | None) -> None:
-        self.status: Final = status
-        self.body: Final = body
-        self.location: Final = location
+    status: int
+    body: bytes
+    location: str | None
 
 
 def _once(  # noqa: PLR0913, PLR0917 - one hop of an exchange

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from oncall_policy import TYPE_CHECKING
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, Final
+    from dataclasses import KW_ONLY
+    from typing import Any
 
 Location = tuple[str | int, ...]
 
@@ -20,23 +21,17 @@ class Violation(Record):
     so a request file can report a line and column.
     """
 
-    __slots__ = __match_args__ = ("rule", "message", "hint", "where")
-
-    def __init__(self, rule: str, message: str, hint: str, where: Location = ()) -> None:
-        self.rule: Final = rule
-        self.message: Final = message
-        self.hint: Final = hint
-        self.where: Final = where
+    rule: str
+    message: str
+    hint: str
+    where: Location = ()
 
 
 class Approval(Record):
     """An approver who counts, and the required roles they cover."""
 
-    __slots__ = __match_args__ = ("email", "roles")
-
-    def __init__(self, email: str, roles: tuple[str, ...]) -> None:
-        self.email: Final = email
-        self.roles: Final = roles
+    email: str
+    roles: tuple[str, ...]
 
 
 class Verdict(Record):
@@ -50,46 +45,18 @@ class Verdict(Record):
     that do not reject.
     """
 
-    __slots__ = __match_args__ = (
-        "violations",
-        "alerts",
-        "unknown",
-        "rules",
-        "window",
-        "duration",
-        "coverage",
-        "cap",
-        "roles",
-        "approvals",
-        "notes",
-    )
-
-    def __init__(  # noqa: PLR0913 - a record of everything the evaluator found
-        self,
-        violations: tuple[Violation, ...],
-        *,
-        alerts: tuple[str, ...] = (),
-        unknown: dict[str, str] | None = None,
-        rules: tuple[str, ...] = (),
-        window: str | None = None,
-        duration: timedelta | None = None,
-        coverage: timedelta | None = None,
-        cap: timedelta | None = None,
-        roles: tuple[str, ...] = (),
-        approvals: tuple[Approval, ...] = (),
-        notes: tuple[str, ...] = (),
-    ) -> None:
-        self.violations: Final = violations
-        self.alerts: Final = alerts
-        self.unknown: Final = unknown
-        self.rules: Final = rules
-        self.window: Final = window
-        self.duration: Final = duration
-        self.coverage: Final = coverage
-        self.cap: Final = cap
-        self.roles: Final = roles
-        self.approvals: Final = approvals
-        self.notes: Final = notes
+    violations: tuple[Violation, ...]
+    _: KW_ONLY
+    alerts: tuple[str, ...] = ()
+    unknown: dict[str, str] | None = None
+    rules: tuple[str, ...] = ()
+    window: str | None = None
+    duration: timedelta | None = None
+    coverage: timedelta | None = None
+    cap: timedelta | None = None
+    roles: tuple[str, ...] = ()
+    approvals: tuple[Approval, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> bool:

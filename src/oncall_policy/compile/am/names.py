@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from oncall_policy.dispatch import Destinations
+from oncall_policy.meaning.dispatch import Destinations
 from oncall_policy.model import Fallback, Route
 
 NOWHERE = "nowhere"

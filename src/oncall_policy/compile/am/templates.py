@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from json.encoder import encode_basestring
 
-from oncall_policy.facts import resolve
+from oncall_policy.meaning.facts import resolve
 from oncall_policy.model import Alert, Policy
 
 FILE = "alertmanager.tmpl"

@@ -35,22 +35,19 @@ from typing import Any
 from oncall_policy.compile.pd import ir, rest
 from oncall_policy.compile.pd.build import build as build_ir
 from oncall_policy.compile.pd.validate import validate as refuse_invalid
+from oncall_policy.memo import per_object
 from oncall_policy.model import Policy
 
 Compiled = tuple[ir.PagerDuty, dict[str, dict[str, Any]]]
-# The pagerduty and terraform targets both need the same compilation in one `compile` run.
-_LAST: list[tuple[Policy, str, Compiled]] = []
 
 
+@per_object  # the pagerduty and terraform targets both need it in one `compile` run
 def compiled(policy: Policy, header: str) -> Compiled:
     """The IR and the REST files (bodies and ``manifest.json``), validated: raises
     ``PagerDutyOutputError`` with every problem when PagerDuty would reject them."""
-    if _LAST and _LAST[0][0] is policy and _LAST[0][1] == header:
-        return _LAST[0][2]
     model = build_ir(policy)
     files = {**rest.bodies(model), "manifest.json": rest.manifest(model, header)}
     refuse_invalid(files)
-    _LAST[:] = [(policy, header, (model, files))]
     return model, files
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from oncall_policy.compile.pd import ir
-from oncall_policy.compile.pd.escalation import (
+from oncall_policy.compile.pd.ladders import (
     Timing,
     final_wait,
     minutes,

@@ -4,38 +4,36 @@ whose members change.
 When a layer's users change, PagerDuty recomputes its whole rotation from the layer's
 ``rotation_virtual_start``, so the person on call can change at once instead of at the next
 hand-off (terraform-provider-pagerduty #215, #341, #585: ``reference/pagerduty-api.md`` §6).
-``compile`` compares each schedule it generates with the one it replaces on disk and says, for
-every layer whose members change, who is on call now before and after.
+``compile`` compares each schedule it generates with the one it replaces (read by the caller) and
+says, for every layer whose members change, who is on call now before and after.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-from oncall_policy.compile import previous
-from oncall_policy.compile.place import Place
 
 SCHEDULES = "pagerduty/schedules/"
 MANIFEST = "pagerduty/manifest.json"
 
 
-def warnings(files: Mapping[str, str], out: Path, now: datetime) -> list[str]:
-    """One line for every layer of a generated schedule whose members differ from ``out``'s."""
-    place = Place.of(out)
-    names = {**_names(_read(place, MANIFEST)), **_names(files.get(MANIFEST))}
+def warnings(
+    files: Mapping[str, str], before: Callable[[str], str | None], now: datetime
+) -> list[tuple[str, str]]:
+    """(path, warning) for every layer of a generated schedule whose members differ from the
+    previous output's; ``before`` gives that output's text of a path, or ``None``."""
+    names = {**_names(before(MANIFEST)), **_names(files.get(MANIFEST))}
     found = []
     for path, text in files.items():
         if not path.startswith(SCHEDULES):
             continue
-        before = {layer["name"]: layer for layer in _layers(_read(place, path))}
+        previous = {layer["name"]: layer for layer in _layers(before(path))}
         for layer in _layers(text):
-            old = before.get(layer["name"])
+            old = previous.get(layer["name"])
             if old is not None and _users(old) != _users(layer):
-                found.append(f"{out / path}: {_warning(old, layer, names, now)}")
+                found.append((path, _warning(old, layer, names, now)))
     return found
 
 
@@ -115,13 +113,3 @@ def _names(text: str | None) -> dict[str, str]:
         return {user["placeholder"]: user["name"] for user in users}
     except (ValueError, KeyError, TypeError, RecursionError):
         return {}
-
-
-def _read(place: Place, path: str) -> str | None:
-    """The previous output's file, read as every previous output is (``previous``): a link or a
-    special file in the way is an error, a file that is not there or not UTF-8 is nothing."""
-    data = previous.read_if_there(place, path)
-    try:
-        return None if data is None else data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None

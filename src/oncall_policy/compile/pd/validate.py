@@ -1,4 +1,4 @@
-"""Our own validation of what we emit: the JSON Schema of ``schema`` plus ``limits``.
+"""Our own validation of what we emit: the JSON Schema of ``body_schema`` plus ``limits``.
 
 The compiler calls ``validate`` before returning any file, so output PagerDuty would reject is
 refused with every reason at once and nothing is written.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from oncall_policy.compile.pd import checker, limits, schema
-from oncall_policy.problems import OncallPolicyError
+from oncall_policy.compile.pd import body_schema, checker, limits
+from oncall_policy.errors import OncallPolicyError
 
 Json = dict[str, Any]
 
@@ -43,7 +43,7 @@ def problems(files: dict[str, Json]) -> list[OutputProblem]:
     found = [
         OutputProblem(path, where, message)
         for path, body in files.items()
-        for where, message in checker.errors(schema.schema_for(_kind(path)), body)
+        for where, message in checker.errors(body_schema.schema_for(_kind(path)), body)
     ]
     found += [OutputProblem(*complaint) for complaint in limits.check(files)]
     return sorted(found)

@@ -1,0 +1,88 @@
+"""maintenance-windows: each declared window is well formed and approved as the policy asks. It
+names its approvers from the roster, selects known severities, has a time range that ends after
+it starts and is no longer than ``silences.maintenance.max_duration``, and, when longer than
+``approval_beyond``, is approved by people who together hold every role in ``approvals``.
+Window ids are unique."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from oncall_policy.checks.rule_context import Context
+from oncall_policy.durations import format_duration
+from oncall_policy.leaks.redact import shown
+from oncall_policy.model import Policy
+from oncall_policy.model.silences import Maintenance, Window
+from oncall_policy.problems import Finding, Location
+from oncall_policy.rulebook import CHECK, Rule
+
+RULE = Rule("maintenance-windows", CHECK, __doc__)
+
+
+def check(context: Context) -> Iterator[Finding]:
+    maintenance = context.policy.silences.maintenance
+    if maintenance is None:
+        return
+    seen: dict[str, int] = {}
+    for i, window in enumerate(maintenance.windows):
+        here: Location = ("silences", "maintenance", "windows", i)
+        if window.id in seen:
+            yield Finding(
+                (*here, "id"),
+                f"window id {shown(window.id)} is already used by window {seen[window.id]}",
+                RULE.id,
+            )
+        seen.setdefault(window.id, i)
+        yield from _window(context.policy, maintenance, window, here)
+
+
+def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Location) -> Iterator[Finding]:
+    people = {p.id: p for p in policy.people}
+    for j, person in enumerate(window.approved_by):
+        if person not in people:
+            yield Finding((*here, "approved_by", j), f"no person {shown(person)} in the roster", RULE.id)
+    severities = {s.id for s in policy.severities}
+    for j, severity in enumerate(window.scope.severities):
+        if severity not in severities:
+            yield Finding((*here, "scope", "severities", j), f"no severity {shown(severity)}", RULE.id)
+    length = _length(window)
+    if length <= timedelta(0):
+        yield Finding(here, "the window ends before it starts (or lasts no time)", RULE.id)
+        return
+    if length > maintenance.max_duration:
+        yield Finding(
+            here,
+            f"the window lasts {format_duration(length)}; maintenance windows may last at most "
+            f"{format_duration(maintenance.max_duration)}",
+            RULE.id,
+        )
+    if length > maintenance.approval_beyond:
+        held = {role for person in window.approved_by if person in people for role in people[person].roles}
+        if missing := [role for role in maintenance.approvals if role not in held]:
+            needed = " + ".join(_names(maintenance.approvals))
+            yield Finding(
+                (*here, "approved_by"),
+                f"a window longer than {format_duration(maintenance.approval_beyond)} needs approval by "
+                f"{needed}; no approver holds {', '.join(_names(missing))}",
+                RULE.id,
+            )
+
+
+def _names(names: Iterable[str]) -> Iterator[str]:
+    return (shown(name, quote=False) for name in names)
+
+
+def _length(window: Window) -> timedelta:
+    if window.recurring is not None:
+        day = date(2000, 1, 3)
+        opens, closes = (
+            datetime.combine(day, window.recurring.start),
+            datetime.combine(day, window.recurring.end),
+        )
+        return closes - opens if closes > opens else closes + timedelta(days=1) - opens
+    if window.start is None or window.end is None:
+        return timedelta(0)
+    zone = ZoneInfo(window.time_zone)  # the real length, across a daylight-saving change
+    return window.end.replace(tzinfo=zone).astimezone(UTC) - window.start.replace(tzinfo=zone).astimezone(UTC)

@@ -1,0 +1,302 @@
+"""Approvals as actions: a silence that lacks only an approval is held, and created when approved.
+
+- A silence write whose one remaining problem is ``missing-approval`` is not created: it becomes
+  a pending request (``pending``), answered with Alertmanager's 400 (the only error whose text
+  amtool and the web UI print; a 2xx would make amtool print a silence id that does not exist)
+  saying who may approve it and how.
+- ``GET /-/approvals``: the pending requests as JSON (``oncall-policy silence pending``).
+- ``GET /-/approvals/{id}``: a page with an Approve button (a form carrying a token).
+- ``POST /-/approvals/{id}``: an approval, authenticated as silence writes are, by a roster
+  person who holds a role the request waits for and is not its author (compared as people).
+  As JSON (the CLI: ``Content-Type: application/json``), or as the page's form with its token;
+  a form whose ``Origin`` is not the gate's, or without a valid token, is refused (CSRF).
+  When every required role has approved, the silence is judged again, with the history of
+  now and the approvers as approvers, and created upstream with the approvals and the gate's
+  signature recorded in its comment (``proof``); refused then, the request is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import re
+import uuid
+from datetime import UTC, datetime
+from html import escape
+from urllib.parse import parse_qs
+
+from aiohttp import web
+
+from oncall_policy.gate import answers, bodies, writes
+from oncall_policy.gate import approve_page as pages
+from oncall_policy.gate.pending import Desk, Request, now
+from oncall_policy.gate.upstreams import CreateFailedError
+from oncall_policy.people import Person
+from oncall_policy.silence import api, report
+from oncall_policy.silence import comment as comments
+from oncall_policy.silence.http_errors import AlertmanagerError
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping
+    from typing import Any, Final
+
+    from oncall_policy.gate.config import Approvals
+    from oncall_policy.gate.proof import Signer
+    from oncall_policy.gate.upstreams import Upstreams
+    from oncall_policy.silence.rules import Rules
+    from oncall_policy.silence.verdict import Verdict
+
+PREFIX = "/-/approvals"
+_PATH = re.compile(r"^/-/approvals(?:/(?P<id>[A-Za-z0-9-]{1,64}))?/?$")
+MAX_FORM = 4096
+HINT = (
+    "once the other problems are fixed, the gate holds the silence until someone who holds the "
+    "role approves it (oncall-policy silence approve); a claim in the request approves nothing"
+)
+
+
+class ApprovalDesk:
+    """The gate's approvals; ``rules`` and ``person`` are the gate's, asked at each use."""
+
+    def __init__(  # noqa: PLR0913 - what approving needs of the gate
+        self,
+        *,
+        desk: Desk,
+        signer: Signer,
+        config: Approvals,
+        upstreams: Upstreams,
+        rules: Callable[[], Rules],
+        person: Callable[[web.Request], Awaitable[Person | web.Response]],
+        lock: asyncio.Lock,
+        created: Callable[[str, Mapping[str, Any]], None],
+    ) -> None:
+        self.desk: Final = desk
+        self.signer: Final = signer
+        self.config: Final = config
+        self.upstreams: Final = upstreams
+        self._rules = rules
+        self._person = person
+        self._lock = lock
+        self._created = created  # the gate's history learns of it before the lock is let go
+
+    def gate_url(self, request: web.Request) -> str:
+        return (self.config.url or f"{request.scheme}://{request.host}").rstrip("/")
+
+    def approve_url(self, request: web.Request, request_id: str) -> str:
+        return f"{self.gate_url(request)}{PREFIX}/{request_id}"
+
+    async def hold(
+        self, request: web.Request, data: Mapping[str, Any], person: Person, verdict: Verdict
+    ) -> web.Response:
+        """The answer to a silence that lacks only approvals: a pending request, made."""
+        silence = api.from_api(data)
+        body = api.to_api(silence)
+        if (replaced := writes.replaced_id(data)) is not None:
+            body["id"] = replaced
+        created = now()
+        held = Request(
+            str(uuid.uuid4()),
+            body,
+            person.email,
+            dict.fromkeys(verdict.roles, verdict.rules),
+            (),
+            created=created,
+            expires=created + self.config.expire_after.total_seconds(),
+        )
+        await self.desk.run(self.desk.store.add, held)
+        text = pages.pending_text(
+            held, self._rules().roster, self.gate_url(request), self.approve_url(request, held.id)
+        )
+        return answers.refused(text)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        found = _PATH.match(request.path)
+        if found is None:
+            return answers.error(404, "no such approval request")
+        request_id = found["id"]
+        if request_id is None:
+            if request.method not in ("GET", "HEAD"):
+                return answers.error(405, "GET the list of pending requests")
+            return await self._listing(request)
+        if request.method in ("GET", "HEAD"):
+            return await self._page(request, request_id)
+        if request.method == "POST":
+            return await self._approve(request, request_id)
+        return answers.error(405, "GET the page of a pending request, or POST an approval")
+
+    async def _listing(self, request: web.Request) -> web.Response:
+        found = await self.desk.run(self.desk.store.listing, now())
+        roster = self._rules().roster
+        data = [pages.as_json(r, roster, self.approve_url(request, r.id)) for r in found]
+        return web.Response(body=answers.go_json(data).encode(), content_type=answers.JSON)
+
+    async def _page(self, request: web.Request, request_id: str) -> web.Response:
+        person = await self._person(request)
+        if not isinstance(person, Person):
+            return person
+        held = await self.desk.run(self.desk.store.get, request_id, now())
+        if held is None:
+            return _gone(request_id, html=True)
+        form = pages.token(self.signer.secret, held.id, person.id)
+        html = pages.approve_page(held, self._rules().roster, form)
+        return web.Response(text=html, content_type="text/html", headers={"X-Frame-Options": "DENY"})
+
+    async def _approve(self, request: web.Request, request_id: str) -> web.Response:  # noqa: PLR0911
+        person = await self._person(request)
+        if not isinstance(person, Person):
+            return person
+        html = request.content_type == "application/x-www-form-urlencoded"
+        forged = await self._forged(request, request_id, person, html=html)
+        if forged is not None:
+            return answers.error(403, forged)
+        store = self.desk.store
+        held = await self.desk.run(store.get, request_id, now())
+        if held is None:
+            return _gone(request_id, html=html)
+        refused = self._refusal(held, person)
+        if refused is not None:
+            return answers.error(403, refused)
+        roles = tuple(sorted(person.roles & set(held.waiting_for)))
+        held = await self.desk.run(store.approve, request_id, person.email, roles, now())
+        if held is None:
+            return _gone(request_id, html=html)
+        if held.waiting_for:
+            return _answer({"id": held.id, "status": "pending", "waitingFor": list(held.waiting_for)}, html)
+        claimed = await self.desk.run(store.claim, request_id, now())
+        if claimed is None:
+            return _answer({"id": held.id, "status": "creating"}, html)
+        return await self._create(claimed, html=html)
+
+    async def _forged(
+        self, request: web.Request, request_id: str, person: Person, *, html: bool
+    ) -> str | None:
+        """Why a POST may come from another site (None: it cannot)."""
+        origin = request.headers.get("Origin")
+        if origin is not None and origin.rstrip("/") not in (
+            self.gate_url(request),
+            f"{request.scheme}://{request.host}",
+        ):
+            return f"an approval from another site ({origin}) is refused"
+        if not html:
+            if request.content_type != "application/json":
+                return (
+                    "approve with Content-Type: application/json (oncall-policy silence approve) "
+                    "or with the approve page's form"
+                )
+            return None
+        try:
+            body = await bodies.read(request.content, request.content_length, MAX_FORM, 10.0)
+        except bodies.BodyError as error:
+            return error.message
+        given = parse_qs(body.decode("utf-8", "replace")).get("token", [""])[0]
+        expected = pages.token(self.signer.secret, request_id, person.id)
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return "the form's token is missing or not yours: open the approve page and press Approve"
+        return None
+
+    def _refusal(self, held: Request, person: Person) -> str | None:
+        roster = self._rules().roster
+        author = roster.find(held.author)
+        if author is not None and author.id == person.id:
+            return f"{person.email} asked for this silence and cannot approve it; ask someone else"
+        if held.state != "pending":
+            return "this request is being created already"
+        if any(email == person.email for email, _ in held.approvals):
+            return None  # approved already: said again, it changes nothing
+        if not person.roles & set(held.waiting_for):
+            who = ", ".join(pages.may_approve(held, roster)) or "no one else in the roster"
+            return (
+                f"{person.email} holds none of the roles this request waits for "
+                f"({', '.join(held.waiting_for)}); ask {who}"
+            )
+        return None
+
+    async def _create(self, held: Request, *, html: bool) -> web.Response:
+        """The approved silence, judged again with what Alertmanager holds now, and created."""
+        store = self.desk.store
+        try:
+            async with self._lock:
+                answer = await self._judged_and_created(held)
+        except BaseException:
+            await self.desk.run(store.release, held.id)
+            raise
+        if isinstance(answer, web.Response):
+            return answer
+        await self.desk.run(store.finish, held.id)
+        return _answer({"id": held.id, "status": "created", "silenceID": answer}, html)
+
+    async def _judged_and_created(self, held: Request) -> web.Response | str:
+        rules = self._rules()
+        author = rules.roster.find(held.author)
+        if author is None:
+            await self.desk.run(self.desk.store.finish, held.id)
+            return answers.error(409, f"{held.author} is no longer in the roster; the request is dropped")
+        try:
+            listed = await self.upstreams.listing()
+            earlier = writes.history(
+                listed, writes.replaced_id(held.silence), datetime.now(UTC), self.upstreams.bases[0]
+            )
+        except AlertmanagerError as error:
+            await self.desk.run(self.desk.store.release, held.id)
+            return answers.error(502, f"the silences in Alertmanager cannot be read ({error}); try again")
+        approvers = tuple(email for email, _ in held.approvals)
+        loop = asyncio.get_running_loop()
+        silence, verdict = await loop.run_in_executor(
+            None, writes.judge, held.silence, author, rules, earlier, (), approvers, HINT
+        )
+        if not verdict.accepted:
+            await self.desk.run(self.desk.store.finish, held.id)
+            text = report.verdict_text(verdict, silence.matchers)
+            return answers.error(
+                409, f"judged again now, the silence breaks the policy; the request is dropped.\n{text}"
+            )
+        assert silence.starts_at is not None  # noqa: S101 - accepted: it has times
+        assert silence.ends_at is not None  # noqa: S101
+        entries = comments.entries(verdict.approvals)
+        text = silence.comment
+        proof = self.signer.sign(
+            silence.matchers, silence.starts_at, silence.ends_at, silence.author, text, entries
+        )
+        body = {**held.silence, "comment": comments.proven(text, verdict.approvals, proof)}
+        try:
+            answer = await self.upstreams.create(
+                "", json.dumps(body).encode(), [("Content-Type", "application/json")]
+            )
+        except CreateFailedError as error:
+            await self.desk.run(self.desk.store.release, held.id)
+            return answers.error(error.status, f"approved, but no Alertmanager took the silence: {error}")
+        if answer.status != 200:
+            await self.desk.run(self.desk.store.finish, held.id)
+            said = answer.body[:2000].decode("utf-8", "replace")
+            return answers.error(
+                409, f"approved, but Alertmanager refused the silence ({answer.status}): {said}"
+            )
+        silence_id = str(json.loads(answer.body).get("silenceID", ""))
+        self._created(silence_id, body)
+        return silence_id
+
+
+def _answer(data: dict[str, Any], html: bool) -> web.Response:
+    if not html:
+        return web.Response(body=answers.go_json(data).encode(), content_type=answers.JSON)
+    said = {
+        "pending": f"Approved. The silence still waits for {', '.join(data.get('waitingFor', []))}.",
+        "creating": "Approved; the silence is being created.",
+        "created": f"Approved. The silence is created: {data.get('silenceID')}.",
+    }[data["status"]]
+    return web.Response(
+        text=pages.page("Silence approval", f"<p>{escape(said)}</p>"), content_type="text/html"
+    )
+
+
+def _gone(request_id: str, *, html: bool) -> web.Response:
+    message = f"no pending request {request_id}: it was never made, has expired, or is created already"
+    if html:
+        return web.Response(
+            status=404,
+            text=pages.page("Not found", f"<p>{escape(message)}</p>"),
+            content_type="text/html",
+        )
+    return answers.error(404, message)

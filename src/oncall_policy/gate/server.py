@@ -1,0 +1,405 @@
+"""The gate as an aiohttp application: every request classified (``paths``), then answered.
+
+- ``POST /api/v2/silences`` (with or without ``id``): the author authenticated and a roster
+  person, the body read within bounds, judged (``writes``) with the silences every peer lists as
+  history, and forwarded as received when accepted — one write at a time, so that two writes
+  through one gate never judge without each other. Refused: 400 in Alertmanager's style, every
+  violated rule and its fix in the text.
+- ``DELETE /api/v2/silence/{id}``: the author authenticated and a roster person; passed through.
+- API v1 silence writes: refused (use API v2 through the gate).
+- ``/-/healthy``, ``/-/ready``: answered by the gate (ready: the policy is loaded and a peer is).
+- ``/metrics``: the gate's own metrics (``metrics``), not Alertmanager's.
+- Everything else: passed through, streamed (``relay``); open, or authenticated when the
+  configuration says ``reads = "authenticated"``.
+
+``Gate.rules`` is the policy in force; a reload (``reload``: SIGHUP, or the file changing)
+swaps it, and a judgement under way keeps the rules it started with. Every verdict is a JSON
+line of the audit trail (``auditlog``) and a count (``metrics``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from oncall_policy.gate import answers, approvals, auditlog, bodies, paths, pending, relay, writes
+from oncall_policy.gate import headers as fields
+from oncall_policy.gate.config import GateConfig
+from oncall_policy.gate.history_cache import HistoryCache, judged
+from oncall_policy.gate.identity import Authenticator, trusted_peer
+from oncall_policy.gate.metrics import Metrics
+from oncall_policy.gate.reload import Reloader
+from oncall_policy.gate.upstreams import CreateFailedError, Upstreams, session
+from oncall_policy.people import Person
+from oncall_policy.records import Record
+from oncall_policy.silence import api, report
+from oncall_policy.silence.client import HistoryUnavailableError
+from oncall_policy.silence.http_errors import AlertmanagerError, TimedOutError
+from oncall_policy.silence.rules import Rules
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any, Final
+
+    from oncall_policy.gate.proof import Signer
+    from oncall_policy.gate.users import Verifier
+    from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.verdict import Verdict
+
+log = logging.getLogger("oncall_policy.gate")
+SHUTDOWN_SECONDS = 5.0  # for answers still streaming when asked to stop
+MAX_LISTING = 64 * 1024 * 1024  # as `silence add` reads a listing (client.DEFAULT_MAX_BYTES)
+
+
+class Settings(Record):
+    """What the gate serves with; ``policy``: the file ``rules`` came from, reloaded on SIGHUP and
+    when it changes (polled every ``watch_interval`` seconds; 0: on SIGHUP only), or None."""
+
+    rules: Rules
+    upstreams: tuple[str, ...]
+    config: GateConfig
+    verifier: Verifier | None
+    policy: str | None = None
+    watch_interval: float = 1.0
+
+
+class Gate:
+    def __init__(self, settings: Settings, upstreams: Upstreams, metrics: Metrics | None = None) -> None:
+        self.rules = settings.rules
+        self.policy_sha: str | None = None  # for the audit trail, when the policy came from a file
+        self.metrics: Final = metrics or Metrics(settings.upstreams)
+        self.config: Final = settings.config
+        self.upstreams: Final = upstreams
+        self.auth: Final = Authenticator(settings.config.auth, settings.verifier)
+        self._writes = asyncio.Lock()
+        self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
+        self.approvals: approvals.ApprovalDesk | None = None  # set by ``with_approvals``
+
+    # --- approvals (issue 13 item 3): the routes and the pending store's lifecycle ---
+
+    def with_approvals(self, desk: pending.Desk, signer: Signer) -> None:
+        """Hold silences that lack only approvals in ``desk`` and create them once approved."""
+        assert self.config.approvals is not None  # noqa: S101 - the caller read it
+        self.approvals = approvals.ApprovalDesk(
+            desk=desk,
+            signer=signer,
+            config=self.config.approvals,
+            upstreams=self.upstreams,
+            rules=lambda: self.rules,
+            person=self._person,
+            lock=self._writes,
+            created=self._approved_created,
+        )
+
+    def _approved_created(self, silence_id: str, body: Mapping[str, Any]) -> None:
+        """An approved silence the gate created counts as history at once, as its other writes do."""
+        self.history.created(silence_id, body, api.from_api(body), datetime.now(UTC))
+
+    async def _approvals(self, request: web.Request) -> web.StreamResponse:
+        if self.approvals is None:
+            return answers.error(404, "approvals are not configured on this gate ([approvals] in --config)")
+        if request.method in ("GET", "HEAD") and request.path.rstrip("/") == approvals.PREFIX:
+            refused = await self._refused(paths.Kind.OTHER, request)
+            if refused is not None:
+                return refused
+        return await self.approvals.handle(request)
+
+    # --- end approvals ---
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path == approvals.PREFIX or request.path.startswith(approvals.PREFIX + "/"):
+            return await self._approvals(request)
+        kind = paths.classify(request.method, request.path)
+        if kind is paths.Kind.CREATE:
+            return await self._create(request)
+        answered = await self._answered(kind) or await self._refused(kind, request)
+        response = answered or await relay.relay(request, self.upstreams, self._sent(request))
+        if kind is paths.Kind.EXPIRE and response.status == 200:
+            await self._expired(request)
+        return response
+
+    async def _expired(self, request: web.Request) -> None:
+        """The history knows at once of a silence expired through the gate."""
+        silence_id = request.path.rstrip("/").rpartition("/")[2]
+        async with self._writes:
+            self.history.ended(silence_id, datetime.now(UTC), self.upstreams.bases[0])
+
+    async def _answered(self, kind: paths.Kind) -> web.Response | None:
+        """The gate's own answer to ``kind`` (None: it is not the gate's to answer)."""
+        if kind is paths.Kind.HEALTHY:
+            return answers.text(200, "OK")
+        if kind is paths.Kind.METRICS:
+            return self.metrics.exposition()
+        if kind is paths.Kind.READY:
+            ready = await self.upstreams.ready()
+            return (
+                answers.text(200, "OK") if ready else answers.text(503, "no upstream Alertmanager is ready")
+            )
+        if kind is paths.Kind.V1_WRITE:
+            return answers.v1_refused(
+                "the oncall-policy gate refuses API v1 silence writes: use API v2 through the gate "
+                "(POST /api/v2/silences, DELETE /api/v2/silence/{id}), as amtool and the web UI do"
+            )
+        return None
+
+    async def _refused(self, kind: paths.Kind, request: web.Request) -> web.Response | None:
+        """The answer to a request without the authentication it needs (None: it has it)."""
+        if kind is paths.Kind.EXPIRE:
+            found = await self._person(request)
+            return None if isinstance(found, Person) else found
+        if self.config.auth.reads == "authenticated" and await self._who(request) is None:
+            return self._unauthenticated()
+        return None
+
+    async def _who(self, request: web.Request) -> str | None:
+        return await self.auth.who(request.headers, _peer(request))
+
+    async def _person(self, request: web.Request, rules: Rules | None = None) -> Person | web.Response:
+        name = await self._who(request)
+        if name is None:
+            return self._unauthenticated()
+        person = (rules or self.rules).roster.find(name)
+        if person is None:
+            return answers.error(
+                403,
+                f"{name} is authenticated but is not a person of the policy's roster; only roster "
+                "people write silences through the gate",
+            )
+        return person
+
+    def _unauthenticated(self) -> web.Response:
+        challenge = self.auth.challenge
+        how = {
+            "basic": "give your roster email and password (amtool: --alertmanager.url=http://EMAIL:PASSWORD@HOST/)",
+            "header": "come through the authenticating proxy in front of the gate",
+        }.get(self.config.auth.mode, "the gate is configured to authenticate no one (see --config)")
+        headers = {"WWW-Authenticate": challenge} if challenge else None
+        return answers.error(401, f"authentication required: {how}", headers)
+
+    def _sent(self, request: web.Request, dropped: Sequence[str] = ()) -> list[tuple[str, str]]:
+        peer = _peer(request) or ""
+        return fields.to_upstream(
+            request.headers.items(),
+            peer=peer,
+            host=request.headers.get("Host"),
+            trusted=trusted_peer(peer, self.config.auth.trusted_peers),
+            dropped=(*self.auth.forwarded_away(), *dropped),
+        )
+
+    async def _create(self, request: web.Request) -> web.StreamResponse:
+        rules = self.rules  # the rules in force now judge this write, whatever a reload does meanwhile
+        found = await self._person(request, rules)
+        if not isinstance(found, Person):
+            return found
+        encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            return answers.error(
+                415, f"the gate judges silences sent without Content-Encoding, not {encoding!r}"
+            )
+        limits = self.config.limits
+        try:
+            body = await bodies.read(
+                request.content, request.content_length, limits.max_body, limits.body_timeout.total_seconds()
+            )
+        except bodies.BodyError as error:
+            response = answers.error(error.status, error.message)
+            response.force_close()  # the rest of the body is not read: the connection cannot go on
+            return response
+        try:
+            data = writes.decode(body)
+        except writes.UnreadableError as error:
+            return answers.refused(error.message)
+        async with self._writes:
+            return await self._judged(request, body, data, found, rules)
+
+    async def _judged(
+        self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person, rules: Rules
+    ) -> web.StreamResponse:
+        notes: tuple[str, ...] = ()
+        history: HistoryCache | None = self.history
+        try:
+            if self.history.stale():
+                await self.history.refresh()
+        except AlertmanagerError as error:
+            if rules.history.required:
+                self._recorded(request, person, "unjudged", api.from_api(data), data)
+                return _unjudged(error)
+            history, notes = None, (f"judged without earlier silences ({error}); the policy allows it",)
+        now = datetime.now(UTC)
+        loop = asyncio.get_running_loop()
+        hint = approvals.HINT if self.approvals is not None else writes.APPROVALS_LATER
+        silence, verdict = await loop.run_in_executor(
+            None, judged, history, data, person, rules, notes, now, hint
+        )
+        if self.approvals is not None and writes.awaits_approval(verdict):
+            self._recorded(request, person, "pending", silence, data, verdict)
+            return await self.approvals.hold(request, data, person, verdict)
+        if not verdict.accepted:
+            self._recorded(request, person, "refused", silence, data, verdict)
+            return answers.refused(report.verdict_text(verdict, silence.matchers))
+        query = request.rel_url.raw_query_string
+        try:
+            answer = await self.upstreams.create(query, body, self._sent(request, ("Content-Length",)))
+        except CreateFailedError as error:
+            self._recorded(request, person, "not-created", silence, data, verdict)
+            return answers.error(
+                error.status, f"the silence keeps the policy, but no Alertmanager took it: {error}"
+            )
+        created = _silence_id(answer.body) if answer.status == 200 else None
+        if created:
+            self._remember(created, data, silence)
+        decision = "accepted" if created else "not-created"
+        self._recorded(request, person, decision, silence, data, verdict, created, answer.base)
+        kept = [(name, value) for name, value in fields.from_upstream(answer.headers.items())]
+        response = web.Response(status=answer.status, body=answer.body)
+        for name, value in kept:
+            if name.lower() != "content-length":
+                response.headers.add(name, value)
+        return response
+
+    def _remember(self, silence_id: str, data: Mapping[str, Any], silence: SilenceRequest) -> None:
+        """The history holds a write Alertmanager took before the next write is judged."""
+        now = datetime.now(UTC)
+        replaced = writes.replaced_id(data)
+        if replaced is not None and replaced != silence_id:
+            self.history.ended(replaced, now, self.upstreams.bases[0])
+        self.history.created(silence_id, data, silence, now)
+
+    def _recorded(  # noqa: PLR0913, PLR0917 - everything one line of the audit trail says
+        self,
+        request: web.Request,
+        person: Person,
+        decision: str,
+        silence: SilenceRequest,
+        data: Mapping[str, Any],
+        verdict: Verdict | None = None,
+        silence_id: str | None = None,
+        upstream: str | None = None,
+    ) -> None:
+        """One verdict, in the audit trail and the metrics."""
+        broken = [v.rule for v in verdict.violations] if verdict and decision == "refused" else []
+        self.metrics.verdict(decision, sorted(set(broken)))
+        entry = auditlog.Entry(
+            person.email,
+            _peer(request),
+            decision,
+            silence.matchers,
+            rules=broken,
+            applied=verdict.rules if verdict else (),
+            silence_id=silence_id,
+            replaces=writes.replaced_id(data),
+            upstream=upstream,
+            policy=self.policy_sha,
+        )
+        auditlog.record(entry)
+
+
+def _peer(request: web.Request) -> str | None:
+    name = request.transport.get_extra_info("peername") if request.transport else None
+    return name[0] if isinstance(name, tuple) and name and isinstance(name[0], str) else None
+
+
+def _unjudged(error: AlertmanagerError) -> web.Response:
+    failures = error.failures if isinstance(error, HistoryUnavailableError) else (error,)
+    status = 504 if all(isinstance(failure, TimedOutError) for failure in failures) else 502
+    return answers.error(
+        status,
+        f"the silences already in Alertmanager cannot be read ({error}), so this silence cannot be "
+        "judged with them; nothing was created (the policy requires history: silences.history.required)",
+    )
+
+
+def _silence_id(body: bytes) -> str | None:
+    import json  # noqa: PLC0415
+
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return None
+    return found.get("silenceID") if isinstance(found, dict) else None
+
+
+def application(gate: Gate) -> web.Application:
+    app = web.Application(
+        client_max_size=gate.config.limits.max_body, middlewares=[gate.metrics.middleware()]
+    )
+    app.router.add_route("*", "/{tail:.*}", gate.handle)
+    return app
+
+
+@asynccontextmanager
+async def running(
+    settings: Settings, host: str, port: int, *, hangup: bool = False
+) -> AsyncIterator[tuple[str, int]]:
+    """The gate serving on ``host:port`` (port 0: any free one), until the block ends; yields the
+    address it listens on. ``hangup``: reload the policy on SIGHUP (main thread only).
+
+    When the block ends the gate stops accepting connections, lets requests under way finish
+    for up to ``SHUTDOWN_SECONDS`` (then cancels them), and closes its upstream connections."""
+    metrics = Metrics(settings.upstreams)
+    async with session(trace_configs=[metrics.tracing()]) as http:
+        timeout = settings.config.limits.upstream_timeout.total_seconds()
+        gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING), metrics)
+        desk = _approvals_desk(gate)  # approvals (issue 13 item 3)
+        runner = web.AppRunner(
+            application(gate), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
+        )
+        await runner.setup()
+        async with reloading(gate, settings, hangup=hangup):
+            try:
+                site = web.TCPSite(runner, host, port, backlog=1024)
+                await site.start()
+                bound = runner.addresses[0]
+                yield bound[0], bound[1]
+            finally:
+                await runner.cleanup()
+                if desk is not None:
+                    await desk.close()
+
+
+@asynccontextmanager
+async def reloading(gate: Gate, settings: Settings, *, hangup: bool) -> AsyncIterator[None]:
+    """``gate``'s policy reloaded from ``settings.policy`` while the block runs (none: as given)."""
+    if settings.policy is None:
+        yield
+        return
+
+    def apply(rules: Rules, sha256: str) -> None:
+        gate.rules, gate.policy_sha = rules, sha256
+
+    reloader = Reloader(settings.policy, apply, gate.metrics, settings.watch_interval)
+    gate.policy_sha = reloader.sha256
+    loop = asyncio.get_running_loop()
+    watching = loop.create_task(reloader.watch()) if settings.watch_interval > 0 else None
+    if hangup:
+        loop.add_signal_handler(signal.SIGHUP, reloader.trigger)
+    try:
+        yield
+    finally:
+        if hangup:
+            loop.remove_signal_handler(signal.SIGHUP)
+        if watching is not None:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
+        await reloader.close()
+
+
+def _approvals_desk(gate: Gate) -> pending.Desk | None:
+    """The pending store the gate's configuration names, opened and handed to ``gate`` (None:
+    approvals are not configured, and a silence that needs one is refused)."""
+    settings = gate.config.approvals
+    if settings is None:
+        return None
+    from oncall_policy.gate import proof  # noqa: PLC0415 - cryptography only when approvals are on
+
+    signer = proof.read(settings.key_file)
+    desk = pending.Desk(pending.open_store(settings.database))
+    gate.with_approvals(desk, signer)
+    return desk

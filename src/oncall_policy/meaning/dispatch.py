@@ -1,0 +1,112 @@
+"""Where an alert goes by the policy's own routing rules (not by any compiled config).
+
+The compilers must agree with this; the routing matrix compares them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple, Protocol
+
+from oncall_policy.matchers import Matcher, Op
+from oncall_policy.memo import per_object
+from oncall_policy.model import Alert, Fallback, Policy, Route
+
+
+class SelectorLike(Protocol):
+    @property
+    def severities(self) -> tuple[str, ...]: ...
+    @property
+    def matchers(self) -> tuple[Matcher, ...]: ...
+
+
+class Destinations(NamedTuple):
+    """The routes an alert takes (empty when only ``unmatched`` claims it) and where it lands."""
+
+    routes: tuple[Route, ...]
+    pages: tuple[str, ...]
+    channels: tuple[str, ...]
+
+
+def alert_labels(policy: Policy, alert: Alert) -> dict[str, str]:
+    """The labels a catalog alert always carries with a known value."""
+    severity = next(s for s in policy.severities if s.id == alert.severity)
+    return {
+        **alert.labels,
+        "alertname": alert.name,
+        policy.organisation.severity_label: severity.label_value,
+    }
+
+
+class Router:
+    """The policy's routing rules, prepared once for many alerts.
+
+    Each route is indexed under one label value it requires (an equality matcher, else its
+    severities), so that an alert is only tested against routes that could match it.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.severity_label = policy.organisation.severity_label
+        self.label_values = {s.id: s.label_value for s in policy.severities}
+        self.routes = policy.routing.routes
+        self.unmatched: Fallback = policy.routing.unmatched
+        self._values = [self.values_of(route) for route in self.routes]
+        self._index: dict[tuple[str, str], list[int]] = {}
+        self._unindexed: list[int] = []
+        for number, route in enumerate(self.routes):
+            keys = self._required(route, self._values[number])
+            for key in keys:
+                self._index.setdefault(key, []).append(number)
+            if not keys:
+                self._unindexed.append(number)
+
+    def _required(self, route: Route, values: frozenset[str] | None) -> list[tuple[str, str]]:
+        """Label values of which an alert must carry one to match ``route`` (empty: no such)."""
+        for matcher in route.matchers:
+            if matcher.op is Op.EQUAL and matcher.value:
+                return [(matcher.name, matcher.value)]
+        if values is not None and "" not in values:
+            return [(self.severity_label, value) for value in sorted(values)]
+        return []
+
+    def _candidates(self, labels: Mapping[str, str]) -> list[int]:
+        found = list(self._unindexed)
+        for pair in labels.items():
+            found.extend(self._index.get(pair, ()))
+        return sorted(set(found))
+
+    def values_of(self, selector: SelectorLike) -> frozenset[str] | None:
+        """The severity label values a selector admits (``None``: any)."""
+        if not selector.severities:
+            return None
+        return frozenset(self.label_values.get(s, "") for s in selector.severities)
+
+    def selects(
+        self, selector: SelectorLike, labels: Mapping[str, str], values: frozenset[str] | None = None
+    ) -> bool:
+        values = self.values_of(selector) if values is None else values
+        if values is not None and labels.get(self.severity_label, "") not in values:
+            return False
+        return all(matcher.matches_labels(labels) for matcher in selector.matchers)
+
+    def route(self, labels: Mapping[str, str]) -> Destinations:
+        taken = []
+        for number in self._candidates(labels):
+            route = self.routes[number]
+            if self.selects(route, labels, self._values[number]):
+                taken.append(route)
+                if not route.continue_:
+                    break
+        if not taken:
+            fallback = (self.unmatched.page,) if self.unmatched.page else ()
+            return Destinations((), fallback, self.unmatched.notify)
+        pages = tuple(dict.fromkeys(r.page for r in taken if r.page))
+        channels = tuple(dict.fromkeys(c for r in taken for c in r.notify))
+        return Destinations(tuple(taken), pages, channels)
+
+
+@per_object
+def catalog_destinations(policy: Policy) -> tuple[Destinations, ...]:
+    """Where each catalog alert goes (with the labels it always carries), in catalog order."""
+    router = Router(policy)
+    return tuple(router.route(alert_labels(policy, alert)) for alert in policy.alerts)

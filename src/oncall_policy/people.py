@@ -1,0 +1,111 @@
+"""People by identity: who an author or an approver is, however the address is spelled.
+
+``Manager X <Manager-X@Clipper.app>``, ``manager-x@clipper.app`` and, when the policy says
+subaddresses belong to the same person, ``manager-x+alt@clipper.app`` are all the roster's
+``manager-x``; so is the id ``manager-x`` itself (amtool's default author is a user name). An
+address is compared case-insensitively, without a display name and without a trailing dot on the
+domain. Anything that is not a plain ``local@domain`` in ASCII (comments, quotes, spaces,
+look-alike letters) is nobody: it cannot be matched to a roster person, nor admitted as a guest,
+so no spelling can make an approver differ from the author they are.
+
+Addresses are read by hand, not with ``re``: importing it (with ``enum``) costs about 8 ms of
+``silence check``'s start-up. ``tests/test_silence_text_scan.py`` holds the readers equal to the
+regular expressions they replace.
+"""
+
+from __future__ import annotations
+
+from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Final
+
+_LETTERS_AND_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_LOCAL_CHARS = _LETTERS_AND_DIGITS + "!#$%&'*+/=?^_`{|}~.-"  # [A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]
+_DOMAIN_CHARS = _LETTERS_AND_DIGITS + ".-"  # [A-Za-z0-9.-]
+
+
+class Person(Record):
+    id: str
+    name: str
+    email: str
+    roles: frozenset[str]
+
+
+def address(text: str) -> str | None:
+    """The plain address ``text`` names (``Name <a@b>`` → ``a@b``), or None if it names none."""
+    text = text.strip()
+    found = angled(text)
+    if found is not None:
+        text = found.strip()
+    return text if is_plain(text) else None
+
+
+def angled(text: str) -> str | None:
+    r"""What is between ``<`` and ``>`` in ``Name <address>``: the group of ``[^<>]*<([^<>]*)>\s*``
+    when it matches all of ``text`` (``\s`` as Python reads it: ``str.isspace``), else None."""
+    opening, closing = text.find("<"), text.find(">")
+    if not 0 <= opening < closing or text.count("<") != 1 or text.count(">") != 1:
+        return None
+    rest = text[closing + 1 :]
+    return text[opening + 1 : closing] if not rest or rest.isspace() else None
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``text`` is a plain ``local@domain`` in the characters an address may use unquoted:
+    what ``[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+`` matches in full."""
+    local, at, domain = text.partition("@")  # no "@" is in the local part's characters
+    # Stripping every allowed character leaves nothing only when there is no other one.
+    return bool(local and at and domain) and not local.strip(_LOCAL_CHARS) and not domain.strip(_DOMAIN_CHARS)
+
+
+def mailbox(plain: str, subaddresses: str) -> str:
+    """The mailbox a plain address delivers to, as silences compare people: lower case, no
+    trailing dot on the domain and, with ``subaddresses: same-person``, no ``+tag``."""
+    local, _, domain = plain.lower().rpartition("@")
+    if subaddresses == "same-person":
+        local = local.split("+", 1)[0]
+    return f"{local}@{domain.rstrip('.')}"
+
+
+class Roster:
+    """The policy's people, found by identity; see the module docstring."""
+
+    def __init__(self, people: Sequence[Person], *, guests: bool, subaddresses: str) -> None:
+        self.people: Final = tuple(people)
+        self.guests: Final = guests
+        self.subaddresses: Final = subaddresses
+        self._by_key: Final = {self.key(p.email): p for p in people}
+        self._by_id: Final = {p.id: p for p in people}
+        self._found: Final[dict[str, Person | None]] = {}  # an audit meets the same few people often
+
+    def key(self, text: str) -> str | None:
+        """The identity an address stands for (None: not a usable address)."""
+        plain = address(text)
+        return None if plain is None else mailbox(plain, self.subaddresses)
+
+    def find(self, text: str) -> Person | None:
+        """The roster person ``text`` names, by id or by address."""
+        if text in self._found:
+            return self._found[text]
+        found: Person | None
+        if text.strip() in self._by_id:
+            found = self._by_id[text.strip()]
+        else:
+            key = self.key(text)
+            found = None if key is None else self._by_key.get(key)
+        if len(self._found) < 10_000:
+            self._found[text] = found
+        return found
+
+    def identity(self, text: str) -> str | None:
+        """Who ``text`` is: a roster person's id, a guest's address key, or None (nobody)."""
+        person = self.find(text)
+        if person is not None:
+            return person.id
+        return self.key(text)
+
+    def holders(self, role: str) -> tuple[Person, ...]:
+        return tuple(p for p in self.people if role in p.roles)

@@ -1,0 +1,277 @@
+"""Approvals as actions of the gate, with a real Alertmanager 0.25 and the real amtool: a silence
+that lacks only approvals is held as a pending request (kept in SQLite across a restart of the
+gate), approved by the people who hold the roles (never its author, in any spelling), then
+created with the gate's proof, which ``silence audit --verify-key`` checks."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oncall_policy.cli import main
+from oncall_policy.gate import proof as signing
+from oncall_policy.gate.config import Approvals, GateConfig
+from oncall_policy.silence import comment as comments
+from tests.alertmanager_server import running
+from tests.conftest import CLIPPER
+from tests.gate_support import BASIC, PASSWORD, basic, call, gate, post, silence
+
+pytestmark = pytest.mark.amtool
+
+APPROVAL = re.compile(r"oncall-policy silence approve (?P<id>[0-9a-f-]+) --gate (?P<gate>\S+)")
+
+
+@pytest.fixture(scope="module")
+def upstream(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory):
+    with running(alertmanager_binary, tmp_path_factory.mktemp("am")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("keys")
+    signing.keygen(folder / "gate.key")
+    return folder / "gate.key"
+
+
+@pytest.fixture(scope="module")
+def config(keys: Path, tmp_path_factory: pytest.TempPathFactory) -> GateConfig:
+    database = tmp_path_factory.mktemp("db") / "pending.sqlite3"
+    return GateConfig(auth=BASIC.auth, approvals=Approvals(database=str(database), key_file=str(keys)))
+
+
+@pytest.fixture(scope="module")
+def gated(upstream, config: GateConfig) -> str:
+    with gate([upstream.url], config) as url:
+        yield url
+
+
+def held(answer) -> str:
+    """The id of the pending request a refused write was turned into."""
+    assert answer.status == 400, answer.body
+    text = answer.json()
+    assert text.startswith("PENDING APPROVAL: silence "), text
+    return APPROVAL.search(text)["id"]
+
+
+def approve(gated: str, request_id: str, who: str):
+    return call(gated, "POST", f"/-/approvals/{request_id}", b"{}", basic(who))
+
+
+def silence_of(upstream, silence_id: str) -> dict:
+    return next(item for item in upstream.silences() if item["id"] == silence_id)
+
+
+def test_amtool_shows_the_pending_request_and_the_cli_approves_it(amtool, upstream, gated, tmp_path):
+    before = {item["id"] for item in upstream.silences()}
+    url = gated.replace("http://", f"http://engineer-a%40clipper.app:{PASSWORD.replace(' ', '%20')}@")
+    run = subprocess.run(
+        [amtool, f"--alertmanager.url={url}", "silence", "add", "alertname=ServiceDown", "service=appr-1",
+         "-d", "30m", "-c", "deployment in progress", "-a", "engineer-a@clipper.app"],
+        capture_output=True, text=True, check=False, timeout=30,
+    )  # fmt: skip
+    assert run.returncode == 1
+    assert run.stderr.startswith(
+        "amtool: error: [POST /silences][400] postSilencesBadRequest  PENDING APPROVAL: silence "
+        'alertname="ServiceDown" service="appr-1" needs approval by manager; it is not created yet.\n'
+    )
+    assert "  may approve: manager-x@clipper.app, manager-y@clipper.app\n" in run.stderr
+    found = APPROVAL.search(run.stderr)
+    assert found["gate"] == gated
+    assert f"      or open {gated}/-/approvals/{found['id']} in a browser\n" in run.stderr
+    assert {item["id"] for item in upstream.silences()} == before
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "oncall_policy", "silence", "pending", "--gate", gated],
+        capture_output=True, text=True, check=False, timeout=30,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert (
+        f'{found["id"]}  alertname="ServiceDown" service="appr-1"  by engineer-a@clipper.app' in listed.stdout
+    )
+
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD + "\n")
+    approved = subprocess.run(
+        [sys.executable, "-m", "oncall_policy", "silence", "approve", found["id"], "--gate", gated,
+         "--user", "manager-x@clipper.app", "--password-file", str(secret)],
+        capture_output=True, text=True, check=False, timeout=30,
+    )  # fmt: skip
+    assert approved.returncode == 0, approved.stderr
+    silence_id = approved.stdout.strip().removeprefix("approved; the gate created silence ")
+    created = silence_of(upstream, silence_id)
+    assert created["createdBy"] == "engineer-a@clipper.app"
+    recorded = comments.parse(created["comment"])
+    assert recorded is not None
+    assert (recorded.text, recorded.entries) == ("deployment in progress", "manager-x@clipper.app (manager)")
+    assert found["id"] not in [r["id"] for r in call(gated, "GET", "/-/approvals").json()]
+
+
+def test_another_violation_is_refused_outright(upstream, gated):
+    answer = post(gated, silence(("alertname", "ServiceDown"), ("service", "appr-2"), comment="annoying"))
+    assert answer.status == 400
+    assert answer.json().startswith("REJECTED: ")
+    assert "appr-2" not in json.dumps(call(gated, "GET", "/-/approvals").json())
+
+
+def test_the_author_cannot_approve_in_any_spelling_and_a_non_holder_cannot(upstream, gated):
+    request_id = held(post(gated, silence(("alertname", "ServiceDown"), ("service", "appr-3"), author="manager-x@clipper.app"), "manager-x@clipper.app"))  # fmt: skip
+    for who in ("manager-x@clipper.app", "Manager-X@CLIPPER.app"):
+        answer = approve(gated, request_id, who)
+        assert answer.status == 403
+        assert "asked for this silence and cannot approve it" in answer.json()["message"]
+    answer = approve(gated, request_id, "engineer-b@clipper.app")
+    assert answer.status == 403
+    assert answer.json()["message"] == (
+        "engineer-b@clipper.app holds none of the roles this request waits for (manager); "
+        "ask manager-y@clipper.app"
+    )
+    assert approve(gated, request_id, "outsider@example.com").status == 403  # not a roster person
+    assert call(gated, "POST", f"/-/approvals/{request_id}", b"{}").status == 401
+
+
+def test_every_role_approves_in_turn_and_another_spelling_counts_as_the_person(upstream, gated, keys):
+    request_id = held(post(gated, silence(("alertname", "SQLInjectionAttempt"), ("service", "appr-4"))))
+    first = approve(gated, request_id, "Manager-X@CLIPPER.app")
+    assert first.json() == {"id": request_id, "status": "pending", "waitingFor": ["security-team"]}
+    again = approve(gated, request_id, "manager-x@clipper.app")  # the same person: counted once
+    assert again.json()["waitingFor"] == ["security-team"]
+    done = approve(gated, request_id, "security@clipper.app").json()
+    assert done["status"] == "created"
+    created = silence_of(upstream, done["silenceID"])
+    assert (
+        "[approved-by: manager-x@clipper.app (manager), security@clipper.app (security-team); proof: "
+        in (created["comment"])
+    )
+    assert signing_ok(created, keys)
+    assert approve(gated, request_id, "security@clipper.app").status == 404  # created: gone
+
+
+def signing_ok(item: dict, keys: Path) -> bool:
+    from oncall_policy.silence import proof  # noqa: PLC0415
+
+    return proof.unproven(item, proof.public_key(f"{keys}.pub")) is None
+
+
+def test_a_request_survives_a_restart_of_the_gate(upstream, config):
+    with gate([upstream.url], config) as first:
+        request_id = held(post(first, silence(("alertname", "ServiceDown"), ("service", "appr-5"))))
+    with gate([upstream.url], config) as second:
+        assert request_id in [r["id"] for r in call(second, "GET", "/-/approvals").json()]
+        answer = approve(second, request_id, "manager-x@clipper.app")
+        assert answer.status == 200, answer.body
+        assert answer.json()["status"] == "created"
+
+
+def test_the_browser_page_approves_only_with_its_token_and_origin(upstream, gated):
+    request_id = held(post(gated, silence(("alertname", "ServiceDown"), ("service", "appr-6"))))
+    page = call(gated, "GET", f"/-/approvals/{request_id}", headers=basic("manager-x@clipper.app"))
+    assert page.status == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page.body.decode())[1]
+    form = {"Content-Type": "application/x-www-form-urlencoded", **basic("manager-x@clipper.app")}
+    path = f"/-/approvals/{request_id}"
+    assert call(gated, "POST", path, b"token=forged", form).status == 403
+    assert (
+        call(gated, "POST", path, f"token={token}".encode(), {**form, "Origin": "http://evil.example"}).status
+        == 403
+    )
+    plain = {**basic("manager-x@clipper.app"), "Content-Type": "text/plain"}
+    assert call(gated, "POST", path, b"{}", plain).status == 403  # a simple cross-site request
+    other = call(gated, "POST", path, f"token={token}".encode(), {**form, **basic("security@clipper.app")})
+    assert other.status == 403  # a token is one person's
+    answer = call(gated, "POST", path, f"token={token}".encode(), {**form, "Origin": gated})
+    assert answer.status == 200
+    assert "Approved. The silence is created: " in answer.body.decode()
+
+
+def audit(upstream, key: str, capsys) -> tuple[int, str]:
+    status = main(
+        [
+            "silence",
+            "audit",
+            "--policy",
+            str(CLIPPER),
+            "--alertmanager.url",
+            upstream.url,
+            "--verify-key",
+            key,
+        ]
+    )
+    return status, capsys.readouterr().out
+
+
+def test_audit_verify_key_flags_tampered_unproven_and_forged_approvals(
+    upstream, gated, keys, tmp_path, capsys
+):
+    request_id = held(post(gated, silence(("alertname", "ServiceDown"), ("service", "appr-7"))))
+    genuine = silence_of(upstream, approve(gated, request_id, "manager-x@clipper.app").json()["silenceID"])
+    body = {key: genuine[key] for key in ("matchers", "startsAt", "endsAt", "createdBy", "comment")}
+    tampered = upstream.post(
+        {**body, "comment": genuine["comment"].replace("deployment in progress", "planned downtime")}
+    )
+    widened = upstream.post({**body, "matchers": [{**genuine["matchers"][0], "value": "appr-.*", "isRegex": True}, *genuine["matchers"][1:]]})  # fmt: skip
+    typed = upstream.post(
+        {**body, "comment": "deployment in progress [approved-by: manager-x@clipper.app (manager)]"}
+    )
+    signing.keygen(tmp_path / "other.key")
+    other = signing.read(tmp_path / "other.key")
+    recorded = comments.parse(genuine["comment"])
+    from oncall_policy.silence import api  # noqa: PLC0415
+
+    request = api.from_api({**genuine, "comment": recorded.text})
+    forged_proof = other.sign(
+        request.matchers, request.starts_at, request.ends_at, request.author, recorded.text, recorded.entries
+    )
+    forged = upstream.post(
+        {**body, "comment": f"{recorded.text} [approved-by: {recorded.entries}; proof: {forged_proof}]"}
+    )
+
+    status, out = audit(upstream, f"{keys}.pub", capsys)
+    assert status == 1
+    flagged = {line.split(" ", 2)[1] for line in out.splitlines() if line.startswith("silence ")}
+    assert {tampered, widened, typed, forged} <= flagged
+    assert genuine["id"] not in flagged
+    assert out.count("unproven-approval: the approvals it records are not proven: ") == 4
+    assert (
+        "x unproven-approval: the approvals it records are not proven: its comment records approvals without the gate's proof"
+        in out
+    )
+
+    without = main(["silence", "audit", "--policy", str(CLIPPER), "--alertmanager.url", upstream.url])
+    assert "unproven-approval" not in capsys.readouterr().out
+    assert without in (0, 1)
+
+
+def test_a_request_past_its_expiry_is_gone_and_purged(tmp_path):
+    from oncall_policy.gate import pending  # noqa: PLC0415
+
+    store = pending.open_store(f"sqlite:///{tmp_path}/p.sqlite3")
+    old = pending.Request("old", {}, "a@x", {"manager": ("p1",)}, (), created=100.0, expires=200.0)
+    store.add(old)
+    assert store.get("old", 150.0) == old
+    assert store.get("old", 200.0) is None
+    store.add(old.replace(id="new", created=300.0, expires=400.0))  # adding purges the expired
+    assert [r.id for r in store.listing(0.0)] == ["new"]
+    assert store.claim("new", 350.0) is not None
+    assert store.claim("new", 350.0) is None  # one instance creates it
+    store.close()
+    with pytest.raises(Exception, match="PostgreSQL is not supported yet"):
+        pending.open_store("postgresql://db/gate")
+
+
+def test_a_proof_is_its_version_start_and_signature(keys):
+    from oncall_policy.silence import proof  # noqa: PLC0415
+
+    encoded = proof.encode(-5, bytes(64))
+    assert len(encoded) == 98
+    assert proof.decode(encoded) == (-5, bytes(64))
+    assert proof.decode(encoded[:-2]) is None
+    assert proof.decode("!!") is None
+    assert comments.read("x [approved-by: a@x (manager); proof: AQ-_]") == ("x", ("a@x",))
+    assert (keys.stat().st_mode & 0o777, Path(f"{keys}.pub").stat().st_mode & 0o777) == (0o600, 0o644)

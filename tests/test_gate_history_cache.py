@@ -1,0 +1,97 @@
+"""The gate's history cache judges a write as the whole listing judges it, and keeps up with
+the gate's own writes and expiries (a real Alertmanager behind)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oncall_policy.gate import writes
+from oncall_policy.gate.history_cache import HistoryCache, judged
+from oncall_policy.silence import api
+from tests.alertmanager_server import running
+from tests.gate_support import RULES, basic, call, gate, limited, post, silence
+
+ENGINEER = RULES.roster.find("engineer-a@clipper.app")
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+
+_MATCHERS = st.lists(
+    st.one_of(
+        st.sampled_from(["HighErrorRate", "HighResponseTime", "ServiceDown"]).map(
+            lambda v: {"name": "alertname", "value": v, "isRegex": False, "isEqual": True}
+        ),
+        st.sampled_from(["a", "b", "c"]).map(
+            lambda v: {"name": "service", "value": v, "isRegex": False, "isEqual": True}
+        ),
+        st.sampled_from(["a|b", "b.*", ".+"]).map(
+            lambda v: {"name": "service", "value": v, "isRegex": True, "isEqual": True}
+        ),
+        st.sampled_from(["a", "c"]).map(
+            lambda v: {"name": "service", "value": v, "isRegex": False, "isEqual": False}
+        ),
+    ),
+    min_size=1,
+    max_size=3,
+)
+_SILENCES = st.builds(
+    lambda matchers, start, minutes: {
+        "matchers": matchers,
+        "startsAt": (NOW + timedelta(minutes=start)).isoformat(),
+        "endsAt": (NOW + timedelta(minutes=start + minutes)).isoformat(),
+        "createdBy": "engineer-a@clipper.app",
+        "comment": "deployment in progress",
+    },
+    _MATCHERS,
+    st.integers(-600, 600),
+    st.integers(1, 300),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(earlier=st.lists(_SILENCES, max_size=8), new=_SILENCES)
+def test_the_cache_judges_as_the_whole_listing_does(earlier, new):
+    """Property: judged with the silences the cache finds sharing an instance with it, a write
+    gets the verdict it gets with every silence listed."""
+    cache = HistoryCache(SimpleNamespace(bases=("http://am",)), 1.0)  # type: ignore[arg-type]
+    for number, data in enumerate(earlier):
+        cache.created(f"s{number}", data, api.from_api(data), NOW - timedelta(days=1))
+    full = [entry.silence for entry in cache.entries.values()]
+    _, expected = writes.judge(new, ENGINEER, RULES, full)
+    _, found = judged(cache, new, ENGINEER, RULES, (), NOW)
+    assert found == expected
+
+
+@pytest.fixture(scope="module")
+def upstream(alertmanager_binary: str, amtool: str, tmp_path_factory: pytest.TempPathFactory):
+    with running(alertmanager_binary, tmp_path_factory.mktemp("am")) as server:
+        yield server
+
+
+def test_a_silence_written_around_the_gate_counts_once_the_history_is_listed_again(upstream):
+    upstream.post(silence(("alertname", "HighErrorRate"), ("service", "around"), minutes=150))
+    with gate([upstream.url], limited(history_max_age=timedelta(milliseconds=1))) as url:
+        later = silence(
+            ("alertname", "HighErrorRate"), ("service", "around"), minutes=150, start=timedelta(hours=2)
+        )
+        answer = post(url, later)
+    assert answer.status == 400
+    assert "x over-cap-recreated: on HighErrorRate" in answer.json()
+
+
+def test_an_expiry_through_the_gate_ends_the_silence_in_the_history_at_once(upstream):
+    with gate([upstream.url], limited(history_max_age=timedelta(hours=1))) as url:
+        first = post(url, silence(("alertname", "HighErrorRate"), ("service", "expired"), minutes=180))
+        again = silence(
+            ("alertname", "HighErrorRate"), ("service", "expired"), minutes=180, start=timedelta(hours=2)
+        )
+        assert post(url, again).status == 400  # 5h in one stretch
+        silence_id = first.json()["silenceID"]
+        expired = call(url, "DELETE", f"/api/v2/silence/{silence_id}", None, basic("engineer-a@clipper.app"))
+        assert expired.status == 200
+        assert post(url, again).status == 200  # the first covered only seconds
+    [listed] = [s for s in upstream.silences() if s["id"] == silence_id]
+    assert listed["status"]["state"] == "expired"

@@ -1,0 +1,94 @@
+"""``Record``: fields named once, as annotations, give what a frozen dataclass with slots has."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import KW_ONLY
+
+
+class Point(Record):
+    x: int
+    y: int = 0
+
+
+class Named(Record, kw_only=True):
+    name: str
+    size: int = 1
+
+
+class Mixed(Record):
+    first: str
+    _: KW_ONLY
+    rest: tuple[str, ...] = ()
+
+
+class Derived(Record):
+    __slots__ = ("_double",)
+
+    x: int
+
+    def __post_init__(self) -> None:
+        if self.x < 0:
+            raise ValueError(self.x)
+        self._double = self.x * 2
+
+
+def test_fields_become_slots_match_args_and_init():
+    assert Point.__slots__ == ("x", "y")
+    assert Point.__match_args__ == ("x", "y")
+    assert Point(1) == Point(1, 0) == Point(x=1, y=0)
+    assert Point(1, 2).y == 2
+    with pytest.raises(AttributeError):
+        Point(1).z = 3  # type: ignore[attr-defined]
+
+
+def test_keyword_only_fields_as_in_a_dataclass():
+    assert Named(name="a") == Named(name="a", size=1)
+    with pytest.raises(TypeError):
+        Named("a")  # type: ignore[misc]
+    assert Named.__match_args__ == ()
+    assert Mixed("a", rest=("b",)).rest == ("b",)
+    with pytest.raises(TypeError):
+        Mixed("a", ("b",))  # type: ignore[misc]
+    assert Mixed.__match_args__ == ("first",)
+    assert Mixed.__slots__ == ("first", "rest")
+
+
+def test_equality_hash_repr_and_replace_go_by_the_fields():
+    assert Point(1, 2) != Point(2, 1)
+    assert Point(1, 2) != (1, 2)
+    assert hash(Point(1, 2)) == hash(Point(1, 2))
+    assert repr(Mixed("a")) == "Mixed(first='a', rest=())"
+    assert Named(name="a").replace(size=3) == Named(name="a", size=3)
+    assert Derived(2).replace(x=5)._double == 10
+
+
+def test_post_init_works_out_state_beside_the_fields():
+    assert Derived(3)._double == 6
+    assert Derived.__slots__ == ("x", "_double")
+    assert Derived(3) == Derived(3)
+    with pytest.raises(ValueError, match="-1"):
+        Derived(-1)
+
+
+def test_records_pickle_as_the_audit_sends_them_between_processes():
+    for value in (Point(1, 2), Named(name="a"), Mixed("a", rest=("b",)), Derived(4)):
+        copy = pickle.loads(pickle.dumps(value))  # noqa: S301 - our own bytes
+        assert copy == value
+    assert pickle.loads(pickle.dumps(Derived(4)))._double == 8  # noqa: S301
+
+
+def test_a_field_listed_again_in_slots_is_refused():
+    with pytest.raises(TypeError, match=r"__slots__ lists only what is not a field, not \['x'\]"):
+
+        class Twice(Record):
+            __slots__ = ("x",)
+
+            x: int
