@@ -58,6 +58,7 @@ def gated(upstream: Server) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     chromium = require_tool("chromium")
+    expect.set_options(timeout=WAIT_MS)  # a busy 2-core machine can take seconds to render
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium)
         try:
