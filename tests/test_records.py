@@ -92,3 +92,37 @@ def test_a_field_listed_again_in_slots_is_refused():
             __slots__ = ("x",)
 
             x: int
+
+
+class Labelled(Point):
+    """Another type of the same value, as ``api.KeyViolation`` is of ``Violation``."""
+
+    __slots__ = ()
+
+
+def test_a_record_of_a_record_keeps_its_parents_fields():
+    """Equal values of the subtype are equal, different ones are not, and each is another type."""
+    assert Labelled(1, 2) == Labelled(1, 2)
+    assert Labelled(1, 2) != Labelled(2, 1)
+    assert Labelled(1, 2) != Point(1, 2)
+    assert Labelled.__match_args__ == ("x", "y")
+    assert Labelled(1, 2).replace(y=5) == Labelled(1, 5)
+    assert repr(Labelled(1)) == "Labelled(x=1, y=0)"
+
+
+def test_a_record_of_a_record_adds_no_fields():
+    with pytest.raises(TypeError, match="adds no fields"):
+
+        class Wider(Point):
+            z: int
+
+
+def test_fields_in_slots_with_a_hand_written_init_are_refused():
+    """The way records were written before would have no fields, and compare every two equal."""
+    with pytest.raises(TypeError, match="declare a record's fields as annotations"):
+
+        class Old(Record):
+            __slots__ = ("x",)
+
+            def __init__(self, x: int) -> None:
+                self.x = x

@@ -61,6 +61,13 @@ class _RecordType(type):
             raise TypeError(
                 f"{name}: __slots__ lists only what is not a field, not {sorted(set(own) & set(fields))}"
             )
+        if any(getattr(base, "_fields", ()) for base in bases):
+            # A record of a record is another type of the same value (``api.KeyViolation``): it
+            # keeps its parent's fields, __init__ and __match_args__, and may add none of its own.
+            if fields:
+                raise TypeError(f"{name}: a record that extends another adds no fields")
+            namespace["__slots__"] = own
+            return super().__new__(cls, name, bases, namespace)
         namespace["__slots__"] = (*fields, *own)
         namespace["__match_args__"] = tuple(positional)
         namespace["_fields"] = fields

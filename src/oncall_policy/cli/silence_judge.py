@@ -22,6 +22,8 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
+    from typing import Any
 
     from oncall_policy.cli.silence_words import Options
     from oncall_policy.silence.http_config import HttpConfig
@@ -131,22 +133,41 @@ def _raced(silence_id: str, rules: Rules, options: Options) -> Verdict | None:
     """The verdict on the silence just created, read back with every silence listed now, when it
     no longer keeps the policy — another ``add`` raced this one between its reading and its
     creating — after expiring it; None when it still keeps it. Two racing silences may both be
-    expired: both are then tried again, one after the other."""
+    expired. Racing silences are judged in the order Alertmanager created them (``updatedAt``,
+    then id): each only with those created before it, so the first always stays, whatever the
+    timing, and each later one stays only if it keeps the policy with every earlier one."""
     from oncall_policy.silence import client  # noqa: PLC0415
     from oncall_policy.silence.audit import read_history  # noqa: PLC0415
 
     url = options.alertmanager_url or client.DEFAULT_URL  # `add` always has one (_as_amtool_would)
     config, timeout, max_bytes = connection(options)
-    listed = read_history(client.silences([url, *options.peer], config, timeout, max_bytes), url)
+    items = client.silences([url, *options.peer], config, timeout, max_bytes)
+    order = {str(item.get("id")): _created_order(item) for item in items}
+    listed = read_history(items, url)
     mine = next((s for s in listed if s.silence_id == silence_id), None)
     if mine is None:
         return None
-    [verdict] = judge_each([mine], listed, rules)
+    earlier = [s for s in listed if order.get(s.silence_id, _FIRST) < order[silence_id]]
+    [verdict] = judge_each([mine], earlier, rules)
     if verdict.accepted:
         return None
     client.expire(url, silence_id, config, timeout)
     note = f"created as {silence_id}, then expired: a silence created meanwhile makes it break the policy"
     return verdict.replace(notes=(*verdict.notes, note))
+
+
+_FIRST: tuple[datetime, str] = (datetime.min.replace(tzinfo=UTC), "")
+
+
+def _created_order(item: Mapping[str, Any]) -> tuple[datetime, str]:
+    """Where a listed silence stands in the order Alertmanager created (or last updated) them;
+    one whose time cannot be read stands first, so it counts against every other."""
+    from oncall_policy.silence import rfc3339  # noqa: PLC0415
+
+    try:
+        return rfc3339.parse(str(item.get("updatedAt"))), str(item.get("id"))
+    except ValueError:
+        return _FIRST
 
 
 def _judged(request: SilenceRequest, rules: Rules, options: Options) -> Verdict:
