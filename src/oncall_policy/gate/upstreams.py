@@ -127,9 +127,8 @@ class Upstreams:
             return error
         if status != 200:
             return HttpStatusError(url, status, body[:2000].decode("utf-8", "replace"))
-        loop = asyncio.get_running_loop()  # thousands of silences: read beside the event loop
         try:
-            data = await loop.run_in_executor(None, _listing_json, body)
+            data = gojson.loads(body, canonical=api.listing_is_canonical)
         except gojson.GoJSONError as error:
             return BadResponseError(url, f"the answer is not JSON as Alertmanager writes it: {error.message}")
         if not (isinstance(data, list) and all(isinstance(item, dict) for item in data)):
@@ -189,10 +188,6 @@ class Upstreams:
                 return False
 
         return any(await asyncio.gather(*(one(base) for base in self.bases)))
-
-
-def _listing_json(body: bytes) -> Any:
-    return gojson.loads(body, canonical=api.listing_is_canonical)
 
 
 async def bounded(response: aiohttp.ClientResponse, url: str, limit: int) -> bytes:
