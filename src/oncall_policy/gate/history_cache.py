@@ -17,8 +17,11 @@ Freshness, and what it can never miss:
   that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop it;
 - anything else (a writer that bypasses the gate, which a deployment should make impossible;
   another gate; an expiry by time is computed, not listed) is seen at the first write after
-  ``max_age`` seconds: a write finding the cache older lists every peer again, and is refused
-  (fail closed, as without a cache) when no peer answers and the policy requires history;
+  ``max_age`` seconds: no write is judged with a listing asked longer ago than that. A write
+  finding the cache older waits for a listing of every peer (the one under way, if asked
+  recently enough), and is refused (fail closed, as without a cache) when no peer answers and
+  the policy requires history; a listing ``AHEAD`` into ``max_age`` is asked for in the
+  background, so that steady writes seldom wait;
 - a listed silence that cannot be placed in time refuses the refresh, as it refuses a listing.
 
 Only the listing's changed silences (id, ``updatedAt``, times, state) are read again.
