@@ -3,9 +3,10 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+UI := $(VENV)/share/alertmanager-ui
 PYTHON ?= python3
 
-.PHONY: setup amtool compile check test lint bench clean
+.PHONY: setup amtool browser compile check test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,17 @@ amtool:
 	  echo "installing prometheus-alertmanager (amtool) with apt-get"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-alertmanager >/dev/null; }
 
-setup: $(STAMP) amtool
+# The browser tests drive Alertmanager's real web UI (tools/alertmanager_ui.py puts the release's
+# compiled UI, from Debian's golang-github-prometheus-alertmanager-dev, in $(UI)) in Debian's chromium.
+browser: $(UI)/script.js
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+$(UI)/script.js: tools/alertmanager_ui.py | $(STAMP) amtool
+	$(BIN)/python tools/alertmanager_ui.py $(UI)
+
+setup: $(STAMP) amtool browser
 
 compile: $(STAMP)
 	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml

@@ -118,10 +118,14 @@ def test_users_files_are_read_strictly(tmp_path):
 
 def test_answers_are_written_as_go_writes_json():
     assert answers.go_json('a<é>&\u2028"\n') == '"a<é>&\\u2028\\"\\n"'
-    refused = answers.refused("REJECTED: x\n  \x1b[31m\n")
+    refused = answers.refused("REJECTED: x\n  \x1b[31m\n", {"Accept": "application/json"})
     assert refused.status == 400
     assert refused.content_type == "application/json"
     assert refused.body == b'"REJECTED: x\\n  \\\\x1b[31m"\n'
+    # A browser's script (the web UI) reads the "error" field of an error body.
+    from_browser = answers.refused("REJECTED: x\n", {"Sec-Fetch-Mode": "cors"})
+    assert (from_browser.status, from_browser.content_type) == (400, "application/json")
+    assert from_browser.body == b'{"error":"REJECTED: x"}'
     assert answers.error(413, "too big").body == b'{"code":413,"message":"too big"}'
 
 

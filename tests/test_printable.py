@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from oncall_policy import printable as printable_module
 from oncall_policy.cli import main
 from oncall_policy.printable import printable, printable_json, printable_lines
 from tests.conftest import CLIPPER
@@ -47,6 +48,13 @@ def test_printable_text_is_left_as_it_is():
     text = "p.yaml:3:5: [error] alerts[0].name: 'Dîsk—füll ✓ 日本' is not… (rule)"
     assert printable(text) is text
     assert printable_lines(f"{text}\n{text}\n") == f"{text}\n{text}\n"
+
+
+def test_every_escaped_character_is_one_isprintable_refuses():
+    """``printable`` and ``printable_lines`` leave text ``isprintable`` accepts as it is, without
+    looking at each character: that is right only while each one they escape is refused by it."""
+    escaped = [chr(code) for code in (*printable_module._ESCAPES, *printable_module._KEEPING_LINES)]
+    assert [c for c in escaped if c.isprintable()] == []
 
 
 def test_json_keeps_its_values():

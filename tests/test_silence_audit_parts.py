@@ -89,8 +89,22 @@ def test_a_part_that_fails_is_judged_here_and_said(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize(
-    ("count", "cpus", "parts"), [(100, 8, 1), (8000, 1, 1), (8000, 8, 2), (10**6, 32, 8)]
+    ("count", "cpus", "busy", "parts"),
+    [
+        (100, 8, 0, 1),
+        (8000, 1, 0, 1),
+        (8000, 8, 0, 2),
+        (10**6, 32, 0, 8),
+        (50_000, 2, 1, 1),
+        (50_000, 8, 5, 3),
+    ],
 )
-def test_parts_by_size_and_cpus(monkeypatch, count, cpus, parts):
+def test_parts_by_size_and_idle_cpus(monkeypatch, count, cpus, busy, parts):
+    """As many parts as idle CPUs (those no other task runs on), each of at least PART_SIZE."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(audit_parts, "others_running", lambda: busy)
     assert audit_parts.default_parts(count) == parts
+
+
+def test_others_running_are_counted_without_this_process():
+    assert audit_parts.others_running() >= 0

@@ -9,7 +9,7 @@ import pytest
 
 from oncall_policy.silence import amtool, source
 from oncall_policy.silence.evaluate import Silence, evaluate
-from oncall_policy.silence.verdict import Verdict
+from oncall_policy.silence.verdict import Verdict, Violation
 from tests.conftest import ACME, CLIPPER, GLOBEX
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -574,3 +574,15 @@ def test_a_regex_too_costly_to_compile_is_refused_before_it_is_compiled(value):
         CLIPPER, "alertname=HighMemoryUsage", f'service=~"{value}"', "-d", "1h", "-c", "INC-1", AUTHOR
     )
     assert rules_broken(verdict) == ["too-complex"]
+
+
+def test_verdict_with_history_copies_every_field_as_replace_does():
+    """``Verdict.with_history`` names each field itself (for speed): one added to ``Verdict``
+    and not copied there fails here."""
+    first, more = Violation("a", "one", "fix"), Violation("b", "two", "fix")
+    values = {name: object() for name in Verdict.__match_args__[1:]}
+    verdict = Verdict((first,), **values)  # type: ignore[arg-type]
+    coverage = timedelta(hours=1)
+    assert verdict.with_history((more,), coverage) == verdict.replace(
+        violations=(first, more), coverage=coverage
+    )

@@ -103,7 +103,7 @@ class Matcher(Record):
     ``broken`` says why Alertmanager could not use a regex it accepts (None: it can);
     ``too_complex`` why oncall-policy will not compile it to judge a silence (None: it will)."""
 
-    __slots__ = ("_negative", "_tree", "broken", "too_complex")  # worked out from the fields
+    __slots__ = ("_hash", "_negative", "_tree", "broken", "too_complex")  # worked out from the fields
 
     name: str
     op: Op
@@ -114,6 +114,7 @@ class Matcher(Record):
             raise MatcherError(f"invalid label name {self.name!r}")
         if not _is_utf8(self.value):
             raise MatcherError(f"the value of {self.name} is not valid UTF-8 text")
+        self._hash = hash((self.name, self.op, self.value))  # memo keys hash matcher sets, silence by silence
         self._negative = self.op.is_negative
         tree, broken = _anchored(self.value) if self.op.is_regex else (None, None)
         self.too_complex = _too_complex(tree) if tree is not None else None
@@ -125,6 +126,18 @@ class Matcher(Record):
         """For pydantic, which the model uses (this module does not import it): a matcher field
         holds an instance; the model's validators turn strings into one."""
         return {"type": "is-instance", "cls": cls}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.name == other.name and self.op is other.op and self.value == other.value
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Matcher], tuple[str, Op, str]]:
+        """Made again where it is unpickled: a string's hash differs from process to process."""
+        return type(self), (self.name, self.op, self.value)
 
     def matches(self, value: str) -> bool:
         """Whether a label value (``""`` when the label is missing) satisfies this matcher.

@@ -17,14 +17,20 @@ def add_policy_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", default=POLICY, metavar="FILE", help=f"the policy (default: {POLICY})")
 
 
-def silence_action_parser(action: str, description: str) -> argparse.ArgumentParser:
-    """The parser of ``silence ACTION``, with the options every action has: --policy, --format."""
-    parser = argparse.ArgumentParser(
+def silence_parser(action: str, description: str) -> argparse.ArgumentParser:
+    """The parser of ``silence ACTION``, with no options yet."""
+    return argparse.ArgumentParser(
         prog=f"oncall-policy silence {action}",
         description=description,
         allow_abbrev=False,
         formatter_class=HelpFormatter,
     )
+
+
+def silence_action_parser(action: str, description: str) -> argparse.ArgumentParser:
+    """The parser of a ``silence ACTION`` judged by the policy, with the options each such action
+    has: --policy, --format."""
+    parser = silence_parser(action, description)
     add_policy_argument(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
     return parser

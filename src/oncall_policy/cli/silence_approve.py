@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from oncall_policy.cli.help import HelpFormatter
+from oncall_policy.cli.options import silence_parser
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.printable import printable
 from oncall_policy.regular_files import read_regular
@@ -22,12 +22,7 @@ from oncall_policy.silence import gate_client
 
 
 def _parser(action: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=f"oncall-policy silence {action}",
-        description=description,
-        allow_abbrev=False,
-        formatter_class=HelpFormatter,
-    )
+    parser = silence_parser(action, description)
     if action == "approve":
         parser.add_argument("id", metavar="ID", help="the pending request's id, as the gate gave it")
     parser.add_argument("--gate", required=True, metavar="URL", help="the gate, e.g. http://127.0.0.1:9095")

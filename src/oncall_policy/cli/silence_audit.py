@@ -12,7 +12,7 @@ import gc
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from oncall_policy.cli.options import add_limit_argument, add_peer_argument, silence_action_parser
@@ -87,7 +87,10 @@ def _audit(options: argparse.Namespace) -> int:
             return CANNOT_AUDIT
     rows = audit_parts.audit_rendered(listed, loaded.rules, render)
     violators = [row.silence_id for row in rows if row.violates]
-    print(_json(rows) if options.format == "json" else _text(rows), end="")
+    if options.format == "json":
+        print(_json(rows), end="")
+    else:  # piece by piece: joined, megabytes would be copied twice more
+        sys.stdout.writelines(_text_pieces(rows))
     if options.expire:
         _expire(violators, options.url, config, timeout)
     return 1 if violators else 0
@@ -150,10 +153,14 @@ def _text_row(finding: Finding) -> Row:
 
 
 def _text(rows: Sequence[Row]) -> str:
+    return "".join(_text_pieces(rows))
+
+
+def _text_pieces(rows: Sequence[Row]) -> Iterator[str]:
+    """Each violator's report, then how many silences were checked and how many break the policy."""
+    yield from (row.shown for row in rows if row.shown)
     broken = sum(row.violates for row in rows)
-    return (
-        "".join(row.shown for row in rows) + f"{len(rows)} live silences checked, {broken} break the policy\n"
-    )
+    yield f"{len(rows)} live silences checked, {broken} break the policy\n"
 
 
 def _json_row(finding: Finding) -> Row:

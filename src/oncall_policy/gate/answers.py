@@ -5,14 +5,18 @@ Measured on the real server: a refused ``POST /api/v2/silences`` is ``400`` with
 (``"Failed to create silence: end time can't be in the past"\n``) — amtool prints it after
 ``[POST /silences][400] postSilencesBadRequest``, line breaks kept. Other API errors are
 ``{"code":N,"message":"…"}`` without a newline (amtool shows only the status of those); API v1's
-are ``{"status":"error","errorType":"bad_data","error":"…"}``. Go writes the text unescaped but for
-``"``, ``\``, controls and U+2028/U+2029; so does ``go_json``. Every text is made printable first
-(``printable``): what a silence said cannot act on the terminal amtool prints it to.
+are ``{"status":"error","errorType":"bad_data","error":"…"}``. The 0.25 web UI shows the
+``"error"`` field of an error body and, for any other body, only the status ("400 Bad Request"):
+so a refusal asked for by a browser's script gets ``{"error":"…"}`` (see ``refused``). Go writes
+the text unescaped but for ``"``, ``\``, controls and U+2028/U+2029; so does ``go_json``. Every
+text is made printable first (``printable``): what a silence said cannot act on the terminal
+amtool prints it to.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -28,9 +32,13 @@ def go_json(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def refused(text: str) -> web.Response:
-    """A refused silence write, as ``postSilencesBadRequest``: amtool and the UI show ``text``."""
-    body = go_json(printable_lines(text.rstrip("\n"))) + "\n"
+def refused(text: str, asked: Mapping[str, str]) -> web.Response:
+    """A refused silence write, as ``postSilencesBadRequest``: amtool shows ``text``. A request
+    (``asked``: its header fields) made by a browser's script carries ``Sec-Fetch-Mode``, which
+    browsers set on every request, scripts cannot set, and other clients do not send; it gets
+    ``{"error":text}``, the field the web UI (Elm's ``Utils.Api.errorToString``) shows."""
+    message = printable_lines(text.rstrip("\n"))
+    body = go_json({"error": message}) if "Sec-Fetch-Mode" in asked else go_json(message) + "\n"
     return web.Response(status=400, body=body.encode(), content_type=JSON)
 
 

@@ -109,7 +109,7 @@ class ApprovalDesk:
         text = pages.pending_text(
             held, self._rules().roster, self.gate_url(request), self.approve_url(request, held.id)
         )
-        return answers.refused(text)
+        return answers.refused(text, request.headers)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         found = _PATH.match(request.path)

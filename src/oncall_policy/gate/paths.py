@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from oncall_policy.silence.client import clean_path
+
 
 class Kind(Enum):
     HEALTHY = "healthy"  # /-/healthy: answered by the gate
@@ -27,14 +29,7 @@ SILENCES = "/api/v2/silences"
 
 def cleaned(path: str) -> str:
     """``path`` (decoded) as Alertmanager's router may end up routing it: see the module docstring."""
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/" + "/".join(parts).lower()
+    return clean_path(path).lower()
 
 
 def classify(method: str, path: str) -> Kind:

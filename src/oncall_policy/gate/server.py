@@ -215,7 +215,7 @@ class Gate:
         try:
             data = writes.decode(body)
         except writes.UnreadableError as error:
-            return answers.refused(error.message)
+            return answers.refused(error.message, request.headers)
         async with self._writes:
             return await self._judged(request, body, data, found, rules)
 
@@ -241,7 +241,7 @@ class Gate:
             return await self.approvals.hold(request, data, person, verdict)
         if not verdict.accepted:
             self._recorded(request, person, "refused", silence, data, verdict)
-            return answers.refused(report.verdict_text(verdict, silence.matchers))
+            return answers.refused(report.verdict_text(verdict, silence.matchers), request.headers)
         query = request.rel_url.raw_query_string
         try:
             answer = await self.upstreams.create(query, body, self._sent(request, ("Content-Length",)))

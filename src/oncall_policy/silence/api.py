@@ -78,19 +78,19 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
         isinstance(raw, list) and raw and type(author) is str and type(comment) is str and type(ident) is str
     ):
         return None
-    matchers = [_met(_plain_key(item)) for item in raw]
-    if None in matchers:
+    matchers = _plain_matchers(raw)
+    if matchers is None:
         return None  # not canonical, or not a matcher: the careful reading says why
-    said = [author, comment, ident, *(part for m in matchers for part in (m.name, m.value))]  # type: ignore[union-attr]
     listed = [data[key] for key in _LISTED if key in data]  # not read, but refused like any other
-    # Keys are canonical, so only these strings could hold a lone surrogate.
-    if gojson.has_surrogate("".join(said)) or any(map(_listed_surrogate, listed)):
+    # Keys are canonical, and a matcher holds no lone surrogate (its name is a label name, its
+    # value is checked when it is made): only these strings could hold one.
+    if gojson.has_surrogate(author + comment + ident) or any(map(_listed_surrogate, listed)):
         return None
     try:
         starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"])
     except (KeyError, TypeError, ValueError):  # TimeError is a ValueError
         return None
-    return SilenceRequest(tuple(matchers), starts, ends, author, comment, approvers, ())  # type: ignore[arg-type]
+    return SilenceRequest(matchers, starts, ends, author, comment, approvers, ())
 
 
 def _listed_surrogate(value: Any) -> bool:
@@ -98,8 +98,11 @@ def _listed_surrogate(value: Any) -> bool:
     there (a string, or an object of strings), which every listed silence has."""
     if type(value) is str:
         return gojson.has_surrogate(value)
-    if type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
-        return gojson.has_surrogate("".join(value) + "".join(value.values()))
+    if type(value) is dict:
+        try:  # joined at C speed; any value that is not a string is looked into below
+            return gojson.has_surrogate("".join(value) + "".join(value.values()))
+        except TypeError:
+            pass
     return any(True for _ in _strings_with_surrogates(value))
 
 
@@ -121,9 +124,20 @@ def _canonical(data: Any, keys: frozenset[str]) -> bool:
     return type(data) is gojson.Object and len(data.pairs) == len(data) and data.keys() <= keys
 
 
+def _plain_matchers(raw: list[Any]) -> tuple[Matcher, ...] | None:
+    """The matchers of a canonical list (None: one is not canonical, or not a matcher)."""
+    found = []
+    for item in raw:
+        matcher = _met(_plain_key(item))
+        if matcher is None:
+            return None
+        found.append(matcher)
+    return tuple(found)
+
+
 def _plain_key(item: Any) -> tuple[str, Op, str] | None:
     """A canonical matcher's key in ``_MATCHERS`` (None: not canonical)."""
-    if not _canonical(item, _MATCHER_KEYS):
+    if not (item.keys() <= _MATCHER_KEYS if type(item) is dict else _canonical(item, _MATCHER_KEYS)):
         return None
     name, value, regex, equal = item.get("name"), item.get("value"), item.get("isRegex"), item.get("isEqual")
     equal = True if equal is None else equal

@@ -89,11 +89,11 @@ def api_url(base: str, path: str) -> str:
         parts = urlsplit(base)
     except ValueError as error:
         raise NotSentError(base, f"not a URL: {error}") from None
-    joined = _clean(f"{unquote(parts.path)}/api/v2/{path}")
+    joined = clean_path(f"{unquote(parts.path)}/api/v2/{path}")
     return f"{parts.scheme}://{parts.netloc}{quote(joined, safe='/$&+,:;=@')}"
 
 
-def _clean(path: str) -> str:
+def clean_path(path: str) -> str:
     """Go's ``path.Clean`` of an absolute path."""
     parts: list[str] = []
     for part in path.split("/"):

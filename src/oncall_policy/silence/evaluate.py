@@ -23,6 +23,7 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
+    from typing import Final
 
     from oncall_policy.silence.reach import Reach
     from oncall_policy.silence.request import SilenceRequest
@@ -74,13 +75,23 @@ class Limit(Record):
     roles: dict[str, tuple[str, ...]]
 
 
+class Kind:
+    """A token for a kind of assessment (one reach, window and window length): assessments of
+    one kind have the same limits, and what follows from them is remembered by it (hashed and
+    compared by identity, where the tuple it stands for would be hashed whole each time)."""
+
+    __slots__ = ()
+
+
 class Assessment(Record):
-    """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches."""
+    """A silence's reach, the window it lies in (if any) and the limit on each alert it reaches;
+    ``key`` is its kind (None: none known)."""
 
     reach: Reach
     window: Window | None
     misfits: tuple[str, ...]
     limits: dict[str, Limit]
+    key: Kind | None = None
 
 
 def evaluate(
@@ -153,15 +164,26 @@ def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
         return None
     if any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
+    if request.window is not None or maintenance.named(request, rules):
+        return _assess(request, rules)
+    # Naming no window, a silence is assessed by its matchers alone, once per matcher set (an
+    # audit meets the same ones many times).
+    memo = ("assessment", request.matchers)
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, _assess(request, rules))
+    return found  # type: ignore[return-value]
+
+
+def _assess(request: SilenceRequest, rules: Rules) -> Assessment:
     found = reach.reach(request.matchers, rules)
     window, misfits = _window(request, found, rules)
     memo = ("limits", found.key, window.id if window else None, _length(window, request))
-    limits = rules.remembered(memo)
-    if limits is None:
-        limits = rules.remember(
-            memo, {n: _limit(found.rules[n], window, request, rules) for n in found.names}
-        )
-    return Assessment(found, window, misfits, limits)  # type: ignore[arg-type]
+    known: tuple[Kind, dict[str, Limit]] | None = rules.remembered(memo)  # type: ignore[assignment]
+    if known is None:
+        limits = {n: _limit(found.rules[n], window, request, rules) for n in found.names}
+        known = rules.remember(memo, (Kind(), limits))
+    return Assessment(found, window, misfits, known[1], known[0])
 
 
 def _window(request: SilenceRequest, found: Reach, rules: Rules) -> tuple[Window | None, tuple[str, ...]]:
@@ -272,38 +294,96 @@ def _span_of(ident: str, silence: Silence, found: Assessment | None) -> dict[str
 
 
 def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:
+    if found is None or found.reach.nothing:
+        return _unjudged(request, found, rules)
+    untimed = _untimed(request, found, rules)
+    duration = request.duration
+    violations = [*untimed.shape, *shape.check_times(request), *untimed.reach]
+    if duration is not None and duration > untimed.cap:
+        violations.append(_over_cap(duration, untimed.cap, untimed.capped_by, found.misfits, rules))
+    violations += untimed.approval.violations
+    return Verdict(
+        violations=tuple(violations),
+        alerts=untimed.alerts,
+        unknown=untimed.unknown,
+        rules=untimed.rules,
+        window=found.window.id if found.window else None,
+        duration=duration,
+        cap=untimed.cap,
+        roles=tuple(untimed.roles),
+        approvals=untimed.approval.approvals,
+        notes=(*untimed.notes, *_narrower(untimed.unknown, violations, found)),
+    )
+
+
+def _unjudged(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:
+    """The verdict on a silence whose matchers cannot be read, or reach nothing: its shape."""
     names_window = found is not None and bool(maintenance.named(request, rules))
     violations = list(shape.check(request, rules, names_window=names_window))
     if found is None:
         return Verdict(tuple(violations), duration=request.duration, notes=(_UNREAD,))
     violations += _reach_violations(found.reach, rules)
-    if found.reach.nothing:
-        return Verdict(tuple(violations), duration=request.duration, notes=found.misfits)
-    cap, capped_by, roles = _overall(found)
-    duration = request.duration
-    if duration is not None and duration > cap:
-        violations.append(_over_cap(duration, cap, capped_by, found.misfits))
-    outcome = approvals.check(request.approvers, request.author, roles, rules.roster)
-    violations += outcome.violations
-    unknown = _unknown_example(request, found.reach, rules)
-    return Verdict(
-        violations=tuple(violations),
-        alerts=tuple(alert.name for alert in found.reach.alerts),
-        unknown=unknown,
-        rules=_rule_ids(found.reach, rules),
-        window=found.window.id if found.window else None,
-        duration=duration,
-        cap=cap,
-        roles=tuple(roles),
-        approvals=outcome.approvals,
-        notes=(
+    return Verdict(tuple(violations), duration=request.duration, notes=found.misfits)
+
+
+class _Untimed:
+    """What a silence's verdict holds but what its times decide (its length, and its window's
+    fit, which its assessment has): the same for every silence of the same assessment, matchers,
+    comment, window named, author, approvers and problems."""
+
+    __slots__ = (
+        "alerts",
+        "approval",
+        "cap",
+        "capped_by",
+        "notes",
+        "reach",
+        "roles",
+        "rules",
+        "shape",
+        "unknown",
+    )
+
+    def __init__(self, request: SilenceRequest, found: Assessment, rules: Rules) -> None:
+        names_window = bool(maintenance.named(request, rules))
+        self.shape: Final = tuple(shape.check_untimed(request, rules, names_window=names_window))
+        self.reach: Final = tuple(_reach_violations(found.reach, rules))
+        cap, capped_by, roles = _overall(found, rules)
+        self.cap: Final = cap
+        self.capped_by: Final = capped_by
+        self.roles: Final = roles
+        self.approval: Final = _approvals(request, roles, rules)
+        self.unknown: Final = _unknown_example(request, found.reach, rules)
+        self.alerts: Final = tuple(alert.name for alert in found.reach.alerts)
+        self.rules: Final = _rule_ids(found, rules)
+        self.notes: Final = (
             *found.misfits,
             *_assumed(request, found.reach),
             *_undecided(found.reach),
-            *outcome.notes,
-            *_narrower(unknown, violations, found),
-        ),
+            *self.approval.notes,
+        )
+
+
+def _untimed(request: SilenceRequest, found: Assessment, rules: Rules) -> _Untimed:
+    """The untimed part of the silence's verdict, worked out once for silences alike in all it
+    depends on (an audit meets the same matchers, comment and author many times)."""
+    if found.key is None:
+        return _Untimed(request, found, rules)
+    memo = (
+        "untimed",
+        found.key,
+        found.misfits,
+        request.matchers,
+        request.problems,
+        request.comment,
+        request.window,
+        request.author,
+        request.approvers,
     )
+    known = rules.remembered(memo)
+    if known is None:
+        known = rules.remember(memo, _Untimed(request, found, rules))
+    return known  # type: ignore[return-value]
 
 
 def _narrower(
@@ -366,8 +446,19 @@ def _reach_violations(found: Reach, rules: Rules) -> list[Violation]:
     return []
 
 
-def _overall(found: Assessment) -> tuple[timedelta, str, dict[str, tuple[str, ...]]]:
-    """The smallest cap over the reached alerts and every role any of them requires."""
+def _overall(found: Assessment, rules: Rules) -> tuple[timedelta, str, dict[str, tuple[str, ...]]]:
+    """The smallest cap over the reached alerts and every role any of them requires (worked out
+    once per kind of assessment: its limits are the same)."""
+    memo = ("overall", found.key)
+    known = rules.remembered(memo) if found.key is not None else None
+    if known is None:
+        known = _tightest(found)
+        if found.key is not None:
+            rules.remember(memo, known)
+    return known  # type: ignore[return-value]
+
+
+def _tightest(found: Assessment) -> tuple[timedelta, str, dict[str, tuple[str, ...]]]:
     limits = list(found.limits.values())
     tightest = min(limits, key=lambda limit: limit.cap)
     roles: dict[str, tuple[str, ...]] = {}
@@ -377,7 +468,20 @@ def _overall(found: Assessment) -> tuple[timedelta, str, dict[str, tuple[str, ..
     return tightest.cap, tightest.capped_by, roles
 
 
-def _over_cap(duration: timedelta, cap: timedelta, capped_by: str, misfits: tuple[str, ...]) -> Violation:
+def _over_cap(
+    duration: timedelta, cap: timedelta, capped_by: str, misfits: tuple[str, ...], rules: Rules
+) -> Violation:
+    """The violation of a silence longer than its cap (made once per length, cap and rule)."""
+    memo = ("over-cap", duration, cap, capped_by, misfits)
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, _longer_than_cap(duration, cap, capped_by, misfits))
+    return found  # type: ignore[return-value]
+
+
+def _longer_than_cap(
+    duration: timedelta, cap: timedelta, capped_by: str, misfits: tuple[str, ...]
+) -> Violation:
     shown = format_duration(cap)
     hint = f"shorten it: -d {shown} or less (silence again later if still needed, with a reason)"
     if misfits:
@@ -413,7 +517,7 @@ def _with_stretches(  # noqa: PLR0913, PLR0917 - a verdict, its silence, and wha
             if len(stretch.members) > 1 and not history.allowed(stretch, rules.history.replace_grace):
                 violations.append(_over_stretch(name + _where(cell), ident, stretch))
                 break
-    return verdict.replace(violations=(*verdict.violations, *violations), coverage=longest)
+    return verdict.with_history(tuple(violations), longest)
 
 
 def _stretches(
@@ -451,10 +555,25 @@ def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:
     )
 
 
-def _rule_ids(found: Reach, rules: Rules) -> tuple[str, ...]:
-    """The rules that apply to any reached alert, in policy order."""
-    applying = {rule.id for applied in found.rules.values() for rule in applied}
-    return tuple(rule.id for rule in rules.rules if rule.id in applying)
+def _rule_ids(found: Assessment, rules: Rules) -> tuple[str, ...]:
+    """The rules that apply to any reached alert, in policy order (once per kind of assessment)."""
+    memo = ("rule ids", found.key)
+    known = rules.remembered(memo) if found.key is not None else None
+    if known is None:
+        applying = {rule.id for applied in found.reach.rules.values() for rule in applied}
+        known = tuple(rule.id for rule in rules.rules if rule.id in applying)
+        if found.key is not None:
+            rules.remember(memo, known)
+    return known  # type: ignore[return-value]
+
+
+def _approvals(request: SilenceRequest, roles: dict[str, tuple[str, ...]], rules: Rules) -> approvals.Outcome:
+    """``approvals.check`` of the silence, once per approvers, author and required roles."""
+    memo = ("approvals", request.approvers, request.author, tuple(roles.items()))
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, approvals.check(request.approvers, request.author, roles, rules.roster))
+    return found  # type: ignore[return-value]
 
 
 def _undecided(found: Reach) -> tuple[str, ...]:

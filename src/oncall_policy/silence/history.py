@@ -13,7 +13,7 @@ right after accepts, and a set an audit accepts stays accepted when re-added one
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 
 from oncall_policy.datetimes import datetime, timedelta
 from oncall_policy.records import Record
@@ -60,7 +60,7 @@ def stretches(spans: Sequence[Span], gap: timedelta) -> list[Stretch]:
     out: list[Stretch] = []
     group: list[Span] = []
     reach_end = None  # the latest end in the group so far
-    for span in sorted(spans, key=lambda s: (s.start, s.end, s.silence_id)):
+    for span in sorted(spans, key=_order):
         if group and reach_end is not None and span.start - reach_end > gap:
             out.append(_stretch(group))
             group = []
@@ -69,6 +69,11 @@ def stretches(spans: Sequence[Span], gap: timedelta) -> list[Stretch]:
     if group:
         out.append(_stretch(group))
     return out
+
+
+def _order(span: Span) -> tuple[datetime, datetime, str]:
+    """Spans in time order: by start, then end, then id."""
+    return (span.start, span.end, span.silence_id)
 
 
 def _stretch(group: list[Span]) -> Stretch:
@@ -112,8 +117,10 @@ class Timeline:
             return found
         low = bisect_left(self._lasts, _shifted(span.start, -self.gap))
         high = bisect_right(self._firsts, _shifted(span.end, self.gap))
+        # The stretches are disjoint and in order, each sorted: their members are sorted already.
         members = [member for touched in self.stretches[low:high] for member in touched.members]
-        return _stretch(sorted([*members, span], key=lambda s: (s.start, s.end, s.silence_id)))
+        insort(members, span, key=_order)  # where a stable sort would put it, after its equals
+        return _stretch(members)
 
 
 def _shifted(moment: datetime, by: timedelta) -> datetime:

@@ -25,7 +25,7 @@ from oncall_policy.silence.verdict import Violation
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
@@ -91,10 +91,17 @@ def is_silence_label(name: str) -> bool:
 
 def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) -> Iterator[Violation]:
     """``names_window``: the silence names a declared maintenance window, which is its reason."""
+    yield from check_untimed(request, rules, names_window=names_window)
+    yield from check_times(request)
+
+
+def check_untimed(request: SilenceRequest, rules: Rules, *, names_window: bool) -> Iterator[Violation]:
+    """What ``check`` finds but what the silence's times decide: the same for every silence of
+    the same matchers, comment, author and problems."""
     yield from request.problems
-    yield from _matchers(request)
+    yield from _remembered(("matchers", request.matchers, not request.problems), _matchers, request, rules)
     yield from _comment(request, rules, names_window=names_window)
-    yield from approvals.author(request.author, rules.roster)
+    yield from _remembered(("author", request.author), _author, request, rules)
     if rules.require_author and not request.author.strip():
         yield Violation(
             MISSING_AUTHOR.id,
@@ -102,10 +109,27 @@ def check(request: SilenceRequest, rules: Rules, *, names_window: bool = False) 
             "add --author=you@example.com (your email: who to ask about this silence)",
             ("createdBy",),
         )
-    yield from _times(request)
 
 
-def _matchers(request: SilenceRequest) -> Iterator[Violation]:
+def _remembered(
+    memo: tuple[object, ...],
+    check: Callable[[SilenceRequest, Rules], Iterator[Violation]],
+    request: SilenceRequest,
+    rules: Rules,
+) -> tuple[Violation, ...]:
+    """What ``check`` finds, once per ``memo`` (what it depends on: an audit meets the same
+    matchers and authors many times)."""
+    found = rules.remembered(memo)
+    if found is None:
+        found = rules.remember(memo, tuple(check(request, rules)))
+    return found  # type: ignore[return-value]
+
+
+def _author(request: SilenceRequest, rules: Rules) -> Iterator[Violation]:
+    return approvals.author(request.author, rules.roster)
+
+
+def _matchers(request: SilenceRequest, _rules: Rules) -> Iterator[Violation]:
     if not request.matchers and not request.problems:
         yield Violation(
             NO_MATCHERS.id,
@@ -198,11 +222,12 @@ def _reasons_hint(rules: Rules) -> str:
     return f'say why with --comment="…": {_reasons(rules)}'
 
 
-def _times(request: SilenceRequest) -> Iterator[Violation]:
+def check_times(request: SilenceRequest) -> Iterator[Violation]:
+    """Whether the silence ends after it starts."""
     duration = request.duration
-    if duration is None or duration > timedelta(0):
+    if duration is None or duration > _ZERO:
         return
-    if duration < timedelta(0):
+    if duration < _ZERO:
         yield Violation(
             END_BEFORE_START.id,
             "the silence ends before it starts",
@@ -216,3 +241,6 @@ def _times(request: SilenceRequest) -> Iterator[Violation]:
             "give a positive duration: -d 30m",
             ("endsAt",),
         )
+
+
+_ZERO = timedelta(0)

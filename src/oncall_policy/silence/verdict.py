@@ -62,6 +62,23 @@ class Verdict(Record):
     def accepted(self) -> bool:
         return not self.violations
 
+    def with_history(self, violations: tuple[Violation, ...], coverage: timedelta) -> Verdict:
+        """``replace(violations=self.violations + violations, coverage=coverage)``, made directly:
+        an audit makes one for every silence, and the generic copy costs twice as much."""
+        return Verdict(
+            (*self.violations, *violations),
+            alerts=self.alerts,
+            unknown=self.unknown,
+            rules=self.rules,
+            window=self.window,
+            duration=self.duration,
+            coverage=coverage,
+            cap=self.cap,
+            roles=self.roles,
+            approvals=self.approvals,
+            notes=self.notes,
+        )
+
     def as_json(self) -> dict[str, Any]:
         """Plain data for ``--format json``."""
         return {
