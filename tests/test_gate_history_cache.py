@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall_policy.gate import writes
-from oncall_policy.gate.history_cache import HistoryCache, judged
+from oncall_policy.gate.history_cache import HistoryCache, Index, judged
 from oncall_policy.silence import api
+from oncall_policy.silence.evaluate import assess
 from tests.alertmanager_server import running
 from tests.gate_support import RULES, basic, call, gate, limited, post, silence
 
@@ -95,3 +96,45 @@ def test_an_expiry_through_the_gate_ends_the_silence_in_the_history_at_once(upst
         assert post(url, again).status == 200  # the first covered only seconds
     [listed] = [s for s in upstream.silences() if s["id"] == silence_id]
     assert listed["status"]["state"] == "expired"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    steps=st.lists(st.tuples(st.booleans(), st.integers(0, 7), _SILENCES), max_size=25),
+    new=_SILENCES,
+)
+def test_the_index_finds_by_lookups_what_comparing_every_silence_finds(steps, new):
+    """Property: after any adds and removes, the silences the index offers as sharing an
+    instance are those that, on some alert both reach, name no label both name with ``=`` with
+    another value (worked out here by comparing with every silence held)."""
+    index = Index(RULES)
+    held: dict[str, object] = {}
+    for adding, number, data in steps:
+        ident = f"s{number}"
+        index.remove(ident)
+        held.pop(ident, None)
+        if adding:
+            request = api.from_api(data)
+            index.add(ident, request)
+            held[ident] = request
+    request = api.from_api(new)
+    found = assess(request, RULES)
+    if found is None:
+        return
+    expected = set()
+    for ident, other in held.items():
+        theirs = assess(other, RULES)  # type: ignore[arg-type]
+        for alert in found.limits:
+            if theirs is None or alert not in theirs.limits:
+                continue
+            mine, named = index.equalities(request, alert), index.equalities(other, alert)  # type: ignore[arg-type]
+            if all(named.get(label, value) == value for label, value in mine.items()):
+                expected.add(ident)
+    assert index.sharing(request, found) == expected
+    for ident in list(held):
+        index.remove(ident)
+    # nothing outlives its silences
+    assert not index.assessed
+    assert not index._by_alert
+    assert not index._valued
+    assert not index._unnamed

@@ -17,8 +17,11 @@ Freshness, and what it can never miss:
   that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop it;
 - anything else (a writer that bypasses the gate, which a deployment should make impossible;
   another gate; an expiry by time is computed, not listed) is seen at the first write after
-  ``max_age`` seconds: a write finding the cache older lists every peer again, and is refused
-  (fail closed, as without a cache) when no peer answers and the policy requires history;
+  ``max_age`` seconds: no write is judged with a listing asked longer ago than that. A write
+  finding the cache older waits for a listing of every peer (the one under way, if asked
+  recently enough), and is refused (fail closed, as without a cache) when no peer answers and
+  the policy requires history; a listing ``AHEAD`` into ``max_age`` is asked for in the
+  background, so that steady writes seldom wait;
 - a listed silence that cannot be placed in time refuses the refresh, as it refuses a listing.
 
 Only the listing's changed silences (id, ``updatedAt``, times, state) are read again.
@@ -26,6 +29,7 @@ Only the listing's changed silences (id, ``updatedAt``, times, state) are read a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime
 from typing import Any
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from oncall_policy.silence.verdict import Verdict
 
 JOURNAL_SECONDS = 10.0  # the gate's own writes are laid over every listing this long
+AHEAD = 0.75  # a listing this far into history_max_age is asked for again, in the background
 Key = tuple[object, ...]
 Equalities = dict[str, str]
 
@@ -71,13 +76,19 @@ def key_of(item: Mapping[str, Any]) -> Key:
 
 
 class Index:
-    """The silences' assessments under one policy, by alert and by the values they name."""
+    """The silences' assessments under one policy, by alert and by the values they name.
+
+    Per alert and label, the silences that name it with ``=`` are held by value, and those that
+    do not name it apart (``_unnamed``), so that the silences a write can share an instance with
+    are found by lookups: on a label the write names, a silence either names the same value or
+    does not name the label. Sets that fall empty are dropped (no key outlives its silences)."""
 
     def __init__(self, rules: Rules) -> None:
         self.rules: Final = rules
         self.assessed: dict[str, Assessment | None] = {}
         self._by_alert: dict[str, set[str]] = {}
-        self._named: dict[tuple[str, str], set[str]] = {}  # (alert, label) → ids naming it with =
+        self._labels: dict[str, dict[str, int]] = {}  # alert → label → how many silences name it
+        self._unnamed: dict[tuple[str, str], set[str]] = {}  # (alert, label) → ids not naming it
         self._valued: dict[tuple[str, str, str], set[str]] = {}  # (alert, label, value) → ids
         self._equalities: dict[str, dict[str, Equalities]] = {}  # id → alert → label → value
         self._alerts = {alert.name: alert for alert in rules.alerts}
@@ -88,19 +99,39 @@ class Index:
             return
         per_alert = self._equalities[ident] = {}
         for alert in found.limits:
-            self._by_alert.setdefault(alert, set()).add(ident)
+            on_alert = self._by_alert.setdefault(alert, set())
             named = per_alert[alert] = self.equalities(request, alert)
+            labels = self._labels.setdefault(alert, {})
+            for label in labels:
+                if label not in named:
+                    self._unnamed[alert, label].add(ident)
             for label, value in named.items():
-                self._named.setdefault((alert, label), set()).add(ident)
+                if label not in labels:
+                    labels[label] = 0
+                    self._unnamed[alert, label] = set(on_alert)  # none of them names it
+                labels[label] += 1
                 self._valued.setdefault((alert, label, value), set()).add(ident)
+            on_alert.add(ident)
 
     def remove(self, ident: str) -> None:
         self.assessed.pop(ident, None)
         for alert, named in self._equalities.pop(ident, {}).items():
-            self._by_alert[alert].discard(ident)
-            for label, value in named.items():
-                self._named[alert, label].discard(ident)
-                self._valued[alert, label, value].discard(ident)
+            on_alert = self._by_alert[alert]
+            on_alert.discard(ident)
+            labels = self._labels[alert]
+            for label in list(labels):
+                if label not in named:
+                    self._unnamed[alert, label].discard(ident)
+                    continue
+                valued = self._valued[alert, label, named[label]]
+                valued.discard(ident)
+                if not valued:
+                    del self._valued[alert, label, named[label]]
+                labels[label] -= 1
+                if not labels[label]:
+                    del labels[label], self._unnamed[alert, label]
+            if not on_alert:
+                del self._by_alert[alert], self._labels[alert]
 
     def equalities(self, request: SilenceRequest, alert: str) -> Equalities:
         """The labels that vary for ``alert`` which ``request`` names with one ``=`` alone."""
@@ -113,20 +144,35 @@ class Index:
         }
 
     def sharing(self, request: SilenceRequest, found: Assessment) -> set[str]:
-        """The ids of the silences that can share an instance with ``request`` on some alert."""
+        """The ids of the silences that can share an instance with ``request`` on some alert:
+        on every label ``request`` names with ``=`` (among those that vary for the alert), each
+        names the same value or does not name the label."""
         chosen: set[str] = set()
         for alert in found.limits:
             on_alert = self._by_alert.get(alert)
             if not on_alert:
                 continue
-            candidates: set[str] | None = None
-            for label, value in self.equalities(request, alert).items():
-                conflicting = self._named.get((alert, label), set()) - self._valued.get(
-                    (alert, label, value), set()
-                )
-                candidates = (on_alert if candidates is None else candidates) - conflicting
-            chosen |= on_alert if candidates is None else candidates
+            named = self.equalities(request, alert)
+            labels = self._labels[alert]
+            allowed = [
+                (self._valued.get((alert, label, value), _NONE), self._unnamed[alert, label])
+                for label, value in named.items()
+                if label in labels  # a label no silence on the alert names rules none out
+            ]
+            if not allowed:
+                chosen |= on_alert
+                continue
+            valued, unnamed = min(allowed, key=lambda pair: len(pair[0]) + len(pair[1]))
+            equalities = self._equalities
+            chosen.update(
+                ident
+                for ident in (*valued, *unnamed)
+                if all(equalities[ident][alert].get(label, value) == value for label, value in named.items())
+            )
         return chosen
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 class HistoryCache:
@@ -140,36 +186,53 @@ class HistoryCache:
         self.index: Index | None = None
         self.refreshed_at: float | None = None  # monotonic time the last listing was asked for
         self._journal: list[tuple[float, str, Entry | None]] = []  # (when, id, entry; None: gone)
+        self._task: asyncio.Task[None] | None = None  # the refresh under way
 
-    def stale(self) -> bool:
-        return self.refreshed_at is None or time.monotonic() - self.refreshed_at > self.max_age
+    async def fresh(self) -> None:
+        """Return once the cache holds a listing asked at most ``max_age`` seconds ago (with the
+        gate's own writes laid over it); ``AlertmanagerError`` when none can be had, as from
+        ``refresh``. A listing older than ``AHEAD`` of that is asked for again in the background, so
+        that a steady stream of writes seldom waits for one."""
+        now = time.monotonic()
+        if self.refreshed_at is not None and now - self.refreshed_at <= self.max_age:
+            if now - self.refreshed_at > self.max_age * AHEAD:
+                self._refreshing()
+            return
+        while self.refreshed_at is None or self.refreshed_at < now - self.max_age:
+            await asyncio.shield(self._refreshing())
+
+    def _refreshing(self) -> asyncio.Task[None]:
+        """The refresh under way, or a new one (one at a time)."""
+        task = self._task
+        if task is None or task.done():
+            task = self._task = asyncio.get_running_loop().create_task(self.refresh())
+            task.add_done_callback(_retrieved)
+        return task
+
+    async def close(self) -> None:
+        """Stop a refresh under way (the gate is stopping)."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
 
     async def refresh(self) -> None:
         """Every peer's silences, read where they changed; ``AlertmanagerError`` when none answers
-        or one listed silence cannot be placed in time (the cache then stays stale)."""
+        or one listed silence cannot be placed in time (the cache then stays as it was).
+
+        Writes go on being judged while the listing is asked for; each one the gate records
+        meanwhile is in the journal, laid over the listing when it is taken in, so none is lost.
+        (Reading it in a thread was measured slower: the loop then waits for the GIL on every
+        socket write.)"""
         asked = time.monotonic()
         listed = await self.upstreams.listing()
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
         journaled = {ident for _, ident, _ in self._journal}
-        entries: dict[str, Entry] = {}
-        fresh: list[Mapping[str, Any]] = []
-        for item in listed:
-            ident, known = item.get("id"), self.entries.get(str(item.get("id")))
-            if (
-                isinstance(ident, str)
-                and known is not None
-                and (ident in journaled or known.key == key_of(item))
-            ):
-                entries[ident] = known
-            else:
-                fresh.append(item)
-        for listed_item, silence in zip(fresh, read_history(fresh, url), strict=True):
-            entries[silence.silence_id] = Entry(listed_item, silence, key_of(listed_item))
+        entries = _read(listed, self.entries, journaled, url)
         for _, ident, entry in self._journal:
             _apply(entries, ident, entry)
         self._replace(entries)
-        self.refreshed_at = asked
+        self.refreshed_at = asked if self.refreshed_at is None else max(self.refreshed_at, asked)
 
     def _replace(self, entries: dict[str, Entry]) -> None:
         index = self.index
@@ -230,6 +293,30 @@ class HistoryCache:
             if entry is not None:
                 self.index.add(silence_id, entry.silence.request)
         _apply(self.entries, silence_id, entry)
+
+
+def _read(
+    listed: Sequence[Mapping[str, Any]], known: Mapping[str, Entry], journaled: set[str], url: str
+) -> dict[str, Entry]:
+    """``listed`` as entries: those ``known`` unchanged (or journaled) kept, the others read."""
+    entries: dict[str, Entry] = {}
+    fresh: list[Mapping[str, Any]] = []
+    for item in listed:
+        ident = item.get("id")
+        found = known.get(ident) if isinstance(ident, str) else None
+        if found is not None and (ident in journaled or found.key == key_of(item)):
+            entries[found.silence.silence_id] = found
+        else:
+            fresh.append(item)
+    for listed_item, silence in zip(fresh, read_history(fresh, url), strict=True):
+        entries[silence.silence_id] = Entry(listed_item, silence, key_of(listed_item))
+    return entries
+
+
+def _retrieved(task: asyncio.Task[None]) -> None:
+    """A refresh's failure is the concern of the writes that wait for it, if any."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _apply(entries: dict[str, Entry], ident: str, entry: Entry | None) -> None:
