@@ -36,8 +36,11 @@ assert ENGINEER is not None
         ("GET", "/api/v1/silences", paths.Kind.OTHER),
         ("GET", "/-/healthy", paths.Kind.HEALTHY),
         ("HEAD", "/-/ready", paths.Kind.READY),
-        ("POST", "/-/reload", paths.Kind.OTHER),
-        ("POST", "/api/v2/alerts", paths.Kind.OTHER),
+        ("POST", "/-/reload", paths.Kind.ADMIN),
+        ("GET", "/debug/pprof/", paths.Kind.ADMIN),
+        ("POST", "/api/v2/alerts", paths.Kind.ALERT_WRITE),
+        ("POST", "/API/v1//alerts/", paths.Kind.ALERT_WRITE),
+        ("GET", "/api/v2/alerts", paths.Kind.OTHER),
     ],
 )
 def test_requests_are_classified_by_where_they_could_end(method, path, kind):
@@ -88,6 +91,7 @@ def test_the_identity_header_counts_only_from_trusted_peers_and_once():
         (["Bearer YUBiLmM6cHc="], None),
         (["Basic not-base64!"], None),
         (["Basic YWJj"], None),  # no colon
+        (["Basic \u00e9\u00e9"], None),  # not ASCII: b64decode raises ValueError
         (["Basic YUBiLmM6cHc=", "Basic YUBiLmM6cHc="], None),
         ([], None),
     ],
@@ -225,3 +229,15 @@ def test_the_gate_does_not_start_on_what_it_cannot_use(tmp_path, capsys):
     with pytest.raises(SystemExit) as raised:
         main(["gate", "--upstream", "ftp://x"])
     assert raised.value.code == 2
+
+
+def test_an_approver_sees_each_matcher_whole_and_what_it_replaces():
+    """A value holding a quote must not read as the end of itself and a second matcher: the
+    approver would approve a narrower silence than the one created."""
+    from oncall_policy.gate.approve_page import matchers_text  # noqa: PLC0415
+
+    value = 'critical|x" alertname="DiskAlmostFull'
+    shown = matchers_text(
+        {"id": "old-1", "matchers": [{"name": "severity", "value": value, "isRegex": True, "isEqual": True}]}
+    )
+    assert shown == 'severity=~"critical|x\\" alertname=\\"DiskAlmostFull" (replacing silence "old-1")'

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from datetime import UTC, datetime
 from html import escape
 
@@ -45,8 +46,11 @@ def matchers_text(silence: dict[str, Any]) -> str:
     shown = []
     for m in silence.get("matchers", []):
         op = ops[bool(m.get("isRegex")), m.get("isEqual", True) is not False]
-        shown.append(f'{m.get("name")}{op}"{m.get("value")}"')
-    return " ".join(shown)
+        # Quoted with every quote and backslash escaped, as amtool shows a matcher: a value must
+        # never read as the end of itself and more matchers (an approver would see a narrower one).
+        shown.append(f"{m.get('name')}{op}{json.dumps(str(m.get('value')), ensure_ascii=False)}")
+    replaced = silence.get("id")
+    return " ".join(shown) + (f" (replacing silence {json.dumps(str(replaced))})" if replaced else "")
 
 
 def pending_text(request: Request, roster: Roster, gate_url: str, approve_url: str) -> str:

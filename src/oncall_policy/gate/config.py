@@ -7,6 +7,7 @@ header = "X-Forwarded-Email"          # header mode: the header an authenticatin
 trusted_peers = ["127.0.0.1/32"]      # header mode: only these peers' header is believed
 users_file = "gate-users"             # basic mode: NAME:BCRYPT-HASH lines, beside this file
 reads = "open"                        # or "authenticated": every other request needs auth too
+alert_senders = ["10.0.0.5/32"]       # peers (Prometheus) that may post alerts through the gate
 
 [limits]
 max_body = "1MiB"                     # a larger silence write is refused (413)
@@ -94,6 +95,9 @@ class Auth(_Strict):
     trusted_peers: tuple[Peer, ...] = ()
     users_file: str | None = None
     reads: Literal["open", "authenticated"] = "open"
+    # Alerts posted through the gate: only from these peers (Prometheus). A posted alert can
+    # inhibit a real one, or resolve it, as surely as a silence mutes it: none by default.
+    alert_senders: tuple[Peer, ...] = ()
 
 
 class Limits(_Strict):

@@ -84,7 +84,7 @@ def basic_credentials(values: Sequence[str]) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, UnicodeDecodeError, ValueError):  # ValueError: not ASCII at all
         return None
     name, colon, password = decoded.partition(":")
     return (name, password) if colon and name else None

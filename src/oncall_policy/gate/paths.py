@@ -21,6 +21,8 @@ class Kind(Enum):
     CREATE = "create"  # POST /api/v2/silences: judged
     EXPIRE = "expire"  # DELETE /api/v2/silence/{id}: authenticated, then passed through
     V1_WRITE = "v1-write"  # POST /api/v1/silences, DELETE /api/v1/silence/{id}: refused
+    ALERT_WRITE = "alert-write"  # POST /api/v{1,2}/alerts: only from the configured senders
+    ADMIN = "admin"  # /-/reload, /debug/…: refused (they are Alertmanager's operator's, not users')
     OTHER = "other"  # passed through
 
 
@@ -32,17 +34,24 @@ def cleaned(path: str) -> str:
     return clean_path(path).lower()
 
 
+_ROUTES: dict[tuple[str, str], Kind] = {
+    **{("/-/healthy", verb): Kind.HEALTHY for verb in ("GET", "HEAD")},
+    **{("/-/ready", verb): Kind.READY for verb in ("GET", "HEAD")},
+    **{("/metrics", verb): Kind.METRICS for verb in ("GET", "HEAD")},
+    (SILENCES, "POST"): Kind.CREATE,
+    ("/api/v1/silences", "POST"): Kind.V1_WRITE,
+    ("/api/v1/alerts", "POST"): Kind.ALERT_WRITE,
+    ("/api/v2/alerts", "POST"): Kind.ALERT_WRITE,
+}
+
+
 def classify(method: str, path: str) -> Kind:
     """What a request with ``method`` on the decoded ``path`` is to the gate."""
     clean, verb = cleaned(path), method.upper()
-    if clean in ("/-/healthy", "/-/ready") and verb in ("GET", "HEAD"):
-        return Kind.HEALTHY if clean == "/-/healthy" else Kind.READY
-    if clean == "/metrics" and verb in ("GET", "HEAD"):
-        return Kind.METRICS
-    if clean == SILENCES and verb == "POST":
-        return Kind.CREATE
-    if clean == "/api/v1/silences" and verb == "POST":
-        return Kind.V1_WRITE
+    if (clean, verb) in _ROUTES:
+        return _ROUTES[clean, verb]
+    if clean == "/-/reload" or clean.split("/")[1] == "debug":
+        return Kind.ADMIN
     head, _, last = clean.rpartition("/")
     if verb == "DELETE" and last and head in ("/api/v2/silence", "/api/v1/silence"):
         return Kind.EXPIRE if head == "/api/v2/silence" else Kind.V1_WRITE

@@ -142,6 +142,10 @@ class Gate:
             return (
                 answers.text(200, "OK") if ready else answers.text(503, "no upstream Alertmanager is ready")
             )
+        if kind is paths.Kind.ADMIN:
+            return answers.error(
+                403, "the oncall-policy gate does not pass on Alertmanager's /-/reload and /debug/ endpoints"
+            )
         if kind is paths.Kind.V1_WRITE:
             return answers.v1_refused(
                 "the oncall-policy gate refuses API v1 silence writes: use API v2 through the gate "
@@ -154,6 +158,15 @@ class Gate:
         if kind is paths.Kind.EXPIRE:
             found = await self._person(request)
             return None if isinstance(found, Person) else found
+        if kind is paths.Kind.ALERT_WRITE and not trusted_peer(
+            _peer(request), self.config.auth.alert_senders
+        ):
+            return answers.error(
+                403,
+                "the oncall-policy gate takes alerts only from the peers in auth.alert_senders: a "
+                "posted alert can inhibit or resolve a real one; Prometheus posts them (to the gate "
+                "from an alert sender, or straight to Alertmanager)",
+            )
         if self.config.auth.reads == "authenticated" and await self._who(request) is None:
             return self._unauthenticated()
         return None
