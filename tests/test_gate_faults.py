@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from oncall_policy.gate.config import GateConfig, Limits
+from oncall_policy.gate.config import Auth, GateConfig, Limits
 from tests import fault_servers, http_servers
 from tests.gate_support import BASIC, basic, call, gate, limited, post, silence
 
@@ -238,7 +238,11 @@ def test_headers_are_forwarded_as_a_proxy_must():
 
 
 def test_a_body_passed_through_keeps_its_length():
-    with http_servers.serve(lambda _h, body: (200, body, {})) as (upstream, log), gate([upstream]) as url:
+    senders = GateConfig(auth=Auth(mode="basic", users_file="(in memory)", alert_senders=("127.0.0.1/32",)))
+    with (
+        http_servers.serve(lambda _h, body: (200, body, {})) as (upstream, log),
+        gate([upstream], senders) as url,
+    ):
         answer = call(url, "POST", "/api/v2/alerts", b'[{"labels":{"a":"b"}}]')
     assert answer.body == b'[{"labels":{"a":"b"}}]'
     assert log[0]["headers"]["Content-Length"] == "22"
