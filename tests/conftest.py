@@ -7,7 +7,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -74,14 +74,18 @@ def _every_rule_id_reported_is_registered() -> Iterator[None]:
     assert not unknown, f"rule ids reported but not registered (id: the module that made it): {unknown}"
 
 
+def missing(message: str) -> NoReturn:
+    """A real part a test needs is not here: locally the test skips; under CI=true it fails."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_tool(name: str) -> str:
-    """The path of a real tool. Locally a missing tool skips; under CI=true it fails."""
+    """The path of a real tool (``missing`` when it is not on PATH)."""
     path = shutil.which(name)
     if path is None:
-        message = f"`{name}` not found; install it (make setup installs prometheus-alertmanager)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"`{name}` not found; install it (make setup installs prometheus-alertmanager)")
     return path
 
 
