@@ -231,6 +231,12 @@ def throughput(port: int, count: int, clients: int, tag: str) -> float:
     return count / seconds
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -333,10 +339,18 @@ def main() -> None:  # noqa: PLR0915 - one run, measured in turn
             judged = {"direct (Alertmanager)": direct_port, "gate (aiohttp), judged": gate_port}
             show("silence creations", creations(judged, args.creations), "direct (Alertmanager)")
             rate_direct = throughput(direct_port, args.concurrent, args.clients, "cd")
+            used = cpu_seconds(served.pid)
             rate_gate = throughput(gate_port, args.concurrent, args.clients, "cg")
+            per_creation = (cpu_seconds(served.pid) - used) / args.concurrent
             print(f"\n{args.concurrent} creations from {args.clients} concurrent clients")
             print(f"  direct (Alertmanager)            {rate_direct:8.0f} /s")
             print(f"  gate (aiohttp), judged           {rate_gate:8.0f} /s")
+            # The gate judges on one core: its CPU time per creation bounds its rate on an idle
+            # machine (1 / that), whatever else shares the machine while it is measured.
+            print(
+                f"  gate CPU per judged creation     {per_creation * 1000:8.3f} ms "
+                f"(at most {1 / per_creation:.0f} /s on one core)"
+            )
             if args.memory:
                 samples = memory(gate_port, served.pid, args.memory)
                 shown = " ".join(f"{kib / 1024:.1f}" for kib in samples)

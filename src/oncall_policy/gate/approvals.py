@@ -40,6 +40,7 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
+    from contextlib import AbstractAsyncContextManager
     from typing import Any, Final
 
     from oncall_policy.gate.config import Approvals
@@ -69,7 +70,7 @@ class ApprovalDesk:
         upstreams: Upstreams,
         rules: Callable[[], Rules],
         person: Callable[[web.Request], Awaitable[Person | web.Response]],
-        lock: asyncio.Lock,
+        alone: Callable[[], AbstractAsyncContextManager[None]],
         created: Callable[[str, Mapping[str, Any]], None],
     ) -> None:
         self.desk: Final = desk
@@ -78,8 +79,8 @@ class ApprovalDesk:
         self.upstreams: Final = upstreams
         self._rules = rules
         self._person = person
-        self._lock = lock
-        self._created = created  # the gate's history learns of it before the lock is let go
+        self._alone = alone  # no other write judged, none on its way to Alertmanager
+        self._created = created  # the gate's history learns of it before it lets other writes go
 
     def gate_url(self, request: web.Request) -> str:
         return (self.config.url or f"{request.scheme}://{request.host}").rstrip("/")
@@ -217,7 +218,7 @@ class ApprovalDesk:
         """The approved silence, judged again with what Alertmanager holds now, and created."""
         store = self.desk.store
         try:
-            async with self._lock:
+            async with self._alone():
                 answer = await self._judged_and_created(held)
         except BaseException:
             await self.desk.run(store.release, held.id)

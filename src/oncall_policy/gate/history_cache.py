@@ -11,10 +11,17 @@ finer, never coarser, than that), so its verdict is the one the whole listing gi
 
 Freshness, and what it can never miss:
 
-- every write the gate forwards, and every expiry it passes through, updates the cache as soon
-  as Alertmanager has taken it (``created``, ``expired``), before the next write is judged
-  (writes are judged one at a time); and again after each refresh for ``JOURNAL_SECONDS``, so
-  that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop it;
+- every write the gate accepts is in the cache from the moment it is judged, before it is
+  forwarded (``reserve``: writes are judged one at a time, but forwarded side by side, so the
+  next write is judged with every one still on its way to Alertmanager); once Alertmanager has
+  answered, the reservation gives way to the silence it took (``settle``), or to nothing when it
+  refused. A reservation counts at least as much as the silence it stands for: a write accepted
+  with it would be accepted without it (more history never relaxes a verdict), and a write it
+  refuses is judged again once every reservation is settled (``settled``);
+- every write and every expiry through the gate updates the cache as soon as Alertmanager has
+  taken it (``created``, ``ended``), and again after each refresh for ``JOURNAL_SECONDS``, so
+  that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop
+  it; a write whose fate is not known (no answer) stays in that journal as its reservation;
 - anything else (a writer that bypasses the gate, which a deployment should make impossible;
   another gate; an expiry by time is computed, not listed) is seen at the first write after
   ``max_age`` seconds: no write is judged with a listing asked longer ago than that. A write
@@ -30,8 +37,9 @@ Only the listing's changed silences (id, ``updatedAt``, times, state) are read a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from oncall_policy.gate import writes
@@ -176,8 +184,8 @@ _NONE: frozenset[str] = frozenset()
 
 
 class HistoryCache:
-    """The upstream silences as history (see the module docstring); changed only by the gate's
-    writes, one at a time, so a judgement may read it from another thread meanwhile."""
+    """The upstream silences as history (see the module docstring); changed only on the event
+    loop, by the gate's writes and refreshes."""
 
     def __init__(self, upstreams: Upstreams, max_age: float) -> None:
         self.upstreams: Final = upstreams
@@ -187,6 +195,55 @@ class HistoryCache:
         self.refreshed_at: float | None = None  # monotonic time the last listing was asked for
         self._journal: list[tuple[float, str, Entry | None]] = []  # (when, id, entry; None: gone)
         self._task: asyncio.Task[None] | None = None  # the refresh under way
+        self._reserved: dict[str, Entry] = {}  # accepted writes on their way to Alertmanager
+        self._reservations = itertools.count(1)
+        self._none_reserved = asyncio.Event()
+        self._none_reserved.set()
+
+    @property
+    def reserved(self) -> int:
+        """How many accepted writes are on their way to Alertmanager."""
+        return len(self._reserved)
+
+    def reserve(self, data: Mapping[str, Any], request: SilenceRequest, now: datetime) -> str:
+        """Count the accepted write ``data`` as history while it is forwarded; its token."""
+        token = f"reserved-{next(self._reservations)}"  # never a silence id (a UUID)
+        entry = _entry(token, data, request, now)
+        self._reserved[token] = entry
+        self._none_reserved.clear()
+        self._put(token, entry)
+        return token
+
+    def settle(
+        self, token: str, silence_id: str | None, data: Mapping[str, Any], request: SilenceRequest
+    ) -> None:
+        """The reserved write ``token`` was taken as ``silence_id`` (None: refused), as
+        ``created`` and ``ended`` record a write taken."""
+        self._unreserve(token)
+        if silence_id is not None:
+            now = datetime.now(UTC)
+            replaced = writes.replaced_id(data)
+            if replaced is not None and replaced != silence_id:
+                self.ended(replaced, now, self.upstreams.bases[0])
+            self.created(silence_id, data, request, now)
+
+    def unsettled(self, token: str) -> None:
+        """Whether the reserved write ``token`` was taken is not known (no answer): it stays
+        history as reserved for ``JOURNAL_SECONDS`` of listings, by which time a listing holds it
+        if Alertmanager took it."""
+        entry = self._unreserve(token)
+        self._record(token, entry)
+
+    async def settled(self) -> None:
+        """Return once no write is on its way to Alertmanager."""
+        await self._none_reserved.wait()
+
+    def _unreserve(self, token: str) -> Entry:
+        entry = self._reserved.pop(token)
+        self._put(token, None)
+        if not self._reserved:
+            self._none_reserved.set()
+        return entry
 
     async def fresh(self) -> None:
         """Return once the cache holds a listing asked at most ``max_age`` seconds ago (with the
@@ -231,6 +288,7 @@ class HistoryCache:
         entries = _read(listed, self.entries, journaled, url)
         for _, ident, entry in self._journal:
             _apply(entries, ident, entry)
+        entries.update(self._reserved)
         self._replace(entries)
         self.refreshed_at = asked if self.refreshed_at is None else max(self.refreshed_at, asked)
 
@@ -269,11 +327,7 @@ class HistoryCache:
         self, silence_id: str, data: Mapping[str, Any], request: SilenceRequest, now: datetime
     ) -> None:
         """A silence the gate forwarded was taken as ``silence_id``."""
-        start = request.starts_at
-        state = "pending" if start is not None and start > now else "active"
-        stamp = times.format_time(now)
-        item = {**data, "id": silence_id, "status": {"state": state}, "updatedAt": stamp}
-        self._record(silence_id, Entry(item, Silence(silence_id, state, request), key_of(item)))
+        self._record(silence_id, _entry(silence_id, data, request, now))
 
     def ended(self, silence_id: str, now: datetime, url: str) -> None:
         """The silence ``silence_id`` was expired (or replaced) through the gate at ``now``:
@@ -288,11 +342,23 @@ class HistoryCache:
 
     def _record(self, silence_id: str, entry: Entry | None) -> None:
         self._journal.append((time.monotonic(), silence_id, entry))
+        self._put(silence_id, entry)
+
+    def _put(self, silence_id: str, entry: Entry | None) -> None:
         if self.index is not None:
             self.index.remove(silence_id)
             if entry is not None:
                 self.index.add(silence_id, entry.silence.request)
         _apply(self.entries, silence_id, entry)
+
+
+def _entry(silence_id: str, data: Mapping[str, Any], request: SilenceRequest, now: datetime) -> Entry:
+    """The silence ``data`` as Alertmanager lists it once taken as ``silence_id`` at ``now``."""
+    start = request.starts_at
+    state = "pending" if start is not None and start > now else "active"
+    stamp = times.format_time(now)
+    item = {**data, "id": silence_id, "status": {"state": state}, "updatedAt": stamp}
+    return Entry(item, Silence(silence_id, state, request), key_of(item))
 
 
 def _read(
