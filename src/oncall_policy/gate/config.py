@@ -14,6 +14,7 @@ max_body = "1MiB"                     # a larger silence write is refused (413)
 body_timeout = "10s"                  # a body not received by then is refused (408)
 upstream_timeout = "10s"              # an Alertmanager that has not answered by then: 504
 history_max_age = "1s"                # silences written around the gate count after at most this
+header_timeout = "10s"                # a connection without a whole request head by then is closed
 
 [approvals]
 database = "gate-pending.sqlite3"     # pending requests (SQLite, beside this file); shared by instances
@@ -105,6 +106,9 @@ class Limits(_Strict):
     body_timeout: Seconds = timedelta(seconds=10)
     upstream_timeout: Seconds = timedelta(seconds=10)
     history_max_age: Seconds = timedelta(seconds=1)
+    # From a connection's opening, or from its last answer: a client that trickles its request
+    # head (slowloris) or idles keeps a connection (a file descriptor) no longer than this.
+    header_timeout: Seconds = timedelta(seconds=10)
 
 
 # --- approvals (issue 13 item 3) ---

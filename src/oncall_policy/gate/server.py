@@ -37,6 +37,7 @@ from oncall_policy.gate.identity import Authenticator, trusted_peer
 from oncall_policy.gate.metrics import Metrics
 from oncall_policy.gate.reload import Reloader
 from oncall_policy.gate.upstreams import CreateFailedError, Upstreams, session
+from oncall_policy.gate.users import TooManyAttemptsError
 from oncall_policy.people import Person
 from oncall_policy.records import Record
 from oncall_policy.silence import api, report
@@ -130,6 +131,17 @@ class Gate:
     # --- end approvals ---
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._handled(request)
+        except TooManyAttemptsError:
+            return answers.error(
+                429,
+                "too many password checks under way (or wrong passwords from your address lately); "
+                "try again in a moment",
+                {"Retry-After": "1"},
+            )
+
+    async def _handled(self, request: web.Request) -> web.StreamResponse:
         if request.path == approvals.PREFIX or request.path.startswith(approvals.PREFIX + "/"):
             return await self._approvals(request)
         kind = paths.classify(request.method, request.path)
@@ -389,7 +401,13 @@ async def running(
         gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING), metrics)
         desk = _approvals_desk(gate)  # approvals (issue 13 item 3)
         runner = web.AppRunner(
-            application(gate), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
+            application(gate),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=SHUTDOWN_SECONDS,
+            # aiohttp closes a connection whose next request head has not arrived by then
+            # (counted from its opening, then from each answer): no header timeout of its own.
+            keepalive_timeout=settings.config.limits.header_timeout.total_seconds(),
         )
         await runner.setup()
         async with reloading(gate, settings, hangup=hangup):
