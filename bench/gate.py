@@ -1,7 +1,7 @@
 """Benchmark the gate: reads direct and through it, beside the same proxy on starlette + uvicorn + httpx.
 
 Usage: python bench/gate.py [--requests N] [--creations N] [--path PATH] [--alerts N]
-       [--concurrent N] [--clients N] [--memory N]
+       [--concurrent N] [--clients N] [--memory N] [--history-max-age DURATION]
 
 Starts a local Alertmanager (loopback, gossip off, temporary storage), the gate in front of it
 (``oncall-policy gate``, its own process, basic auth) and, for comparison, a streaming
@@ -283,6 +283,9 @@ def main() -> None:  # noqa: PLR0915 - one run, measured in turn
     parser.add_argument("--concurrent", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--memory", type=int, default=100_000)
+    parser.add_argument(
+        "--history-max-age", metavar="DURATION", help="the gate's [limits] history_max_age (default: its own)"
+    )
     parser.add_argument("--starlette", nargs=2, metavar=("UPSTREAM", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.starlette:
@@ -316,7 +319,8 @@ def main() -> None:  # noqa: PLR0915 - one run, measured in turn
             ]
             subprocess.run(compiled, check=True, capture_output=True)
         config = Path(scratch) / "gate.toml"
-        config.write_text('[auth]\nmode = "basic"\nusers_file = "users"\n')
+        limits = f'[limits]\nhistory_max_age = "{args.history_max_age}"\n' if args.history_max_age else ""
+        config.write_text('[auth]\nmode = "basic"\nusers_file = "users"\n' + limits)
         hashed = bcrypt.hashpw(b"bench", bcrypt.gensalt()).decode()
         (Path(scratch) / "users").write_text(f"{AUTHOR}:{hashed}\n")
         gate_port, other_port = free_port(), free_port()

@@ -43,13 +43,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from oncall_policy.gate import writes
+from oncall_policy.gate.listings import Key, Reader, key_of
 from oncall_policy.gate.writes import replacing
 from oncall_policy.matchers import Op
 from oncall_policy.records import Record
 from oncall_policy.silence import api, reach
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.audit import read_history
+from oncall_policy.silence.client import HistoryUnavailableError
 from oncall_policy.silence.evaluate import Assessment, Silence, assess
+from oncall_policy.silence.http_errors import BadResponseError
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,7 +67,6 @@ if TYPE_CHECKING:
 
 JOURNAL_SECONDS = 10.0  # the gate's own writes are laid over every listing this long
 AHEAD = 0.75  # a listing this far into history_max_age is asked for again, in the background
-Key = tuple[object, ...]
 Equalities = dict[str, str]
 
 
@@ -74,13 +76,6 @@ class Entry(Record):
     item: Mapping[str, Any]
     silence: Silence
     key: Key
-
-
-def key_of(item: Mapping[str, Any]) -> Key:
-    """What a silence listed again must keep for the gate's reading of it to stand."""
-    status = item.get("status")
-    state = status.get("state") if isinstance(status, dict) else None
-    return (item.get("updatedAt"), item.get("startsAt"), item.get("endsAt"), state)
 
 
 class Index:
@@ -187,7 +182,7 @@ class HistoryCache:
     """The upstream silences as history (see the module docstring); changed only on the event
     loop, by the gate's writes and refreshes."""
 
-    def __init__(self, upstreams: Upstreams, max_age: float) -> None:
+    def __init__(self, upstreams: Upstreams, max_age: float, reader: Reader | None = None) -> None:
         self.upstreams: Final = upstreams
         self.max_age: Final = max_age
         self.entries: dict[str, Entry] = {}
@@ -195,6 +190,7 @@ class HistoryCache:
         self.refreshed_at: float | None = None  # monotonic time the last listing was asked for
         self._journal: list[tuple[float, str, Entry | None]] = []  # (when, id, entry; None: gone)
         self._task: asyncio.Task[None] | None = None  # the refresh under way
+        self._reader = reader or Reader()
         self._reserved: dict[str, Entry] = {}  # accepted writes on their way to Alertmanager
         self._reservations = itertools.count(1)
         self._none_reserved = asyncio.Event()
@@ -267,25 +263,31 @@ class HistoryCache:
         return task
 
     async def close(self) -> None:
-        """Stop a refresh under way (the gate is stopping)."""
+        """Stop a refresh under way (the gate is stopping), and the listings' reader."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        self._reader.close()
 
     async def refresh(self) -> None:
         """Every peer's silences, read where they changed; ``AlertmanagerError`` when none answers
         or one listed silence cannot be placed in time (the cache then stays as it was).
 
-        Writes go on being judged while the listing is asked for; each one the gate records
-        meanwhile is in the journal, laid over the listing when it is taken in, so none is lost.
-        (Reading it in a thread was measured slower: the loop then waits for the GIL on every
-        socket write.)"""
+        Writes go on being judged while the listing is asked for and read (``listings``: in a
+        process of its own when large; in a thread it was measured slower, the loop then waiting
+        for the GIL on every socket write); each one the gate records meanwhile is in the
+        journal, laid over the listing when it is taken in, so none is lost."""
         asked = time.monotonic()
-        listed = await self.upstreams.listing()
+        bodies, failures = await self.upstreams.bodies()
+        known = {ident: entry.key for ident, entry in self.entries.items()}
+        found = await self._reader.read(bodies, known) if bodies else None
+        if found is None or len(found.failures) == len(bodies):
+            failures += [BadResponseError(url, why) for url, why in found.failures] if found else []
+            raise HistoryUnavailableError(failures)
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
         journaled = {ident for _, ident, _ in self._journal}
-        entries = _read(listed, self.entries, journaled, url)
+        entries = _read(found.unchanged, found.changed, self.entries, journaled, url)
         for _, ident, entry in self._journal:
             _apply(entries, ident, entry)
         entries.update(self._reserved)
@@ -362,15 +364,20 @@ def _entry(silence_id: str, data: Mapping[str, Any], request: SilenceRequest, no
 
 
 def _read(
-    listed: Sequence[Mapping[str, Any]], known: Mapping[str, Entry], journaled: set[str], url: str
+    unchanged: Sequence[str],
+    changed: Sequence[Mapping[str, Any]],
+    known: Mapping[str, Entry],
+    journaled: set[str],
+    url: str,
 ) -> dict[str, Entry]:
-    """``listed`` as entries: those ``known`` unchanged (or journaled) kept, the others read."""
-    entries: dict[str, Entry] = {}
+    """The listing as entries: those ``known`` and listed ``unchanged`` (or changed, but
+    journaled) kept, the others read."""
+    entries = {ident: known[ident] for ident in unchanged}
     fresh: list[Mapping[str, Any]] = []
-    for item in listed:
+    for item in changed:
         ident = item.get("id")
         found = known.get(ident) if isinstance(ident, str) else None
-        if found is not None and (ident in journaled or found.key == key_of(item)):
+        if found is not None and ident in journaled:
             entries[found.silence.silence_id] = found
         else:
             fresh.append(item)
