@@ -283,6 +283,19 @@ def test_a_horizon_over_two_years_is_refused_at_its_place():
     assert "calendars.horizon: a calendar horizon is at most 2y" in str(problem)
 
 
+def test_a_calendar_too_large_to_compile_is_a_problem_at_the_turn_length():
+    text = CLIPPER.read_text(encoding="utf-8").replace("turn_length: 1w", "turn_length: 1m")
+    with pytest.raises(PolicyError) as raised:
+        load_policy_text(f"{text}calendars: {{horizon: 1y}}\n")
+    (problem,) = raised.value.problems
+    assert str(problem) == (
+        "policy.yaml:55:18: [error] rotations[0].turn_length: the calendar of rotation 'clipper-weekly' "
+        "would hold about 1,576,806 events over calendars.horizon 1y, more than 20,000; set "
+        "calendars.horizon to 4d15h4m or less, or lengthen the turns (calendar-size)"
+    )
+    load_policy_text(f"{text}calendars: {{horizon: 4d15h4m}}\n")
+
+
 # --- who --format ics -------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from oncall_policy.checks.calendar_size import MAX_EVENTS
 from oncall_policy.compile.ics.feed import calendar, render
 from oncall_policy.errors import OncallPolicyError
 from oncall_policy.meaning.shifts import shifts
@@ -19,6 +20,13 @@ def feed(policy: Policy, since: datetime, until: datetime | None, person: str | 
         raise OncallPolicyError(f"--to ({until.isoformat()}) must be after --from ({since.isoformat()})")
     if until - since > MAX_HORIZON:
         raise OncallPolicyError("--from and --to are at most 2 years (730 days) apart")
+    for rotation in policy.rotations:
+        events = ((until - since) // rotation.turn_length + 2) * len(rotation.slots)
+        if events > MAX_EVENTS:
+            raise OncallPolicyError(
+                f"rotation {rotation.id!r} would have about {events:,} events from --from to --to, "
+                f"more than {MAX_EVENTS:,}; ask for a shorter span"
+            )
     people = {p.id: p for p in policy.people}
     if person is not None and person not in people:
         raise OncallPolicyError(f"--person {person!r} is not a person of the policy; give one of its ids")
