@@ -37,6 +37,7 @@ def _targets(template_cache: BytecodeCache | None) -> dict[str, Build]:
     """The targets by name, in the order they run; imported only when compiling."""
     from oncall_policy.compile import (  # noqa: PLC0415
         alertmanager,
+        calendars,
         guide,
         pagerduty,
         silence_rules,
@@ -45,6 +46,7 @@ def _targets(template_cache: BytecodeCache | None) -> dict[str, Build]:
 
     return {
         "alertmanager": alertmanager.build,
+        "calendars": calendars.build,
         "guide": partial(guide.build, template_cache=template_cache),
         "pagerduty": pagerduty.build,
         "silence_rules": silence_rules.build,

@@ -1,5 +1,6 @@
 """The typed policy model. Imports nothing of ours but scalar helpers; no I/O."""
 
+from oncall_policy.model.calendars import Calendars
 from oncall_policy.model.catalog import Alert
 from oncall_policy.model.destinations import ChatChannel, PagingService
 from oncall_policy.model.escalation import EscalationPolicy, Level, Target
@@ -14,6 +15,7 @@ from oncall_policy.model.types import Weekday
 __all__ = [
     "VERSION",
     "Alert",
+    "Calendars",
     "ChatChannel",
     "Deadline",
     "EscalationPolicy",

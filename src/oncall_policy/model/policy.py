@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from oncall_policy.model.calendars import Calendars
 from oncall_policy.model.catalog import Alert
 from oncall_policy.model.destinations import ChatChannel, PagingService
 from oncall_policy.model.escalation import EscalationPolicy
@@ -59,3 +60,4 @@ class Policy(Strict):
     routing: Routing
     silences: SilencePolicy
     postmortems: Postmortems = Field(default_factory=Postmortems)
+    calendars: Calendars = Field(default_factory=Calendars)
