@@ -44,6 +44,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from alertmanager_server import free_port, running  # noqa: E402 - the tests' server helper
 
+# Expired silences are forgotten a minute after they end (checked every ten seconds), so that the
+# silences Alertmanager holds, and the gate with it, level off during the memory run.
+RETENTION = ("--data.retention=1m", "--data.maintenance-interval=10s")
 HOP_BY_HOP = {"connection", "keep-alive", "te", "transfer-encoding", "upgrade", "trailer", "host"}
 PROFILES = {  # policy → (who writes, an alert they may silence for 1h without approval, a valid reason)
     "clipper": ("engineer-a@clipper.app", "HighErrorRate", "deployment in progress"),
@@ -162,7 +165,7 @@ def creations(ports: dict[str, int], count: int) -> dict[str, list[float]]:
     return samples
 
 
-def silence_body(service: str) -> bytes:
+def silence_body(service: str, lasting: timedelta = timedelta(hours=1)) -> bytes:
     now = datetime.now(UTC)
     return json.dumps(
         {
@@ -171,7 +174,7 @@ def silence_body(service: str) -> bytes:
                 {"name": "service", "value": service, "isRegex": False},
             ],
             "startsAt": now.isoformat(),
-            "endsAt": (now + timedelta(hours=1)).isoformat(),
+            "endsAt": (now + lasting).isoformat(),
             "createdBy": AUTHOR,
             "comment": REASON,
         }
@@ -245,12 +248,14 @@ def rss_kib(pid: int) -> int:
 
 
 def memory(port: int, pid: int, count: int) -> list[int]:
-    """The gate's RSS (KiB) after every tenth of ``count`` requests: 9 reads to 1 judged write."""
+    """The gate's RSS (KiB) after every tenth of ``count`` requests: 9 reads to 1 judged write.
+    Each write is a silence of seconds, which Alertmanager forgets a minute after it ends
+    (``RETENTION``): the silences held level off, so the gate's memory should too."""
     samples = [rss_kib(pid)]
 
     def request(number: int) -> tuple[str, str, bytes | None]:
         if number % 10 == 9:
-            return "POST", "/api/v2/silences", silence_body(f"mem-{number}")
+            return "POST", "/api/v2/silences", silence_body(f"mem-{number}", timedelta(seconds=5))
         return "GET", "/api/v2/status", None
 
     asyncio.run(
@@ -298,7 +303,10 @@ def main() -> None:  # noqa: PLR0915 - one run, measured in turn
 
     global AUTHOR, ALERT, REASON
     AUTHOR, ALERT, REASON = PROFILES["synthetic" if args.alerts else "clipper"]
-    with tempfile.TemporaryDirectory() as scratch, running(binary, Path(scratch) / "am") as server:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        running(binary, Path(scratch) / "am", flags=RETENTION) as server,
+    ):
         policy = ROOT / "policy.yaml"
         if args.alerts:
             policy = Path(scratch) / "policy" / "policy.yaml"
