@@ -188,6 +188,19 @@ def test_start_up_errors_name_the_database_without_its_password(postgresql):
     )
 
 
+def test_the_password_may_come_from_a_password_file(postgresql, tmp_path):
+    """As the README advises: the settings name a libpq password file, not the password."""
+    postgresql.drop_table()
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"127.0.0.1:{postgresql.port}:gate:gate:{PASSWORD.replace(':', chr(92) + ':')}\n")
+    passfile.chmod(0o600)  # libpq ignores a file others may read
+    store = pending.open_store(f"postgresql://gate@127.0.0.1:{postgresql.port}/gate?passfile={passfile}")
+    try:
+        assert store.listing(0.0) == []
+    finally:
+        store.close()
+
+
 def test_the_gate_refuses_to_start_with_a_wrong_password_in_one_clear_line(postgresql, tmp_path):
     signing.keygen(tmp_path / "gate.key")
     wrong = "wrong password"
