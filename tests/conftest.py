@@ -124,7 +124,7 @@ def oracle(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def postgresql(tmp_path_factory: pytest.TempPathFactory):
+def postgresql():
     """A real PostgreSQL cluster for the whole run (``tests.postgres_server.Cluster``), with a
     database and a user with a password. Not installed: skip locally, fail under CI=true."""
     from tests import postgres_server  # noqa: PLC0415 - a test helper module beside this one

@@ -3,7 +3,7 @@ listing, approve, claim, release, finish, expiry; two instances on one database 
 (exactly one wins) or approving at once (both kept); PostgreSQL restarted between calls; start-up
 errors that say what is wrong and never show the password; and two gates in front of one real
 Alertmanager sharing a request in PostgreSQL: asked through one, approved through the other,
-created once."""
+created once; with PostgreSQL down, a 503 that says so."""
 
 from __future__ import annotations
 
@@ -281,3 +281,10 @@ def test_two_gates_share_a_request_asked_through_one_and_approved_through_the_ot
         created = [item for item in upstream.silences() if "pg-shared" in str(item["matchers"])]
         assert [item["id"] for item in created] == [approved.json()["silenceID"]]
         assert call(one, "GET", "/-/approvals").json() == []
+        postgresql.stop()
+        try:
+            down = call(two, "GET", "/-/approvals")
+        finally:
+            postgresql.start()
+        assert (down.status, down.json()["message"]) == (503, pending.UNAVAILABLE)
+        assert call(two, "GET", "/-/approvals").json() == []  # connected again

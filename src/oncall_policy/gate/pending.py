@@ -17,25 +17,31 @@ returned, and is deleted whenever a request is added.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
+from aiohttp import web
+
+from oncall_policy.gate import answers
 from oncall_policy.gate import pending_rows as rows
 from oncall_policy.gate.config import GateConfigError
-from oncall_policy.gate.pending_rows import Request
+from oncall_policy.gate.pending_rows import PendingStoreError, Request
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Final
 
-__all__ = ["Desk", "Request", "SqliteStore", "Store", "now", "open_store"]
+__all__ = ["Desk", "PendingStoreError", "Request", "SqliteStore", "Store", "now", "open_store"]
 
 T = TypeVar("T")
 BUSY_MS = 5000
 POSTGRESQL = ("postgres://", "postgresql://")
+UNAVAILABLE = "the pending-approvals database cannot be used now; try again (the gate's log says why)"
+log = logging.getLogger(__name__)
 
 
 class Store(Protocol):
@@ -167,7 +173,14 @@ class Desk:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pending-approvals")
 
     async def run(self, call: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, call, *args)
+        """``call``'s result; a store that cannot answer (its database down) is the request's
+        503, its reason in the log (a client is not told where the database is)."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._thread, call, *args)
+        except PendingStoreError as error:
+            log.error("%s", error)  # noqa: TRY400 - the reason is the message: no traceback
+            body = answers.go_json({"code": 503, "message": UNAVAILABLE})
+            raise web.HTTPServiceUnavailable(text=body, content_type=answers.JSON) from None
 
     async def close(self) -> None:
         await self.run(self.store.close)

@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import conninfo
 
-from oncall_policy.errors import OncallPolicyError
 from oncall_policy.gate import pending_rows as rows
 from oncall_policy.gate.config import GateConfigError
+from oncall_policy.gate.pending_rows import PendingStoreError
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,10 +39,6 @@ T = TypeVar("T")
 CONNECT_TIMEOUT_S = 10  # unless the URL says otherwise (connect_timeout=)
 SCHEMA_LOCK = 0x6F6E63616C6C  # an advisory lock: instances starting together create the table once
 LOCKED = "SELECT * FROM pending WHERE id = %s AND expires > %s FOR UPDATE"
-
-
-class PendingStoreError(OncallPolicyError):
-    """A call on the pending-approvals database that could not be completed; the text says why."""
 
 
 class PostgresStore:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from oncall_policy.errors import OncallPolicyError
 from oncall_policy.records import Record
 from oncall_policy.static import TYPE_CHECKING
 
@@ -30,6 +31,11 @@ CREATE TABLE IF NOT EXISTS pending (
   expires {real} NOT NULL
 )
 """
+
+
+class PendingStoreError(OncallPolicyError):
+    """A call on the pending-approvals database that could not be completed; the text says why
+    (and names the database without its password)."""
 
 
 class Request(Record):
