@@ -181,6 +181,15 @@ def test_start_up_errors_name_the_database_without_its_password(postgresql):
         GateConfigError, match=r"cannot open the pending-approvals database: .*Connection refused"
     ):
         pending.open_store(f"postgresql://gate:{quote(PASSWORD, safe='')}@127.0.0.1:1/gate")
+    postgresql.drop_table()
+    with postgresql.superuser() as db:  # a user who may connect but not create the table
+        db.execute("DROP ROLE IF EXISTS reader")
+        db.execute("CREATE ROLE reader LOGIN PASSWORD 'reader secret'")
+    reader = postgresql.url.replace(f"gate:{quote(PASSWORD, safe='')}@", "reader:reader%20secret@")
+    with pytest.raises(
+        GateConfigError, match=r"postgresql://reader:\*\*\*@.*permission denied for schema public"
+    ):
+        pending.open_store(reader)
     with pytest.raises(GateConfigError) as unknown:
         pending.open_store("mysql://gate:hunter2@db/gate")
     assert str(unknown.value) == (

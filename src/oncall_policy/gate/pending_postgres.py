@@ -46,13 +46,15 @@ class PostgresStore:
         self._url = url
         self.shown = redacted(url)
         self._secrets = _passwords(url)
+        self._db: Connection | None = None
         try:
             self._options = _options(url)
-            self._db: Connection | None = self._connect()
+            self._db = self._connect()
             with self._db.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                 self._db.execute(rows.SCHEMA.format(real="DOUBLE PRECISION"))
         except psycopg.Error as error:
+            self.close()  # connected, but the table could not be made
             raise GateConfigError(
                 f"approvals.database {self.shown}: cannot open the pending-approvals database: "
                 f"{self._plain(error)}"
