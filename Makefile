@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 UI := $(VENV)/share/alertmanager-ui
 PYTHON ?= python3
 
-.PHONY: setup amtool browser compile check test lint bench clean
+.PHONY: setup amtool browser postgresql compile check test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,14 @@ browser: $(UI)/script.js
 $(UI)/script.js: tools/alertmanager_ui.py | $(STAMP) amtool
 	$(BIN)/python tools/alertmanager_ui.py $(UI)
 
-setup: $(STAMP) amtool browser
+# The gate's PostgreSQL store is tested against a real server: Debian's postgresql puts initdb,
+# pg_ctl and postgres in /usr/lib/postgresql/VERSION/bin (tests/postgres_server.py looks there).
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing postgresql with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+setup: $(STAMP) amtool browser postgresql
 
 compile: $(STAMP)
 	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml

@@ -18,6 +18,7 @@ header_timeout = "10s"                # a connection without a whole request hea
 
 [approvals]
 database = "gate-pending.sqlite3"     # pending requests (SQLite, beside this file); shared by instances
+                                      # or "postgresql://USER@HOST/DB?passfile=F" for several hosts
 key_file = "gate.key"                 # the Ed25519 key proofs are signed with (gate keygen --out)
 expire_after = "24h"                  # a request not approved by then is gone
 url = "https://gate.example.org/"     # the gate as approvers reach it (default: as the request came)
