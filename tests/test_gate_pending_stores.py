@@ -281,7 +281,8 @@ def test_two_gates_share_a_request_asked_through_one_and_approved_through_the_ot
         answer = post(one, silence(("alertname", "ServiceDown"), ("service", "pg-shared")))
         assert answer.status == 400
         assert answer.json().startswith("PENDING APPROVAL: ")
-        [held] = call(two, "GET", "/-/approvals").json()
+        manager = basic("manager-x@clipper.app")
+        [held] = call(two, "GET", "/-/approvals", None, manager).json()
         approved = call(two, "POST", f"/-/approvals/{held['id']}", b"{}", basic("manager-x@clipper.app"))
         assert approved.status == 200, approved.body
         assert approved.json()["status"] == "created"
@@ -289,11 +290,11 @@ def test_two_gates_share_a_request_asked_through_one_and_approved_through_the_ot
         assert again.status == 404  # created: gone for every instance
         created = [item for item in upstream.silences() if "pg-shared" in str(item["matchers"])]
         assert [item["id"] for item in created] == [approved.json()["silenceID"]]
-        assert call(one, "GET", "/-/approvals").json() == []
+        assert call(one, "GET", "/-/approvals", None, manager).json() == []
         postgresql.stop()
         try:
-            down = call(two, "GET", "/-/approvals")
+            down = call(two, "GET", "/-/approvals", None, manager)
         finally:
             postgresql.start()
         assert (down.status, down.json()["message"]) == (503, pending.UNAVAILABLE)
-        assert call(two, "GET", "/-/approvals").json() == []  # connected again
+        assert call(two, "GET", "/-/approvals", None, manager).json() == []  # connected again
