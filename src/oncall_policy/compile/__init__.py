@@ -38,7 +38,9 @@ def _targets(template_cache: BytecodeCache | None) -> dict[str, Build]:
     from oncall_policy.compile import (  # noqa: PLC0415
         alertmanager,
         guide,
+        mimir,
         pagerduty,
+        prometheus_operator,
         silence_rules,
         terraform,
     )
@@ -46,7 +48,9 @@ def _targets(template_cache: BytecodeCache | None) -> dict[str, Build]:
     return {
         "alertmanager": alertmanager.build,
         "guide": partial(guide.build, template_cache=template_cache),
+        "mimir": mimir.build,
         "pagerduty": pagerduty.build,
+        "prometheus_operator": prometheus_operator.build,
         "silence_rules": silence_rules.build,
         "terraform": terraform.build,
     }

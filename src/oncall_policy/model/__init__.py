@@ -9,18 +9,28 @@ from oncall_policy.model.rotation import Restriction, Rotation, Slot
 from oncall_policy.model.routing import Fallback, Inhibition, Route, Routing, Selector
 from oncall_policy.model.severity import PagerDutySeverity, PostmortemIfLonger, Severity
 from oncall_policy.model.silences import Maintenance, Reason, Reasons, SilencePolicy, SilenceRule
+from oncall_policy.model.targets import (
+    ConfigSecret,
+    Mimir,
+    PrometheusOperator,
+    Targets,
+    TeamNamespace,
+    Tenant,
+)
 from oncall_policy.model.types import Weekday
 
 __all__ = [
     "VERSION",
     "Alert",
     "ChatChannel",
+    "ConfigSecret",
     "Deadline",
     "EscalationPolicy",
     "Fallback",
     "Inhibition",
     "Level",
     "Maintenance",
+    "Mimir",
     "Organisation",
     "PagerDutySeverity",
     "PagingService",
@@ -28,6 +38,7 @@ __all__ = [
     "Policy",
     "PostmortemIfLonger",
     "Postmortems",
+    "PrometheusOperator",
     "Reason",
     "Reasons",
     "Restriction",
@@ -42,6 +53,9 @@ __all__ = [
     "SilenceRule",
     "Slot",
     "Target",
+    "Targets",
     "Team",
+    "TeamNamespace",
+    "Tenant",
     "Weekday",
 ]
