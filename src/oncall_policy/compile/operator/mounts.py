@@ -12,6 +12,7 @@ import posixpath
 
 CONFIG_DIR = "/etc/alertmanager/config"
 CONFIG_KEY = "alertmanager.yaml"
+SECRETS_DIR = "/etc/alertmanager/secrets"  # where each Secret of spec.secrets is mounted, by name
 
 
 def template_path(key: str) -> str:

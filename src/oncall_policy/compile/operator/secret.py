@@ -43,5 +43,17 @@ def build(policy: Policy, source: Source, secret: ConfigSecret) -> str:
     note = (
         f"# For an Alertmanager resource in namespace {secret.namespace} with"
         f" spec.configSecret: {secret.name}; data holds alertmanager.yaml and its templates.\n"
+        f"# {_secret_files(policy)}\n"
     )
     return render(document, source.header() + note)
+
+
+def _secret_files(policy: Policy) -> str:
+    """Where the keys and webhook URLs the configuration reads must be: the operator mounts each
+    Secret of ``spec.secrets`` at ``/etc/alertmanager/secrets/<name>/``."""
+    paths = [s.integration_key_file for s in policy.paging_services]
+    paths += [c.webhook_url_file for c in policy.chat_channels]
+    if policy.secrets.directory.rstrip("/") != mounts.SECRETS_DIR or any("/" not in p for p in paths):
+        return f"The files it reads must be mounted under {policy.secrets.directory}."
+    names = sorted({p.split("/", 1)[0] for p in paths})
+    return f"Its secret files are the Secrets of spec.secrets: [{', '.join(names)}]."
