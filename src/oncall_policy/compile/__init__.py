@@ -39,7 +39,9 @@ def _targets(template_cache: BytecodeCache | None) -> dict[str, Build]:
         alertmanager,
         calendars,
         guide,
+        mimir,
         pagerduty,
+        prometheus_operator,
         silence_rules,
         terraform,
     )
@@ -48,7 +50,9 @@ def _targets(template_cache: BytecodeCache | None) -> dict[str, Build]:
         "alertmanager": alertmanager.build,
         "calendars": calendars.build,
         "guide": partial(guide.build, template_cache=template_cache),
+        "mimir": mimir.build,
         "pagerduty": pagerduty.build,
+        "prometheus_operator": prometheus_operator.build,
         "silence_rules": silence_rules.build,
         "terraform": terraform.build,
     }

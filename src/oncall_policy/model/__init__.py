@@ -10,6 +10,14 @@ from oncall_policy.model.rotation import Restriction, Rotation, Slot
 from oncall_policy.model.routing import Fallback, Inhibition, Route, Routing, Selector
 from oncall_policy.model.severity import PagerDutySeverity, PostmortemIfLonger, Severity
 from oncall_policy.model.silences import Maintenance, Reason, Reasons, SilencePolicy, SilenceRule
+from oncall_policy.model.targets import (
+    ConfigSecret,
+    Mimir,
+    PrometheusOperator,
+    Targets,
+    TeamNamespace,
+    Tenant,
+)
 from oncall_policy.model.types import Weekday
 
 __all__ = [
@@ -17,12 +25,14 @@ __all__ = [
     "Alert",
     "Calendars",
     "ChatChannel",
+    "ConfigSecret",
     "Deadline",
     "EscalationPolicy",
     "Fallback",
     "Inhibition",
     "Level",
     "Maintenance",
+    "Mimir",
     "Organisation",
     "PagerDutySeverity",
     "PagingService",
@@ -30,6 +40,7 @@ __all__ = [
     "Policy",
     "PostmortemIfLonger",
     "Postmortems",
+    "PrometheusOperator",
     "Reason",
     "Reasons",
     "Restriction",
@@ -44,6 +55,9 @@ __all__ = [
     "SilenceRule",
     "Slot",
     "Target",
+    "Targets",
     "Team",
+    "TeamNamespace",
+    "Tenant",
     "Weekday",
 ]

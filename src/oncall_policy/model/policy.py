@@ -13,6 +13,7 @@ from oncall_policy.model.rotation import Rotation
 from oncall_policy.model.routing import Routing
 from oncall_policy.model.severity import Severity
 from oncall_policy.model.silences import SilencePolicy
+from oncall_policy.model.targets import Targets
 from oncall_policy.model.types import AbsoluteDirectory, Duration, LabelName, Strict, Text, Url
 
 VERSION = "oncall-policy/v1"
@@ -61,3 +62,4 @@ class Policy(Strict):
     silences: SilencePolicy
     postmortems: Postmortems = Field(default_factory=Postmortems)
     calendars: Calendars = Field(default_factory=Calendars)
+    targets: Targets = Field(default_factory=Targets)
