@@ -10,9 +10,13 @@ from typing import Any
 import pytest
 
 from oncall_policy.cli import main
+from oncall_policy.gate.config import GateConfig, Upstream
 from oncall_policy.silence import client
 from tests import http_servers
 from tests.conftest import CLIPPER
+from tests.gate_support import BASIC as GATE_BASIC
+from tests.gate_support import basic, call, gate, post
+from tests.gate_support import silence as silence_body
 from tests.test_silence_http import BASIC, config_file, silence
 
 pytestmark = pytest.mark.amtool
@@ -64,3 +68,32 @@ def test_check_files_reads_the_tenants_history(alertmanager, tmp_path, capsys):
         main([*arguments, "--http.config.file", auth, "--tenant", TENANT, str(request)])
     assert "cannot" not in capsys.readouterr().err
     assert [e["headers"].get(client.TENANT_HEADER) for e in log] == [TENANT]
+
+
+def test_the_gate_names_its_tenant_and_credentials_on_every_request_and_no_client_picks_another(
+    alertmanager, tmp_path
+):
+    (tmp_path / "password").write_text("s3cret\n")
+    secret = str(tmp_path / "password")
+    upstream = Upstream(tenant=TENANT, basic_auth={"username": "alice", "password_file": secret})
+    config = GateConfig(auth=GATE_BASIC.auth, upstream=upstream)
+    with _gateway(alertmanager.url) as (url, log), gate([url], config) as gated:
+        other_tenant = {"X-Scope-OrgID": "someone-else", **basic("engineer-a@clipper.app")}
+        read = call(gated, "GET", "/api/v2/silences", None, other_tenant)
+        created = post(gated, silence_body(("alertname", "HighErrorRate"), ("service", "tenant")))
+    assert read.status == 200, read.body
+    assert created.status == 200, created.body
+    assert created.json()["silenceID"] in {s["id"] for s in alertmanager.silences()}
+    assert log  # the listing, the read and the creation
+    assert {(e["headers"].get(client.TENANT_HEADER), e["headers"].get("Authorization")) for e in log} == {
+        (TENANT, BASIC)
+    }
+
+
+def test_the_gate_refuses_to_start_without_its_upstream_credential(tmp_path, capsys):
+    (tmp_path / "gate.toml").write_text('[upstream]\ntenant = "t"\nbearer_token_file = "missing-token"\n')
+    argv = ["gate", "--policy", str(CLIPPER), "--upstream", "http://127.0.0.1:9", "--config"]
+    assert main([*argv, str(tmp_path / "gate.toml")]) == 1
+    err = capsys.readouterr().err
+    assert "missing-token: cannot read the upstream credential" in err
+    assert "Traceback" not in err

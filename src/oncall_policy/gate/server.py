@@ -88,6 +88,11 @@ class Gate:
         self.config: Final = settings.config
         self.upstreams: Final = upstreams
         self.auth: Final = Authenticator(settings.config.auth, settings.verifier)
+        upstream = settings.config.upstream
+        self._upstream_fields: Final = (
+            *(["X-Scope-OrgID"] if upstream.tenant is not None else []),
+            *(["Authorization"] if upstream.bearer_token_file or upstream.basic_auth else []),
+        )
         self._writes = asyncio.Lock()
         self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
         self.approvals: approvals.ApprovalDesk | None = None  # set by ``with_approvals``
@@ -231,7 +236,8 @@ class Gate:
             peer=peer,
             host=request.headers.get("Host"),
             trusted=trusted_peer(peer, self.config.auth.trusted_peers),
-            dropped=(*self.auth.forwarded_away(), *dropped),
+            # The gate's own (its authentication; the tenant and credentials it sends upstream).
+            dropped=(*self.auth.forwarded_away(), *self._upstream_fields, *dropped),
         )
 
     async def _create(self, request: web.Request) -> web.StreamResponse:
@@ -396,7 +402,7 @@ async def running(
     When the block ends the gate stops accepting connections, lets requests under way finish
     for up to ``SHUTDOWN_SECONDS`` (then cancels them), and closes its upstream connections."""
     metrics = Metrics(settings.upstreams)
-    async with session(trace_configs=[metrics.tracing()]) as http:
+    async with session([metrics.tracing()], settings.config.upstream_fields()) as http:
         timeout = settings.config.limits.upstream_timeout.total_seconds()
         gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING), metrics)
         desk = _approvals_desk(gate)  # approvals (issue 13 item 3)

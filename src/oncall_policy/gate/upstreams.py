@@ -35,7 +35,7 @@ from oncall_policy.silence.http_errors import (
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Final
 
     from multidict import CIMultiDictProxy
@@ -62,10 +62,14 @@ class CreateFailedError(Exception):
         self.failures = tuple(failures)
 
 
-def session(trace_configs: Sequence[aiohttp.TraceConfig] = ()) -> aiohttp.ClientSession:
+def session(
+    trace_configs: Sequence[aiohttp.TraceConfig] = (), fields: Mapping[str, str] | None = None
+) -> aiohttp.ClientSession:
     """The gate's client: bytes as sent (no decompression), no cookies kept between clients, no
-    proxy from the environment, no headers of its own but ``Host``; ``trace_configs`` (metrics)."""
+    proxy from the environment, no headers of its own but ``Host`` and ``fields`` (the
+    upstreams' tenant and credentials, on every request); ``trace_configs`` (metrics)."""
     return aiohttp.ClientSession(
+        headers=dict(fields or {}),
         trace_configs=list(trace_configs),
         auto_decompress=False,
         cookie_jar=aiohttp.DummyCookieJar(),
