@@ -19,9 +19,9 @@ passwords cannot keep the checks busy for everyone else:
 
 - the same pair asked again while it is being checked waits for that check (a browser sends
   its first requests side by side), and a pair refused once is refused at once after;
-- a client address that gave a wrong password in the last ``GUESSING_SECONDS`` has at most
-  one check under way or waiting; another is answered 429 (``TooManyAttemptsError``), as is
-  any check beyond ``MAX_WAITING`` waiting in all;
+- a client address has at most ``PER_CLIENT`` checks under way or waiting, and one that gave a
+  wrong password in the last ``GUESSING_SECONDS`` at most one; another is answered 429
+  (``TooManyAttemptsError``), as is any check beyond ``MAX_WAITING`` waiting in all;
 - people already checked are never queued behind anyone: their pair is remembered.
 """
 
@@ -43,6 +43,7 @@ MAX_USERS_BYTES = 4 * 1024 * 1024
 _PREFIXES = (b"$2a$", b"$2b$", b"$2y$")
 _REMEMBERED = 10_000
 MAX_WAITING = 32  # password checks waiting for a slot, from every client together
+PER_CLIENT = 4  # checks of different pairs one address may have under way or waiting
 GUESSING_SECONDS = 60.0
 
 
@@ -81,7 +82,7 @@ class Verifier:
         self._refused: set[bytes] = set()
         self._checking: dict[bytes, asyncio.Future[bool]] = {}  # pair → its check under way
         self._failed: dict[str, float] = {}  # client address → when a check of its last failed
-        self._busy: set[str] = set()  # addresses with a check under way or waiting
+        self._busy: dict[str, int] = {}  # address → its checks under way or waiting
         self._slots = asyncio.Semaphore(concurrency)
         self._waiting = 0
 
@@ -100,7 +101,12 @@ class Verifier:
         under_way = self._checking.get(token)
         if under_way is not None:
             return await asyncio.shield(under_way)
-        if self._waiting >= MAX_WAITING or (client in self._busy and self._guessing(client)):
+        busy = self._busy.get(client, 0) if client is not None else 0
+        if (
+            self._waiting >= MAX_WAITING
+            or busy >= PER_CLIENT
+            or (busy and client is not None and self._guessing(client))
+        ):
             raise TooManyAttemptsError
         checked = self._checking[token] = asyncio.get_running_loop().create_future()
         try:
@@ -117,7 +123,7 @@ class Verifier:
 
     async def _check(self, password: str, hashed: bytes, client: str | None) -> bool:
         if client is not None:
-            self._busy.add(client)
+            self._busy[client] = self._busy.get(client, 0) + 1
         self._waiting += 1
         waiting = True
         try:
@@ -127,7 +133,10 @@ class Verifier:
         finally:
             if waiting:
                 self._waiting -= 1
-            self._busy.discard(client or "")
+            if client is not None:
+                left = self._busy.pop(client) - 1
+                if left:
+                    self._busy[client] = left
 
     def _guessing(self, client: str) -> bool:
         failed = self._failed.get(client)
