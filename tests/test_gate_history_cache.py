@@ -60,7 +60,7 @@ _SILENCES = st.builds(
 def test_the_cache_judges_as_the_whole_listing_does(earlier, new):
     """Property: judged with the silences the cache finds sharing an instance with it, a write
     gets the verdict it gets with every silence listed."""
-    cache = HistoryCache(SimpleNamespace(bases=("http://am",)), 1.0)  # type: ignore[arg-type]
+    cache = HistoryCache(SimpleNamespace(bases=("http://am",), timeout=10.0), 1.0)  # type: ignore[arg-type]
     for number, data in enumerate(earlier):
         cache.created(f"s{number}", data, api.from_api(data), NOW - timedelta(days=1))
     full = [entry.silence for entry in cache.entries.values()]

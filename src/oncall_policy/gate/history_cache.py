@@ -43,7 +43,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from oncall_policy.gate import writes
-from oncall_policy.gate.listings import Key, Reader, key_of
+from oncall_policy.gate.listings import Key, Reader, ReaderTimeoutError, key_of
 from oncall_policy.gate.writes import replacing
 from oncall_policy.matchers import Op
 from oncall_policy.records import Record
@@ -52,7 +52,7 @@ from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.audit import read_history
 from oncall_policy.silence.client import HistoryUnavailableError
 from oncall_policy.silence.evaluate import Assessment, Silence, assess
-from oncall_policy.silence.http_errors import BadResponseError
+from oncall_policy.silence.http_errors import BadResponseError, TimedOutError
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ class HistoryCache:
         self.refreshed_at: float | None = None  # monotonic time the last listing was asked for
         self._journal: list[tuple[float, str, Entry | None]] = []  # (when, id, entry; None: gone)
         self._task: asyncio.Task[None] | None = None  # the refresh under way
-        self._reader = reader or Reader()
+        self._reader = reader or Reader(seconds=upstreams.timeout)
         self._reserved: dict[str, Entry] = {}  # accepted writes on their way to Alertmanager
         self._reservations = itertools.count(1)
         self._none_reserved = asyncio.Event()
@@ -280,7 +280,10 @@ class HistoryCache:
         asked = time.monotonic()
         bodies, failures = await self.upstreams.bodies()
         known = {ident: entry.key for ident, entry in self.entries.items()}
-        found = await self._reader.read(bodies, known) if bodies else None
+        try:
+            found = await self._reader.read(bodies, known) if bodies else None
+        except ReaderTimeoutError as error:  # fail closed: no listing, as when no peer answers
+            raise HistoryUnavailableError([TimedOutError(self.upstreams.bases[0], str(error))]) from None
         if found is None or len(found.failures) == len(bodies):
             failures += [BadResponseError(url, why) for url, why in found.failures] if found else []
             raise HistoryUnavailableError(failures)

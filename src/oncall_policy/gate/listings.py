@@ -84,15 +84,21 @@ def read(bodies: Sequence[tuple[str, bytes]], known: Mapping[str, Key]) -> Read:
 _NEVER = (object(),)  # the key of no listed silence
 
 
+class ReaderTimeoutError(Exception):
+    """The reading process gave no answer within its deadline (it was stopped, or wedged)."""
+
+
 class Reader:
     """``read``, on the event loop for small listings, else in a process of its own (started
-    when first needed, and again if it dies)."""
+    when first needed, and again if it dies or gives no answer within ``seconds``)."""
 
-    def __init__(self, in_process_bytes: int | None = None) -> None:
+    def __init__(self, in_process_bytes: int | None = None, seconds: float = 10.0) -> None:
         self.in_process_bytes = IN_PROCESS_BYTES if in_process_bytes is None else in_process_bytes
+        self.seconds = seconds
         self._pool: ProcessPoolExecutor | None = None
 
     async def read(self, bodies: Sequence[tuple[str, bytes]], known: Mapping[str, Key]) -> Read:
+        """The reading; ``ReaderTimeoutError`` when the process has none within ``seconds``."""
         if sum(len(body) for _, body in bodies) <= self.in_process_bytes:
             return read(bodies, known)
         loop = asyncio.get_running_loop()
@@ -102,13 +108,24 @@ class Reader:
                 context = multiprocessing.get_context("forkserver")
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             try:
-                return await loop.run_in_executor(self._pool, read, bodies, known)
+                async with asyncio.timeout(self.seconds):
+                    return await loop.run_in_executor(self._pool, read, bodies, known)
             except BrokenProcessPool:  # the reader died (killed, out of memory): a new one
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+                self._discard()
+            except TimeoutError:
+                self._discard()  # stopped or wedged: the next reading starts a new one
+                raise ReaderTimeoutError(f"no reading of the listing within {self.seconds:g}s") from None
         return read(bodies, known)  # it died twice running: read here rather than not at all
 
+    def _discard(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # The worker may be stopped or looping: shutdown() would wait on it for ever, and
+        # cancels only what has not started. Its processes are killed (the pool's own table).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._discard()
