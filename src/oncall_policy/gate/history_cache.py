@@ -21,7 +21,7 @@ Freshness, and what it can never miss:
 - every write and every expiry through the gate updates the cache as soon as Alertmanager has
   taken it (``created``, ``ended``), and again after each refresh for ``JOURNAL_SECONDS``, so
   that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop
-  it; a write whose fate is not known (no answer) stays in that journal as its reservation;
+  it; a write whose fate is not known (no answer) stays history, as reserved, until it ends;
 - anything else (a writer that bypasses the gate, which a deployment should make impossible;
   another gate; an expiry by time is computed, not listed) is seen at the first write after
   ``max_age`` seconds: no write is judged with a listing asked longer ago than that. A write
@@ -192,6 +192,7 @@ class HistoryCache:
         self._task: asyncio.Task[None] | None = None  # the refresh under way
         self._reader = reader or Reader(seconds=upstreams.timeout)
         self._reserved: dict[str, Entry] = {}  # accepted writes on their way to Alertmanager
+        self._unknown: dict[str, Entry] = {}  # accepted writes Alertmanager may or may not have taken
         self._reservations = itertools.count(1)
         self._none_reserved = asyncio.Event()
         self._none_reserved.set()
@@ -225,10 +226,21 @@ class HistoryCache:
 
     def unsettled(self, token: str) -> None:
         """Whether the reserved write ``token`` was taken is not known (no answer): it stays
-        history as reserved for ``JOURNAL_SECONDS`` of listings, by which time a listing holds it
-        if Alertmanager took it."""
+        history as reserved until it ends. Nothing bounds when Alertmanager may still take it
+        (it does not drop a request whose client went away; a proxy between may deliver it
+        late), and counted twice once listed, a silence covers no more time than once."""
         entry = self._unreserve(token)
-        self._record(token, entry)
+        self._unknown[token] = entry
+        self._put(token, entry)
+
+    def _still_unknown(self) -> dict[str, Entry]:
+        """The writes whose fate is unknown that have not ended yet (the others are forgotten)."""
+        now = datetime.now(UTC)
+        for token, entry in list(self._unknown.items()):
+            ends = entry.silence.request.ends_at
+            if ends is None or ends <= now:
+                del self._unknown[token]
+        return self._unknown
 
     async def settled(self) -> None:
         """Return once no write is on its way to Alertmanager."""
@@ -294,6 +306,7 @@ class HistoryCache:
         for _, ident, entry in self._journal:
             _apply(entries, ident, entry)
         entries.update(self._reserved)
+        entries.update(self._still_unknown())
         self._replace(entries)
         self.refreshed_at = asked if self.refreshed_at is None else max(self.refreshed_at, asked)
 
