@@ -35,7 +35,7 @@ from oncall_policy.gate.upstreams import CreateFailedError
 from oncall_policy.people import Person
 from oncall_policy.silence import api, report
 from oncall_policy.silence import comment as comments
-from oncall_policy.silence.http_errors import AlertmanagerError
+from oncall_policy.silence.http_errors import AlertmanagerError, UnreachableError
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from oncall_policy.gate.config import Approvals
     from oncall_policy.gate.proof import Signer
     from oncall_policy.gate.upstreams import Upstreams
+    from oncall_policy.silence.evaluate import Silence
     from oncall_policy.silence.rules import Rules
     from oncall_policy.silence.verdict import Verdict
 
@@ -72,6 +73,7 @@ class ApprovalDesk:
         person: Callable[[web.Request], Awaitable[Person | web.Response]],
         alone: Callable[[], AbstractAsyncContextManager[None]],
         created: Callable[[str, Mapping[str, Any]], None],
+        perhaps: Callable[[Mapping[str, Any] | None], list[Silence]],
     ) -> None:
         self.desk: Final = desk
         self.signer: Final = signer
@@ -81,6 +83,8 @@ class ApprovalDesk:
         self._person = person
         self._alone = alone  # no other write judged, none on its way to Alertmanager
         self._created = created  # the gate's history learns of it before it lets other writes go
+        # The gate's writes Alertmanager may or may not have taken (given a body: one more).
+        self._perhaps = perhaps
 
     def gate_url(self, request: web.Request) -> str:
         return (self.config.url or as_requested(request)).rstrip("/")
@@ -239,6 +243,7 @@ class ApprovalDesk:
             earlier = writes.history(
                 listed, writes.replaced_id(held.silence), datetime.now(UTC), self.upstreams.bases[0]
             )
+            earlier += self._perhaps(None)  # not listed, perhaps only not yet
         except AlertmanagerError as error:
             await self.desk.run(self.desk.store.release, held.id)
             return answers.error(502, f"the silences in Alertmanager cannot be read ({error}); try again")
@@ -266,8 +271,7 @@ class ApprovalDesk:
                 "", json.dumps(body).encode(), [("Content-Type", "application/json")]
             )
         except CreateFailedError as error:
-            await self.desk.run(self.desk.store.release, held.id)
-            return answers.error(error.status, f"approved, but no Alertmanager took the silence: {error}")
+            return await self._not_created(held, body, error)
         if answer.status != 200:
             await self.desk.run(self.desk.store.finish, held.id)
             said = answer.body[:2000].decode("utf-8", "replace")
@@ -277,6 +281,22 @@ class ApprovalDesk:
         silence_id = str(json.loads(answer.body).get("silenceID", ""))
         self._created(silence_id, body)
         return silence_id
+
+    async def _not_created(
+        self, held: Request, body: Mapping[str, Any], error: CreateFailedError
+    ) -> web.Response:
+        if all(isinstance(failure, UnreachableError) for failure in error.failures):
+            await self.desk.run(self.desk.store.release, held.id)  # no peer got it: approve again
+            return answers.error(error.status, f"approved, but no Alertmanager took the silence: {error}")
+        # A peer may have taken it (no answer in time, or a 5xx): it counts as history, and the
+        # request is closed, so that it is never created twice.
+        self._perhaps(body)
+        await self.desk.run(self.desk.store.finish, held.id)
+        return answers.error(
+            error.status,
+            f"approved, but Alertmanager gave no clear answer ({error}); the silence may have been "
+            "created: look with amtool silence query before asking again; the request is closed",
+        )
 
 
 def _answer(data: dict[str, Any], html: bool) -> web.Response:

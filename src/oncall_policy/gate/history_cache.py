@@ -233,6 +233,18 @@ class HistoryCache:
         self._unknown[token] = entry
         self._put(token, entry)
 
+    def taken_perhaps(self, data: Mapping[str, Any], request: SilenceRequest) -> None:
+        """A write the gate sent (an approved silence) without knowing whether Alertmanager took
+        it: history until it ends, as ``unsettled`` keeps a reserved one."""
+        token = f"perhaps-{next(self._reservations)}"
+        entry = _entry(token, data, request, datetime.now(UTC))
+        self._unknown[token] = entry
+        self._put(token, entry)
+
+    def perhaps_taken(self) -> list[Silence]:
+        """The writes whose fate is unknown, as history (for a judgement not made with the cache)."""
+        return [entry.silence for entry in self._still_unknown().values()]
+
     def _still_unknown(self) -> dict[str, Entry]:
         """The writes whose fate is unknown that have not ended yet (the others are forgotten)."""
         now = datetime.now(UTC)

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from oncall_policy.gate.proof import Signer
     from oncall_policy.gate.users import Verifier
+    from oncall_policy.silence.evaluate import Silence
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.verdict import Verdict
 
@@ -111,6 +112,7 @@ class Gate:
             person=self._person,
             alone=self._alone,
             created=self._approved_created,
+            perhaps=self._perhaps_taken,
         )
 
     @asynccontextmanager
@@ -119,6 +121,13 @@ class Gate:
         async with self._writes:
             await self.history.settled()
             yield
+
+    def _perhaps_taken(self, body: Mapping[str, Any] | None) -> list[Silence]:
+        """The writes Alertmanager may or may not have taken, ``body`` (an approved silence sent
+        without a clear answer) first added to them."""
+        if body is not None:
+            self.history.taken_perhaps(body, api.from_api(body))
+        return self.history.perhaps_taken()
 
     def _approved_created(self, silence_id: str, body: Mapping[str, Any]) -> None:
         """An approved silence the gate created counts as history at once, as its other writes do."""
