@@ -314,7 +314,7 @@ class HistoryCache:
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
         journaled = {ident for _, ident, _ in self._journal}
-        entries = _read(found.unchanged, found.changed, self.entries, journaled, url)
+        entries = _read(found.absent, found.changed, self.entries, journaled, url)
         for _, ident, entry in self._journal:
             _apply(entries, ident, entry)
         entries.update(self._reserved)
@@ -392,21 +392,22 @@ def _entry(silence_id: str, data: Mapping[str, Any], request: SilenceRequest, no
 
 
 def _read(
-    unchanged: Sequence[str],
+    absent: Sequence[str],
     changed: Sequence[Mapping[str, Any]],
     known: Mapping[str, Entry],
     journaled: set[str],
     url: str,
 ) -> dict[str, Entry]:
-    """The listing as entries: those ``known`` and listed ``unchanged`` (or changed, but
-    journaled) kept, the others read."""
-    entries = {ident: known[ident] for ident in unchanged}
+    """The listing as entries: those ``known`` and listed as they are (neither ``absent`` nor
+    ``changed``), or changed but journaled, kept; the others read."""
+    gone = set(absent)
+    entries = {ident: entry for ident, entry in known.items() if ident not in gone}
     fresh: list[Mapping[str, Any]] = []
     for item in changed:
         ident = item.get("id")
         found = known.get(ident) if isinstance(ident, str) else None
         if found is not None and ident in journaled:
-            entries[found.silence.silence_id] = found
+            entries[found.silence.silence_id] = found  # kept as the gate knows it
         else:
             fresh.append(item)
     for listed_item, silence in zip(fresh, read_history(fresh, url), strict=True):
