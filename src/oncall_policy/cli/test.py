@@ -37,6 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
     from oncall_policy.compile.pd import build  # noqa: PLC0415
+    from oncall_policy.load import parts  # noqa: PLC0415
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
     from oncall_policy.verify import (  # noqa: PLC0415 - keep --help fast
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
     raw = read_policy_file(args.policy)
     policy = load_policy_bytes(raw, args.policy)
-    files, config = generated(policy, Source.of(Path(args.policy), raw))
+    files, config = generated(policy, Source.of(Path(args.policy), raw, parts.sources(policy)))
     pagerduty = build.build(policy)
     facts: dict[str, list[agreement.Paging]] = {}
     for fact in agreement.paging_facts(policy, pagerduty):

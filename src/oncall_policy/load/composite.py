@@ -36,6 +36,7 @@ class Composite(Document):
         self.origins = origins
         # Whether every part could be merged: checks of a policy missing a part only mislead.
         self.complete = all(part.data is not None for part in self.parts)
+        self.sources: tuple[tuple[str, str], ...] = ()  # (name, sha256) of each part, as read
 
     def _origin(self, location: Location) -> tuple[Document, Location]:
         for size in (1, 2):  # ("alerts", i, …) or ("routing", "routes", i, …)

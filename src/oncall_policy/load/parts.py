@@ -8,6 +8,8 @@ have on disk, so the merged policy (and all compiled from it) is the same on eve
 
 from __future__ import annotations
 
+import hashlib
+import weakref
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,6 +21,7 @@ from oncall_policy.load.positional import Document
 from oncall_policy.model.part import PolicyPart
 from oncall_policy.model.policy import VERSION
 from oncall_policy.problems import Problem
+from oncall_policy.provenance import included
 from oncall_policy.regular_files import read_regular
 from oncall_policy.rulebook import LOADER, Rule
 
@@ -55,7 +58,7 @@ SECTIONS["routes"] = ("routing", "routes")
 class PartFiles(Protocol):
     """Where a root's parts are read from: files beside it, or a revision in git."""
 
-    def names(self, pattern: str) -> list[str]: ...
+    def names(self, pattern: str, own: str) -> list[str]: ...
     def read(self, name: str) -> bytes: ...
 
 
@@ -65,12 +68,26 @@ class Directory:
     def __init__(self, base: Path) -> None:
         self.base = base
 
-    def names(self, pattern: str) -> list[str]:
-        found = (path for path in self.base.glob(pattern) if path.is_file())
-        return sorted(path.relative_to(self.base).as_posix() for path in found)
+    def names(self, pattern: str, own: str) -> list[str]:
+        return included(self.base, [pattern], own)
 
     def read(self, name: str) -> bytes:
         return read_regular(self.base / name, MAX_BYTES)
+
+
+# The parts each loaded policy was read from, by the policy object's identity, while it lives.
+_SOURCES: dict[int, tuple[tuple[str, str], ...]] = {}
+
+
+def remember(policy: object, document: Document) -> None:
+    if isinstance(document, Composite) and document.sources:
+        _SOURCES[id(policy)] = document.sources
+        weakref.finalize(policy, _SOURCES.pop, id(policy), None)
+
+
+def sources(policy: object) -> tuple[tuple[str, str], ...]:
+    """(name, sha256) of each part ``policy`` was read from, in include order (none: one file)."""
+    return _SOURCES.get(id(policy), ())
 
 
 def compose(root: Document, files: PartFiles, read: Reader) -> Document:
@@ -83,10 +100,13 @@ def compose(root: Document, files: PartFiles, read: Reader) -> Document:
         return root  # the schema says what is wrong with it
     names = _names(root, patterns, files)
     directory = Path(root.path).parent
-    parts = [_part(str(directory / name), name, files, read) for name in names]
+    read_parts = [_part(str(directory / name), name, files, read) for name in names]
+    parts = [part for part, _ in read_parts]
     owned = _owners(root, parts)
     ownership.check(root, owned)
-    return _merge(root, parts, owned)
+    composite = _merge(root, parts, owned)
+    composite.sources = tuple((name, sha) for name, (_, sha) in zip(names, read_parts, strict=True))
+    return composite
 
 
 def _names(root: Document, patterns: list[str], files: PartFiles) -> list[str]:
@@ -98,7 +118,7 @@ def _names(root: Document, patterns: list[str], files: PartFiles) -> list[str]:
                 ("include", i), f"{shown(pattern)} must be relative to the root, without '..'", INCLUDE.id
             )
             continue
-        found = [name for name in files.names(pattern) if name != own]
+        found = files.names(pattern, own)
         if not found:
             root.problem(("include", i), f"{shown(pattern)} matches no file", INCLUDE.id)
         names.update(dict.fromkeys(found))
@@ -110,18 +130,20 @@ def _names(root: Document, patterns: list[str], files: PartFiles) -> list[str]:
     return list(names)
 
 
-def _part(path: str, name: str, files: PartFiles, read: Reader) -> Document:
+def _part(path: str, name: str, files: PartFiles, read: Reader) -> tuple[Document, str]:
+    """The part's document and the sha256 of its bytes."""
     try:
         raw = files.read(name)
     except OSError as error:
-        return Document(path, problems=[reading.unreadable(path, error)])
+        return Document(path, problems=[reading.unreadable(path, error)]), ""
+    sha = hashlib.sha256(raw).hexdigest()
     text = reading.decode(raw, path)
     if isinstance(text, Problem):
-        return Document(path, problems=[text])
+        return Document(path, problems=[text]), sha
     document = read(text, path)
     if document.data is not None:
         _shape(document)
-    return document
+    return document, sha
 
 
 def _shape(part: Document) -> None:

@@ -90,6 +90,7 @@ def parse_policy_text(
     policy = _judge(document, rules)
     if policy is None:  # no problem shows a secret: neither the refused value nor another
         raise PolicyError(scrubbed(document.finish()))
+    parts.remember(policy, document)
     return policy
 
 
