@@ -224,3 +224,34 @@ def _container(data: dict[str, Any], at: Location) -> tuple[dict[str, Any] | Non
         data[name] = data = dict(inner)
     value = data.get(key)
     return (data if value is None or isinstance(value, list) else None), key
+
+
+ROOT_NAMES = ("policy.yaml", "policy.yml")
+
+
+def root_of(path: Path) -> Path | None:
+    """The root policy that includes the part at ``path``: the nearest ``policy.yaml`` in a
+    directory above it whose ``include`` matches it (``None``: ``path`` is no part)."""
+    resolved = path.resolve()
+    for directory in resolved.parents:
+        for name in ROOT_NAMES:
+            candidate = directory / name
+            if candidate == resolved or not candidate.is_file():
+                continue
+            patterns = _include_of(candidate)
+            own = resolved.relative_to(directory).as_posix()
+            if patterns and own in included(directory, patterns, name):
+                return candidate
+    return None
+
+
+def _include_of(root: Path) -> list[str]:
+    """A policy's ``include`` patterns, read without judging the rest of it (none: unreadable)."""
+    from oncall_policy.load import fast  # noqa: PLC0415 - the loader's own fast path
+
+    try:
+        data = fast.parse(read_regular(root, MAX_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []
+    patterns = data.get("include") if isinstance(data, dict) else None
+    return [p for p in patterns if isinstance(p, str)] if isinstance(patterns, list) else []
