@@ -236,3 +236,17 @@ def test_amtool_is_asked_once_per_label_combination_and_every_alert_is_compared(
     cases = json.loads(capsys.readouterr().out)
     assert len(cases) == 1000
     assert all(case["amtool"] is True for case in cases)
+
+
+def test_diff_reads_the_parts_of_a_git_revision(initech, capsys):
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "initech"]):
+        subprocess.run([*git, *command], cwd=initech.parent, check=True)
+    _edit(initech.parent / "teams" / "storage.yaml", "page: storage-pages, notify", "notify")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(initech.parent)
+        assert main(["diff", "git:HEAD:policy.yaml", "policy.yaml"]) == 0
+    assert capsys.readouterr().out == (
+        "alerts: VolumeFull: paging: Storage pages → nobody\n"
+        "alerts: VolumeFull: first escalation: Storage pages: 5 minutes → none\n"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import posixpath
 from typing import TYPE_CHECKING
 
 from oncall_policy.errors import OncallPolicyError
@@ -45,7 +46,48 @@ def _load(spec: str) -> Policy:
         raise OncallPolicyError(f"{spec!r}: write git:REV:PATH, for example git:HEAD~1:policy.yaml")
     if revision.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
         raise OncallPolicyError(f"{spec!r}: a revision does not begin with '-'")
-    return load_policy_bytes(git_show(revision, path), spec)
+    return load_policy_bytes(git_show(revision, path), spec, GitParts(revision, path))
+
+
+class GitParts:
+    """A root policy's parts as they were at a revision: names listed by ``git ls-tree`` under
+    the root's directory, matched as the loader matches them on disk, read by ``git show``."""
+
+    def __init__(self, revision: str, root: str) -> None:
+        self.revision = revision
+        self.directory = posixpath.dirname(root)
+
+    def names(self, pattern: str, own: str) -> list[str]:
+        from oncall_policy import processes  # noqa: PLC0415
+
+        listed = processes.output(
+            [
+                "git",
+                "ls-tree",
+                "-r",
+                "--name-only",
+                "--end-of-options",
+                self.revision,
+                "--",
+                self.directory or ".",
+            ],
+            GIT_TIMEOUT,
+        ).decode("utf-8", "replace")
+        names = [posixpath.relpath(line, self.directory or ".") for line in listed.splitlines()]
+        return sorted(name for name in names if name != own and _globbed(name, pattern))
+
+    def read(self, name: str) -> bytes:
+        return git_show(
+            self.revision, posixpath.join(self.directory, name) if self.directory else f"./{name}"
+        )
+
+
+def _globbed(name: str, pattern: str) -> bool:
+    """Whether a relative name matches a glob as ``Path.glob`` matches it (``*`` within a part)."""
+    from pathlib import PurePosixPath  # noqa: PLC0415
+
+    path, glob = PurePosixPath(name), PurePosixPath(pattern)
+    return ("**" in glob.parts or len(path.parts) == len(glob.parts)) and path.match(pattern)
 
 
 def git_show(revision: str, path: str) -> bytes:
