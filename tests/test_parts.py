@@ -250,3 +250,19 @@ def test_diff_reads_the_parts_of_a_git_revision(initech, capsys):
         "alerts: VolumeFull: paging: Storage pages → nobody\n"
         "alerts: VolumeFull: first escalation: Storage pages: 5 minutes → none\n"
     )
+
+
+def test_diff_of_a_part_compares_the_policies_that_include_it(initech, capsys):
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "initech"]):
+        subprocess.run([*git, *command], cwd=initech.parent, check=True)
+    _edit(initech.parent / "teams" / "billing.yaml", "page: billing-pages, notify", "notify")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(initech.parent)
+        assert main(["diff", "git:HEAD:teams/billing.yaml", "teams/billing.yaml"]) == 0
+    assert capsys.readouterr().out == (
+        "alerts: InvoiceRunFailed: paging: Billing pages → nobody\n"
+        "alerts: InvoiceRunFailed: first escalation: Billing pages: 5 minutes → none\n"
+        "alerts: PaymentProviderErrors: paging: Billing pages → nobody\n"
+        "alerts: PaymentProviderErrors: first escalation: Billing pages: 5 minutes → none\n"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import posixpath
 from typing import TYPE_CHECKING
 
@@ -40,13 +41,26 @@ def _load(spec: str) -> Policy:
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
 
     if not spec.startswith("git:"):
+        spec = _root(spec)
         return load_policy_bytes(read_policy_file(spec), spec)
     revision, colon, path = spec.removeprefix("git:").partition(":")
     if not (revision and colon and path):
         raise OncallPolicyError(f"{spec!r}: write git:REV:PATH, for example git:HEAD~1:policy.yaml")
     if revision.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
         raise OncallPolicyError(f"{spec!r}: a revision does not begin with '-'")
-    return load_policy_bytes(git_show(revision, path), spec, GitParts(revision, path))
+    path = _root(path)
+    return load_policy_bytes(git_show(revision, path), f"git:{revision}:{path}", GitParts(revision, path))
+
+
+def _root(path: str) -> str:
+    """The policy to compare for ``path``: itself, or for a policy part the root that includes it
+    here (a part's change is judged by what it changes in the whole policy)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from oncall_policy.load.parts import root_of  # noqa: PLC0415
+
+    root = root_of(Path(path))
+    return path if root is None else os.path.relpath(root)
 
 
 class GitParts:
