@@ -44,16 +44,18 @@ postgresql:
 setup: $(STAMP) amtool browser postgresql
 
 compile: $(STAMP)
-	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml
+	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml examples/initech/policy.yaml
 	$(BIN)/oncall-policy compile
 	$(BIN)/oncall-policy compile --policy examples/acme/policy.yaml
 	$(BIN)/oncall-policy compile --policy examples/globex/policy.yaml
+	$(BIN)/oncall-policy compile --policy examples/initech/policy.yaml
 
 check: $(STAMP)
-	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml
+	$(BIN)/oncall-policy check policy.yaml examples/acme/policy.yaml examples/globex/policy.yaml examples/initech/policy.yaml
 	$(BIN)/oncall-policy compile --check
 	$(BIN)/oncall-policy compile --check --policy examples/acme/policy.yaml
 	$(BIN)/oncall-policy compile --check --policy examples/globex/policy.yaml
+	$(BIN)/oncall-policy compile --check --policy examples/initech/policy.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

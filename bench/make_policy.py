@@ -1,6 +1,7 @@
 """Print a valid synthetic policy with N catalog alerts: many teams, services and people.
 
 Usage: python bench/make_policy.py N > big.yaml
+       python bench/make_policy.py N --parts DIR   (DIR/policy.yaml and one DIR/teams/*.yaml per team)
 
 One team per 100 alerts, each with its own roster, weekly rotation, escalation ladder, two paging
 services (one per escalation timing), a channel and routes keyed by a `team` label; an
@@ -10,6 +11,7 @@ organisation-wide security class is routed first. Deterministic for a given N.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 ALERTS_PER_TEAM = 100
 SEVERITIES = """\
@@ -42,8 +44,10 @@ def header(alerts: int) -> list[str]:
     ]
 
 
-def people(teams: list[str]) -> list[str]:
-    lines = ["people:", "  - {id: sec, name: Security, email: sec@example.invalid, roles: [security-team]}"]
+def people(teams: list[str], *, security: bool = True) -> list[str]:
+    lines = ["people:"]
+    if security:
+        lines.append("  - {id: sec, name: Security, email: sec@example.invalid, roles: [security-team]}")
     for t in teams:
         for who, role in (("a", "engineer"), ("b", "engineer"), ("c", "engineer"), ("m", "manager")):
             lines.append(
@@ -88,18 +92,17 @@ def escalation(teams: list[str]) -> list[str]:
     return lines
 
 
-def destinations(teams: list[str]) -> list[str]:
-    services = [
-        "paging_services:",
-        (
-            "  - {id: security, name: Security, escalation_policy: "
-            f"{teams[0]}, integration_key_file: pd/security}}"
-        ),
-    ]
-    channels = [
-        "chat_channels:",
-        "  - {id: security, channel: '#security', webhook_url_file: slack/security}",
-    ]
+def destinations(teams: list[str], *, security: str | None = None) -> list[str]:
+    """The paging services and channels; ``security``: the team whose ladder the organisation-wide
+    security service uses (``None``: no security service or channel)."""
+    services = ["paging_services:"]
+    channels = ["chat_channels:"]
+    if security is not None:
+        services.append(
+            f"  - {{id: security, name: Security, escalation_policy: {security}, "
+            "integration_key_file: pd/security}"
+        )
+        channels.append("  - {id: security, channel: '#security', webhook_url_file: slack/security}")
     for t in teams:
         services.extend(
             f"  - {{id: {t}-{kind}, name: {t} {kind}, team: {t}, escalation_policy: {t}, "
@@ -110,10 +113,11 @@ def destinations(teams: list[str]) -> list[str]:
     return services + channels
 
 
-def alerts(count: int, teams: list[str]) -> list[str]:
+def alerts(count: int, teams: list[str], first: int = 0) -> list[str]:
+    """Alerts ``first`` .. ``count - 1`` (of the whole policy), each of its hundred's team."""
     lines = ["alerts:"]
-    for n in range(count):
-        team = teams[n // ALERTS_PER_TEAM]
+    for n in range(first, count):
+        team = teams[n // ALERTS_PER_TEAM - first // ALERTS_PER_TEAM]
         security = n % 50 == 49
         severity = "P1" if security else ("P1", "P2", "P3")[n % 3]
         category = "security" if security else "service"
@@ -125,13 +129,19 @@ def alerts(count: int, teams: list[str]) -> list[str]:
     return lines
 
 
-def routing(teams: list[str]) -> list[str]:
-    lines = [
+def routing(teams: list[str], first_team: str) -> list[str]:
+    return [
         "routing:",
         "  group_by: [alertname, service, severity]",
         "  routes:",
         "    - {name: security, matchers: ['category=\"security\"'], page: security, notify: [security]}",
+        *team_routes(teams, "    "),
+        f"  unmatched: {{notify: [{first_team}]}}",
     ]
+
+
+def team_routes(teams: list[str], indent: str) -> list[str]:
+    lines = []
     for t in teams:
         lines += [
             (
@@ -144,8 +154,7 @@ def routing(teams: list[str]) -> list[str]:
             ),
             f"    - {{name: {t}-p3, severities: [P3], matchers: ['team=\"{t}\"'], notify: [{t}]}}",
         ]
-    lines += [f"  unmatched: {{notify: [{teams[0]}]}}"]
-    return lines
+    return [indent + line.removeprefix("    ") for line in lines]
 
 
 SILENCES = """\
@@ -173,19 +182,64 @@ def make(count: int) -> str:
         people(teams),
         rotations(teams),
         escalation(teams),
-        destinations(teams),
+        destinations(teams, security=teams[0]),
         alerts(count, teams),
-        routing(teams),
+        routing(teams, teams[0]),
         [SILENCES.rstrip()],
     ]
+    return _text(parts)
+
+
+def _text(parts: list[list[str]]) -> str:
     return "\n".join(line for part in parts for line in part) + "\n"
 
 
+def make_parts(count: int) -> dict[str, str]:
+    """The same policy as ``make(count)``, as a root ``policy.yaml`` that includes one part per
+    team (``teams/<team>.yaml``): merged, it is ``make(count)`` item for item."""
+    teams = team_ids(count)
+    root = [
+        [*header(count)[:4], "include: ['teams/*.yaml']", *header(count)[4:]],
+        people([]),
+        destinations([], security=teams[0]),
+        [
+            "routing:",
+            "  group_by: [alertname, service, severity]",
+            "  routes:",
+            "    - {name: security, matchers: ['category=\"security\"'], page: security, notify: [security]}",
+            f"  unmatched: {{notify: [{teams[0]}]}}",
+        ],
+        [SILENCES.rstrip()],
+    ]
+    files = {"policy.yaml": _text(root)}
+    for number, t in enumerate(teams):
+        first = number * ALERTS_PER_TEAM
+        files[f"teams/{t}.yaml"] = _text(
+            [
+                ["# Team part made by bench/make_policy.py.", "version: oncall-policy/v1", f"team: {t}"],
+                people([t], security=False),
+                rotations([t]),
+                escalation([t]),
+                destinations([t]),
+                alerts(min(count, first + ALERTS_PER_TEAM), [t], first),
+                ["routes:", *team_routes([t], "  ")],
+            ]
+        )
+    return files
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or not argv[1].isdigit() or int(argv[1]) < 1:
-        print("usage: make_policy.py N   (N >= 1 catalog alerts)", file=sys.stderr)
+    parts = len(argv) == 4 and argv[2] == "--parts"
+    if len(argv) not in {2, 4} or (len(argv) == 4 and not parts) or not argv[1].isdigit() or int(argv[1]) < 1:
+        print("usage: make_policy.py N [--parts DIR]   (N >= 1 catalog alerts)", file=sys.stderr)
         return 2
-    sys.stdout.write(make(int(argv[1])))
+    if not parts:
+        sys.stdout.write(make(int(argv[1])))
+        return 0
+    for name, text in make_parts(int(argv[1])).items():
+        path = Path(argv[3], name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIPPER = ROOT / "policy.yaml"
 ACME = ROOT / "examples" / "acme" / "policy.yaml"
 GLOBEX = ROOT / "examples" / "globex" / "policy.yaml"
-EXAMPLES = {"clipper": CLIPPER, "acme": ACME, "globex": GLOBEX}
+INITECH = ROOT / "examples" / "initech" / "policy.yaml"  # a root policy and its team parts
+EXAMPLES = {"clipper": CLIPPER, "acme": ACME, "globex": GLOBEX, "initech": INITECH}
 
 # Bounded so that the whole suite stays within minutes; `HYPOTHESIS_PROFILE=thorough` for more.
 settings.register_profile(

@@ -69,22 +69,23 @@ def _delete(rng: random.Random, raw: bytes) -> bytes:
 _MUTATIONS = [_flip, _insert, _insert, _duplicate_line, _truncate, _delete]
 
 
-def _answer(text: str, *, fast_path: bool) -> Policy | list[Problem]:
-    """The loader's answer; any exception but ``PolicyError`` escapes and fails the test."""
+def _answer(text: str, *, fast_path: bool, path: str = "policy.yaml") -> Policy | list[Problem]:
+    """The loader's answer; any exception but ``PolicyError`` escapes and fails the test. ``path``
+    is where the mutant stands in for the example: its parts, if any, are read beside it."""
     try:
-        return load_policy_text(text, "policy.yaml", fast_path=fast_path)
+        return load_policy_text(text, path, fast_path=fast_path)
     except PolicyError as error:
         return error.problems
 
 
-def _judge(raw: bytes) -> Policy | list[Problem]:
+def _judge(raw: bytes, path: str = "policy.yaml") -> Policy | list[Problem]:
     """Both paths' answer, which must be one."""
-    text = reading.decode(raw, "policy.yaml")
+    text = reading.decode(raw, path)
     if isinstance(text, Problem):
         return [text]  # refused before either path reads it
-    slow = _answer(text, fast_path=False)
+    slow = _answer(text, fast_path=False, path=path)
     if fast.parse(text) is not None:  # else the loader takes the position-keeping path alone
-        assert _answer(text, fast_path=True) == slow
+        assert _answer(text, fast_path=True, path=path) == slow
     return slow
 
 
@@ -96,15 +97,15 @@ def test_mutants_get_one_answer_and_compile_when_accepted(example: str):
     for index in range(MUTANTS):
         raw = _mutate(rng, original)
         try:
-            accepted += _holds(raw)
+            accepted += _holds(raw, str(EXAMPLES[example]))
         except Exception as error:  # noqa: BLE001 - a failure names the mutant, to replay it
             pytest.fail(f"seed {SEED}, {example} mutant {index}: {error!r}\n{raw!r}")
     assert accepted > 0  # some mutants (in comments, in free text) are still valid policies
 
 
-def _holds(raw: bytes) -> bool:
+def _holds(raw: bytes, path: str = "policy.yaml") -> bool:
     """Check one mutant; whether it was accepted (and compiled)."""
-    answer = _judge(raw)
+    answer = _judge(raw, path)
     if isinstance(answer, Policy):
         assert build_all(answer, Source.of(Path("policy.yaml"), raw))
         return True

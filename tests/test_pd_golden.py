@@ -14,6 +14,7 @@ import pytest
 
 from oncall_policy.checks.checked import load_policy
 from oncall_policy.compile import pagerduty, terraform
+from oncall_policy.load import parts
 from oncall_policy.model import Policy
 from oncall_policy.provenance import Source
 from tests.conftest import EXAMPLES
@@ -21,8 +22,8 @@ from tests.pd_helpers import files_of, policy_data
 
 
 def _built(policy_path: Path) -> dict[str, str]:
-    source = Source.of(policy_path, policy_path.read_bytes())
     policy = load_policy(policy_path)
+    source = Source.of(policy_path, policy_path.read_bytes(), parts.sources(policy))
     return {**pagerduty.build(policy, source), **terraform.build(policy, source)}
 
 

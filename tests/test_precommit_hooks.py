@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLIPPER, ROOT
+from tests.conftest import CLIPPER, INITECH, ROOT
 
 pytestmark = pytest.mark.precommit
 
@@ -233,3 +233,48 @@ def test_try_repo_runs_the_check_hook_on_a_good_and_a_bad_policy(hook_repo, cons
     assert any(
         line.startswith("broken/policy.yaml:") and "not a valid duration: '1 week'" in line for line in lines
     )
+
+
+@pytest.fixture
+def parts_consumer(tmp_path: Path, hook_repo: tuple[Path, str]) -> Path:
+    """A repository whose policy is in parts (Initech's root, teams/ and generated/ output)."""
+    repo, rev = hook_repo
+    hooks = "".join(f"      - id: {hook}\n" for hook in ("oncall-policy-check", "oncall-policy-compile"))
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n{hooks}"
+    )
+    for name in ("policy.yaml", "teams", "generated"):
+        source = INITECH.parent / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy2(source, tmp_path / name)
+    commit_all(tmp_path)
+    return tmp_path
+
+
+def test_check_hook_checks_a_changed_part_with_its_root(parts_consumer, pre_commit_home):
+    done = run_hook(parts_consumer, pre_commit_home, "oncall-policy-check", "teams/billing.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "teams/billing.yaml: ok (with policy.yaml)" in done.stdout
+
+
+def test_check_hook_places_a_parts_problem_in_the_part(parts_consumer, pre_commit_home):
+    part = parts_consumer / "teams" / "billing.yaml"
+    part.write_text(part.read_text().replace("notify: [billing]}", "notify: [storage]}", 1))
+    done = run_hook(parts_consumer, pre_commit_home, "oncall-policy-check", "teams/billing.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(
+        r"^teams/billing\.yaml:\d+:\d+: \[error\] routes\[0\]\.notify\[0\]: 'storage' is team storage's "
+        r"chat channel, defined in teams/storage\.yaml; .* \(part-ownership\)$",
+        done.stdout,
+        re.MULTILINE,
+    ), done.stdout
+
+
+def test_compile_hook_fails_when_a_part_changed(parts_consumer, pre_commit_home):
+    part = parts_consumer / "teams" / "storage.yaml"
+    part.write_text(part.read_text().replace("A volume is over 95% full.", "A volume is over 90% full."))
+    done = run_hook(parts_consumer, pre_commit_home, "oncall-policy-compile", "teams/storage.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "A volume is over 90% full." in done.stdout  # the unified diff of the stale guide

@@ -14,6 +14,7 @@ from oncall_policy.load.policy import parse_policy, parse_policy_bytes, parse_po
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from oncall_policy.load.parts import PartFiles
     from oncall_policy.model import Policy
 
 
@@ -22,8 +23,9 @@ def load_policy(path: str | Path) -> Policy:
     return parse_policy(path, run)
 
 
-def load_policy_bytes(raw: bytes, path: str = "policy.yaml") -> Policy:
-    return parse_policy_bytes(raw, path, run)
+def load_policy_bytes(raw: bytes, path: str = "policy.yaml", files: PartFiles | None = None) -> Policy:
+    """``load_policy`` of bytes read already; its parts, if any, from ``files`` (default: beside ``path``)."""
+    return parse_policy_bytes(raw, path, run, files)
 
 
 def load_policy_text(text: str, path: str = "policy.yaml", *, fast_path: bool = True) -> Policy:

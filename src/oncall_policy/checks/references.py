@@ -5,7 +5,7 @@ resolve and ids are unique."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
@@ -16,8 +16,9 @@ from oncall_policy.rulebook import CHECK, Rule
 RULE = Rule("references", CHECK, __doc__)
 
 
-def _missing(location: Location, value: str | None, known: Iterable[str], kind: str) -> Iterator[Finding]:
-    known = set(known)
+def _missing(location: Location, value: str | None, known: Collection[str], kind: str) -> Iterator[Finding]:
+    # ``known`` is a set or mapping built once per kind by the caller: a lookup per reference,
+    # never a copy (a copy per alert made this check quadratic in teams).
     if value is not None and value not in known:
         listed = ", ".join(shown(name, quote=False) for name in sorted(known)[:12]) or "none are defined"
         yield Finding(location, f"unknown {kind} {shown(value)}; defined: {listed}", RULE.id)

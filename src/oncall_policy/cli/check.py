@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from oncall_policy.cli import reports
@@ -40,16 +41,32 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy  # noqa: PLC0415 - keep --help fast
 
     problems: list[Problem] = []
-    for name in args.files or ["policy.yaml"]:
+    for name, checked in _roots(args.files or ["policy.yaml"]):
         try:
-            load_policy(name)
+            load_policy(checked)
         except PolicyError as error:
             problems.extend(error.problems)
         else:
             if args.format == "text":
-                print(f"{printable(name)}: ok")
+                print(f"{printable(name)}: ok" + (f" (with {printable(checked)})" if checked != name else ""))
     print(reports.problems(problems, args.format), end="")
     return 1 if problems else 0
+
+
+def _roots(names: list[str]) -> list[tuple[str, str]]:
+    """Each file and the policy to check for it: itself, or for a policy part (a file a root
+    policy above it includes, as pre-commit passes it) that root, each root once."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from oncall_policy.load.parts import root_of  # noqa: PLC0415
+
+    found: dict[str, str] = {}
+    for name in names:
+        root = root_of(Path(name))
+        checked = name if root is None else os.path.relpath(root)
+        if checked not in found.values():
+            found[name] = checked
+    return list(found.items())
 
 
 def _list_rules(args: argparse.Namespace) -> int:

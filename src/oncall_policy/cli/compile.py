@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
     from oncall_policy.compile import build_all  # noqa: PLC0415
     from oncall_policy.compile.pd import membership  # noqa: PLC0415
+    from oncall_policy.load import parts  # noqa: PLC0415
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out or policy_path.parent / "generated"
     raw = read_policy_file(policy_path)
     policy = load_policy_bytes(raw, str(policy_path))
-    files = build_all(policy, Source.of(policy_path, raw), template_cache.default())
+    files = build_all(policy, Source.of(policy_path, raw, parts.sources(policy)), template_cache.default())
     # One lock around reading the previous output (for the warnings) and writing or comparing;
     # the diffs are printed after, so that a slow reader does not hold up another compile.
     if args.check:

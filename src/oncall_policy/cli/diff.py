@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import posixpath
 from typing import TYPE_CHECKING
 
 from oncall_policy.errors import OncallPolicyError
@@ -39,13 +41,67 @@ def _load(spec: str) -> Policy:
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
 
     if not spec.startswith("git:"):
+        spec = _root(spec)
         return load_policy_bytes(read_policy_file(spec), spec)
     revision, colon, path = spec.removeprefix("git:").partition(":")
     if not (revision and colon and path):
         raise OncallPolicyError(f"{spec!r}: write git:REV:PATH, for example git:HEAD~1:policy.yaml")
     if revision.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
         raise OncallPolicyError(f"{spec!r}: a revision does not begin with '-'")
-    return load_policy_bytes(git_show(revision, path), spec)
+    path = _root(path)
+    return load_policy_bytes(git_show(revision, path), f"git:{revision}:{path}", GitParts(revision, path))
+
+
+def _root(path: str) -> str:
+    """The policy to compare for ``path``: itself, or for a policy part the root that includes it
+    here (a part's change is judged by what it changes in the whole policy)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from oncall_policy.load.parts import root_of  # noqa: PLC0415
+
+    root = root_of(Path(path))
+    return path if root is None else os.path.relpath(root)
+
+
+class GitParts:
+    """A root policy's parts as they were at a revision: names listed by ``git ls-tree`` under
+    the root's directory, matched as the loader matches them on disk, read by ``git show``."""
+
+    def __init__(self, revision: str, root: str) -> None:
+        self.revision = revision
+        self.directory = posixpath.dirname(root)
+
+    def names(self, pattern: str, own: str) -> list[str]:
+        from oncall_policy import processes  # noqa: PLC0415
+
+        listed = processes.output(
+            [
+                "git",
+                "ls-tree",
+                "-r",
+                "--name-only",
+                "--end-of-options",
+                self.revision,
+                "--",
+                self.directory or ".",
+            ],
+            GIT_TIMEOUT,
+        ).decode("utf-8", "replace")
+        names = [posixpath.relpath(line, self.directory or ".") for line in listed.splitlines()]
+        return sorted(name for name in names if name != own and _globbed(name, pattern))
+
+    def read(self, name: str) -> bytes:
+        return git_show(
+            self.revision, posixpath.join(self.directory, name) if self.directory else f"./{name}"
+        )
+
+
+def _globbed(name: str, pattern: str) -> bool:
+    """Whether a relative name matches a glob as ``Path.glob`` matches it (``*`` within a part)."""
+    from pathlib import PurePosixPath  # noqa: PLC0415
+
+    path, glob = PurePosixPath(name), PurePosixPath(pattern)
+    return ("**" in glob.parts or len(path.parts) == len(glob.parts)) and path.match(pattern)
 
 
 def git_show(revision: str, path: str) -> bytes:

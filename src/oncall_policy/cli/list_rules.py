@@ -15,6 +15,8 @@ from oncall_policy.gate import writes as gate_writes
 from oncall_policy.load import (
     characters,
     no_secrets,
+    ownership,
+    parts,
     policy,
     positional,
     precheck,
@@ -50,6 +52,9 @@ LOADER_RULES: tuple[Rule, ...] = (
     validation.MISSING_FIELD,
     validation.WRONG_TYPE,
     validation.INVALID_VALUE,
+    parts.INCLUDE,
+    parts.PART_SHAPE,
+    ownership.RULE,
 )
 SILENCE_RULES: tuple[Rule, ...] = (
     files.JSON_SYNTAX,

@@ -38,6 +38,7 @@ def parse_labels(arguments: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.load import parts  # noqa: PLC0415
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
     from oncall_policy.verify.matrix import generated  # noqa: PLC0415
@@ -46,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
     labels = parse_labels(args.labels)
     raw = read_policy_file(args.policy)
     policy = load_policy_bytes(raw, args.policy)
-    _, config = generated(policy, Source.of(Path(args.policy), raw))
+    _, config = generated(policy, Source.of(Path(args.policy), raw, parts.sources(policy)))
     print(printable(",".join(Simulator(config).receivers(labels))))
     return 0

@@ -1,4 +1,4 @@
-"""``oncall-policy schema``: the JSON Schema of policy.yaml."""
+"""``oncall-policy schema [--part]``: the JSON Schema of policy.yaml, or of a policy part."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import argparse
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    del parser
+    parser.add_argument(
+        "--part",
+        action="store_true",
+        help="the schema of a policy part (a team's file that a root policy includes)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    del args
     from oncall_policy.model.json_schema import render  # noqa: PLC0415
 
-    print(render(), end="")
+    print(render(part=args.part), end="")
     return 0

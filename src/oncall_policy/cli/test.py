@@ -21,6 +21,8 @@ from oncall_policy.cli.options import add_policy_argument
 from oncall_policy.printable import printable, printable_lines
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from oncall_policy.model import Policy
     from oncall_policy.provenance import Source
     from oncall_policy.verify.matrix import Case
@@ -37,6 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
     from oncall_policy.compile.pd import build  # noqa: PLC0415
+    from oncall_policy.load import parts  # noqa: PLC0415
     from oncall_policy.load.policy import read_policy_file  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415 - keep --help fast
     from oncall_policy.verify import (  # noqa: PLC0415 - keep --help fast
@@ -47,16 +50,17 @@ def run(args: argparse.Namespace) -> int:
 
     raw = read_policy_file(args.policy)
     policy = load_policy_bytes(raw, args.policy)
-    files, config = generated(policy, Source.of(Path(args.policy), raw))
+    files, config = generated(policy, Source.of(Path(args.policy), raw, parts.sources(policy)))
     pagerduty = build.build(policy)
     facts: dict[str, list[agreement.Paging]] = {}
     for fact in agreement.paging_facts(policy, pagerduty):
         facts.setdefault(fact.alert, []).append(fact)
-    cases = [case.with_paging(facts.get(case.alert, [])) for case in Matrix(policy, config).cases()]
+    matrix = Matrix(policy, config)
+    cases = [case.with_paging(facts.get(case.alert, [])) for case in matrix.cases()]
     if args.amtool:
-        cases = _with_amtool(files, cases)
+        cases = _with_amtool(files, cases, matrix.simulator.label_names)
     problems = crosscheck.mismatches(config, pagerduty)
-    problems += _operator_disagreements(policy, Source.of(Path(args.policy), raw))
+    problems += _operator_disagreements(policy, Source.of(Path(args.policy), raw, parts.sources(policy)))
     problems += [f"{d.subject}: {d.message}" for d in agreement.disagreements(policy, pagerduty)]
     print(printable_lines(_render(cases, args.format)), end="")
     for problem in problems:
@@ -80,7 +84,9 @@ def _operator_disagreements(policy: Policy, source: Source) -> list[str]:
     ]
 
 
-def _with_amtool(files: dict[str, str], cases: list[Case]) -> list[Case]:
+def _with_amtool(files: dict[str, str], cases: list[Case], tested: Iterable[str]) -> list[Case]:
+    """Each case with whether the real amtool routes it to exactly its expected receivers, in
+    order; amtool is asked once per combination of the labels the route tree tests."""
     from oncall_policy.compile.alertmanager import FILE  # noqa: PLC0415
     from oncall_policy.verify import amtool  # noqa: PLC0415
 
@@ -89,8 +95,8 @@ def _with_amtool(files: dict[str, str], cases: list[Case]) -> list[Case]:
             Path(directory, name).write_text(text, encoding="utf-8")
         config = Path(directory, FILE)
         amtool.check_config(config)
-        verdicts = amtool.routes_verify_many(config, [(c.labels, c.expected_receivers) for c in cases])
-    return [case.with_amtool(agrees) for case, agrees in zip(cases, verdicts, strict=True)]
+        routed = amtool.routes_test_distinct(config, [c.labels for c in cases], tested)
+    return [case.with_amtool(got == case.expected_receivers) for case, got in zip(cases, routed, strict=True)]
 
 
 def _render(cases: list[Case], style: str) -> str:

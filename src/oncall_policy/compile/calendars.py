@@ -10,6 +10,7 @@ shifts from every rotation's window.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from oncall_policy.compile.ics.feed import calendar, render
 from oncall_policy.meaning.shifts import shifts
@@ -35,9 +36,14 @@ def build(policy: Policy, source: Source) -> dict[str, str]:
         )
         for rotation in policy.rotations
     }
-    everyone = [rendered for found in events.values() for rendered in found]
+    by_person: dict[
+        str, list[Any]
+    ] = {}  # each person's shifts, in rotation order: one pass, not one per person
+    for found in events.values():
+        for rendered in found:
+            by_person.setdefault(rendered.shift.person.id, []).append(rendered)
     for person in policy.people:
-        theirs = [rendered for rendered in everyone if rendered.shift.person.id == person.id]
+        theirs = by_person.get(person.id, [])
         if theirs:
             files[f"{DIRECTORY}/people/{person.id}.ics"] = calendar(f"On call: {person.name}", about, theirs)
     return files

@@ -52,10 +52,11 @@ def build(policy: Policy, source: Source, template_cache: BytecodeCache | None =
 def context(policy: Policy) -> dict[str, Any]:
     alerts = facts.alert_facts(policy)
     by_route = _names(alerts, lambda f: f.routes)
+    services_of = _services_by_ladder(policy)
     return {
         "policy": policy,
         "rotations": [_rotation(policy, r) for r in policy.rotations],
-        "ladders": [_ladder(policy, e) for e in policy.escalation_policies],
+        "ladders": [_ladder(policy, e, services_of) for e in policy.escalation_policies],
         "routes": [_route(policy, route, by_route) for route in policy.routing.routes],
         "unmatched": _unmatched(policy, alerts),
         "services": _services(policy, _names(alerts, lambda f: f.pages)),
@@ -82,7 +83,15 @@ def _rotation(policy: Policy, rotation: Rotation) -> dict[str, Any]:
     }
 
 
-def _ladder(policy: Policy, escalation: EscalationPolicy) -> Ladder:
+def _services_by_ladder(policy: Policy) -> dict[str, tuple[str, ...]]:
+    """Escalation policy id → the names of the services that use it, in policy order."""
+    grouped: dict[str, list[str]] = {}
+    for service in policy.paging_services:
+        grouped.setdefault(service.escalation_policy, []).append(service.name)
+    return {ladder: tuple(names) for ladder, names in grouped.items()}
+
+
+def _ladder(policy: Policy, escalation: EscalationPolicy, services_of: dict[str, tuple[str, ...]]) -> Ladder:
     timing = escalation.timing.items()
     levels = tuple(
         (
@@ -92,7 +101,7 @@ def _ladder(policy: Policy, escalation: EscalationPolicy) -> Ladder:
         )
         for k, level in enumerate(escalation.levels)
     )
-    services = tuple(s.name for s in policy.paging_services if s.escalation_policy == escalation.id)
+    services = services_of.get(escalation.id, ())  # not a scan of every service per ladder
     edges = tuple(
         (k, ", ".join(f"{s} after {facts.short(steps[k])}" for s, steps in timing if len(steps) > k))
         for k in range(1, len(levels))

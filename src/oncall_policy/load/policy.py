@@ -14,8 +14,9 @@ from pydantic import ValidationError
 
 from oncall_policy.errors import PolicyError
 from oncall_policy.leaks.redact import scrub, shown
-from oncall_policy.load import fast, no_secrets, positional, reading, validation
+from oncall_policy.load import fast, no_secrets, parts, positional, reading, validation
 from oncall_policy.load.bounds import MAX_BYTES
+from oncall_policy.load.composite import Composite
 from oncall_policy.load.dump import dump_policy
 from oncall_policy.load.locate import LazyDocument
 from oncall_policy.model import VERSION, Policy
@@ -56,28 +57,40 @@ def read_policy_file(path: str | Path) -> bytes:
         raise PolicyError([reading.unreadable(str(path), error)]) from None
 
 
-def parse_policy_bytes(raw: bytes, path: str = "policy.yaml", rules: Rules | None = None) -> Policy:
+def parse_policy_bytes(
+    raw: bytes, path: str = "policy.yaml", rules: Rules | None = None, files: parts.PartFiles | None = None
+) -> Policy:
     text = reading.decode(raw, path)
     if isinstance(text, Problem):
         raise PolicyError([text])
-    return parse_policy_text(text, path, rules)
+    return parse_policy_text(text, path, rules, files=files)
+
+
+def _read(text: str, path: str) -> positional.Document:
+    """A file's document: the fast path's data when it reads the text, else the careful path's."""
+    data = fast.parse(text)
+    return positional.read(text, path) if data is None else LazyDocument(path, data=data, text=text)
 
 
 def parse_policy_text(
-    text: str, path: str = "policy.yaml", rules: Rules | None = None, *, fast_path: bool = True
+    text: str,
+    path: str = "policy.yaml",
+    rules: Rules | None = None,
+    *,
+    fast_path: bool = True,
+    files: parts.PartFiles | None = None,
 ) -> Policy:
     """The policy in ``text``. ``fast_path=False`` reads it through the position-keeping path
-    alone, which gives the same answer, slower: the tests hold the two paths to that."""
-    data = fast.parse(text) if fast_path else None
-    if data is not None:
-        document: positional.Document = LazyDocument(path, data=data, text=text)
-    else:
-        document = positional.read(text, path)
-        if document.data is None and document.problems:
-            raise PolicyError(scrubbed(document.problems))
+    alone, which gives the same answer, slower: the tests hold the two paths to that. The parts
+    its ``include`` names are read from ``files`` (default: beside ``path``)."""
+    document = _read(text, path) if fast_path else positional.read(text, path)
+    if document.data is None and document.problems:
+        raise PolicyError(scrubbed(document.problems))
+    document = parts.compose(document, parts.Directory(Path(path).parent) if files is None else files, _read)
     policy = _judge(document, rules)
     if policy is None:  # no problem shows a secret: neither the refused value nor another
         raise PolicyError(scrubbed(document.finish()))
+    parts.remember(policy, document)
     return policy
 
 
@@ -93,6 +106,8 @@ def _judge(document: positional.Document, rules: Rules | None) -> Policy | None:
     if not _version_ok(document):
         return None
     policy = _validate(document)
+    if isinstance(document, Composite) and not document.complete:
+        return None  # a part is unreadable: checks of the policy without it would only mislead
     if policy is not None and rules is not None:
         for finding in rules(policy):
             document.problem(finding.location, finding.message, finding.rule)

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 from oncall_policy.durations import format_duration
 from oncall_policy.meaning.dispatch import alert_labels, catalog_destinations
+from oncall_policy.memo import per_object
 from oncall_policy.model import Alert, Policy, Rotation, Route, Selector, Target
 
 _UNITS = (("week", 7 * 86_400), ("day", 86_400), ("hour", 3600), ("minute", 60), ("second", 1))
@@ -88,8 +89,8 @@ def _second(steps: tuple[timedelta, ...]) -> timedelta | None:
 
 def alert_facts(policy: Policy) -> tuple[AlertFacts, ...]:
     escalations = first_escalations(policy)
-    services = {s.id: s.name for s in policy.paging_services}
-    channels = {c.id: c.channel for c in policy.chat_channels}
+    services = service_names(policy)
+    channels = channel_names(policy)
     facts = []
     for alert, where in zip(policy.alerts, catalog_destinations(policy), strict=True):
         labels = alert_labels(policy, alert)
@@ -110,8 +111,26 @@ def alert_facts(policy: Policy) -> tuple[AlertFacts, ...]:
     return tuple(facts)
 
 
+# The tables below are asked for once per rotation, ladder level or route: built once per
+# policy, so that rendering stays linear in the number of teams.
+@per_object
 def person_names(policy: Policy) -> dict[str, str]:
     return {person.id: person.name for person in policy.people}
+
+
+@per_object
+def service_names(policy: Policy) -> dict[str, str]:
+    return {service.id: service.name for service in policy.paging_services}
+
+
+@per_object
+def channel_names(policy: Policy) -> dict[str, str]:
+    return {channel.id: channel.channel for channel in policy.chat_channels}
+
+
+@per_object
+def rotation_names(policy: Policy) -> dict[str, str]:
+    return {rotation.id: rotation.name for rotation in policy.rotations}
 
 
 def cycle(policy: Policy, rotation: Rotation) -> tuple[Turn, ...]:
@@ -145,8 +164,7 @@ def target_text(policy: Policy, target: Target) -> str:
     """Whom an escalation level notifies, in words."""
     if target.person is not None:
         return person_names(policy)[target.person]
-    rotation = next(r for r in policy.rotations if r.id == target.rotation)
-    return f"{target.slot} of {rotation.name}"
+    return f"{target.slot} of {rotation_names(policy)[target.rotation or '']}"
 
 
 def human(value: timedelta | None) -> str:
@@ -192,6 +210,6 @@ def destinations(
     policy: Policy, page: str | None, notify: tuple[str, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Names of the paging service and channels a route sends to."""
-    services = {s.id: s.name for s in policy.paging_services}
-    channels = {c.id: c.channel for c in policy.chat_channels}
+    services = service_names(policy)
+    channels = channel_names(policy)
     return ((services[page],) if page else ()), tuple(channels[c] for c in notify)

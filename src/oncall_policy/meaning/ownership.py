@@ -10,19 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from oncall_policy.memo import per_object
 from oncall_policy.model import Policy, Route
 
 
 def team_of(policy: Policy, route: Route) -> str | None:
     """The team that owns every destination of ``route``, or None."""
-    services = {s.id: s.team for s in policy.paging_services}
-    channels = {c.id: c.team for c in policy.chat_channels}
+    services, channels = _owners(policy)
     owners = {channels[c] for c in route.notify}
     if route.page:
         owners.add(services[route.page])
     if len(owners) != 1:
         return None
     return owners.pop()
+
+
+@per_object
+def _owners(policy: Policy) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Paging service → its team, channel → its team: built once per policy, not once per route."""
+    return (
+        {s.id: s.team for s in policy.paging_services},
+        {c.id: c.team for c in policy.chat_channels},
+    )
 
 
 def routes_of(policy: Policy, teams: Collection[str]) -> tuple[Route, ...]:

@@ -18,10 +18,14 @@ from oncall_policy.model.types import AbsoluteDirectory, Duration, LabelName, St
 
 VERSION = "oncall-policy/v1"
 
+IncludePattern = Annotated[str, Field(min_length=1, max_length=500)]
+
 
 class Organisation(Strict):
     name: Text
     severity_label: LabelName = "severity"
+    # The label that names an alert's team: a policy part's alerts carry it and its routes match it.
+    team_label: LabelName = "team"
     runbook_base_url: Url | None = None
     dashboard_base_url: Url | None = None
 
@@ -47,6 +51,8 @@ class Postmortems(Strict):
 
 class Policy(Strict):
     version: Literal["oncall-policy/v1"]
+    # Globs, relative to this file, of the policy parts merged into it (``model.part``).
+    include: tuple[IncludePattern, ...] = ()
     organisation: Organisation
     secrets: Secrets
     roles: Annotated[tuple[Role, ...], Field(min_length=1)]

@@ -21,6 +21,10 @@ from oncall_policy.regular_files import FileRefusedError, read_regular
 from oncall_policy.silence.document.read import from_document
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.seal import intact, sha256_hex
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # Paths are strings here, not ``pathlib``: it costs ~7 ms of the silence path's start-up.
 GENERATED = os.path.join("generated", "silence-rules.json")
@@ -50,9 +54,12 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
             why = f"{generated} was changed after it was compiled"
         else:
             doc = loads(data)
-            if doc.get("source", {}).get("sha256") == digest:
+            if doc.get("source", {}).get("sha256") != digest:
+                why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
+            elif (changed := _changed_part(policy, doc)) is not None:
+                why = f"{generated} was compiled from another version of {changed}"
+            else:
                 return Loaded(from_document(doc))
-            why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
     except FileRefusedError as error:
         why = f"{generated} {error.strerror}"
     except OSError:
@@ -60,6 +67,30 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
     except (ValueError, KeyError, TypeError, AttributeError):
         why = f"{generated} is unreadable"
     return Loaded(_from_policy(policy, raw), f"{why}; run `oncall-policy compile`")
+
+
+def _changed_part(policy: str, doc: dict[str, Any]) -> str | None:
+    """The first part (or ``include``) that differs from what the rules were compiled from;
+    ``None`` when the policy has no parts or every part is as compiled."""
+    include = doc.get("include")
+    compiled = [(str(s["name"]), str(s["sha256"])) for s in doc["sources"][1:]]
+    if not include:
+        return None if not compiled else "the policy's parts"
+    from pathlib import Path  # noqa: PLC0415 - only a policy with parts pays for it
+
+    from oncall_policy.provenance import included  # noqa: PLC0415
+
+    base = os.path.dirname(policy)
+    names = included(Path(base or "."), include, os.path.basename(policy))
+    if names != [name for name, _ in compiled]:
+        return "the policy's parts (added, removed or renamed)"
+    for name, sha in compiled:
+        try:
+            if sha256_hex(read_regular(os.path.join(base, name), LIMIT)) != sha:
+                return name
+        except OSError:
+            return name
+    return None
 
 
 def _read_generated(beside: str) -> bytes:
@@ -98,8 +129,9 @@ def _from_policy(policy: str, raw: bytes) -> Rules:
     from pathlib import Path  # noqa: PLC0415 - the slow path only
 
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.load import parts  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415
     from oncall_policy.silence.document.write import document  # noqa: PLC0415
 
     loaded = load_policy_bytes(raw, policy)
-    return from_document(document(loaded, Source.of(Path(policy), raw), tables=False))
+    return from_document(document(loaded, Source.of(Path(policy), raw, parts.sources(loaded)), tables=False))

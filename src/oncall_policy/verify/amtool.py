@@ -6,7 +6,7 @@ reported with what it said: ``processes`` runs it and raises its errors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -65,6 +65,22 @@ def routes_verify(config: Path, labels: Mapping[str, str], receivers: Sequence[s
 
 def routes_test_many(config: Path, label_sets: Sequence[Mapping[str, str]]) -> list[tuple[str, ...]]:
     return _parallel(lambda labels: routes_test(config, labels), label_sets)
+
+
+def routes_test_distinct(
+    config: Path, label_sets: Sequence[Mapping[str, str]], tested: Iterable[str]
+) -> list[tuple[str, ...]]:
+    """``routes_test_many``, asking amtool once per distinct combination of the ``tested`` labels
+    (every label the configuration's route tree matches on): routing reads nothing else, so
+    alerts that agree on them are routed alike. 40 processes instead of 1,000 for the
+    1,000-alert synthetic policy; the answer is still given for every label set."""
+    names = sorted(set(tested))
+    keys = [tuple(labels.get(name, "") for name in names) for labels in label_sets]
+    first: dict[tuple[str, ...], Mapping[str, str]] = {}
+    for key, labels in zip(keys, label_sets, strict=True):
+        first.setdefault(key, labels)
+    answers = dict(zip(first, routes_test_many(config, list(first.values())), strict=True))
+    return [answers[key] for key in keys]
 
 
 def routes_verify_many(config: Path, cases: Sequence[tuple[Mapping[str, str], Sequence[str]]]) -> list[bool]:

@@ -24,6 +24,7 @@ after it), which in practice is zero or one "copy everything to the firehose" ro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 from typing import NamedTuple
 
 from oncall_policy.compile.am import names, timing
@@ -74,25 +75,66 @@ def _children(
 ) -> list[Node]:
     """Child routes that deliver ``pending`` plus what ``steps`` give (or ``fallback``)."""
     nodes: list[Node] = []
-    stoppers: list[frozenset[str]] = []
+    stoppers = Stoppers()
+    later = Later(steps)
     for index, step in enumerate(steps):
-        if any(stopper <= set(step.matchers) for stopper in stoppers):
+        if stoppers.cover(step.matchers):
             continue  # an earlier stopping route takes every alert this one could
         if not step.continue_:
-            stoppers.append(frozenset(step.matchers))
+            stoppers.add(step.matchers)
             receivers = names.unique(pending + step.receivers) or (names.NOWHERE,)
             nodes.append(_node(step, inherited, receivers))
-        elif node := _continuing(step, steps[index + 1 :], pending, fallback, inherited):
+        elif node := _continuing(index, later, pending, fallback, inherited):
             nodes.append(node)
             if "continue" not in node:  # nested: it keeps every alert it matches
-                stoppers.append(frozenset(step.matchers))
+                stoppers.add(step.matchers)
     last = _last(pending, fallback)
-    if last and frozenset() not in stoppers:
+    if last and not stoppers.cover(()):
         comment = (
             "no route below matched: only what the routes above collected" if pending else "routing.unmatched"
         )
         nodes.append(_deliver({"#": comment}, last))
     return nodes
+
+
+class Stoppers:
+    """The matcher sets of the stopping routes so far. A route is unreachable when one of them is
+    a subset of its matchers: looked up by the route's (few) subsets, not by scanning every
+    earlier route, which made a tree of thousands of routes quadratic."""
+
+    _MOST_SUBSETS = 10  # matchers of one route beyond which scanning is cheaper than subsets
+
+    def __init__(self) -> None:
+        self._sets: set[frozenset[str]] = set()
+
+    def add(self, matchers: Sequence[str]) -> None:
+        self._sets.add(frozenset(matchers))
+
+    def cover(self, matchers: Sequence[str]) -> bool:
+        distinct = sorted(set(matchers))
+        if len(distinct) > self._MOST_SUBSETS:
+            return any(stopper <= set(distinct) for stopper in self._sets)
+        return any(
+            frozenset(subset) in self._sets
+            for size in range(len(distinct) + 1)
+            for subset in combinations(distinct, size)
+        )
+
+
+class Later:
+    """What the steps after each one deliver, answered without scanning them again: where each
+    receiver is last named, and the last step that names none."""
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = steps
+        self.last_use = {receiver: index for index, step in enumerate(steps) for receiver in step.receivers}
+        self.last_silent = max((index for index, step in enumerate(steps) if not step.receivers), default=-1)
+
+    def all_deliver_after(self, index: int) -> bool:
+        return self.last_silent <= index
+
+    def none_repeat_after(self, index: int, receivers: Sequence[str]) -> bool:
+        return all(self.last_use.get(receiver, -1) <= index for receiver in receivers)
 
 
 def _last(pending: tuple[str, ...], fallback: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -104,38 +146,35 @@ def _last(pending: tuple[str, ...], fallback: tuple[str, ...] | None) -> tuple[s
 
 
 def _continuing(
-    step: Step,
-    rest: Sequence[Step],
-    pending: tuple[str, ...],
-    fallback: tuple[str, ...] | None,
-    inherited: Timing,
+    index: int, later: Later, pending: tuple[str, ...], fallback: tuple[str, ...] | None, inherited: Timing
 ) -> Node | None:
+    step = later.steps[index]
     if set(step.receivers) <= set(pending) and (pending or fallback is None):
         return None  # delivers nothing new, and the fallback is out of the question already
-    if _may_stay_flat(step, rest, pending, fallback):
+    if _may_stay_flat(step, index, later, pending, fallback):
         node = _node(step, inherited, step.receivers)
         node["continue"] = True
         return _reorder(node)
     node = _node(step, inherited, ())
-    node["routes"] = _children(rest, names.unique(pending + step.receivers), None, step.timing)
+    collected = names.unique(pending + step.receivers)
+    node["routes"] = _children(later.steps[index + 1 :], collected, None, step.timing)
     return node
 
 
 def _may_stay_flat(
-    step: Step, rest: Sequence[Step], pending: tuple[str, ...], fallback: tuple[str, ...] | None
+    step: Step, index: int, later: Later, pending: tuple[str, ...], fallback: tuple[str, ...] | None
 ) -> bool:
     """Whether a ``continue: true`` route can stay a plain sibling: only at the top (nothing
     pending, whose delivery it would reorder), before a fallback that is the root's receiver, when
     it delivers something, nothing after it delivers its receivers again and no later route
     delivers nothing."""
-    later = set(pending).union(*(s.receivers for s in rest))
     return (
         not pending
         and fallback is not None
         and len(fallback) == 1
         and bool(step.receivers)
-        and later.isdisjoint(step.receivers)
-        and all(s.receivers for s in rest)
+        and later.none_repeat_after(index, step.receivers)
+        and later.all_deliver_after(index)
     )
 
 

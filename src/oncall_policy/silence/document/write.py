@@ -52,7 +52,10 @@ def document(policy: Policy, source: Source, *, tables: bool = True) -> dict[str
         "generated": " ".join(line.strip() for line in source.header("").splitlines()),
         "format": FORMAT,
         "source": {"name": source.name, "sha256": source.sha256},
-        "sources": [{"name": source.name, "sha256": source.sha256}],
+        "sources": [
+            {"name": name, "sha256": sha} for name, sha in ((source.name, source.sha256), *source.parts)
+        ],
+        **({"include": list(policy.include)} if policy.include else {}),
         "search_format": search.SOURCE_FORMAT,
         "severity_label": policy.organisation.severity_label,
         "require_comment": silences.require_comment,
