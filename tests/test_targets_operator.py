@@ -13,10 +13,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from oncall_policy.checks.checked import load_policy
+from oncall_policy.checks.checked import load_policy, load_policy_text
 from oncall_policy.cli import main
 from oncall_policy.compile import prometheus_operator
 from oncall_policy.compile.operator import amconfig, mounts, secret
+from oncall_policy.errors import PolicyError
 from oncall_policy.load import yamldata
 from oncall_policy.verify import amtool as runner
 from oncall_policy.verify.operator import OperatorMatrix, deployed
@@ -151,3 +152,14 @@ def test_test_fails_when_alerts_do_not_carry_the_namespace(tmp_path, capsys):
         in err
     )
     assert main(["test", "--policy", str(CASE)]) == 0
+
+
+def test_two_secret_files_that_would_share_a_key_of_the_teams_secret_are_refused():
+    text = CASE.read_text(encoding="utf-8")
+    assert "pd/infra-outage}" in text  # the case as it is loads (POLICY above)
+    with pytest.raises(PolicyError) as raised:
+        load_policy_text(text.replace("pd/infra-degraded}", "pd.infra-outage}"), CASE)
+    (found,) = [p for p in raised.value.problems if p.rule == "secret-keys"]
+    assert "paging_services[1].integration_key_file" in str(found)
+    assert "secret file 'pd.infra-outage' and 'pd/infra-outage' are both key 'pd.infra-outage'" in str(found)
+    assert "rename one of the files" in str(found)

@@ -17,6 +17,7 @@ from oncall_policy.checks import (
     paging_timing,
     references,
     rotation_turns,
+    secret_keys,
     severity_levels,
     silence_reasons,
     unique_ids,
@@ -51,6 +52,7 @@ DEPENDENT: tuple[Check, ...] = (
     silence_reasons,
     maintenance_windows,
     calendar_size,
+    secret_keys,
 )
 CHECKS = PREREQUISITES + DEPENDENT
 RULES: tuple[Rule, ...] = tuple(check.RULE for check in CHECKS)

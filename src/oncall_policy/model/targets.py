@@ -65,3 +65,9 @@ class Mimir(Strict):
 class Targets(Strict):
     prometheus_operator: PrometheusOperator | None = None
     mimir: Mimir | None = None
+
+
+def secret_key(relative_path: str) -> str:
+    """The key of a team's Secret that holds the file ``relative_path`` of ``secrets.directory``:
+    the path with ``/`` as ``.`` (a Secret's keys cannot hold ``/``)."""
+    return relative_path.replace("/", ".")

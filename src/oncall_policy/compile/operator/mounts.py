@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import posixpath
 
+from oncall_policy.model.targets import secret_key
+
 CONFIG_DIR = "/etc/alertmanager/config"
 CONFIG_KEY = "alertmanager.yaml"
 SECRETS_DIR = "/etc/alertmanager/secrets"  # where each Secret of spec.secrets is mounted, by name
@@ -19,7 +21,4 @@ def template_path(key: str) -> str:
     return posixpath.join(CONFIG_DIR, key)
 
 
-def secret_key(relative_path: str) -> str:
-    """The key of a team's Secret that holds the file ``relative_path`` of ``secrets.directory``:
-    the path with ``/`` as ``.`` (a Secret's keys cannot hold ``/``)."""
-    return relative_path.replace("/", ".")
+__all__ = ["CONFIG_DIR", "CONFIG_KEY", "SECRETS_DIR", "secret_key", "template_path"]
