@@ -97,3 +97,19 @@ def test_the_gate_refuses_to_start_without_its_upstream_credential(tmp_path, cap
     err = capsys.readouterr().err
     assert "missing-token: cannot read the upstream credential" in err
     assert "Traceback" not in err
+
+
+def test_add_reads_history_creates_and_reads_back_in_the_tenant(alertmanager, tmp_path, capsys):
+    auth = config_file(tmp_path, "basic_auth:\n  username: alice\n  password: s3cret\n")
+    argv = ["silence", "add", "--policy", str(CLIPPER), "alertname=HighErrorRate", "service=tenant-add"]
+    argv += ["-d", "1h", "-c", "deployment in progress", "-a", "engineer-a@clipper.app"]
+    with _gateway(alertmanager.url) as (url, log):
+        assert main([*argv, "--alertmanager.url", url, "--http.config.file", auth]) == 1  # no tenant
+        assert "no org id" in capsys.readouterr().out
+        assert main([*argv, "--alertmanager.url", url, "--http.config.file", auth, "--tenant", TENANT]) == 0
+    silence_id = capsys.readouterr().out.strip()
+    [created] = [s for s in alertmanager.silences() if s["id"] == silence_id]
+    assert created["createdBy"] == "engineer-a@clipper.app"
+    assert {"name": "service", "value": "tenant-add", "isRegex": False, "isEqual": True} in created["matchers"]
+    tenanted = [(e["method"], e["headers"].get(client.TENANT_HEADER)) for e in log[1:]]
+    assert tenanted == [("GET", TENANT), ("POST", TENANT), ("GET", TENANT)]  # history, create, read back

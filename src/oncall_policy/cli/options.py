@@ -54,3 +54,12 @@ def add_limit_argument(parser: argparse.ArgumentParser) -> None:
         help="the largest answer read from an Alertmanager, e.g. 256MiB (default: 64MiB, about "
         "150,000 silences); a larger listing is refused unread",
     )
+
+
+def add_tenant_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tenant",
+        metavar="ID",
+        help="the tenant of a multi-tenant Alertmanager (Mimir, Cortex), sent as X-Scope-OrgID; "
+        "authenticate with --http.config.file",
+    )

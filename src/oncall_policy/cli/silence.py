@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import argparse
 
-from oncall_policy.cli.options import add_limit_argument, add_peer_argument, silence_action_parser
+from oncall_policy.cli.options import (
+    add_limit_argument,
+    add_peer_argument,
+    add_tenant_argument,
+    silence_action_parser,
+)
 from oncall_policy.cli.silence_judge import ACTIONS, judge
 from oncall_policy.cli.silence_words import Options
 from oncall_policy.silence import amtool
@@ -47,5 +52,6 @@ def _parser(action: str) -> argparse.ArgumentParser:
     )
     add_peer_argument(parser)
     add_limit_argument(parser)
+    add_tenant_argument(parser)
     amtool.add_arguments(parser)
     return parser

@@ -15,7 +15,12 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from oncall_policy.cli.options import add_limit_argument, add_peer_argument, silence_action_parser
+from oncall_policy.cli.options import (
+    add_limit_argument,
+    add_peer_argument,
+    add_tenant_argument,
+    silence_action_parser,
+)
 from oncall_policy.cli.silence_judge import ACTIONS, connection, no_history
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.printable import printable, printable_lines
@@ -36,7 +41,7 @@ def run(action: str, arguments: Sequence[str]) -> int:
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         add_peer_argument(parser)
         parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
-        _add_tenant_argument(parser)
+        add_tenant_argument(parser)
         parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
         add_limit_argument(parser)
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
@@ -53,19 +58,10 @@ def run(action: str, arguments: Sequence[str]) -> int:
     )
     add_peer_argument(parser)
     parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
-    _add_tenant_argument(parser)
+    add_tenant_argument(parser)
     parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
     add_limit_argument(parser)
     return _check_files(parser.parse_args(arguments))
-
-
-def _add_tenant_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--tenant",
-        metavar="ID",
-        help="the tenant of a multi-tenant Alertmanager (Mimir, Cortex), sent as X-Scope-OrgID; "
-        "authenticate with --http.config.file",
-    )
 
 
 def _audit(options: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ OPTIONS: dict[str, tuple[str, bool]] = {
     "--http.config.file": ("http_config_file", False),
     "--timeout": ("timeout", False),
     "--max-response-size": ("max_response_size", False),
+    "--tenant": ("tenant", False),
 }
 FORMATS = ("text", "json")
 
@@ -57,6 +58,7 @@ class Options:
         "peer",
         "policy",
         "start",
+        "tenant",
         "timeout",
     )
 
@@ -75,6 +77,7 @@ class Options:
         self.http_config_file: str | None = None
         self.timeout: str | None = None
         self.max_response_size: str | None = None
+        self.tenant: str | None = None
         self.matchers: list[str] = []
         for name, value in given.items():
             setattr(self, name, value)

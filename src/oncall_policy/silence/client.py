@@ -244,11 +244,15 @@ def _updated(item: dict[str, Any]) -> datetime:
 
 
 def create(
-    base: str, silence: dict[str, Any], config: HttpConfig | None = None, timeout: float = DEFAULT_TIMEOUT
+    base: str,
+    silence: dict[str, Any],
+    config: HttpConfig | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    headers: Sequence[tuple[str, str]] = (),
 ) -> str:
     """Post ``silence``; its new id."""
     url = api_url(base, "silences")
-    created = _call("POST", url, body=silence, config=config, bounds=Bounds(timeout))
+    created = _call("POST", url, body=silence, config=config, bounds=Bounds(timeout), headers=headers)
     silence_id = created.get("silenceID") if isinstance(created, dict) else None
     if not isinstance(silence_id, str):
         raise BadResponseError(url, "the answer names no silenceID")
