@@ -252,13 +252,13 @@ def rss_kib(pid: int) -> int:
 
 def memory(port: int, pid: int, count: int) -> list[int]:
     """The gate's RSS (KiB) after every tenth of ``count`` requests: 9 reads to 1 judged write.
-    Each write is a silence of seconds, which Alertmanager forgets a minute after it ends
+    Each write is a silence of 30 seconds, which Alertmanager forgets a minute after it ends
     (``RETENTION``): the silences held level off, so the gate's memory should too."""
     samples = [rss_kib(pid)]
 
     def request(number: int) -> tuple[str, str, bytes | None]:
         if number % 10 == 9:
-            return "POST", "/api/v2/silences", silence_body(f"mem-{number}", timedelta(seconds=5))
+            return "POST", "/api/v2/silences", silence_body(f"mem-{number}", timedelta(seconds=30))
         return "GET", "/api/v2/status", None
 
     asyncio.run(
