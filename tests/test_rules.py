@@ -21,7 +21,11 @@ groups:
       - alert: ServiceDown
         expr: up == 0
         labels: {{severity: critical, category: availability, team: platform}}
-        annotations: {{runbook_url: "{RUNBOOK}"}}
+        annotations:
+          runbook_url: "{RUNBOOK}"
+          meaning: Service not responding.
+          response: Check pod status, restart or rollback.
+          dashboard_url: http://localhost:3000/d/system-health
 """
 
 CASES = {
@@ -69,17 +73,36 @@ CASES = {
         SERVICE_DOWN.replace(RUNBOOK, "runbook.md#service-down"),
         [
             (
-                "{f}:7:36: [error] groups[0].rules[0].annotations.runbook_url: runbook_url is "
+                "{f}:8:24: [error] groups[0].rules[0].annotations.runbook_url: runbook_url is "
                 f"'runbook.md#service-down', but the catalog's runbook for ServiceDown is {RUNBOOK} "
                 "(runbook-mismatch)"
             )
         ],
     ),
-    "runbook-missing": (
-        SERVICE_DOWN.replace(f'{{runbook_url: "{RUNBOOK}"}}', "{summary: down}"),
+    "meaning-missing": (
+        SERVICE_DOWN.replace("          meaning: Service not responding.\n", ""),
         [
             (
-                "{f}:7:22: [error] groups[0].rules[0].annotations: no 'runbook_url' annotation; "
+                "{f}:8:11: [error] groups[0].rules[0].annotations: no 'meaning' annotation; "
+                "the catalog's meaning for ServiceDown is 'Service not responding.' (annotation-mismatch)"
+            )
+        ],
+    ),
+    "response-differs": (
+        SERVICE_DOWN.replace("restart or rollback.", "wait"),
+        [
+            (
+                "{f}:10:21: [error] groups[0].rules[0].annotations.response: response is "
+                "'Check pod status, wait', but the catalog's for ServiceDown is "
+                "'Check pod status, restart or rollback.' (annotation-mismatch)"
+            )
+        ],
+    ),
+    "runbook-missing": (
+        SERVICE_DOWN.replace(f'          runbook_url: "{RUNBOOK}"\n', "          summary: down\n"),
+        [
+            (
+                "{f}:8:11: [error] groups[0].rules[0].annotations: no 'runbook_url' annotation; "
                 f"the catalog's runbook for ServiceDown is {RUNBOOK} (runbook-mismatch)"
             )
         ],
