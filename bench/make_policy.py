@@ -130,7 +130,10 @@ def routing(teams: list[str]) -> list[str]:
         "routing:",
         "  group_by: [alertname, service, severity]",
         "  routes:",
-        "    - {name: security, matchers: ['category=\"security\"'], page: security, notify: [security]}",
+        (
+            "    - {name: security, severities: [P1], matchers: ['category=\"security\"'], page: security, "
+            "notify: [security]}"
+        ),
     ]
     for t in teams:
         lines += [
@@ -144,7 +147,12 @@ def routing(teams: list[str]) -> list[str]:
             ),
             f"    - {{name: {t}-p3, severities: [P3], matchers: ['team=\"{t}\"'], notify: [{t}]}}",
         ]
-    lines += [f"  unmatched: {{notify: [{teams[0]}]}}"]
+    # Alerts no team claims page the first team, on the timing of their severity.
+    lines += [
+        f"    - {{name: unowned-p1, severities: [P1], page: {teams[0]}-critical, notify: [{teams[0]}]}}",
+        f"    - {{name: unowned-p2, severities: [P2], page: {teams[0]}-warning, notify: [{teams[0]}]}}",
+        f"  unmatched: {{notify: [{teams[0]}]}}",
+    ]
     return lines
 
 

@@ -14,10 +14,12 @@ from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
 from oncall_policy.verify import amtool as runner
 from tests.alertmanager_support import POLICIES, compiled, write
+from tests.conftest import ROOT
 from tests.strategies import label_sets, policies
 
 pytestmark = pytest.mark.amtool
 LOADED = {name: load_policy(path) for name, path in POLICIES.items()}
+FANOUT = ROOT / "tests" / "golden" / "alertmanager" / "fanout" / "in" / "policy.yaml"
 
 
 @pytest.mark.parametrize("name", sorted(POLICIES))
@@ -112,18 +114,18 @@ def _notification(labels, annotations=None):
 @pytest.mark.parametrize(
     ("labels", "expected"),
     [
-        ({"severity": "critical"}, "critical"),
-        ({"severity": "warning"}, "error"),
-        ({"severity": "info"}, "info"),
+        ({"level": "hi"}, "critical"),
+        ({"level": "mid|dle"}, "error"),
+        ({"level": 'lo "quoted"'}, "info"),
         ({}, "critical"),
-        ({"severity": "P1"}, "critical"),
+        ({"level": "P1"}, "critical"),
     ],
-    ids=["p1", "p2", "p3", "mixed-group", "unknown"],
+    ids=["hi", "mid", "lo", "mixed-group", "unknown"],
 )
 def test_pagerduty_severity_template_renders_events_v2_values(amtool, tmp_path, labels, expected):
-    files, config, _ = compiled(LOADED["clipper"])
+    files, config, _ = compiled(load_policy(FANOUT))  # "main" is paged by every severity
     write(files, tmp_path)
-    receiver = next(r for r in config["receivers"] if r["name"] == "pagerduty-clipper-security")
+    receiver = next(r for r in config["receivers"] if r["name"] == "pagerduty-main")
     template = receiver["pagerduty_configs"][0]["severity"]
     assert _render(tmp_path, template, _notification({"alertname": "X", **labels})) == expected
 

@@ -11,6 +11,7 @@ from oncall_policy.checks import (
     approver_roles,
     catalog_alerts,
     escalation_timing,
+    inhibition_equal,
     maintenance_windows,
     pagerduty_length,
     paging_timing,
@@ -19,6 +20,8 @@ from oncall_policy.checks import (
     severity_levels,
     silence_reasons,
     unique_ids,
+    unknown_unpaged,
+    unmatched_unreachable,
 )
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.model import Policy
@@ -45,6 +48,9 @@ DEPENDENT: tuple[Check, ...] = (
     rotation_turns,
     catalog_alerts,
     paging_timing,
+    inhibition_equal,
+    unmatched_unreachable,
+    unknown_unpaged,
     pagerduty_length,
     approver_roles,
     silence_reasons,

@@ -32,6 +32,8 @@ class Route(Strict):
     notify: tuple[Id, ...] = ()
     continue_: Bool = Field(default=False, alias="continue")
     group_by: Annotated[tuple[LabelName, ...], Field(min_length=1)] | None = None
+    acknowledged: tuple[Id, ...] = ()
+    """Ids of checks whose finding at this route is deliberate (``unmatched-unreachable``)."""
 
 
 class Fallback(Strict):
@@ -39,6 +41,8 @@ class Fallback(Strict):
 
     page: Id | None = None
     notify: Annotated[tuple[Id, ...], Field(min_length=1)]
+    acknowledged: tuple[Id, ...] = ()
+    """Ids of checks whose finding here is deliberate (``unknown-unpaged``)."""
 
 
 class Inhibition(Strict):
@@ -50,6 +54,8 @@ class Inhibition(Strict):
     source: Selector
     target: Selector
     equal: Annotated[tuple[LabelName, ...], Field(min_length=1)]
+    acknowledged: tuple[Id, ...] = ()
+    """Ids of checks whose finding at this inhibition is deliberate (``inhibition-equal-absent``)."""
 
 
 class Routing(Strict):
