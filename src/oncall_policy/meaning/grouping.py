@@ -3,7 +3,9 @@
 A route groups by what the policy says (the route's ``group_by``, else ``routing.group_by``),
 else by ``alertname`` and every label the catalog alerts it takes carry: two LowDiskSpace alerts on
 ``db-1`` and ``web-7`` are two incidents, not one message with two identical blocks. Alerts that no
-route takes are grouped by ``alertname`` and every label any catalog alert carries.
+route takes, and those of a route no catalog alert takes, are grouped by ``alertname`` and every
+label any catalog alert carries: what an unknown alert carries is unknown, and the labels the
+catalog's alerts carry are the best guess at what tells one system from another.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ def group_by(policy: Policy) -> Grouping:
     default = policy.routing.group_by
     routes = policy.routing.routes
     return Grouping(
-        routes={route.name: route.group_by or default or _by(carried[route.name]) for route in routes},
+        routes={
+            route.name: route.group_by or default or _by(carried[route.name] or every) for route in routes
+        },
         unmatched=default or _by(every),
     )
 
