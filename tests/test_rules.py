@@ -225,3 +225,39 @@ def test_check_renders_through_the_shared_reporter(tmp_path, capsys):
     assert main(["check", "--format", "github", str(bad)]) == 1
     assert capsys.readouterr().out.startswith(f"::error file={bad},line=1,col=10,title=version::version: ")
     assert Path(bad).exists()
+
+
+@pytest.mark.parametrize("name", ["clipper", "acme"])
+def test_the_annotations_rules_prints_are_the_ones_it_asks_for(name, tmp_path, capsys):
+    """Rules carrying what ``rules --annotations`` prints (JSON is YAML) pass ``rules``."""
+    from oncall_policy.checks.checked import load_policy  # noqa: PLC0415
+    from oncall_policy.meaning.dispatch import alert_labels  # noqa: PLC0415
+    from tests.conftest import EXAMPLES  # noqa: PLC0415
+
+    policy_path = EXAMPLES[name]
+    assert main(["rules", "--annotations", "--format", "json", "--policy", str(policy_path)]) == 0
+    annotations = json.loads(capsys.readouterr().out)
+    policy = load_policy(policy_path)
+    rules = [
+        {
+            "alert": a.name,
+            "expr": "vector(1)",
+            "labels": alert_labels(policy, a),
+            "annotations": annotations[a.name],
+        }
+        for a in policy.alerts
+    ]
+    written = tmp_path / "rules.yml"
+    written.write_text(json.dumps({"groups": [{"name": "g", "rules": rules}]}), encoding="utf-8")
+    assert main(["rules", "--policy", str(policy_path), str(written)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [([], "rules needs a FILE, or --annotations"), (["--annotations", "x.yml"], "rules takes no FILE")],
+    ids=["nothing", "both"],
+)
+def test_rules_wants_files_or_annotations(argv, error, capsys):
+    assert main(["rules", "--policy", str(CLIPPER), *argv]) == 2
+    assert capsys.readouterr().err == f"oncall-policy rules: error: {error}\n"

@@ -178,6 +178,14 @@ def _runbook(
         )
 
 
+def rule_annotations(policy: Policy) -> dict[str, dict[str, str]]:
+    """Every catalog alert's name → the annotations its rule carries, ``runbook_url`` first."""
+    return {
+        alert.name: {RUNBOOK: facts.runbook_url(policy, alert), **catalog_annotations(policy, alert)}
+        for alert in policy.alerts
+    }
+
+
 def catalog_annotations(policy: Policy, alert: Alert) -> dict[str, str]:
     """The annotations, besides ``runbook_url``, a rule for ``alert`` carries."""
     wanted = {"meaning": alert.meaning, "response": alert.response}
