@@ -9,7 +9,8 @@ output, then times side by side, round after round (median of 21 after a warm-up
 - ``amtool template render`` of one PagerDuty summary and one Slack text, for an alert named as
   the last catalog alert (where a per-alert chain would cost the most).
 
-It also prints each template file's size and digest: the same bytes at every N is the point.
+It also prints each template file's size and digest (the same text at every N, but for the
+header naming the policy), and the peak memory of each command (one run, ``wait4``'s maxrss).
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ def compiled(count: int, work: Path) -> Path:
     bare = out / "without-templates.yml"
     lines = (out / "alertmanager.yml").read_text(encoding="utf-8").splitlines(keepends=True)
     bare.write_text("".join(line for line in lines if not line.startswith("templates:")), encoding="utf-8")
+    # The floor: Alertmanager parses its own default templates whenever any template file is named.
+    (out / "empty.tmpl").write_text("", encoding="utf-8")
+    empty = "".join("templates: [empty.tmpl]\n" if line.startswith("templates:") else line for line in lines)
+    (out / "empty-template.yml").write_text(empty, encoding="utf-8")
     (out / "notification.json").write_text(json.dumps(notification(count)), encoding="utf-8")
     return out
 
@@ -87,12 +92,28 @@ def commands(amtool: str, out: Path) -> list[tuple[str, list[str]]]:
     return [
         ("check-config", [amtool, "check-config", str(out / "alertmanager.yml")]),
         ("check-config without templates", [amtool, "check-config", str(out / "without-templates.yml")]),
+        ("check-config, an empty template file", [amtool, "check-config", str(out / "empty-template.yml")]),
         (
             "render PagerDuty summary",
             [*render, '--template.text={{ template "oncall_policy.description" . }}'],
         ),
         ("render Slack text", [*render, '--template.text={{ template "oncall_policy.text" . }}']),
     ]
+
+
+# Run from a small process of its own: a child forked from this one (which holds the big policy)
+# would count this process's memory in its peak until it execs.
+_PEAK = (
+    "import os, subprocess, sys; "
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+    "print(os.wait4(p.pid, 0)[2].ru_maxrss)"
+)
+
+
+def peak_megabytes(command: list[str]) -> float:
+    """The peak resident memory of one run of ``command``, in MB."""
+    done = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True, check=True)
+    return int(done.stdout) / 1024
 
 
 def main(argv: list[str]) -> int:
@@ -107,14 +128,15 @@ def main(argv: list[str]) -> int:
             (count, what, command) for count, out in outs.items() for what, command in commands(amtool, out)
         ]
         medians = interleaved_medians([(command, 0) for _, _, command in rows], RUNS)
+        peaks = {(count, what): peak_megabytes(command) for count, what, command in rows}
         for count, out in outs.items():
             text = (out / "alertmanager.tmpl").read_bytes()
             digest = hashlib.sha256(text).hexdigest()[:16]
             print(f"N={count}: alertmanager.tmpl {len(text)} bytes, sha256 {digest}")
     seconds = {(count, what): median for (count, what, _), median in zip(rows, medians, strict=True)}
-    print(f"{'N':>7}  {'what (median of ' + str(RUNS) + ')':<34} seconds")
+    print(f"{'N':>7}  {'what (median of ' + str(RUNS) + ')':<38} seconds  peak MB")
     for (count, what), median in seconds.items():
-        print(f"{count:>7}  {what:<34} {median:7.3f}")
+        print(f"{count:>7}  {what:<38} {median:7.3f}  {peaks[count, what]:7.1f}")
     ok = True
     for count in counts:
         ratio = seconds[count, "check-config"] / seconds[count, "check-config without templates"]
