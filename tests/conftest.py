@@ -121,3 +121,16 @@ def oracle(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory):
 
     with running_oracle(alertmanager_binary, tmp_path_factory.mktemp("oracle")) as found:
         yield found
+
+
+@pytest.fixture(scope="session")
+def postgresql():
+    """A real PostgreSQL cluster for the whole run (``tests.postgres_server.Cluster``), with a
+    database and a user with a password. Not installed: skip locally, fail under CI=true."""
+    from tests import postgres_server  # noqa: PLC0415 - a test helper module beside this one
+
+    programs = postgres_server.programs()
+    if programs is None:
+        missing("PostgreSQL (`initdb`) not found; install it (make setup installs postgresql)")
+    with postgres_server.running(programs) as cluster:
+        yield cluster

@@ -22,8 +22,16 @@ CHANGED_BY_RENAME = [
     "ON_CALL.md",
     "alertmanager.tmpl",
     "alertmanager.yml",
+    # A calendar's description names the policy (iCalendar has no comments for a header).
+    *(
+        f"calendars/people/{person}.ics"
+        for person in ("engineer-a", "engineer-b", "engineer-c", "engineer-d")
+    ),
+    *(f"calendars/people/{person}.ics" for person in ("manager-x", "manager-y")),
+    "calendars/rotations/clipper-weekly.ics",
     "pagerduty.tf.json",
     "pagerduty/manifest.json",
+    "prometheus-operator/alertmanager-secret.yaml",
     "silence-rules.json",
 ]
 
@@ -77,7 +85,7 @@ def _error(capsys: pytest.CaptureFixture[str]) -> str:
 def test_nothing_changed_writes_nothing(out: Path, capsys):
     before = _identity(out)
     assert compile_(out) == 0
-    assert capsys.readouterr().out == f"{out}: 19 files, none changed\n"
+    assert capsys.readouterr().out == f"{out}: 27 files, none changed\n"
     assert _identity(out) == before  # the directory itself too: no swap
 
 
@@ -85,7 +93,7 @@ def test_a_change_prints_what_changed_and_leaves_other_files_untouched(out: Path
     before = _identity(out)
     assert compile_(out, renamed) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [*(f"changed {out / path}" for path in CHANGED_BY_RENAME), f"{out}: 19 files, 6 changed"]
+    assert lines == [*(f"changed {out / path}" for path in CHANGED_BY_RENAME), f"{out}: 27 files, 14 changed"]
     after = _identity(out)
     untouched = [path for path in before if path and path not in CHANGED_BY_RENAME and path != MANIFEST]
     assert untouched
@@ -103,7 +111,7 @@ def test_files_compile_wrote_and_no_longer_writes_are_removed(out: Path, capsys)
     assert capsys.readouterr().out.splitlines() == [
         f"removed {out / 'old.json'}",
         f"removed {out / 'pagerduty/gone/x.json'}",
-        f"{out}: 19 files, 2 changed",
+        f"{out}: 27 files, 2 changed",
     ]
     assert not (out / "old.json").exists()
     assert not (out / "pagerduty" / "gone").exists()  # emptied by compile: gone too
@@ -193,11 +201,12 @@ def test_a_manifest_naming_a_path_outside_is_refused(
     line = entry.format(outside=outside)
     with (out / MANIFEST).open("a") as manifest:
         manifest.write(f"{line}\n")
+    number = len((out / MANIFEST).read_text().splitlines())  # the line just added
     before = snapshot(out)
     assert compile_(out, CLIPPER, *(["--check"] if check else [])) == 1
     err = _error(capsys)
     assert err == (
-        f"oncall-policy: error: {out / MANIFEST}:20: {line!r} is not a relative path below {out}, so the "
+        f"oncall-policy: error: {out / MANIFEST}:{number}: {line!r} is not a relative path below {out}, so the "
         "list was not used and nothing was removed or compared; correct the line, or delete "
         ".oncall-policy-files and remove by hand the files compile no longer writes\n"
     )
@@ -485,7 +494,7 @@ def test_the_next_compile_removes_what_a_killed_one_left(out: Path, capsys):
     shutil.copytree(out, stage)
     (out.parent / ".generated.oncall-policy-stage-not-ours").mkdir()  # not a name compile gives
     assert compile_(out) == 0
-    assert capsys.readouterr().out == f"{out}: 19 files, none changed\n"
+    assert capsys.readouterr().out == f"{out}: 27 files, none changed\n"
     assert siblings(out) == [".generated.oncall-policy-stage-not-ours"]
 
 
@@ -498,7 +507,7 @@ def test_a_compile_killed_between_the_two_renames_is_undone_first(out: Path, ren
         "`oncall-policy compile`, which puts the old tree back first\n"
     )
     assert compile_(out) == 0
-    assert capsys.readouterr().out == f"{out}: 19 files, none changed\n"
+    assert capsys.readouterr().out == f"{out}: 27 files, none changed\n"
     assert snapshot(out) == old
     assert siblings(out) == []
 
@@ -507,7 +516,7 @@ def test_without_an_atomic_exchange_two_renames_do(out: Path, renamed: Path, mon
     monkeypatch.setattr(swap, "_renameat2", lambda: None)
     (out / "README.md").write_text("mine\n")
     assert compile_(out, renamed) == 0
-    assert capsys.readouterr().out.endswith(f"{out}: 19 files, 6 changed\n")
+    assert capsys.readouterr().out.endswith(f"{out}: 27 files, 14 changed\n")
     assert compile_(out, renamed, "--check") == 0
     assert (out / "README.md").read_text() == "mine\n"
     assert siblings(out) == []
@@ -535,14 +544,14 @@ def test_a_previous_schedule_compile_did_not_write_is_not_compared(out: Path, ca
     assert compile_(out) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
-    assert captured.out.splitlines() == [f"changed {schedule}", f"{out}: 19 files, 1 changed"]
+    assert captured.out.splitlines() == [f"changed {schedule}", f"{out}: 27 files, 1 changed"]
 
 
 def test_check_of_a_tree_not_made_yet_lists_every_file(tmp_path: Path, capsys):
     out = tmp_path / "nowhere" / "generated"
     assert compile_(out, CLIPPER, "--check") == 1
     lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 19
+    assert len(lines) == 27
     assert all(line.endswith(": stale (created); run `oncall-policy compile`") for line in lines)
     assert not (tmp_path / "nowhere").exists()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -86,17 +87,21 @@ def test_amtool_shows_the_pending_request_and_the_cli_approves_it(amtool, upstre
     assert f"      or open {gated}/-/approvals/{found['id']} in a browser\n" in run.stderr
     assert {item["id"] for item in upstream.silences()} == before
 
+    secret = tmp_path / "password"
+    secret.write_text(PASSWORD + "\n")
+    pending = [sys.executable, "-m", "oncall_policy", "silence", "pending", "--gate", gated]
+    anonymous = subprocess.run(pending, capture_output=True, text=True, check=False, timeout=30)
+    assert anonymous.returncode == 1  # what is asked, and by whom, is for roster people only
+    assert "authentication required" in anonymous.stderr
+    assert "give --user and --password-file" in anonymous.stderr
     listed = subprocess.run(
-        [sys.executable, "-m", "oncall_policy", "silence", "pending", "--gate", gated],
+        [*pending, "--user", "manager-x@clipper.app", "--password-file", str(secret)],
         capture_output=True, text=True, check=False, timeout=30,
     )  # fmt: skip
     assert listed.returncode == 0, listed.stderr
     assert (
         f'{found["id"]}  alertname="ServiceDown" service="appr-1"  by engineer-a@clipper.app' in listed.stdout
     )
-
-    secret = tmp_path / "password"
-    secret.write_text(PASSWORD + "\n")
     approved = subprocess.run(
         [sys.executable, "-m", "oncall_policy", "silence", "approve", found["id"], "--gate", gated,
          "--user", "manager-x@clipper.app", "--password-file", str(secret)],
@@ -109,14 +114,17 @@ def test_amtool_shows_the_pending_request_and_the_cli_approves_it(amtool, upstre
     recorded = comments.parse(created["comment"])
     assert recorded is not None
     assert (recorded.text, recorded.entries) == ("deployment in progress", "manager-x@clipper.app (manager)")
-    assert found["id"] not in [r["id"] for r in call(gated, "GET", "/-/approvals").json()]
+    listed_after = call(gated, "GET", "/-/approvals", None, basic("manager-x@clipper.app")).json()
+    assert found["id"] not in [r["id"] for r in listed_after]
 
 
 def test_another_violation_is_refused_outright(upstream, gated):
     answer = post(gated, silence(("alertname", "ServiceDown"), ("service", "appr-2"), comment="annoying"))
     assert answer.status == 400
     assert answer.json().startswith("REJECTED: ")
-    assert "appr-2" not in json.dumps(call(gated, "GET", "/-/approvals").json())
+    assert "appr-2" not in json.dumps(
+        call(gated, "GET", "/-/approvals", None, basic("manager-x@clipper.app")).json()
+    )
 
 
 def test_the_author_cannot_approve_in_any_spelling_and_a_non_holder_cannot(upstream, gated):
@@ -162,7 +170,8 @@ def test_a_request_survives_a_restart_of_the_gate(upstream, config):
     with gate([upstream.url], config) as first:
         request_id = held(post(first, silence(("alertname", "ServiceDown"), ("service", "appr-5"))))
     with gate([upstream.url], config) as second:
-        assert request_id in [r["id"] for r in call(second, "GET", "/-/approvals").json()]
+        listed = call(second, "GET", "/-/approvals", None, basic("manager-x@clipper.app"))
+        assert request_id in [r["id"] for r in listed.json()]
         answer = approve(second, request_id, "manager-x@clipper.app")
         assert answer.status == 200, answer.body
         assert answer.json()["status"] == "created"
@@ -261,8 +270,7 @@ def test_a_request_past_its_expiry_is_gone_and_purged(tmp_path):
     assert store.claim("new", 350.0) is not None
     assert store.claim("new", 350.0) is None  # one instance creates it
     store.close()
-    with pytest.raises(Exception, match="PostgreSQL is not supported yet"):
-        pending.open_store("postgresql://db/gate")
+    # The whole contract, on SQLite and on a real PostgreSQL: tests/test_gate_pending_stores.py.
 
 
 def test_a_proof_is_its_version_start_and_signature(keys):
@@ -275,3 +283,24 @@ def test_a_proof_is_its_version_start_and_signature(keys):
     assert proof.decode("!!") is None
     assert comments.read("x [approved-by: a@x (manager); proof: AQ-_]") == ("x", ("a@x",))
     assert (keys.stat().st_mode & 0o777, Path(f"{keys}.pub").stat().st_mode & 0o777) == (0o600, 0o644)
+
+
+@pytest.mark.parametrize("host", [b"\xff\xfe.example", b"evil.example/path?x=", b"a b", b""])
+def test_an_approve_link_never_carries_a_host_that_is_no_host(gated, host):
+    """Without ``approvals.url`` the link is made from ``Host`` only when that is a host (and
+    port); otherwise from the address the request came in on."""
+    port = int(gated.rsplit(":", 1)[1])
+    body = json.dumps(silence(("alertname", "ServiceDown"), ("service", f"appr-host-{len(host)}"))).encode()
+    auth = basic("engineer-a@clipper.app")["Authorization"].encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /api/v2/silences HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\nConnection: close\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (host, auth, len(body), body)
+        )
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), head
+    found = APPROVAL.search(json.loads(payload))
+    assert found["gate"] == f"http://127.0.0.1:{port}"

@@ -177,6 +177,44 @@ def test_a_slow_drip_body_is_408_while_others_are_served():
         assert call(url, "GET", "/-/healthy").status == 200
 
 
+def _closed(connection: socket.socket, within: float) -> bool:
+    """Whether the gate closes ``connection`` within ``within`` seconds (a header a quarter second)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            connection.sendall(b"X-Drip: 1\r\n")
+            connection.settimeout(0.25)
+            if connection.recv(65536) == b"":
+                return True
+        except TimeoutError:
+            continue
+        except OSError:  # reset: closed as surely
+            return True
+    return False
+
+
+def test_a_request_head_trickled_or_never_sent_is_closed_after_the_header_timeout():
+    """Slowloris: connections that trickle their request head, or send nothing, hold a file
+    descriptor each; the gate lets go of them after ``header_timeout``, and serves others."""
+    config = limited(header_timeout=timedelta(seconds=1))
+    with listing_then(200, b'{"silenceID":"x"}') as (upstream, _), gate([upstream], config) as url:
+        port = int(url.rsplit(":", 1)[1])
+        drips = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(5)]
+        for drip in drips:
+            drip.sendall(b"POST /api/v2/silences HTTP/1.1\r\nHost: gate\r\n")
+        silent = socket.create_connection(("127.0.0.1", port), timeout=10)
+        assert call(url, "GET", "/-/healthy").status == 200
+        with ThreadPoolExecutor(6) as pool:
+            closed = list(pool.map(lambda drip: _closed(drip, 5.0), drips))
+        with silent:
+            silent.settimeout(5.0)
+            assert silent.recv(65536) == b""
+        for drip in drips:
+            drip.close()
+        assert closed == [True] * 5
+        assert call(url, "GET", "/-/healthy").status == 200
+
+
 def test_large_answers_are_streamed_not_buffered():
     """The first chunk of an answer reaches the client while Alertmanager has not finished it."""
     first_seen = threading.Event()

@@ -3,6 +3,9 @@ the gate's own writes and expiries (a real Alertmanager behind)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import zlib
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -10,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall_policy.gate import writes
+from oncall_policy.gate import listings, writes
 from oncall_policy.gate.history_cache import HistoryCache, Index, judged
 from oncall_policy.silence import api
 from oncall_policy.silence.evaluate import assess
@@ -57,7 +60,7 @@ _SILENCES = st.builds(
 def test_the_cache_judges_as_the_whole_listing_does(earlier, new):
     """Property: judged with the silences the cache finds sharing an instance with it, a write
     gets the verdict it gets with every silence listed."""
-    cache = HistoryCache(SimpleNamespace(bases=("http://am",)), 1.0)  # type: ignore[arg-type]
+    cache = HistoryCache(SimpleNamespace(bases=("http://am",), timeout=10.0), 1.0)  # type: ignore[arg-type]
     for number, data in enumerate(earlier):
         cache.created(f"s{number}", data, api.from_api(data), NOW - timedelta(days=1))
     full = [entry.silence for entry in cache.entries.values()]
@@ -72,22 +75,32 @@ def upstream(alertmanager_binary: str, amtool: str, tmp_path_factory: pytest.Tem
         yield server
 
 
-def test_a_silence_written_around_the_gate_counts_once_the_history_is_listed_again(upstream):
-    upstream.post(silence(("alertname", "HighErrorRate"), ("service", "around"), minutes=150))
+@pytest.fixture(params=["on the event loop", "in a process of its own"])
+def reading(request, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Listings read where small ones are, or where large ones are."""
+    if request.param == "in a process of its own":
+        monkeypatch.setattr(listings, "IN_PROCESS_BYTES", 0)
+    return request.param
+
+
+def test_a_silence_written_around_the_gate_counts_once_the_history_is_listed_again(upstream, reading):
+    service = f"around-{len(reading)}"
+    upstream.post(silence(("alertname", "HighErrorRate"), ("service", service), minutes=150))
     with gate([upstream.url], limited(history_max_age=timedelta(milliseconds=1))) as url:
         later = silence(
-            ("alertname", "HighErrorRate"), ("service", "around"), minutes=150, start=timedelta(hours=2)
+            ("alertname", "HighErrorRate"), ("service", service), minutes=150, start=timedelta(hours=2)
         )
         answer = post(url, later)
     assert answer.status == 400
     assert "x over-cap-recreated: on HighErrorRate" in answer.json()
 
 
-def test_an_expiry_through_the_gate_ends_the_silence_in_the_history_at_once(upstream):
+def test_an_expiry_through_the_gate_ends_the_silence_in_the_history_at_once(upstream, reading):
+    service = f"expired-{len(reading)}"
     with gate([upstream.url], limited(history_max_age=timedelta(hours=1))) as url:
-        first = post(url, silence(("alertname", "HighErrorRate"), ("service", "expired"), minutes=180))
+        first = post(url, silence(("alertname", "HighErrorRate"), ("service", service), minutes=180))
         again = silence(
-            ("alertname", "HighErrorRate"), ("service", "expired"), minutes=180, start=timedelta(hours=2)
+            ("alertname", "HighErrorRate"), ("service", service), minutes=180, start=timedelta(hours=2)
         )
         assert post(url, again).status == 400  # 5h in one stretch
         silence_id = first.json()["silenceID"]
@@ -138,3 +151,59 @@ def test_the_index_finds_by_lookups_what_comparing_every_silence_finds(steps, ne
     assert not index._by_alert
     assert not index._valued
     assert not index._unnamed
+
+
+class _Listing:
+    """Upstreams that list ``items`` (the cache's reading of listings is what is tested here)."""
+
+    bases = ("http://am",)
+
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+
+    async def bodies(self):
+        return [("http://am/api/v2/silences", json.dumps(self.items).encode())], []
+
+
+def _listed(number: int, data: dict, updated: int) -> dict:
+    """Silence ``number`` as listed; Alertmanager updates ``updatedAt`` whenever it changes one."""
+    changes = zlib.crc32(json.dumps(data, sort_keys=True).encode())
+    return {
+        **data,
+        "id": f"00000000-0000-0000-0000-{number:012d}",
+        "status": {"state": "active"},
+        "updatedAt": (NOW + timedelta(seconds=updated, microseconds=changes))
+        .isoformat()
+        .replace("+00:00", "Z"),
+    }
+
+
+@pytest.fixture(scope="module")
+def apart() -> listings.Reader:
+    """A reader that reads every listing in its process (one process for the module's examples)."""
+    reader = listings.Reader(0)
+    yield reader
+    reader.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    first=st.lists(st.tuples(st.integers(0, 5), _SILENCES, st.integers(0, 3)), max_size=8),
+    second=st.lists(st.tuples(st.integers(0, 5), _SILENCES, st.integers(0, 3)), max_size=8),
+    elsewhere=st.booleans(),
+)
+def test_a_listing_read_again_gives_what_reading_it_afresh_gives(apart, first, second, elsewhere):
+    """Whatever was held before, and wherever it is read, the cache holds what a new cache
+    holds after reading the same listing: silences kept where unchanged, read where changed."""
+
+    async def held(*answers: list[dict]) -> dict[str, tuple]:
+        upstreams = _Listing()
+        cache = HistoryCache(upstreams, 1.0, apart if elsewhere else listings.Reader())  # type: ignore[arg-type]
+        for items in answers:
+            upstreams.items = items
+            await cache.refresh()
+        return {ident: (e.key, e.silence) for ident, e in cache.entries.items()}
+
+    before = [_listed(n, d, u) for n, d, u in {n: (n, d, u) for n, d, u in first}.values()]
+    after = [_listed(n, d, u) for n, d, u in {n: (n, d, u) for n, d, u in second}.values()]
+    assert asyncio.run(held(before, after)) == asyncio.run(held(after))

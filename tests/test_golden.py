@@ -26,7 +26,9 @@ def test_golden_output_is_current(case):
     )
     assert written == sorted(files)
     for name, text in files.items():
-        assert (out / name).read_text(encoding="utf-8") == text, (
+        # Bytes, not read_text: calendars end their lines in CRLF (RFC 5545), which universal
+        # newlines would turn into LF.
+        assert (out / name).read_bytes().decode("utf-8") == text, (
             f"stale: run {sys.executable} tests/golden/regenerate.py"
         )
 

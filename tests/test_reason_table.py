@@ -64,6 +64,7 @@ assert GOOD is not None
         pytest.param({"format": "contains-dfa/0"}, id="other-format"),
         pytest.param({"next": GOOD["next"][:-4]}, id="short-table"),
         pytest.param({"next": "ffff" + GOOD["next"][4:]}, id="cell-past-dead"),
+        pytest.param({"next": f"{GOOD['dead'] + 1:02x}" + GOOD["next"][2:]}, id="cell-just-past-dead"),
         pytest.param({"classes": [0] * 127}, id="short-classes"),
         pytest.param({"classes": [GOOD["width"]] * 128}, id="class-out-of-range"),
         pytest.param({"start": "0"}, id="start-not-an-integer"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import pickle
+import pkgutil
 
 import pytest
 
-from oncall_policy.records import Record
+from oncall_policy import record_shapes
+from oncall_policy.records import Record, _compiled, shape_name
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -126,3 +129,45 @@ def test_fields_in_slots_with_a_hand_written_init_are_refused():
 
             def __init__(self, x: int) -> None:
                 self.x = x
+
+
+def _package_records() -> list[type[Record]]:
+    import oncall_policy  # noqa: PLC0415
+
+    for module in pkgutil.walk_packages(oncall_policy.__path__, "oncall_policy."):
+        if not module.name.endswith("__main__"):  # it runs the command line
+            importlib.import_module(module.name)
+    found, stack = [], list(Record.__subclasses__())
+    while stack:
+        made = stack.pop()
+        stack.extend(made.__subclasses__())
+        if made.__module__.startswith("oncall_policy.") and "_fields" in made.__dict__:
+            found.append(made)
+    return found
+
+
+def test_every_record_in_the_package_has_its_shape_compiled_ahead() -> None:
+    records = _package_records()
+    assert len(records) > 30  # the package's own: its records are found at all
+    missing = {
+        made.__qualname__: name
+        for made in records
+        if not hasattr(
+            record_shapes,
+            name := shape_name(
+                len(made.__match_args__),
+                len(made._fields) - len(made.__match_args__),
+                post=hasattr(made, "__post_init__"),
+            ),
+        )
+    }
+    assert not missing, f"add these shapes to oncall_policy/record_shapes.py: {missing}"
+
+
+@pytest.mark.parametrize("name", [name for name in vars(record_shapes) if name[:1] == "p"])
+def test_a_shape_compiled_ahead_is_the_code_compiled_from_text(name: str) -> None:
+    written = getattr(record_shapes, name).__code__
+    positional, keyword = (int(n) for n in name.removeprefix("p").removesuffix("_post").split("k"))
+    compiled = _compiled(positional, keyword, name.endswith("_post"))
+    for attribute in ("co_code", "co_consts", "co_names", "co_varnames", "co_argcount", "co_kwonlyargcount"):
+        assert getattr(written, attribute) == getattr(compiled, attribute), attribute

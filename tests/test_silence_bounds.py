@@ -23,7 +23,8 @@ import pytest
 
 from oncall_policy import json_loads, processes
 from oncall_policy.cli import main
-from oncall_policy.silence import audit, client, gojson, history, rfc3339, seal, source
+from oncall_policy.matchers import MAX_REGEX_LENGTH, Matcher, Op
+from oncall_policy.silence import audit, client, gojson, history, labels, rfc3339, seal, source
 from oncall_policy.silence.sizes import SizeError, format_size, parse_size
 from oncall_policy.verify import amtool as amtool_runner
 from tests import fault_servers, http_servers
@@ -595,3 +596,24 @@ def test_a_password_in_the_url_is_not_in_the_timeout(tmp_path):
     assert ran.returncode == 4
     assert "(timeout)" in ran.stderr
     assert "s3cret" not in ran.stderr
+
+
+def test_a_regex_longer_than_judged_is_refused_without_being_parsed(capsys):
+    value = "(a|b)" * (MAX_REGEX_LENGTH // 5 + 1)
+    matcher = Matcher("service", Op.REGEX, value)
+    assert matcher.too_complex == f"{len(value):,} characters; the longest judged is {MAX_REGEX_LENGTH:,}"
+    argv = ["silence", "check", "--policy", str(CLIPPER), f"service=~{value}", "-d", "1h", "-c", "deployment"]
+    assert main([*argv, "-a", "engineer-a@clipper.app"]) == 1
+    out = capsys.readouterr().out
+    assert "x too-complex: " in out
+    assert "fix: write a shorter regex, or several silences" in out
+
+
+def test_a_long_regex_is_not_analysed_and_its_reach_is_taken_as_anything(capsys):
+    """Past labels.MAX_ANALYSED characters, no language question is explored: reach is 'may'."""
+    value = "a" * (labels.MAX_ANALYSED + 1)
+    argv = ["silence", "check", "--policy", str(CLIPPER), f"service=~{value}", "-d", "1h", "-c", "deployment"]
+    assert main([*argv, "-a", "engineer-a@clipper.app"]) == 1
+    out = capsys.readouterr().out
+    assert "not decided exactly, so taken as reached" in out
+    assert "ServiceDown" in out  # a P1 alert: its rule applies, as to any silence that may reach it

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 
 from oncall_policy.static import TYPE_CHECKING
-from oncall_policy.version import __version__
 
 _EXPORTS = {
+    "__version__": "oncall_policy.version",
     "dump_policy": "oncall_policy.load.dump",
     "load_policy": "oncall_policy.checks.checked",
     "load_policy_bytes": "oncall_policy.checks.checked",
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from oncall_policy.model import Policy
     from oncall_policy.model.json_schema import policy_schema
     from oncall_policy.problems import Problem
+    from oncall_policy.version import __version__
 
 
 def __getattr__(name: str) -> Any:

@@ -116,8 +116,12 @@ class Matcher(Record):
             raise MatcherError(f"the value of {self.name} is not valid UTF-8 text")
         self._hash = hash((self.name, self.op, self.value))  # memo keys hash matcher sets, silence by silence
         self._negative = self.op.is_negative
-        tree, broken = _anchored(self.value) if self.op.is_regex else (None, None)
+        too_long = self.op.is_regex and len(self.value) > MAX_REGEX_LENGTH
+        # A regex that long is not even parsed: parsing and judging 100,000 characters took seconds.
+        tree, broken = _anchored(self.value) if self.op.is_regex and not too_long else (None, None)
         self.too_complex = _too_complex(tree) if tree is not None else None
+        if too_long:
+            self.too_complex = f"{len(self.value):,} characters; the longest judged is {MAX_REGEX_LENGTH:,}"
         self._tree = tree if self.too_complex is None else None
         self.broken = broken
 
@@ -186,6 +190,7 @@ class Matcher(Record):
         return f'{self.name}{self.op.value}"{escaped}"'
 
 
+MAX_REGEX_LENGTH = 8_192  # characters of a regex matcher's value that oncall-policy will judge
 _TREES: dict[str, tuple[Regexp | None, str | None]] = {}
 _BARE: dict[str, Regexp] = {}
 _BARE_EMPTY: dict[str, bool] = {}

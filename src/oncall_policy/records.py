@@ -116,16 +116,29 @@ _TEMPLATES: dict[tuple[int, int, bool], Any] = {}  # code objects
 def _template(positional: int, keyword: int, *, post: bool) -> Any:
     shape = (positional, keyword, post)
     if shape not in _TEMPLATES:
-        first = [f"p{n}" for n in range(positional)]
-        rest = [f"k{n}" for n in range(keyword)]
-        parameters = ", ".join(["self", *first, *(["*"] if rest else []), *rest])
-        body = [f"    self.{field} = {field}" for field in (*first, *rest)] or ["    pass"]
-        if post:
-            body.append("    self.__post_init__()")
-        namespace: dict[str, Any] = {}
-        exec(f"def __init__({parameters}):\n" + "\n".join(body), namespace)  # noqa: S102 - stand-in names
-        _TEMPLATES[shape] = namespace["__init__"].__code__
+        from oncall_policy import record_shapes  # noqa: PLC0415 - when the first record is made
+
+        written = getattr(record_shapes, shape_name(positional, keyword, post=post), None)
+        _TEMPLATES[shape] = written.__code__ if written is not None else _compiled(*shape)
     return _TEMPLATES[shape]
+
+
+def shape_name(positional: int, keyword: int, *, post: bool) -> str:
+    """The name of the shape's template in ``record_shapes``."""
+    return f"p{positional}k{keyword}" + ("_post" if post else "")
+
+
+def _compiled(positional: int, keyword: int, post: bool) -> Any:
+    """The template of a shape ``record_shapes`` does not have, compiled from text."""
+    first = [f"p{n}" for n in range(positional)]
+    rest = [f"k{n}" for n in range(keyword)]
+    parameters = ", ".join(["self", *first, *(["*"] if rest else []), *rest])
+    body = [f"    self.{field} = {field}" for field in (*first, *rest)] or ["    pass"]
+    if post:
+        body.append("    self.__post_init__()")
+    namespace: dict[str, Any] = {}
+    exec(f"def __init__({parameters}):\n" + "\n".join(body), namespace)  # noqa: S102 - stand-in names
+    return namespace["__init__"].__code__
 
 
 @dataclass_transform(frozen_default=True)

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from oncall_policy.checks import (
     approver_roles,
+    calendar_size,
     catalog_alerts,
     escalation_timing,
     inhibition_equal,
@@ -55,6 +56,7 @@ DEPENDENT: tuple[Check, ...] = (
     approver_roles,
     silence_reasons,
     maintenance_windows,
+    calendar_size,
 )
 CHECKS = PREREQUISITES + DEPENDENT
 RULES: tuple[Rule, ...] = tuple(check.RULE for check in CHECKS)

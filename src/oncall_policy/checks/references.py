@@ -1,6 +1,7 @@
 """references: every id the policy names is defined in the policy. That is each role, team,
 person, rotation slot, severity, escalation policy, paging service, channel, reason or rule it
-names. The other checks run only when these references resolve and ids are unique."""
+names, and each team a deployment target names. The other checks run only when these references
+resolve and ids are unique."""
 
 from __future__ import annotations
 
@@ -33,6 +34,17 @@ def check(context: Context) -> Iterator[Finding]:
     yield from _alerts(policy, teams)
     yield from _routing(policy)
     yield from _silences(policy, roles)
+    yield from _targets(policy, teams)
+
+
+def _targets(policy: Policy, teams: set[str]) -> Iterator[Finding]:
+    operator, mimir = policy.targets.prometheus_operator, policy.targets.mimir
+    for i, config in enumerate(operator.alertmanager_configs if operator else ()):
+        here: Location = ("targets", "prometheus_operator", "alertmanager_configs", i, "team")
+        yield from _missing(here, config.team, teams, "team")
+    for i, tenant in enumerate(mimir.tenants if mimir else ()):
+        for j, team in enumerate(tenant.teams):
+            yield from _missing(("targets", "mimir", "tenants", i, "teams", j), team, teams, "team")
 
 
 def _people(policy: Policy, roles: set[str], teams: set[str]) -> Iterator[Finding]:

@@ -41,6 +41,11 @@ def check(context: Context) -> Iterator[Finding]:
     )
     severity_values = [s.label_value for s in policy.severities]
     yield from _duplicates("severities", "label_value", severity_values)
+    if operator := policy.targets.prometheus_operator:
+        namespaces = [c.namespace for c in operator.alertmanager_configs]
+        yield from _duplicates("targets.prometheus_operator.alertmanager_configs", "namespace", namespaces)
+    if mimir := policy.targets.mimir:
+        yield from _duplicates("targets.mimir.tenants", "id", [t.id for t in mimir.tenants])
     for index, escalation in enumerate(policy.escalation_policies):
         levels = [level.id for level in escalation.levels]
         yield from _duplicates(f"escalation_policies.{index}.levels", "id", levels)

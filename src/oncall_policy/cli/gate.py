@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     if loaded.stale:
         print(f"oncall-policy: warning: {printable(loaded.stale)}", file=sys.stderr)
     settings = config.read(args.config)
+    settings.upstream_fields()  # its credential files readable now, not at the first request
     auth = settings.auth
     verifier = (
         users.Verifier(users.read(auth.users_file)) if auth.mode == "basic" and auth.users_file else None

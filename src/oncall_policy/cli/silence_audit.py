@@ -36,6 +36,7 @@ def run(action: str, arguments: Sequence[str]) -> int:
         parser.add_argument("--alertmanager.url", dest="url", required=True, metavar="URL")
         add_peer_argument(parser)
         parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
+        _add_tenant_argument(parser)
         parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
         add_limit_argument(parser)
         parser.add_argument("--expire", action="store_true", help="expire every violator after reporting")
@@ -52,9 +53,19 @@ def run(action: str, arguments: Sequence[str]) -> int:
     )
     add_peer_argument(parser)
     parser.add_argument("--http.config.file", dest="http_config_file", metavar="FILE", help="as amtool's")
+    _add_tenant_argument(parser)
     parser.add_argument("--timeout", metavar="DURATION", help=TIMEOUT_HELP)
     add_limit_argument(parser)
     return _check_files(parser.parse_args(arguments))
+
+
+def _add_tenant_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tenant",
+        metavar="ID",
+        help="the tenant of a multi-tenant Alertmanager (Mimir, Cortex), sent as X-Scope-OrgID; "
+        "authenticate with --http.config.file",
+    )
 
 
 def _audit(options: argparse.Namespace) -> int:
@@ -74,7 +85,8 @@ def _audit(options: argparse.Namespace) -> int:
         print(f"oncall-policy: warning: {stale}", file=sys.stderr)
     try:
         config, timeout, max_bytes = connection(options)
-        listed = client.silences([options.url, *options.peer], config, timeout, max_bytes)
+        headers = client.tenant_headers(options.tenant)
+        listed = client.silences([options.url, *options.peer], config, timeout, max_bytes, headers)
     except (client.AlertmanagerError, OncallPolicyError) as error:
         print(f"cannot audit: {printable(str(error))}", file=sys.stderr)
         return CANNOT_AUDIT
@@ -92,18 +104,24 @@ def _audit(options: argparse.Namespace) -> int:
     else:  # piece by piece: joined, megabytes would be copied twice more
         sys.stdout.writelines(_text_pieces(rows))
     if options.expire:
-        _expire(violators, options.url, config, timeout)
+        _expire(violators, options.url, config, timeout, headers)
     return 1 if violators else 0
 
 
-def _expire(violators: Sequence[str], url: str, config: HttpConfig | None, timeout: float) -> None:
+def _expire(
+    violators: Sequence[str],
+    url: str,
+    config: HttpConfig | None,
+    timeout: float,
+    headers: Sequence[tuple[str, str]],
+) -> None:
     """Expire each violator; one that cannot be expired is said, and the others still are."""
     for silence_id in violators:
         if not silence_id:
             print("cannot expire a silence the Alertmanager lists without an id", file=sys.stderr)
             continue
         try:
-            client.expire(url, silence_id, config, timeout)
+            client.expire(url, silence_id, config, timeout, headers)
         except client.AlertmanagerError as error:
             print(f"could not expire {printable(silence_id)}: {printable(str(error))}", file=sys.stderr)
             continue
@@ -207,7 +225,8 @@ def _history(options: argparse.Namespace, rules: Rules) -> tuple[list[Silence], 
         )
         return [], None
     try:
-        listed = client.silences([options.url, *options.peer], *connection(options))
+        headers = client.tenant_headers(options.tenant)
+        listed = client.silences([options.url, *options.peer], *connection(options), headers)
         return audit.read_history(listed, options.url), None
     except (client.AlertmanagerError, OncallPolicyError) as error:
         if not rules.history.required:

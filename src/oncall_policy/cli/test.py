@@ -21,6 +21,8 @@ from oncall_policy.cli.options import add_policy_argument
 from oncall_policy.printable import printable, printable_lines
 
 if TYPE_CHECKING:
+    from oncall_policy.model import Policy
+    from oncall_policy.provenance import Source
     from oncall_policy.verify.matrix import Case
 
 
@@ -54,11 +56,28 @@ def run(args: argparse.Namespace) -> int:
     if args.amtool:
         cases = _with_amtool(files, cases)
     problems = crosscheck.mismatches(config, pagerduty)
+    problems += _operator_disagreements(policy, Source.of(Path(args.policy), raw))
     problems += [f"{d.subject}: {d.message}" for d in agreement.disagreements(policy, pagerduty)]
     print(printable_lines(_render(cases, args.format)), end="")
     for problem in problems:
         print(f"oncall-policy: disagreement: {printable(problem)}", file=sys.stderr)
     return 0 if all(case.ok for case in cases) and not problems else 1
+
+
+def _operator_disagreements(policy: Policy, source: Source) -> list[str]:
+    """Where the configuration prometheus-operator assembles from the policy's
+    ``AlertmanagerConfig``s sends an alert elsewhere than the policy says."""
+    from oncall_policy.verify.operator import OperatorMatrix, deployed  # noqa: PLC0415
+
+    config = deployed(policy, source)
+    if config is None:
+        return []
+    return [
+        f"prometheus-operator: {case.alert}: the operator's configuration sends it to"
+        f" {', '.join(case.receivers)}; the policy says {', '.join(case.expected_receivers)}"
+        for case in OperatorMatrix(policy, config).cases()
+        if not case.ok
+    ]
 
 
 def _with_amtool(files: dict[str, str], cases: list[Case]) -> list[Case]:

@@ -1,9 +1,12 @@
-"""``oncall-policy who [--policy F] [--at TIME] [--format text|json]``."""
+"""``oncall-policy who [--policy F] [--at TIME] [--format text|json]``, and
+``oncall-policy who --format ics [--from TIME] [--to TIME] [--person ID]``: the turns over a span
+as an iCalendar feed, the same events the ``calendars`` compile target writes."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +33,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--at", type=instant, metavar="TIME", help="ISO 8601 time; without an offset, UTC (default: now)"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="text or json")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "ics"),
+        default="text",
+        help="text, json, or ics: an iCalendar feed of the turns from --from to --to",
+    )
+    parser.add_argument(
+        "--from",
+        dest="since",
+        type=instant,
+        metavar="TIME",
+        help="with --format ics: the feed's first instant (default: --at, else now)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="until",
+        type=instant,
+        metavar="TIME",
+        help="with --format ics: the feed's end (default: --from plus the policy's calendars.horizon)",
+    )
+    parser.add_argument("--person", metavar="ID", help="with --format ics: only this person's turns")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,7 +61,13 @@ def run(args: argparse.Namespace) -> int:
     from oncall_policy.meaning.who import on_call  # noqa: PLC0415
 
     at: datetime = args.at or datetime.now(UTC)
-    rotations = on_call(load_policy(args.policy), at)
+    policy = load_policy(args.policy)
+    if args.format == "ics":
+        from oncall_policy.cli.who_ics import feed  # noqa: PLC0415 - icalendar only when asked
+
+        sys.stdout.write(feed(policy, args.since or at, args.until, args.person))
+        return 0
+    rotations = on_call(policy, at)
     print(
         json.dumps(as_json(at, rotations), indent=2)
         if args.format == "json"

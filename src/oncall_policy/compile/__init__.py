@@ -37,16 +37,22 @@ def _targets(template_cache: BytecodeCache | None) -> dict[str, Build]:
     """The targets by name, in the order they run; imported only when compiling."""
     from oncall_policy.compile import (  # noqa: PLC0415
         alertmanager,
+        calendars,
         guide,
+        mimir,
         pagerduty,
+        prometheus_operator,
         silence_rules,
         terraform,
     )
 
     return {
         "alertmanager": alertmanager.build,
+        "calendars": calendars.build,
         "guide": partial(guide.build, template_cache=template_cache),
+        "mimir": mimir.build,
         "pagerduty": pagerduty.build,
+        "prometheus_operator": prometheus_operator.build,
         "silence_rules": silence_rules.build,
         "terraform": terraform.build,
     }

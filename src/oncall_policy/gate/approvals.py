@@ -40,6 +40,7 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
+    from contextlib import AbstractAsyncContextManager
     from typing import Any, Final
 
     from oncall_policy.gate.config import Approvals
@@ -69,7 +70,7 @@ class ApprovalDesk:
         upstreams: Upstreams,
         rules: Callable[[], Rules],
         person: Callable[[web.Request], Awaitable[Person | web.Response]],
-        lock: asyncio.Lock,
+        alone: Callable[[], AbstractAsyncContextManager[None]],
         created: Callable[[str, Mapping[str, Any]], None],
     ) -> None:
         self.desk: Final = desk
@@ -78,11 +79,11 @@ class ApprovalDesk:
         self.upstreams: Final = upstreams
         self._rules = rules
         self._person = person
-        self._lock = lock
-        self._created = created  # the gate's history learns of it before the lock is let go
+        self._alone = alone  # no other write judged, none on its way to Alertmanager
+        self._created = created  # the gate's history learns of it before it lets other writes go
 
     def gate_url(self, request: web.Request) -> str:
-        return (self.config.url or f"{request.scheme}://{request.host}").rstrip("/")
+        return (self.config.url or as_requested(request)).rstrip("/")
 
     def approve_url(self, request: web.Request, request_id: str) -> str:
         return f"{self.gate_url(request)}{PREFIX}/{request_id}"
@@ -127,6 +128,9 @@ class ApprovalDesk:
         return answers.error(405, "GET the page of a pending request, or POST an approval")
 
     async def _listing(self, request: web.Request) -> web.Response:
+        person = await self._person(request)  # what is asked, by whom: for roster people only
+        if not isinstance(person, Person):
+            return person
         found = await self.desk.run(self.desk.store.listing, now())
         roster = self._rules().roster
         data = [pages.as_json(r, roster, self.approve_url(request, r.id)) for r in found]
@@ -174,10 +178,7 @@ class ApprovalDesk:
     ) -> str | None:
         """Why a POST may come from another site (None: it cannot)."""
         origin = request.headers.get("Origin")
-        if origin is not None and origin.rstrip("/") not in (
-            self.gate_url(request),
-            f"{request.scheme}://{request.host}",
-        ):
+        if origin is not None and origin.rstrip("/") not in (self.gate_url(request), as_requested(request)):
             return f"an approval from another site ({origin}) is refused"
         if not html:
             if request.content_type != "application/json":
@@ -217,7 +218,7 @@ class ApprovalDesk:
         """The approved silence, judged again with what Alertmanager holds now, and created."""
         store = self.desk.store
         try:
-            async with self._lock:
+            async with self._alone():
                 answer = await self._judged_and_created(held)
         except BaseException:
             await self.desk.run(store.release, held.id)
@@ -300,3 +301,21 @@ def _gone(request_id: str, *, html: bool) -> web.Response:
             content_type="text/html",
         )
     return answers.error(404, message)
+
+
+# A Host header as a client may send it: a name, an IPv4 address or a bracketed IPv6 one, and a port.
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?"
+)
+
+
+def as_requested(request: web.Request) -> str:
+    """The gate's base URL as this request reached it: its ``Host``, when that is a host (and
+    port) at all; otherwise the address the connection came in on. Set ``approvals.url`` so
+    that approve links never depend on what a client sent."""
+    host = request.headers.get("Host", "")
+    if not _HOST.fullmatch(host):
+        local = request.transport.get_extra_info("sockname") if request.transport else None
+        address, port = (local[0], local[1]) if isinstance(local, tuple) else ("localhost", 80)
+        host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    return f"{request.scheme}://{host}"

@@ -14,22 +14,29 @@ max_body = "1MiB"                     # a larger silence write is refused (413)
 body_timeout = "10s"                  # a body not received by then is refused (408)
 upstream_timeout = "10s"              # an Alertmanager that has not answered by then: 504
 history_max_age = "1s"                # silences written around the gate count after at most this
+header_timeout = "10s"                # a connection without a whole request head by then is closed
 
 [approvals]
 database = "gate-pending.sqlite3"     # pending requests (SQLite, beside this file); shared by instances
+                                      # or "postgresql://USER@HOST/DB?passfile=F" for several hosts
 key_file = "gate.key"                 # the Ed25519 key proofs are signed with (gate keygen --out)
 expire_after = "24h"                  # a request not approved by then is gone
 url = "https://gate.example.org/"     # the gate as approvers reach it (default: as the request came)
+
+[upstream]                            # a multi-tenant Alertmanager (Mimir, Cortex) behind the gate
+tenant = "team-a"                     # sent as X-Scope-OrgID on every request; a client's is dropped
+bearer_token_file = "upstream-token"  # or basic_auth = { username = "gate", password_file = "F" }
 ```
 
 Unknown keys and wrong types are refused with the key's path; a relative ``users_file``,
-``database`` or ``key_file`` is read beside the configuration file. Without ``[approvals]`` a
-silence that needs approval is refused. Without a file the gate authenticates no one: reads pass, and
-every silence write is refused (401), fail closed.
+``database``, ``key_file`` or upstream credential file is read beside the configuration file.
+Without ``[approvals]`` a silence that needs approval is refused. Without a file the gate
+authenticates no one: reads pass, and every silence write is refused (401), fail closed.
 """
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import tomllib
 from datetime import timedelta
@@ -105,6 +112,9 @@ class Limits(_Strict):
     body_timeout: Seconds = timedelta(seconds=10)
     upstream_timeout: Seconds = timedelta(seconds=10)
     history_max_age: Seconds = timedelta(seconds=1)
+    # From a connection's opening, or from its last answer: a client that trickles its request
+    # head (slowloris) or idles keeps a connection (a file descriptor) no longer than this.
+    header_timeout: Seconds = timedelta(seconds=10)
 
 
 # --- approvals (issue 13 item 3) ---
@@ -134,10 +144,57 @@ def _beside(approvals: Approvals | None, path: Path) -> Approvals | None:
 # --- end approvals ---
 
 
+# A header value the gate sends as given: visible ASCII and spaces, nothing that ends a line.
+HeaderValue = Annotated[str, Field(pattern=r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$", max_length=256)]
+
+
+class BasicAuth(_Strict):
+    username: HeaderValue
+    password_file: str
+
+
+class Upstream(_Strict):
+    """How the gate reaches the Alertmanagers behind it, beyond their URLs: a multi-tenant one
+    (Mimir, Cortex) wants the tenant and credentials on every request. The client's own
+    ``X-Scope-OrgID`` (and ``Authorization``, when the gate sends credentials) is never passed
+    on: no client picks another tenant."""
+
+    tenant: HeaderValue | None = None
+    bearer_token_file: str | None = None
+    basic_auth: BasicAuth | None = None
+
+
 class GateConfig(_Strict):
     auth: Auth = Auth()
     limits: Limits = Limits()
     approvals: Approvals | None = None
+    upstream: Upstream = Upstream()
+
+    def upstream_fields(self) -> dict[str, str]:
+        """The header fields the gate sends on every request to its upstreams (secrets read
+        from their files now); ``GateConfigError`` when a file cannot be read."""
+        upstream = self.upstream
+        found: dict[str, str] = {}
+        if upstream.tenant is not None:
+            found["X-Scope-OrgID"] = upstream.tenant
+        if upstream.bearer_token_file is not None:
+            found["Authorization"] = f"Bearer {_secret(upstream.bearer_token_file)}"
+        elif upstream.basic_auth is not None:
+            pair = f"{upstream.basic_auth.username}:{_secret(upstream.basic_auth.password_file)}"
+            found["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+        return found
+
+
+def _secret(path: str) -> str:
+    """The first line of the secret file ``path``, as Prometheus reads ``*_file`` settings."""
+    try:
+        text = read_regular(path, 64 * 1024).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise GateConfigError(f"{path}: cannot read the upstream credential: {error}") from None
+    secret = text.split("\n", 1)[0].strip()
+    if not secret or not secret.isprintable() or not secret.isascii():
+        raise GateConfigError(f"{path}: the upstream credential's first line is empty or not printable ASCII")
+    return secret
 
 
 def read(path: str | Path | None) -> GateConfig:
@@ -155,7 +212,28 @@ def read(path: str | Path | None) -> GateConfig:
         config = GateConfig.model_validate(data)
     except ValidationError as error:
         raise GateConfigError(f"{path}: {_problems(error)}") from None
-    return _checked(config, path).model_copy(update={"approvals": _beside(config.approvals, path)})
+    return _checked(config, path).model_copy(
+        update={
+            "approvals": _beside(config.approvals, path),
+            "upstream": _upstream_beside(config.upstream, path),
+        }
+    )
+
+
+def _upstream_beside(upstream: Upstream, path: Path) -> Upstream:
+    """``upstream`` with its secret files read beside the configuration ``path``."""
+    if upstream.bearer_token_file is not None and upstream.basic_auth is not None:
+        raise GateConfigError(f"{path}: upstream: give bearer_token_file or basic_auth, not both")
+    token = upstream.bearer_token_file
+    basic = upstream.basic_auth
+    return upstream.model_copy(
+        update={
+            "bearer_token_file": None if token is None else str(path.parent / token),
+            "basic_auth": None
+            if basic is None
+            else basic.model_copy(update={"password_file": str(path.parent / basic.password_file)}),
+        }
+    )
 
 
 def _problems(error: ValidationError) -> str:

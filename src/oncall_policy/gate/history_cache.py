@@ -11,10 +11,17 @@ finer, never coarser, than that), so its verdict is the one the whole listing gi
 
 Freshness, and what it can never miss:
 
-- every write the gate forwards, and every expiry it passes through, updates the cache as soon
-  as Alertmanager has taken it (``created``, ``expired``), before the next write is judged
-  (writes are judged one at a time); and again after each refresh for ``JOURNAL_SECONDS``, so
-  that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop it;
+- every write the gate accepts is in the cache from the moment it is judged, before it is
+  forwarded (``reserve``: writes are judged one at a time, but forwarded side by side, so the
+  next write is judged with every one still on its way to Alertmanager); once Alertmanager has
+  answered, the reservation gives way to the silence it took (``settle``), or to nothing when it
+  refused. A reservation counts at least as much as the silence it stands for: a write accepted
+  with it would be accepted without it (more history never relaxes a verdict), and a write it
+  refuses is judged again once every reservation is settled (``settled``);
+- every write and every expiry through the gate updates the cache as soon as Alertmanager has
+  taken it (``created``, ``ended``), and again after each refresh for ``JOURNAL_SECONDS``, so
+  that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop
+  it; a write whose fate is not known (no answer) stays history, as reserved, until it ends;
 - anything else (a writer that bypasses the gate, which a deployment should make impossible;
   another gate; an expiry by time is computed, not listed) is seen at the first write after
   ``max_age`` seconds: no write is judged with a listing asked longer ago than that. A write
@@ -30,18 +37,22 @@ Only the listing's changed silences (id, ``updatedAt``, times, state) are read a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from oncall_policy.gate import writes
+from oncall_policy.gate.listings import Key, Reader, ReaderTimeoutError, key_of
 from oncall_policy.gate.writes import replacing
 from oncall_policy.matchers import Op
 from oncall_policy.records import Record
 from oncall_policy.silence import api, reach
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.audit import read_history
+from oncall_policy.silence.client import HistoryUnavailableError
 from oncall_policy.silence.evaluate import Assessment, Silence, assess
+from oncall_policy.silence.http_errors import BadResponseError, TimedOutError
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,7 +67,6 @@ if TYPE_CHECKING:
 
 JOURNAL_SECONDS = 10.0  # the gate's own writes are laid over every listing this long
 AHEAD = 0.75  # a listing this far into history_max_age is asked for again, in the background
-Key = tuple[object, ...]
 Equalities = dict[str, str]
 
 
@@ -66,13 +76,6 @@ class Entry(Record):
     item: Mapping[str, Any]
     silence: Silence
     key: Key
-
-
-def key_of(item: Mapping[str, Any]) -> Key:
-    """What a silence listed again must keep for the gate's reading of it to stand."""
-    status = item.get("status")
-    state = status.get("state") if isinstance(status, dict) else None
-    return (item.get("updatedAt"), item.get("startsAt"), item.get("endsAt"), state)
 
 
 class Index:
@@ -176,10 +179,10 @@ _NONE: frozenset[str] = frozenset()
 
 
 class HistoryCache:
-    """The upstream silences as history (see the module docstring); changed only by the gate's
-    writes, one at a time, so a judgement may read it from another thread meanwhile."""
+    """The upstream silences as history (see the module docstring); changed only on the event
+    loop, by the gate's writes and refreshes."""
 
-    def __init__(self, upstreams: Upstreams, max_age: float) -> None:
+    def __init__(self, upstreams: Upstreams, max_age: float, reader: Reader | None = None) -> None:
         self.upstreams: Final = upstreams
         self.max_age: Final = max_age
         self.entries: dict[str, Entry] = {}
@@ -187,6 +190,68 @@ class HistoryCache:
         self.refreshed_at: float | None = None  # monotonic time the last listing was asked for
         self._journal: list[tuple[float, str, Entry | None]] = []  # (when, id, entry; None: gone)
         self._task: asyncio.Task[None] | None = None  # the refresh under way
+        self._reader = reader or Reader(seconds=upstreams.timeout)
+        self._reserved: dict[str, Entry] = {}  # accepted writes on their way to Alertmanager
+        self._unknown: dict[str, Entry] = {}  # accepted writes Alertmanager may or may not have taken
+        self._reservations = itertools.count(1)
+        self._none_reserved = asyncio.Event()
+        self._none_reserved.set()
+
+    @property
+    def reserved(self) -> int:
+        """How many accepted writes are on their way to Alertmanager."""
+        return len(self._reserved)
+
+    def reserve(self, data: Mapping[str, Any], request: SilenceRequest, now: datetime) -> str:
+        """Count the accepted write ``data`` as history while it is forwarded; its token."""
+        token = f"reserved-{next(self._reservations)}"  # never a silence id (a UUID)
+        entry = _entry(token, data, request, now)
+        self._reserved[token] = entry
+        self._none_reserved.clear()
+        self._put(token, entry)
+        return token
+
+    def settle(
+        self, token: str, silence_id: str | None, data: Mapping[str, Any], request: SilenceRequest
+    ) -> None:
+        """The reserved write ``token`` was taken as ``silence_id`` (None: refused), as
+        ``created`` and ``ended`` record a write taken."""
+        self._unreserve(token)
+        if silence_id is not None:
+            now = datetime.now(UTC)
+            replaced = writes.replaced_id(data)
+            if replaced is not None and replaced != silence_id:
+                self.ended(replaced, now, self.upstreams.bases[0])
+            self.created(silence_id, data, request, now)
+
+    def unsettled(self, token: str) -> None:
+        """Whether the reserved write ``token`` was taken is not known (no answer): it stays
+        history as reserved until it ends. Nothing bounds when Alertmanager may still take it
+        (it does not drop a request whose client went away; a proxy between may deliver it
+        late), and counted twice once listed, a silence covers no more time than once."""
+        entry = self._unreserve(token)
+        self._unknown[token] = entry
+        self._put(token, entry)
+
+    def _still_unknown(self) -> dict[str, Entry]:
+        """The writes whose fate is unknown that have not ended yet (the others are forgotten)."""
+        now = datetime.now(UTC)
+        for token, entry in list(self._unknown.items()):
+            ends = entry.silence.request.ends_at
+            if ends is None or ends <= now:
+                del self._unknown[token]
+        return self._unknown
+
+    async def settled(self) -> None:
+        """Return once no write is on its way to Alertmanager."""
+        await self._none_reserved.wait()
+
+    def _unreserve(self, token: str) -> Entry:
+        entry = self._reserved.pop(token)
+        self._put(token, None)
+        if not self._reserved:
+            self._none_reserved.set()
+        return entry
 
     async def fresh(self) -> None:
         """Return once the cache holds a listing asked at most ``max_age`` seconds ago (with the
@@ -210,27 +275,38 @@ class HistoryCache:
         return task
 
     async def close(self) -> None:
-        """Stop a refresh under way (the gate is stopping)."""
+        """Stop a refresh under way (the gate is stopping), and the listings' reader."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        self._reader.close()
 
     async def refresh(self) -> None:
         """Every peer's silences, read where they changed; ``AlertmanagerError`` when none answers
         or one listed silence cannot be placed in time (the cache then stays as it was).
 
-        Writes go on being judged while the listing is asked for; each one the gate records
-        meanwhile is in the journal, laid over the listing when it is taken in, so none is lost.
-        (Reading it in a thread was measured slower: the loop then waits for the GIL on every
-        socket write.)"""
+        Writes go on being judged while the listing is asked for and read (``listings``: in a
+        process of its own when large; in a thread it was measured slower, the loop then waiting
+        for the GIL on every socket write); each one the gate records meanwhile is in the
+        journal, laid over the listing when it is taken in, so none is lost."""
         asked = time.monotonic()
-        listed = await self.upstreams.listing()
+        bodies, failures = await self.upstreams.bodies()
+        known = {ident: entry.key for ident, entry in self.entries.items()}
+        try:
+            found = await self._reader.read(bodies, known) if bodies else None
+        except ReaderTimeoutError as error:  # fail closed: no listing, as when no peer answers
+            raise HistoryUnavailableError([TimedOutError(self.upstreams.bases[0], str(error))]) from None
+        if found is None or len(found.failures) == len(bodies):
+            failures += [BadResponseError(url, why) for url, why in found.failures] if found else []
+            raise HistoryUnavailableError(failures)
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
         journaled = {ident for _, ident, _ in self._journal}
-        entries = _read(listed, self.entries, journaled, url)
+        entries = _read(found.unchanged, found.changed, self.entries, journaled, url)
         for _, ident, entry in self._journal:
             _apply(entries, ident, entry)
+        entries.update(self._reserved)
+        entries.update(self._still_unknown())
         self._replace(entries)
         self.refreshed_at = asked if self.refreshed_at is None else max(self.refreshed_at, asked)
 
@@ -269,11 +345,7 @@ class HistoryCache:
         self, silence_id: str, data: Mapping[str, Any], request: SilenceRequest, now: datetime
     ) -> None:
         """A silence the gate forwarded was taken as ``silence_id``."""
-        start = request.starts_at
-        state = "pending" if start is not None and start > now else "active"
-        stamp = times.format_time(now)
-        item = {**data, "id": silence_id, "status": {"state": state}, "updatedAt": stamp}
-        self._record(silence_id, Entry(item, Silence(silence_id, state, request), key_of(item)))
+        self._record(silence_id, _entry(silence_id, data, request, now))
 
     def ended(self, silence_id: str, now: datetime, url: str) -> None:
         """The silence ``silence_id`` was expired (or replaced) through the gate at ``now``:
@@ -288,6 +360,9 @@ class HistoryCache:
 
     def _record(self, silence_id: str, entry: Entry | None) -> None:
         self._journal.append((time.monotonic(), silence_id, entry))
+        self._put(silence_id, entry)
+
+    def _put(self, silence_id: str, entry: Entry | None) -> None:
         if self.index is not None:
             self.index.remove(silence_id)
             if entry is not None:
@@ -295,16 +370,30 @@ class HistoryCache:
         _apply(self.entries, silence_id, entry)
 
 
+def _entry(silence_id: str, data: Mapping[str, Any], request: SilenceRequest, now: datetime) -> Entry:
+    """The silence ``data`` as Alertmanager lists it once taken as ``silence_id`` at ``now``."""
+    start = request.starts_at
+    state = "pending" if start is not None and start > now else "active"
+    stamp = times.format_time(now)
+    item = {**data, "id": silence_id, "status": {"state": state}, "updatedAt": stamp}
+    return Entry(item, Silence(silence_id, state, request), key_of(item))
+
+
 def _read(
-    listed: Sequence[Mapping[str, Any]], known: Mapping[str, Entry], journaled: set[str], url: str
+    unchanged: Sequence[str],
+    changed: Sequence[Mapping[str, Any]],
+    known: Mapping[str, Entry],
+    journaled: set[str],
+    url: str,
 ) -> dict[str, Entry]:
-    """``listed`` as entries: those ``known`` unchanged (or journaled) kept, the others read."""
-    entries: dict[str, Entry] = {}
+    """The listing as entries: those ``known`` and listed ``unchanged`` (or changed, but
+    journaled) kept, the others read."""
+    entries = {ident: known[ident] for ident in unchanged}
     fresh: list[Mapping[str, Any]] = []
-    for item in listed:
+    for item in changed:
         ident = item.get("id")
         found = known.get(ident) if isinstance(ident, str) else None
-        if found is not None and (ident in journaled or found.key == key_of(item)):
+        if found is not None and ident in journaled:
             entries[found.silence.silence_id] = found
         else:
             fresh.append(item)

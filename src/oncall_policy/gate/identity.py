@@ -52,7 +52,7 @@ class Authenticator:
             return from_header(headers.getall(self.auth.header, []), peer, self.auth.trusted_peers)
         if self.auth.mode == "basic" and self._verifier is not None:
             found = basic_credentials(headers.getall("Authorization", []))
-            if found is not None and await self._verifier.verify(*found):
+            if found is not None and await self._verifier.verify(*found, peer):
                 return found[0]
         return None
 

@@ -1,12 +1,12 @@
 """Pending approval requests, kept where every gate instance sees them and a restart keeps them.
 
 ``Store`` is the seam: what the gate asks of a database, in plain blocking calls. ``SqliteStore``
-is the one implemented (stdlib ``sqlite3``; WAL, so that readers never wait for the writer, and
-a busy timeout, so that instances on one host take turns; each change is one ``BEGIN
-IMMEDIATE`` transaction). PostgreSQL would be another ``Store`` with the same table and the same
-transactions (``SELECT … FOR UPDATE`` where SQLite takes its write lock); ``open_store`` names
-it and refuses it, since it is not written yet. ``Desk`` runs a store's calls on one thread of
-its own, off the event loop, in order.
+keeps them in a file (stdlib ``sqlite3``; WAL, so that readers never wait for the writer, and a
+busy timeout, so that instances on one host take turns; each change is one ``BEGIN IMMEDIATE``
+transaction). ``pending_postgres.PostgresStore`` keeps them in PostgreSQL, for instances on
+several hosts: the same table, the same transactions, with ``SELECT … FOR UPDATE`` where SQLite
+takes its write lock. ``open_store`` picks one by the configured ``database``. ``Desk`` runs a
+store's calls on one thread of its own, off the event loop, in order.
 
 A request is ``pending`` until the approvals cover every required role; then one instance
 ``claim``s it (``creating``: no other can), creates the silence and ``finish``es it (the row
@@ -17,59 +17,31 @@ returned, and is deleted whenever a request is added.
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
+from aiohttp import web
+
+from oncall_policy.gate import answers
+from oncall_policy.gate import pending_rows as rows
 from oncall_policy.gate.config import GateConfigError
-from oncall_policy.records import Record
+from oncall_policy.gate.pending_rows import PendingStoreError, Request
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
-    from dataclasses import KW_ONLY
+    from collections.abc import Callable
     from typing import Final
+
+__all__ = ["Desk", "PendingStoreError", "Request", "SqliteStore", "Store", "now", "open_store"]
 
 T = TypeVar("T")
 BUSY_MS = 5000
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS pending (
-  id TEXT PRIMARY KEY,
-  silence TEXT NOT NULL,       -- the postable silence as JSON, as judged
-  author TEXT NOT NULL,        -- the roster email of the person who asked
-  required TEXT NOT NULL,      -- JSON: each required role and the rules requiring it
-  approvals TEXT NOT NULL,     -- JSON: [[email, [roles…]], …] in the order given
-  state TEXT NOT NULL,         -- 'pending' or 'creating'
-  created REAL NOT NULL,       -- seconds since the epoch
-  expires REAL NOT NULL
-)
-"""
-
-
-class Request(Record):
-    """A silence waiting for approvals."""
-
-    id: str
-    silence: Mapping[str, Any]
-    author: str
-    required: Mapping[str, tuple[str, ...]]
-    approvals: tuple[tuple[str, tuple[str, ...]], ...]
-    _: KW_ONLY
-    state: str = "pending"
-    created: float = 0.0
-    expires: float = 0.0
-
-    @property
-    def covered(self) -> frozenset[str]:
-        return frozenset(role for _, roles in self.approvals for role in roles)
-
-    @property
-    def waiting_for(self) -> tuple[str, ...]:
-        """The required roles no approval covers yet."""
-        return tuple(role for role in self.required if role not in self.covered)
+POSTGRESQL = ("postgres://", "postgresql://")
+UNAVAILABLE = "the pending-approvals database cannot be used now; try again (the gate's log says why)"
+log = logging.getLogger(__name__)
 
 
 class Store(Protocol):
@@ -93,7 +65,7 @@ class SqliteStore:
             )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
-            self._db.execute(SCHEMA)
+            self._db.execute(rows.SCHEMA.format(real="REAL"))
         except sqlite3.Error as error:
             raise GateConfigError(f"{path}: cannot open the pending-approvals database: {error}") from None
 
@@ -110,7 +82,7 @@ class SqliteStore:
     def add(self, request: Request) -> None:
         def work(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM pending WHERE expires <= ?", (request.created,))
-            db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _row(request))
+            db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows.row(request))
 
         self._write(work)
 
@@ -118,11 +90,11 @@ class SqliteStore:
         row = self._db.execute(
             "SELECT * FROM pending WHERE id = ? AND expires > ?", (request_id, now)
         ).fetchone()
-        return None if row is None else _request(row)
+        return None if row is None else rows.request(row)
 
     def listing(self, now: float) -> list[Request]:
-        rows = self._db.execute("SELECT * FROM pending WHERE expires > ? ORDER BY created, id", (now,))
-        return [_request(row) for row in rows.fetchall()]
+        found = self._db.execute("SELECT * FROM pending WHERE expires > ? ORDER BY created, id", (now,))
+        return [rows.request(row) for row in found.fetchall()]
 
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None:
         """The request with ``email``'s approval for ``roles`` added (once per email)."""
@@ -131,10 +103,12 @@ class SqliteStore:
             found = self.get(request_id, now)
             if found is None or found.state != "pending":
                 return found
-            if all(given != email for given, _ in found.approvals):
-                found = found.replace(approvals=(*found.approvals, (email, roles)))
-                db.execute("UPDATE pending SET approvals = ? WHERE id = ?", (_approvals(found), request_id))
-            return found
+            approved = found.approved_by(email, roles)
+            if approved is not found:
+                db.execute(
+                    "UPDATE pending SET approvals = ? WHERE id = ?", (rows.approvals(approved), request_id)
+                )
+            return approved
 
         return self._write(work)
 
@@ -160,48 +134,35 @@ class SqliteStore:
         self._db.close()
 
 
-def _row(request: Request) -> tuple[Any, ...]:
-    return (
-        request.id,
-        json.dumps(request.silence),
-        request.author,
-        json.dumps(request.required),
-        _approvals(request),
-        request.state,
-        request.created,
-        request.expires,
-    )
-
-
-def _approvals(request: Request) -> str:
-    return json.dumps([[email, list(roles)] for email, roles in request.approvals])
-
-
-def _request(row: Sequence[Any]) -> Request:
-    ident, silence, author, required, approvals, state, created, expires = row
-    return Request(
-        ident,
-        json.loads(silence),
-        author,
-        {role: tuple(rules) for role, rules in json.loads(required).items()},
-        tuple((email, tuple(roles)) for email, roles in json.loads(approvals)),
-        state=state,
-        created=created,
-        expires=expires,
-    )
-
-
 def open_store(database: str) -> Store:
-    """The store at ``database``: a SQLite file path (or ``sqlite:///PATH``); ``postgresql://…``
-    is the seam for several hosts, not implemented yet."""
-    if database.startswith(("postgres://", "postgresql://")):
-        raise GateConfigError(
-            "approvals.database: PostgreSQL is not supported yet; give a SQLite file path "
-            "(instances on one host share it)"
-        )
+    """The store at ``database``: a SQLite file path (or ``sqlite:///PATH``), or a PostgreSQL URL
+    (``postgresql://USER@HOST/DB``) for instances on several hosts."""
+    if database.startswith(POSTGRESQL):
+        return _postgres(database)
     if "://" in database and not database.startswith("sqlite:///"):
-        raise GateConfigError(f"approvals.database: {database!r} is neither a file path nor sqlite:///PATH")
+        raise GateConfigError(
+            f"approvals.database: {_scheme(database)!r} is neither a file path, sqlite:///PATH "
+            "nor postgresql://…"
+        )
     return SqliteStore(database.removeprefix("sqlite://"))
+
+
+def _scheme(database: str) -> str:
+    """The scheme of a URL alone: the rest may hold a password."""
+    return database.split("://", 1)[0] + "://…"
+
+
+def _postgres(url: str) -> Store:
+    try:
+        from oncall_policy.gate import pending_postgres  # noqa: PLC0415 - psycopg only when asked for
+    except ImportError as error:
+        if error.name is None or not error.name.startswith("psycopg"):
+            raise
+        raise GateConfigError(
+            "approvals.database: a PostgreSQL database needs psycopg, which is not installed: "
+            "pip install 'oncall-policy[postgresql]'"
+        ) from None
+    return pending_postgres.PostgresStore(url)
 
 
 class Desk:
@@ -212,7 +173,14 @@ class Desk:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pending-approvals")
 
     async def run(self, call: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, call, *args)
+        """``call``'s result; a store that cannot answer (its database down) is the request's
+        503, its reason in the log (a client is not told where the database is)."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._thread, call, *args)
+        except PendingStoreError as error:
+            log.error("%s", error)  # noqa: TRY400 - the reason is the message: no traceback
+            body = answers.go_json({"code": 503, "message": UNAVAILABLE})
+            raise web.HTTPServiceUnavailable(text=body, content_type=answers.JSON) from None
 
     async def close(self) -> None:
         await self.run(self.store.close)

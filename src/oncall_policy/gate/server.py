@@ -2,9 +2,10 @@
 
 - ``POST /api/v2/silences`` (with or without ``id``): the author authenticated and a roster
   person, the body read within bounds, judged (``writes``) with the silences every peer lists as
-  history, and forwarded as received when accepted — one write at a time, so that two writes
-  through one gate never judge without each other. Refused: 400 in Alertmanager's style, every
-  violated rule and its fix in the text.
+  history, and forwarded as received when accepted. Writes are judged one at a time and
+  forwarded side by side: each is judged with every write accepted before it, those still on
+  their way to Alertmanager included (``HistoryCache.reserve``). Refused: 400 in Alertmanager's
+  style, every violated rule and its fix in the text.
 - ``DELETE /api/v2/silence/{id}``: the author authenticated and a roster person; passed through.
 - API v1 silence writes: refused (use API v2 through the gate).
 - ``/-/healthy``, ``/-/ready``: answered by the gate (ready: the policy is loaded and a peer is).
@@ -36,6 +37,7 @@ from oncall_policy.gate.identity import Authenticator, trusted_peer
 from oncall_policy.gate.metrics import Metrics
 from oncall_policy.gate.reload import Reloader
 from oncall_policy.gate.upstreams import CreateFailedError, Upstreams, session
+from oncall_policy.gate.users import TooManyAttemptsError
 from oncall_policy.people import Person
 from oncall_policy.records import Record
 from oncall_policy.silence import api, report
@@ -70,6 +72,14 @@ class Settings(Record):
     watch_interval: float = 1.0
 
 
+class Accepted(Record):
+    """A write judged to keep the policy, reserved in the history as ``token``."""
+
+    silence: SilenceRequest
+    verdict: Verdict
+    token: str
+
+
 class Gate:
     def __init__(self, settings: Settings, upstreams: Upstreams, metrics: Metrics | None = None) -> None:
         self.rules = settings.rules
@@ -78,6 +88,11 @@ class Gate:
         self.config: Final = settings.config
         self.upstreams: Final = upstreams
         self.auth: Final = Authenticator(settings.config.auth, settings.verifier)
+        upstream = settings.config.upstream
+        self._upstream_fields: Final = (
+            *(["X-Scope-OrgID"] if upstream.tenant is not None else []),
+            *(["Authorization"] if upstream.bearer_token_file or upstream.basic_auth else []),
+        )
         self._writes = asyncio.Lock()
         self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
         self.approvals: approvals.ApprovalDesk | None = None  # set by ``with_approvals``
@@ -94,9 +109,16 @@ class Gate:
             upstreams=self.upstreams,
             rules=lambda: self.rules,
             person=self._person,
-            lock=self._writes,
+            alone=self._alone,
             created=self._approved_created,
         )
+
+    @asynccontextmanager
+    async def _alone(self) -> AsyncIterator[None]:
+        """No other write judged and none on its way to Alertmanager while the block runs."""
+        async with self._writes:
+            await self.history.settled()
+            yield
 
     def _approved_created(self, silence_id: str, body: Mapping[str, Any]) -> None:
         """An approved silence the gate created counts as history at once, as its other writes do."""
@@ -114,6 +136,17 @@ class Gate:
     # --- end approvals ---
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._handled(request)
+        except TooManyAttemptsError:
+            return answers.error(
+                429,
+                "too many password checks under way (or wrong passwords from your address lately); "
+                "try again in a moment",
+                {"Retry-After": "1"},
+            )
+
+    async def _handled(self, request: web.Request) -> web.StreamResponse:
         if request.path == approvals.PREFIX or request.path.startswith(approvals.PREFIX + "/"):
             return await self._approvals(request)
         kind = paths.classify(request.method, request.path)
@@ -203,7 +236,8 @@ class Gate:
             peer=peer,
             host=request.headers.get("Host"),
             trusted=trusted_peer(peer, self.config.auth.trusted_peers),
-            dropped=(*self.auth.forwarded_away(), *dropped),
+            # The gate's own (its authentication; the tenant and credentials it sends upstream).
+            dropped=(*self.auth.forwarded_away(), *self._upstream_fields, *dropped),
         )
 
     async def _create(self, request: web.Request) -> web.StreamResponse:
@@ -230,11 +264,17 @@ class Gate:
         except writes.UnreadableError as error:
             return answers.refused(error.message, request.headers)
         async with self._writes:
-            return await self._judged(request, body, data, found, rules)
+            judgement = await self._judged(request, data, found, rules)
+        if isinstance(judgement, web.Response):
+            return judgement
+        return await self._forwarded(request, body, data, found, judgement)
 
     async def _judged(
-        self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person, rules: Rules
-    ) -> web.StreamResponse:
+        self, request: web.Request, data: Mapping[str, Any], person: Person, rules: Rules
+    ) -> web.Response | Accepted:
+        """The answer to a write the gate does not forward, or the accepted write, reserved in
+        the history (``HistoryCache.reserve``) so that the writes judged after it count it while
+        it is forwarded. Called holding the write lock."""
         notes: tuple[str, ...] = ()
         history: HistoryCache | None = self.history
         try:
@@ -244,28 +284,43 @@ class Gate:
                 self._recorded(request, person, "unjudged", api.from_api(data), data)
                 return _unjudged(error)
             history, notes = None, (f"judged without earlier silences ({error}); the policy allows it",)
-        now = datetime.now(UTC)
         hint = approvals.HINT if self.approvals is not None else writes.APPROVALS_LATER
         # On the event loop: a judgement with the silences that share an instance takes about a
         # millisecond, less than handing it to a thread and back costs.
-        silence, verdict = judged(history, data, person, rules, notes, now, hint)
+        silence, verdict = judged(history, data, person, rules, notes, datetime.now(UTC), hint)
+        if not verdict.accepted and self.history.reserved:
+            # Writes still on their way may be what this one is refused for, and some may yet be
+            # refused by Alertmanager: judged again once they are settled. No other write is
+            # judged meanwhile (the lock is held), so none is reserved and this wait ends.
+            await self.history.settled()
+            silence, verdict = judged(history, data, person, rules, notes, datetime.now(UTC), hint)
         if self.approvals is not None and writes.awaits_approval(verdict):
             self._recorded(request, person, "pending", silence, data, verdict)
             return await self.approvals.hold(request, data, person, verdict)
         if not verdict.accepted:
             self._recorded(request, person, "refused", silence, data, verdict)
             return answers.refused(report.verdict_text(verdict, silence.matchers), request.headers)
+        return Accepted(silence, verdict, self.history.reserve(data, silence, datetime.now(UTC)))
+
+    async def _forwarded(
+        self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person, accepted: Accepted
+    ) -> web.StreamResponse:
+        """The accepted write, forwarded as received; its reservation settled by the answer."""
+        silence, verdict, token = accepted.silence, accepted.verdict, accepted.token
         query = request.rel_url.raw_query_string
         try:
             answer = await self.upstreams.create(query, body, self._sent(request, ("Content-Length",)))
         except CreateFailedError as error:
+            self.history.unsettled(token)  # a peer that timed out or failed may have taken it
             self._recorded(request, person, "not-created", silence, data, verdict)
             return answers.error(
                 error.status, f"the silence keeps the policy, but no Alertmanager took it: {error}"
             )
+        except BaseException:
+            self.history.unsettled(token)
+            raise
         created = _silence_id(answer.body) if answer.status == 200 else None
-        if created:
-            self._remember(created, data, silence)
+        self.history.settle(token, created, data, silence)
         decision = "accepted" if created else "not-created"
         self._recorded(request, person, decision, silence, data, verdict, created, answer.base)
         kept = [(name, value) for name, value in fields.from_upstream(answer.headers.items())]
@@ -274,14 +329,6 @@ class Gate:
             if name.lower() != "content-length":
                 response.headers.add(name, value)
         return response
-
-    def _remember(self, silence_id: str, data: Mapping[str, Any], silence: SilenceRequest) -> None:
-        """The history holds a write Alertmanager took before the next write is judged."""
-        now = datetime.now(UTC)
-        replaced = writes.replaced_id(data)
-        if replaced is not None and replaced != silence_id:
-            self.history.ended(replaced, now, self.upstreams.bases[0])
-        self.history.created(silence_id, data, silence, now)
 
     def _recorded(  # noqa: PLR0913, PLR0917 - everything one line of the audit trail says
         self,
@@ -355,12 +402,18 @@ async def running(
     When the block ends the gate stops accepting connections, lets requests under way finish
     for up to ``SHUTDOWN_SECONDS`` (then cancels them), and closes its upstream connections."""
     metrics = Metrics(settings.upstreams)
-    async with session(trace_configs=[metrics.tracing()]) as http:
+    async with session([metrics.tracing()], settings.config.upstream_fields()) as http:
         timeout = settings.config.limits.upstream_timeout.total_seconds()
         gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING), metrics)
         desk = _approvals_desk(gate)  # approvals (issue 13 item 3)
         runner = web.AppRunner(
-            application(gate), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
+            application(gate),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=SHUTDOWN_SECONDS,
+            # aiohttp closes a connection whose next request head has not arrived by then
+            # (counted from its opening, then from each answer): no header timeout of its own.
+            keepalive_timeout=settings.config.limits.header_timeout.total_seconds(),
         )
         await runner.setup()
         async with reloading(gate, settings, hangup=hangup):

@@ -21,8 +21,9 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from oncall_policy.gate.listings import parse as parse_listing
 from oncall_policy.records import Record
-from oncall_policy.silence import api, client, gojson
+from oncall_policy.silence import client
 from oncall_policy.silence.http_errors import (
     AlertmanagerError,
     BadResponseError,
@@ -34,7 +35,7 @@ from oncall_policy.silence.http_errors import (
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Final
 
     from multidict import CIMultiDictProxy
@@ -61,10 +62,14 @@ class CreateFailedError(Exception):
         self.failures = tuple(failures)
 
 
-def session(trace_configs: Sequence[aiohttp.TraceConfig] = ()) -> aiohttp.ClientSession:
+def session(
+    trace_configs: Sequence[aiohttp.TraceConfig] = (), fields: Mapping[str, str] | None = None
+) -> aiohttp.ClientSession:
     """The gate's client: bytes as sent (no decompression), no cookies kept between clients, no
-    proxy from the environment, no headers of its own but ``Host``; ``trace_configs`` (metrics)."""
+    proxy from the environment, no headers of its own but ``Host`` and ``fields`` (the
+    upstreams' tenant and credentials, on every request); ``trace_configs`` (metrics)."""
     return aiohttp.ClientSession(
+        headers=dict(fields or {}),
         trace_configs=list(trace_configs),
         auto_decompress=False,
         cookie_jar=aiohttp.DummyCookieJar(),
@@ -110,15 +115,24 @@ class Upstreams:
         )
 
     async def listing(self) -> list[dict[str, Any]]:
-        found = await asyncio.gather(*(self._listing(base) for base in self.bases))
-        listings = [item for item in found if not isinstance(item, AlertmanagerError)]
+        bodies, failures = await self.bodies()
+        listings: list[list[dict[str, Any]]] = []
+        for url, body in bodies:
+            try:
+                listings.append(parse_listing(body))
+            except ValueError as error:
+                failures.append(BadResponseError(url, str(error)))
         if not listings:
-            raise client.HistoryUnavailableError(
-                [item for item in found if isinstance(item, AlertmanagerError)]
-            )
+            raise client.HistoryUnavailableError(failures)
         return client.merge(listings)
 
-    async def _listing(self, base: str) -> list[dict[str, Any]] | AlertmanagerError:
+    async def bodies(self) -> tuple[list[tuple[str, bytes]], list[AlertmanagerError]]:
+        """Every peer's listing as it answered (url, body), unread, and each peer's failure."""
+        found = await asyncio.gather(*(self._body(base) for base in self.bases))
+        failures = [item for item in found if isinstance(item, AlertmanagerError)]
+        return [item for item in found if not isinstance(item, AlertmanagerError)], failures
+
+    async def _body(self, base: str) -> tuple[str, bytes] | AlertmanagerError:
         url = str(self.url(base, "/api/v2/silences"))
         try:
             status, body = await self._get(url, self.max_listing)
@@ -127,13 +141,7 @@ class Upstreams:
             return error
         if status != 200:
             return HttpStatusError(url, status, body[:2000].decode("utf-8", "replace"))
-        try:
-            data = gojson.loads(body, canonical=api.listing_is_canonical)
-        except gojson.GoJSONError as error:
-            return BadResponseError(url, f"the answer is not JSON as Alertmanager writes it: {error.message}")
-        if not (isinstance(data, list) and all(isinstance(item, dict) for item in data)):
-            return BadResponseError(url, "expected a JSON list of silences")
-        return data
+        return url, body
 
     async def _get(self, url: str, limit: int) -> tuple[int, bytes]:
         try:

@@ -13,8 +13,16 @@ and append ``engineer-a@clipper.app:<hash>`` to the file.
 
 Checking a bcrypt hash takes about a second at cost 12 on a small machine, and clients such as
 amtool send their credentials with every request, so ``Verifier`` remembers the pairs it has
-accepted — as a keyed hash (HMAC-SHA256 under a key made at start-up and never stored), never
-the password — and lets only a few checks run at once.
+accepted and refused — as a keyed hash (HMAC-SHA256 under a key made at start-up and never
+stored), never the password — and lets only a few checks run at once. So that a client guessing
+passwords cannot keep the checks busy for everyone else:
+
+- the same pair asked again while it is being checked waits for that check (a browser sends
+  its first requests side by side), and a pair refused once is refused at once after;
+- a client address has at most ``PER_CLIENT`` checks under way or waiting, and one that gave a
+  wrong password in the last ``GUESSING_SECONDS`` at most one; another is answered 429
+  (``TooManyAttemptsError``), as is any check beyond ``MAX_WAITING`` waiting in all;
+- people already checked are never queued behind anyone: their pair is remembered.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import asyncio
 import hashlib
 import hmac
 import secrets
+import time
 from pathlib import Path
 
 import bcrypt
@@ -33,6 +42,13 @@ from oncall_policy.regular_files import read_regular
 MAX_USERS_BYTES = 4 * 1024 * 1024
 _PREFIXES = (b"$2a$", b"$2b$", b"$2y$")
 _REMEMBERED = 10_000
+MAX_WAITING = 32  # password checks waiting for a slot, from every client together
+PER_CLIENT = 4  # checks of different pairs one address may have under way or waiting
+GUESSING_SECONDS = 60.0
+
+
+class TooManyAttemptsError(Exception):
+    """A password check refused for now: the client (or everyone) has too many under way."""
 
 
 def read(path: str | Path) -> dict[str, bytes]:
@@ -63,22 +79,78 @@ class Verifier:
         self._users = users
         self._key = secrets.token_bytes(32)
         self._accepted: set[bytes] = set()
+        self._refused: set[bytes] = set()
+        self._checking: dict[bytes, asyncio.Future[bool]] = {}  # pair → its check under way
+        self._failed: dict[str, float] = {}  # client address → when a check of its last failed
+        self._busy: dict[str, int] = {}  # address → its checks under way or waiting
         self._slots = asyncio.Semaphore(concurrency)
+        self._waiting = 0
 
-    async def verify(self, name: str, password: str) -> bool:
+    async def verify(self, name: str, password: str, client: str | None = None) -> bool:
+        """Whether ``password`` is ``name``'s; ``TooManyAttemptsError`` when too many checks
+        wait, or when ``client`` (an address) gave a wrong password lately and has another
+        check under way."""
         hashed = self._users.get(name)
         if hashed is None:
             return False
         token = self._token(name, password, hashed)
         if token in self._accepted:
             return True
-        async with self._slots:
-            good = await asyncio.get_running_loop().run_in_executor(None, check, password, hashed)
-        if good:
-            if len(self._accepted) >= _REMEMBERED:
-                self._accepted.clear()
-            self._accepted.add(token)
+        if token in self._refused:
+            return False
+        under_way = self._checking.get(token)
+        if under_way is not None:
+            return await asyncio.shield(under_way)
+        busy = self._busy.get(client, 0) if client is not None else 0
+        if (
+            self._waiting >= MAX_WAITING
+            or busy >= PER_CLIENT
+            or (busy and client is not None and self._guessing(client))
+        ):
+            raise TooManyAttemptsError
+        checked = self._checking[token] = asyncio.get_running_loop().create_future()
+        try:
+            good = await self._check(password, hashed, client)
+        except BaseException:
+            checked.set_exception(TooManyAttemptsError())  # those waiting for it: try again
+            checked.exception()  # retrieved, whether anyone waits for it or not
+            raise
+        finally:
+            del self._checking[token]
+        self._remember(token, good, client)
+        checked.set_result(good)
         return good
+
+    async def _check(self, password: str, hashed: bytes, client: str | None) -> bool:
+        if client is not None:
+            self._busy[client] = self._busy.get(client, 0) + 1
+        self._waiting += 1
+        waiting = True
+        try:
+            async with self._slots:
+                self._waiting, waiting = self._waiting - 1, False
+                return await asyncio.get_running_loop().run_in_executor(None, check, password, hashed)
+        finally:
+            if waiting:
+                self._waiting -= 1
+            if client is not None:
+                left = self._busy.pop(client) - 1
+                if left:
+                    self._busy[client] = left
+
+    def _guessing(self, client: str) -> bool:
+        failed = self._failed.get(client)
+        return failed is not None and time.monotonic() - failed < GUESSING_SECONDS
+
+    def _remember(self, token: bytes, good: bool, client: str | None) -> None:
+        remembered = self._accepted if good else self._refused
+        if len(remembered) >= _REMEMBERED:
+            remembered.clear()
+        remembered.add(token)
+        if not good and client is not None:
+            if len(self._failed) >= _REMEMBERED:
+                self._failed.clear()
+            self._failed[client] = time.monotonic()
 
     def _token(self, name: str, password: str, hashed: bytes) -> bytes:
         material = b"\0".join((name.encode(), password.encode("utf-8", "surrogatepass"), hashed))

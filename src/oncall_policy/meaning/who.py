@@ -62,13 +62,18 @@ def on_duty(rotation: Rotation, instant: datetime) -> bool:
 def _inside(window: Restriction, local: datetime) -> bool:
     """A window opens at ``start`` on each of its weekdays and lasts until the next ``end``
     (past midnight when ``end`` is not after ``start``; a whole day when they are equal)."""
-    length = (_since_midnight(window.end) - _since_midnight(window.start)) % DAY or DAY
+    length = window_length(window)
     days = {day.iso for day in window.weekdays}
     for back in (0, 1):
         opened = datetime.combine(local.date() - back * DAY, window.start)
         if opened.isoweekday() in days and opened <= local < opened + length:
             return True
     return False
+
+
+def window_length(window: Restriction) -> timedelta:
+    """How long a window stays open: until the next ``end`` (a whole day when it equals ``start``)."""
+    return (_since_midnight(window.end) - _since_midnight(window.start)) % DAY or DAY
 
 
 def _since_midnight(moment: time) -> timedelta:

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from oncall_policy.model.calendars import Calendars
 from oncall_policy.model.catalog import Alert
 from oncall_policy.model.destinations import ChatChannel, PagingService
 from oncall_policy.model.escalation import EscalationPolicy
@@ -12,6 +13,7 @@ from oncall_policy.model.rotation import Rotation
 from oncall_policy.model.routing import Routing
 from oncall_policy.model.severity import Severity
 from oncall_policy.model.silences import SilencePolicy
+from oncall_policy.model.targets import Targets
 from oncall_policy.model.types import AbsoluteDirectory, Duration, LabelName, Strict, Text, Url
 
 VERSION = "oncall-policy/v1"
@@ -59,3 +61,5 @@ class Policy(Strict):
     routing: Routing
     silences: SilencePolicy
     postmortems: Postmortems = Field(default_factory=Postmortems)
+    calendars: Calendars = Field(default_factory=Calendars)
+    targets: Targets = Field(default_factory=Targets)

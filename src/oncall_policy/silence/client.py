@@ -62,6 +62,7 @@ __all__ = [
     "expire",
     "merge",
     "silences",
+    "tenant_headers",
 ]
 
 
@@ -125,6 +126,7 @@ def _call(  # noqa: PLR0913 - one API call
     bounds: Bounds,
     tls: ssl.SSLContext | None = None,
     canonical: Callable[[Any], bool] | None = None,
+    headers: Sequence[tuple[str, str]] = (),
 ) -> Any:
     """The decoded JSON answer of a 200, or ``None`` for an empty one (``canonical``: as
     ``gojson.loads`` takes it, for an answer Go wrote)."""
@@ -135,7 +137,14 @@ def _call(  # noqa: PLR0913 - one API call
     data = None if body is None else json.dumps(body).encode()
     deadline = time.monotonic() + bounds.timeout
     response = transport.send(
-        method, url, body=data, config=config, deadline=deadline, tls=tls, max_bytes=bounds.max_bytes
+        method,
+        url,
+        body=data,
+        config=config,
+        deadline=deadline,
+        tls=tls,
+        max_bytes=bounds.max_bytes,
+        headers=headers,
     )
     if response.status != 200:  # amtool's client knows no other success
         raise HttpStatusError(url, response.status, response.body.decode("utf-8", "replace"))
@@ -156,11 +165,13 @@ def silences(
     config: HttpConfig | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    headers: Sequence[tuple[str, str]] = (),
 ) -> list[dict[str, Any]]:
     """Every silence the Alertmanagers at ``urls`` list (active, pending and expired not yet
     collected), one copy of each; raise ``HistoryUnavailableError`` when any cannot be read
     (each within ``timeout`` seconds and ``max_bytes``), and ``HttpConfigError`` when
-    ``config``'s TLS files cannot be used (as amtool fails to start)."""
+    ``config``'s TLS files cannot be used (as amtool fails to start). ``headers`` go with every
+    request (``tenant_headers``)."""
     from oncall_policy.silence import tls as tls_setup  # noqa: PLC0415
 
     targets = [urls] if isinstance(urls, str) else list(urls)
@@ -169,12 +180,12 @@ def silences(
     context = tls_setup.context(config) if any(url.lower().startswith("https:") for url in targets) else None
     bounds = Bounds(timeout, max_bytes)
     if len(targets) == 1:
-        results = [_listing(targets[0], config, bounds, context)]
+        results = [_listing(targets[0], config, bounds, context, headers)]
     else:
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only for several peers
 
         with ThreadPoolExecutor(max_workers=min(len(targets), 8)) as pool:
-            results = list(pool.map(lambda url: _listing(url, config, bounds, context), targets))
+            results = list(pool.map(lambda url: _listing(url, config, bounds, context, headers), targets))
     failures = [result for result in results if isinstance(result, AlertmanagerError)]
     if failures:
         raise HistoryUnavailableError(failures)
@@ -182,13 +193,19 @@ def silences(
 
 
 def _listing(
-    base: str, config: HttpConfig | None, bounds: Bounds, tls: ssl.SSLContext | None
+    base: str,
+    config: HttpConfig | None,
+    bounds: Bounds,
+    tls: ssl.SSLContext | None,
+    headers: Sequence[tuple[str, str]],
 ) -> list[dict[str, Any]] | AlertmanagerError:
     from oncall_policy.silence.api import listing_is_canonical  # noqa: PLC0415
 
     try:
         url = api_url(base, "silences")
-        found = _call("GET", url, config=config, bounds=bounds, tls=tls, canonical=listing_is_canonical)
+        found = _call(
+            "GET", url, config=config, bounds=bounds, tls=tls, canonical=listing_is_canonical, headers=headers
+        )
     except AlertmanagerError as error:
         return error
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
@@ -239,9 +256,21 @@ def create(
 
 
 def expire(
-    base: str, silence_id: str, config: HttpConfig | None = None, timeout: float = DEFAULT_TIMEOUT
+    base: str,
+    silence_id: str,
+    config: HttpConfig | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    headers: Sequence[tuple[str, str]] = (),
 ) -> None:
     from urllib.parse import quote  # noqa: PLC0415
 
     url = api_url(base, f"silence/{quote(silence_id, safe='')}")
-    _call("DELETE", url, config=config, bounds=Bounds(timeout))
+    _call("DELETE", url, config=config, bounds=Bounds(timeout), headers=headers)
+
+
+TENANT_HEADER = "X-Scope-OrgID"  # Mimir's and Cortex's tenant, as their Alertmanager reads it
+
+
+def tenant_headers(tenant: str | None) -> tuple[tuple[str, str], ...]:
+    """The header that names ``tenant`` to a multi-tenant Alertmanager; none without one."""
+    return ((TENANT_HEADER, tenant),) if tenant else ()

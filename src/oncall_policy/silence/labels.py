@@ -7,11 +7,18 @@ outside the catalog is named nothing the catalog names). The answers come from t
 languages (``oncall_policy.matching.language``) when a cheap case does not settle them; where
 the language engine gives up within its budget, the answer is ``UNDECIDED``, which callers read
 as "may" — reach over-approximates, it never misses what Alertmanager would mute.
+
+The budget bounds each question, but a silence asks a dozen, and the work of each grows with
+the pattern: a 16,000-character regex took 3.5 s to judge and held the gate's event loop as
+long. Regexes longer than ``MAX_ANALYSED`` characters together (in one question) are not
+analysed at all: the answer is ``UNDECIDED`` at once. Alertmanager's own regexes, and every
+catalog alternation of the examples, are far shorter.
 """
 
 from __future__ import annotations
 
 from oncall_policy.matchers import Op
+from oncall_policy.matching.budget import UNDECIDED
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -60,10 +67,19 @@ def witness(
             return value if value not in kept_out and admits(matchers, value) else None
     if all(m.op is Op.NOT_EQUAL for m in matchers):
         return _other_than({m.value for m in matchers} | kept_out)
+    if too_long(matchers):
+        return UNDECIDED
     language = conjunction(matchers)
     if excluded is not None:
         language = language - excluded.language
     return language.witness()
+
+
+MAX_ANALYSED = 1_000
+
+
+def too_long(matchers: Sequence[Matcher]) -> bool:
+    return sum(len(matcher.value) for matcher in matchers if matcher.op.is_regex) > MAX_ANALYSED
 
 
 def conjunction(matchers: Sequence[Matcher]) -> Language:
@@ -88,6 +104,8 @@ def within(
         return True
     if values is not None:
         return all(admits(outer, v) for v in values if admits(inner, v))
+    if too_long(inner) or too_long(outer):
+        return UNDECIDED
     language = conjunction(inner)
     if excluded is not None:
         language = language - excluded.language

@@ -150,7 +150,9 @@ def _matchers(request: SilenceRequest, _rules: Rules) -> Iterator[Violation]:
             yield Violation(
                 TOO_COMPLEX.id,
                 f"{matcher} is too complex to judge in time ({matcher.too_complex})",
-                "write the regex simpler: fewer counted repetitions of wide classes such as \\pL",
+                "write a shorter regex, or several silences"
+                if "characters" in matcher.too_complex
+                else "write the regex simpler: fewer counted repetitions of wide classes such as \\pL",
                 ("matchers", index, "value"),
             )
         if matcher.broken is not None:

@@ -42,6 +42,7 @@ from oncall_policy.version import __version__
 if TYPE_CHECKING:
     import http.client
     import ssl
+    from collections.abc import Sequence
 
 
 MAX_REDIRECTS = 10
@@ -118,14 +119,17 @@ def send(  # noqa: PLR0913 - one exchange, all of it
     deadline: float,
     tls: ssl.SSLContext | None = None,
     max_bytes: int = MAX_BODY,
+    headers: Sequence[tuple[str, str]] = (),
 ) -> Response:
     """Send the request, following redirects as amtool does, by the ``time.monotonic()``
     ``deadline``; an answer of more than ``max_bytes`` is refused (``TooLargeError``). ``tls``
-    is ``tls.context(config)``, made once for many requests."""
+    is ``tls.context(config)``, made once for many requests. ``headers`` are sent on every hop
+    besides amtool's (a multi-tenant Alertmanager's ``X-Scope-OrgID``)."""
     target = split(url)
     if target.userinfo is not None and config is not None:
         raise NotSentError(url, "basic authentication and http.config.file are mutually exclusive")
     exchange = _Exchange(method, body, config, deadline, tls, max_bytes)
+    exchange.headers = tuple(headers)
     return deadlines.run_by(deadline, target.url(), lambda watch: exchange.follow(target, watch))
 
 
@@ -147,6 +151,7 @@ class _Exchange:
         self.deadline = deadline
         self.tls = tls
         self.max_bytes = max_bytes
+        self.headers: tuple[tuple[str, str], ...] = ()
 
     def follow(self, target: Target, watch: deadlines.Watch) -> Response:
         """The answer, redirects followed as amtool follows them."""
@@ -192,6 +197,7 @@ def _once(  # noqa: PLR0913, PLR0917 - one hop of an exchange
     url, config, deadline = target.url(), exchange.config, exchange.deadline
     proxy = _proxy(target, config)
     headers = _headers(target, body, config, first)
+    headers.update(exchange.headers)
     if proxy is not None and proxy.userinfo is not None and target.scheme == "http":
         headers["Proxy-Authorization"] = _basic(proxy.userinfo)
     try:

@@ -1,0 +1,170 @@
+"""A calendar of shifts: one VEVENT per shift (per window on duty, for rotations restricted to
+hours of the week), its times on the wall clock of the rotation's zone with that zone's VTIMEZONE.
+
+Nothing depends on when it is made: DTSTAMP is the instant the feed's window of the rotation
+begins (``stamps``), and UIDs name the rotation, slot and start, so a compile is byte-identical to
+the last one and one event has one UID in every feed it appears in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vText
+
+from oncall_policy.compile.ics.vtimezone import vtimezone
+from oncall_policy.meaning.shifts import Shift, Span
+from oncall_policy.model import Person
+
+PRODID = "-//oncall-policy//on-call calendar//EN"
+# How often a subscribed client should fetch the feed again.
+REFRESH = timedelta(hours=12)
+
+
+class Rendered(NamedTuple):
+    """One event, written once and shared by every feed it appears in."""
+
+    key: tuple[datetime, str, str]  # the order of events in a feed
+    shift: Shift
+    text: str
+    zones: frozenset[str]  # the zones its times are written in (TZID)
+
+
+def feed(name: str, description: str, shifts: Iterable[Shift], stamps: Mapping[str, datetime]) -> str:
+    """The calendar ``name`` holding ``shifts``; ``stamps`` gives each rotation's DTSTAMP."""
+    return calendar(name, description, render(shifts, stamps))
+
+
+def render(shifts: Iterable[Shift], stamps: Mapping[str, datetime]) -> list[Rendered]:
+    """Each shift's events (one per span on duty); ``stamps`` gives each rotation's DTSTAMP."""
+    rendered = []
+    for shift in shifts:
+        for span in shift.on_duty:
+            component = event(shift, span, stamps[shift.rotation.id])
+            zones = {component[key].params.get("TZID") for key in ("dtstart", "dtend")}
+            rendered.append(
+                Rendered(
+                    event_key(shift, span),
+                    shift,
+                    component.to_ical().decode("utf-8"),
+                    frozenset(zone for zone in zones if zone is not None),
+                )
+            )
+    return rendered
+
+
+def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
+    """The calendar ``name`` holding ``events``, in order, after the VTIMEZONE of each zone they
+    are written in, over the span of their shifts."""
+    head = Calendar()
+    for key, value in (
+        ("version", "2.0"),
+        ("prodid", PRODID),
+        ("calscale", "GREGORIAN"),
+        ("method", "PUBLISH"),
+        ("name", name),
+        ("x-wr-calname", name),
+        ("description", description),
+        ("x-wr-caldesc", description),
+        ("refresh-interval", REFRESH),
+        ("x-published-ttl", vText(_iso_duration(REFRESH))),
+    ):
+        head.add(key, value)
+    head["refresh-interval"].params["VALUE"] = "DURATION"
+    ordered = sorted(events, key=lambda rendered: rendered.key)
+    for zone_name, (first, last) in sorted(_zone_spans(ordered).items()):
+        head.add_component(vtimezone(zone_name, first, last))
+    text: str = head.to_ical().decode("utf-8")
+    end = "END:VCALENDAR\r\n"
+    return text.removesuffix(end) + "".join(rendered.text for rendered in ordered) + end
+
+
+def event_key(shift: Shift, span: Span) -> tuple[datetime, str, str]:
+    return span[0], shift.rotation.id, shift.slot
+
+
+def event(shift: Shift, span: Span, stamp: datetime) -> Event:
+    rotation = shift.rotation
+    component = Event()
+    component.add("uid", f"{rotation.id}.{shift.slot}.{_utc(span[0])}@oncall-policy")
+    component.add("dtstamp", stamp.astimezone(UTC))
+    component.add("dtstart", _wall_clock(span[0], rotation.time_zone))
+    component.add("dtend", _wall_clock(span[1], rotation.time_zone))
+    component.add("summary", f"On call: {shift.person.name}, {shift.slot} of {rotation.name}")
+    component.add("description", "\n".join(describe(shift, span)))
+    component.add("categories", ["on-call"])
+    component.add("transp", "TRANSPARENT")
+    # For programs: what the text says, by id.
+    component.add("x-oncall-rotation", rotation.id)
+    component.add("x-oncall-slot", shift.slot)
+    component.add("x-oncall-person", shift.person.id)
+    if shift.before is not None and shift.before != shift.person:
+        component.add("x-oncall-handover-from", shift.before.id)
+    if shift.after != shift.person:
+        component.add("x-oncall-handover-to", shift.after.id)
+    return component
+
+
+def describe(shift: Shift, span: Span) -> list[str]:
+    """The event's text: the slot, the rotation, and who hands over to whom."""
+    rotation, zone_name = shift.rotation, shift.rotation.time_zone
+    held = f"from {_local(shift.start, zone_name)} to {_local(shift.end, zone_name)} ({zone_name})"
+    lines = [f"{_who(shift.person)} holds {shift.slot} of {rotation.name} ({rotation.id}) {held}."]
+    if len(shift.on_duty) > 1 or shift.on_duty[0] != (shift.start, shift.end):
+        lines.append(f"On duty in the rotation's hours only: this event is {_span(span, zone_name)}.")
+    if shift.before is None:
+        lines.append("Takes over at the rotation's first turn.")
+    elif shift.before == shift.person:
+        lines.append("On call since before this calendar begins.")
+    else:
+        lines.append(f"Takes over from {_who(shift.before)} at {_local(shift.start, zone_name)}.")
+    if shift.after == shift.person:
+        lines.append("Still on call when this calendar ends.")
+    else:
+        lines.append(f"Hands over to {_who(shift.after)} at {_local(shift.end, zone_name)}.")
+    return lines
+
+
+def _zone_spans(events: Iterable[Rendered]) -> dict[str, tuple[datetime, datetime]]:
+    """Each zone an event's times are written in (icalendar writes UTC zones as ``Z``), and the
+    UTC span of the shifts written in it."""
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for rendered in events:
+        shift = rendered.shift
+        for name in rendered.zones:
+            first, last = spans.get(name, (shift.start, shift.end))
+            spans[name] = (min(first, shift.start), max(last, shift.end))
+    return spans
+
+
+def _iso_duration(length: timedelta) -> str:
+    hours, rest = divmod(int(length.total_seconds()), 3600)
+    return f"PT{hours}H" if not rest else f"PT{int(length.total_seconds())}S"
+
+
+def _wall_clock(instant: datetime, zone_name: str) -> datetime:
+    """``instant`` on the zone's wall clock; in UTC where that clock reads it twice (the second
+    pass of a fall-back hour), since a reader takes the first."""
+    local = instant.astimezone(ZoneInfo(zone_name))
+    utc = instant.astimezone(UTC)
+    return local if local.replace(fold=0).astimezone(UTC) == utc else utc
+
+
+def _who(person: Person) -> str:
+    return f"{person.name} <{person.email}>"
+
+
+def _local(instant: datetime, zone_name: str) -> str:
+    return instant.astimezone(ZoneInfo(zone_name)).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _span(span: Span, zone_name: str) -> str:
+    start, end = (moment.astimezone(ZoneInfo(zone_name)) for moment in span)
+    return f"{start:%a %H:%M}–{end:%a %H:%M}"
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -1,0 +1,1 @@
+"""prometheus-operator: the configuration Secret and the per-namespace ``AlertmanagerConfig``s."""

@@ -1,0 +1,214 @@
+"""Pending approval requests in PostgreSQL, for gate instances on several hosts.
+
+The same table as SQLite's (created if missing) and the same semantics (``pending.Store``). Each
+change is one transaction, and a change that reads the row first (``approve``, ``claim``) locks
+it (``SELECT … FOR UPDATE``): a second instance waits for the first's commit and reads the row
+as it left it, so two instances never both claim a request and never lose an approval.
+
+One connection per store, autocommit between transactions (``Desk`` calls it from one thread).
+When the connection breaks (PostgreSQL restarted, the network cut), the next call opens a new
+one, and a call cut off by the break runs again once where that is safe: always when it broke
+before the commit (the server rolls back a transaction whose connection is gone); when the
+commit itself was cut off, only for calls that may run twice (every call but ``claim``, which
+would find its own claim and answer "taken"). Otherwise ``PendingStoreError`` says what is
+unknown. The URL's password is never shown: messages name the database by the URL without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import conninfo
+
+from oncall_policy.gate import pending_rows as rows
+from oncall_policy.gate.config import GateConfigError
+from oncall_policy.gate.pending_rows import PendingStoreError
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from psycopg.rows import TupleRow
+
+    from oncall_policy.gate.pending_rows import Request
+
+    Connection = psycopg.Connection[TupleRow]
+
+T = TypeVar("T")
+CONNECT_TIMEOUT_S = 10  # unless the URL says otherwise (connect_timeout=)
+SCHEMA_LOCK = 0x6F6E63616C6C  # an advisory lock: instances starting together create the table once
+LOCKED = "SELECT * FROM pending WHERE id = %s AND expires > %s FOR UPDATE"
+
+
+class PostgresStore:
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self.shown = redacted(url)
+        self._secrets = _passwords(url)
+        self._db: Connection | None = None
+        try:
+            self._options = _options(url)
+            self._db = self._connect()
+            with self._db.transaction():
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                self._db.execute(rows.SCHEMA.format(real="DOUBLE PRECISION"))
+        except psycopg.Error as error:
+            self.close()  # connected, but the table could not be made
+            raise GateConfigError(
+                f"approvals.database {self.shown}: cannot open the pending-approvals database: "
+                f"{self._plain(error)}"
+            ) from None
+
+    def _connect(self) -> Connection:
+        db = psycopg.connect(self._url, autocommit=True, **self._options)
+        db.execute("SET lock_timeout = '5s'")  # as SQLite's busy timeout: a longer wait is an error
+        return db
+
+    def _connection(self, what: str) -> Connection:
+        """The open connection, opened again when the last one broke."""
+        if self._db is not None and not self._db.closed:
+            return self._db
+        try:
+            self._db = self._connect()
+        except psycopg.Error as error:
+            raise PendingStoreError(f"{self.shown}: {what}: cannot reconnect: {self._plain(error)}") from None
+        return self._db
+
+    def _run(self, what: str, work: Callable[[Connection], T], *, twice: bool = True) -> T:
+        """``work`` in one transaction, run again once on a new connection when the connection
+        broke and running it again is safe (see the module's documentation)."""
+        for attempt in (1, 2):
+            db = self._connection(what)
+            committing = False
+            try:
+                with db.transaction():
+                    result = work(db)
+                    committing = True  # the commit is sent when the block ends
+            except psycopg.Error as error:
+                if not db.closed:
+                    raise PendingStoreError(f"{self.shown}: {what}: {self._plain(error)}") from None
+                if attempt == 2 or (committing and not twice):
+                    raise PendingStoreError(self._broken(what, committing, error)) from None
+                continue
+            return result
+        raise AssertionError  # pragma: no cover - the loop returns or raises
+
+    def _broken(self, what: str, committing: bool, error: psycopg.Error) -> str:
+        unknown = " while committing: whether it took effect is unknown" if committing else ""
+        return f"{self.shown}: {what}: the connection broke{unknown}: {self._plain(error)}"
+
+    def _plain(self, error: psycopg.Error) -> str:
+        """The error on one line, without the password should libpq repeat any of the URL."""
+        text = " ".join(str(error).split())
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def add(self, request: Request) -> None:
+        def work(db: Connection) -> None:
+            db.execute("DELETE FROM pending WHERE expires <= %s", (request.created,))
+            # A second run (its commit was cut off, and it had taken) finds its row there.
+            db.execute(
+                "INSERT INTO pending VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                rows.row(request),
+            )
+
+        self._run(f"adding request {request.id}", work)
+
+    def get(self, request_id: str, now: float) -> Request | None:
+        def work(db: Connection) -> Request | None:
+            found = db.execute("SELECT * FROM pending WHERE id = %s AND expires > %s", (request_id, now))
+            return _request(found.fetchone())
+
+        return self._run(f"reading request {request_id}", work)
+
+    def listing(self, now: float) -> list[Request]:
+        def work(db: Connection) -> list[Request]:
+            found = db.execute("SELECT * FROM pending WHERE expires > %s ORDER BY created, id", (now,))
+            return [rows.request(row) for row in found.fetchall()]
+
+        return self._run("listing the requests", work)
+
+    def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None:
+        """The request with ``email``'s approval for ``roles`` added (once per email)."""
+
+        def work(db: Connection) -> Request | None:
+            found = _request(db.execute(LOCKED, (request_id, now)).fetchone())
+            if found is None or found.state != "pending":
+                return found
+            approved = found.approved_by(email, roles)
+            if approved is not found:
+                db.execute(
+                    "UPDATE pending SET approvals = %s WHERE id = %s", (rows.approvals(approved), request_id)
+                )
+            return approved
+
+        return self._run(f"approving request {request_id}", work)
+
+    def claim(self, request_id: str, now: float) -> Request | None:
+        """The request, now ``creating`` (None: gone, expired, or claimed by another)."""
+
+        def work(db: Connection) -> Request | None:
+            found = _request(db.execute(LOCKED, (request_id, now)).fetchone())
+            if found is None or found.state != "pending":
+                return None
+            db.execute("UPDATE pending SET state = 'creating' WHERE id = %s", (request_id,))
+            return found.replace(state="creating")
+
+        return self._run(f"claiming request {request_id}", work, twice=False)
+
+    def release(self, request_id: str) -> None:
+        self._run(
+            f"releasing request {request_id}",
+            lambda db: db.execute("UPDATE pending SET state = 'pending' WHERE id = %s", (request_id,)),
+        )
+
+    def finish(self, request_id: str) -> None:
+        self._run(
+            f"finishing request {request_id}",
+            lambda db: db.execute("DELETE FROM pending WHERE id = %s", (request_id,)),
+        )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _request(found: TupleRow | None) -> Request | None:
+    return None if found is None else rows.request(found)
+
+
+def _options(url: str) -> dict[str, Any]:
+    """What the store sets unless the URL does: a bounded wait to connect, and a name that
+    ``pg_stat_activity`` shows."""
+    given = conninfo.conninfo_to_dict(url)
+    defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "oncall-policy gate"}
+    return {key: value for key, value in defaults.items() if key not in given}
+
+
+def redacted(url: str) -> str:
+    """``url`` with its password (``user:PASSWORD@`` or ``password=``) shown as ``***``."""
+    scheme, _, rest = url.partition("://")
+    location, slash, tail = rest.partition("/")
+    userinfo, at, hosts = location.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    location = f"{user}:***@{hosts}" if colon else f"{userinfo}{at}{hosts}"
+    path, question, query = tail.partition("?")
+    query = "&".join(
+        "password=***" if part.lower().startswith("password=") else part for part in query.split("&")
+    )
+    return f"{scheme}://{location}{slash}{path}{question}{query}"
+
+
+def _passwords(url: str) -> tuple[str, ...]:
+    """Every spelling of the URL's password (as written, and decoded), longest first."""
+    from urllib.parse import unquote  # noqa: PLC0415 - only on this path
+
+    location = url.partition("://")[2].partition("/")[0]
+    userinfo = location.rpartition("@")[0]
+    found = [userinfo.partition(":")[2]] if ":" in userinfo else []
+    query = url.partition("?")[2]
+    found += [part.partition("=")[2] for part in query.split("&") if part.lower().startswith("password=")]
+    spellings = {spelling for secret in found for spelling in (secret, unquote(secret)) if spelling}
+    return tuple(sorted(spellings, key=len, reverse=True))

@@ -1,0 +1,100 @@
+"""A pending approval request, and the row every store keeps it in.
+
+Shared by the stores (``pending``'s SQLite, ``pending_postgres``'s PostgreSQL) so that both keep
+the same table with the same columns, and read back the same ``Request``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from oncall_policy.errors import OncallPolicyError
+from oncall_policy.records import Record
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from dataclasses import KW_ONLY
+
+# The table, in SQL both databases read; ``{real}`` is each one's double-precision float (in
+# PostgreSQL ``REAL`` is single precision: a timestamp would lose its seconds).
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+  id TEXT PRIMARY KEY,
+  silence TEXT NOT NULL,       -- the postable silence as JSON, as judged
+  author TEXT NOT NULL,        -- the roster email of the person who asked
+  required TEXT NOT NULL,      -- JSON: each required role and the rules requiring it
+  approvals TEXT NOT NULL,     -- JSON: [[email, [roles…]], …] in the order given
+  state TEXT NOT NULL,         -- 'pending' or 'creating'
+  created {real} NOT NULL,     -- seconds since the epoch
+  expires {real} NOT NULL
+)
+"""
+
+
+class PendingStoreError(OncallPolicyError):
+    """A call on the pending-approvals database that could not be completed; the text says why
+    (and names the database without its password)."""
+
+
+class Request(Record):
+    """A silence waiting for approvals."""
+
+    id: str
+    silence: Mapping[str, Any]
+    author: str
+    required: Mapping[str, tuple[str, ...]]
+    approvals: tuple[tuple[str, tuple[str, ...]], ...]
+    _: KW_ONLY
+    state: str = "pending"
+    created: float = 0.0
+    expires: float = 0.0
+
+    @property
+    def covered(self) -> frozenset[str]:
+        return frozenset(role for _, roles in self.approvals for role in roles)
+
+    @property
+    def waiting_for(self) -> tuple[str, ...]:
+        """The required roles no approval covers yet."""
+        return tuple(role for role in self.required if role not in self.covered)
+
+    def approved_by(self, email: str, roles: tuple[str, ...]) -> Request:
+        """The request with ``email``'s approval for ``roles`` (once per email: a second is ignored)."""
+        if any(given == email for given, _ in self.approvals):
+            return self
+        return self.replace(approvals=(*self.approvals, (email, roles)))
+
+
+def row(request: Request) -> tuple[Any, ...]:
+    """The columns of ``request``, in the table's order."""
+    return (
+        request.id,
+        json.dumps(request.silence),
+        request.author,
+        json.dumps(request.required),
+        approvals(request),
+        request.state,
+        request.created,
+        request.expires,
+    )
+
+
+def approvals(request: Request) -> str:
+    return json.dumps([[email, list(roles)] for email, roles in request.approvals])
+
+
+def request(columns: Sequence[Any]) -> Request:
+    """The request a row holds."""
+    ident, silence, author, required, given, state, created, expires = columns
+    return Request(
+        ident,
+        json.loads(silence),
+        author,
+        {role: tuple(rules) for role, rules in json.loads(required).items()},
+        tuple((email, tuple(roles)) for email, roles in json.loads(given)),
+        state=state,
+        created=created,
+        expires=expires,
+    )

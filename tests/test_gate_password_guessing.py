@@ -1,0 +1,78 @@
+"""One address guessing passwords side by side: it is held to its share of the checks however
+they finish, and cannot keep a queue of them that new people's first logins wait behind (found by
+an uninformed attack: the first of an address's checks to finish used to free it)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import bcrypt
+import pytest
+
+from oncall_policy.gate import users
+
+HASHED = {name: bcrypt.hashpw(b"right", bcrypt.gensalt(rounds=4)) for name in ("ann", "bob")}
+CHECK_SECONDS = 0.1
+
+
+@pytest.fixture
+def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = users.check
+
+    def slow(password: str, hashed: bytes) -> bool:
+        time.sleep(CHECK_SECONDS)
+        return real(password, hashed)
+
+    monkeypatch.setattr(users, "check", slow)
+
+
+def test_a_guessing_address_with_checks_still_under_way_gets_no_more(slow_checks):
+    async def run() -> bool | str:
+        verifier = users.Verifier(dict(HASHED))
+        opening = [asyncio.create_task(verifier.verify("ann", f"g{n}", "10.6.6.6")) for n in range(4)]
+        # the first two (two slots) fail; the other two are under way from the same address
+        await asyncio.sleep(CHECK_SECONDS * 1.5)
+        assert sum(task.done() for task in opening) == 2
+        try:
+            return await verifier.verify("ann", "g-next", "10.6.6.6")
+        except users.TooManyAttemptsError:
+            return "busy"
+        finally:
+            await asyncio.gather(*opening)
+
+    # It gave wrong passwords and still has checks under way: this one is one too many.
+    assert asyncio.run(run()) == "busy"
+
+
+def test_one_guessing_address_cannot_keep_new_logins_waiting(slow_checks):
+    """One address: 32 guesses side by side, then a new guess every time one is answered. After
+    the opening guesses have had time to drain (the address held to one check at a time), a person
+    who has not logged in yet waits for at most a couple of checks, not behind a full queue."""
+
+    async def run() -> tuple[float, int]:
+        verifier = users.Verifier(dict(HASHED))
+        stop = asyncio.Event()
+        counter = iter(range(10**6))
+
+        async def guesser() -> None:
+            while not stop.is_set():
+                try:
+                    await verifier.verify("ann", f"g{next(counter)}", "10.6.6.6")
+                except users.TooManyAttemptsError:
+                    await asyncio.sleep(0.001)
+
+        attackers = [asyncio.create_task(guesser()) for _ in range(users.MAX_WAITING + 2)]
+        # drained in (32 / 2 slots) * CHECK_SECONDS if the address were held to one at a time
+        await asyncio.sleep(users.MAX_WAITING / 2 * CHECK_SECONDS + 0.5)
+        queued = verifier._waiting
+        started = time.monotonic()
+        assert await verifier.verify("bob", "right", "10.0.0.2")
+        took = time.monotonic() - started
+        stop.set()
+        await asyncio.gather(*attackers)
+        return took, queued
+
+    took, queued = asyncio.run(run())
+    assert queued <= 2, f"{queued} checks of one guessing address waiting"
+    assert took < 4 * CHECK_SECONDS, f"a first login waited {took:.2f}s behind one guessing address"
