@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
-from oncall_policy.meaning.dispatch import Router, alert_labels
+from oncall_policy.meaning.dispatch import alert_labels, router_of
 from oncall_policy.model import Alert, Policy
 from oncall_policy.problems import Finding
 from oncall_policy.rulebook import CHECK, Rule
@@ -23,18 +23,19 @@ SHOWN = 3  # alerts named in a finding; the rest are counted
 
 def check(context: Context) -> Iterator[Finding]:
     policy = context.policy
-    router = Router(policy)
+    inhibitions = [(i, h) for i, h in enumerate(policy.routing.inhibitions) if RULE.id not in h.acknowledged]
+    if not inhibitions:
+        return
+    router = router_of(policy)
     labelled = [(alert, _labels(policy, alert)) for alert in policy.alerts]
-    for index, inhibition in enumerate(policy.routing.inhibitions):
-        if RULE.id in inhibition.acknowledged:
-            continue
+    for index, inhibition in inhibitions:
         selected = [
-            alert
+            (alert, labels)
             for alert, labels in labelled
             if router.selects(inhibition.source, labels) or router.selects(inhibition.target, labels)
         ]
         for position, label in enumerate(inhibition.equal):
-            lacking = [alert.name for alert in selected if label not in _labels_of(policy, alert)]
+            lacking = [alert.name for alert, labels in selected if label not in labels]
             if lacking:
                 yield Finding(
                     ("routing", "inhibitions", index, "equal", position),
@@ -47,10 +48,6 @@ def _labels(policy: Policy, alert: Alert) -> dict[str, str]:
     """The alert's labels, with a stand-in value for each it carries (any value, but one)."""
     carried = {name: (values[0] if values else f"<{name}>") for name, values in alert.carried.items()}
     return {**carried, **alert_labels(policy, alert)}
-
-
-def _labels_of(policy: Policy, alert: Alert) -> set[str]:
-    return set(alert_labels(policy, alert)) | set(alert.carried)
 
 
 def _message(label: str, lacking: list[str]) -> str:

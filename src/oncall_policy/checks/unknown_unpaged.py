@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.leaks.redact import shown
-from oncall_policy.meaning.dispatch import Router, unknown_alert
+from oncall_policy.meaning.dispatch import router_of, unknown_alert
 from oncall_policy.model import Policy, Route
 from oncall_policy.problems import Finding
 from oncall_policy.rulebook import CHECK, Rule
@@ -21,9 +21,10 @@ RULE = Rule("unknown-unpaged", CHECK, __doc__)
 
 def check(context: Context) -> Iterator[Finding]:
     policy = context.policy
-    router = Router(policy)
+    router = router_of(policy)
+    paging = _paging(context)
     for severity in policy.severities:
-        if severity.id not in _paging(context):
+        if severity.id not in paging:
             continue
         destinations = router.route(unknown_alert(policy, severity.label_value))
         if destinations.pages:

@@ -117,10 +117,16 @@ def unknown_alert(policy: Policy, severity_value: str | None) -> dict[str, str]:
     return labels
 
 
+@per_object
+def router_of(policy: Policy) -> Router:
+    """The policy's router, made once for every question asked of it."""
+    return Router(policy)
+
+
 def shadowing_route(policy: Policy) -> Route | None:
     """The first route that claims every alert (it claims an alert known only by its name, of
     any severity or none), which leaves ``routing.unmatched`` unreachable; ``None``: no route does."""
-    router = Router(policy)
+    router = router_of(policy)
     probes = [None, *(severity.label_value for severity in policy.severities)]
     taken = [router.route(unknown_alert(policy, value)).routes for value in probes]
     return taken[0][0] if all(taken) else None
@@ -129,5 +135,5 @@ def shadowing_route(policy: Policy) -> Route | None:
 @per_object
 def catalog_destinations(policy: Policy) -> tuple[Destinations, ...]:
     """Where each catalog alert goes (with the labels it always carries), in catalog order."""
-    router = Router(policy)
+    router = router_of(policy)
     return tuple(router.route(alert_labels(policy, alert)) for alert in policy.alerts)
