@@ -134,10 +134,20 @@ def routing(teams: list[str], first_team: str) -> list[str]:
         "routing:",
         "  group_by: [alertname, service, severity]",
         "  routes:",
-        "    - {name: security, matchers: ['category=\"security\"'], page: security, notify: [security]}",
+        (
+            "    - {name: security, severities: [P1], matchers: ['category=\"security\"'], page: security, "
+            "notify: [security]}"
+        ),
         *team_routes(teams, "    "),
-        f"  unmatched: {{notify: [{first_team}]}}",
+        unmatched(first_team),
     ]
+
+
+def unmatched(first_team: str) -> str:
+    # Alerts no team claims reach the first team's channel and page no one: the synthetic
+    # organisation says so (``unknown-unpaged`` acknowledged), in one file and in parts alike (a
+    # part's routes follow the root's, so a catch-all route there would claim every alert).
+    return f"  unmatched: {{notify: [{first_team}], acknowledged: [unknown-unpaged]}}"
 
 
 def team_routes(teams: list[str], indent: str) -> list[str]:
@@ -206,8 +216,11 @@ def make_parts(count: int) -> dict[str, str]:
             "routing:",
             "  group_by: [alertname, service, severity]",
             "  routes:",
-            "    - {name: security, matchers: ['category=\"security\"'], page: security, notify: [security]}",
-            f"  unmatched: {{notify: [{teams[0]}]}}",
+            (
+                "    - {name: security, severities: [P1], matchers: ['category=\"security\"'], "
+                "page: security, notify: [security]}"
+            ),
+            unmatched(teams[0]),
         ],
         [SILENCES.rstrip()],
     ]

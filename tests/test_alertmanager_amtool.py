@@ -14,10 +14,12 @@ from oncall_policy.checks.checked import load_policy
 from oncall_policy.cli import main
 from oncall_policy.verify import amtool as runner
 from tests.alertmanager_support import POLICIES, compiled, write
+from tests.conftest import ROOT
 from tests.strategies import label_sets, policies
 
 pytestmark = pytest.mark.amtool
 LOADED = {name: load_policy(path) for name, path in POLICIES.items()}
+FANOUT = ROOT / "tests" / "golden" / "alertmanager" / "fanout" / "in" / "policy.yaml"
 
 
 @pytest.mark.parametrize("name", sorted(POLICIES))
@@ -112,18 +114,18 @@ def _notification(labels, annotations=None):
 @pytest.mark.parametrize(
     ("labels", "expected"),
     [
-        ({"severity": "critical"}, "critical"),
-        ({"severity": "warning"}, "error"),
-        ({"severity": "info"}, "info"),
+        ({"level": "hi"}, "critical"),
+        ({"level": "mid|dle"}, "error"),
+        ({"level": 'lo "quoted"'}, "info"),
         ({}, "critical"),
-        ({"severity": "P1"}, "critical"),
+        ({"level": "P1"}, "critical"),
     ],
-    ids=["p1", "p2", "p3", "mixed-group", "unknown"],
+    ids=["hi", "mid", "lo", "mixed-group", "unknown"],
 )
 def test_pagerduty_severity_template_renders_events_v2_values(amtool, tmp_path, labels, expected):
-    files, config, _ = compiled(LOADED["clipper"])
+    files, config, _ = compiled(load_policy(FANOUT))  # "main" is paged by every severity
     write(files, tmp_path)
-    receiver = next(r for r in config["receivers"] if r["name"] == "pagerduty-clipper-security")
+    receiver = next(r for r in config["receivers"] if r["name"] == "pagerduty-main")
     template = receiver["pagerduty_configs"][0]["severity"]
     assert _render(tmp_path, template, _notification({"alertname": "X", **labels})) == expected
 
@@ -134,7 +136,7 @@ def test_pagerduty_severity_template_renders_events_v2_values(amtool, tmp_path, 
         (
             {"alertname": "RedisDown"},
             {},
-            "https://github.com/clipper-app/clipper/blob/main/docs/operations/runbook.md#redis-down",
+            "https://github.com/clipper-app/clipper/blob/main/docs/operations/",
         ),
         ({"alertname": "RedisDown"}, {"runbook_url": "https://own.example/rb"}, "https://own.example/rb"),
         (
@@ -143,7 +145,7 @@ def test_pagerduty_severity_template_renders_events_v2_values(amtool, tmp_path, 
             "https://github.com/clipper-app/clipper/blob/main/docs/operations/",
         ),
     ],
-    ids=["catalog", "annotation-wins", "unknown-alert"],
+    ids=["not-annotated", "annotation-wins", "unknown-alert"],
 )
 def test_runbook_link_template(amtool, tmp_path, labels, annotations, expected):
     files, _, _ = compiled(LOADED["clipper"])
@@ -152,17 +154,82 @@ def test_runbook_link_template(amtool, tmp_path, labels, annotations, expected):
     assert _render(tmp_path, text, _notification(labels, annotations)) == expected
 
 
-def test_slack_text_shows_severity_summary_and_runbook(amtool, tmp_path):
+RUNBOOK = "https://github.com/clipper-app/clipper/blob/main/docs/operations/runbook.md#database-down"
+DB_DOWN = {
+    "summary": "db gone",
+    "meaning": "The database is unreachable.",
+    "response": "Check the primary.",
+    "runbook_url": RUNBOOK,
+    "dashboard_url": "http://dash.example/db",
+}
+
+
+def test_slack_text_shows_meaning_response_and_links(amtool, tmp_path):
     files, _, _ = compiled(LOADED["clipper"])
     write(files, tmp_path)
-    labels = {"alertname": "DatabaseDown", "severity": "critical"}
-    shown = _render(
-        tmp_path, '{{ template "oncall_policy.text" . }}', _notification(labels, {"summary": "db gone"})
-    )
+    labels = {"alertname": "DatabaseDown", "severity": "critical", "instance": "db-1"}
+    shown = _render(tmp_path, '{{ template "oncall_policy.text" . }}', _notification(labels, DB_DOWN))
     assert shown == (
-        "*Severity:* P1 Critical\n*Alert:* DatabaseDown\n*Summary:* db gone\n"
-        "*Runbook:* https://github.com/clipper-app/clipper/blob/main/docs/operations/runbook.md#database-down\n"
+        "*What it means:* The database is unreachable.\n*What to do first:* Check the primary.\n"
+        f"*Runbook:* {RUNBOOK}\n*Dashboard:* http://dash.example/db\n"
     )
+
+
+def _grouped(alerts, group_labels, common_labels, common_annotations):
+    """A notification of several alerts, as Alertmanager hands it to the templates."""
+    return {
+        **_notification(common_labels, common_annotations),
+        "alerts": [_notification(labels, annotations)["alerts"][0] for labels, annotations in alerts],
+        "groupLabels": group_labels,
+    }
+
+
+def test_grouped_alerts_are_told_apart_once_each(amtool, tmp_path):
+    files, _, _ = compiled(LOADED["clipper"])
+    write(files, tmp_path)
+    common = {"alertname": "LowDiskSpace", "severity": "warning", "instance": "db-1"}
+    data = _grouped(
+        [({**common, "mountpoint": "/"}, DB_DOWN), ({**common, "mountpoint": "/var"}, DB_DOWN)],
+        {"alertname": "LowDiskSpace", "instance": "db-1"},
+        common,
+        DB_DOWN,
+    )
+    title = _render(tmp_path, '{{ template "oncall_policy.title" . }}', data)
+    text = _render(tmp_path, '{{ template "oncall_policy.text" . }}', data)
+    assert title == "[FIRING:2] [P2 Warning] LowDiskSpace on instance=db-1: db gone"
+    assert text.endswith("*Alerts:*\n• mountpoint=/ \n• mountpoint=/var \n")
+
+
+@pytest.mark.parametrize(
+    ("labels", "group_labels", "expected"),
+    [
+        (
+            {"alertname": "ServiceDown", "severity": "critical", "service": "checkout"},
+            {"alertname": "ServiceDown", "service": "checkout"},
+            "[P1 Critical] ServiceDown on service=checkout",
+        ),
+        ({"job": "x"}, {}, "[no severity] Alert without a name"),
+        ({"alertname": "Odd"}, {"alertname": "Odd"}, "[no severity] Odd"),
+    ],
+    ids=["carried-label", "no-name-no-severity", "no-severity"],
+)
+def test_description_says_what_and_where(amtool, tmp_path, labels, group_labels, expected):
+    files, _, _ = compiled(LOADED["clipper"])
+    write(files, tmp_path)
+    data = {**_notification(labels), "groupLabels": group_labels}
+    assert _render(tmp_path, '{{ template "oncall_policy.description" . }}', data) == expected
+
+
+@pytest.mark.parametrize(
+    ("group_labels", "expected"),
+    [({"alertname": "RedisDown", "instance": "cache-2:6379"}, "instance=cache-2:6379"), ({}, "Clipper")],
+    ids=["affected-system", "none-carried"],
+)
+def test_pagerduty_source_names_the_affected_system(amtool, tmp_path, group_labels, expected):
+    files, _, _ = compiled(LOADED["clipper"])
+    write(files, tmp_path)
+    data = {**_notification({"alertname": "RedisDown"}), "groupLabels": group_labels}
+    assert _render(tmp_path, '{{ template "oncall_policy.source" . }}', data) == expected
 
 
 @pytest.mark.parametrize("name", ["clipper", "acme"])

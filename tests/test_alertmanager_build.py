@@ -18,6 +18,8 @@ from oncall_policy.provenance import Source
 from tests.alertmanager_support import POLICIES, compiled
 
 CLIPPER = load_policy(POLICIES["clipper"])
+# Its PagerDuty service "main" is reached by every severity (the fallback pages it).
+FANOUT = Path(__file__).parent / "golden" / "alertmanager" / "fanout" / "in" / "policy.yaml"
 PAGERDUTY_SEVERITIES = {"critical", "error", "warning", "info"}
 
 CRITICAL = ("Clipper Critical", "#incidents")
@@ -55,11 +57,21 @@ def test_clipper_catalog_alert_reaches_its_service_and_channel(alert, where):
         ({"alertname": "Unknown"}, ("slack-alerts",)),
         ({}, ("slack-alerts",)),
         (
-            {"alertname": "X", "severity": "warning", "category": "security"},
+            {"alertname": "X", "severity": "critical", "category": "security"},
             ("pagerduty-clipper-security", "slack-security"),
         ),
+        (
+            {"alertname": "X", "severity": "warning", "category": "security"},
+            ("slack-security", "pagerduty-clipper-warning", "slack-alerts"),
+        ),
     ],
-    ids=["p3-never-pages", "unknown-alert-to-unmatched", "no-labels", "security-before-severity"],
+    ids=[
+        "p3-never-pages",
+        "unknown-alert-to-unmatched",
+        "no-labels",
+        "security-before-severity",
+        "p2-security-pages-as-p2",
+    ],
 )
 def test_clipper_label_sets(labels, receivers):
     _, _, matrix = compiled(CLIPPER)
@@ -97,9 +109,9 @@ def test_receivers_are_safe_and_by_reference(name):
 
 
 def test_pagerduty_severity_of_a_mixed_receiver_falls_back_to_the_most_urgent():
-    _, config, _ = compiled(CLIPPER)
-    security = next(r for r in config["receivers"] if r["name"] == "pagerduty-clipper-security")
-    severity = security["pagerduty_configs"][0]["severity"]
+    _, config, _ = compiled(load_policy(FANOUT))
+    main = next(r for r in config["receivers"] if r["name"] == "pagerduty-main")
+    severity = main["pagerduty_configs"][0]["severity"]
     assert severity.endswith("{{- else }}critical{{- end }}")
     assert "P1" not in severity
 

@@ -111,12 +111,13 @@ def test_a_part_that_reaches_outside_its_team_is_refused_naming_both_files(inite
 
 
 def test_each_problem_is_placed_in_its_own_file(initech):
+    line = initech.read_text(encoding="utf-8").split("max_duration: 3d}")[0].count("\n") + 1
     _edit(initech, "max_duration: 3d}", "max_duration: 3 days}")
     _edit(initech.parent / "teams" / "storage.yaml", "severity: ticket,", "severity: tiket,")
     root = str(initech.parent)
     assert _problems(initech) == [
         (
-            f"{root}/policy.yaml:92:70: [error] silences.rules[2].max_duration: not a valid duration: "
+            f"{root}/policy.yaml:{line}:70: [error] silences.rules[2].max_duration: not a valid duration: "
             "'3 days'; use whole numbers with units y, w, d, h, m, s, ms (for example 15m, 1h30m, 1d) "
             "(invalid-value)"
         ),

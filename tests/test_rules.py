@@ -21,7 +21,11 @@ groups:
       - alert: ServiceDown
         expr: up == 0
         labels: {{severity: critical, category: availability, team: platform}}
-        annotations: {{runbook_url: "{RUNBOOK}"}}
+        annotations:
+          runbook_url: "{RUNBOOK}"
+          meaning: Service not responding.
+          response: Check pod status, restart or rollback.
+          dashboard_url: http://localhost:3000/d/system-health
 """
 
 CASES = {
@@ -69,17 +73,36 @@ CASES = {
         SERVICE_DOWN.replace(RUNBOOK, "runbook.md#service-down"),
         [
             (
-                "{f}:7:36: [error] groups[0].rules[0].annotations.runbook_url: runbook_url is "
+                "{f}:8:24: [error] groups[0].rules[0].annotations.runbook_url: runbook_url is "
                 f"'runbook.md#service-down', but the catalog's runbook for ServiceDown is {RUNBOOK} "
                 "(runbook-mismatch)"
             )
         ],
     ),
-    "runbook-missing": (
-        SERVICE_DOWN.replace(f'{{runbook_url: "{RUNBOOK}"}}', "{summary: down}"),
+    "meaning-missing": (
+        SERVICE_DOWN.replace("          meaning: Service not responding.\n", ""),
         [
             (
-                "{f}:7:22: [error] groups[0].rules[0].annotations: no 'runbook_url' annotation; "
+                "{f}:8:11: [error] groups[0].rules[0].annotations: no 'meaning' annotation; "
+                "the catalog's meaning for ServiceDown is 'Service not responding.' (annotation-mismatch)"
+            )
+        ],
+    ),
+    "response-differs": (
+        SERVICE_DOWN.replace("restart or rollback.", "wait"),
+        [
+            (
+                "{f}:10:21: [error] groups[0].rules[0].annotations.response: response is "
+                "'Check pod status, wait', but the catalog's for ServiceDown is "
+                "'Check pod status, restart or rollback.' (annotation-mismatch)"
+            )
+        ],
+    ),
+    "runbook-missing": (
+        SERVICE_DOWN.replace(f'          runbook_url: "{RUNBOOK}"\n', "          summary: down\n"),
+        [
+            (
+                "{f}:8:11: [error] groups[0].rules[0].annotations: no 'runbook_url' annotation; "
                 f"the catalog's runbook for ServiceDown is {RUNBOOK} (runbook-mismatch)"
             )
         ],
@@ -202,3 +225,39 @@ def test_check_renders_through_the_shared_reporter(tmp_path, capsys):
     assert main(["check", "--format", "github", str(bad)]) == 1
     assert capsys.readouterr().out.startswith(f"::error file={bad},line=1,col=10,title=version::version: ")
     assert Path(bad).exists()
+
+
+@pytest.mark.parametrize("name", ["clipper", "acme"])
+def test_the_annotations_rules_prints_are_the_ones_it_asks_for(name, tmp_path, capsys):
+    """Rules carrying what ``rules --annotations`` prints (JSON is YAML) pass ``rules``."""
+    from oncall_policy.checks.checked import load_policy  # noqa: PLC0415
+    from oncall_policy.meaning.dispatch import alert_labels  # noqa: PLC0415
+    from tests.conftest import EXAMPLES  # noqa: PLC0415
+
+    policy_path = EXAMPLES[name]
+    assert main(["rules", "--annotations", "--format", "json", "--policy", str(policy_path)]) == 0
+    annotations = json.loads(capsys.readouterr().out)
+    policy = load_policy(policy_path)
+    rules = [
+        {
+            "alert": a.name,
+            "expr": "vector(1)",
+            "labels": alert_labels(policy, a),
+            "annotations": annotations[a.name],
+        }
+        for a in policy.alerts
+    ]
+    written = tmp_path / "rules.yml"
+    written.write_text(json.dumps({"groups": [{"name": "g", "rules": rules}]}), encoding="utf-8")
+    assert main(["rules", "--policy", str(policy_path), str(written)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [([], "rules needs a FILE, or --annotations"), (["--annotations", "x.yml"], "rules takes no FILE")],
+    ids=["nothing", "both"],
+)
+def test_rules_wants_files_or_annotations(argv, error, capsys):
+    assert main(["rules", "--policy", str(CLIPPER), *argv]) == 2
+    assert capsys.readouterr().err == f"oncall-policy rules: error: {error}\n"

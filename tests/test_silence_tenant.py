@@ -110,6 +110,8 @@ def test_add_reads_history_creates_and_reads_back_in_the_tenant(alertmanager, tm
     silence_id = capsys.readouterr().out.strip()
     [created] = [s for s in alertmanager.silences() if s["id"] == silence_id]
     assert created["createdBy"] == "engineer-a@clipper.app"
-    assert {"name": "service", "value": "tenant-add", "isRegex": False, "isEqual": True} in created["matchers"]
+    assert {"name": "service", "value": "tenant-add", "isRegex": False, "isEqual": True} in created[
+        "matchers"
+    ]
     tenanted = [(e["method"], e["headers"].get(client.TENANT_HEADER)) for e in log[1:]]
     assert tenanted == [("GET", TENANT), ("POST", TENANT), ("GET", TENANT)]  # history, create, read back

@@ -4,6 +4,9 @@
 - ``alertmanager/<case>/out/``: everything ``oncall-policy compile`` writes for
   ``alertmanager/<case>/in/policy.yaml``; the ``synthetic`` input is itself made by
   ``bench/make_policy.py``.
+- ``delivery/clipper-<act>.json``: what PagerDuty and Slack receive when Clipper's incidents fire
+  and one resolves, through a real Alertmanager running the committed ``generated/`` (``tests.delivery``;
+  needs ``prometheus-alertmanager``, so ``make compile`` first).
 - the list of rules in ``README.md``, between its ``rules:begin`` and ``rules:end`` markers:
   ``oncall-policy check --list-rules``, exactly.
 
@@ -62,8 +65,35 @@ def synthetic_policy() -> str:
     ).stdout
 
 
+def delivery() -> dict[Path, str]:
+    """What reaches PagerDuty and Slack in each act of Clipper's story."""
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from tests.delivery import delivering, golden, play  # noqa: PLC0415
+
+    binary = shutil.which("prometheus-alertmanager")
+    if binary is None:
+        print("prometheus-alertmanager not found: delivery goldens left as they are", file=sys.stderr)
+        return {}
+    with (
+        tempfile.TemporaryDirectory() as work,
+        delivering(binary, EXAMPLES["clipper"], Path(work)) as running,
+    ):
+        story = play(running)
+    return {HERE / "delivery" / f"clipper-{act}.json": golden(getattr(story, act)) for act in ACTS}
+
+
+ACTS = ("incidents", "resolved")
+
+
 def main() -> int:
     from oncall_policy.cli import main as cli  # noqa: PLC0415
+
+    (HERE / "delivery").mkdir(exist_ok=True)
+    for path, text in delivery().items():
+        path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {path.relative_to(ROOT)}")
 
     for path, text in {**goldens(), README: readme()}.items():
         path.write_text(text, encoding="utf-8", newline="\n")

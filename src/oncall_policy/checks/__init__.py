@@ -12,6 +12,7 @@ from oncall_policy.checks import (
     calendar_size,
     catalog_alerts,
     escalation_timing,
+    inhibition_equal,
     maintenance_windows,
     pagerduty_length,
     paging_timing,
@@ -21,6 +22,8 @@ from oncall_policy.checks import (
     severity_levels,
     silence_reasons,
     unique_ids,
+    unknown_unpaged,
+    unmatched_unreachable,
 )
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.model import Policy
@@ -47,6 +50,9 @@ DEPENDENT: tuple[Check, ...] = (
     rotation_turns,
     catalog_alerts,
     paging_timing,
+    inhibition_equal,
+    unmatched_unreachable,
+    unknown_unpaged,
     pagerduty_length,
     approver_roles,
     silence_reasons,

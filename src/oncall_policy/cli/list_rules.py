@@ -92,6 +92,7 @@ RULE_FILE_RULES: tuple[Rule, ...] = (
     rule_files.SEVERITY_MISMATCH,
     rule_files.LABEL_MISMATCH,
     rule_files.RUNBOOK_MISMATCH,
+    rule_files.ANNOTATION_MISMATCH,
     rule_files.ALERT_WITHOUT_RULE,
 )
 

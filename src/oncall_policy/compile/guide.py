@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from oncall_policy.meaning import facts
+from oncall_policy.meaning import dispatch, facts, grouping
 from oncall_policy.model import EscalationPolicy, Level, Policy, Rotation, Route
 from oncall_policy.provenance import Source
 
@@ -59,6 +59,8 @@ def context(policy: Policy) -> dict[str, Any]:
         "ladders": [_ladder(policy, e, services_of) for e in policy.escalation_policies],
         "routes": [_route(policy, route, by_route) for route in policy.routing.routes],
         "unmatched": _unmatched(policy, alerts),
+        "shadowing": dispatch.shadowing_route(policy),
+        "grouping": grouping.group_by(policy),
         "services": _services(policy, _names(alerts, lambda f: f.pages)),
         "channels": _channels(policy, _names(alerts, lambda f: f.channels)),
         "catalog": [(s, [f for f in alerts if f.alert.severity == s.id]) for s in policy.severities],

@@ -105,8 +105,35 @@ class Router:
         return Destinations(tuple(taken), pages, channels)
 
 
+def unknown_alert(policy: Policy, severity_value: str | None) -> dict[str, str]:
+    """The labels of an alert the catalog does not know, with only a name (and a severity)."""
+    known = {alert.name for alert in policy.alerts}
+    name = next(
+        f"NotInTheCatalog{n or ''}" for n in range(len(known) + 1) if f"NotInTheCatalog{n or ''}" not in known
+    )
+    labels = {"alertname": name}
+    if severity_value is not None:
+        labels[policy.organisation.severity_label] = severity_value
+    return labels
+
+
+@per_object
+def router_of(policy: Policy) -> Router:
+    """The policy's router, made once for every question asked of it."""
+    return Router(policy)
+
+
+def shadowing_route(policy: Policy) -> Route | None:
+    """The first route that claims every alert (it claims an alert known only by its name, of
+    any severity or none), which leaves ``routing.unmatched`` unreachable; ``None``: no route does."""
+    router = router_of(policy)
+    probes = [None, *(severity.label_value for severity in policy.severities)]
+    taken = [router.route(unknown_alert(policy, value)).routes for value in probes]
+    return taken[0][0] if all(taken) else None
+
+
 @per_object
 def catalog_destinations(policy: Policy) -> tuple[Destinations, ...]:
     """Where each catalog alert goes (with the labels it always carries), in catalog order."""
-    router = Router(policy)
+    router = router_of(policy)
     return tuple(router.route(alert_labels(policy, alert)) for alert in policy.alerts)

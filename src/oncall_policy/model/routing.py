@@ -19,6 +19,9 @@ class Route(Strict):
 
     Routes are tried in order and the first match wins, unless a route says ``continue: true``.
     Like a selector, a route matches when the severity is listed (if any are) and every matcher holds.
+    ``group_by`` (optional) names the labels whose values make one notification; by default
+    ``alertname`` and every label the catalog alerts this route takes carry, so that distinct
+    hosts or services are distinct incidents.
     """
 
     name: Id
@@ -28,6 +31,9 @@ class Route(Strict):
     page: Id | None = None
     notify: tuple[Id, ...] = ()
     continue_: Bool = Field(default=False, alias="continue")
+    group_by: Annotated[tuple[LabelName, ...], Field(min_length=1)] | None = None
+    acknowledged: tuple[Id, ...] = ()
+    """Ids of checks whose finding at this route is deliberate (``unmatched-unreachable``)."""
 
 
 class Fallback(Strict):
@@ -35,6 +41,8 @@ class Fallback(Strict):
 
     page: Id | None = None
     notify: Annotated[tuple[Id, ...], Field(min_length=1)]
+    acknowledged: tuple[Id, ...] = ()
+    """Ids of checks whose finding here is deliberate (``unknown-unpaged``)."""
 
 
 class Inhibition(Strict):
@@ -46,10 +54,16 @@ class Inhibition(Strict):
     source: Selector
     target: Selector
     equal: Annotated[tuple[LabelName, ...], Field(min_length=1)]
+    acknowledged: tuple[Id, ...] = ()
+    """Ids of checks whose finding at this inhibition is deliberate (``inhibition-equal-absent``)."""
 
 
 class Routing(Strict):
-    group_by: tuple[LabelName, ...] = ("alertname",)
+    """``group_by``, when given, is every route's grouping unless the route gives its own; by
+    default each route groups by ``alertname`` and the labels its alerts carry, and alerts no
+    route takes by ``alertname`` and every label any catalog alert carries."""
+
+    group_by: Annotated[tuple[LabelName, ...], Field(min_length=1)] | None = None
     routes: Annotated[tuple[Route, ...], Field(min_length=1)]
     unmatched: Fallback
     inhibitions: tuple[Inhibition, ...] = ()

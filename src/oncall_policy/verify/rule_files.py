@@ -45,6 +45,15 @@ RUNBOOK_MISMATCH = Rule(
     "a rule's ``runbook_url`` annotation is the catalog's runbook for its alert. It is resolved "
     "against ``organisation.runbook_base_url``.",
 )
+ANNOTATION_MISMATCH = Rule(
+    "annotation-mismatch",
+    RULE_FILE,
+    "a rule's ``meaning``, ``response`` and ``dashboard_url`` annotations are its alert's. "
+    "They are the catalog's meaning, response and dashboard. Notifications read them from the "
+    "alert, so that the generated templates hold nothing per alert and cost the same at any "
+    "catalog size: without them a page says neither what the alert means nor what to do first. "
+    "Compared with runs of white space as one space.",
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,7 @@ def _check_rule(
     alert = known[1]
     _labels(catalog.policy, document, location, rule, alert)
     _runbook(catalog.policy, document, location, rule, alert)
+    _annotations(catalog.policy, document, location, rule, alert)
 
 
 def _labels(
@@ -166,6 +176,45 @@ def _runbook(
             f"{RUNBOOK} is {annotations[RUNBOOK]!r}, but the catalog's runbook for {alert.name} is {wanted}",
             RUNBOOK_MISMATCH.id,
         )
+
+
+def rule_annotations(policy: Policy) -> dict[str, dict[str, str]]:
+    """Every catalog alert's name → the annotations its rule carries, ``runbook_url`` first."""
+    return {
+        alert.name: {RUNBOOK: facts.runbook_url(policy, alert), **catalog_annotations(policy, alert)}
+        for alert in policy.alerts
+    }
+
+
+def catalog_annotations(policy: Policy, alert: Alert) -> dict[str, str]:
+    """The annotations, besides ``runbook_url``, a rule for ``alert`` carries."""
+    wanted = {"meaning": alert.meaning, "response": alert.response}
+    if alert.dashboard is not None:
+        wanted["dashboard_url"] = facts.resolve(policy.organisation.dashboard_base_url, alert.dashboard)
+    return wanted
+
+
+def _annotations(
+    policy: Policy, document: positional.Document, location: Location, rule: dict[str, Any], alert: Alert
+) -> None:
+    annotations = _mapping(rule, "annotations")
+    for name, wanted in catalog_annotations(policy, alert).items():
+        if name not in annotations:
+            document.problem(
+                (*location, "annotations"),
+                f"no {name!r} annotation; the catalog's {name} for {alert.name} is {wanted!r}",
+                ANNOTATION_MISMATCH.id,
+            )
+        elif _spaced(annotations[name]) != _spaced(wanted):
+            document.problem(
+                (*location, "annotations", name),
+                f"{name} is {annotations[name]!r}, but the catalog's for {alert.name} is {wanted!r}",
+                ANNOTATION_MISMATCH.id,
+            )
+
+
+def _spaced(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 def _mapping(rule: dict[str, Any], key: str) -> dict[str, Any]:

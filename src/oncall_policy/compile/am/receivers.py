@@ -6,12 +6,15 @@ the alert's severity (``critical``/``error`` page with high urgency and keep esc
 never a policy id such as ``P1``). A receiver reached by one PagerDuty severity gets it
 literally; one reached by several gets a template over the severity label whose fallback — for a
 group of mixed or unknown severities — is the most urgent of them, so nothing is downgraded.
-``send_resolved: true``: a resolved alert resolves its incident. Links point at the runbook and
-dashboard (``alertmanager.tmpl``).
+``send_resolved: true``: a resolved alert resolves its incident. The summary names the alert, its
+severity and the labels that tell it from others; ``source`` is the affected system (those labels'
+values); the custom details carry the catalog's meaning and response, and the links point at the
+runbook and dashboard — all read from the alerts' annotations (``alertmanager.tmpl``).
 
 Slack: the webhook URL is read from ``api_url_file`` (absolute, under the secrets directory);
-``channel`` and ``send_resolved`` come from the policy's channel; title and text show status,
-severity, summary and runbook.
+``channel`` and ``send_resolved`` come from the policy's channel; the title shows status, alert,
+severity and where; the text what it means, what to do first, runbook, dashboard and each alert's
+distinguishing labels.
 """
 
 from __future__ import annotations
@@ -75,9 +78,16 @@ def _pagerduty(policy: Policy, service: PagingService, directory: str, severitie
         "severity": pagerduty_severity(policy, severities),
         "description": '{{ template "oncall_policy.description" . }}',
         "client": f"Alertmanager ({policy.organisation.name}, by oncall-policy)",
+        "source": '{{ template "oncall_policy.source" . }}',
         "client_url": "{{ .ExternalURL }}",
         "class": '{{ index .CommonLabels "alertname" }}',
         "group": service.name,
+        "details": {
+            "meaning": '{{ index .CommonAnnotations "meaning" }}',
+            "response": '{{ index .CommonAnnotations "response" }}',
+            "runbook": f'{{{{ template "oncall_policy.runbook" {first_alert} }}}}',
+            "dashboard": f'{{{{ template "oncall_policy.dashboard" {first_alert} }}}}',
+        },
         "links": [
             {"href": f'{{{{ template "oncall_policy.runbook" {first_alert} }}}}', "text": "Runbook"},
             {"href": f'{{{{ template "oncall_policy.dashboard" {first_alert} }}}}', "text": "Dashboard"},

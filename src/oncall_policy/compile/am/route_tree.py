@@ -30,6 +30,7 @@ from typing import NamedTuple
 from oncall_policy.compile.am import names, timing
 from oncall_policy.compile.am.selectors import Selectors
 from oncall_policy.compile.am.timing import Timing
+from oncall_policy.meaning.grouping import group_by
 from oncall_policy.model import Policy, Route, Severity
 
 Node = dict[str, object]
@@ -43,22 +44,28 @@ class Step(NamedTuple):
     receivers: tuple[str, ...]
     continue_: bool
     timing: Timing
+    group_by: tuple[str, ...]
 
 
 def build(policy: Policy) -> Node:
     """The root route."""
     selectors = Selectors(policy)
     severities = {s.id: s for s in policy.severities}
-    steps = [_step(route, selectors, severities) for route in policy.routing.routes]
+    grouping = group_by(policy)
+    steps = [
+        _step(route, selectors, severities, grouping.routes[route.name]) for route in policy.routing.routes
+    ]
     fallback = names.of(policy.routing.unmatched)
     inherited = timing.of(timing.most_urgent(policy.severities))
-    root: Node = {"receiver": fallback[0], "group_by": list(policy.routing.group_by)}
+    root: Node = {"receiver": fallback[0], "group_by": list(grouping.unmatched)}
     root.update(inherited.fields())
     root["routes"] = _children(steps, (), fallback, inherited)
     return root
 
 
-def _step(route: Route, selectors: Selectors, severities: dict[str, Severity]) -> Step:
+def _step(
+    route: Route, selectors: Selectors, severities: dict[str, Severity], grouping: tuple[str, ...]
+) -> Step:
     admitted = [severities[s] for s in route.severities] if route.severities else severities.values()
     about = " ".join(route.description.split()) if route.description else ""
     return Step(
@@ -67,6 +74,7 @@ def _step(route: Route, selectors: Selectors, severities: dict[str, Severity]) -
         receivers=names.of(route),
         continue_=route.continue_,
         timing=timing.of(timing.most_urgent(admitted)),
+        group_by=grouping,
     )
 
 
@@ -182,6 +190,7 @@ def _node(step: Step, inherited: Timing, receivers: tuple[str, ...]) -> Node:
     node: Node = {"#": step.comment}
     if step.matchers:
         node["matchers"] = list(step.matchers)
+    node["group_by"] = list(step.group_by)  # always: a nested copy must not inherit its parent's
     if step.timing != inherited:
         node.update(step.timing.fields())
     return _deliver(node, receivers) if receivers else node
@@ -196,7 +205,16 @@ def _deliver(node: Node, receivers: tuple[str, ...]) -> Node:
     return _reorder(node)
 
 
-_ORDER = ("#", "matchers", "receiver", "continue", "group_wait", "group_interval", "repeat_interval")
+_ORDER = (
+    "#",
+    "matchers",
+    "receiver",
+    "continue",
+    "group_by",
+    "group_wait",
+    "group_interval",
+    "repeat_interval",
+)
 
 
 def _reorder(node: Node) -> Node:

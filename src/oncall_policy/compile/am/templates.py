@@ -1,26 +1,39 @@
 """``alertmanager.tmpl``: the notification templates the receivers use.
 
-Alert annotations are not ours (they live in Prometheus alerting rules), so links prefer an
-alert's own ``runbook_url`` / ``dashboard_url`` annotation and otherwise look the alert name up in
-the catalog (links resolved against ``organisation.runbook_base_url`` / ``dashboard_base_url``);
-an alert the catalog does not know links to the base URL, or to its ``GeneratorURL``.
+The file costs the same whatever the size of the catalog: nothing in it is per alert. What an
+alert means, what to do first and where its runbook and dashboard are travel with the alert, as
+the annotations its Prometheus rule gives it (``ANNOTATIONS``; ``oncall-policy rules`` holds rule
+files to the catalog and writes the annotations the catalog implies). Looking them up here would
+need one ``if`` per catalog alert, which Go's templates walk on every notification and
+Alertmanager parses on every load: at 100,000 alerts that chain cost 1.7 s a load and ~100 ms a
+notification. A link an alert does not annotate falls back to the organisation's base URL, or to
+the alert's ``GeneratorURL``.
 
 Named templates (all prefixed ``oncall_policy.``): ``severity`` (dot: a severity label value,
-shown as "P1 Critical"), ``runbook`` and ``dashboard`` (dot: one alert), ``description``,
-``title`` and ``text`` (dot: the notification). Text taken from the policy is written as Go string
-literals, so no policy value can open a template action. Labels are read with ``index``, which
-gives "" for a missing label where a field access would fail on older Go versions.
+shown as "P1 Critical"), ``runbook`` and ``dashboard`` (dot: one alert), ``where`` (the values of
+the labels that tell this group's alerts from others': its group labels but the alert name and
+severity), ``description`` (alert, severity, where, summary: PagerDuty's summary), ``source``
+(PagerDuty's affected system), ``title`` and ``text`` (Slack's). Text taken from the policy is
+written as Go string literals, so no policy value can open a template action. Labels are read
+with ``index``, which gives "" for a missing label where a field access would fail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from json.encoder import encode_basestring
 
-from oncall_policy.meaning.facts import resolve
-from oncall_policy.model import Alert, Policy
+from oncall_policy.model import Policy
 
 FILE = "alertmanager.tmpl"
+
+# The annotations a catalog alert's rule carries: annotation → what it holds (in the catalog).
+ANNOTATIONS = {
+    "summary": "one line on what fired where (the rule's own, with its labels' values)",
+    "meaning": "the catalog's meaning",
+    "response": "the catalog's response: what to do first",
+    "runbook_url": "the catalog's runbook, resolved against organisation.runbook_base_url",
+    "dashboard_url": "the catalog's dashboard, resolved against organisation.dashboard_base_url",
+}
 
 
 def go(text: str) -> str:
@@ -31,7 +44,7 @@ def go(text: str) -> str:
 def chain(subject: str, outputs: dict[str, list[str]], otherwise: str, separator: str = "\n") -> str:
     """``{{ if eq SUBJECT "a" "b" }}OUT ... {{ else }}OTHERWISE{{ end }}``, branches joined by
     ``separator`` (trimmed away); ``outputs`` maps each output literal to the subject values
-    that produce it."""
+    that produce it. Only for the policy's few severities, never for its alerts."""
     if not outputs:
         return otherwise
     branches = [
@@ -41,28 +54,13 @@ def chain(subject: str, outputs: dict[str, list[str]], otherwise: str, separator
     return separator.join([*branches, f"{{{{- else }}}}{otherwise}", "{{- end }}"])
 
 
-def _links(
-    alerts: list[Alert], field: Callable[[Alert], str | None], base: str | None
-) -> dict[str, list[str]]:
-    outputs: dict[str, list[str]] = {}
-    for alert in alerts:
-        link = field(alert)
-        if link is not None:
-            outputs.setdefault(resolve(base, link), []).append(alert.name)
-    return outputs
-
-
-def _link_template(name: str, annotation: str, outputs: dict[str, list[str]], base: str | None) -> str:
+def _link_template(name: str, annotation: str, base: str | None) -> str:
     otherwise = f"{{{{ {go(base)} }}}}" if base else "{{ .GeneratorURL }}"
-    return "\n".join(
-        [
-            f"{{{{ define {go(name)} -}}}}",
-            f"{{{{ with index .Annotations {go(annotation)} }}}}{{{{ . }}}}{{{{ else -}}}}",
-            '{{ $name := index .Labels "alertname" -}}',
-            chain("$name", outputs, otherwise),
-            "{{- end }}",
-            "{{- end }}",
-        ]
+    return (
+        f"{{{{ define {go(name)} -}}}}\n"
+        f"{{{{ with index .Annotations {go(annotation)} }}}}{{{{ . }}}}"
+        f"{{{{ else }}}}{otherwise}{{{{ end }}}}\n"
+        "{{- end }}"
     )
 
 
@@ -74,11 +72,34 @@ def _severity_template(policy: Policy) -> str:
 
 
 # Fixed templates; SEVERITY_LABEL is replaced by the severity label as a Go string literal.
+# "where" reads the group labels: by default a route groups by alertname and every label its
+# alerts carry, so they are the values that tell this incident from the next one.
 _FIXED = """\
+{{ define "oncall_policy.name" -}}
+{{ with index .CommonLabels "alertname" }}{{ . }}\
+{{ else }}{{ if eq (len .Alerts) 1 }}Alert without a name{{ else }}{{ len .Alerts }} alerts{{ end }}{{ end }}
+{{- end }}
+
+{{ define "oncall_policy.severities" -}}
+{{ with index .CommonLabels SEVERITY_LABEL }}{{ template "oncall_policy.severity" . }}\
+{{ else }}{{ if eq (len .Alerts) 1 }}no severity{{ else }}mixed severities{{ end }}{{ end }}
+{{- end }}
+
+{{ define "oncall_policy.where" -}}
+{{ range $i, $label := (.GroupLabels.Remove (stringSlice "alertname" SEVERITY_LABEL)).SortedPairs }}\
+{{ if $i }}, {{ end }}{{ $label.Name }}={{ $label.Value }}{{ end }}
+{{- end }}
+
 {{ define "oncall_policy.description" -}}
-[{{ template "oncall_policy.severity" (index .CommonLabels SEVERITY_LABEL) }}]
-{{- with index .CommonLabels "alertname" }} {{ . }}{{ else }} {{ len .Alerts }} alerts{{ end }}
+[{{ template "oncall_policy.severities" . }}] {{ template "oncall_policy.name" . }}
+{{- with (.GroupLabels.Remove (stringSlice "alertname" SEVERITY_LABEL)).Names }} on \
+{{ template "oncall_policy.where" $ }}{{ end }}
 {{- with index .CommonAnnotations "summary" }}: {{ . }}{{ end }}
+{{- end }}
+
+{{ define "oncall_policy.source" -}}
+{{ with (.GroupLabels.Remove (stringSlice "alertname" SEVERITY_LABEL)).Names }}\
+{{ template "oncall_policy.where" $ }}{{ else }}ORGANISATION{{ end }}
 {{- end }}
 
 {{ define "oncall_policy.title" -}}
@@ -87,13 +108,29 @@ _FIXED = """\
 {{- end }}
 
 {{ define "oncall_policy.text" -}}
-{{ range .Alerts -}}
-*Severity:* {{ template "oncall_policy.severity" (index .Labels SEVERITY_LABEL) }}
-*Alert:* {{ index .Labels "alertname" }}
-*Summary:* {{ with index .Annotations "summary" }}{{ . }}\
-{{ else }}{{ index .Annotations "description" }}{{ end }}
-*Runbook:* {{ template "oncall_policy.runbook" . }}
+{{ with index .CommonAnnotations "meaning" }}*What it means:* {{ . }}
+{{ end -}}
+{{ with index .CommonAnnotations "response" }}*What to do first:* {{ . }}
+{{ end -}}
+{{ if index .CommonAnnotations "runbook_url" }}*Runbook:* \
+{{ template "oncall_policy.runbook" (index .Alerts 0) }}
+{{ end -}}
+{{ if index .CommonAnnotations "dashboard_url" }}*Dashboard:* \
+{{ template "oncall_policy.dashboard" (index .Alerts 0) }}
+{{ end -}}
+{{ if or (gt (len .Alerts) 1) (not (index .CommonAnnotations "runbook_url")) -}}
+*Alerts:*
+{{ range .Alerts }}• {{ if eq .Status "resolved" }}[resolved] {{ end }}\
+{{ if not (index $.CommonLabels "alertname") }}{{ with index .Labels "alertname" }}{{ . }} {{ end }}{{ end }}\
+{{ range (.Labels.Remove $.CommonLabels.Names).SortedPairs }}{{ .Name }}={{ .Value }} {{ end }}\
+{{ if not (index $.CommonAnnotations "summary") }}\
+{{ with index .Annotations "summary" }}— {{ . }} {{ end }}{{ end }}\
+{{ if not (index $.CommonAnnotations "meaning") }}\
+{{ with index .Annotations "meaning" }}— {{ . }} {{ end }}{{ end }}\
+{{ if not (index $.CommonAnnotations "runbook_url") }}\
+— runbook: {{ template "oncall_policy.runbook" . }}{{ end }}
 {{ end }}
+{{- end }}
 {{- end }}
 """
 
@@ -101,16 +138,13 @@ _FIXED = """\
 def build(policy: Policy, header: str) -> str:
     """The template file's text; ``header`` is written inside a template comment."""
     organisation = policy.organisation
-    alerts = sorted(policy.alerts, key=lambda a: a.name)
-    runbooks = _links(alerts, lambda a: a.runbook, organisation.runbook_base_url)
-    dashboards = _links(alerts, lambda a: a.dashboard, organisation.dashboard_base_url)
     parts = [
         "{{/*\n" + header + "*/}}",
         _severity_template(policy),
-        _link_template("oncall_policy.runbook", "runbook_url", runbooks, organisation.runbook_base_url),
-        _link_template(
-            "oncall_policy.dashboard", "dashboard_url", dashboards, organisation.dashboard_base_url
+        _link_template("oncall_policy.runbook", "runbook_url", organisation.runbook_base_url),
+        _link_template("oncall_policy.dashboard", "dashboard_url", organisation.dashboard_base_url),
+        _FIXED.replace("SEVERITY_LABEL", go(organisation.severity_label)).replace(
+            "ORGANISATION", f"{{{{ {go(organisation.name)} }}}}"
         ),
-        _FIXED.replace("SEVERITY_LABEL", go(organisation.severity_label)),
     ]
     return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"

@@ -65,10 +65,12 @@ def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
         ("prodid", PRODID),
         ("calscale", "GREGORIAN"),
         ("method", "PUBLISH"),
-        ("name", name),
-        ("x-wr-calname", name),
+        # vText: icalendar leaves a plain str of these properties unescaped, and a line break in
+        # a person's or rotation's name would then end the content line (TEXT is escaped).
+        ("name", vText(name)),
+        ("x-wr-calname", vText(name)),
         ("description", description),
-        ("x-wr-caldesc", description),
+        ("x-wr-caldesc", vText(description)),
         ("refresh-interval", REFRESH),
         ("x-published-ttl", vText(_iso_duration(REFRESH))),
     ):

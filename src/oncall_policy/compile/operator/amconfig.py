@@ -20,6 +20,7 @@ from oncall_policy.compile.am.selectors import Selectors
 from oncall_policy.compile.operator import mounts
 from oncall_policy.compile.operator.secret import MANAGED_BY
 from oncall_policy.matchers import parse_matcher
+from oncall_policy.meaning.grouping import group_by
 from oncall_policy.meaning.ownership import routes_of
 from oncall_policy.model import Policy, Route, TeamNamespace
 
@@ -41,7 +42,7 @@ def document(policy: Policy, config: TeamNamespace) -> Node:
         "spec": {
             "route": {
                 "receiver": names.NOWHERE,
-                "groupBy": list(policy.routing.group_by),
+                "groupBy": list(group_by(policy).unmatched),
                 "routes": [_route(policy, route) for route in routes],
             },
             "receivers": _receivers(policy, config, used | {names.NOWHERE}),
@@ -62,6 +63,7 @@ def _route(policy: Policy, route: Route) -> Node:
         *first, last = receivers_
         node["routes"] = [{"receiver": r, "continue": True} for r in first] + [{"receiver": last}]
     node["continue"] = route.continue_
+    node["groupBy"] = list(group_by(policy).routes[route.name])
     fields = timing.of(timing.most_urgent(admitted)).fields()
     node.update({_camel(key): value for key, value in fields.items()})
     return node
@@ -96,6 +98,9 @@ def _integration(config: TeamNamespace, directory: str, fields: Node) -> Node:
         if key in _SECRETS:
             relative = posixpath.relpath(str(value), directory)  # receivers name absolute paths
             out[_SECRETS[key]] = {"name": config.secret, "key": mounts.secret_key(relative)}
+        elif key == "details":  # the CRD's details are a list of key-value pairs
+            assert isinstance(value, dict)  # noqa: S101 - our own receivers
+            out["details"] = [{"key": name, "value": text} for name, text in value.items()]
         elif key == "links":
             assert isinstance(value, list)  # noqa: S101 - our own receivers
             out["pagerDutyLinkConfigs"] = [{"href": link["href"], "alt": link["text"]} for link in value]
