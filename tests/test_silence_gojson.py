@@ -16,7 +16,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from oncall_policy.cli import main
-from oncall_policy.silence import api, files, gojson, source
+from oncall_policy.silence import api, audit, files, gojson, source
 from oncall_policy.silence.api import KeyViolation
 from tests.conftest import CLIPPER
 
@@ -587,3 +587,25 @@ def test_a_listed_comment_that_is_not_a_string_is_refused_whatever_it_holds():
         request = audit.read({**dict(LISTED), "comment": comment}).request
         assert "bad-silence" in [v.rule for v in request.problems], comment
         assert request.approvers == ()
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [
+        ({"state": "active"}, "active"),
+        ({"State": "active"}, "active"),  # Go folds the key onto the field, as amtool reads it
+        ({"state": "expired", "STATE": "active"}, "active"),  # the last one wins
+        ({"status": "active"}, ""),  # no key that folds onto state
+    ],
+)
+def test_a_listed_silence_s_state_is_read_as_go_reads_it(status, state):
+    item = {
+        "id": "s1",
+        "status": status,
+        "matchers": [{"name": "alertname", "value": "ServiceDown", "isRegex": False}],
+        "startsAt": "2030-01-01T00:00:00Z",
+        "endsAt": "2030-01-01T01:00:00Z",
+        "createdBy": "engineer-a@clipper.app",
+        "comment": "deployment in progress",
+    }
+    assert audit.read(item).state == state

@@ -30,7 +30,7 @@ from oncall_policy.silence import api, gojson
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.approvals import MISSING_APPROVAL
-from oncall_policy.silence.audit import read_history
+from oncall_policy.silence.audit import listed_state, read_history
 from oncall_policy.silence.evaluate import Assessment, Silence, evaluate
 from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
@@ -91,7 +91,7 @@ def replacing(listed: Sequence[Mapping[str, Any]], silence_id: str | None, now: 
     kept: list[Any] = []
     for item in listed:
         status = item.get("status")
-        state = status.get("state") if isinstance(status, Mapping) else None
+        state = listed_state(status) if isinstance(status, Mapping) else None
         if item.get("id") != silence_id or state == "expired":
             kept.append(item)
         elif state == "active":

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from oncall_policy.silence import api
+from oncall_policy.silence import api, gojson
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.evaluate import Assessment, Silence, assess, standalone, with_history
 from oncall_policy.silence.http_errors import BadResponseError
@@ -93,9 +93,22 @@ def read(item: Mapping[str, Any]) -> Silence:
         text, approvers = comments.read(text)
         item = {**item, "comment": text}
     status = item.get("status")
-    state = status.get("state", "") if isinstance(status, Mapping) else ""
+    state = listed_state(status) if isinstance(status, Mapping) else ""
     ident = item.get("id")
     return Silence(ident if type(ident) is str else "", str(state), api.from_api(item, approvers))
+
+
+def listed_state(status: Mapping[str, Any]) -> object:
+    """The state as Go reads the listing (amtool does): a key that case-folds to ``state``
+    counts, the last one wins. A server that wrote ``"State"`` no longer hides a live silence."""
+    if "state" in status and len(status) == 1:
+        return status["state"]  # as Alertmanager writes it
+    pairs = status.pairs if isinstance(status, gojson.Object) else status.items()
+    found: object = ""
+    for key, value in pairs:
+        if gojson.field_of(key, ("state",)) == "state":
+            found = value
+    return found
 
 
 def read_history(listed: Sequence[Mapping[str, Any]], url: str) -> list[Silence]:
