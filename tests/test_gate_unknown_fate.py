@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 
+from oncall_policy.gate import history_cache
 from tests.alertmanager_server import running
 from tests.gate_support import gate, limited, post
 from tests.test_gate_side_by_side import FIRST, SECOND, created, holding_back, renamed
@@ -24,19 +25,22 @@ def upstream(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory)
         yield server
 
 
-def test_a_write_whose_fate_is_unknown_counts_until_alertmanager_lists_it(upstream):
+def test_a_write_whose_fate_is_unknown_counts_until_alertmanager_lists_it(upstream, monkeypatch):
+    # The gate's own writes are laid over listings for JOURNAL_SECONDS; shortened here, so that
+    # the second write comes after that, as it would ten seconds later.
+    monkeypatch.setattr(history_cache, "JOURNAL_SECONDS", 1.0)
     first, second = renamed(FIRST, "late-take"), renamed(SECOND, "late-take")
-    config = limited(upstream_timeout=timedelta(seconds=1))
-    # the first creation reaches Alertmanager 12.5 s after it was sent (the gate gave up after 1 s)
+    config = limited(upstream_timeout=timedelta(seconds=1), history_max_age=timedelta(milliseconds=100))
+    # the first creation reaches Alertmanager 3.5 s after it was sent (the gate gave up after 1 s)
     with (
-        holding_back(upstream.url, lambda n: (12.5 if n == 0 else 0, None)) as relay,
+        holding_back(upstream.url, lambda n: (3.5 if n == 0 else 0, None)) as relay,
         gate([relay], config) as url,
     ):
         started = time.monotonic()
         assert post(url, first).status == 504
-        time.sleep(max(0.0, started + 11.5 - time.monotonic()))
+        time.sleep(max(0.0, started + 2.5 - time.monotonic()))
         later = post(url, second)
-        time.sleep(2.0)  # the relay has forwarded the first by now
+        time.sleep(1.5)  # the relay has forwarded the first by now
     taken = created(upstream, "late-take")
     # Expected: the second is refused while the first may still be taken (or until a listing
     # shows it), so that the two never stand together.
