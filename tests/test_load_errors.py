@@ -338,3 +338,20 @@ def test_problem_is_reported_exactly(edits, expected):
 
 def test_the_base_policy_is_valid():
     assert load_policy_text(MINIMAL, "p.yaml").organisation.name == "Minimal"
+
+
+def test_a_policy_regex_too_long_to_judge_is_said_to_be_ours_not_alertmanagers():
+    from oncall_policy.matchers import MAX_REGEX_LENGTH  # noqa: PLC0415
+    from tests.conftest import CLIPPER  # noqa: PLC0415
+
+    long = "security|" + "a" * MAX_REGEX_LENGTH
+    text = CLIPPER.read_text(encoding="utf-8").replace(
+        "['category=\"security\"']", f"['category=~\"{long}\"']", 1
+    )
+    with pytest.raises(PolicyError) as raised:
+        load_policy_text(text, "policy.yaml")
+    (problem,) = raised.value.problems
+    line = text.split("category=~")[0].count("\n") + 1
+    assert str(problem).startswith(f"policy.yaml:{line}:")
+    assert f"oncall-policy does not judge this regex ({len(long):,} characters" in str(problem)
+    assert "Alertmanager" not in str(problem)

@@ -192,10 +192,10 @@ def _matcher(value: Any) -> Matcher:
     if not isinstance(value, str):
         raise ValueError('a matcher is a string such as team="payments" or service=~"api-.*"')
     found = parse_matcher(value)
-    if found.broken or found.too_complex:
-        raise ValueError(
-            f"Alertmanager cannot use this regex as a matcher: {found.broken or found.too_complex}"
-        )
+    if found.broken:
+        raise ValueError(f"Alertmanager cannot use this regex as a matcher: {found.broken}")
+    if found.too_complex:
+        raise ValueError(f"oncall-policy does not judge this regex ({found.too_complex}); write it simpler")
     return found
 
 
