@@ -50,7 +50,7 @@ def judge_listed(silences: Sequence[Silence], rules: Rules) -> list[Verdict]:
 
 
 def assess_all(silences: Sequence[Silence], rules: Rules) -> dict[int, Assessment | None]:
-    """Each silence's assessment, by ``id`` of its request (each within a judgement's time)."""
+    """Each silence's assessment, by ``id`` of its request."""
     return {id(s.request): assess(s.request, rules) for s in silences}
 
 

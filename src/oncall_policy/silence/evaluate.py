@@ -16,7 +16,7 @@ from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
-from oncall_policy.silence import approvals, history, instances, labels, maintenance, reach, shape
+from oncall_policy.silence import approvals, history, instances, maintenance, reach, shape
 from oncall_policy.silence.request import BAD_MATCHER
 from oncall_policy.silence.verdict import Verdict, Violation
 from oncall_policy.static import TYPE_CHECKING
@@ -104,16 +104,14 @@ def evaluate(
     (``assessed``: assessments the caller has already, by ``id`` of the request; it gets this
     silence's too)."""
     known = {} if assessed is None else assessed
-    with labels.deadline():
-        verdict = standalone(request, rules, _assessed(request, rules, known))
-        return with_history([Silence("", "", request)], [verdict], earlier, rules, known)[0]
+    verdict = standalone(request, rules, _assessed(request, rules, known))
+    return with_history([Silence("", "", request)], [verdict], earlier, rules, known)[0]
 
 
 def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules) -> list[Verdict]:
     """A verdict for each of ``silences``, each judged with ``earlier`` (which may include it,
     by id) as its history."""
-    with labels.deadline(_for(silences)):
-        return with_history(silences, [standalone(s.request, rules) for s in silences], earlier, rules)
+    return with_history(silences, [standalone(s.request, rules) for s in silences], earlier, rules)
 
 
 def standalone(request: SilenceRequest, rules: Rules, found: Assessment | None = None) -> Verdict:
@@ -134,22 +132,14 @@ def with_history(
     ``assessed``: assessments the caller has already, by ``id`` of the request."""
     known = {} if assessed is None else assessed
     listed = {s.silence_id: s for s in earlier if s.silence_id}
-    with labels.deadline(_for(silences)):  # the history's cells split by the earlier silences
-        named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
-        wanted = {name for _, _, found in named if found for name in found.limits}
-        facets: dict[tuple[tuple[int, ...], str], instances.Facet] = {}  # see _facet
-        shared = _shared(listed, wanted, rules, known, facets)
-        return [
-            _with_stretches(verdict, ident, silence, found, shared, rules, facets)
-            for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
-        ]
-
-
-def _for(silences: Sequence[Silence]) -> float:
-    """The seconds the language questions of judging ``silences`` may take together: a
-    judgement's, and as much again for every hundred (an audit), so that a few hostile silences
-    cost an audit little and an ordinary one never meets the deadline."""
-    return labels.JUDGEMENT_SECONDS * (1 + len(silences) / 100)
+    named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
+    wanted = {name for _, _, found in named if found for name in found.limits}
+    facets: dict[tuple[tuple[int, ...], str], instances.Facet] = {}  # see _facet
+    shared = _shared(listed, wanted, rules, known, facets)
+    return [
+        _with_stretches(verdict, ident, silence, found, shared, rules, facets)
+        for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
+    ]
 
 
 def _assessed(
@@ -170,11 +160,6 @@ def _ident(silence: Silence, index: int) -> str:
 
 def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
     """Reach, window and limits of a silence (None when its matchers cannot be read)."""
-    with labels.deadline():
-        return _assessed_once(request, rules)
-
-
-def _assessed_once(request: SilenceRequest, rules: Rules) -> Assessment | None:
     if (request.problems and any(v.rule == BAD_MATCHER.id for v in request.problems)) or not request.matchers:
         return None
     if any(m.too_complex for m in request.matchers):

@@ -229,16 +229,15 @@ def _rest_exists(
     """Whether some value outside ``named`` satisfies ``own`` and exactly the splitters ``inside``."""
     from oncall_policy.matching.language import Language  # noqa: PLC0415 - only when regexes split
 
-    budget = labels.question_budget()
-    if budget is None or labels.too_long(own) or any(labels.too_long(splitter) for splitter in splitters):
-        return True  # not analysed (labels.MAX_ANALYSED, or out of time): it may
+    if labels.too_long(own) or any(labels.too_long(splitter) for splitter in splitters):
+        return True  # not analysed (labels.MAX_ANALYSED): it may
     language = labels.conjunction(own) - Language.of_strings(sorted(named))
     if domain.excluded is not None:
         language = language - domain.excluded.language
     for index, splitter in enumerate(splitters):
         admitted = labels.conjunction(splitter)
         language = language & admitted if index in inside else language - admitted
-    found = language.witness(budget)
+    found = language.witness()
     return found is UNDECIDED or found is not None
 
 

@@ -12,16 +12,10 @@ The budget bounds each question, but a silence asks a dozen, and the work of eac
 the pattern: a 16,000-character regex took 3.5 s to judge and held the gate's event loop as
 long. Regexes longer than ``MAX_ANALYSED`` characters together (in one question) are not
 analysed at all: the answer is ``UNDECIDED`` at once. Alertmanager's own regexes, and every
-catalog alternation of the examples, are far shorter. And short regexes can be hard too (six
-earlier silences with ``[ab]*a[ab]{12}`` split history into 64 cells, each question spending
-its whole budget: 16 s): a judgement runs ``within(JUDGEMENT_SECONDS)``, and past that deadline
-every question answers ``UNDECIDED`` at once.
+catalog alternation of the examples, are far shorter.
 """
 
 from __future__ import annotations
-
-import time
-from contextvars import ContextVar
 
 from oncall_policy.matchers import Op
 from oncall_policy.matching.budget import UNDECIDED
@@ -32,7 +26,7 @@ if TYPE_CHECKING:
     from typing import Final
 
     from oncall_policy.matchers import Matcher
-    from oncall_policy.matching.budget import Budget, Undecided
+    from oncall_policy.matching.budget import Undecided
     from oncall_policy.matching.language import Language
 
 
@@ -73,13 +67,12 @@ def witness(
             return value if value not in kept_out and admits(matchers, value) else None
     if all(m.op is Op.NOT_EQUAL for m in matchers):
         return _other_than({m.value for m in matchers} | kept_out)
-    budget = question_budget()
-    if too_long(matchers) or budget is None:
+    if too_long(matchers):
         return UNDECIDED
     language = conjunction(matchers)
     if excluded is not None:
         language = language - excluded.language
-    return language.witness(budget)
+    return language.witness()
 
 
 MAX_ANALYSED = 1_000
@@ -87,40 +80,6 @@ MAX_ANALYSED = 1_000
 
 def too_long(matchers: Sequence[Matcher]) -> bool:
     return sum(len(matcher.value) for matcher in matchers if matcher.op.is_regex) > MAX_ANALYSED
-
-
-JUDGEMENT_SECONDS = 0.1  # for every language question of one silence (or one audit) together
-_DEADLINE: ContextVar[float | None] = ContextVar("labels_deadline", default=None)
-
-
-class deadline:  # noqa: N801 - used as a function: `with labels.deadline(): ...`
-    """The language questions asked inside the block answer within ``seconds`` together; an
-    enclosing block's deadline stands."""
-
-    __slots__ = ("_seconds", "_token")
-
-    def __init__(self, seconds: float = JUDGEMENT_SECONDS) -> None:
-        self._seconds = seconds
-        self._token: object = None
-
-    def __enter__(self) -> None:
-        if _DEADLINE.get() is None:
-            self._token = _DEADLINE.set(time.monotonic() + self._seconds)
-
-    def __exit__(self, *_: object) -> None:
-        if self._token is not None:
-            _DEADLINE.reset(self._token)  # type: ignore[arg-type]
-
-
-def question_budget() -> Budget | None:
-    """The budget of the next question (None: out of time; answer UNDECIDED)."""
-    from oncall_policy.matching.budget import DEFAULT_BUDGET, Budget  # noqa: PLC0415
-
-    end = _DEADLINE.get()
-    if end is None:
-        return DEFAULT_BUDGET
-    left = end - time.monotonic()
-    return Budget(seconds=left) if left > 0 else None
 
 
 def conjunction(matchers: Sequence[Matcher]) -> Language:
@@ -145,13 +104,12 @@ def within(
         return True
     if values is not None:
         return all(admits(outer, v) for v in values if admits(inner, v))
-    budget = question_budget()
-    if too_long(inner) or too_long(outer) or budget is None:
+    if too_long(inner) or too_long(outer):
         return UNDECIDED
     language = conjunction(inner)
     if excluded is not None:
         language = language - excluded.language
-    return language.is_subset(conjunction(outer), budget)
+    return language.is_subset(conjunction(outer))
 
 
 def _other_than(taken: Collection[str]) -> str:

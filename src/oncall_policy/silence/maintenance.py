@@ -135,8 +135,7 @@ def _unknown_inside(scope: Selector, groups: Groups, rules: Rules) -> bool:
 def _severity_within(matchers: tuple[Matcher, ...], scope: Selector) -> bool:
     from oncall_policy.matching.language import Language  # noqa: PLC0415
 
-    budget = labels.question_budget()
-    if budget is None or labels.too_long(matchers):
-        return False  # not analysed (labels.MAX_ANALYSED, or out of time): not shown to be inside
-    inside = labels.conjunction(matchers).is_subset(Language.of_strings(scope.severity_values), budget)
+    if labels.too_long(matchers):
+        return False  # not analysed (labels.MAX_ANALYSED): not shown to be inside
+    inside = labels.conjunction(matchers).is_subset(Language.of_strings(scope.severity_values))
     return inside is True
