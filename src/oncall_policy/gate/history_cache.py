@@ -47,7 +47,7 @@ from oncall_policy.gate.listings import Key, Reader, ReaderTimeoutError, key_of
 from oncall_policy.gate.writes import replacing
 from oncall_policy.matchers import Op
 from oncall_policy.records import Record
-from oncall_policy.silence import api, reach
+from oncall_policy.silence import api, labels, reach
 from oncall_policy.silence import rfc3339 as times
 from oncall_policy.silence.audit import read_history
 from oncall_policy.silence.client import HistoryUnavailableError
@@ -443,14 +443,15 @@ def judged(  # noqa: PLR0913, PLR0917 - a write, its author, the rules, and what
     request = api.from_api(data)
     if cache is None:
         return writes.judge(data, person, rules, [], notes, (), approval_hint, request=request)
-    found = assess(request, rules)
-    entries, known = cache.sharing(request, found, rules)
-    known[id(request)] = found
-    replaced = writes.replaced_id(data)
-    earlier = [e.silence for e in entries if e.silence.silence_id != replaced]
-    if replaced is not None:
-        items = [e.item for e in entries if e.silence.silence_id == replaced]
-        earlier += writes.history(items, replaced, now, cache.upstreams.bases[0])
-    return writes.judge(
-        data, person, rules, earlier, notes, (), approval_hint, request=request, assessed=known
-    )
+    with labels.judgement():  # its questions, here and in evaluate, share one allowance
+        found = assess(request, rules)
+        entries, known = cache.sharing(request, found, rules)
+        known[id(request)] = found
+        replaced = writes.replaced_id(data)
+        earlier = [e.silence for e in entries if e.silence.silence_id != replaced]
+        if replaced is not None:
+            items = [e.item for e in entries if e.silence.silence_id == replaced]
+            earlier += writes.history(items, replaced, now, cache.upstreams.bases[0])
+        return writes.judge(
+            data, person, rules, earlier, notes, (), approval_hint, request=request, assessed=known
+        )

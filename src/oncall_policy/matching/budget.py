@@ -10,11 +10,19 @@ silence asks of its matchers against 12 or 10,000 known alert names take 0.1–1
 states and 2,600 steps. The worst inputs found, by hand ((a{1000}){1000}, (a|aa){1000},
 [ab]*a[ab]{20}) and by fuzzing 20,000 random Go patterns, run out of the default budget in
 0.1–0.4 s; a caller with a deadline passes ``Budget(seconds=…)`` as well.
+
+A budget bounds one query, but one judgement asks many, and short patterns can be hard (six
+earlier silences with ``[ab]*a[ab]{12}`` split a later silence's history into 64 questions, each
+spending its whole budget: 16 s). So the queries asked inside ``sharing(allowance)`` also draw on
+one ``Allowance`` of states and steps; once it is spent, every further query answers
+``UNDECIDED`` at once. The allowance counts work, not time, so a verdict never depends on how
+busy the machine is.
 """
 
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 
 from oncall_policy.records import Record
 from oncall_policy.static import TYPE_CHECKING
@@ -89,27 +97,84 @@ class OutOfBudget(Exception):  # noqa: N818 - a signal between the explorer and 
     """Raised inside a query when its budget is spent; the query turns it into ``UNDECIDED``."""
 
 
-class Meter:
-    """What one query has spent so far."""
+class Allowance:
+    """What the queries of one judgement may spend together (see the module's docstring).
+    ``cut``: whether a query answered ``UNDECIDED`` because the allowance, not its own budget,
+    ran out — an answer that depends on what was asked before it, not to be remembered."""
 
-    __slots__ = ("_budget", "_deadline", "states", "steps")
+    __slots__ = ("cut", "states", "steps")
+
+    def __init__(self, states: int, steps: int) -> None:
+        self.states = states
+        self.steps = steps
+        self.cut = False
+
+    def spend(self, states: int, steps: int) -> None:
+        self.states -= states
+        self.steps -= steps
+        if self.states < 0 or self.steps < 0:
+            self.cut = True
+            _give_up()
+
+
+_SHARED: ContextVar[Allowance | None] = ContextVar("shared_allowance", default=None)
+
+
+class sharing:  # noqa: N801 - used as a function: `with budget.sharing(allowance): ...`
+    """The queries asked inside the block draw on ``allowance`` too; an enclosing block's
+    allowance stands (a judgement inside an audit spends the audit's)."""
+
+    __slots__ = ("_allowance", "_token")
+
+    def __init__(self, allowance: Allowance) -> None:
+        self._allowance = allowance
+        self._token: object = None
+
+    def __enter__(self) -> Allowance:
+        shared = _SHARED.get()
+        if shared is not None:
+            return shared
+        self._token = _SHARED.set(self._allowance)
+        return self._allowance
+
+    def __exit__(self, *_: object) -> None:
+        if self._token is not None:
+            _SHARED.reset(self._token)  # type: ignore[arg-type] # set by __enter__ above
+
+
+def shared() -> Allowance | None:
+    """The allowance the queries asked now draw on, if any."""
+    return _SHARED.get()
+
+
+class Meter:
+    """What one query has spent so far (and charged to the shared allowance, if any)."""
+
+    __slots__ = ("_budget", "_deadline", "_shared", "states", "steps")
 
     def __init__(self, budget: Budget) -> None:
         self._budget = budget
         self._deadline = None if budget.seconds is None else time.monotonic() + budget.seconds
+        self._shared = _SHARED.get()
         self.states = 0
         self.steps = 0
+        if self._shared is not None:
+            self._shared.spend(0, 0)  # an allowance spent already: UNDECIDED at once
 
     def add_state(self) -> None:
         self.states += 1
         if self.states > self._budget.states:
             _give_up()
+        if self._shared is not None:
+            self._shared.spend(1, 0)
         self._check_clock()
 
     def add_steps(self, steps: int) -> None:
         self.steps += steps
         if self.steps > self._budget.steps:
             _give_up()
+        if self._shared is not None:
+            self._shared.spend(0, steps)
         self._check_clock()
 
     def _check_clock(self) -> None:

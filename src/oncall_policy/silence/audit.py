@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from oncall_policy.silence import api, gojson
+from oncall_policy.silence import api, gojson, labels
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.evaluate import Assessment, Silence, assess, standalone, with_history
 from oncall_policy.silence.http_errors import BadResponseError
@@ -33,32 +33,37 @@ class Finding(NamedTuple):
 def audit(listed: Sequence[Mapping[str, Any]], rules: Rules) -> list[Finding]:
     """A finding for every live silence, violators and compliant alike, in listing order."""
     silences = [read(item) for item in listed]
-    assessed = assess_all(silences, rules)
-    alone = judge_alone(silences, rules, assessed)
-    return findings(silences, alone, history_of(silences, alone), rules, assessed)
+    with labels.judgement(len(silences)):  # one allowance for every step below
+        assessed = assess_all(silences, rules)
+        alone = judge_alone(silences, rules, assessed)
+        return findings(silences, alone, history_of(silences, alone), rules, assessed)
 
 
 def judge_listed(silences: Sequence[Silence], rules: Rules) -> list[Verdict]:
     """A verdict for each live silence among ``silences`` (all the Alertmanager lists), with the
     ones that keep the policy by themselves as history."""
-    assessed = assess_all(silences, rules)
-    alone = judge_alone(silences, rules, assessed)
-    return [f.verdict for f in findings(silences, alone, history_of(silences, alone), rules, assessed)]
+    with labels.judgement(len(silences)):
+        assessed = assess_all(silences, rules)
+        alone = judge_alone(silences, rules, assessed)
+        return [f.verdict for f in findings(silences, alone, history_of(silences, alone), rules, assessed)]
 
 
 # The audit in steps, so that parts of a listing can be judged apart (``audit_parts``).
 
 
 def assess_all(silences: Sequence[Silence], rules: Rules) -> dict[int, Assessment | None]:
-    """Each silence's assessment, by ``id`` of its request."""
-    return {id(s.request): assess(s.request, rules) for s in silences}
+    """Each silence's assessment, by ``id`` of its request (together within the allowance of
+    judging them: ``labels.judgement``)."""
+    with labels.judgement(len(silences)):
+        return {id(s.request): assess(s.request, rules) for s in silences}
 
 
 def judge_alone(
     silences: Sequence[Silence], rules: Rules, assessed: dict[int, Assessment | None]
 ) -> list[Verdict]:
-    """Each silence's verdict by itself."""
-    return [standalone(s.request, rules, assessed[id(s.request)]) for s in silences]
+    """Each silence's verdict by itself (together within the allowance of judging them)."""
+    with labels.judgement(len(silences)):
+        return [standalone(s.request, rules, assessed[id(s.request)]) for s in silences]
 
 
 def history_of(silences: Sequence[Silence], kept: Sequence[Verdict | int]) -> list[Silence]:
@@ -81,6 +86,7 @@ def findings(
     """The findings on the live ones among ``silences`` (``alone``: their verdicts by
     themselves), judged with ``history``."""
     live = [(s, v) for s, v in zip(silences, alone, strict=True) if s.state in LIVE]
+    # with_history asks within the allowance of judging the live ones (labels.judgement).
     verdicts = with_history([s for s, _ in live], [v for _, v in live], history, rules, assessed)
     return [Finding(s.silence_id, s.state, s.request, v) for (s, _), v in zip(live, verdicts, strict=True)]
 

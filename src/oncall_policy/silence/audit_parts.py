@@ -23,7 +23,7 @@ import socket
 import sys
 from pathlib import Path
 
-from oncall_policy.silence import audit
+from oncall_policy.silence import audit, labels
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -75,10 +75,11 @@ def audit_rendered(
                 file=sys.stderr,
             )
     silences = [audit.read(item) for item in listed]
-    assessed = audit.assess_all(silences, rules)
-    alone = audit.judge_alone(silences, rules, assessed)
-    history = audit.history_of(silences, alone)
-    return [render(finding) for finding in audit.findings(silences, alone, history, rules, assessed)]
+    with labels.judgement(len(silences)):  # one allowance for every step, as audit.audit
+        assessed = audit.assess_all(silences, rules)
+        alone = audit.judge_alone(silences, rules, assessed)
+        history = audit.history_of(silences, alone)
+        return [render(finding) for finding in audit.findings(silences, alone, history, rules, assessed)]
 
 
 def default_parts(count: int) -> int:
@@ -138,14 +139,16 @@ class _Part:
     """One part of the listing in the process that judges it: its silences, read here (by index
     in the listing), their assessments and their verdicts by themselves."""
 
-    __slots__ = ("alone", "assessed", "listed", "mine")
+    __slots__ = ("_judgement", "alone", "assessed", "listed", "mine")
 
     def __init__(self, listed: Sequence[Mapping[str, Any]], indices: Sequence[int], rules: Rules) -> None:
         self.listed: Final = listed
         self.mine: Final = {index: audit.read(listed[index]) for index in indices}
         silences = list(self.mine.values())
-        self.assessed: Final = audit.assess_all(silences, rules)
-        self.alone: Final = audit.judge_alone(silences, rules, self.assessed)
+        self._judgement: Final = labels.judgement(len(silences))  # one allowance for both rounds
+        with self._judgement:
+            self.assessed: Final = audit.assess_all(silences, rules)
+            self.alone: Final = audit.judge_alone(silences, rules, self.assessed)
 
     def history(self, kept: bytes | bytearray) -> list[Silence]:
         """Every listed silence that keeps the policy by itself (``kept``: 1 each, by index), in
@@ -162,7 +165,8 @@ class _Part:
         """Each finding on a live silence of the part, judged with the history ``kept`` names,
         rendered, by the index of its silence in the listing."""
         silences = list(self.mine.values())
-        found = audit.findings(silences, self.alone, self.history(kept), rules, self.assessed)
+        with self._judgement:
+            found = audit.findings(silences, self.alone, self.history(kept), rules, self.assessed)
         live = [index for index, silence in self.mine.items() if silence.state in audit.LIVE]
         return {index: render(finding) for index, finding in zip(live, found, strict=True)}
 

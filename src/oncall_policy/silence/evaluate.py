@@ -16,7 +16,7 @@ from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
-from oncall_policy.silence import approvals, history, instances, maintenance, reach, shape
+from oncall_policy.silence import approvals, history, instances, labels, maintenance, reach, shape
 from oncall_policy.silence.request import BAD_MATCHER
 from oncall_policy.silence.verdict import Verdict, Violation
 from oncall_policy.static import TYPE_CHECKING
@@ -104,20 +104,23 @@ def evaluate(
     (``assessed``: assessments the caller has already, by ``id`` of the request; it gets this
     silence's too)."""
     known = {} if assessed is None else assessed
-    verdict = standalone(request, rules, _assessed(request, rules, known))
-    return with_history([Silence("", "", request)], [verdict], earlier, rules, known)[0]
+    with labels.judgement():
+        verdict = standalone(request, rules, _assessed(request, rules, known))
+        return with_history([Silence("", "", request)], [verdict], earlier, rules, known)[0]
 
 
 def judge(silences: Sequence[Silence], earlier: Iterable[Silence], rules: Rules) -> list[Verdict]:
     """A verdict for each of ``silences``, each judged with ``earlier`` (which may include it,
     by id) as its history."""
-    return with_history(silences, [standalone(s.request, rules) for s in silences], earlier, rules)
+    with labels.judgement(len(silences)):
+        return with_history(silences, [standalone(s.request, rules) for s in silences], earlier, rules)
 
 
 def standalone(request: SilenceRequest, rules: Rules, found: Assessment | None = None) -> Verdict:
     """The verdict on a silence by itself, as if no other silence existed (``found``: its
     assessment, when the caller has it already)."""
-    return _verdict(request, found or assess(request, rules), rules)
+    with labels.judgement():
+        return _verdict(request, found or assess(request, rules), rules)
 
 
 def with_history(
@@ -132,14 +135,15 @@ def with_history(
     ``assessed``: assessments the caller has already, by ``id`` of the request."""
     known = {} if assessed is None else assessed
     listed = {s.silence_id: s for s in earlier if s.silence_id}
-    named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
-    wanted = {name for _, _, found in named if found for name in found.limits}
-    facets: dict[tuple[tuple[int, ...], str], instances.Facet] = {}  # see _facet
-    shared = _shared(listed, wanted, rules, known, facets)
-    return [
-        _with_stretches(verdict, ident, silence, found, shared, rules, facets)
-        for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
-    ]
+    with labels.judgement(len(silences)):  # the cells the earlier silences split history into
+        named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
+        wanted = {name for _, _, found in named if found for name in found.limits}
+        facets: dict[tuple[tuple[int, ...], str], instances.Facet] = {}  # see _facet
+        shared = _shared(listed, wanted, rules, known, facets)
+        return [
+            _with_stretches(verdict, ident, silence, found, shared, rules, facets)
+            for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
+        ]
 
 
 def _assessed(
@@ -160,6 +164,11 @@ def _ident(silence: Silence, index: int) -> str:
 
 def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
     """Reach, window and limits of a silence (None when its matchers cannot be read)."""
+    with labels.judgement():
+        return _assessed_once(request, rules)
+
+
+def _assessed_once(request: SilenceRequest, rules: Rules) -> Assessment | None:
     if (request.problems and any(v.rule == BAD_MATCHER.id for v in request.problems)) or not request.matchers:
         return None
     if any(m.too_complex for m in request.matchers):

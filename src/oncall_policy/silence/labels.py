@@ -12,13 +12,15 @@ The budget bounds each question, but a silence asks a dozen, and the work of eac
 the pattern: a 16,000-character regex took 3.5 s to judge and held the gate's event loop as
 long. Regexes longer than ``MAX_ANALYSED`` characters together (in one question) are not
 analysed at all: the answer is ``UNDECIDED`` at once. Alertmanager's own regexes, and every
-catalog alternation of the examples, are far shorter.
+catalog alternation of the examples, are far shorter. Short regexes can be hard too, and many
+questions add up: the questions of one judgement share an allowance (``judgement``), past which
+each answers ``UNDECIDED`` at once.
 """
 
 from __future__ import annotations
 
 from oncall_policy.matchers import Op
-from oncall_policy.matching.budget import UNDECIDED
+from oncall_policy.matching.budget import UNDECIDED, Allowance, sharing
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,6 +82,21 @@ MAX_ANALYSED = 1_000
 
 def too_long(matchers: Sequence[Matcher]) -> bool:
     return sum(len(matcher.value) for matcher in matchers if matcher.op.is_regex) > MAX_ANALYSED
+
+
+# What the language questions of judging one silence may explore together. An ordinary judgement
+# spends a small part of it (measured: bench/hard_regexes.py prints the most any test input
+# spent); a hostile one, at the worst rate measured, spends it in about a quarter of a second.
+JUDGEMENT_STATES = 10_000
+JUDGEMENT_STEPS = 100_000
+
+
+def judgement(silences: int = 1) -> sharing:
+    """The block's language questions share the allowance of judging ``silences`` together: one
+    silence's, and as much again for every hundred (an audit), so that a few hostile silences
+    cost an audit little and an ordinary one never runs out."""
+    scale = 1 + silences / 100
+    return sharing(Allowance(int(JUDGEMENT_STATES * scale), int(JUDGEMENT_STEPS * scale)))
 
 
 def conjunction(matchers: Sequence[Matcher]) -> Language:

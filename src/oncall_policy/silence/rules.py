@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from oncall_policy.datetimes import datetime, timedelta
 from oncall_policy.matchers import Matcher
+from oncall_policy.matching import budget
 from oncall_policy.matching.search import Searcher
 from oncall_policy.people import Roster
 from oncall_policy.records import Record
@@ -150,6 +151,12 @@ class Rules(Record, kw_only=True):
         return self.memo.get(key)
 
     def remember(self, key: object, value: Any) -> Any:
+        """``value``, kept for ``key`` — unless the judgement's shared allowance has cut a
+        question short (``budget.Allowance.cut``): then it may rest on an answer that another
+        judgement, with its own allowance, would have decided, and is not kept."""
+        allowance = budget.shared()
+        if allowance is not None and allowance.cut:
+            return value
         if len(self.memo) > _MEMO_SIZE:
             self.memo.clear()
         self.memo[key] = value

@@ -1,0 +1,116 @@
+"""Regression, end to end: hard regexes planted as history.
+
+Six earlier silences (each allowed: HighErrorRate, P2, 30 minutes) whose ``service`` matchers
+are short adversarial regexes (``[ab]*a[ab]{12}`` …, under 20 characters, far below
+labels.MAX_ANALYSED) made instances.py split the label 2**6 ways, each subset a language query
+that could spend its whole budget: every later write on HighErrorRate, even the plain
+``alertname="HighErrorRate"``, was judged for ~20 s on the gate's event loop, and ``silence
+check --alertmanager.url`` and ``silence audit`` took as long — a lasting denial of service by
+any roster person. The questions of a judgement now share one allowance
+(``tests/test_silence_allowance.py`` counts it); the bounds here are loose, for a loaded machine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.alertmanager_server import Server, running
+from tests.gate_support import basic, call, gate, silence
+
+
+def _plant(server: Server) -> None:
+    for i in range(6):
+        body = silence(("alertname", "HighErrorRate"), minutes=30)
+        body["matchers"].append(
+            {
+                "name": "service",
+                "value": f"[ab]*{'ab'[i % 2]}[ab]{{{12 + i}}}",
+                "isRegex": True,
+                "isEqual": True,
+            }
+        )
+        assert server.post(body)
+
+
+@pytest.fixture
+def upstream(alertmanager_binary: str, tmp_path):
+    with running(alertmanager_binary, tmp_path / "am") as server:
+        _plant(server)
+        yield server
+
+
+def test_planted_hard_regex_silences_do_not_stop_the_gate(upstream):
+    plain = silence(("alertname", "HighErrorRate"), minutes=30)
+    with gate([upstream.url]) as url:
+        assert call(url, "GET", "/-/healthy").status == 200
+        answers = []
+        writer = threading.Thread(
+            target=lambda: answers.append(
+                call(
+                    url,
+                    "POST",
+                    "/api/v2/silences",
+                    json.dumps(plain).encode(),
+                    basic("engineer-a@clipper.app"),
+                    timeout=300,
+                )
+            )
+        )
+        writer.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        healthy = call(url, "GET", "/-/healthy", timeout=300)
+        took = time.monotonic() - started
+        writer.join(300)
+    assert healthy.status == 200
+    assert answers
+    assert answers[0].status == 200, answers[0].body
+    assert took < 2.0, f"/-/healthy took {took:.1f}s while one plain write was judged"
+
+
+def test_silence_check_with_planted_history_is_bounded(upstream):
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oncall_policy",
+            "silence",
+            "check",
+            "alertname=HighErrorRate",
+            "-d",
+            "30m",
+            "-c",
+            "deploy in progress",
+            "-a",
+            "engineer-a@clipper.app",
+            "--alertmanager.url",
+            upstream.url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert took < 3.0, f"silence check took {took:.1f}s"
+
+
+def test_silence_audit_with_planted_history_is_bounded(upstream):
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "oncall_policy", "silence", "audit", "--alertmanager.url", upstream.url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert took < 3.0, f"silence audit of 6 silences took {took:.1f}s"
