@@ -76,3 +76,28 @@ def test_one_guessing_address_cannot_keep_new_logins_waiting(slow_checks):
     took, queued = asyncio.run(run())
     assert queued <= 2, f"{queued} checks of one guessing address waiting"
     assert took < 4 * CHECK_SECONDS, f"a first login waited {took:.2f}s behind one guessing address"
+
+
+def test_an_ipv6_host_counts_as_its_slash_64(slow_checks):
+    """A host given a /64 (the usual IPv6 allocation) could take a new address for every guess and
+    fill the whole queue, so that people not logged in yet got 429: it counts as one client."""
+
+    async def run() -> list[object]:
+        verifier = users.Verifier(dict(HASHED))
+
+        async def guess(n: int) -> object:
+            try:
+                return await verifier.verify("ann", f"g{n}", f"2001:db8:6:6::{n + 1:x}")
+            except users.TooManyAttemptsError:
+                return "busy"
+
+        return await asyncio.gather(*(guess(n) for n in range(users.MAX_WAITING + 8)))
+
+    answers = asyncio.run(run())
+    assert answers.count("busy") >= users.MAX_WAITING + 8 - users.PER_CLIENT
+    assert (
+        users.client_of("2001:db8:6:6::1") == users.client_of("2001:db8:6:6:ffff::2") == "2001:db8:6:6::/64"
+    )
+    assert users.client_of("2001:db8:6:7::1") != users.client_of("2001:db8:6:6::1")
+    assert users.client_of("::ffff:10.0.0.2") == "10.0.0.2"
+    assert users.client_of("fe80::1%eth0") == "fe80::/64"

@@ -21,7 +21,9 @@ passwords cannot keep the checks busy for everyone else:
   its first requests side by side), and a pair refused once is refused at once after;
 - a client address has at most ``PER_CLIENT`` checks under way or waiting, and one that gave a
   wrong password in the last ``GUESSING_SECONDS`` at most one; another is answered 429
-  (``TooManyAttemptsError``), as is any check beyond ``MAX_WAITING`` waiting in all;
+  (``TooManyAttemptsError``), as is any check beyond ``MAX_WAITING`` waiting in all. An IPv6
+  client counts by its /64 (``client_of``): one host is routinely given a whole /64, and one
+  address of it per guess would otherwise fill the queue;
 - people already checked are never queued behind anyone: their pair is remembered.
 """
 
@@ -30,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from pathlib import Path
@@ -101,6 +104,7 @@ class Verifier:
         under_way = self._checking.get(token)
         if under_way is not None:
             return await asyncio.shield(under_way)
+        client = client_of(client)
         busy = self._busy.get(client, 0) if client is not None else 0
         if (
             self._waiting >= MAX_WAITING
@@ -155,6 +159,22 @@ class Verifier:
     def _token(self, name: str, password: str, hashed: bytes) -> bytes:
         material = b"\0".join((name.encode(), password.encode("utf-8", "surrogatepass"), hashed))
         return hmac.new(self._key, material, hashlib.sha256).digest()
+
+
+def client_of(peer: str | None) -> str | None:
+    """Who a peer address counts as: an IPv4 address itself (also when IPv4-mapped), an IPv6
+    address its /64, the network one host or one customer line is given."""
+    if peer is None:
+        return None
+    try:
+        address = ipaddress.ip_address(peer.partition("%")[0])  # an IPv6 zone is no part of it
+    except ValueError:
+        return peer
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def check(password: str, hashed: bytes) -> bool:
