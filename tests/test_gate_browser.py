@@ -9,8 +9,10 @@ chromium or UI skips; under CI=true it fails.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,15 +20,18 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
+from oncall_policy.gate import proof as signing
+from oncall_policy.gate.config import Approvals, GateConfig
 from tests.alertmanager_server import Server, running
 from tests.conftest import missing, require_tool
-from tests.gate_support import PASSWORD, gate
+from tests.gate_support import BASIC, PASSWORD, gate
 
 pytestmark = [pytest.mark.amtool, pytest.mark.browser]
 
 # Where `make setup` puts the UI: beside the interpreter running the tests (the project's venv).
 UI = Path(sys.prefix) / "share" / "alertmanager-ui"
 ENGINEER = "engineer-a@clipper.app"
+MANAGER = "manager-x@clipper.app"
 WAIT_MS = 10_000
 
 
@@ -46,8 +51,12 @@ def upstream(
 
 
 @pytest.fixture(scope="module")
-def gated(upstream: Server) -> Iterator[str]:
-    with gate([upstream.url]) as url:
+def gated(upstream: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    keys = tmp_path_factory.mktemp("keys") / "gate.key"
+    signing.keygen(keys)
+    database = tmp_path_factory.mktemp("db") / "pending.sqlite3"
+    config = GateConfig(auth=BASIC.auth, approvals=Approvals(database=str(database), key_file=str(keys)))
+    with gate([upstream.url], config) as url:
         yield url
 
 
@@ -74,9 +83,13 @@ class Browsing:
 
 @pytest.fixture
 def browsing(browser: Browser, gated: str) -> Iterator[Browsing]:
-    context = browser.new_context(
-        base_url=gated, http_credentials={"username": ENGINEER, "password": PASSWORD}
-    )
+    with browsing_as(browser, gated, ENGINEER) as seen:
+        yield seen
+
+
+@contextmanager
+def browsing_as(browser: Browser, gated: str, person: str) -> Iterator[Browsing]:
+    context = browser.new_context(base_url=gated, http_credentials={"username": person, "password": PASSWORD})
     context.set_default_timeout(WAIT_MS)
     seen = Browsing(context.new_page())
     seen.page.on("requestfailed", lambda request: seen.failures.append(f"failed: {request.url}"))
@@ -169,3 +182,28 @@ def test_the_other_pages_and_their_assets_come_through_the_gate(browsing: Browsi
         "/api/v2/status",
     } <= set(browsing.loaded)
     assert browsing.failures == []
+
+
+def test_a_silence_that_needs_approval_is_approved_on_its_page(
+    browser: Browser, browsing: Browsing, upstream: Server, gated: str
+):
+    """The engineer's form answers with the pending request and its approve link; the manager
+    opens the link in their own browser, presses the button, and the gate creates the silence."""
+    page = browsing.page
+    before = {item["id"] for item in upstream.silences()}
+    fill_new_silence(page, ['alertname="ServiceDown"', 'service="ui-approved"'], "30m", "INC-7 outage")
+    shown = page.locator(".alert")
+    expect(shown).to_contain_text("may approve")
+    link = re.search(r"open (\S+/-/approvals/[0-9a-f-]+) in a browser", shown.inner_text())
+    assert link, shown.inner_text()
+    assert {item["id"] for item in upstream.silences()} == before  # nothing created yet
+    with browsing_as(browser, gated, MANAGER) as manager:
+        manager.page.goto(link[1])
+        expect(manager.page.get_by_role("heading")).to_contain_text("Silence awaiting approval")
+        expect(manager.page.get_by_text('service="ui-approved"')).to_be_visible()
+        manager.page.get_by_role("button", name="Approve this silence").click()
+        expect(manager.page.get_by_text("Approved. The silence is created: ")).to_be_visible()
+        assert manager.failures == []
+    [created] = [item for item in upstream.silences() if item["id"] not in before]
+    assert created["createdBy"] == ENGINEER
+    assert MANAGER in created["comment"]  # the approval, recorded with the gate's proof
