@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from oncall_policy.silence import amtool, source
-from oncall_policy.silence.evaluate import Silence, evaluate
+from oncall_policy.silence import amtool, source, together
+from oncall_policy.silence.evaluate import Silence, assess, evaluate, standalone, with_history
 from oncall_policy.silence.verdict import Verdict, Violation
 from tests.conftest import ACME, CLIPPER, GLOBEX
 
@@ -585,4 +585,20 @@ def test_verdict_with_history_copies_every_field_as_replace_does():
     coverage = timedelta(hours=1)
     assert verdict.with_history((more,), coverage) == verdict.replace(
         violations=(first, more), coverage=coverage
+    )
+
+
+@pytest.mark.parametrize(
+    ("case_id", "argv", "approvers", "broken"), CLIPPER_CASES, ids=[c[0] for c in CLIPPER_CASES]
+)
+def test_a_silence_alone_is_judged_as_with_an_empty_history(case_id, argv, approvers, broken):
+    """Without earlier silences ``with_history`` skips the history modules (``silence check``
+    offline loads none of them); what it gives must be what they give with nothing listed."""
+    rules = source.load(CLIPPER).rules
+    request = amtool.parse([*argv, AUTHOR], NOW, approvers)
+    silence = Silence("", "", request)
+    found = assess(request, rules)
+    alone = standalone(request, rules, found)
+    assert with_history([silence], [alone], [], rules) == together.judged(
+        [("(new silence 1)", silence, found)], [alone], {}, {}, rules
     )

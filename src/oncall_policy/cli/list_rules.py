@@ -25,7 +25,7 @@ from oncall_policy.load import (
     validation,
 )
 from oncall_policy.rulebook import KINDS, Rule, Rulebook
-from oncall_policy.silence import api, approvals, evaluate, files, history, proof, request, shape
+from oncall_policy.silence import api, approvals, evaluate, files, history, proof, request, shape, together
 from oncall_policy.verify import rule_files
 
 LIST_FORMATS = ("text", "json")
@@ -81,7 +81,7 @@ SILENCE_RULES: tuple[Rule, ...] = (
     approvals.SELF_APPROVAL,
     approvals.MISSING_APPROVAL,
     history.HISTORY_UNREADABLE,
-    evaluate.OVER_CAP_RECREATED,
+    together.OVER_CAP_RECREATED,
     gate_writes.AUTHOR_NOT_YOU,
     gate_writes.APPROVAL_CLAIM,
     proof.UNPROVEN_APPROVAL,

@@ -16,7 +16,6 @@ from oncall_policy.silence import amtool, report, source
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.evaluate import judge as judge_each  # `judge` here is the command's
-from oncall_policy.silence.history import HISTORY_UNREADABLE
 from oncall_policy.silence.verdict import Violation
 from oncall_policy.static import TYPE_CHECKING
 
@@ -231,6 +230,7 @@ def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None
 def no_history(url: str, error: Exception) -> Violation:
     """The violation of a silence judged without the history the policy requires; the error's
     text (a server's answer, perhaps) is kept on one line, its control characters escaped."""
+    from oncall_policy.silence.history import HISTORY_UNREADABLE  # noqa: PLC0415 - loaded with history
     from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
 
     return Violation(

@@ -22,7 +22,7 @@ busy the machine is.
 from __future__ import annotations
 
 import time
-from contextvars import ContextVar
+from _thread import get_ident
 
 from oncall_policy.records import Record
 from oncall_policy.static import TYPE_CHECKING
@@ -117,34 +117,41 @@ class Allowance:
             _give_up()
 
 
-_SHARED: ContextVar[Allowance | None] = ContextVar("shared_allowance", default=None)
+# The allowance of each thread's judgement under way, by thread. A judgement runs to its end
+# without yielding (the gate judges on its event loop, or in a worker thread), so one per thread
+# is all there is; a ``ContextVar`` would do the same at the cost of importing ``contextvars``
+# (~0.4 ms of ``silence check``'s start-up), where ``_thread`` is loaded with the interpreter.
+_SHARED: dict[int, Allowance] = {}
 
 
 class sharing:  # noqa: N801 - used as a function: `with budget.sharing(allowance): ...`
     """The queries asked inside the block draw on ``allowance`` too; an enclosing block's
     allowance stands (a judgement inside an audit spends the audit's)."""
 
-    __slots__ = ("_allowance", "_token")
+    __slots__ = ("_allowance", "_outermost")
 
     def __init__(self, allowance: Allowance) -> None:
         self._allowance = allowance
-        self._token: object = None
+        self._outermost = False
 
     def __enter__(self) -> Allowance:
-        shared = _SHARED.get()
-        if shared is not None:
-            return shared
-        self._token = _SHARED.set(self._allowance)
+        thread = get_ident()
+        found = _SHARED.get(thread)
+        if found is not None:
+            return found
+        self._outermost = True
+        _SHARED[thread] = self._allowance
         return self._allowance
 
     def __exit__(self, *_: object) -> None:
-        if self._token is not None:
-            _SHARED.reset(self._token)  # type: ignore[arg-type] # set by __enter__ above
+        if self._outermost:
+            self._outermost = False
+            del _SHARED[get_ident()]
 
 
 def shared() -> Allowance | None:
-    """The allowance the queries asked now draw on, if any."""
-    return _SHARED.get()
+    """The allowance the queries asked now (on this thread) draw on, if any."""
+    return _SHARED.get(get_ident()) if _SHARED else None
 
 
 class Meter:
@@ -155,7 +162,7 @@ class Meter:
     def __init__(self, budget: Budget) -> None:
         self._budget = budget
         self._deadline = None if budget.seconds is None else time.monotonic() + budget.seconds
-        self._shared = _SHARED.get()
+        self._shared = shared()
         self.states = 0
         self.steps = 0
         if self._shared is not None:

@@ -16,18 +16,18 @@ from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
-from oncall_policy.silence import approvals, history, instances, labels, maintenance, reach, shape
+from oncall_policy.silence import approvals, labels, maintenance, reach, shape
 from oncall_policy.silence.request import BAD_MATCHER
 from oncall_policy.silence.verdict import Verdict, Violation
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Sequence
     from typing import Final
 
     from oncall_policy.silence.reach import Reach
     from oncall_policy.silence.request import SilenceRequest
-    from oncall_policy.silence.rules import CatalogAlert, Rule, Rules, Window
+    from oncall_policy.silence.rules import Rule, Rules, Window
 
 REACHES_NOTHING = rulebook.Rule(
     "reaches-nothing",
@@ -47,13 +47,6 @@ OVER_CAP = rulebook.Rule(
     "them applies; a declared maintenance window it lies inside lifts the cap of the rules "
     "maintenance relaxes.",
 )
-OVER_CAP_RECREATED = rulebook.Rule(
-    "over-cap-recreated",
-    rulebook.SILENCE,
-    "silences muting the same alert stay within its cap together. Re-created, extended or chained "
-    "silences count as one stretch of time per alert instance, whatever their matchers' spelling.",
-)
-
 _UNREAD = "reach, cap and approvals not judged: a matcher could not be read"
 
 
@@ -137,13 +130,26 @@ def with_history(
     listed = {s.silence_id: s for s in earlier if s.silence_id}
     with labels.judgement(len(silences)):  # the cells the earlier silences split history into
         named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
-        wanted = {name for _, _, found in named if found for name in found.limits}
-        facets: dict[tuple[tuple[int, ...], str], instances.Facet] = {}  # see _facet
-        shared = _shared(listed, wanted, rules, known, facets)
-        return [
-            _with_stretches(verdict, ident, silence, found, shared, rules, facets)
-            for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
-        ]
+        if not listed:
+            # No other silence: each covers its own time only (``silence check`` offline, a
+            # request file alone), and the history modules need not even be loaded.
+            return [
+                _alone(verdict, silence, found)
+                for (_, silence, found), verdict in zip(named, verdicts, strict=True)
+            ]
+        from oncall_policy.silence import together  # noqa: PLC0415 - only with history
+
+        listed_found = {ident: _assessed(s.request, rules, known) for ident, s in listed.items()}
+        return together.judged(named, verdicts, listed, listed_found, rules)
+
+
+def _alone(verdict: Verdict, silence: Silence, found: Assessment | None) -> Verdict:
+    """``verdict`` with the time its silence covers by itself (``together.judged`` with no other
+    silence gives the same: a stretch of one silence fits its cap, checked already)."""
+    start, end = silence.request.starts_at, silence.request.ends_at
+    if found is None or not found.limits or start is None or end is None or end <= start:
+        return verdict
+    return verdict.with_history((), end - start)
 
 
 def _assessed(
@@ -239,67 +245,6 @@ def _window_roles(window: Window | None, rules: Rules) -> frozenset[str]:
         return frozenset()
     people = (rules.roster.find(person_id) for person_id in window.approved_by)
     return frozenset(role for person in people if person for role in person.roles)
-
-
-def _shared(
-    listed: dict[str, Silence],
-    wanted: set[str],
-    rules: Rules,
-    known: dict[int, Assessment | None],
-    facets: dict[tuple[tuple[int, ...], str], instances.Facet],
-) -> dict[str, instances.Shared]:
-    """For each alert a judged silence reaches, every listed silence on it, by facet."""
-    entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
-    for ident, silence in listed.items():
-        found = _assessed(silence.request, rules, known)
-        for name, span in _span_of(ident, silence, found).items():
-            if name in entries:
-                entries[name].append((_facet(silence.request, name, rules, facets), span))
-    gap = rules.history.chain_gap
-    return {name: instances.Shared(found, _domains(name, rules), gap) for name, found in entries.items()}
-
-
-def _facet(
-    request: SilenceRequest,
-    alert: str,
-    rules: Rules,
-    known: dict[tuple[tuple[int, ...], str], instances.Facet],
-) -> instances.Facet:
-    """What the silence says about the labels that vary for ``alert``. ``known``: the facets
-    worked out already, by the identities of the matchers (silences re-created with the same
-    matchers share them; the requests judged together keep their matchers alive, so no identity
-    is reused meanwhile) and the alert."""
-    key = (tuple(map(id, request.matchers)), alert)
-    found = known.get(key)
-    if found is None:
-        groups = reach.group(request.matchers)
-        varying = reach.varying(_catalog_alert(alert, rules), groups)
-        found = known[key] = instances.Facet(
-            {name: given for name, given in groups.items() if name in varying}
-        )
-    return found
-
-
-def _catalog_alert(name: str, rules: Rules) -> CatalogAlert | None:
-    by_name: dict[str, CatalogAlert] | None = rules.remembered("alerts by name")  # type: ignore[assignment]
-    if by_name is None:
-        by_name = rules.remember("alerts by name", {a.name: a for a in rules.alerts})
-    return by_name.get(name)  # None: the unknown bucket
-
-
-def _domains(alert: str, rules: Rules) -> dict[str, instances.Domain]:
-    if alert == reach.UNKNOWN_ALERTS:
-        return {"alertname": instances.Domain(excluded=reach.catalog_names(rules))}
-    carried = next(a.carried for a in rules.alerts if a.name == alert)
-    return {name: instances.Domain(values) for name, values in carried.items()}
-
-
-def _span_of(ident: str, silence: Silence, found: Assessment | None) -> dict[str, history.Span]:
-    """The silence's interval and cap on each alert it reaches (none when it has no times)."""
-    start, end = silence.request.starts_at, silence.request.ends_at
-    if found is None or start is None or end is None or end <= start:
-        return {}
-    return {name: history.Span(ident, start, end, limit.cap) for name, limit in found.limits.items()}
 
 
 def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:
@@ -503,67 +448,6 @@ def _longer_than_cap(
     )
 
 
-def _with_stretches(  # noqa: PLR0913, PLR0917 - a verdict, its silence, and what it is judged with
-    verdict: Verdict,
-    ident: str,
-    silence: Silence,
-    found: Assessment | None,
-    shared: dict[str, instances.Shared],
-    rules: Rules,
-    facets: dict[tuple[tuple[int, ...], str], instances.Facet],
-) -> Verdict:
-    """``verdict`` with a violation for each alert on which the silence's stretch (with every
-    other silence muting the same instances) covers more than its smallest cap allows."""
-    spans = _span_of(ident, silence, found)
-    if not spans:
-        return verdict
-    violations: list[Violation] = []
-    longest = timedelta(0)
-    for name, span in spans.items():
-        facet = _facet(silence.request, name, rules, facets)
-        for stretch, cell in _stretches(span, facet, shared[name], rules):
-            longest = max(longest, stretch.covered)
-            if len(stretch.members) > 1 and not history.allowed(stretch, rules.history.replace_grace):
-                violations.append(_over_stretch(name + _where(cell), ident, stretch))
-                break
-    return verdict.with_history(tuple(violations), longest)
-
-
-def _stretches(
-    span: history.Span, facet: instances.Facet, shared: instances.Shared, rules: Rules
-) -> Iterator[tuple[history.Stretch, instances.Cell | None]]:
-    """The stretch ``span`` makes on each cell of the instances it mutes, and the cell (None:
-    every instance it mutes, when the cells would be too many)."""
-    found = shared.timelines(facet)
-    if found is None:
-        for stretch in history.stretches([*shared.sharing(facet), span], rules.history.chain_gap):
-            if span in stretch.members:
-                yield stretch, None
-        return
-    for cell, timeline in found:
-        yield timeline.containing(span), cell
-
-
-def _where(cell: instances.Cell | None) -> str:
-    """The cell in words, for a message: `` (service="api")``."""
-    if cell is None:
-        return ""
-    named = [f'{name}="{value}"' for name, value in cell.items() if isinstance(value, str)]
-    return f" ({', '.join(named)})" if named else ""
-
-
-def _over_stretch(name: str, ident: str, stretch: history.Stretch) -> Violation:
-    others = ", ".join(i for i in stretch.ids() if i != ident)
-    return Violation(
-        OVER_CAP_RECREATED.id,
-        f"on {name}, with silences {others} it covers {format_duration(stretch.covered)} in one "
-        f"stretch; the smallest cap among them allows {format_duration(stretch.cap)}",
-        "re-creating, extending or chaining silences does not reset the cap; let the earlier ones "
-        "lapse, or declare a maintenance window",
-        ("endsAt",),
-    )
-
-
 def _rule_ids(found: Assessment, rules: Rules) -> tuple[str, ...]:
     """The rules that apply to any reached alert, in policy order (once per kind of assessment)."""
     memo = ("rule ids", found.key)
@@ -591,5 +475,5 @@ def _undecided(found: Reach) -> tuple[str, ...]:
     return (
         "not decided exactly, so taken as reached: "
         + ", ".join(found.undecided)
-        + " (the matchers are too complex to analyse within the time allowed)",
+        + " (the matchers are too complex to analyse within the work allowed)",
     )
