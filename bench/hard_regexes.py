@@ -3,9 +3,9 @@
 Usage: python bench/hard_regexes.py [--runs R]
 
 Judges silences in this process, each as if first (the language engine's caches cleared and the
-policy's rules loaded afresh before each run), inside one allowance whose spending it reads
-afterwards: the states and steps spent, whether a question was cut short by the allowance, and
-the median seconds. Ordinary silences (the examples' own kinds, regexes on names, the cases of
+policy's rules loaded afresh before each run), and prints the states and steps charged to the
+allowances of the judgement (its own and its assessment's), whether a question was cut short by
+one, and the median seconds. Ordinary silences (the examples' own kinds, regexes on names, the cases of
 issue 10) must spend a small part of the allowance; hostile ones (short regexes whose languages
 are hard, planted as history or paired on many labels) must be cut short within it, in a
 fraction of a second: what ``JUDGEMENT_STATES`` and ``JUDGEMENT_STEPS`` are chosen from.
@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from oncall_policy.matching.budget import Allowance, sharing
+from oncall_policy.matching import budget
 from oncall_policy.matching.language import clear_caches
 from oncall_policy.silence import api, labels, source
 from oncall_policy.silence.evaluate import Silence, evaluate
@@ -107,6 +107,42 @@ HOSTILE: list[Case] = [
 ]
 
 
+class Tally:
+    """The states and steps charged to every allowance (a silence's own assessment has one of
+    its own: ``evaluate.assess``), and whether any was cut short."""
+
+    def __init__(self) -> None:
+        self.states = self.steps = 0
+        self.cut = False
+        self._spend, self._afford = budget.Allowance.spend, budget.Allowance.afford
+
+    def __enter__(self) -> Self:
+        tally, spend, afford = self, self._spend, self._afford
+
+        def counted(allowance: budget.Allowance, states: int, steps: int) -> None:
+            tally.states += states
+            tally.steps += steps
+            try:
+                spend(allowance, states, steps)
+            except budget.OutOfBudget:
+                tally.cut = True
+                raise
+
+        def charged(allowance: budget.Allowance, states: int, steps: int) -> bool:
+            paid = afford(allowance, states, steps)  # a remembered answer's cost
+            if paid:
+                tally.states += states
+                tally.steps += steps
+            return paid
+
+        budget.Allowance.spend = counted  # type: ignore[method-assign]
+        budget.Allowance.afford = charged  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        budget.Allowance.spend, budget.Allowance.afford = self._spend, self._afford  # type: ignore[method-assign]
+
+
 def run(rules_of: Callable[[], Rules], case: Case, runs: int) -> tuple[int, int, bool, float]:
     _, _, data, earlier = case
     seconds, spent = [], (0, 0, False)
@@ -114,16 +150,11 @@ def run(rules_of: Callable[[], Rules], case: Case, runs: int) -> tuple[int, int,
         rules = rules_of()
         clear_caches()
         request, history = api.from_api(data), earlier()
-        allowance = Allowance(labels.JUDGEMENT_STATES, labels.JUDGEMENT_STEPS)
-        started = time.perf_counter()
-        with sharing(allowance):
+        with Tally() as tally:
+            started = time.perf_counter()
             evaluate(request, rules, history)
-        seconds.append(time.perf_counter() - started)
-        spent = (
-            labels.JUDGEMENT_STATES - allowance.states,
-            labels.JUDGEMENT_STEPS - allowance.steps,
-            allowance.cut,
-        )
+            seconds.append(time.perf_counter() - started)
+        spent = (tally.states, tally.steps, tally.cut)
     return (*spent, statistics.median(seconds))
 
 

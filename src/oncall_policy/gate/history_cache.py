@@ -49,7 +49,7 @@ from oncall_policy.matchers import Op
 from oncall_policy.records import Record
 from oncall_policy.silence import api, labels, reach
 from oncall_policy.silence import rfc3339 as times
-from oncall_policy.silence.audit import read_history
+from oncall_policy.silence.audit import read, read_history
 from oncall_policy.silence.client import HistoryUnavailableError
 from oncall_policy.silence.evaluate import Assessment, Silence, assess
 from oncall_policy.silence.http_errors import BadResponseError, TimedOutError
@@ -265,18 +265,33 @@ class HistoryCache:
             self._none_reserved.set()
         return entry
 
-    async def fresh(self) -> None:
+    async def fresh(self, rules: Rules | None = None) -> None:
         """Return once the cache holds a listing asked at most ``max_age`` seconds ago (with the
-        gate's own writes laid over it); ``AlertmanagerError`` when none can be had, as from
-        ``refresh``. A listing older than ``AHEAD`` of that is asked for again in the background, so
-        that a steady stream of writes seldom waits for one."""
+        gate's own writes laid over it), assessed under ``rules`` when given; ``AlertmanagerError``
+        when none can be had, as from ``refresh``. A listing older than ``AHEAD`` of that is asked
+        for again in the background, so that a steady stream of writes seldom waits for one."""
         now = time.monotonic()
         if self.refreshed_at is not None and now - self.refreshed_at <= self.max_age:
             if now - self.refreshed_at > self.max_age * AHEAD:
                 self._refreshing()
-            return
-        while self.refreshed_at is None or self.refreshed_at < now - self.max_age:
-            await asyncio.shield(self._refreshing())
+        else:
+            while self.refreshed_at is None or self.refreshed_at < now - self.max_age:
+                await asyncio.shield(self._refreshing())
+        if rules is not None and (self.index is None or self.index.rules is not rules):
+            await self._assessed_ahead([entry.item for entry in self.entries.values()], rules)
+
+    async def _assessed_ahead(self, items: Sequence[Mapping[str, Any]], rules: Rules | None = None) -> None:
+        """Assess silences before the index takes them in (new or changed in a listing; all of
+        them under a new policy), one at a time, the loop serving others between them: a silence
+        of hard regexes takes its assessment's whole allowance (a third of a second at worst), and
+        twenty of them held the loop seconds when the index took them in at once. ``Index.add``
+        then finds each assessment remembered (``evaluate.assess`` is the same wherever asked)."""
+        rules = rules or (self.index.rules if self.index is not None else None)
+        if rules is None:
+            return  # no policy to assess with yet: ``fresh`` does it before the first judgement
+        for item in items:
+            assess(read(item).request, rules)
+            await asyncio.sleep(0)
 
     def _refreshing(self) -> asyncio.Task[None]:
         """The refresh under way, or a new one (one at a time)."""
@@ -311,6 +326,7 @@ class HistoryCache:
         if found is None or len(found.failures) == len(bodies):
             failures += [BadResponseError(url, why) for url, why in found.failures] if found else []
             raise HistoryUnavailableError(failures)
+        await self._assessed_ahead(found.changed)
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
         journaled = {ident for _, ident, _ in self._journal}

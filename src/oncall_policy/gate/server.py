@@ -287,7 +287,7 @@ class Gate:
         notes: tuple[str, ...] = ()
         history: HistoryCache | None = self.history
         try:
-            await self.history.fresh()
+            await self.history.fresh(rules)
         except AlertmanagerError as error:
             if rules.history.required:
                 self._recorded(request, person, "unjudged", api.from_api(data), data)

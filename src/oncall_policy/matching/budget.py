@@ -116,6 +116,17 @@ class Allowance:
             self.cut = True
             _give_up()
 
+    def afford(self, states: int, steps: int) -> bool:
+        """Spend what an answer known already cost when it was worked out, if that much is left
+        (True); else spend nothing (False), and the caller works it out again, to be cut short
+        where it would have been. So a remembered answer costs a judgement what it would have
+        cost unremembered, and what was judged before in the process changes no verdict."""
+        if states > self.states or steps > self.steps:
+            return False
+        self.states -= states
+        self.steps -= steps
+        return True
+
 
 # The allowance of each thread's judgement under way, by thread. A judgement runs to its end
 # without yielding (the gate judges on its event loop, or in a worker thread), so one per thread
@@ -126,27 +137,33 @@ _SHARED: dict[int, Allowance] = {}
 
 class sharing:  # noqa: N801 - used as a function: `with budget.sharing(allowance): ...`
     """The queries asked inside the block draw on ``allowance`` too; an enclosing block's
-    allowance stands (a judgement inside an audit spends the audit's)."""
+    allowance stands (a judgement inside an audit spends the audit's), unless ``apart``: then
+    the block has ``allowance`` to itself, and the enclosing one is not charged for it."""
 
-    __slots__ = ("_allowance", "_outermost")
+    __slots__ = ("_allowance", "_apart", "_entered", "_outer")
 
-    def __init__(self, allowance: Allowance) -> None:
+    def __init__(self, allowance: Allowance, *, apart: bool = False) -> None:
         self._allowance = allowance
-        self._outermost = False
+        self._apart = apart
+        self._entered = False
+        self._outer: Allowance | None = None
 
     def __enter__(self) -> Allowance:
         thread = get_ident()
-        found = _SHARED.get(thread)
-        if found is not None:
-            return found
-        self._outermost = True
+        outer = _SHARED.get(thread)
+        if outer is not None and not self._apart:
+            return outer
+        self._entered, self._outer = True, outer
         _SHARED[thread] = self._allowance
         return self._allowance
 
     def __exit__(self, *_: object) -> None:
-        if self._outermost:
-            self._outermost = False
-            del _SHARED[get_ident()]
+        if self._entered:
+            self._entered = False
+            if self._outer is None:
+                del _SHARED[get_ident()]
+            else:
+                _SHARED[get_ident()], self._outer = self._outer, None
 
 
 def shared() -> Allowance | None:

@@ -16,7 +16,7 @@ accepts as a label value (``""`` for a missing label).
 from __future__ import annotations
 
 from oncall_policy.matching.automaton import all_members, is_finite
-from oncall_policy.matching.budget import DEFAULT_BUDGET, UNDECIDED, Budget, OutOfBudget, Undecided
+from oncall_policy.matching.budget import DEFAULT_BUDGET, UNDECIDED, Budget, OutOfBudget, Undecided, shared
 from oncall_policy.matching.charset import SURROGATES, forget_results
 from oncall_policy.matching.derivative import forget_partitions
 from oncall_policy.matching.explore import Explorer, run, shortest_member
@@ -144,20 +144,27 @@ def _decide(
     """The query's answer, or UNDECIDED when the budget runs out. A decided answer is a fact about
     the term, whatever the budget: it is remembered (an audit asks the same of many silences)."""
     key = (question, term)
-    if question is not None and key in _ANSWERS:
-        return _ANSWERS[key]  # type: ignore[return-value] # stored by the same question below
+    # One lookup: the gate judges in worker threads too, and another may clear the dict between two.
+    remembered = _ANSWERS.get(key) if question is not None else None
+    if remembered is not None:
+        known, states, steps = remembered
+        allowance = shared()
+        if allowance is None or allowance.afford(states, steps):  # see Allowance.afford
+            return known  # type: ignore[return-value] # stored by the same question below
     try:
-        answer = query(Explorer(budget))
+        explorer = Explorer(budget)  # raises OutOfBudget at once when the allowance is spent
+        answer = query(explorer)
     except OutOfBudget:
         return UNDECIDED
     if question is not None:
         if len(_ANSWERS) >= _ANSWERS_KEPT:
             _ANSWERS.clear()
-        _ANSWERS[key] = answer
+        _ANSWERS[key] = (answer, explorer.meter.states, explorer.meter.steps)
     return answer
 
 
-_ANSWERS: dict[tuple[str | None, Term], object] = {}
+# Decided answers, with the states and steps they took (charged again when used: Allowance.afford).
+_ANSWERS: dict[tuple[str | None, Term], tuple[object, int, int]] = {}
 _ANSWERS_KEPT = 1024
 
 

@@ -47,7 +47,7 @@ OVER_CAP = rulebook.Rule(
     "them applies; a declared maintenance window it lies inside lifts the cap of the rules "
     "maintenance relaxes.",
 )
-_UNREAD = "reach, cap and approvals not judged: a matcher could not be read"
+_UNREAD = "reach, cap and approvals not judged: the matchers cannot be read, or are too complex to judge"
 
 
 class Silence(Record):
@@ -128,7 +128,7 @@ def with_history(
     ``assessed``: assessments the caller has already, by ``id`` of the request."""
     known = {} if assessed is None else assessed
     listed = {s.silence_id: s for s in earlier if s.silence_id}
-    with labels.judgement(len(silences)):  # the cells the earlier silences split history into
+    with labels.judgement(len(silences)) as allowance:  # and the cells earlier silences split it into
         named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
         if not listed:
             # No other silence: each covers its own time only (``silence check`` offline, a
@@ -139,8 +139,18 @@ def with_history(
             ]
         from oncall_policy.silence import together  # noqa: PLC0415 - only with history
 
-        listed_found = {ident: _assessed(s.request, rules, known) for ident, s in listed.items()}
-        return together.judged(named, verdicts, listed, listed_found, rules)
+        whole = not allowance.cut
+        listed_found = {ident: _as_history(s.request, rules, known) for ident, s in listed.items()}
+        judged = together.judged(named, verdicts, listed, listed_found, rules)
+        if whole and allowance.cut:  # cut short here: history counted over-approximately
+            return [verdict.replace(notes=(*verdict.notes, _HISTORY_UNDECIDED)) for verdict in judged]
+        return judged
+
+
+_HISTORY_UNDECIDED = (
+    "the time counted with earlier silences may be over-estimated: their matchers are too complex "
+    "to analyse within the work allowed, so each is taken to mute whatever it may"
+)
 
 
 def _alone(verdict: Verdict, silence: Silence, found: Assessment | None) -> Verdict:
@@ -161,6 +171,16 @@ def _assessed(
     return found  # type: ignore[return-value]
 
 
+def _as_history(
+    request: SilenceRequest, rules: Rules, known: dict[int, Assessment | None]
+) -> Assessment | None:
+    """An earlier silence's assessment: the caller's, or one within the judgement's allowance."""
+    found = known.get(id(request), _UNKNOWN)
+    if found is _UNKNOWN:
+        found = known[id(request)] = assess(request, rules, apart=False)
+    return found  # type: ignore[return-value]
+
+
 _UNKNOWN = object()
 
 
@@ -168,26 +188,31 @@ def _ident(silence: Silence, index: int) -> str:
     return silence.silence_id or f"(new silence {index + 1})"
 
 
-def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
-    """Reach, window and limits of a silence (None when its matchers cannot be read)."""
-    with labels.judgement():
-        return _assessed_once(request, rules)
+def assess(request: SilenceRequest, rules: Rules, *, apart: bool = True) -> Assessment | None:
+    """Reach, window and limits of a silence (None when its matchers cannot be read).
+
+    Worked out within an allowance of its own (``labels.judgement(apart=True)``), so that a
+    silence's own assessment is the same wherever it is asked — by ``add`` for the silence it
+    judges, by the audit or the gate for a listed one — whatever else was asked before it, and
+    is remembered even when the allowance cut a question short. Not ``apart`` (the earlier
+    silences ``add`` judges a silence with): within the judgement's allowance, so that hard
+    regexes planted in many earlier silences cost one judgement's allowance, not one each."""
+    with labels.judgement(apart=apart):
+        return _assessed_once(request, rules, apart=apart)
 
 
-def _assessed_once(request: SilenceRequest, rules: Rules) -> Assessment | None:
+def _assessed_once(request: SilenceRequest, rules: Rules, *, apart: bool) -> Assessment | None:
     if (request.problems and any(v.rule == BAD_MATCHER.id for v in request.problems)) or not request.matchers:
         return None
-    if any(m.too_complex for m in request.matchers):
+    if len(request.matchers) > shape.MAX_MATCHERS or any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
     if request.window is not None or maintenance.named(request, rules):
         return _assess(request, rules)
     # Naming no window, a silence is assessed by its matchers alone, once per matcher set (an
     # audit meets the same ones many times).
-    memo = ("assessment", request.matchers)
-    found = rules.remembered(memo)
-    if found is None:
-        found = rules.remember(memo, _assess(request, rules))
-    return found  # type: ignore[return-value]
+    return labels.remembered(
+        rules, ("assessment", request.matchers), lambda: _assess(request, rules), pure=apart
+    )
 
 
 def _assess(request: SilenceRequest, rules: Rules) -> Assessment:
@@ -334,10 +359,7 @@ def _untimed(request: SilenceRequest, found: Assessment, rules: Rules) -> _Untim
         request.author,
         request.approvers,
     )
-    known = rules.remembered(memo)
-    if known is None:
-        known = rules.remember(memo, _Untimed(request, found, rules))
-    return known  # type: ignore[return-value]
+    return labels.remembered(rules, memo, lambda: _Untimed(request, found, rules))
 
 
 def _narrower(

@@ -20,16 +20,19 @@ each answers ``UNDECIDED`` at once.
 from __future__ import annotations
 
 from oncall_policy.matchers import Op
-from oncall_policy.matching.budget import UNDECIDED, Allowance, sharing
+from oncall_policy.matching.budget import UNDECIDED, Allowance, shared, sharing
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Sequence
-    from typing import Final
+    from collections.abc import Callable, Collection, Iterable, Sequence
+    from typing import Final, TypeVar
 
     from oncall_policy.matchers import Matcher
     from oncall_policy.matching.budget import Undecided
     from oncall_policy.matching.language import Language
+    from oncall_policy.silence.rules import Rules
+
+    T = TypeVar("T")
 
 
 class Excluded:
@@ -84,19 +87,39 @@ def too_long(matchers: Sequence[Matcher]) -> bool:
     return sum(len(matcher.value) for matcher in matchers if matcher.op.is_regex) > MAX_ANALYSED
 
 
-# What the language questions of judging one silence may explore together. An ordinary judgement
-# spends a small part of it (measured: bench/hard_regexes.py prints the most any test input
-# spent); a hostile one, at the worst rate measured, spends it in about a quarter of a second.
+# What the language questions of judging one silence may explore together (and, apart, of its own
+# assessment). Ordinary silences spend under 1% of it, the largest seen in the tests' generated
+# regexes about half (bench/hard_regexes.py prints both kinds); a hostile one spends it all in
+# a quarter to a third of a second on this machine, unloaded.
 JUDGEMENT_STATES = 10_000
 JUDGEMENT_STEPS = 100_000
 
 
-def judgement(silences: int = 1) -> sharing:
+def judgement(silences: int = 1, *, apart: bool = False) -> sharing:
     """The block's language questions share the allowance of judging ``silences`` together: one
     silence's, and as much again for every hundred (an audit), so that a few hostile silences
-    cost an audit little and an ordinary one never runs out."""
+    cost an audit little and an ordinary one never runs out. An enclosing judgement's allowance
+    stands, unless ``apart``: then the block has its own (``budget.sharing``)."""
     scale = 1 + silences / 100
-    return sharing(Allowance(int(JUDGEMENT_STATES * scale), int(JUDGEMENT_STEPS * scale)))
+    return sharing(Allowance(int(JUDGEMENT_STATES * scale), int(JUDGEMENT_STEPS * scale)), apart=apart)
+
+
+def remembered(rules: Rules, key: object, work: Callable[[], T], *, pure: bool = False) -> T:
+    """``work()``, remembered in ``rules``' memo under ``key`` with the states and steps it took,
+    which a later judgement is charged when it uses it (``budget.Allowance.afford``): a verdict
+    never depends on what was judged before it in the process. ``pure``: the block is a fresh
+    allowance of its own (``judgement(apart=True)``) and ``work`` all it does, so ``work()`` is
+    the same however it is cut short: kept even then, and used without charge."""
+    allowance = shared()
+    found: tuple[T, int, int] | None = rules.remembered(key)  # type: ignore[assignment]
+    if found is not None and (pure or allowance is None or allowance.afford(found[1], found[2])):
+        return found[0]
+    before = (allowance.states, allowance.steps) if allowance is not None else (0, 0)
+    value = work()
+    if allowance is not None:
+        spent = (before[0] - allowance.states, before[1] - allowance.steps)
+        rules.remember(key, (value, *spent), pure=pure)
+    return value
 
 
 def conjunction(matchers: Sequence[Matcher]) -> Language:

@@ -92,10 +92,9 @@ def reach(matchers: Sequence[Matcher], rules: Rules) -> Reach:
     are those of the first matcher set of the class: see ``examples``."""
     groups = group(matchers)
     class_key = _class_key(groups, rules)
-    found = rules.remembered(("reach", class_key))
-    if found is None:
-        found = rules.remember(("reach", class_key), _reach(groups, rules).replace(key=class_key))
-    return found  # type: ignore[return-value]
+    return labels.remembered(
+        rules, ("reach", class_key), lambda: _reach(groups, rules).replace(key=class_key)
+    )
 
 
 def varying(alert: CatalogAlert | None, groups: Groups) -> dict[str, tuple[str, ...] | None]:

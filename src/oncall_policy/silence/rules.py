@@ -150,12 +150,14 @@ class Rules(Record, kw_only=True):
     def remembered(self, key: object) -> object:
         return self.memo.get(key)
 
-    def remember(self, key: object, value: Any) -> Any:
+    def remember(self, key: object, value: Any, *, pure: bool = False) -> Any:
         """``value``, kept for ``key`` — unless the judgement's shared allowance has cut a
         question short (``budget.Allowance.cut``): then it may rest on an answer that another
-        judgement, with its own allowance, would have decided, and is not kept."""
+        judgement, with more of its allowance left, would have decided, and is not kept. A
+        ``pure`` value was worked out within an allowance of its own from the start, and is the
+        same however it was cut: it is kept."""
         allowance = budget.shared()
-        if allowance is not None and allowance.cut:
+        if not pure and allowance is not None and allowance.cut:
             return value
         if len(self.memo) > _MEMO_SIZE:
             self.memo.clear()

@@ -1,0 +1,95 @@
+"""Regression, found by an uninformed attack (fixed since).
+
+Many cheap matchers. A silence ``alertname="HighErrorRate"`` plus thousands of
+``lN=~"x|y"`` matchers (labels the catalog does not give the alert, so reach opens the catalog
+and asks a witness per label, per alert, per rule) costs about 2 ms a matcher, none of it bounded
+by the judgement's allowance (the answers come from ``_ANSWERS`` for free; the work is building
+conjunctions, explorers, dict merges, per label x alert x rule). 8,000 such matchers fit in the
+gate's 1 MiB body limit and hold its event loop for over 10 s; ``silence check`` with 8,000 takes
+well over a second. Expected (issue 10/13): bounded, a second at most; the loop never held long."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.alertmanager_server import running
+from tests.conftest import CLIPPER
+from tests.gate_support import basic, call, gate
+
+
+def _body(count: int) -> dict:
+    now = datetime.now(UTC).replace(microsecond=0)
+    return {
+        "matchers": [{"name": "alertname", "value": "HighErrorRate", "isRegex": False, "isEqual": True}]
+        + [{"name": f"l{i}", "value": "x|y", "isRegex": True, "isEqual": True} for i in range(count)],
+        "startsAt": now.isoformat().replace("+00:00", "Z"),
+        "endsAt": (now + timedelta(minutes=30)).isoformat().replace("+00:00", "Z"),
+        "createdBy": "engineer-a@clipper.app",
+        "comment": "deployment in progress",
+    }
+
+
+def test_silence_check_with_many_matchers_is_bounded():
+    args = ["alertname=HighErrorRate", *[f"l{i}=~x|y" for i in range(8000)]]
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oncall_policy",
+            "silence",
+            "check",
+            "--policy",
+            str(CLIPPER),
+            "-d",
+            "30m",
+            "-c",
+            "deployment in progress",
+            "--author",
+            "engineer-a@clipper.app",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    took = time.monotonic() - started
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert took < 3.0, f"silence check with 8,000 matchers took {took:.1f}s (exit {done.returncode})"
+
+
+@pytest.fixture
+def upstream(alertmanager_binary: str, tmp_path):
+    with running(alertmanager_binary, tmp_path / "am") as server:
+        yield server
+
+
+def test_gate_event_loop_with_many_matchers(upstream):
+    data = json.dumps(_body(8000)).encode()
+    assert len(data) < 1024 * 1024  # within the gate's default max_body
+    with gate([upstream.url]) as url:
+        assert call(url, "GET", "/-/healthy").status == 200
+        answers = []
+        writer = threading.Thread(
+            target=lambda: answers.append(
+                call(url, "POST", "/api/v2/silences", data, basic("engineer-a@clipper.app"), timeout=300)
+            )
+        )
+        writer.start()
+        time.sleep(1.0)
+        started = time.monotonic()
+        healthy = call(url, "GET", "/-/healthy", timeout=300)
+        took = time.monotonic() - started
+        writer.join(300)
+    assert healthy.status == 200
+    assert answers
+    assert answers[0].status < 500, answers[0].body[:500]
+    assert took < 3.0, f"/-/healthy took {took:.1f}s while one 8,000-matcher write was judged"
