@@ -207,3 +207,34 @@ def test_a_listing_read_again_gives_what_reading_it_afresh_gives(apart, first, s
     before = [_listed(n, d, u) for n, d, u in {n: (n, d, u) for n, d, u in first}.values()]
     after = [_listed(n, d, u) for n, d, u in {n: (n, d, u) for n, d, u in second}.values()]
     assert asyncio.run(held(before, after)) == asyncio.run(held(after))
+
+
+def test_a_silence_the_journal_decides_is_not_sent_back_from_the_listing():
+    """The cache lays its own record of a silence it journaled over every listing, so the
+    reading leaves that silence out of what changed (counted as listed), however it is listed;
+    one not journaled, listed the same way, is sent back (and what was held of it given up)."""
+    data = silence(("alertname", "HighErrorRate"), ("service", "api"))
+    listed = _listed(1, data, 0)
+    known = {listed["id"]: listings.key_of(_listed(1, data, 1))}  # as the gate recorded it
+    body = [("http://am/api/v2/silences", json.dumps([listed]).encode())]
+
+    assert listings.read(body, known, {listed["id"]}) == listings.Read([], [], [])
+    assert listings.read(body, known) == listings.Read([listed["id"]], [listed], [])
+
+
+def test_a_silence_the_gate_created_is_held_as_recorded_while_journaled():
+    """A listing taken in while the gate's record of a write is journaled keeps that record."""
+
+    async def held() -> tuple[object, object]:
+        upstreams = _Listing()
+        cache = HistoryCache(upstreams, 1.0, listings.Reader())  # type: ignore[arg-type]
+        data = silence(("alertname", "HighErrorRate"), ("service", "api"))
+        listed = _listed(1, data, 5)
+        cache.created(listed["id"], data, api.from_api(data), NOW)
+        recorded = cache.entries[listed["id"]]
+        upstreams.items = [listed, _listed(2, data, 5)]
+        await cache.refresh()
+        return recorded, cache.entries[listed["id"]]
+
+    recorded, after = asyncio.run(held())
+    assert after is recorded

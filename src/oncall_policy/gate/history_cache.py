@@ -319,8 +319,9 @@ class HistoryCache:
         asked = time.monotonic()
         bodies, failures = await self.upstreams.bodies()
         known = {ident: entry.key for ident, entry in self.entries.items()}
+        decided = self._decided(asked)
         try:
-            found = await self._reader.read(bodies, known) if bodies else None
+            found = await self._reader.read(bodies, known, decided) if bodies else None
         except ReaderTimeoutError as error:  # fail closed: no listing, as when no peer answers
             raise HistoryUnavailableError([TimedOutError(self.upstreams.bases[0], str(error))]) from None
         if found is None or len(found.failures) == len(bodies):
@@ -337,6 +338,14 @@ class HistoryCache:
         entries.update(self._still_unknown())
         self._replace(entries)
         self.refreshed_at = asked if self.refreshed_at is None else max(self.refreshed_at, asked)
+
+    def _decided(self, asked: float) -> set[str]:
+        """The silences whose listed versions the listing asked at ``asked`` need not send back:
+        the journal, trimmed by the same ``asked`` when the listing is taken in (refreshes run
+        one at a time), lays the gate's own record of them over it, and that record is a silence
+        the gate holds (one it last recorded as gone is read as before)."""
+        last = {ident: entry for when, ident, entry in self._journal if asked - when < JOURNAL_SECONDS}
+        return {ident for ident, entry in last.items() if entry is not None}
 
     def _replace(self, entries: dict[str, Entry]) -> None:
         index = self.index

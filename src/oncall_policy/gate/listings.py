@@ -27,7 +27,7 @@ from oncall_policy.silence import api, client, gojson
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
 Key = int  # a digest of what a listed silence must keep for the gate's reading of it to stand
 # Bodies up to this many bytes in all (about 500 silences) are read on the event loop.
@@ -68,8 +68,13 @@ def parse(body: bytes) -> list[dict[str, Any]]:
     return data
 
 
-def read(bodies: Sequence[tuple[str, bytes]], known: Mapping[str, Key]) -> Read:
-    """``bodies`` (url, listing) parsed and merged, then compared with ``known`` (id → key)."""
+def read(
+    bodies: Sequence[tuple[str, bytes]], known: Mapping[str, Key], decided: Collection[str] = ()
+) -> Read:
+    """``bodies`` (url, listing) parsed and merged, then compared with ``known`` (id → key).
+    The ids in ``decided`` count as listed as known, whatever their listed version: the cache
+    lays its own record of them over the listing (the journal), so that version would be read
+    and sent back only to be dropped (at 500 writes a second, 5,000 silences each time)."""
     listings: list[list[dict[str, Any]]] = []
     failures: list[tuple[str, str]] = []
     for url, body in bodies:
@@ -81,7 +86,7 @@ def read(bodies: Sequence[tuple[str, bytes]], known: Mapping[str, Key]) -> Read:
     changed: list[dict[str, Any]] = []
     for item in client.merge(listings) if listings else ():
         ident = item.get("id")
-        if isinstance(ident, str) and known.get(ident) == key_of(item):
+        if isinstance(ident, str) and (ident in decided or known.get(ident) == key_of(item)):
             listed.add(ident)
         else:
             changed.append(item)
@@ -101,10 +106,12 @@ class Reader:
         self.seconds = seconds
         self._pool: ProcessPoolExecutor | None = None
 
-    async def read(self, bodies: Sequence[tuple[str, bytes]], known: Mapping[str, Key]) -> Read:
+    async def read(
+        self, bodies: Sequence[tuple[str, bytes]], known: Mapping[str, Key], decided: Collection[str] = ()
+    ) -> Read:
         """The reading; ``ReaderTimeoutError`` when the process has none within ``seconds``."""
         if sum(len(body) for _, body in bodies) <= self.in_process_bytes:
-            return read(bodies, known)
+            return read(bodies, known, decided)
         loop = asyncio.get_running_loop()
         for _ in range(2):
             if self._pool is None:
@@ -113,13 +120,13 @@ class Reader:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             try:
                 async with asyncio.timeout(self.seconds):
-                    return await loop.run_in_executor(self._pool, read, bodies, known)
+                    return await loop.run_in_executor(self._pool, read, bodies, known, decided)
             except BrokenProcessPool:  # the reader died (killed, out of memory): a new one
                 self._discard()
             except TimeoutError:
                 self._discard()  # stopped or wedged: the next reading starts a new one
                 raise ReaderTimeoutError(f"no reading of the listing within {self.seconds:g}s") from None
-        return read(bodies, known)  # it died twice running: read here rather than not at all
+        return read(bodies, known, decided)  # it died twice running: read here rather than not at all
 
     def _discard(self) -> None:
         pool, self._pool = self._pool, None

@@ -136,13 +136,15 @@ def _signature(name: str, value: str, rules: Rules) -> tuple[object, ...]:
     found = rules.remembered(memo)
     if found is None:
         values, testers = _questions(name, rules)
-        found = rules.remember(
-            memo, (value == "", tuple(value == v for v in values), tuple(t.matches(value) for t in testers))
-        )
+        # Which of ``values`` it equals, as the value itself (None: none of them): the same
+        # classes as a flag per value, but a key of constant size, where a flag per value made
+        # every memo key holding it cost a hash over 10,000 of them (a catalog's alert names).
+        equal = value if value in values else None
+        found = rules.remember(memo, (value == "", equal, tuple(t.matches(value) for t in testers)))
     return found  # type: ignore[return-value]
 
 
-def _questions(name: str, rules: Rules) -> tuple[tuple[str, ...], tuple[Matcher, ...]]:
+def _questions(name: str, rules: Rules) -> tuple[frozenset[str], tuple[Matcher, ...]]:
     """The values reach compares a label's value with, and the matchers it tries it on."""
     memo = ("questions", name)
     found = rules.remembered(memo)
@@ -154,7 +156,7 @@ def _questions(name: str, rules: Rules) -> tuple[tuple[str, ...], tuple[Matcher,
         selectors = [rule.selector for rule in rules.rules]
         selectors += [w.scope for w in rules.maintenance.windows] if rules.maintenance else []
         testers = tuple(m for selector in selectors for m in selector.matchers if m.name == name)
-        found = rules.remember(memo, (tuple(sorted(values)), testers))
+        found = rules.remember(memo, (frozenset(values), testers))
     return found  # type: ignore[return-value]
 
 
