@@ -128,9 +128,10 @@ class Tally:
                 tally.cut = True
                 raise
 
-        def charged(allowance: budget.Allowance, states: int, steps: int) -> bool:
-            paid = afford(allowance, states, steps)  # a remembered answer's cost
-            if paid:
+        def charged(allowance: budget.Allowance, key: object, states: int, steps: int) -> bool:
+            fresh = key not in allowance.paid
+            paid = afford(allowance, key, states, steps)  # a remembered answer's cost, once
+            if paid and fresh:
                 tally.states += states
                 tally.steps += steps
             return paid

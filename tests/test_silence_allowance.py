@@ -37,9 +37,10 @@ def spent(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         total[0] += steps
         charge(self, states, steps)
 
-    def charged(self: budget.Allowance, states: int, steps: int) -> bool:
-        paid = afford(self, states, steps)  # a remembered answer, charged what it cost
-        total[0] += steps if paid else 0
+    def charged(self: budget.Allowance, key: object, states: int, steps: int) -> bool:
+        fresh = key not in self.paid
+        paid = afford(self, key, states, steps)  # a remembered answer, charged what it cost
+        total[0] += steps if paid and fresh else 0
         return paid
 
     monkeypatch.setattr(budget.Allowance, "spend", counted)

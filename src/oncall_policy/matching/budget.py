@@ -102,12 +102,13 @@ class Allowance:
     ``cut``: whether a query answered ``UNDECIDED`` because the allowance, not its own budget,
     ran out — an answer that depends on what was asked before it, not to be remembered."""
 
-    __slots__ = ("cut", "states", "steps")
+    __slots__ = ("cut", "paid", "states", "steps")
 
     def __init__(self, states: int, steps: int) -> None:
         self.states = states
         self.steps = steps
         self.cut = False
+        self.paid: set[object] = set()  # what this allowance has paid for (see ``afford``)
 
     def spend(self, states: int, steps: int) -> None:
         self.states -= states
@@ -116,15 +117,20 @@ class Allowance:
             self.cut = True
             _give_up()
 
-    def afford(self, states: int, steps: int) -> bool:
-        """Spend what an answer known already cost when it was worked out, if that much is left
-        (True); else spend nothing (False), and the caller works it out again, to be cut short
-        where it would have been. So a remembered answer costs a judgement what it would have
-        cost unremembered, and what was judged before in the process changes no verdict."""
+    def afford(self, key: object, states: int, steps: int) -> bool:
+        """Spend what the answer ``key``, known already, cost when it was worked out — once per
+        allowance, as a judgement working everything out itself would have asked it once and
+        remembered it — if that much is left (True); else spend nothing (False), and the caller
+        works it out again, to be cut short where it would have been. So a remembered answer
+        costs a judgement what it would have cost unremembered, and what was judged before in
+        the process changes no verdict."""
+        if key in self.paid:
+            return True
         if states > self.states or steps > self.steps:
             return False
         self.states -= states
         self.steps -= steps
+        self.paid.add(key)
         return True
 
 

@@ -149,7 +149,7 @@ def _decide(
     if remembered is not None:
         known, states, steps = remembered
         allowance = shared()
-        if allowance is None or allowance.afford(states, steps):  # see Allowance.afford
+        if allowance is None or allowance.afford(key, states, steps):  # see Allowance.afford
             return known  # type: ignore[return-value] # stored by the same question below
     try:
         explorer = Explorer(budget)  # raises OutOfBudget at once when the allowance is spent
@@ -160,6 +160,9 @@ def _decide(
         if len(_ANSWERS) >= _ANSWERS_KEPT:
             _ANSWERS.clear()
         _ANSWERS[key] = (answer, explorer.meter.states, explorer.meter.steps)
+        allowance = shared()
+        if allowance is not None:
+            allowance.paid.add(key)  # asked again in this judgement, it is remembered and paid
     return answer
 
 

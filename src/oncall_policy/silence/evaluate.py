@@ -206,13 +206,15 @@ def _assessed_once(request: SilenceRequest, rules: Rules, *, apart: bool) -> Ass
         return None
     if len(request.matchers) > shape.MAX_MATCHERS or any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
-    if request.window is not None or maintenance.named(request, rules):
-        return _assess(request, rules)
+    named = maintenance.named(request, rules)
     # Naming no window, a silence is assessed by its matchers alone, once per matcher set (an
-    # audit meets the same ones many times).
-    return labels.remembered(
-        rules, ("assessment", request.matchers), lambda: _assess(request, rules), pure=apart
-    )
+    # audit meets the same ones many times); naming windows, by them and its times as well (what
+    # maintenance.misfits and the limits read of it).
+    memo: tuple[object, ...] = ("assessment", request.matchers)
+    if request.window is not None or named:
+        windows = tuple(window.id for window in named)
+        memo = (*memo, windows, request.window, request.starts_at, request.ends_at)
+    return labels.remembered(rules, memo, lambda: _assess(request, rules), pure=apart)
 
 
 def _assess(request: SilenceRequest, rules: Rules) -> Assessment:

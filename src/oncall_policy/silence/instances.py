@@ -231,6 +231,8 @@ def _rest_exists(
 
     if labels.too_long(own) or any(labels.too_long(splitter) for splitter in splitters):
         return True  # not analysed (labels.MAX_ANALYSED): it may
+    if not labels.affordable((*own, *(m for splitter in splitters for m in splitter))):
+        return True  # past the judgement's allowance: it may
     language = labels.conjunction(own) - Language.of_strings(sorted(named))
     if domain.excluded is not None:
         language = language - domain.excluded.language

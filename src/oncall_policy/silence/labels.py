@@ -72,7 +72,7 @@ def witness(
             return value if value not in kept_out and admits(matchers, value) else None
     if all(m.op is Op.NOT_EQUAL for m in matchers):
         return _other_than({m.value for m in matchers} | kept_out)
-    if too_long(matchers):
+    if too_long(matchers) or not affordable(matchers):
         return UNDECIDED
     language = conjunction(matchers)
     if excluded is not None:
@@ -112,14 +112,36 @@ def remembered(rules: Rules, key: object, work: Callable[[], T], *, pure: bool =
     the same however it is cut short: kept even then, and used without charge."""
     allowance = shared()
     found: tuple[T, int, int] | None = rules.remembered(key)  # type: ignore[assignment]
-    if found is not None and (pure or allowance is None or allowance.afford(found[1], found[2])):
+    if found is not None and (pure or allowance is None or allowance.afford(key, found[1], found[2])):
         return found[0]
     before = (allowance.states, allowance.steps) if allowance is not None else (0, 0)
     value = work()
     if allowance is not None:
         spent = (before[0] - allowance.states, before[1] - allowance.steps)
         rules.remember(key, (value, *spent), pure=pure)
+        allowance.paid.add(key)
     return value
+
+
+# Building a regex's language is work too, unmetered by the questions: about 50 µs a character for
+# wide classes (``[\\pL\\pN\\pS]``), where a step of exploring takes about 3 µs. So a judgement is
+# charged for it, once per regex, whether the language is built or remembered (``Matcher.language``).
+STEPS_PER_CHARACTER = 20
+
+
+def affordable(matchers: Iterable[Matcher]) -> bool:
+    """Whether the judgement's allowance pays for the languages of ``matchers``' regexes (when it
+    cannot, the question they are for answers ``UNDECIDED``)."""
+    allowance = shared()
+    if allowance is None:
+        return True
+    for matcher in matchers:
+        if matcher.op.is_regex:
+            key = ("language", matcher.op, matcher.value)
+            if not allowance.afford(key, 0, STEPS_PER_CHARACTER * len(matcher.value)):
+                allowance.cut = True
+                return False
+    return True
 
 
 def conjunction(matchers: Sequence[Matcher]) -> Language:
@@ -144,7 +166,7 @@ def within(
         return True
     if values is not None:
         return all(admits(outer, v) for v in values if admits(inner, v))
-    if too_long(inner) or too_long(outer):
+    if too_long(inner) or too_long(outer) or not affordable((*inner, *outer)):
         return UNDECIDED
     language = conjunction(inner)
     if excluded is not None:

@@ -135,7 +135,7 @@ def _unknown_inside(scope: Selector, groups: Groups, rules: Rules) -> bool:
 def _severity_within(matchers: tuple[Matcher, ...], scope: Selector) -> bool:
     from oncall_policy.matching.language import Language  # noqa: PLC0415
 
-    if labels.too_long(matchers):
-        return False  # not analysed (labels.MAX_ANALYSED): not shown to be inside
+    if labels.too_long(matchers) or not labels.affordable(matchers):
+        return False  # not analysed (labels.MAX_ANALYSED, or past the allowance): not shown inside
     inside = labels.conjunction(matchers).is_subset(Language.of_strings(scope.severity_values))
     return inside is True
