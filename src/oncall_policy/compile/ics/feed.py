@@ -9,12 +9,13 @@ the last one and one event has one UID in every feed it appears in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, vText
 
+from oncall_policy.compile.ics import event_text
 from oncall_policy.compile.ics.vtimezone import vtimezone
 from oncall_policy.meaning.shifts import Shift, Span
 from oncall_policy.model import Person
@@ -42,17 +43,10 @@ def render(shifts: Iterable[Shift], stamps: Mapping[str, datetime]) -> list[Rend
     """Each shift's events (one per span on duty); ``stamps`` gives each rotation's DTSTAMP."""
     rendered = []
     for shift in shifts:
+        stamp = stamps[shift.rotation.id]
         for span in shift.on_duty:
-            component = event(shift, span, stamps[shift.rotation.id])
-            zones = {component[key].params.get("TZID") for key in ("dtstart", "dtend")}
-            rendered.append(
-                Rendered(
-                    event_key(shift, span),
-                    shift,
-                    component.to_ical().decode("utf-8"),
-                    frozenset(zone for zone in zones if zone is not None),
-                )
-            )
+            written, zones = event_text.text(shift, span, stamp, "\n".join(describe(shift, span)))
+            rendered.append(Rendered(event_key(shift, span), shift, written, zones))
     return rendered
 
 
@@ -86,28 +80,6 @@ def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
 
 def event_key(shift: Shift, span: Span) -> tuple[datetime, str, str]:
     return span[0], shift.rotation.id, shift.slot
-
-
-def event(shift: Shift, span: Span, stamp: datetime) -> Event:
-    rotation = shift.rotation
-    component = Event()
-    component.add("uid", f"{rotation.id}.{shift.slot}.{_utc(span[0])}@oncall-policy")
-    component.add("dtstamp", stamp.astimezone(UTC))
-    component.add("dtstart", _wall_clock(span[0], rotation.time_zone))
-    component.add("dtend", _wall_clock(span[1], rotation.time_zone))
-    component.add("summary", f"On call: {shift.person.name}, {shift.slot} of {rotation.name}")
-    component.add("description", "\n".join(describe(shift, span)))
-    component.add("categories", ["on-call"])
-    component.add("transp", "TRANSPARENT")
-    # For programs: what the text says, by id.
-    component.add("x-oncall-rotation", rotation.id)
-    component.add("x-oncall-slot", shift.slot)
-    component.add("x-oncall-person", shift.person.id)
-    if shift.before is not None and shift.before != shift.person:
-        component.add("x-oncall-handover-from", shift.before.id)
-    if shift.after != shift.person:
-        component.add("x-oncall-handover-to", shift.after.id)
-    return component
 
 
 def describe(shift: Shift, span: Span) -> list[str]:
@@ -147,14 +119,6 @@ def _iso_duration(length: timedelta) -> str:
     return f"PT{hours}H" if not rest else f"PT{int(length.total_seconds())}S"
 
 
-def _wall_clock(instant: datetime, zone_name: str) -> datetime:
-    """``instant`` on the zone's wall clock; in UTC where that clock reads it twice (the second
-    pass of a fall-back hour), since a reader takes the first."""
-    local = instant.astimezone(ZoneInfo(zone_name))
-    utc = instant.astimezone(UTC)
-    return local if local.replace(fold=0).astimezone(UTC) == utc else utc
-
-
 def _who(person: Person) -> str:
     return f"{person.name} <{person.email}>"
 
@@ -166,7 +130,3 @@ def _local(instant: datetime, zone_name: str) -> str:
 def _span(span: Span, zone_name: str) -> str:
     start, end = (moment.astimezone(ZoneInfo(zone_name)) for moment in span)
     return f"{start:%a %H:%M}–{end:%a %H:%M}"
-
-
-def _utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
