@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,40 @@ def render(shifts: Iterable[Shift], stamps: Mapping[str, datetime]) -> list[Rend
 def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
     """The calendar ``name`` holding ``events``, in order, after the VTIMEZONE of each zone they
     are written in, over the span of their shifts."""
+    ordered = sorted(events, key=lambda rendered: rendered.key)
+    zones = sorted(_zone_spans(ordered).items())
+    head = _head(description).replace(_NAMED, _named(name), 1)
+    end = "END:VCALENDAR\r\n"
+    return (
+        head.removesuffix(end)
+        + "".join(
+            vtimezone(zone_name, first, last).to_ical().decode("utf-8") for zone_name, (first, last) in zones
+        )
+        + "".join(rendered.text for rendered in ordered)
+        + end
+    )
+
+
+# The head's name lines, as icalendar writes them for the name ``N``: every feed of a compile has
+# the same head but for its name, so icalendar writes it once and each feed's name replaces these.
+_NAMED = "\r\nNAME:N\r\nX-WR-CALNAME:N\r\n"
+
+
+def _named(name: str) -> str:
+    text = event_text.escape(name)
+    return f"\r\n{event_text.fold('NAME:' + text)}\r\n{event_text.fold('X-WR-CALNAME:' + text)}\r\n"
+
+
+@lru_cache(maxsize=1024)
+def _vtimezone_text(zone_name: str, first: datetime, last: datetime) -> str:
+    """A zone's VTIMEZONE over a span, written once for the rotation's feed and its people's."""
+    text: str = vtimezone(zone_name, first, last).to_ical().decode("utf-8")
+    return text
+
+
+@lru_cache(maxsize=4)
+def _head(description: str) -> str:
+    """A calendar without components, named ``N``, as icalendar writes it."""
     head = Calendar()
     for key, value in (
         ("version", "2.0"),
@@ -61,8 +96,8 @@ def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
         ("method", "PUBLISH"),
         # vText: icalendar leaves a plain str of these properties unescaped, and a line break in
         # a person's or rotation's name would then end the content line (TEXT is escaped).
-        ("name", vText(name)),
-        ("x-wr-calname", vText(name)),
+        ("name", vText("N")),
+        ("x-wr-calname", vText("N")),
         ("description", description),
         ("x-wr-caldesc", vText(description)),
         ("refresh-interval", REFRESH),
@@ -70,12 +105,10 @@ def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
     ):
         head.add(key, value)
     head["refresh-interval"].params["VALUE"] = "DURATION"
-    ordered = sorted(events, key=lambda rendered: rendered.key)
-    for zone_name, (first, last) in sorted(_zone_spans(ordered).items()):
-        head.add_component(vtimezone(zone_name, first, last))
     text: str = head.to_ical().decode("utf-8")
-    end = "END:VCALENDAR\r\n"
-    return text.removesuffix(end) + "".join(rendered.text for rendered in ordered) + end
+    if text.count(_NAMED) != 1:
+        raise AssertionError(text)  # a head whose name lines cannot be told apart: a bug
+    return text
 
 
 def event_key(shift: Shift, span: Span) -> tuple[datetime, str, str]:
