@@ -59,6 +59,12 @@ class Router:
                 self._index.setdefault(key, []).append(number)
             if not keys:
                 self._unindexed.append(number)
+        # The only labels a route looks at: where an alert goes depends on these alone, so alerts
+        # that agree on them (most of a catalog, which routes by team and severity) are routed once.
+        self._looked_at = tuple(
+            sorted({self.severity_label, *(m.name for route in self.routes for m in route.matchers)})
+        )
+        self._routed: dict[tuple[str | None, ...], Destinations] = {}
 
     def _required(self, route: Route, values: frozenset[str] | None) -> list[tuple[str, str]]:
         """Label values of which an alert must carry one to match ``route`` (empty: no such)."""
@@ -90,6 +96,13 @@ class Router:
         return all(matcher.matches_labels(labels) for matcher in selector.matchers)
 
     def route(self, labels: Mapping[str, str]) -> Destinations:
+        key = tuple(map(labels.get, self._looked_at))
+        found = self._routed.get(key)
+        if found is None:
+            found = self._routed[key] = self._route(labels)
+        return found
+
+    def _route(self, labels: Mapping[str, str]) -> Destinations:
         taken = []
         for number in self._candidates(labels):
             route = self.routes[number]
