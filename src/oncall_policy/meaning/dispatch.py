@@ -120,7 +120,7 @@ class Router:
 
 def unknown_alert(policy: Policy, severity_value: str | None) -> dict[str, str]:
     """The labels of an alert the catalog does not know, with only a name (and a severity)."""
-    known = {alert.name for alert in policy.alerts}
+    known = _catalog_names(policy)
     name = next(
         f"NotInTheCatalog{n or ''}" for n in range(len(known) + 1) if f"NotInTheCatalog{n or ''}" not in known
     )
@@ -128,6 +128,12 @@ def unknown_alert(policy: Policy, severity_value: str | None) -> dict[str, str]:
     if severity_value is not None:
         labels[policy.organisation.severity_label] = severity_value
     return labels
+
+
+@per_object
+def _catalog_names(policy: Policy) -> frozenset[str]:
+    """The catalog's alert names, gathered once for the probes of every severity."""
+    return frozenset(alert.name for alert in policy.alerts)
 
 
 @per_object
