@@ -89,6 +89,8 @@ def _base64_decoded(text: str) -> list[str]:
     """What each run of base64 in ``text`` decodes to, where that is text: the run from each of
     its first four characters (it may follow a word without a break), and each part of it
     between slashes (it may be a path around base64); and each run broken by whitespace, joined."""
+    if len(text) < _BASE64_SHORTEST:
+        return []  # no run, nor pieces joined, is long enough: most suspects (a runbook's path)
     parts = {part for match in _BASE64.finditer(text) for part in _parts(match.group())}
     parts.update(part for match in _SPACED.finditer(text) for part in _joined(match.group().split()))
     return [plain for plain in map(_decode, parts) if plain is not None]

@@ -59,6 +59,12 @@ class Router:
                 self._index.setdefault(key, []).append(number)
             if not keys:
                 self._unindexed.append(number)
+        # The only labels a route looks at: where an alert goes depends on these alone, so alerts
+        # that agree on them (most of a catalog, which routes by team and severity) are routed once.
+        self._looked_at = tuple(
+            sorted({self.severity_label, *(m.name for route in self.routes for m in route.matchers)})
+        )
+        self._routed: dict[tuple[str | None, ...], Destinations] = {}
 
     def _required(self, route: Route, values: frozenset[str] | None) -> list[tuple[str, str]]:
         """Label values of which an alert must carry one to match ``route`` (empty: no such)."""
@@ -90,6 +96,13 @@ class Router:
         return all(matcher.matches_labels(labels) for matcher in selector.matchers)
 
     def route(self, labels: Mapping[str, str]) -> Destinations:
+        key = tuple(map(labels.get, self._looked_at))
+        found = self._routed.get(key)
+        if found is None:
+            found = self._routed[key] = self._route(labels)
+        return found
+
+    def _route(self, labels: Mapping[str, str]) -> Destinations:
         taken = []
         for number in self._candidates(labels):
             route = self.routes[number]
@@ -107,7 +120,7 @@ class Router:
 
 def unknown_alert(policy: Policy, severity_value: str | None) -> dict[str, str]:
     """The labels of an alert the catalog does not know, with only a name (and a severity)."""
-    known = {alert.name for alert in policy.alerts}
+    known = _catalog_names(policy)
     name = next(
         f"NotInTheCatalog{n or ''}" for n in range(len(known) + 1) if f"NotInTheCatalog{n or ''}" not in known
     )
@@ -115,6 +128,12 @@ def unknown_alert(policy: Policy, severity_value: str | None) -> dict[str, str]:
     if severity_value is not None:
         labels[policy.organisation.severity_label] = severity_value
     return labels
+
+
+@per_object
+def _catalog_names(policy: Policy) -> frozenset[str]:
+    """The catalog's alert names, gathered once for the probes of every severity."""
+    return frozenset(alert.name for alert in policy.alerts)
 
 
 @per_object

@@ -9,12 +9,14 @@ the last one and one event has one UID in every feed it appears in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, vText
 
+from oncall_policy.compile.ics import event_text
 from oncall_policy.compile.ics.vtimezone import vtimezone
 from oncall_policy.meaning.shifts import Shift, Span
 from oncall_policy.model import Person
@@ -42,23 +44,50 @@ def render(shifts: Iterable[Shift], stamps: Mapping[str, datetime]) -> list[Rend
     """Each shift's events (one per span on duty); ``stamps`` gives each rotation's DTSTAMP."""
     rendered = []
     for shift in shifts:
+        stamp = stamps[shift.rotation.id]
         for span in shift.on_duty:
-            component = event(shift, span, stamps[shift.rotation.id])
-            zones = {component[key].params.get("TZID") for key in ("dtstart", "dtend")}
-            rendered.append(
-                Rendered(
-                    event_key(shift, span),
-                    shift,
-                    component.to_ical().decode("utf-8"),
-                    frozenset(zone for zone in zones if zone is not None),
-                )
-            )
+            written, zones = event_text.text(shift, span, stamp, "\n".join(describe(shift, span)))
+            rendered.append(Rendered(event_key(shift, span), shift, written, zones))
     return rendered
 
 
 def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
     """The calendar ``name`` holding ``events``, in order, after the VTIMEZONE of each zone they
     are written in, over the span of their shifts."""
+    ordered = sorted(events, key=lambda rendered: rendered.key)
+    zones = sorted(_zone_spans(ordered).items())
+    head = _head(description).replace(_NAMED, _named(name), 1)
+    end = "END:VCALENDAR\r\n"
+    return (
+        head.removesuffix(end)
+        + "".join(
+            vtimezone(zone_name, first, last).to_ical().decode("utf-8") for zone_name, (first, last) in zones
+        )
+        + "".join(rendered.text for rendered in ordered)
+        + end
+    )
+
+
+# The head's name lines, as icalendar writes them for the name ``N``: every feed of a compile has
+# the same head but for its name, so icalendar writes it once and each feed's name replaces these.
+_NAMED = "\r\nNAME:N\r\nX-WR-CALNAME:N\r\n"
+
+
+def _named(name: str) -> str:
+    text = event_text.escape(name)
+    return f"\r\n{event_text.fold('NAME:' + text)}\r\n{event_text.fold('X-WR-CALNAME:' + text)}\r\n"
+
+
+@lru_cache(maxsize=1024)
+def _vtimezone_text(zone_name: str, first: datetime, last: datetime) -> str:
+    """A zone's VTIMEZONE over a span, written once for the rotation's feed and its people's."""
+    text: str = vtimezone(zone_name, first, last).to_ical().decode("utf-8")
+    return text
+
+
+@lru_cache(maxsize=4)
+def _head(description: str) -> str:
+    """A calendar without components, named ``N``, as icalendar writes it."""
     head = Calendar()
     for key, value in (
         ("version", "2.0"),
@@ -67,8 +96,8 @@ def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
         ("method", "PUBLISH"),
         # vText: icalendar leaves a plain str of these properties unescaped, and a line break in
         # a person's or rotation's name would then end the content line (TEXT is escaped).
-        ("name", vText(name)),
-        ("x-wr-calname", vText(name)),
+        ("name", vText("N")),
+        ("x-wr-calname", vText("N")),
         ("description", description),
         ("x-wr-caldesc", vText(description)),
         ("refresh-interval", REFRESH),
@@ -76,38 +105,14 @@ def calendar(name: str, description: str, events: Iterable[Rendered]) -> str:
     ):
         head.add(key, value)
     head["refresh-interval"].params["VALUE"] = "DURATION"
-    ordered = sorted(events, key=lambda rendered: rendered.key)
-    for zone_name, (first, last) in sorted(_zone_spans(ordered).items()):
-        head.add_component(vtimezone(zone_name, first, last))
     text: str = head.to_ical().decode("utf-8")
-    end = "END:VCALENDAR\r\n"
-    return text.removesuffix(end) + "".join(rendered.text for rendered in ordered) + end
+    if text.count(_NAMED) != 1:
+        raise AssertionError(text)  # a head whose name lines cannot be told apart: a bug
+    return text
 
 
 def event_key(shift: Shift, span: Span) -> tuple[datetime, str, str]:
     return span[0], shift.rotation.id, shift.slot
-
-
-def event(shift: Shift, span: Span, stamp: datetime) -> Event:
-    rotation = shift.rotation
-    component = Event()
-    component.add("uid", f"{rotation.id}.{shift.slot}.{_utc(span[0])}@oncall-policy")
-    component.add("dtstamp", stamp.astimezone(UTC))
-    component.add("dtstart", _wall_clock(span[0], rotation.time_zone))
-    component.add("dtend", _wall_clock(span[1], rotation.time_zone))
-    component.add("summary", f"On call: {shift.person.name}, {shift.slot} of {rotation.name}")
-    component.add("description", "\n".join(describe(shift, span)))
-    component.add("categories", ["on-call"])
-    component.add("transp", "TRANSPARENT")
-    # For programs: what the text says, by id.
-    component.add("x-oncall-rotation", rotation.id)
-    component.add("x-oncall-slot", shift.slot)
-    component.add("x-oncall-person", shift.person.id)
-    if shift.before is not None and shift.before != shift.person:
-        component.add("x-oncall-handover-from", shift.before.id)
-    if shift.after != shift.person:
-        component.add("x-oncall-handover-to", shift.after.id)
-    return component
 
 
 def describe(shift: Shift, span: Span) -> list[str]:
@@ -147,14 +152,6 @@ def _iso_duration(length: timedelta) -> str:
     return f"PT{hours}H" if not rest else f"PT{int(length.total_seconds())}S"
 
 
-def _wall_clock(instant: datetime, zone_name: str) -> datetime:
-    """``instant`` on the zone's wall clock; in UTC where that clock reads it twice (the second
-    pass of a fall-back hour), since a reader takes the first."""
-    local = instant.astimezone(ZoneInfo(zone_name))
-    utc = instant.astimezone(UTC)
-    return local if local.replace(fold=0).astimezone(UTC) == utc else utc
-
-
 def _who(person: Person) -> str:
     return f"{person.name} <{person.email}>"
 
@@ -166,7 +163,3 @@ def _local(instant: datetime, zone_name: str) -> str:
 def _span(span: Span, zone_name: str) -> str:
     start, end = (moment.astimezone(ZoneInfo(zone_name)) for moment in span)
     return f"{start:%a %H:%M}–{end:%a %H:%M}"
-
-
-def _utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
