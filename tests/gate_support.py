@@ -8,6 +8,7 @@ import base64
 import http.client
 import json
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -121,6 +122,33 @@ def call(  # noqa: PLR0917 - a request, as http.client takes it
 def post(base: str, silence: dict[str, Any] | bytes, as_who: str | None = "engineer-a@clipper.app") -> Answer:
     body = silence if isinstance(silence, bytes) else json.dumps(silence).encode()
     return call(base, "POST", "/api/v2/silences", body, basic(as_who) if as_who else None)
+
+
+def health_while_writing(
+    base: str, silence: dict[str, Any], as_who: str = "engineer-a@clipper.app"
+) -> tuple[float, Answer]:
+    """The longest ``/-/healthy`` took to answer while ``silence`` was written (and judged)
+    through the gate at ``base``, asked again and again until the write is answered; and the
+    write's answer. A judgement that holds the gate's event loop holds every health check."""
+    answers: list[Answer] = []
+    body = json.dumps(silence).encode()
+    writer = threading.Thread(
+        target=lambda: answers.append(
+            call(base, "POST", "/api/v2/silences", body, basic(as_who), timeout=300)
+        )
+    )
+    writer.start()
+    worst = 0.0
+    while True:
+        started = time.monotonic()
+        healthy = call(base, "GET", "/-/healthy", timeout=300)
+        worst = max(worst, time.monotonic() - started)
+        assert healthy.status == 200, healthy.body
+        if not writer.is_alive():
+            break
+    writer.join()
+    assert answers, "the write was not answered"
+    return worst, answers[0]
 
 
 def at(offset: timedelta) -> str:

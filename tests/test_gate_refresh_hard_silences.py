@@ -10,13 +10,12 @@ not a refresh. Expected: /-/healthy answers within a couple of seconds whatever 
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
 
 from tests.alertmanager_server import running
-from tests.gate_support import basic, call, gate, silence
+from tests.gate_support import basic, call, gate, health_while_writing, silence
 
 PLANTED = 20
 
@@ -51,26 +50,6 @@ def test_refresh_with_many_hard_silences_holds_the_event_loop(upstream):
         for i in range(PLANTED):  # as another gate instance (or a bypass) would write them
             assert upstream.post(_hard(i))
         time.sleep(1.5)  # older than history_max_age (1 s): the next write refreshes
-        answers = []
         other = silence(("alertname", "LowDiskSpace"), minutes=30)
-        writer = threading.Thread(
-            target=lambda: answers.append(
-                call(
-                    url,
-                    "POST",
-                    "/api/v2/silences",
-                    json.dumps(other).encode(),
-                    basic("engineer-a@clipper.app"),
-                    timeout=300,
-                )
-            )
-        )
-        writer.start()
-        time.sleep(0.3)
-        started = time.monotonic()
-        healthy = call(url, "GET", "/-/healthy", timeout=300)
-        took = time.monotonic() - started
-        writer.join(300)
-    assert healthy.status == 200
-    assert answers
+        took, _ = health_while_writing(url, other)
     assert took < 3.0, f"/-/healthy took {took:.1f}s while the gate took in {PLANTED} listed silences"

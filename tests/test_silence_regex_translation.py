@@ -18,10 +18,8 @@ Expected: under ~1 s (asserted with a generous 3 s)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -32,7 +30,7 @@ from oncall_policy.silence import api, source
 from oncall_policy.silence.evaluate import evaluate
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER, ROOT
-from tests.gate_support import basic, call, gate
+from tests.gate_support import gate, health_while_writing
 
 CLASSES = r"[\pL\pN\pS]" * 90  # 990 characters: under MAX_ANALYSED, not too complex for RE2
 LABELS = ("service", "instance", "job")
@@ -79,25 +77,5 @@ def upstream(alertmanager_binary: str, tmp_path):
 
 def test_gate_event_loop_not_held_by_a_write_of_large_classes(upstream):
     with gate([upstream.url]) as url:
-        answers = []
-        writer = threading.Thread(
-            target=lambda: answers.append(
-                call(
-                    url,
-                    "POST",
-                    "/api/v2/silences",
-                    json.dumps(_body()).encode(),
-                    basic("engineer-a@clipper.app"),
-                    timeout=300,
-                )
-            )
-        )
-        writer.start()
-        time.sleep(0.3)
-        started = time.monotonic()
-        healthy = call(url, "GET", "/-/healthy", timeout=300)
-        took = time.monotonic() - started
-        writer.join(300)
-    assert healthy.status == 200
-    assert answers
+        took, _ = health_while_writing(url, _body())
     assert took < 3.0, f"/-/healthy took {took:.1f}s while the gate judged one write"

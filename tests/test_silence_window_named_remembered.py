@@ -20,7 +20,6 @@ Expected (issue 10 (d)): bounded at about a second; the loop never held long (ge
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +30,7 @@ from oncall_policy.silence import audit, source
 from oncall_policy.silence.rules import Selector, Window
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
-from tests.gate_support import basic, call, gate, silence
+from tests.gate_support import basic, call, gate, health_while_writing, silence
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 COPIES = 20
@@ -96,28 +95,6 @@ def test_gate_refresh_of_window_naming_hard_silences_does_not_hold_the_loop(upst
             body["matchers"][-1]["value"] = f"[ab]*a[ab]{{{12 + i}}}"
             assert upstream.post(body)
         time.sleep(1.5)  # older than history_max_age (1 s): the next write refreshes
-        answers = []
         other = silence(("alertname", "LowDiskSpace"), minutes=30)
-        writer = threading.Thread(
-            target=lambda: answers.append(
-                call(
-                    url,
-                    "POST",
-                    "/api/v2/silences",
-                    json.dumps(other).encode(),
-                    basic("engineer-a@clipper.app"),
-                    timeout=300,
-                )
-            )
-        )
-        writer.start()
-        worst = 0.0
-        deadline = time.monotonic() + 20
-        while writer.is_alive() and time.monotonic() < deadline:
-            started = time.monotonic()
-            healthy = call(url, "GET", "/-/healthy", timeout=300)
-            worst = max(worst, time.monotonic() - started)
-            assert healthy.status == 200
-        writer.join(300)
-    assert answers
+        worst, _ = health_while_writing(url, other)
     assert worst < 3.0, f"/-/healthy took {worst:.1f}s while the gate took in {COPIES} listed silences"

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 
 from oncall_policy.gate.config import Auth, Network
-from oncall_policy.gate.users import Verifier
+from oncall_policy.gate.users import Verifier, address_of
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,15 +63,8 @@ def from_header(values: Sequence[str], peer: str | None, trusted: Sequence[Netwo
 
 
 def trusted_peer(peer: str | None, trusted: Sequence[Network]) -> bool:
-    if peer is None:
-        return False
-    try:
-        address = ipaddress.ip_address(peer.partition("%")[0])  # an IPv6 zone is no part of it
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return any(address in network for network in trusted)
+    address = address_of(peer) if peer is not None else None
+    return address is not None and any(address in network for network in trusted)
 
 
 def basic_credentials(values: Sequence[str]) -> tuple[str, str] | None:

@@ -161,18 +161,27 @@ class Verifier:
         return hmac.new(self._key, material, hashlib.sha256).digest()
 
 
-def client_of(peer: str | None) -> str | None:
-    """Who a peer address counts as: an IPv4 address itself (also when IPv4-mapped), an IPv6
-    address its /64, the network one host or one customer line is given."""
-    if peer is None:
-        return None
+def address_of(peer: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """A peer's address as the gate compares it: without an IPv6 zone, an IPv4-mapped IPv6
+    address as its IPv4 one (None: not an address)."""
     try:
         address = ipaddress.ip_address(peer.partition("%")[0])  # an IPv6 zone is no part of it
     except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def client_of(peer: str | None) -> str | None:
+    """Who a peer address counts as: an IPv4 address itself, an IPv6 address its /64, the
+    network one host or one customer line is given."""
+    if peer is None:
+        return None
+    address = address_of(peer)
+    if address is None:
         return peer
     if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
         return str(ipaddress.IPv6Network((address, 64), strict=False))
     return str(address)
 
