@@ -92,6 +92,31 @@ def test_a_write_fails_over_on_a_5xx():
         assert [e["method"] for e in healthy_log if e["method"] == "POST"] == ["POST", "POST"]
 
 
+def test_a_peer_that_drops_the_connection_after_the_write_is_not_followed_by_another():
+    """It read the whole write, then hung up without answering: it may have created the silence,
+    and the next peer would create it again. 502, counted as history, and not sent twice."""
+    taken: list[bytes] = []
+
+    def answer(handler, body: bytes) -> tuple[int, bytes, dict[str, str]]:
+        if handler.command == "GET":
+            return 200, LISTING, {}
+        taken.append(body)
+        handler.connection.shutdown(socket.SHUT_RDWR)  # hung up, unanswered
+        handler.close_connection = True
+        return 200, b"", {}
+
+    with (
+        http_servers.serve(answer) as (dropping, _),
+        listing_then(200, b'{"silenceID":"other"}') as (other, log),
+        gate([dropping, other]) as url,
+    ):
+        answer_ = post(url, BODY)
+        assert answer_.status == 502, answer_.body
+        assert "no Alertmanager took it" in answer_.json()["message"]
+        assert len(taken) == 1
+        assert [entry["method"] for entry in log] == ["GET"]  # not sent to the next peer
+
+
 def test_silences_listed_by_several_peers_count_once():
     """Two peers list the same silence: the gate's history holds it once (``client.merge``)."""
     earlier = silence(

@@ -173,10 +173,17 @@ class Upstreams:
                 self.mark_down(base)
                 failures.append(TimedOutError(str(url), f"no answer within {self.timeout:g}s"))
                 raise CreateFailedError(504, failures) from None
-            except (aiohttp.ClientError, TooLargeError) as error:
+            except aiohttp.ClientConnectorError as error:  # never reached it: another peer may take it
                 self.mark_down(base)
                 failures.append(UnreachableError(str(url), str(error) or type(error).__name__))
                 continue
+            except (aiohttp.ClientError, TooLargeError) as error:
+                # Reached it, and its answer was lost (the connection dropped, or too long to read):
+                # it may have taken the silence, as after a timeout, and another peer asked now
+                # would create it twice.
+                self.mark_down(base)
+                failures.append(UnreachableError(str(url), str(error) or type(error).__name__))
+                raise CreateFailedError(502, failures) from None
             if answer.status < 500:
                 return answer
             self.mark_down(base)
