@@ -144,12 +144,17 @@ _SHARED: dict[int, Allowance] = {}
 class sharing:  # noqa: N801 - used as a function: `with budget.sharing(allowance): ...`
     """The queries asked inside the block draw on ``allowance`` too; an enclosing block's
     allowance stands (a judgement inside an audit spends the audit's), unless ``apart``: then
-    the block has ``allowance`` to itself, and the enclosing one is not charged for it."""
+    the block has ``allowance`` to itself, and the enclosing one is not charged for it. Given
+    ``size`` (states, steps) instead, the allowance is made only when the block needs its own
+    (an audit enters a judgement's block for each of 50,000 silences)."""
 
-    __slots__ = ("_allowance", "_apart", "_entered", "_outer")
+    __slots__ = ("_allowance", "_apart", "_entered", "_outer", "_size")
 
-    def __init__(self, allowance: Allowance, *, apart: bool = False) -> None:
+    def __init__(
+        self, allowance: Allowance | None = None, *, apart: bool = False, size: tuple[int, int] = (0, 0)
+    ) -> None:
         self._allowance = allowance
+        self._size = size
         self._apart = apart
         self._entered = False
         self._outer: Allowance | None = None
@@ -159,6 +164,8 @@ class sharing:  # noqa: N801 - used as a function: `with budget.sharing(allowanc
         outer = _SHARED.get(thread)
         if outer is not None and not self._apart:
             return outer
+        if self._allowance is None:
+            self._allowance = Allowance(*self._size)
         self._entered, self._outer = True, outer
         _SHARED[thread] = self._allowance
         return self._allowance

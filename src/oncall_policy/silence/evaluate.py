@@ -197,24 +197,32 @@ def assess(request: SilenceRequest, rules: Rules, *, apart: bool = True) -> Asse
     is remembered even when the allowance cut a question short. Not ``apart`` (the earlier
     silences ``add`` judges a silence with): within the judgement's allowance, so that hard
     regexes planted in many earlier silences cost one judgement's allowance, not one each."""
-    with labels.judgement(apart=apart):
-        return _assessed_once(request, rules, apart=apart)
-
-
-def _assessed_once(request: SilenceRequest, rules: Rules, *, apart: bool) -> Assessment | None:
     if (request.problems and any(v.rule == BAD_MATCHER.id for v in request.problems)) or not request.matchers:
         return None
     if len(request.matchers) > shape.MAX_MATCHERS or any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
+    memo = _memo_key(request, rules)
+    if apart and (found := rules.remembered(memo)) is not None:
+        return found[0]  # type: ignore[no-any-return,index] # (assessment, states, steps): see labels.remembered
+    with labels.judgement(apart=apart):
+        return labels.remembered(rules, memo, lambda: _assess(request, rules), pure=apart)
+
+
+def _memo_key(request: SilenceRequest, rules: Rules) -> tuple[object, ...]:
+    """What an assessment depends on. Naming no window, a silence is assessed by its matchers
+    alone, once per matcher set (an audit meets the same ones many times); naming windows, by
+    them and its times as well (what maintenance.misfits and the limits read of it)."""
     named = maintenance.named(request, rules)
-    # Naming no window, a silence is assessed by its matchers alone, once per matcher set (an
-    # audit meets the same ones many times); naming windows, by them and its times as well (what
-    # maintenance.misfits and the limits read of it).
     memo: tuple[object, ...] = ("assessment", request.matchers)
     if request.window is not None or named:
-        windows = tuple(window.id for window in named)
-        memo = (*memo, windows, request.window, request.starts_at, request.ends_at)
-    return labels.remembered(rules, memo, lambda: _assess(request, rules), pure=apart)
+        memo = (
+            *memo,
+            tuple(window.id for window in named),
+            request.window,
+            request.starts_at,
+            request.ends_at,
+        )
+    return memo
 
 
 def _assess(request: SilenceRequest, rules: Rules) -> Assessment:

@@ -20,7 +20,7 @@ each answers ``UNDECIDED`` at once.
 from __future__ import annotations
 
 from oncall_policy.matchers import Op
-from oncall_policy.matching.budget import UNDECIDED, Allowance, shared, sharing
+from oncall_policy.matching.budget import UNDECIDED, shared, sharing
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def judgement(silences: int = 1, *, apart: bool = False) -> sharing:
     cost an audit little and an ordinary one never runs out. An enclosing judgement's allowance
     stands, unless ``apart``: then the block has its own (``budget.sharing``)."""
     scale = 1 + silences / 100
-    return sharing(Allowance(int(JUDGEMENT_STATES * scale), int(JUDGEMENT_STEPS * scale)), apart=apart)
+    return sharing(size=(int(JUDGEMENT_STATES * scale), int(JUDGEMENT_STEPS * scale)), apart=apart)
 
 
 def remembered(rules: Rules, key: object, work: Callable[[], T], *, pure: bool = False) -> T:
