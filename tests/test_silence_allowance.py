@@ -23,6 +23,9 @@ from tests.conftest import CLIPPER
 
 NOW = datetime.now(UTC)
 AUTHOR = "--author=engineer-a@clipper.app"
+# An allowance's steps, and one question past it (the most a cut can overshoot).
+ASSESSMENT = labels.ASSESSMENT_STEPS + budget.DEFAULT_BUDGET.steps
+JUDGEMENT = labels.JUDGEMENT_STEPS + budget.DEFAULT_BUDGET.steps
 PAIR = ("[ab]*a[ab]{16}", "[ab]*b[ab]{16}")
 
 
@@ -86,14 +89,14 @@ def planted() -> list[Silence]:
 @pytest.mark.parametrize("count", [8, 20])
 def test_hard_pairs_on_many_labels_spend_one_allowance(spent, count):
     verdict = evaluate(api.from_api(paired(count)), rules())
-    assert spent[0] <= labels.JUDGEMENT_STEPS + budget.DEFAULT_BUDGET.steps  # one question past it, at most
+    assert spent[0] <= ASSESSMENT + JUDGEMENT  # its assessment's allowance and the judgement's
     assert any("not decided exactly" in note for note in verdict.notes), verdict.notes
 
 
 def test_planted_history_costs_a_plain_write_one_allowance(spent):
     plain = amtool.parse(["alertname=HighErrorRate", "-d", "30m", "-c", "deployment", AUTHOR], NOW)
     verdict = evaluate(plain, rules(), planted())
-    assert spent[0] <= labels.JUDGEMENT_STEPS + budget.DEFAULT_BUDGET.steps
+    assert spent[0] <= 7 * ASSESSMENT + JUDGEMENT  # each silence's assessment, and the judgement
     assert verdict.accepted, verdict.violations  # over-approximated history, still well under the cap
     assert any("may be over-estimated" in note for note in verdict.notes), verdict.notes
 
@@ -106,8 +109,7 @@ def test_an_audit_pays_once_per_distinct_hostile_silence(spent):
     listed += [{**paired(8 + i % 3), "id": f"t{i}", "status": {"state": "active"}} for i in range(10)]
     findings = audit.audit(listed, rules())
     assert len(findings) == 50
-    one = labels.JUDGEMENT_STEPS + budget.DEFAULT_BUDGET.steps  # an allowance, and one question past it
-    assert spent[0] <= 3 * one + one * (1 + len(listed) / 100)  # not 50 allowances' worth
+    assert spent[0] <= 3 * ASSESSMENT + JUDGEMENT * (1 + len(listed) / 100)  # not 50 allowances' worth
 
 
 def test_ordinary_silences_never_reach_the_allowance(spent):
@@ -139,21 +141,18 @@ def test_an_assessment_is_remembered_as_its_own_allowance_left_it(spent):
     assert spent[0] == before
 
 
-def test_an_earlier_silence_cut_short_within_a_judgement_is_not_remembered(spent):
-    """Assessed as history, within what a judgement has left, an assessment cut short depends on
-    what was asked before it: it is not remembered (another judgement may decide more of it)."""
+def test_what_an_allowance_cut_short_is_not_remembered(spent):
+    """Worked out within what a judgement has left, a value cut short depends on what was asked
+    before it: it is not remembered (another judgement may decide more of it)."""
     found = rules()
-    request = api.from_api(paired(8))
-    allowance = budget.Allowance(states=100, steps=1_000)
-    with budget.sharing(allowance):
-        hurried = assess(request, found, apart=False)
+    hard = labels_of(PAIR[0]) + labels_of(PAIR[1])
+    with budget.sharing(budget.Allowance(states=100, steps=1_000)) as allowance:
+        assert labels.remembered(found, "hard", lambda: labels.witness(hard)) is budget.UNDECIDED
     assert allowance.cut
-    assert hurried is not None
-    assert found.remembered(("assessment", request.matchers)) is None
-    plain = api.from_api(body(("alertname", "HighErrorRate", False), ("x0", "api-.*", True)))
+    assert found.remembered("hard") is None
     with budget.sharing(budget.Allowance(labels.JUDGEMENT_STATES, labels.JUDGEMENT_STEPS)):
-        assert assess(plain, found, apart=False) is not None
-    assert found.remembered(("assessment", plain.matchers)) is not None  # decided: remembered
+        assert labels.remembered(found, "easy", lambda: labels.witness(labels_of("api-.*"))) == "api-"
+    assert found.remembered("easy") is not None  # decided: remembered
 
 
 def test_a_spent_allowance_answers_at_once():

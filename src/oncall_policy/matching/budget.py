@@ -97,18 +97,29 @@ class OutOfBudget(Exception):  # noqa: N818 - a signal between the explorer and 
     """Raised inside a query when its budget is spent; the query turns it into ``UNDECIDED``."""
 
 
+Cost = tuple[int, int]  # states, steps
+
+
 class Allowance:
     """What the queries of one judgement may spend together (see the module's docstring).
     ``cut``: whether a query answered ``UNDECIDED`` because the allowance, not its own budget,
-    ran out — an answer that depends on what was asked before it, not to be remembered."""
+    ran out — an answer that depends on what was asked before it, not to be remembered.
 
-    __slots__ = ("cut", "paid", "states", "steps")
+    A judgement costs what each distinct answer it needs cost to work out, once: an answer
+    remembered from another judgement is charged that cost the first time this allowance uses
+    it (``afford``), one worked out here is charged as it is explored (``spend``, then
+    ``bought``). So what was judged before in the process, or remembered, changes no verdict.
+    ``recording`` gathers the answers a block of work used, with their costs, so that a value
+    remembered from that block charges them again (``afford_all``)."""
+
+    __slots__ = ("_recorders", "cut", "paid", "states", "steps")
 
     def __init__(self, states: int, steps: int) -> None:
         self.states = states
         self.steps = steps
         self.cut = False
-        self.paid: set[object] = set()  # what this allowance has paid for (see ``afford``)
+        self.paid: dict[object, Cost] = {}  # the answers this allowance has paid for
+        self._recorders: list[dict[object, Cost]] = []
 
     def spend(self, states: int, steps: int) -> None:
         self.states -= states
@@ -117,21 +128,54 @@ class Allowance:
             self.cut = True
             _give_up()
 
+    def bought(self, key: object, cost: Cost) -> None:
+        """The answer ``key`` was worked out here, for ``cost`` (spent already)."""
+        self.paid[key] = cost
+        self._used(key, cost)
+
     def afford(self, key: object, states: int, steps: int) -> bool:
-        """Spend what the answer ``key``, known already, cost when it was worked out — once per
-        allowance, as a judgement working everything out itself would have asked it once and
-        remembered it — if that much is left (True); else spend nothing (False), and the caller
-        works it out again, to be cut short where it would have been. So a remembered answer
-        costs a judgement what it would have cost unremembered, and what was judged before in
-        the process changes no verdict."""
-        if key in self.paid:
-            return True
+        """Spend what the answer ``key``, known already, cost when it was worked out, unless
+        this allowance has paid for it, if that much is left (True); else spend nothing (False),
+        and the caller works it out again, to be cut short where it would have been."""
+        return self.afford_all({key: (states, steps)})
+
+    def afford_all(self, costs: dict[object, Cost]) -> bool:
+        """``afford`` for every answer of ``costs`` together: all of them, or none."""
+        due = [(key, cost) for key, cost in costs.items() if key not in self.paid]
+        states = sum(cost[0] for _, cost in due)
+        steps = sum(cost[1] for _, cost in due)
         if states > self.states or steps > self.steps:
             return False
         self.states -= states
         self.steps -= steps
-        self.paid.add(key)
+        self.paid.update(due)
+        for key, cost in costs.items():
+            self._used(key, cost)
         return True
+
+    def recording(self) -> _Recording:
+        """A block whose used answers, with their costs, the ``with`` gives (a dict, filled as
+        the block runs)."""
+        return _Recording(self)
+
+    def _used(self, key: object, cost: Cost) -> None:
+        for recorder in self._recorders:
+            recorder[key] = cost
+
+
+class _Recording:
+    __slots__ = ("_allowance", "_used")
+
+    def __init__(self, allowance: Allowance) -> None:
+        self._allowance = allowance
+        self._used: dict[object, Cost] = {}
+
+    def __enter__(self) -> dict[object, Cost]:
+        self._allowance._recorders.append(self._used)  # noqa: SLF001 - its own allowance's
+        return self._used
+
+    def __exit__(self, *_: object) -> None:
+        self._allowance._recorders.remove(self._used)  # noqa: SLF001
 
 
 # The allowance of each thread's judgement under way, by thread. A judgement runs to its end

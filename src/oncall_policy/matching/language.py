@@ -162,7 +162,7 @@ def _decide(
         _ANSWERS[key] = (answer, explorer.meter.states, explorer.meter.steps)
         allowance = shared()
         if allowance is not None:
-            allowance.paid.add(key)  # asked again in this judgement, it is remembered and paid
+            allowance.bought(key, (explorer.meter.states, explorer.meter.steps))
     return answer
 
 

@@ -140,7 +140,7 @@ def with_history(
         from oncall_policy.silence import together  # noqa: PLC0415 - only with history
 
         whole = not allowance.cut
-        listed_found = {ident: _as_history(s.request, rules, known) for ident, s in listed.items()}
+        listed_found = {ident: _assessed(s.request, rules, known) for ident, s in listed.items()}
         judged = together.judged(named, verdicts, listed, listed_found, rules)
         if whole and allowance.cut:  # cut short here: history counted over-approximately
             return [verdict.replace(notes=(*verdict.notes, _HISTORY_UNDECIDED)) for verdict in judged]
@@ -171,16 +171,6 @@ def _assessed(
     return found  # type: ignore[return-value]
 
 
-def _as_history(
-    request: SilenceRequest, rules: Rules, known: dict[int, Assessment | None]
-) -> Assessment | None:
-    """An earlier silence's assessment: the caller's, or one within the judgement's allowance."""
-    found = known.get(id(request), _UNKNOWN)
-    if found is _UNKNOWN:
-        found = known[id(request)] = assess(request, rules, apart=False)
-    return found  # type: ignore[return-value]
-
-
 _UNKNOWN = object()
 
 
@@ -188,24 +178,24 @@ def _ident(silence: Silence, index: int) -> str:
     return silence.silence_id or f"(new silence {index + 1})"
 
 
-def assess(request: SilenceRequest, rules: Rules, *, apart: bool = True) -> Assessment | None:
+def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
     """Reach, window and limits of a silence (None when its matchers cannot be read).
 
-    Worked out within an allowance of its own (``labels.judgement(apart=True)``), so that a
-    silence's own assessment is the same wherever it is asked — by ``add`` for the silence it
-    judges, by the audit or the gate for a listed one — whatever else was asked before it, and
-    is remembered even when the allowance cut a question short. Not ``apart`` (the earlier
-    silences ``add`` judges a silence with): within the judgement's allowance, so that hard
-    regexes planted in many earlier silences cost one judgement's allowance, not one each."""
+    Worked out within an allowance of its own (``labels.assessment``), so that a silence's
+    assessment is the same wherever it is asked — by ``add`` and ``check-files`` for the
+    silence they judge and for every earlier one, by the audit and the gate for a listed one —
+    whatever else was asked before it; and so it is remembered even when the allowance cut a
+    question short (reach then says what it took as reached)."""
     if (request.problems and any(v.rule == BAD_MATCHER.id for v in request.problems)) or not request.matchers:
         return None
     if len(request.matchers) > shape.MAX_MATCHERS or any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
     memo = _memo_key(request, rules)
-    if apart and (found := rules.remembered(memo)) is not None:
-        return found[0]  # type: ignore[no-any-return,index] # (assessment, states, steps): see labels.remembered
-    with labels.judgement(apart=apart):
-        return labels.remembered(rules, memo, lambda: _assess(request, rules), pure=apart)
+    found = rules.remembered(memo)
+    if found is not None:
+        return found[0]  # type: ignore[no-any-return,index] # (assessment, answers used): labels.remembered
+    with labels.assessment():
+        return labels.remembered(rules, memo, lambda: _assess(request, rules), pure=True)
 
 
 def _memo_key(request: SilenceRequest, rules: Rules) -> tuple[object, ...]:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from typing import Final, TypeVar
 
     from oncall_policy.matchers import Matcher
-    from oncall_policy.matching.budget import Undecided
+    from oncall_policy.matching.budget import Cost, Undecided
     from oncall_policy.matching.language import Language
     from oncall_policy.silence.rules import Rules
 
@@ -87,39 +87,52 @@ def too_long(matchers: Sequence[Matcher]) -> bool:
     return sum(len(matcher.value) for matcher in matchers if matcher.op.is_regex) > MAX_ANALYSED
 
 
-# What the language questions of judging one silence may explore together (and, apart, of its own
-# assessment). Ordinary silences spend under 1% of it, the largest seen in the tests' generated
-# regexes about half (bench/hard_regexes.py prints both kinds); a hostile one spends it all in
-# a quarter to a third of a second on this machine, unloaded.
+# What the language questions of judging one silence may explore together (its assessment has
+# an allowance of its own: ``assessment``). Ordinary silences spend under 1% of it, the largest
+# seen in the tests' generated regexes about half (bench/hard_regexes.py prints both kinds); a
+# hostile one spends it all in a quarter to a third of a second on this machine, unloaded.
 JUDGEMENT_STATES = 10_000
 JUDGEMENT_STEPS = 100_000
 
 
-def judgement(silences: int = 1, *, apart: bool = False) -> sharing:
+def judgement(silences: int = 1) -> sharing:
     """The block's language questions share the allowance of judging ``silences`` together: one
     silence's, and as much again for every hundred (an audit), so that a few hostile silences
     cost an audit little and an ordinary one never runs out. An enclosing judgement's allowance
-    stands, unless ``apart``: then the block has its own (``budget.sharing``)."""
+    stands (``budget.sharing``)."""
     scale = 1 + silences / 100
-    return sharing(size=(int(JUDGEMENT_STATES * scale), int(JUDGEMENT_STEPS * scale)), apart=apart)
+    return sharing(size=(int(JUDGEMENT_STATES * scale), int(JUDGEMENT_STEPS * scale)))
+
+
+# What one silence's assessment (its reach, window and limits) may explore, in an allowance of its
+# own (``evaluate.assess``): the same wherever it is asked. Ordinary silences spend under 600
+# steps; a hostile one is cut in about a tenth of a second, so that each earlier silence of hard
+# regexes costs a judgement that much, and an audit that much per distinct one.
+ASSESSMENT_STATES = 3_000
+ASSESSMENT_STEPS = 30_000
+
+
+def assessment() -> sharing:
+    """The block has an allowance of its own, an assessment's (whatever encloses it)."""
+    return sharing(size=(ASSESSMENT_STATES, ASSESSMENT_STEPS), apart=True)
 
 
 def remembered(rules: Rules, key: object, work: Callable[[], T], *, pure: bool = False) -> T:
-    """``work()``, remembered in ``rules``' memo under ``key`` with the states and steps it took,
-    which a later judgement is charged when it uses it (``budget.Allowance.afford``): a verdict
-    never depends on what was judged before it in the process. ``pure``: the block is a fresh
-    allowance of its own (``judgement(apart=True)``) and ``work`` all it does, so ``work()`` is
-    the same however it is cut short: kept even then, and used without charge."""
+    """``work()``, remembered in ``rules``' memo under ``key`` with the answers it used and
+    what each cost, which a later judgement is charged for those it has not paid for yet
+    (``budget.Allowance.afford_all``): a verdict never depends on what was judged before it in
+    the process. ``pure``: the block is a fresh allowance of its own (``assessment``) and
+    ``work`` all it does, so ``work()`` is the same however it is cut short: kept even then,
+    and used without charge."""
     allowance = shared()
-    found: tuple[T, int, int] | None = rules.remembered(key)  # type: ignore[assignment]
-    if found is not None and (pure or allowance is None or allowance.afford(key, found[1], found[2])):
+    found: tuple[T, dict[object, Cost]] | None = rules.remembered(key)  # type: ignore[assignment]
+    if found is not None and (pure or allowance is None or allowance.afford_all(found[1])):
         return found[0]
-    before = (allowance.states, allowance.steps) if allowance is not None else (0, 0)
-    value = work()
-    if allowance is not None:
-        spent = (before[0] - allowance.states, before[1] - allowance.steps)
-        rules.remember(key, (value, *spent), pure=pure)
-        allowance.paid.add(key)
+    if allowance is None:
+        return work()
+    with allowance.recording() as used:
+        value = work()
+    rules.remember(key, (value, used), pure=pure)
     return value
 
 
