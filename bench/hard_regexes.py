@@ -114,10 +114,10 @@ class Tally:
     def __init__(self) -> None:
         self.states = self.steps = 0
         self.cut = False
-        self._spend, self._afford = budget.Allowance.spend, budget.Allowance.afford
+        self._spend, self._afford_all = budget.Allowance.spend, budget.Allowance.afford_all
 
     def __enter__(self) -> Self:
-        tally, spend, afford = self, self._spend, self._afford
+        tally, spend, afford_all = self, self._spend, self._afford_all
 
         def counted(allowance: budget.Allowance, states: int, steps: int) -> None:
             tally.states += states
@@ -128,20 +128,20 @@ class Tally:
                 tally.cut = True
                 raise
 
-        def charged(allowance: budget.Allowance, key: object, states: int, steps: int) -> bool:
-            fresh = key not in allowance.paid
-            paid = afford(allowance, key, states, steps)  # a remembered answer's cost, once
-            if paid and fresh:
-                tally.states += states
-                tally.steps += steps
+        def charged(allowance: budget.Allowance, costs: dict[object, tuple[int, int]]) -> bool:
+            due = [cost for key, cost in costs.items() if key not in allowance.paid]
+            paid = afford_all(allowance, costs)  # remembered answers' costs, once each
+            if paid:
+                tally.states += sum(cost[0] for cost in due)
+                tally.steps += sum(cost[1] for cost in due)
             return paid
 
         budget.Allowance.spend = counted  # type: ignore[method-assign]
-        budget.Allowance.afford = charged  # type: ignore[method-assign]
+        budget.Allowance.afford_all = charged  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *_: object) -> None:
-        budget.Allowance.spend, budget.Allowance.afford = self._spend, self._afford  # type: ignore[method-assign]
+        budget.Allowance.spend, budget.Allowance.afford_all = self._spend, self._afford_all  # type: ignore[method-assign]
 
 
 def run(rules_of: Callable[[], Rules], case: Case, runs: int) -> tuple[int, int, bool, float]:
@@ -163,7 +163,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
-    print(f"allowance per judgement: {labels.JUDGEMENT_STATES:,} states, {labels.JUDGEMENT_STEPS:,} steps")
+    print(
+        f"allowances: {labels.ASSESSMENT_STATES:,} states, {labels.ASSESSMENT_STEPS:,} steps per assessment; "
+        f"{labels.JUDGEMENT_STATES:,} states, {labels.JUDGEMENT_STEPS:,} steps per judgement"
+    )
     print(f"{'kind':8} {'policy':8} {'silence':28} {'states':>7} {'steps':>8} {'cut':>4} {'median s':>9}")
     for kind, cases in (("ordinary", ORDINARY), ("hostile", HOSTILE)):
         for case in cases:

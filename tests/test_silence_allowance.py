@@ -34,20 +34,20 @@ def spent(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The steps every allowance is charged, in total, from a cold start."""
     clear_caches()
     total = [0]
-    charge, afford = budget.Allowance.spend, budget.Allowance.afford
+    charge, afford_all = budget.Allowance.spend, budget.Allowance.afford_all
 
     def counted(self: budget.Allowance, states: int, steps: int) -> None:
         total[0] += steps
         charge(self, states, steps)
 
-    def charged(self: budget.Allowance, key: object, states: int, steps: int) -> bool:
-        fresh = key not in self.paid
-        paid = afford(self, key, states, steps)  # a remembered answer, charged what it cost
-        total[0] += steps if paid and fresh else 0
+    def charged(self: budget.Allowance, costs: dict[object, tuple[int, int]]) -> bool:
+        due = sum(cost[1] for key, cost in costs.items() if key not in self.paid)
+        paid = afford_all(self, costs)  # remembered answers, charged what they cost
+        total[0] += due if paid else 0
         return paid
 
     monkeypatch.setattr(budget.Allowance, "spend", counted)
-    monkeypatch.setattr(budget.Allowance, "afford", charged)
+    monkeypatch.setattr(budget.Allowance, "afford_all", charged)
     return total
 
 
