@@ -175,7 +175,9 @@ class _Recording:
         return self._used
 
     def __exit__(self, *_: object) -> None:
-        self._allowance._recorders.remove(self._used)  # noqa: SLF001
+        recorders = self._allowance._recorders  # noqa: SLF001 - its own allowance's
+        # By identity: a nested recording's dict may be equal to this one (both empty).
+        del recorders[next(i for i, used in enumerate(recorders) if used is self._used)]
 
 
 # The allowance of each thread's judgement under way, by thread. A judgement runs to its end
@@ -229,9 +231,11 @@ def shared() -> Allowance | None:
 
 
 class Meter:
-    """What one query has spent so far (and charged to the shared allowance, if any)."""
+    """What one query has spent so far (and charged to the shared allowance, if any: the same
+    amounts). ``exhausted``: it gave up because its own budget ran out, not the allowance — an
+    answer (``UNDECIDED``) as much a fact about the question as a decided one."""
 
-    __slots__ = ("_budget", "_deadline", "_shared", "states", "steps")
+    __slots__ = ("_budget", "_deadline", "_shared", "exhausted", "states", "steps")
 
     def __init__(self, budget: Budget) -> None:
         self._budget = budget
@@ -239,24 +243,29 @@ class Meter:
         self._shared = shared()
         self.states = 0
         self.steps = 0
+        self.exhausted = False
         if self._shared is not None:
             self._shared.spend(0, 0)  # an allowance spent already: UNDECIDED at once
 
     def add_state(self) -> None:
         self.states += 1
-        if self.states > self._budget.states:
-            _give_up()
         if self._shared is not None:
             self._shared.spend(1, 0)
+        if self.states > self._budget.states:
+            self._exhaust()
         self._check_clock()
 
     def add_steps(self, steps: int) -> None:
         self.steps += steps
-        if self.steps > self._budget.steps:
-            _give_up()
         if self._shared is not None:
             self._shared.spend(0, steps)
+        if self.steps > self._budget.steps:
+            self._exhaust()
         self._check_clock()
+
+    def _exhaust(self) -> NoReturn:
+        self.exhausted = True
+        _give_up()
 
     def _check_clock(self) -> None:
         if self._deadline is not None and time.monotonic() > self._deadline:

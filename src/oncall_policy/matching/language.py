@@ -142,32 +142,39 @@ def _decide(
     question: str | None, term: Term, query: Callable[[Explorer], Answer], budget: Budget
 ) -> Answer | Undecided:
     """The query's answer, or UNDECIDED when the budget runs out. A decided answer is a fact about
-    the term, whatever the budget: it is remembered (an audit asks the same of many silences)."""
+    the term, whatever the budget, and so is running out of a budget without a clock: either is
+    remembered (an audit asks the same of many silences), with what it cost, which a judgement's
+    allowance is charged when it uses it (``Allowance.afford``)."""
     key = (question, term)
     # One lookup: the gate judges in worker threads too, and another may clear the dict between two.
     remembered = _ANSWERS.get(key) if question is not None else None
-    if remembered is not None:
-        known, states, steps = remembered
+    if remembered is not None and (remembered[0] is not UNDECIDED or remembered[3] == budget):
+        known, states, steps, _ = remembered
         allowance = shared()
         if allowance is None or allowance.afford(key, states, steps):  # see Allowance.afford
             return known  # type: ignore[return-value] # stored by the same question below
+    explorer: Explorer | None = None
     try:
         explorer = Explorer(budget)  # raises OutOfBudget at once when the allowance is spent
-        answer = query(explorer)
+        answer: Answer | Undecided = query(explorer)
     except OutOfBudget:
-        return UNDECIDED
+        if explorer is None or not explorer.meter.exhausted or budget.seconds is not None:
+            return UNDECIDED  # cut by the allowance (or a clock): no fact about the question
+        answer = UNDECIDED
     if question is not None:
         if len(_ANSWERS) >= _ANSWERS_KEPT:
             _ANSWERS.clear()
-        _ANSWERS[key] = (answer, explorer.meter.states, explorer.meter.steps)
+        cost = (explorer.meter.states, explorer.meter.steps)
+        _ANSWERS[key] = (answer, *cost, budget)
         allowance = shared()
         if allowance is not None:
-            allowance.bought(key, (explorer.meter.states, explorer.meter.steps))
+            allowance.bought(key, cost)
     return answer
 
 
-# Decided answers, with the states and steps they took (charged again when used: Allowance.afford).
-_ANSWERS: dict[tuple[str | None, Term], tuple[object, int, int]] = {}
+# Answers (decided, or UNDECIDED for the budget kept beside it), with the states and steps they
+# took (charged again when used: Allowance.afford).
+_ANSWERS: dict[tuple[str | None, Term], tuple[object, int, int, Budget]] = {}
 _ANSWERS_KEPT = 1024
 
 

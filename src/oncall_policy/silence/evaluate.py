@@ -128,7 +128,7 @@ def with_history(
     ``assessed``: assessments the caller has already, by ``id`` of the request."""
     known = {} if assessed is None else assessed
     listed = {s.silence_id: s for s in earlier if s.silence_id}
-    with labels.judgement(len(silences)) as allowance:  # and the cells earlier silences split it into
+    with labels.judgement(len(silences)):
         named = [(_ident(s, i), s, _assessed(s.request, rules, known)) for i, s in enumerate(silences)]
         if not listed:
             # No other silence: each covers its own time only (``silence check`` offline, a
@@ -139,18 +139,8 @@ def with_history(
             ]
         from oncall_policy.silence import together  # noqa: PLC0415 - only with history
 
-        whole = not allowance.cut
         listed_found = {ident: _assessed(s.request, rules, known) for ident, s in listed.items()}
-        judged = together.judged(named, verdicts, listed, listed_found, rules)
-        if whole and allowance.cut:  # cut short here: history counted over-approximately
-            return [verdict.replace(notes=(*verdict.notes, _HISTORY_UNDECIDED)) for verdict in judged]
-        return judged
-
-
-_HISTORY_UNDECIDED = (
-    "the time counted with earlier silences may be over-estimated: their matchers are too complex "
-    "to analyse within the work allowed, so each is taken to mute whatever it may"
-)
+        return together.judged(named, verdicts, listed, listed_found, rules)
 
 
 def _alone(verdict: Verdict, silence: Silence, found: Assessment | None) -> Verdict:

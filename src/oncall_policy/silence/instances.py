@@ -106,6 +106,7 @@ class Shared:
         "domains",
         "gap",
         "groups",
+        "undecided",
     )
 
     def __init__(
@@ -113,6 +114,7 @@ class Shared:
     ) -> None:
         self.domains: Final = domains
         self.gap: Final = gap
+        self.undecided = False  # whether a question about its cells was cut short (see cells)
         self._timelines: Final[dict[tuple[object, ...], Timeline]] = {}
         self._cells: Final[dict[frozenset[object], list[Cell] | None]] = {}
         self._per_facet: Final[dict[frozenset[object], list[tuple[Cell, Timeline]] | None]] = {}
@@ -141,9 +143,13 @@ class Shared:
             self._equal.setdefault(pattern, {}).setdefault(tuple(v for _, v in pairs), []).append(facet)
 
     def cells(self, mine: Facet) -> list[Cell] | None:
-        """The cells ``mine`` splits into; None when there would be too many."""
+        """The cells ``mine`` splits into; None when there would be too many. Worked out within
+        an allowance of its own (``labels.history_cells``), so that they are the same whichever
+        silence, judged with whichever others, asks first (an audit, serial or in parts)."""
         if mine.key not in self._cells:
-            self._cells[mine.key] = self._split(mine)
+            with labels.history_cells() as allowance:
+                self._cells[mine.key] = self._split(mine)
+            self.undecided = self.undecided or allowance.cut
         return self._cells[mine.key]
 
     def timelines(self, mine: Facet) -> list[tuple[Cell, Timeline]] | None:
@@ -205,13 +211,17 @@ class Shared:
 
     def sharing(self, mine: Facet) -> list[Span]:
         """The items of every silence that mutes some instance ``mine`` mutes (for when the cells
-        would be too many: one cell of all of them, which counts more, never less)."""
-        return [
-            item
-            for facet, items in self.groups.values()
-            if shares(mine, facet, self.domains)
-            for item in items
-        ]
+        would be too many: one cell of all of them, which counts more, never less), within an
+        allowance of its own as ``cells``."""
+        with labels.history_cells() as allowance:
+            found = [
+                item
+                for facet, items in self.groups.values()
+                if shares(mine, facet, self.domains)
+                for item in items
+            ]
+        self.undecided = self.undecided or allowance.cut
+        return found
 
 
 def _subsets(count: int) -> Iterable[frozenset[int]]:

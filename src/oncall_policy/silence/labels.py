@@ -117,6 +117,12 @@ def assessment() -> sharing:
     return sharing(size=(ASSESSMENT_STATES, ASSESSMENT_STEPS), apart=True)
 
 
+def history_cells() -> sharing:
+    """The block has an allowance of its own, a judgement's: the instances the earlier silences
+    on one alert split a silence's into (``instances.Shared``), the same whoever asks first."""
+    return sharing(size=(JUDGEMENT_STATES, JUDGEMENT_STEPS), apart=True)
+
+
 def remembered(rules: Rules, key: object, work: Callable[[], T], *, pure: bool = False) -> T:
     """``work()``, remembered in ``rules``' memo under ``key`` with the answers it used and
     what each cost, which a later judgement is charged for those it has not paid for yet

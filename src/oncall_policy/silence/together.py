@@ -43,10 +43,25 @@ def judged(
     wanted = {name for _, _, found in named if found for name in found.limits}
     facets: Facets = {}  # see _facet
     shared = _shared(listed, listed_found, wanted, rules, facets)
-    return [
-        _with_stretches(verdict, ident, silence, found, shared, rules, facets)
-        for (ident, silence, found), verdict in zip(named, verdicts, strict=True)
-    ]
+    # The alerts whose history is counted over-approximately: an earlier silence on them whose
+    # reach was not decided exactly, or instances not told apart.
+    guessed = {name for name, on_alert in shared.items() if on_alert.undecided}
+    guessed |= {
+        name for found in listed_found.values() if found and found.reach.undecided for name in found.limits
+    }
+    judged = []
+    for (ident, silence, found), verdict in zip(named, verdicts, strict=True):
+        counted = _with_stretches(verdict, ident, silence, found, shared, rules, facets)
+        if found is not None and guessed & set(found.limits):
+            counted = counted.replace(notes=(*counted.notes, HISTORY_UNDECIDED))
+        judged.append(counted)
+    return judged
+
+
+HISTORY_UNDECIDED = (
+    "the time counted with earlier silences may be over-estimated: their matchers are too complex "
+    "to analyse within the work allowed, so each is taken to mute whatever it may"
+)
 
 
 def _shared(
