@@ -11,13 +11,12 @@ any roster person. The questions of a judgement now share one allowance
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.alertmanager_server import Server, running
+from tests.compile_trees import run_cli
 from tests.gate_support import call, gate, health_while_writing, silence
 
 
@@ -53,27 +52,19 @@ def test_planted_hard_regex_silences_do_not_stop_the_gate(upstream):
 
 def test_silence_check_with_planted_history_is_bounded(upstream):
     started = time.monotonic()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oncall_policy",
-            "silence",
-            "check",
-            "alertname=HighErrorRate",
-            "-d",
-            "30m",
-            "-c",
-            "deploy in progress",
-            "-a",
-            "engineer-a@clipper.app",
-            "--alertmanager.url",
-            upstream.url,
-        ],
-        capture_output=True,
-        text=True,
+    done = run_cli(
+        "silence",
+        "check",
+        "alertname=HighErrorRate",
+        "-d",
+        "30m",
+        "-c",
+        "deploy in progress",
+        "-a",
+        "engineer-a@clipper.app",
+        "--alertmanager.url",
+        upstream.url,
         timeout=300,
-        check=False,
     )
     took = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
@@ -82,13 +73,7 @@ def test_silence_check_with_planted_history_is_bounded(upstream):
 
 def test_silence_audit_with_planted_history_is_bounded(upstream):
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "oncall_policy", "silence", "audit", "--alertmanager.url", upstream.url],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_cli("silence", "audit", "--alertmanager.url", upstream.url, timeout=300)
     took = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
     assert took < 3.0, f"silence audit of 6 silences took {took:.1f}s"

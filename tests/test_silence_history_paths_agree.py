@@ -18,12 +18,12 @@ same verdict), and item 6 (a set ``audit`` passes stays passing when re-added th
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 
 from tests.alertmanager_server import running
+from tests.compile_trees import run_cli
 from tests.gate_support import gate, post, silence
 
 # One moderately hard regex per P2 alert (on different alerts, so the audit never pits them
@@ -62,13 +62,16 @@ def upstream(alertmanager_binary: str, tmp_path):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oncall_policy", "silence", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli("silence", *args)
+
+
+def _check(target: dict, url: str) -> subprocess.CompletedProcess[str]:
+    """``silence check`` of ``target``'s matchers and times, with ``url``'s silences as history."""
+    start, end = target["startsAt"], target["endsAt"]
+    return _cli(
+        "check", f"alertname=~{NAMES}", "service=~zzz.*", "--start", start, "--end", end,
+        "-c", "deployment in progress", "-a", "engineer-a@clipper.app", "--alertmanager.url", url,
+    )  # fmt: skip
 
 
 def test_check_and_gate_agree_on_the_same_write_and_history(upstream):
@@ -77,21 +80,7 @@ def test_check_and_gate_agree_on_the_same_write_and_history(upstream):
         through_gate = post(url, target)
     assert through_gate.status == 200, through_gate.body  # the gate: exact history, accepted
 
-    checked = _cli(
-        "check",
-        f"alertname=~{NAMES}",
-        "service=~zzz.*",
-        "--start",
-        target["startsAt"],
-        "--end",
-        target["endsAt"],
-        "-c",
-        "deployment in progress",
-        "-a",
-        "engineer-a@clipper.app",
-        "--alertmanager.url",
-        upstream.url,
-    )
+    checked = _check(target, upstream.url)
     assert checked.returncode == 0, (
         "the gate accepted this write against this listing; `silence check` with the same listing "
         f"refuses it:\n{checked.stdout}{checked.stderr}"
@@ -104,21 +93,7 @@ def test_what_the_audit_passes_add_accepts_again(upstream):
     audited = _cli("audit", "--alertmanager.url", upstream.url, "--format", "json")
     assert audited.returncode == 0, audited.stdout + audited.stderr  # the audit passes all four
 
-    checked = _cli(
-        "check",
-        f"alertname=~{NAMES}",
-        "service=~zzz.*",
-        "--start",
-        target["startsAt"],
-        "--end",
-        target["endsAt"],
-        "-c",
-        "deployment in progress",
-        "-a",
-        "engineer-a@clipper.app",
-        "--alertmanager.url",
-        upstream.url,
-    )
+    checked = _check(target, upstream.url)
     assert checked.returncode == 0, (
         f"audit passes the listing, but re-checking one of its silences is refused:\n{checked.stdout}"
     )

@@ -21,8 +21,6 @@ in the process).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,6 +29,7 @@ from oncall_policy.matching.language import clear_caches
 from oncall_policy.silence import api, source
 from oncall_policy.silence.evaluate import Silence, evaluate
 from tests.alertmanager_server import running
+from tests.compile_trees import run_cli
 from tests.conftest import CLIPPER
 from tests.gate_support import at
 
@@ -96,22 +95,7 @@ def test_check_files_judges_two_identical_files_alike(upstream, tmp_path):
         path = tmp_path / name
         path.write_text(json.dumps(target))
         paths.append(str(path))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oncall_policy",
-            "silence",
-            "check-files",
-            *paths,
-            "--alertmanager.url",
-            upstream.url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli("silence", "check-files", *paths, "--alertmanager.url", upstream.url)
     flagged = [p for p in paths if p in done.stdout]
     assert flagged in ([], paths), (
         f"two identical request files, one run, different verdicts (flagged: {flagged}):\n{done.stdout}"

@@ -283,7 +283,7 @@ class HistoryCache:
     async def _assessed_ahead(self, items: Sequence[Mapping[str, Any]], rules: Rules | None = None) -> None:
         """Assess silences before the index takes them in (new or changed in a listing; all of
         them under a new policy), one at a time, the loop serving others between them: a silence
-        of hard regexes takes its assessment's whole allowance (a third of a second at worst), and
+        of hard regexes takes its assessment's whole allowance (about a tenth of a second), and
         twenty of them held the loop seconds when the index took them in at once. ``Index.add``
         then finds each assessment remembered (``evaluate.assess`` is the same wherever asked)."""
         rules = rules or (self.index.rules if self.index is not None else None)

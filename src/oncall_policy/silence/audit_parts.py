@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 
 from oncall_policy.silence import audit, labels
-from oncall_policy.silence.evaluate import assess
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -166,12 +165,8 @@ class _Part:
         """Each finding on a live silence of the part, judged with the history ``kept`` names,
         rendered, by the index of its silence in the listing."""
         silences = list(self.mine.values())
-        history = self.history(kept)
         with self._judgement:
-            for silence in history:  # the other parts' as the serial audit assesses them: apart
-                if id(silence.request) not in self.assessed:
-                    self.assessed[id(silence.request)] = assess(silence.request, rules)
-            found = audit.findings(silences, self.alone, history, rules, self.assessed)
+            found = audit.findings(silences, self.alone, self.history(kept), rules, self.assessed)
         live = [index for index, silence in self.mine.items() if silence.state in audit.LIVE]
         return {index: render(finding) for index, finding in zip(live, found, strict=True)}
 

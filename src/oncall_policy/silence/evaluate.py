@@ -180,12 +180,12 @@ def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
         return None
     if len(request.matchers) > shape.MAX_MATCHERS or any(m.too_complex for m in request.matchers):
         return None  # refused by its shape; reach would take longer than anyone waits
-    memo = _memo_key(request, rules)
-    found = rules.remembered(memo)
-    if found is not None:
-        return found[0]  # type: ignore[no-any-return,index] # (assessment, answers used): labels.remembered
+    return labels.remembered(rules, _memo_key(request, rules), lambda: _apart(request, rules), pure=True)
+
+
+def _apart(request: SilenceRequest, rules: Rules) -> Assessment:
     with labels.assessment():
-        return labels.remembered(rules, memo, lambda: _assess(request, rules), pure=True)
+        return _assess(request, rules)
 
 
 def _memo_key(request: SilenceRequest, rules: Rules) -> tuple[object, ...]:

@@ -127,18 +127,21 @@ def remembered(rules: Rules, key: object, work: Callable[[], T], *, pure: bool =
     """``work()``, remembered in ``rules``' memo under ``key`` with the answers it used and
     what each cost, which a later judgement is charged for those it has not paid for yet
     (``budget.Allowance.afford_all``): a verdict never depends on what was judged before it in
-    the process. ``pure``: the block is a fresh allowance of its own (``assessment``) and
-    ``work`` all it does, so ``work()`` is the same however it is cut short: kept even then,
-    and used without charge."""
-    allowance = shared()
+    the process. ``pure``: ``work`` has an allowance of its own (``assessment``), so it is the
+    same however it was cut short: kept even then, and used without charge."""
     found: tuple[T, dict[object, Cost]] | None = rules.remembered(key)  # type: ignore[assignment]
-    if found is not None and (pure or allowance is None or allowance.afford_all(found[1])):
+    if pure:
+        if found is None:
+            found = rules.remember(key, (work(), {}), pure=True)
+        return found[0]
+    allowance = shared()
+    if found is not None and (allowance is None or allowance.afford_all(found[1])):
         return found[0]
     if allowance is None:
         return work()
     with allowance.recording() as used:
         value = work()
-    rules.remember(key, (value, used), pure=pure)
+    rules.remember(key, (value, used))
     return value
 
 
