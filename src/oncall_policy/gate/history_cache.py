@@ -37,6 +37,7 @@ Only the listing's changed silences (id, ``updatedAt``, times, state) are read a
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import time
 from datetime import UTC, datetime
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from oncall_policy.silence.verdict import Verdict
 
 JOURNAL_SECONDS = 10.0  # the gate's own writes are laid over every listing this long
+ARRIVALS_SECONDS = 120.0  # how long arrivals are kept for the read-back (``read_back``)
 AHEAD = 0.75  # a listing this far into history_max_age is asked for again, in the background
 Equalities = dict[str, str]
 
@@ -196,6 +198,12 @@ class HistoryCache:
         self._reservations = itertools.count(1)
         self._none_reserved = asyncio.Event()
         self._none_reserved.set()
+        self._arrivals: list[tuple[float, str]] = []  # (monotonic time, id) as listings brought them
+        self._asked: set[str] = set()  # own writes whose listed versions are wanted (``read_back``)
+        self._listed: dict[str, Mapping[str, Any]] = {}  # their versions, as last listed
+        self._stamps_until = 0.0  # until when listings note when Alertmanager took the gate's writes
+        self._stamps: dict[str, object] = {}  # journaled id → its listed updatedAt (last listing)
+        self.stamped = False  # whether the last listing taken in noted them
 
     @property
     def reserved(self) -> int:
@@ -280,6 +288,42 @@ class HistoryCache:
         if rules is not None and (self.index is None or self.index.rules is not rules):
             await self._assessed_ahead([entry.item for entry in self.entries.values()], rules)
 
+    async def listed_after(self, moment: float) -> None:
+        """Return once the cache holds a listing asked at or after ``moment`` (monotonic);
+        ``AlertmanagerError`` when one cannot be had, as from ``refresh``."""
+        while self.refreshed_at is None or self.refreshed_at < moment:
+            await asyncio.shield(self._refreshing())
+
+    def arrived_since(self, moment: float) -> set[str]:
+        """The silences listings brought in after ``moment`` (monotonic) that the gate did not
+        hold as they are: new ones, and ones changed to cover more (``_arrives``)."""
+        at = bisect.bisect_right(self._arrivals, moment, key=lambda arrival: arrival[0])
+        return {ident for _, ident in self._arrivals[at:]}
+
+    def ask_listed(self, silence_id: str) -> None:
+        """Keep the listed version of the gate's own write ``silence_id`` from every listing
+        (``listed``), although the journal lays the gate's record over it: what Alertmanager
+        recorded (``updatedAt``), which only a listing tells."""
+        self._asked.add(silence_id)
+
+    def want_stamps(self, until: float) -> None:
+        """Have every listing asked until ``until`` (monotonic) note when Alertmanager took each
+        write the journal holds (``taken``); dearer, as those are then read from the listing too."""
+        self._stamps_until = max(self._stamps_until, until)
+
+    def taken(self, entry: Entry) -> object:
+        """``entry``'s ``updatedAt`` as Alertmanager listed it (for a journaled write, when the last
+        listing noted it: ``want_stamps``; else the gate's own record of it)."""
+        return self._stamps.get(entry.silence.silence_id, entry.item.get("updatedAt"))
+
+    def listed(self, silence_id: str) -> Mapping[str, Any] | None:
+        """The version of ``silence_id`` the last listing showed, if asked for (``ask_listed``)."""
+        return self._listed.get(silence_id)
+
+    def forget_listed(self, silence_id: str) -> None:
+        self._asked.discard(silence_id)
+        self._listed.pop(silence_id, None)
+
     async def _assessed_ahead(self, items: Sequence[Mapping[str, Any]], rules: Rules | None = None) -> None:
         """Assess silences before the index takes them in (new or changed in a listing; all of
         them under a new policy), one at a time, the loop serving others between them: a silence
@@ -319,7 +363,8 @@ class HistoryCache:
         asked = time.monotonic()
         bodies, failures = await self.upstreams.bodies()
         known = {ident: entry.key for ident, entry in self.entries.items()}
-        decided = self._decided(asked)
+        stamping = asked <= self._stamps_until
+        decided = set() if stamping else self._decided(asked)
         try:
             found = await self._reader.read(bodies, known, decided) if bodies else None
         except ReaderTimeoutError as error:  # fail closed: no listing, as when no peer answers
@@ -327,10 +372,22 @@ class HistoryCache:
         if found is None or len(found.failures) == len(bodies):
             failures += [BadResponseError(url, why) for url, why in found.failures] if found else []
             raise HistoryUnavailableError(failures)
-        await self._assessed_ahead(found.changed)
+        others: list[Mapping[str, Any]] = []
+        for item in found.changed:
+            ident = item.get("id")
+            if isinstance(ident, str) and ident in self._asked:
+                self._listed[ident] = item  # the journal keeps its own record in the cache
+            else:
+                others.append(item)
+        await self._assessed_ahead(others)
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
         journaled = {ident for _, ident, _ in self._journal}
+        self._stamps, self.stamped = {}, stamping
+        for item in found.changed if stamping else ():
+            ident = item.get("id")
+            if isinstance(ident, str) and ident in journaled:
+                self._stamps[ident] = item.get("updatedAt")
         entries = _read(found.absent, found.changed, self.entries, journaled, url)
         for _, ident, entry in self._journal:
             _apply(entries, ident, entry)
@@ -345,9 +402,18 @@ class HistoryCache:
         one at a time), lays the gate's own record of them over it, and that record is a silence
         the gate holds (one it last recorded as gone is read as before)."""
         last = {ident: entry for when, ident, entry in self._journal if asked - when < JOURNAL_SECONDS}
-        return {ident for ident, entry in last.items() if entry is not None}
+        return {ident for ident, entry in last.items() if entry is not None and ident not in self._asked}
 
     def _replace(self, entries: dict[str, Entry]) -> None:
+        """Hold ``entries`` (a listing taken in): each changed one indexed again, and those that
+        arrive recorded (``arrived_since``)."""
+        now = time.monotonic()
+        kept = bisect.bisect_right(self._arrivals, now - ARRIVALS_SECONDS, key=lambda arrival: arrival[0])
+        del self._arrivals[:kept]
+        for ident, new in entries.items():
+            old = self.entries.get(ident)
+            if old is not new and _arrives(old, new):
+                self._arrivals.append((now, ident))
         index = self.index
         if index is not None:
             for ident, old in self.entries.items():
@@ -438,6 +504,25 @@ def _read(
     for listed_item, silence in zip(fresh, read_history(fresh, url), strict=True):
         entries[silence.silence_id] = Entry(listed_item, silence, key_of(listed_item))
     return entries
+
+
+def _arrives(old: Entry | None, new: Entry) -> bool:
+    """Whether ``new`` (listed) is a silence the gate did not hold as ``old``: new to it, or
+    changed to cover more. A change of state by time, or the gate's own write listed with the
+    start Alertmanager gave it (never earlier than sent), is not."""
+    if old is None:
+        return True
+    was, now = old.silence.request, new.silence.request
+    same = (now.matchers, now.ends_at, now.comment, now.author, now.approvers, now.window) == (
+        was.matchers,
+        was.ends_at,
+        was.comment,
+        was.author,
+        was.approvers,
+        was.window,
+    )
+    starts_later = now.starts_at is not None and was.starts_at is not None and now.starts_at >= was.starts_at
+    return not (same and starts_later)
 
 
 def _retrieved(task: asyncio.Task[None]) -> None:

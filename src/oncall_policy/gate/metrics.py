@@ -99,6 +99,12 @@ class Metrics:
             _PREFIX + "history_refreshes", "Readings of the upstream silences, by result.", ("result",),
             registry=self.registry,
         )  # fmt: skip
+        self.read_backs = Counter(
+            _PREFIX + "read_backs",
+            "Created silences looked at again once listed (read_back), by what became of them.",
+            ("result",),
+            registry=self.registry,
+        )
         self.history_silences = Gauge(
             _PREFIX + "history_silences", "Silences the gate holds as history.", registry=self.registry
         )

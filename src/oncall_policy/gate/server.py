@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from oncall_policy.gate.config import GateConfig
 from oncall_policy.gate.history_cache import HistoryCache, judged
 from oncall_policy.gate.identity import Authenticator, trusted_peer
 from oncall_policy.gate.metrics import Metrics
+from oncall_policy.gate.read_back import ReadBack, Watch
 from oncall_policy.gate.reload import Reloader
 from oncall_policy.gate.upstreams import CreateFailedError, Upstreams, session
 from oncall_policy.gate.users import TooManyAttemptsError
@@ -74,11 +76,14 @@ class Settings(Record):
 
 
 class Accepted(Record):
-    """A write judged to keep the policy, reserved in the history as ``token``."""
+    """A write judged to keep the policy under ``rules`` at ``judged_at`` (monotonic), reserved
+    in the history as ``token``."""
 
     silence: SilenceRequest
     verdict: Verdict
     token: str
+    rules: Rules
+    judged_at: float
 
 
 class Gate:
@@ -96,6 +101,8 @@ class Gate:
         )
         self._writes = asyncio.Lock()
         self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
+        # Each write created is looked at again once listed, with what other gates wrote meanwhile.
+        self.read_back: Final = ReadBack(self.history, upstreams, lambda: self.rules, self)
         self.approvals: approvals.ApprovalDesk | None = None  # set by ``with_approvals``
 
     # --- approvals (issue 13 item 3): the routes and the pending store's lifecycle ---
@@ -130,8 +137,55 @@ class Gate:
         return self.history.perhaps_taken()
 
     def _approved_created(self, silence_id: str, body: Mapping[str, Any]) -> None:
-        """An approved silence the gate created counts as history at once, as its other writes do."""
-        self.history.created(silence_id, body, api.from_api(body), datetime.now(UTC))
+        """An approved silence the gate created counts as history at once, as its other writes
+        do, and is looked at again once listed. It was judged with a listing of its own, not the
+        cache, so it is judged again whatever came in when (judged at 0)."""
+        request = api.from_api(body)
+        self.history.created(silence_id, body, request, datetime.now(UTC))
+        self.read_back.watch(silence_id, body, self.rules, 0.0, request.author, None)
+
+    # --- the read-back's findings (``read_back``) ---
+
+    def looked(self, result: str) -> None:
+        self.metrics.read_backs.labels(result).inc()
+
+    def withdrawn(self, watch: Watch, request: SilenceRequest, verdict: Verdict, upstream: str) -> None:
+        """A created write that breaks the policy with a silence Alertmanager took before it
+        (another gate's) was expired."""
+        broken = sorted({v.rule for v in verdict.violations})
+        self.metrics.verdict("withdrawn", broken)
+        entry = auditlog.Entry(
+            watch.who,
+            watch.remote,
+            "withdrawn",
+            request.matchers,
+            rules=broken,
+            applied=verdict.rules,
+            silence_id=watch.silence_id,
+            upstream=upstream,
+            policy=self.policy_sha,
+        )
+        auditlog.record(entry)
+        log.warning(
+            "expired silence %s by %s: with a silence written before it elsewhere, it breaks %s",
+            watch.silence_id,
+            watch.who,
+            ", ".join(broken),
+        )
+
+    def unconfirmed(self, watch: Watch, why: str) -> None:
+        """A created write could not be looked at again (left to ``silence audit``)."""
+        self.metrics.verdict("unconfirmed")
+        entry = auditlog.Entry(
+            watch.who,
+            watch.remote,
+            "unconfirmed",
+            watch.sent.matchers,
+            silence_id=watch.silence_id,
+            policy=self.policy_sha,
+        )
+        auditlog.record(entry)
+        log.warning("silence %s was not looked at again after it was created: %s", watch.silence_id, why)
 
     async def _approvals(self, request: web.Request) -> web.StreamResponse:
         if self.approvals is None:
@@ -309,7 +363,8 @@ class Gate:
         if not verdict.accepted:
             self._recorded(request, person, "refused", silence, data, verdict)
             return answers.refused(report.verdict_text(verdict, silence.matchers), request.headers)
-        return Accepted(silence, verdict, self.history.reserve(data, silence, datetime.now(UTC)))
+        token = self.history.reserve(data, silence, datetime.now(UTC))
+        return Accepted(silence, verdict, token, rules, time.monotonic())
 
     async def _forwarded(
         self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person, accepted: Accepted
@@ -330,6 +385,9 @@ class Gate:
             raise
         created = _silence_id(answer.body) if answer.status == 200 else None
         self.history.settle(token, created, data, silence)
+        if created:
+            remote = _peer(request)
+            self.read_back.watch(created, data, accepted.rules, accepted.judged_at, person.email, remote)
         decision = "accepted" if created else "not-created"
         self._recorded(request, person, decision, silence, data, verdict, created, answer.base)
         kept = [(name, value) for name, value in fields.from_upstream(answer.headers.items())]
@@ -433,6 +491,7 @@ async def running(
                 yield bound[0], bound[1]
             finally:
                 await runner.cleanup()
+                await gate.read_back.close()
                 await gate.history.close()
                 if desk is not None:
                     await desk.close()

@@ -1,0 +1,271 @@
+"""The read-back: each silence the gate created, looked at again once every peer lists it, and
+expired if a silence another writer had Alertmanager take first makes it break the policy.
+
+A gate judges a write with what it holds: a listing at most ``history_max_age`` old, and its own
+writes. Two gates in front of one cluster cannot see each other's writes in between, so halves
+of a chain written through both within that time (now→+4h through one, +4h→+8h through the
+other) were each accepted: 8 h on a 4 h cap. Neither can know of the other's write before it
+answers without sharing state with it, so each looks again afterwards:
+
+- ``AFTER_SECONDS`` after Alertmanager took a write (room for its peers' clocks and gossip), the
+  gate has every peer listed again (the history cache's own refresh) and finds the write there,
+  with the time Alertmanager recorded for it (``updatedAt``).
+- If no silence the cache took in after the write was judged was taken by Alertmanager before
+  it, the write was judged with everything before it, as one gate alone judges: it stands.
+- Otherwise it is judged again, under the rules that accepted it, with every silence that can
+  share an instance with it and that Alertmanager took before it, in the order of
+  ``(updatedAt, id)``: the order every gate reads from the same listing. If it now breaks the
+  policy it is expired (``withdrawn``). Of writes that together break the policy the last one
+  loses, whichever gate judged it; the one before is judged with everything before it too, so
+  each silence left keeps the policy with the ones before it, as if one gate had judged them all.
+
+A write listed with other content than the gate sent (replaced since by a later write, which is
+looked at in its turn) or expired already needs nothing. One that no listing shows, or that
+cannot be expired, is tried again until ``GIVE_UP_SECONDS``, then logged (``unconfirmed``);
+the audit finds it. Every withdrawal is a line of the audit trail and a verdict in the metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Protocol
+from urllib.parse import quote
+
+import aiohttp
+
+from oncall_policy.records import Record
+from oncall_policy.silence import audit, labels
+from oncall_policy.silence import rfc3339 as times
+from oncall_policy.silence.evaluate import assess, evaluate
+from oncall_policy.silence.http_errors import AlertmanagerError
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any, Final
+
+    from oncall_policy.gate.history_cache import Entry, HistoryCache
+    from oncall_policy.gate.upstreams import Upstreams
+    from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.rules import Rules
+    from oncall_policy.silence.verdict import Verdict
+
+log = logging.getLogger("oncall_policy.gate")
+AFTER_SECONDS = 1.0  # after Alertmanager took a write, for its peers' clocks and gossip
+GIVE_UP_SECONDS = 60.0  # a write no listing shows, or that cannot be expired, is tried this long
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+class Watch(Record):
+    """A write the gate created, to look at again: the request as sent (approvals read back from
+    its comment, as the audit reads them), the rules that accepted it, when it was judged and
+    when Alertmanager took it (monotonic), and who wrote it, from where."""
+
+    silence_id: str
+    sent: SilenceRequest
+    rules: Rules
+    judged_at: float
+    taken_at: float
+    who: str
+    remote: str | None
+
+
+class Reports(Protocol):
+    """Where the read-back's findings go (the audit trail and the metrics)."""
+
+    def looked(self, result: str) -> None:
+        """One write looked at again: ``stands`` (no silence taken before it came in after it
+        was judged), ``kept`` (judged again and kept), ``withdrawn``, ``changed`` (expired or
+        replaced since), ``reloaded`` (the policy changed since), or ``unconfirmed``."""
+
+    def withdrawn(self, watch: Watch, request: SilenceRequest, verdict: Verdict, upstream: str) -> None:
+        """``watch`` broke the policy with a silence taken before it, and was expired at ``upstream``."""
+
+    def unconfirmed(self, watch: Watch, why: str) -> None:
+        """``watch`` could not be looked at again, or not expired, for ``why``."""
+
+
+class ReadBack:
+    """The writes to look at again, and the task that looks (started with the first one)."""
+
+    def __init__(
+        self,
+        cache: HistoryCache,
+        upstreams: Upstreams,
+        rules: Callable[[], Rules],
+        reports: Reports,
+        *,
+        after: float = AFTER_SECONDS,
+    ) -> None:
+        self.cache: Final = cache
+        self.upstreams: Final = upstreams
+        self.after: Final = after
+        self._rules = rules  # the policy in force
+        self._reports = reports
+        self._watches: dict[str, Watch] = {}
+        self._due: dict[str, float] = {}  # id → when a listing asked after it may show it (monotonic)
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def watched(self) -> int:
+        return len(self._watches)
+
+    def watch(  # noqa: PLR0913, PLR0917 - a write, and what the audit trail says of it
+        self,
+        silence_id: str,
+        data: Mapping[str, Any],
+        rules: Rules,
+        judged_at: float,
+        who: str,
+        remote: str | None,
+    ) -> None:
+        """Look again at the write ``data``, taken as ``silence_id`` just now."""
+        sent = audit.read({**data, "id": silence_id}).request
+        taken_at = time.monotonic()
+        self._watches[silence_id] = Watch(silence_id, sent, rules, judged_at, taken_at, who, remote)
+        self._due[silence_id] = taken_at + self.after
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._looking())
+
+    async def close(self) -> None:
+        """Stop looking (the gate is stopping): the writes not looked at yet are left to the audit."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _looking(self) -> None:
+        while self._due:
+            due = min(self._due.values())
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            try:
+                await self.cache.listed_after(due)
+            except AlertmanagerError as error:
+                self._given_up(f"no listing to look at it in: {error}")
+                await asyncio.sleep(self.after)
+                continue
+            listed_at = self.cache.refreshed_at or 0.0
+            for ident in [ident for ident, when in self._due.items() if when <= listed_at]:
+                watch = self._watches[ident]
+                try:
+                    result = await self._looked_at(watch)
+                except Exception:  # a fault of ours: logged and left to the audit, the others looked at
+                    log.exception("silence %s could not be looked at again", ident)
+                    self._done(watch)
+                    self._reports.looked("unconfirmed")
+                    self._reports.unconfirmed(watch, "a fault of the gate's (logged)")
+                    continue
+                if result is not None:
+                    self._done(watch)
+                    self._reports.looked(result)
+                elif ident in self._due:  # looked at again with a listing asked from now on
+                    self._due[ident] = time.monotonic() + self.after
+                await asyncio.sleep(0)  # others are served between them
+            self._given_up("no listing shows it, or it could not be expired")
+
+    def _done(self, watch: Watch) -> None:
+        if self._watches.get(watch.silence_id) is not watch:
+            return  # written again (updated in place) meanwhile: that write is looked at in its turn
+        del self._watches[watch.silence_id], self._due[watch.silence_id]
+        self.cache.forget_listed(watch.silence_id)
+
+    def _given_up(self, why: str) -> None:
+        limit = time.monotonic() - GIVE_UP_SECONDS
+        for watch in [w for w in self._watches.values() if w.taken_at < limit]:
+            self._done(watch)
+            self._reports.looked("unconfirmed")
+            self._reports.unconfirmed(watch, why)
+
+    async def _looked_at(self, watch: Watch) -> str | None:
+        """What became of ``watch`` (``Reports.looked``); None: to be looked at again later."""
+        arrived = self.cache.arrived_since(watch.judged_at)
+        if not arrived:
+            return "stands"  # the cache held every silence listed since as it was judged with
+        rules = self._rules()
+        if rules is not watch.rules:
+            # Judged again under other rules, a write could be withdrawn for a change of policy
+            # rather than for a silence before it.
+            return "reloaded"
+        item = self.cache.listed(watch.silence_id)
+        if item is None or not self.cache.stamped:
+            # When Alertmanager took it, and the gate's other recent writes, only a listing says:
+            # the next one notes them. Not listed then, the peer that took it may be down, or
+            # gossip slow.
+            self.cache.ask_listed(watch.silence_id)
+            self.cache.want_stamps(time.monotonic() + 2 * self.after)
+            return None
+        listed = audit.read(item)
+        if listed.state not in audit.LIVE or not _same(listed.request, watch.sent):
+            return "changed"  # expired, or replaced by a later write (looked at in its turn)
+        verdict = self._judged(watch, listed.request, _updated(item.get("updatedAt")), arrived)
+        if verdict is None or verdict.accepted:
+            return "kept" if verdict else "stands"
+        return "withdrawn" if await self._expired(watch, listed.request, verdict) else None
+
+    def _judged(
+        self, watch: Watch, request: SilenceRequest, updated: datetime, arrived: set[str]
+    ) -> Verdict | None:
+        """The write judged again with the silences Alertmanager took before it; None when none of
+        them came in after it was judged (its verdict stands)."""
+        place, rules = (updated, watch.silence_id), watch.rules
+        with labels.judgement():
+            found = assess(request, rules)
+            entries, known = self.cache.sharing(request, found, rules)
+            before = [
+                e
+                for e in entries
+                if e.silence.silence_id != watch.silence_id
+                and not e.silence.silence_id.startswith("reserved-")  # judged after it
+                and (self._updated(e), e.silence.silence_id) < place
+            ]
+            if not any(e.silence.silence_id in arrived for e in before):
+                return None
+            known[id(request)] = found
+            return evaluate(request, rules, [e.silence for e in before], known)
+
+    def _updated(self, entry: Entry) -> datetime:
+        """When Alertmanager took ``entry``'s version (``HistoryCache.taken``)."""
+        return _updated(self.cache.taken(entry))
+
+    async def _expired(self, watch: Watch, request: SilenceRequest, verdict: Verdict) -> bool:
+        """Expire the withdrawn write on the first peer that takes the expiry (gossip tells the
+        others); False when none does (tried again later)."""
+        path = "/api/v2/silence/" + quote(watch.silence_id, safe="")
+        upstreams = self.upstreams
+        for base in upstreams.order():
+            try:
+                async with (
+                    asyncio.timeout(upstreams.timeout),
+                    upstreams.http.delete(upstreams.url(base, path), allow_redirects=False) as answer,
+                ):
+                    status = answer.status
+            except (TimeoutError, aiohttp.ClientError):
+                self.upstreams.mark_down(base)
+                continue
+            if status == 200:
+                self.cache.ended(watch.silence_id, datetime.now(UTC), base)
+                self._reports.withdrawn(watch, request, verdict, base)
+                return True
+        return False
+
+
+def _same(listed: SilenceRequest, sent: SilenceRequest) -> bool:
+    """Whether the listed silence is the write sent (Alertmanager may move a start in the past
+    to when it took it; everything else it keeps)."""
+    return (
+        listed.matchers == sent.matchers
+        and listed.ends_at == sent.ends_at
+        and listed.comment == sent.comment
+        and listed.author == sent.author
+        and listed.approvers == sent.approvers
+    )
+
+
+def _updated(text: object) -> datetime:
+    """An ``updatedAt``; one that cannot be read counts as the latest (never before)."""
+    try:
+        return times.parse(text) if isinstance(text, str) else _NEVER
+    except ValueError:
+        return _NEVER

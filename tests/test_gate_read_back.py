@@ -1,0 +1,145 @@
+"""Two gates in front of one Alertmanager (and of a gossiping pair), written to side by side:
+halves of a chain accepted by each, each unseen by the other, leave only the first one taken.
+
+Each gate holds its listing for an hour (``history_max_age``), so that the second gate judges
+its half without the first gate's: the race the read-back (``gate.read_back``) closes. HighErrorRate
+(P2) may be silenced for 4 h in one stretch; the halves are 2 h 30 m each.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from oncall_policy.gate import auditlog
+from tests.alertmanager_server import Server, running
+from tests.gate_support import call, gate, limited, post, silence
+
+pytestmark = pytest.mark.amtool
+
+HELD = limited(history_max_age=timedelta(hours=1))  # no listing again but the read-back's
+
+
+@contextmanager
+def two_gates(binary: str, workdir: Path, *, pair: bool) -> Iterator[tuple[Server, str, str]]:
+    """An Alertmanager (or a gossiping pair) and two gates: the first creates on the first peer,
+    the second on the other one."""
+    with running(binary, workdir / "one", cluster=pair) as one:
+        if not pair:
+            with gate([one.url], HELD) as first, gate([one.url], HELD) as second:
+                yield one, first, second
+            return
+        with (
+            running(binary, workdir / "two", peers=[one.cluster_address or ""]) as two,
+            gate([one.url, two.url], HELD) as first,
+            gate([two.url, one.url], HELD) as second,
+        ):
+            yield one, first, second
+
+
+def half(service: str, start: timedelta = timedelta(0)) -> dict[str, object]:
+    return silence(("alertname", "HighErrorRate"), ("service", service), minutes=150, start=start)
+
+
+def listed_by(gate_url: str) -> None:
+    """Have the gate list the silences now (a refused write is judged with them), so that it
+    holds that listing, and nothing written after, for the next write."""
+    over_cap = silence(("alertname", "HighErrorRate"), ("service", "warm"), minutes=30 * 24 * 60)
+    assert post(gate_url, over_cap).status == 400
+
+
+def read_backs(gate_url: str, result: str) -> float:
+    text = call(gate_url, "GET", "/metrics").body.decode()
+    found = re.search(
+        rf'^oncall_policy_gate_read_backs_total{{result="{result}"}} (\S+)$', text, re.MULTILINE
+    )
+    return float(found.group(1)) if found else 0.0
+
+
+def states(server: Server) -> dict[str, str]:
+    return {item["id"]: item["status"]["state"] for item in server.silences()}
+
+
+def until(condition: Callable[[], bool], seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("pair", [False, True], ids=["one-alertmanager", "gossiping-pair"])
+@pytest.mark.parametrize("later_half_first", [False, True], ids=["now-then-later", "later-then-now"])
+def test_of_two_halves_of_a_chain_the_one_taken_second_is_withdrawn(
+    alertmanager_binary, tmp_path, caplog, pair, later_half_first
+):
+    caplog.set_level(logging.INFO, logger=auditlog.LOGGER)
+    now, later = half("race"), half("race", start=timedelta(hours=2))
+    first_half, second_half = (later, now) if later_half_first else (now, later)
+    with two_gates(alertmanager_binary, tmp_path, pair=pair) as (server, first, second):
+        listed_by(second)
+        kept = post(first, first_half)
+        raced = post(second, second_half)  # judged without the first: 5 h in one stretch
+        assert (kept.status, raced.status) == (200, 200), (kept.body, raced.body)
+        kept_id, raced_id = kept.json()["silenceID"], raced.json()["silenceID"]
+        until(lambda: states(server).get(raced_id) == "expired")
+        until(lambda: read_backs(first, "stands") + read_backs(first, "kept") == 1)
+        assert states(server)[kept_id] in ("active", "pending")
+        assert read_backs(second, "withdrawn") == 1
+        assert read_backs(first, "withdrawn") == 0
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == auditlog.LOGGER]
+    withdrawn = [line for line in lines if line["decision"] == "withdrawn"]
+    assert [(w["silence_id"], w["who"], w["rules"]) for w in withdrawn] == [
+        (raced_id, "engineer-a@clipper.app", ["over-cap-recreated"])
+    ]
+
+
+def test_writes_through_two_gates_that_keep_the_policy_together_both_stand(alertmanager_binary, tmp_path):
+    """Two halves of 1 h 30 m (3 h together, under the 4 h cap) raced the same way: both kept."""
+    short = silence(("alertname", "HighErrorRate"), ("service", "fits"), minutes=90)
+    after = silence(
+        ("alertname", "HighErrorRate"), ("service", "fits"), minutes=90, start=timedelta(minutes=90)
+    )
+    with two_gates(alertmanager_binary, tmp_path, pair=False) as (server, first, second):
+        listed_by(second)
+        ids = [post(first, short).json()["silenceID"], post(second, after).json()["silenceID"]]
+        until(lambda: read_backs(second, "kept") == 1)  # judged again with the first: it fits
+        until(lambda: read_backs(first, "stands") == 1)  # nothing taken before it came in after
+        assert [states(server)[ident] for ident in ids] == ["active", "pending"]
+
+
+def test_a_silence_changed_elsewhere_before_the_read_back_is_not_judged_as_sent(
+    alertmanager_binary, tmp_path
+):
+    """Updated in place since (here at Alertmanager itself), the silence is no longer the write
+    the gate judged: the write that changed it is the one to look at, by whoever took it."""
+    with two_gates(alertmanager_binary, tmp_path, pair=False) as (server, first, _):
+        listed_by(first)
+        server.post(half("moved"))  # another writer's, taken first: the gate's breaks the cap with it
+        created = post(first, half("moved", start=timedelta(hours=2))).json()["silenceID"]
+        listed = next(item for item in server.silences() if item["id"] == created)
+        fields = ("id", "matchers", "startsAt", "endsAt", "createdBy")
+        assert server.post({**{k: listed[k] for k in fields}, "comment": "changed elsewhere"}) == created
+        until(lambda: read_backs(first, "changed") == 1)
+        assert read_backs(first, "withdrawn") == 0
+        assert states(server)[created] == "pending"
+
+
+def test_a_write_judged_without_a_silence_taken_just_before_it_elsewhere_is_withdrawn(
+    alertmanager_binary, tmp_path
+):
+    """The same without a change: the gate's write, taken second, breaks the cap and is expired."""
+    with two_gates(alertmanager_binary, tmp_path, pair=False) as (server, first, _):
+        listed_by(first)
+        around = server.post(half("around"))
+        created = post(first, half("around", start=timedelta(hours=2))).json()["silenceID"]
+        until(lambda: states(server)[created] == "expired")
+        assert states(server)[around] == "active"
+        assert read_backs(first, "withdrawn") == 1
