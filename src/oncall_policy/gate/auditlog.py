@@ -11,8 +11,10 @@ the gate's other logs stay human-readable). A line::
 
 ``decision`` is ``accepted`` (created upstream: ``silence_id`` and ``upstream`` say where),
 ``refused`` (``rules``: every rule it broke), ``not-created`` (judged compliant, no upstream took
-it) or ``unjudged`` (history could not be read: nothing was created). ``applied`` are the
-policy's silence rules for what it reaches; ``replaces`` the silence an update names.
+it), ``unjudged`` (history could not be read: nothing was created), ``withdrawn`` (created, then
+expired by the read-back: ``rules`` it breaks with a silence taken before it) or
+``unconfirmed`` (not looked at again: ``read_back``). ``applied`` are the policy's silence rules
+for what it reaches; ``replaces`` the silence an update names.
 """
 
 from __future__ import annotations
