@@ -24,8 +24,9 @@ Freshness, and what it can never miss:
   it; a write whose fate is not known (no answer) stays history, as reserved, until it ends;
 - anything else (a writer that bypasses the gate, which a deployment should make impossible;
   another gate, whose writes the read-back then weighs against this one's: ``read_back``; an
-  expiry by time is computed, not listed) is seen at the first write after ``max_age`` seconds: no write is judged with a listing asked longer ago than that. A write
-  finding the cache older waits for a listing of every peer (the one under way, if asked
+  expiry by time is computed, not listed) is seen at the first write after ``max_age``
+  seconds: no write is judged with a listing asked longer ago than that. A write finding the
+  cache older waits for a listing of every peer (the one under way, if asked
   recently enough), and is refused (fail closed, as without a cache) when no peer answers and
   the policy requires history; a listing ``AHEAD`` into ``max_age`` is asked for in the
   background, so that steady writes seldom wait;

@@ -60,12 +60,11 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 class Watch(Record):
-    """A write the gate created, to look at again: the request as sent (approvals read back from
-    its comment, as the audit reads them), the rules that accepted it, when it was judged and
-    when Alertmanager took it (monotonic), and who wrote it, from where."""
+    """A write the gate created, to look at again: the body sent, the rules that accepted it,
+    when it was judged and when Alertmanager took it (monotonic), and who wrote it, from where."""
 
     silence_id: str
-    sent: SilenceRequest
+    data: Mapping[str, Any]
     rules: Rules
     judged_at: float
     taken_at: float
@@ -123,9 +122,8 @@ class ReadBack:
         remote: str | None,
     ) -> None:
         """Look again at the write ``data``, taken as ``silence_id`` just now."""
-        sent = audit.read({**data, "id": silence_id}).request
         taken_at = time.monotonic()
-        self._watches[silence_id] = Watch(silence_id, sent, rules, judged_at, taken_at, who, remote)
+        self._watches[silence_id] = Watch(silence_id, data, rules, judged_at, taken_at, who, remote)
         self._due[silence_id] = taken_at + self.after
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._looking())
@@ -197,7 +195,7 @@ class ReadBack:
             self.cache.want_stamps(time.monotonic() + 2 * self.after)
             return None
         listed = audit.read(item)
-        if listed.state not in audit.LIVE or not _same(listed.request, watch.sent):
+        if listed.state not in audit.LIVE or not _same(listed.request, audit.read(watch.data).request):
             return "changed"  # expired, or replaced by a later write (looked at in its turn)
         verdict = self._judged(watch, listed.request, _updated(item.get("updatedAt")), arrived)
         if verdict is None or verdict.accepted:
@@ -252,8 +250,9 @@ class ReadBack:
 
 
 def _same(listed: SilenceRequest, sent: SilenceRequest) -> bool:
-    """Whether the listed silence is the write sent (Alertmanager may move a start in the past
-    to when it took it; everything else it keeps)."""
+    """Whether the listed silence is the write sent (approvals read back from both comments, as
+    the audit reads them). Alertmanager may move a start in the past to when it took it;
+    everything else it keeps."""
     return (
         listed.matchers == sent.matchers
         and listed.ends_at == sent.ends_at

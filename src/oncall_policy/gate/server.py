@@ -180,7 +180,7 @@ class Gate:
             watch.who,
             watch.remote,
             "unconfirmed",
-            watch.sent.matchers,
+            api.from_api(watch.data).matchers,
             silence_id=watch.silence_id,
             policy=self.policy_sha,
         )
