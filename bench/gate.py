@@ -27,6 +27,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -113,6 +114,16 @@ def answers(port: int) -> bool:
         )
     except OSError:
         return False
+
+
+def read_backs(port: int) -> str:
+    """What the gate's read-back found of the writes it looked at again (its metric)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/metrics")
+    text = connection.getresponse().read().decode()
+    connection.close()
+    found = re.findall(r'^oncall_policy_gate_read_backs_total\{result="([^"]+)"\} (\S+)$', text, re.MULTILINE)
+    return ", ".join(f"{result} {float(count):.0f}" for result, count in found) or "none yet"
 
 
 def one_request(
@@ -366,6 +377,8 @@ def main() -> None:  # noqa: PLR0915 - one run, measured in turn
                 f"  gate CPU per judged creation     {per_creation * 1000:8.3f} ms "
                 f"(at most {1 / per_creation:.0f} /s on one core)"
             )
+            time.sleep(2)  # the writes of the last second are looked at again
+            print(f"  read-backs of the gate's writes  {read_backs(gate_port)}")
             if args.memory:
                 samples = memory(gate_port, served.pid, args.memory)
                 shown = " ".join(f"{kib / 1024:.1f}" for kib in samples)

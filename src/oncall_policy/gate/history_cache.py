@@ -509,21 +509,23 @@ def _read(
 
 def _arrives(old: Entry | None, new: Entry) -> bool:
     """Whether ``new`` (listed) is a silence the gate did not hold as ``old``: new to it, or
-    changed to cover more. A change of state by time, or the gate's own write listed with the
-    start Alertmanager gave it (never earlier than sent), is not."""
+    changed to cover more. A change of state by time is not, nor the gate's own write listed as
+    Alertmanager lists it: started when it took it if sent earlier, and its times to the
+    millisecond (API v2 writes them so), never later than sent."""
     if old is None:
         return True
     was, now = old.silence.request, new.silence.request
-    same = (now.matchers, now.ends_at, now.comment, now.author, now.approvers, now.window) == (
+    same = (now.matchers, now.comment, now.author, now.approvers, now.window) == (
         was.matchers,
-        was.ends_at,
         was.comment,
         was.author,
         was.approvers,
         was.window,
     )
-    starts_later = now.starts_at is not None and was.starts_at is not None and now.starts_at >= was.starts_at
-    return not (same and starts_later)
+    starts, ends, started, ended = now.starts_at, now.ends_at, was.starts_at, was.ends_at
+    if not same or starts is None or ends is None or started is None or ended is None:
+        return True
+    return starts < started or ends > ended
 
 
 def _retrieved(task: asyncio.Task[None]) -> None:

@@ -251,15 +251,19 @@ class ReadBack:
 
 def _same(listed: SilenceRequest, sent: SilenceRequest) -> bool:
     """Whether the listed silence is the write sent (approvals read back from both comments, as
-    the audit reads them). Alertmanager may move a start in the past to when it took it;
-    everything else it keeps."""
+    the audit reads them). Alertmanager may move a start in the past to when it took it, and
+    API v2 lists times to the millisecond (cut, not rounded); everything else it keeps."""
     return (
         listed.matchers == sent.matchers
-        and listed.ends_at == sent.ends_at
+        and listed.ends_at == _to_millisecond(sent.ends_at)
         and listed.comment == sent.comment
         and listed.author == sent.author
         and listed.approvers == sent.approvers
     )
+
+
+def _to_millisecond(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _updated(text: object) -> datetime:
