@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,14 +132,20 @@ def test_a_silence_changed_elsewhere_before_the_read_back_is_not_judged_as_sent(
         assert states(server)[created] == "pending"
 
 
+@pytest.mark.parametrize("precise", [False, True], ids=["seconds", "microseconds"])
 def test_a_write_judged_without_a_silence_taken_just_before_it_elsewhere_is_withdrawn(
-    alertmanager_binary, tmp_path
+    alertmanager_binary, tmp_path, precise
 ):
-    """The same without a change: the gate's write, taken second, breaks the cap and is expired."""
+    """The same without a change: the gate's write, taken second, breaks the cap and is expired.
+    Sent to the microsecond, it is listed to the millisecond, and is still the write sent."""
+    write = half("around", start=timedelta(hours=2))
+    if precise:
+        ends = datetime.now(UTC) + timedelta(hours=4, minutes=30, microseconds=123)
+        write["endsAt"] = ends.isoformat(timespec="microseconds").replace("+00:00", "Z")
     with two_gates(alertmanager_binary, tmp_path, pair=False) as (server, first, _):
         listed_by(first)
         around = server.post(half("around"))
-        created = post(first, half("around", start=timedelta(hours=2))).json()["silenceID"]
+        created = post(first, write).json()["silenceID"]
         until(lambda: states(server)[created] == "expired")
         assert states(server)[around] == "active"
         assert read_backs(first, "withdrawn") == 1
