@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy.gate import auditlog
+from oncall_policy.gate import auditlog, history_cache
 from tests.alertmanager_server import Server, running
 from tests.gate_support import call, gate, limited, post, silence
 
@@ -149,3 +149,26 @@ def test_a_write_judged_without_a_silence_taken_just_before_it_elsewhere_is_with
         until(lambda: states(server)[created] == "expired")
         assert states(server)[around] == "active"
         assert read_backs(first, "withdrawn") == 1
+
+
+def test_a_gate_alone_never_judges_its_writes_again(alertmanager_binary, tmp_path, monkeypatch):
+    """Its own writes, listed once its journal of them lapsed (here after a fifth of a second),
+    to the millisecond and started when Alertmanager took them, are not silences come in
+    around it: each write stands as judged, none is judged again."""
+    monkeypatch.setattr(history_cache, "JOURNAL_SECONDS", 0.2)
+    start = datetime.now(UTC) - timedelta(seconds=5)  # in the past: Alertmanager starts it later
+    writes = []
+    for n in range(3):
+        write = silence(
+            ("alertname", "HighErrorRate"), ("service", "alone"), minutes=60, start=timedelta(minutes=50 * n)
+        )
+        if n == 0:
+            write["startsAt"] = start.isoformat(timespec="microseconds").replace("+00:00", "Z")
+        write["endsAt"] = write["endsAt"].replace("Z", f".{n}54321Z")
+        writes.append(write)
+    with two_gates(alertmanager_binary, tmp_path, pair=False) as (_, first, _):
+        for write in writes:
+            assert post(first, write).status == 200
+            time.sleep(0.5)
+        until(lambda: read_backs(first, "stands") == len(writes))
+        assert read_backs(first, "kept") == 0
