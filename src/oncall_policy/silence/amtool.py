@@ -130,7 +130,7 @@ def _plus_duration(start: datetime | None, text: str, problems: list[Violation])
 
 def _time(text: str, flag: str, problems: list[Violation]) -> datetime | None:
     try:
-        return times.parse(text)
+        return times.parse(text, end=flag == "--end")
     except times.TimeError as error:
         where = "startsAt" if flag == "--start" else "endsAt"
         hint = f"write {flag} in RFC 3339 with a zone, e.g. {flag}=2026-01-02T15:04:05Z"

@@ -87,7 +87,7 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
     if gojson.has_surrogate(author + comment + ident) or any(map(_listed_surrogate, listed)):
         return None
     try:
-        starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"])
+        starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"], end=True)
     except (KeyError, TypeError, ValueError):  # TimeError is a ValueError
         return None
     return SilenceRequest(matchers, starts, ends, author, comment, approvers, ())
@@ -314,7 +314,7 @@ def _time(fields: Mapping[str, Any], key: str, problems: list[Violation]) -> dat
         problems.append(_shape(f"{key} {said}: an RFC 3339 time such as 2026-01-02T15:04:05Z", (key,)))
         return None
     try:
-        return times.parse(text)
+        return times.parse(text, end=key == "endsAt")
     except times.TimeError as error:
         problems.append(Violation(BAD_TIME.id, f"{key}: {error}", _TIME_HINT, (key,)))
         return None

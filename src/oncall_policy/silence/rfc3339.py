@@ -46,17 +46,37 @@ class TimeError(ValueError):
     """A text that is not an RFC 3339 time we can judge."""
 
 
-def parse(text: str) -> datetime:
-    """The UTC time ``text`` names, to the microsecond (Go keeps nanoseconds; the rest is cut);
-    ``TypeError`` for what is not a string, as when it was read with regular expressions."""
+def parse(text: str, *, end: bool = False) -> datetime:
+    """The UTC time ``text`` names, to the microsecond; ``TypeError`` for what is not a string,
+    as when it was read with regular expressions. Go keeps nanoseconds: a start's are cut (it
+    starts no later), an ``end``'s carried up to the next microsecond (it ends no earlier), so
+    that a silence judged covers at least the time Alertmanager mutes for: 4 h and 1 ns is
+    over a 4 h cap."""
     if not isinstance(text, str):
         raise TypeError(f"a time must be a string, not {type(text).__name__}")
     if is_canonical(text):  # what Alertmanager writes: Python's own parser, in C
         try:
-            return datetime.fromisoformat(text)
+            found = datetime.fromisoformat(text)
         except ValueError:
             pass  # out of range: the reading below says so as Go says it
-    return _read(text)
+        else:
+            # Canonical with more than six fraction digits: ``…:SS.fffffffffZ`` is 30 long.
+            return _later(found, text[26:-1], text) if end and len(text) > 27 else found
+    found = _read(text)
+    fraction = fields(text)
+    return _later(found, fraction.fraction[6:], text) if end and fraction and fraction.fraction else found
+
+
+def _later(moment: datetime, nanoseconds: str, text: str) -> datetime:
+    """``moment`` a microsecond later when the digits past its microseconds are not all 0."""
+    if not nanoseconds.strip("0"):
+        return moment
+    try:
+        return moment + timedelta(microseconds=1)
+    except OverflowError:
+        raise TimeError(
+            f"{text!r} is out of range: times must lie between 0001-01-01 and 9999-12-31 in UTC"
+        ) from None
 
 
 def _read(text: str) -> datetime:
