@@ -222,19 +222,64 @@ def test_a_silence_the_journal_decides_is_not_sent_back_from_the_listing():
     assert listings.read(body, known) == listings.Read([listed["id"]], [listed], [])
 
 
-def test_a_silence_the_gate_created_is_held_as_recorded_while_journaled():
-    """A listing taken in while the gate's record of a write is journaled keeps that record."""
+class _Asked(_Listing):
+    """Upstreams whose listing is asked, then ``meanwhile`` runs, then it answers."""
 
-    async def held() -> tuple[object, object]:
-        upstreams = _Listing()
+    def __init__(self, meanwhile) -> None:
+        super().__init__()
+        self.meanwhile = meanwhile
+
+    async def bodies(self):
+        answer = await super().bodies()  # what the upstream held when asked
+        self.meanwhile()
+        return answer
+
+
+def _held(data: dict, listed: list[dict], *, recorded_after_asking: bool = False) -> dict[str, object]:
+    """The cache's entries once the gate created ``data`` (as silence 1) and a listing of
+    ``listed`` was taken in: asked after the gate recorded it, or before."""
+
+    async def held() -> dict[str, object]:
+        ident = _listed(1, data, 0)["id"]
+        record = lambda: cache.created(ident, data, api.from_api(data), NOW)  # noqa: E731
+        upstreams = _Asked(record) if recorded_after_asking else _Listing()
         cache = HistoryCache(upstreams, 1.0, listings.Reader())  # type: ignore[arg-type]
-        data = silence(("alertname", "HighErrorRate"), ("service", "api"))
-        listed = _listed(1, data, 5)
-        cache.created(listed["id"], data, api.from_api(data), NOW)
-        recorded = cache.entries[listed["id"]]
-        upstreams.items = [listed, _listed(2, data, 5)]
+        if not recorded_after_asking:
+            record()
+        upstreams.items = listed
         await cache.refresh()
-        return recorded, cache.entries[listed["id"]]
+        return dict(cache.entries)
 
-    recorded, after = asyncio.run(held())
-    assert after is recorded
+    return asyncio.run(held())
+
+
+def test_the_gates_record_of_a_write_stands_over_a_listing_asked_before_it():
+    data = silence(("alertname", "HighErrorRate"), ("service", "api"))
+    before = {**silence(("alertname", "HighErrorRate"), ("service", "api"), minutes=5)}
+    entries = _held(data, [_listed(1, before, 0)], recorded_after_asking=True)
+    (ident,) = entries
+    assert entries[ident].own
+    assert entries[ident].silence.request.ends_at == api.from_api(data).ends_at
+
+
+def test_a_listing_asked_after_the_gates_record_confirms_it_or_both_count():
+    """Listed as recorded, the listing holds it (the record is dropped); listed otherwise (here
+    longer: another gate's update in place), both count, so that the later version is not
+    masked; not listed (its peer did not answer), the record stands."""
+    data = silence(("alertname", "HighErrorRate"), ("service", "api"))
+    ident = _listed(1, data, 0)["id"]
+
+    confirmed = _held(data, [_listed(1, data, 5)])
+    assert list(confirmed) == [ident]
+    assert not confirmed[ident].own
+
+    longer = {**data, "endsAt": (NOW + timedelta(hours=4)).isoformat().replace("+00:00", "Z")}
+    both = _held(data, [_listed(1, longer, 5)])
+    assert sorted((e.own, e.silence.request.ends_at) for e in both.values()) == [
+        (False, NOW + timedelta(hours=4)),
+        (True, api.from_api(data).ends_at),
+    ]
+    assert {e.silence.silence_id for e in both.values()} == {ident}
+
+    unlisted = _held(data, [])
+    assert [e.own for e in unlisted.values()] == [True]

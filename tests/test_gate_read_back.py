@@ -172,3 +172,42 @@ def test_a_gate_alone_never_judges_its_writes_again(alertmanager_binary, tmp_pat
             time.sleep(0.5)
         until(lambda: read_backs(first, "stands") == len(writes))
         assert read_backs(first, "kept") == 0
+
+
+@pytest.mark.parametrize("held", [True, False], ids=["listing-held-an-hour", "listing-held-a-second"])
+def test_another_gates_update_in_place_of_this_gates_silence_counts_here(alertmanager_binary, tmp_path, held):
+    """The first gate creates S1 (1 h); the second extends it in place to 4 h; the first then
+    accepts the next 4 h on the same alert from 4 h 1 m. Its record of S1 (1 h) must not hide
+    the longer version: the write is refused, or withdrawn once listed, never left standing."""
+    config = HELD if held else limited()
+    with (
+        running(alertmanager_binary, tmp_path / "am") as server,
+        gate([server.url], config) as first,
+        gate([server.url], config) as second,
+    ):
+        s1 = post(first, silence(("alertname", "HighErrorRate"), ("service", "moved"), minutes=60))
+        assert s1.status == 200, s1.body
+        s1_id = s1.json()["silenceID"]
+        time.sleep(1.5)  # the first gate's record of S1 confirmed by a listing (held: the read-back's)
+        listed = next(item for item in server.silences() if item["id"] == s1_id)
+        longer = {k: listed[k] for k in ("id", "matchers", "startsAt", "createdBy", "comment")}
+        begun = datetime.fromisoformat(listed["startsAt"])
+        longer["endsAt"] = (begun + timedelta(hours=4)).isoformat().replace("+00:00", "Z")
+        extended = post(second, longer)
+        assert extended.status == 200, extended.body
+        assert extended.json()["silenceID"] == s1_id  # updated in place
+        later = silence(
+            ("alertname", "HighErrorRate"),
+            ("service", "moved"),
+            minutes=240,
+            start=timedelta(hours=4, minutes=1),
+        )
+        s2 = post(first, later)
+        if s2.status == 200:
+            until(lambda: states(server)[s2.json()["silenceID"]] == "expired")
+            assert read_backs(first, "withdrawn") == 1
+        else:
+            assert s2.status == 400
+            assert "over-cap-recreated" in s2.json()
+        assert not held or s2.status == 200  # held an hour, only the read-back can see the update
+        assert states(server)[s1_id] == "active"

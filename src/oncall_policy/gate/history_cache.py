@@ -19,9 +19,13 @@ Freshness, and what it can never miss:
   with it would be accepted without it (more history never relaxes a verdict), and a write it
   refuses is judged again once every reservation is settled (``settled``);
 - every write and every expiry through the gate updates the cache as soon as Alertmanager has
-  taken it (``created``, ``ended``), and again after each refresh for ``JOURNAL_SECONDS``, so
-  that a listing begun before it, or read from a peer gossip has not reached yet, cannot drop
-  it; a write whose fate is not known (no answer) stays history, as reserved, until it ends;
+  taken it (``created``, ``ended``), and that record (the journal) is laid over every listing
+  asked before it, so that a listing begun earlier cannot drop it. A listing asked after it
+  either lists the silence as recorded (the record is dropped: the listing holds it now), or
+  lists it otherwise (a later version another gate wrote in place, or an earlier one from a
+  peer gossip has not reached yet) and both count, or does not list it (the peer that took it
+  did not answer): the record stands. Either way for at most ``JOURNAL_SECONDS``. A write
+  whose fate is not known (no answer) stays history, as reserved, until it ends;
 - anything else (a writer that bypasses the gate, which a deployment should make impossible;
   another gate, whose writes the read-back then weighs against this one's: ``read_back``; an
   expiry by time is computed, not listed) is seen at the first write after ``max_age``
@@ -67,18 +71,21 @@ if TYPE_CHECKING:
     from oncall_policy.silence.rules import Rules
     from oncall_policy.silence.verdict import Verdict
 
-JOURNAL_SECONDS = 10.0  # the gate's own writes are laid over every listing this long
+JOURNAL_SECONDS = 10.0  # the gate's own writes are laid over listings this long, unless confirmed
+_AS_RECORDED = "\x00as-recorded"  # the key of a record held beside another listed version
 ARRIVALS_SECONDS = 120.0  # how long arrivals are kept for the read-back (``read_back``)
 AHEAD = 0.75  # a listing this far into history_max_age is asked for again, in the background
 Equalities = dict[str, str]
 
 
 class Entry(Record):
-    """One silence as history: the listed item, the silence read from it, and what changes it."""
+    """One silence as history: the listed item, the silence read from it, and what changes it;
+    ``own``: the gate's record of its own write (the item as the gate sent it), not a listing's."""
 
     item: Mapping[str, Any]
     silence: Silence
     key: Key
+    own: bool = False
 
 
 class Index:
@@ -200,11 +207,6 @@ class HistoryCache:
         self._none_reserved = asyncio.Event()
         self._none_reserved.set()
         self._arrivals: list[tuple[float, str]] = []  # (monotonic time, id) as listings brought them
-        self._asked: set[str] = set()  # own writes whose listed versions are wanted (``read_back``)
-        self._listed: dict[str, Mapping[str, Any]] = {}  # their versions, as last listed
-        self._stamps_until = 0.0  # until when listings note when Alertmanager took the gate's writes
-        self._stamps: dict[str, object] = {}  # journaled id → its listed updatedAt (last listing)
-        self.stamped = False  # whether the last listing taken in noted them
 
     @property
     def reserved(self) -> int:
@@ -301,29 +303,11 @@ class HistoryCache:
         at = bisect.bisect_right(self._arrivals, moment, key=lambda arrival: arrival[0])
         return {ident for _, ident in self._arrivals[at:]}
 
-    def ask_listed(self, silence_id: str) -> None:
-        """Keep the listed version of the gate's own write ``silence_id`` from every listing
-        (``listed``), although the journal lays the gate's record over it: what Alertmanager
-        recorded (``updatedAt``), which only a listing tells."""
-        self._asked.add(silence_id)
-
-    def want_stamps(self, until: float) -> None:
-        """Have every listing asked until ``until`` (monotonic) note when Alertmanager took each
-        write the journal holds (``taken``); dearer, as those are then read from the listing too."""
-        self._stamps_until = max(self._stamps_until, until)
-
-    def taken(self, entry: Entry) -> object:
-        """``entry``'s ``updatedAt`` as Alertmanager listed it (for a journaled write, when the last
-        listing noted it: ``want_stamps``; else the gate's own record of it)."""
-        return self._stamps.get(entry.silence.silence_id, entry.item.get("updatedAt"))
-
     def listed(self, silence_id: str) -> Mapping[str, Any] | None:
-        """The version of ``silence_id`` the last listing showed, if asked for (``ask_listed``)."""
-        return self._listed.get(silence_id)
-
-    def forget_listed(self, silence_id: str) -> None:
-        self._asked.discard(silence_id)
-        self._listed.pop(silence_id, None)
+        """``silence_id`` as the last listing showed it, once a listing asked after the gate's
+        own record of it confirmed or overrode that record (None before, or when not listed)."""
+        entry = self.entries.get(silence_id)
+        return None if entry is None or entry.own else entry.item
 
     async def _assessed_ahead(self, items: Sequence[Mapping[str, Any]], rules: Rules | None = None) -> None:
         """Assess silences before the index takes them in (new or changed in a listing; all of
@@ -364,8 +348,7 @@ class HistoryCache:
         asked = time.monotonic()
         bodies, failures = await self.upstreams.bodies()
         known = {ident: entry.key for ident, entry in self.entries.items()}
-        stamping = asked <= self._stamps_until
-        decided = set() if stamping else self._decided(asked)
+        decided = self._decided(asked)
         try:
             found = await self._reader.read(bodies, known, decided) if bodies else None
         except ReaderTimeoutError as error:  # fail closed: no listing, as when no peer answers
@@ -373,25 +356,15 @@ class HistoryCache:
         if found is None or len(found.failures) == len(bodies):
             failures += [BadResponseError(url, why) for url, why in found.failures] if found else []
             raise HistoryUnavailableError(failures)
-        others: list[Mapping[str, Any]] = []
-        for item in found.changed:
-            ident = item.get("id")
-            if isinstance(ident, str) and ident in self._asked:
-                self._listed[ident] = item  # the journal keeps its own record in the cache
-            else:
-                others.append(item)
-        await self._assessed_ahead(others)
+        await self._assessed_ahead(found.changed)
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
-        journaled = {ident for _, ident, _ in self._journal}
-        self._stamps, self.stamped = {}, stamping
-        for item in found.changed if stamping else ():
-            ident = item.get("id")
-            if isinstance(ident, str) and ident in journaled:
-                self._stamps[ident] = item.get("updatedAt")
-        entries = _read(found.absent, found.changed, self.entries, journaled, url)
-        for _, ident, entry in self._journal:
-            _apply(entries, ident, entry)
+        records = {ident: (when, entry) for when, ident, entry in self._journal}  # the last of each
+        newer = {ident for ident, (when, _) in records.items() if when > asked}
+        entries = _read(found.absent, found.changed, self.entries, newer, url)
+        confirmed = self._laid_over(entries, records, newer)
+        if confirmed:
+            self._journal = [(when, i, e) for when, i, e in self._journal if i not in confirmed]
         entries.update(self._reserved)
         entries.update(self._still_unknown())
         self._replace(entries)
@@ -399,11 +372,38 @@ class HistoryCache:
 
     def _decided(self, asked: float) -> set[str]:
         """The silences whose listed versions the listing asked at ``asked`` need not send back:
-        the journal, trimmed by the same ``asked`` when the listing is taken in (refreshes run
-        one at a time), lays the gate's own record of them over it, and that record is a silence
-        the gate holds (one it last recorded as gone is read as before)."""
-        last = {ident: entry for when, ident, entry in self._journal if asked - when < JOURNAL_SECONDS}
-        return {ident for ident, entry in last.items() if entry is not None and ident not in self._asked}
+        those the gate recorded after ``asked`` (the listing can only show them as they were
+        before, or not at all), whose record it lays over the listing; and that record is a
+        silence the gate holds (one it last recorded as gone is read as before)."""
+        last = {ident: (when, entry) for when, ident, entry in self._journal}
+        return {ident for ident, (when, entry) in last.items() if when > asked and entry is not None}
+
+    @staticmethod
+    def _laid_over(
+        entries: dict[str, Entry], records: Mapping[str, tuple[float, Entry | None]], newer: set[str]
+    ) -> set[str]:
+        """Lay the journal over a listing taken in as ``entries``; the ids whose records the
+        listing confirmed (no longer needed).
+
+        A record made after the listing was asked (``newer``) stands for the silence: the listing
+        shows it only as it was before. A listing asked after the record shows it as the peer
+        that took it holds it: the gate's version, or a later one another writer made (another
+        gate's update in place), or, from a peer gossip has not reached, an earlier one. Listed
+        as the gate recorded it, it is confirmed and the record dropped. Listed otherwise, both
+        count (the record under a key of its own, ``_AS_RECORDED``) until the record lapses, so
+        that neither a later version nor the gate's own is lost; not listed, the record stands."""
+        confirmed: set[str] = set()
+        for ident, (_, record) in records.items():
+            listed = entries.get(ident)
+            if ident in newer or listed is None or listed.own:
+                _apply(entries, ident, record)
+            elif record is not None and _confirms(record, listed):
+                confirmed.add(ident)
+            elif record is not None:
+                entries[ident + _AS_RECORDED] = record
+            else:
+                confirmed.add(ident)  # recorded as gone (a pending one expired): the listing says how
+        return confirmed
 
     def _replace(self, entries: dict[str, Entry]) -> None:
         """Hold ``entries`` (a listing taken in): each changed one indexed again, and those that
@@ -413,7 +413,7 @@ class HistoryCache:
         del self._arrivals[:kept]
         for ident, new in entries.items():
             old = self.entries.get(ident)
-            if old is not new and _arrives(old, new):
+            if old is not new and not ident.endswith(_AS_RECORDED) and _arrives(old, new):
                 self._arrivals.append((now, ident))
         index = self.index
         if index is not None:
@@ -442,8 +442,10 @@ class HistoryCache:
         if found is None:
             return [], {}
         index = self.indexed(rules)
-        chosen = [self.entries[ident] for ident in sorted(index.sharing(request, found))]
-        return chosen, {id(e.silence.request): index.assessed[e.silence.silence_id] for e in chosen}
+        keys = sorted(index.sharing(request, found))
+        chosen = [self.entries[key] for key in keys]
+        assessed = {id(self.entries[key].silence.request): index.assessed[key] for key in keys}
+        return chosen, assessed
 
     def created(
         self, silence_id: str, data: Mapping[str, Any], request: SilenceRequest, now: datetime
@@ -459,7 +461,8 @@ class HistoryCache:
             return
         kept = replacing([known.item], silence_id, now)
         self._record(
-            silence_id, Entry(kept[0], read_history(kept, url)[0], key_of(kept[0])) if kept else None
+            silence_id,
+            Entry(kept[0], read_history(kept, url)[0], key_of(kept[0]), own=True) if kept else None,
         )
 
     def _record(self, silence_id: str, entry: Entry | None) -> None:
@@ -480,31 +483,51 @@ def _entry(silence_id: str, data: Mapping[str, Any], request: SilenceRequest, no
     state = "pending" if start is not None and start > now else "active"
     stamp = times.format_time(now)
     item = {**data, "id": silence_id, "status": {"state": state}, "updatedAt": stamp}
-    return Entry(item, Silence(silence_id, state, request), key_of(item))
+    return Entry(item, Silence(silence_id, state, request), key_of(item), own=True)
 
 
 def _read(
     absent: Sequence[str],
     changed: Sequence[Mapping[str, Any]],
     known: Mapping[str, Entry],
-    journaled: set[str],
+    recorded: set[str],
     url: str,
 ) -> dict[str, Entry]:
     """The listing as entries: those ``known`` and listed as they are (neither ``absent`` nor
-    ``changed``), or changed but journaled, kept; the others read."""
+    ``changed``), or changed but ``recorded`` by the gate after the listing was asked, kept;
+    the others read."""
     gone = set(absent)
     entries = {ident: entry for ident, entry in known.items() if ident not in gone}
     fresh: list[Mapping[str, Any]] = []
     for item in changed:
         ident = item.get("id")
         found = known.get(ident) if isinstance(ident, str) else None
-        if found is not None and ident in journaled:
+        if found is not None and ident in recorded:
             entries[found.silence.silence_id] = found  # kept as the gate knows it
         else:
             fresh.append(item)
     for listed_item, silence in zip(fresh, read_history(fresh, url), strict=True):
         entries[silence.silence_id] = Entry(listed_item, silence, key_of(listed_item))
     return entries
+
+
+def _confirms(record: Entry, listed: Entry) -> bool:
+    """Whether ``listed`` is the silence the gate recorded: as Alertmanager lists what it was
+    sent (started when taken if sent earlier, times cut to the millisecond)."""
+    was, now = record.silence.request, listed.silence.request
+    sent_start, start = _to_millisecond(was.starts_at), now.starts_at
+    return (
+        (now.matchers, now.comment, now.author, now.approvers, now.window)
+        == (was.matchers, was.comment, was.author, was.approvers, was.window)
+        and now.ends_at == _to_millisecond(was.ends_at)
+        and start is not None
+        and sent_start is not None
+        and start >= sent_start
+    )
+
+
+def _to_millisecond(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _arrives(old: Entry | None, new: Entry) -> bool:

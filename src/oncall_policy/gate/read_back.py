@@ -167,7 +167,6 @@ class ReadBack:
         if self._watches.get(watch.silence_id) is not watch:
             return  # written again (updated in place) meanwhile: that write is looked at in its turn
         del self._watches[watch.silence_id], self._due[watch.silence_id]
-        self.cache.forget_listed(watch.silence_id)
 
     def _given_up(self, why: str) -> None:
         limit = time.monotonic() - GIVE_UP_SECONDS
@@ -187,13 +186,8 @@ class ReadBack:
             # rather than for a silence before it.
             return "reloaded"
         item = self.cache.listed(watch.silence_id)
-        if item is None or not self.cache.stamped:
-            # When Alertmanager took it, and the gate's other recent writes, only a listing says:
-            # the next one notes them. Not listed then, the peer that took it may be down, or
-            # gossip slow.
-            self.cache.ask_listed(watch.silence_id)
-            self.cache.want_stamps(time.monotonic() + 2 * self.after)
-            return None
+        if item is None:
+            return None  # not listed yet: the peer that took it may be down, or gossip slow
         listed = audit.read(item)
         if listed.state not in audit.LIVE or not _same(listed.request, audit.read(watch.data).request):
             return "changed"  # expired, or replaced by a later write (looked at in its turn)
@@ -223,9 +217,11 @@ class ReadBack:
             known[id(request)] = found
             return evaluate(request, rules, [e.silence for e in before], known)
 
-    def _updated(self, entry: Entry) -> datetime:
-        """When Alertmanager took ``entry``'s version (``HistoryCache.taken``)."""
-        return _updated(self.cache.taken(entry))
+    @staticmethod
+    def _updated(entry: Entry) -> datetime:
+        """When Alertmanager took ``entry``'s version, as listed (the gate's own record of a write
+        not listed yet: about when it was taken, from the gate's clock)."""
+        return _updated(entry.item.get("updatedAt"))
 
     async def _expired(self, watch: Watch, request: SilenceRequest, verdict: Verdict) -> bool:
         """Expire the withdrawn write on the first peer that takes the expiry (gossip tells the
