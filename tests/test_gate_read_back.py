@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ import pytest
 
 from oncall_policy.gate import auditlog, history_cache
 from tests.alertmanager_server import Server, running
-from tests.gate_support import call, gate, limited, post, silence
+from tests.gate_support import basic, call, gate, limited, post, silence
 
 pytestmark = pytest.mark.amtool
 
@@ -211,3 +212,53 @@ def test_another_gates_update_in_place_of_this_gates_silence_counts_here(alertma
             assert "over-cap-recreated" in s2.json()
         assert not held or s2.status == 200  # held an hour, only the read-back can see the update
         assert states(server)[s1_id] == "active"
+
+
+def test_a_write_a_silent_peer_holds_is_counted_when_it_answers_again(alertmanager_binary, tmp_path):
+    """Peer one took S1 and then stops answering (paused) before any other peer holds it (here:
+    peers that do not gossip at all). The second gate judges the chained S2 with peer two's
+    listing alone and creates it there; its read-back does not settle for "stands" until every
+    peer has answered, and once peer one answers again, S2 is withdrawn."""
+    quick = limited(upstream_timeout=timedelta(seconds=1))
+    with (
+        running(alertmanager_binary, tmp_path / "one") as one,
+        running(alertmanager_binary, tmp_path / "two") as two,
+        gate([one.url], quick) as first,
+        gate([two.url, one.url], quick) as second,
+    ):
+        s1 = post(first, half("paused"))
+        assert s1.status == 200, s1.body
+        one.process.send_signal(signal.SIGSTOP)
+        try:
+            s2 = post(second, half("paused", start=timedelta(hours=2)))  # one does not answer
+            assert s2.status == 200, s2.body
+            time.sleep(3)  # looked at with peer two's listing alone: not settled
+            assert read_backs(second, "stands") == 0
+            assert states(two)[s2.json()["silenceID"]] == "pending"
+        finally:
+            one.process.send_signal(signal.SIGCONT)
+        until(lambda: states(two)[s2.json()["silenceID"]] == "expired")
+        assert read_backs(second, "withdrawn") == 1
+        assert states(one)[s1.json()["silenceID"]] == "active"
+
+
+def test_a_silence_expired_through_another_gate_no_longer_counts_here(alertmanager_binary, tmp_path):
+    """The first gate creates S1 (pending, 4 h from in an hour); the second expires it at once,
+    before the first has listed it. Listed expired, S1 covers nothing: a 4 h silence now is
+    accepted, however fresh the first gate's own record of S1 is."""
+    with (
+        running(alertmanager_binary, tmp_path / "am") as server,
+        gate([server.url], limited()) as first,
+        gate([server.url], limited()) as second,
+    ):
+        ahead = silence(
+            ("alertname", "HighErrorRate"), ("service", "gone"), minutes=240, start=timedelta(hours=1)
+        )
+        s1 = post(first, ahead).json()["silenceID"]
+        assert (
+            call(second, "DELETE", f"/api/v2/silence/{s1}", None, basic("engineer-b@clipper.app")).status
+            == 200
+        )
+        time.sleep(1.2)  # older than history_max_age: the next write lists again
+        now = post(first, silence(("alertname", "HighErrorRate"), ("service", "gone"), minutes=240))
+        assert now.status == 200, now.body

@@ -198,6 +198,7 @@ class HistoryCache:
         self.entries: dict[str, Entry] = {}
         self.index: Index | None = None
         self.refreshed_at: float | None = None  # monotonic time the last listing was asked for
+        self.whole_at: float | None = None  # ... the last one every peer answered (``read_back``)
         self._journal: list[tuple[float, str, Entry | None]] = []  # (when, id, entry; None: gone)
         self._task: asyncio.Task[None] | None = None  # the refresh under way
         self._reader = reader or Reader(seconds=upstreams.timeout)
@@ -369,6 +370,8 @@ class HistoryCache:
         entries.update(self._still_unknown())
         self._replace(entries)
         self.refreshed_at = asked if self.refreshed_at is None else max(self.refreshed_at, asked)
+        if not failures and not found.failures:
+            self.whole_at = asked if self.whole_at is None else max(self.whole_at, asked)
 
     def _decided(self, asked: float) -> set[str]:
         """The silences whose listed versions the listing asked at ``asked`` need not send back:
@@ -397,7 +400,9 @@ class HistoryCache:
             listed = entries.get(ident)
             if ident in newer or listed is None or listed.own:
                 _apply(entries, ident, record)
-            elif record is not None and _confirms(record, listed):
+            elif record is not None and (_confirms(record, listed) or listed.silence.state == "expired"):
+                # Expired is for ever (an update of an expired silence is another silence): listed
+                # so, it was expired after the gate's live record, or ended with it.
                 confirmed.add(ident)
             elif record is not None:
                 entries[ident + _AS_RECORDED] = record

@@ -57,6 +57,10 @@ log = logging.getLogger("oncall_policy.gate")
 AFTER_SECONDS = 1.0  # after Alertmanager took a write, for its peers' clocks and gossip
 GIVE_UP_SECONDS = 60.0  # a write no listing shows, or that cannot be expired, is tried this long
 _NEVER = datetime.max.replace(tzinfo=UTC)
+# What a listing some peer did not answer settles. That a write stands (or is kept) it cannot
+# say: a peer that took a write and kept it to itself (paused, cut off) before gossip carried
+# it brings it back when it answers, so the write is looked at again until every peer has.
+FINAL = frozenset({"withdrawn", "reloaded"})
 
 
 class Watch(Record):
@@ -144,8 +148,9 @@ class ReadBack:
                 self._given_up(f"no listing to look at it in: {error}")
                 await asyncio.sleep(self.after)
                 continue
-            listed_at = self.cache.refreshed_at or 0.0
+            listed_at, whole_at = self.cache.refreshed_at or 0.0, self.cache.whole_at or 0.0
             for ident in [ident for ident, when in self._due.items() if when <= listed_at]:
+                whole = self._due[ident] <= whole_at
                 watch = self._watches[ident]
                 try:
                     result = await self._looked_at(watch)
@@ -155,13 +160,13 @@ class ReadBack:
                     self._reports.looked("unconfirmed")
                     self._reports.unconfirmed(watch, "a fault of the gate's (logged)")
                     continue
-                if result is not None:
+                if result in FINAL or (whole and result is not None):
                     self._done(watch)
                     self._reports.looked(result)
                 elif ident in self._due:  # looked at again with a listing asked from now on
                     self._due[ident] = time.monotonic() + self.after
                 await asyncio.sleep(0)  # others are served between them
-            self._given_up("no listing shows it, or it could not be expired")
+            self._given_up("no listing of every peer shows it, or it could not be expired")
 
     def _done(self, watch: Watch) -> None:
         if self._watches.get(watch.silence_id) is not watch:
