@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from typing import Final
 
     from oncall_policy.gate.upstreams import Upstreams
-    from oncall_policy.people import Person
+    from oncall_policy.people import Person, Roster
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
     from oncall_policy.silence.verdict import Verdict
@@ -208,6 +208,7 @@ class HistoryCache:
         self._none_reserved = asyncio.Event()
         self._none_reserved.set()
         self._arrivals: list[tuple[float, str]] = []  # (monotonic time, id) as listings brought them
+        self._listed_bytes: dict[str, int] = {}  # createdBy as written → what its silences take
 
     @property
     def reserved(self) -> int:
@@ -303,6 +304,25 @@ class HistoryCache:
         hold as they are: new ones, and ones changed to cover more (``_arrives``)."""
         at = bisect.bisect_right(self._arrivals, moment, key=lambda arrival: arrival[0])
         return {ident for _, ident in self._arrivals[at:]}
+
+    def listed_by(self, person: Person, roster: Roster) -> int:
+        """About how many bytes of the listing ``person``'s silences take (``listed_size``),
+        under every spelling of ``createdBy`` that names them."""
+        return sum(
+            size
+            for author, size in self._listed_bytes.items()
+            if (named := roster.find(author)) is not None and named.id == person.id
+        )
+
+    def _count(self, ident: str, entry: Entry | None, sign: int) -> None:
+        if entry is None or ident.endswith(_AS_RECORDED):
+            return  # a second record of a silence listed once
+        author = entry.silence.request.author
+        left = self._listed_bytes.get(author, 0) + sign * listed_size(entry.silence.request)
+        if left > 0:
+            self._listed_bytes[author] = left
+        else:
+            self._listed_bytes.pop(author, None)
 
     def listed(self, silence_id: str) -> Mapping[str, Any] | None:
         """``silence_id`` as the last listing showed it, once a listing asked after the gate's
@@ -411,23 +431,26 @@ class HistoryCache:
         return confirmed
 
     def _replace(self, entries: dict[str, Entry]) -> None:
-        """Hold ``entries`` (a listing taken in): each changed one indexed again, and those that
-        arrive recorded (``arrived_since``)."""
+        """Hold ``entries`` (a listing taken in): each changed one counted (``listed_by``),
+        indexed again, and recorded if it arrives (``arrived_since``)."""
         now = time.monotonic()
         kept = bisect.bisect_right(self._arrivals, now - ARRIVALS_SECONDS, key=lambda arrival: arrival[0])
         del self._arrivals[:kept]
-        for ident, new in entries.items():
-            old = self.entries.get(ident)
-            if old is not new and not ident.endswith(_AS_RECORDED) and _arrives(old, new):
-                self._arrivals.append((now, ident))
         index = self.index
-        if index is not None:
-            for ident, old in self.entries.items():
-                if entries.get(ident) is not old:
+        for ident, old in self.entries.items():
+            if entries.get(ident) is not old:
+                self._count(ident, old, -1)
+                if index is not None:
                     index.remove(ident)
-            for ident, new in entries.items():
-                if self.entries.get(ident) is not new:
-                    index.add(ident, new.silence.request)
+        for ident, new in entries.items():
+            was = self.entries.get(ident)
+            if was is new:
+                continue
+            self._count(ident, new, 1)
+            if index is not None:
+                index.add(ident, new.silence.request)
+            if not ident.endswith(_AS_RECORDED) and _arrives(was, new):
+                self._arrivals.append((now, ident))
         self.entries = entries
 
     def indexed(self, rules: Rules) -> Index:
@@ -475,6 +498,8 @@ class HistoryCache:
         self._put(silence_id, entry)
 
     def _put(self, silence_id: str, entry: Entry | None) -> None:
+        self._count(silence_id, self.entries.get(silence_id), -1)
+        self._count(silence_id, entry, 1)
         if self.index is not None:
             self.index.remove(silence_id)
             if entry is not None:
@@ -514,6 +539,13 @@ def _read(
     for listed_item, silence in zip(fresh, read_history(fresh, url), strict=True):
         entries[silence.silence_id] = Entry(listed_item, silence, key_of(listed_item))
     return entries
+
+
+def listed_size(request: SilenceRequest) -> int:
+    """About the bytes ``request`` takes in Alertmanager's listing: its texts, and what every
+    silence has (id, times, status, field names)."""
+    matchers = sum(len(m.name) + len(m.value) + 48 for m in request.matchers)
+    return len(request.comment) + len(request.author) + matchers + 256
 
 
 def _confirms(record: Entry, listed: Entry) -> bool:

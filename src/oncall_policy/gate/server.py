@@ -33,7 +33,7 @@ from aiohttp import web
 from oncall_policy.gate import answers, approvals, auditlog, bodies, paths, pending, relay, writes
 from oncall_policy.gate import headers as fields
 from oncall_policy.gate.config import GateConfig
-from oncall_policy.gate.history_cache import HistoryCache, judged
+from oncall_policy.gate.history_cache import HistoryCache, judged, listed_size
 from oncall_policy.gate.identity import Authenticator, trusted_peer
 from oncall_policy.gate.metrics import Metrics
 from oncall_policy.gate.read_back import ReadBack, Watch
@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("oncall_policy.gate")
 SHUTDOWN_SECONDS = 5.0  # for answers still streaming when asked to stop
-MAX_LISTING = 64 * 1024 * 1024  # as `silence add` reads a listing (client.DEFAULT_MAX_BYTES)
 
 
 class Settings(Record):
@@ -363,8 +362,27 @@ class Gate:
         if not verdict.accepted:
             self._recorded(request, person, "refused", silence, data, verdict)
             return answers.refused(report.verdict_text(verdict, silence.matchers), request.headers)
+        crowded = self._crowded(person, silence, rules)
+        if crowded is not None:
+            self._recorded(request, person, "refused", silence, data)
+            return crowded
         token = self.history.reserve(data, silence, datetime.now(UTC))
         return Accepted(silence, verdict, token, rules, time.monotonic())
+
+    def _crowded(self, person: Person, silence: SilenceRequest, rules: Rules) -> web.Response | None:
+        """429 when ``person``'s silences would take more of Alertmanager's listing than one
+        person may (``limits.listed_per_person``): filled past ``max_listing``, the listing could
+        not be read, and every write would be refused until Alertmanager forgets them."""
+        limit = self.config.limits.listed_per_person
+        used = self.history.listed_by(person, rules.roster)
+        if used + listed_size(silence) <= limit:
+            return None
+        return answers.error(
+            429,
+            f"your silences take {used // 1024} KiB of Alertmanager's listing, expired ones included "
+            f"(it lists them until its retention ends), and one person's may take {limit // 1024} KiB "
+            "(limits.listed_per_person): write shorter comments, or ask the gate's operator",
+        )
 
     async def _forwarded(
         self, request: web.Request, body: bytes, data: Mapping[str, Any], person: Person, accepted: Accepted
@@ -471,7 +489,8 @@ async def running(
     metrics = Metrics(settings.upstreams)
     async with session([metrics.tracing()], settings.config.upstream_fields()) as http:
         timeout = settings.config.limits.upstream_timeout.total_seconds()
-        gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, MAX_LISTING), metrics)
+        listing = settings.config.limits.max_listing
+        gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, listing), metrics)
         desk = _approvals_desk(gate)  # approvals (issue 13 item 3)
         runner = web.AppRunner(
             application(gate),

@@ -1,0 +1,49 @@
+"""No one person can fill Alertmanager's listing of silences: past ``max_listing`` the gate
+cannot read it, and every write (and the read-back of every write) would be refused until
+Alertmanager forgets them, expired ones after its retention (red team: some 70 silences with
+comments of 1 MiB). Each person's silences may take ``listed_per_person`` of it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from oncall_policy.gate.config import Auth, GateConfig, Limits
+from tests.alertmanager_server import running
+from tests.gate_support import BASIC, basic, call, gate, post, silence
+
+pytestmark = pytest.mark.amtool
+
+SHARE = GateConfig(
+    auth=Auth(mode="basic", users_file=BASIC.auth.users_file), limits=Limits(listed_per_person=5000)
+)
+WORDY = "deployment in progress; " + "x" * 900  # about 1.3 KiB listed with its matchers
+
+
+def test_one_persons_silences_take_no_more_than_their_share_of_the_listing(alertmanager_binary, tmp_path):
+    with running(alertmanager_binary, tmp_path / "am") as server, gate([server.url], SHARE) as url:
+        created = []
+        for n in range(3):
+            answer = post(url, silence(("alertname", "HighErrorRate"), ("service", f"s{n}"), comment=WORDY))
+            assert answer.status == 200, answer.body
+            created.append(answer.json()["silenceID"])
+        fourth = post(url, silence(("alertname", "HighErrorRate"), ("service", "s3"), comment=WORDY))
+        assert fourth.status == 429
+        assert "limits.listed_per_person" in json.loads(fourth.body)["message"]
+
+        # Expired, they are still listed (until Alertmanager's retention ends): still counted.
+        for ident in created:
+            assert (
+                call(url, "DELETE", f"/api/v2/silence/{ident}", None, basic("engineer-a@clipper.app")).status
+                == 200
+            )
+        again = post(url, silence(("alertname", "HighErrorRate"), ("service", "s4"), comment=WORDY))
+        assert again.status == 429
+
+        # Another person's share is their own; a short silence still fits in the first one's.
+        other = silence(("alertname", "HighErrorRate"), ("service", "s5"), author="engineer-b@clipper.app")
+        assert post(url, other, as_who="engineer-b@clipper.app").status == 200
+        last = post(url, silence(("alertname", "HighErrorRate"), ("service", "s6")))
+        assert last.status == 200, last.body
+        assert len(server.silences()) == 5
