@@ -618,13 +618,59 @@ def judged(  # noqa: PLR0913, PLR0917 - a write, its author, the rules, and what
         return writes.judge(data, person, rules, [], notes, (), approval_hint, request=request)
     with labels.judgement():  # its questions, here and in evaluate, share one allowance
         found = assess(request, rules)
-        entries, known = cache.sharing(request, found, rules)
-        known[id(request)] = found
-        replaced = writes.replaced_id(data)
-        earlier = [e.silence for e in entries if e.silence.silence_id != replaced]
-        if replaced is not None:
-            items = [e.item for e in entries if e.silence.silence_id == replaced]
-            earlier += writes.history(items, replaced, now, cache.upstreams.bases[0])
+        earlier, known = _history_for(cache, data, request, found, rules, now)
         return writes.judge(
             data, person, rules, earlier, notes, (), approval_hint, request=request, assessed=known
         )
+
+
+async def judged_aside(  # noqa: PLR0913, PLR0917 - as ``judged``
+    cache: HistoryCache | None,
+    data: Mapping[str, Any],
+    person: Person,
+    rules: Rules,
+    notes: Sequence[str],
+    now: datetime,
+    approval_hint: str = writes.APPROVALS_LATER,
+) -> tuple[SilenceRequest, Verdict]:
+    """``judged``, its two long steps (the write's assessment, then its judgement) in a thread,
+    the history picked between them on the event loop (the cache changes only there): a write
+    of hard regexes takes its allowances' worth, a few tenths of a second, during which the
+    loop goes on reading requests, answering reads and checking passwords. The verdict is the
+    one ``judged`` gives: the assessment has an allowance of its own wherever it is made, and
+    the judgement its own allowance."""
+    request = api.from_api(data)
+    if cache is None:
+        return await asyncio.to_thread(
+            writes.judge, data, person, rules, [], notes, (), approval_hint, request=request
+        )
+    found = await asyncio.to_thread(assess, request, rules)
+    earlier, known = _history_for(cache, data, request, found, rules, now)
+
+    def judgement() -> tuple[SilenceRequest, Verdict]:
+        with labels.judgement():
+            return writes.judge(
+                data, person, rules, earlier, notes, (), approval_hint, request=request, assessed=known
+            )
+
+    return await asyncio.to_thread(judgement)
+
+
+def _history_for(  # noqa: PLR0913, PLR0917 - the write, what it reaches, and when
+    cache: HistoryCache,
+    data: Mapping[str, Any],
+    request: SilenceRequest,
+    found: Assessment | None,
+    rules: Rules,
+    now: datetime,
+) -> tuple[list[Silence], dict[int, Assessment | None]]:
+    """The silences ``request`` is judged with (one it replaces ends now), and the assessments
+    of each (``evaluate``'s ``assessed``)."""
+    entries, known = cache.sharing(request, found, rules)
+    known[id(request)] = found
+    replaced = writes.replaced_id(data)
+    earlier = [e.silence for e in entries if e.silence.silence_id != replaced]
+    if replaced is not None:
+        items = [e.item for e in entries if e.silence.silence_id == replaced]
+        earlier += writes.history(items, replaced, now, cache.upstreams.bases[0])
+    return earlier, known

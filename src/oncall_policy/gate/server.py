@@ -33,13 +33,15 @@ from aiohttp import web
 from oncall_policy.gate import answers, approvals, auditlog, bodies, paths, pending, relay, writes
 from oncall_policy.gate import headers as fields
 from oncall_policy.gate.config import GateConfig
-from oncall_policy.gate.history_cache import HistoryCache, judged, listed_size
+from oncall_policy.gate.history_cache import HistoryCache, judged, judged_aside, listed_size
 from oncall_policy.gate.identity import Authenticator, trusted_peer
 from oncall_policy.gate.metrics import Metrics
 from oncall_policy.gate.read_back import ReadBack, Watch
 from oncall_policy.gate.reload import Reloader
+from oncall_policy.gate.turns import Turns
 from oncall_policy.gate.upstreams import CreateFailedError, Upstreams, session
 from oncall_policy.gate.users import TooManyAttemptsError
+from oncall_policy.matchers import Op
 from oncall_policy.people import Person
 from oncall_policy.records import Record
 from oncall_policy.silence import api, report
@@ -49,7 +51,7 @@ from oncall_policy.silence.rules import Rules
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
     from typing import Any, Final
 
     from oncall_policy.gate.proof import Signer
@@ -60,6 +62,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("oncall_policy.gate")
 SHUTDOWN_SECONDS = 5.0  # for answers still streaming when asked to stop
+# Turns of the write lock that are no person's (no roster id has a NUL in it).
+_APPROVALS, _EXPIRIES = "\x00approvals", "\x00expiries"
 
 
 class Settings(Record):
@@ -98,7 +102,7 @@ class Gate:
             *(["X-Scope-OrgID"] if upstream.tenant is not None else []),
             *(["Authorization"] if upstream.bearer_token_file or upstream.basic_auth else []),
         )
-        self._writes = asyncio.Lock()
+        self._writes = Turns()  # one judged at a time, person by person
         self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
         # Each write created is looked at again once listed, with what other gates wrote meanwhile.
         self.read_back: Final = ReadBack(self.history, upstreams, lambda: self.rules, self)
@@ -124,7 +128,7 @@ class Gate:
     @asynccontextmanager
     async def _alone(self) -> AsyncIterator[None]:
         """No other write judged and none on its way to Alertmanager while the block runs."""
-        async with self._writes:
+        async with self._writes.turn(_APPROVALS):
             await self.history.settled()
             yield
 
@@ -223,7 +227,7 @@ class Gate:
     async def _expired(self, request: web.Request) -> None:
         """The history knows at once of a silence expired through the gate."""
         silence_id = request.path.rstrip("/").rpartition("/")[2]
-        async with self._writes:
+        async with self._writes.turn(_EXPIRIES):
             self.history.ended(silence_id, datetime.now(UTC), self.upstreams.bases[0])
 
     async def _answered(self, kind: paths.Kind) -> web.Response | None:
@@ -325,7 +329,7 @@ class Gate:
             data = writes.decode(body)
         except writes.UnreadableError as error:
             return answers.refused(error.message, request.headers)
-        async with self._writes:
+        async with self._writes.turn(found.id):
             judgement = await self._judged(request, data, found, rules)
         if isinstance(judgement, web.Response):
             return judgement
@@ -348,14 +352,16 @@ class Gate:
             history, notes = None, (f"judged without earlier silences ({error}); the policy allows it",)
         hint = approvals.HINT if self.approvals is not None else writes.APPROVALS_LATER
         # On the event loop: a judgement with the silences that share an instance takes about a
-        # millisecond, less than handing it to a thread and back costs.
-        silence, verdict = judged(history, data, person, rules, notes, datetime.now(UTC), hint)
+        # millisecond, less than handing it to a thread and back costs. One of regexes may take
+        # its allowances' worth (tenths of a second): in a thread, the loop serving others.
+        judge = judged_aside if _regexes(data) else _on_loop(judged)
+        silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint)
         if not verdict.accepted and self.history.reserved:
             # Writes still on their way may be what this one is refused for, and some may yet be
             # refused by Alertmanager: judged again once they are settled. No other write is
             # judged meanwhile (the lock is held), so none is reserved and this wait ends.
             await self.history.settled()
-            silence, verdict = judged(history, data, person, rules, notes, datetime.now(UTC), hint)
+            silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint)
         if self.approvals is not None and writes.awaits_approval(verdict):
             self._recorded(request, person, "pending", silence, data, verdict)
             return await self.approvals.hold(request, data, person, verdict)
@@ -442,6 +448,21 @@ class Gate:
             policy=self.policy_sha,
         )
         auditlog.record(entry)
+
+
+def _regexes(data: Mapping[str, Any]) -> bool:
+    """Whether the write has a regex matcher (or is no silence: judged aside, to be safe)."""
+    request = api.from_api(data)
+    return bool(request.problems) or any(m.op in (Op.REGEX, Op.NOT_REGEX) for m in request.matchers)
+
+
+def _on_loop(
+    judge: Callable[..., tuple[SilenceRequest, Verdict]],
+) -> Callable[..., Awaitable[tuple[SilenceRequest, Verdict]]]:
+    async def judged_here(*args: Any) -> tuple[SilenceRequest, Verdict]:
+        return judge(*args)
+
+    return judged_here
 
 
 def _peer(request: web.Request) -> str | None:
