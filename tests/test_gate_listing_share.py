@@ -47,3 +47,16 @@ def test_one_persons_silences_take_no_more_than_their_share_of_the_listing(alert
         last = post(url, silence(("alertname", "HighErrorRate"), ("service", "s6")))
         assert last.status == 200, last.body
         assert len(server.silences()) == 5
+
+
+def test_a_listing_past_max_listing_refuses_writes_and_says_which_setting_to_raise(
+    alertmanager_binary, tmp_path
+):
+    small = GateConfig(auth=BASIC.auth, limits=Limits(max_listing=64 * 1024))
+    with running(alertmanager_binary, tmp_path / "am") as server, gate([server.url], small) as url:
+        for n in range(30):  # written around the gate: about 90 KiB listed
+            server.post(silence(("alertname", "HighErrorRate"), ("service", f"w{n}"), comment="x" * 3000))
+        answer = post(url, silence(("alertname", "HighErrorRate"), ("service", "after")))
+        assert answer.status == 502
+        message = json.loads(answer.body)["message"]
+        assert "larger than the limit of 64 KiB; give [limits] max_listing=128KiB (or more)" in message

@@ -166,7 +166,7 @@ class Upstreams:
                         answer = Answer(
                             response.status,
                             response.headers,
-                            await bounded(response, str(url), MAX_ANSWER),
+                            await bounded(response, str(url), MAX_ANSWER, setting=""),
                             base,
                         )
             except TimeoutError:
@@ -205,16 +205,19 @@ class Upstreams:
         return any(await asyncio.gather(*(one(base) for base in self.bases)))
 
 
-async def bounded(response: aiohttp.ClientResponse, url: str, limit: int) -> bytes:
-    """The answer's body, refused (``TooLargeError``) past ``limit`` bytes without reading it all."""
+async def bounded(
+    response: aiohttp.ClientResponse, url: str, limit: int, setting: str = "[limits] max_listing="
+) -> bytes:
+    """The answer's body, refused (``TooLargeError``: raise ``setting``) past ``limit`` bytes
+    without reading it all."""
     announced = response.content_length
     if announced is not None and announced > limit:
-        raise TooLargeError(url, limit, announced)
+        raise TooLargeError(url, limit, announced, setting)
     parts: list[bytes] = []
     size = 0
     async for chunk in response.content.iter_chunked(64 * 1024):
         size += len(chunk)
         if size > limit:
-            raise TooLargeError(url, limit)
+            raise TooLargeError(url, limit, setting=setting)
         parts.append(chunk)
     return b"".join(parts)

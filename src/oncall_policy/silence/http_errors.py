@@ -65,16 +65,17 @@ class TooLargeError(BadResponseError):
 
     reason = "too-large"
 
-    def __init__(self, url: str, limit: int, size: int | None = None) -> None:
+    def __init__(
+        self, url: str, limit: int, size: int | None = None, setting: str = "--max-response-size="
+    ) -> None:
+        """``setting``: what raises the limit, as the reader is told to write it (empty: none)."""
         from oncall_policy.silence.sizes import format_size  # noqa: PLC0415 - only when refusing
 
         said = "is larger" if size is None else f"is {format_size(size)}, larger"
         wanted = max(limit * 2, 1 << max(size or 0, 1).bit_length())
-        super().__init__(
-            url,
-            f"the answer {said} than the limit of {format_size(limit)}; give --max-response-size="
-            f"{format_size(wanted, as_argument=True)} (or more) to read it",
-        )
+        raised = f"{setting}{format_size(wanted, as_argument=True)}"
+        hint = f"; give {raised} (or more) to read it" if setting else ""
+        super().__init__(url, f"the answer {said} than the limit of {format_size(limit)}{hint}")
         self.limit = limit
         self.size = size
 
