@@ -15,7 +15,7 @@ body_timeout = "10s"                  # a body not received by then is refused (
 upstream_timeout = "10s"              # an Alertmanager that has not answered by then: 504
 history_max_age = "1s"                # silences written around the gate count after at most this
 max_listing = "64MiB"                  # a larger listing of silences cannot be read: writes refused
-listed_per_person = "4MiB"             # one person's silences in that listing, expired ones too
+listed_per_person = "16MiB"            # one person's silences in that listing, expired ones too
 header_timeout = "10s"                # a connection without a whole request head by then is closed
 
 [approvals]
@@ -120,8 +120,9 @@ class Limits(_Strict):
     # The silences listing the gate reads (history, the read-back); one larger refuses writes.
     max_listing: Size = 64 * 1024 * 1024
     # What one person's silences may take of that listing (expired ones included: Alertmanager
-    # lists them for its retention), so that no one can fill it and lock every writer out.
-    listed_per_person: Size = 4 * 1024 * 1024
+    # lists them for its retention), so that no one can fill it and lock every writer out: a
+    # quarter, some 40,000 silences (a busy bot's for days).
+    listed_per_person: Size = 16 * 1024 * 1024
 
 
 # --- approvals (issue 13 item 3) ---

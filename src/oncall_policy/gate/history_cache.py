@@ -609,11 +609,13 @@ def judged(  # noqa: PLR0913, PLR0917 - a write, its author, the rules, and what
     notes: Sequence[str],
     now: datetime,
     approval_hint: str = writes.APPROVALS_LATER,
+    request: SilenceRequest | None = None,
 ) -> tuple[SilenceRequest, Verdict]:
     """``writes.judge`` with the cached silences that can share an instance with the write
     (``cache`` None: with none, as the policy allows when history cannot be read);
-    ``approval_hint``: what a missing approval's violation tells the person to do."""
-    request = api.from_api(data)
+    ``approval_hint``: what a missing approval's violation tells the person to do;
+    ``request``: ``data`` read already."""
+    request = api.from_api(data) if request is None else request
     if cache is None:
         return writes.judge(data, person, rules, [], notes, (), approval_hint, request=request)
     with labels.judgement():  # its questions, here and in evaluate, share one allowance
@@ -632,6 +634,7 @@ async def judged_aside(  # noqa: PLR0913, PLR0917 - as ``judged``
     notes: Sequence[str],
     now: datetime,
     approval_hint: str = writes.APPROVALS_LATER,
+    request: SilenceRequest | None = None,
 ) -> tuple[SilenceRequest, Verdict]:
     """``judged``, its two long steps (the write's assessment, then its judgement) in a thread,
     the history picked between them on the event loop (the cache changes only there): a write
@@ -639,7 +642,7 @@ async def judged_aside(  # noqa: PLR0913, PLR0917 - as ``judged``
     loop goes on reading requests, answering reads and checking passwords. The verdict is the
     one ``judged`` gives: the assessment has an allowance of its own wherever it is made, and
     the judgement its own allowance."""
-    request = api.from_api(data)
+    request = api.from_api(data) if request is None else request
     if cache is None:
         return await asyncio.to_thread(
             writes.judge, data, person, rules, [], notes, (), approval_hint, request=request

@@ -354,14 +354,15 @@ class Gate:
         # On the event loop: a judgement with the silences that share an instance takes about a
         # millisecond, less than handing it to a thread and back costs. One of regexes may take
         # its allowances' worth (tenths of a second): in a thread, the loop serving others.
-        judge = judged_aside if _regexes(data) else _on_loop(judged)
-        silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint)
+        read = api.from_api(data)
+        judge = judged_aside if _regexes(read) else _on_loop(judged)
+        silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint, read)
         if not verdict.accepted and self.history.reserved:
             # Writes still on their way may be what this one is refused for, and some may yet be
             # refused by Alertmanager: judged again once they are settled. No other write is
             # judged meanwhile (the lock is held), so none is reserved and this wait ends.
             await self.history.settled()
-            silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint)
+            silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint, read)
         if self.approvals is not None and writes.awaits_approval(verdict):
             self._recorded(request, person, "pending", silence, data, verdict)
             return await self.approvals.hold(request, data, person, verdict)
@@ -450,9 +451,8 @@ class Gate:
         auditlog.record(entry)
 
 
-def _regexes(data: Mapping[str, Any]) -> bool:
+def _regexes(request: SilenceRequest) -> bool:
     """Whether the write has a regex matcher (or is no silence: judged aside, to be safe)."""
-    request = api.from_api(data)
     return bool(request.problems) or any(m.op in (Op.REGEX, Op.NOT_REGEX) for m in request.matchers)
 
 
