@@ -253,6 +253,27 @@ def _held(data: dict, listed: list[dict], *, recorded_after_asking: bool = False
     return asyncio.run(held())
 
 
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _judged_with(data: dict, listed: dict, write: dict) -> list[str]:
+    """The rules ``write`` breaks, judged once the gate created ``data`` and a listing of
+    ``listed`` asked after that record was taken in."""
+
+    async def judgement() -> list[str]:
+        upstreams = _Listing()
+        cache = HistoryCache(upstreams, 1.0, listings.Reader())  # type: ignore[arg-type]
+        cache.created(listed["id"], data, api.from_api(data), NOW)
+        upstreams.items = [listed]
+        await cache.refresh()
+        person = RULES.roster.find("engineer-a@clipper.app")
+        _, verdict = judged(cache, write, person, RULES, (), NOW)
+        return [v.rule for v in verdict.violations]
+
+    return asyncio.run(judgement())
+
+
 def test_the_gates_record_of_a_write_stands_over_a_listing_asked_before_it():
     data = silence(("alertname", "HighErrorRate"), ("service", "api"))
     before = {**silence(("alertname", "HighErrorRate"), ("service", "api"), minutes=5)}
@@ -279,7 +300,14 @@ def test_a_listing_asked_after_the_gates_record_confirms_it_or_both_count():
         (False, NOW + timedelta(hours=4)),
         (True, api.from_api(data).ends_at),
     ]
-    assert {e.silence.silence_id for e in both.values()} == {ident}
+    assert {e.silence.silence_id for e in both.values()} == {ident, f"{ident} (as this gate recorded it)"}
+    # Both count in a judgement: the next 4 h chains with the longer one, not with the record.
+    start = api.from_api(data).starts_at
+    four_hours = _listed(1, {**data, "endsAt": _iso(start + timedelta(hours=4))}, 5)
+    next_four = silence(
+        ("alertname", "HighErrorRate"), ("service", "api"), minutes=240, start=timedelta(hours=4, minutes=1)
+    )
+    assert _judged_with(data, four_hours, next_four) == ["over-cap-recreated"]
 
     unlisted = _held(data, [])
     assert [e.own for e in unlisted.values()] == [True]

@@ -377,7 +377,8 @@ class HistoryCache:
         if found is None or len(found.failures) == len(bodies):
             failures += [BadResponseError(url, why) for url, why in found.failures] if found else []
             raise HistoryUnavailableError(failures)
-        await self._assessed_ahead(found.changed)
+        recorded = {ident for _, ident, _ in self._journal}  # read as the gate recorded them, if confirmed
+        await self._assessed_ahead([item for item in found.changed if not _among(item, recorded)])
         url = self.upstreams.bases[0]
         self._journal = [(when, i, e) for when, i, e in self._journal if asked - when < JOURNAL_SECONDS]
         records = {ident: (when, entry) for when, ident, entry in self._journal}  # the last of each
@@ -420,12 +421,20 @@ class HistoryCache:
             listed = entries.get(ident)
             if ident in newer or listed is None or listed.own:
                 _apply(entries, ident, record)
-            elif record is not None and (_confirms(record, listed) or listed.silence.state == "expired"):
+            elif record is not None and _confirms(record, listed):
+                # Held from now on as listed (when it was taken, its key), read as the gate read it
+                # (the same request: indexed, counted and assessed already).
+                read = listed.silence.replace(request=record.silence.request)
+                entries[ident] = Entry(listed.item, read, listed.key)
+                confirmed.add(ident)
+            elif record is not None and listed.silence.state == "expired":
                 # Expired is for ever (an update of an expired silence is another silence): listed
                 # so, it was expired after the gate's live record, or ended with it.
                 confirmed.add(ident)
             elif record is not None:
-                entries[ident + _AS_RECORDED] = record
+                # Its own id: judged by id, history holds one silence per id (the last given).
+                kept = record.silence.replace(silence_id=f"{ident} (as this gate recorded it)")
+                entries[ident + _AS_RECORDED] = Entry(record.item, kept, record.key, own=True)
             else:
                 confirmed.add(ident)  # recorded as gone (a pending one expired): the listing says how
         return confirmed
@@ -438,14 +447,15 @@ class HistoryCache:
         del self._arrivals[:kept]
         index = self.index
         for ident, old in self.entries.items():
-            if entries.get(ident) is not old:
+            new = entries.get(ident)
+            if new is not old and not _same_request(old, new):
                 self._count(ident, old, -1)
                 if index is not None:
                     index.remove(ident)
         for ident, new in entries.items():
             was = self.entries.get(ident)
-            if was is new:
-                continue
+            if was is new or _same_request(was, new):
+                continue  # the same silence as read (a record confirmed by the listing)
             self._count(ident, new, 1)
             if index is not None:
                 index.add(ident, new.silence.request)
@@ -546,6 +556,15 @@ def listed_size(request: SilenceRequest) -> int:
     silence has (id, times, status, field names)."""
     matchers = sum(len(m.name) + len(m.value) + 48 for m in request.matchers)
     return len(request.comment) + len(request.author) + matchers + 256
+
+
+def _among(item: Mapping[str, Any], ids: set[str]) -> bool:
+    ident = item.get("id")
+    return isinstance(ident, str) and ident in ids
+
+
+def _same_request(old: Entry | None, new: Entry | None) -> bool:
+    return old is not None and new is not None and old.silence.request is new.silence.request
 
 
 def _confirms(record: Entry, listed: Entry) -> bool:
@@ -672,8 +691,8 @@ def _history_for(  # noqa: PLR0913, PLR0917 - the write, what it reaches, and wh
     entries, known = cache.sharing(request, found, rules)
     known[id(request)] = found
     replaced = writes.replaced_id(data)
-    earlier = [e.silence for e in entries if e.silence.silence_id != replaced]
-    if replaced is not None:
-        items = [e.item for e in entries if e.silence.silence_id == replaced]
+    earlier = [e.silence for e in entries if e.item.get("id") != replaced]
+    if replaced is not None:  # every version held of it (``_laid_over``), as listed ones
+        items = [e.item for e in entries if e.item.get("id") == replaced]
         earlier += writes.history(items, replaced, now, cache.upstreams.bases[0])
     return earlier, known
