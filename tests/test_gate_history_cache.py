@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall_policy.gate import listings, writes
-from oncall_policy.gate.history_cache import HistoryCache, Index, judged
+from oncall_policy.gate.history_cache import HistoryCache, Index, judged, judged_aside
 from oncall_policy.silence import api
 from oncall_policy.silence.evaluate import assess
 from tests.alertmanager_server import running
@@ -311,3 +311,41 @@ def test_a_listing_asked_after_the_gates_record_confirms_it_or_both_count():
 
     unlisted = _held(data, [])
     assert [e.own for e in unlisted.values()] == [True]
+
+
+HARD = "[ab]*a[ab]{12}"  # a regex whose questions take their allowances
+REGEX_WRITES = [
+    [("alertname", "=~", "HighErrorRate|HighResponseTime"), ("service", "=~", "api-.*")],
+    [("alertname", "=~", "High.*"), ("service", "=~", HARD)],
+    [("alertname", "=", "HighErrorRate"), ("service", "!~", HARD), ("instance", "=~", HARD + "b")],
+    [("severity", "=~", "critical|warning"), ("service", "=", "api")],
+]
+
+
+@pytest.mark.parametrize("write", REGEX_WRITES, ids=range(len(REGEX_WRITES)))
+def test_a_write_judged_in_a_thread_gets_the_verdict_judged_on_the_loop_gives(write):
+    """``judged_aside`` (the gate's path for writes with regexes) and ``judged`` agree, with the
+    same history, whichever runs first."""
+    body = silence(("alertname", "HighErrorRate"), minutes=150)
+    body["matchers"] = [
+        {"name": name, "value": value, "isRegex": "~" in op, "isEqual": not op.startswith("!")}
+        for name, op, value in write
+    ]
+    earlier = [
+        _listed(n, silence(("alertname", "HighErrorRate"), ("service", f"api-{n}"), minutes=150), 0)
+        for n in range(3)
+    ] + [_listed(9, {**body, "matchers": body["matchers"][::-1]}, 0)]
+    person = RULES.roster.find("engineer-a@clipper.app")
+
+    async def both() -> tuple[object, object, object]:
+        upstreams = _Listing()
+        cache = HistoryCache(upstreams, 1.0, listings.Reader())  # type: ignore[arg-type]
+        upstreams.items = earlier
+        await cache.refresh()
+        aside = (await judged_aside(cache, body, person, RULES, (), NOW))[1]
+        here = judged(cache, body, person, RULES, (), NOW)[1]
+        again = (await judged_aside(cache, body, person, RULES, (), NOW))[1]
+        return aside, here, again
+
+    aside, here, again = asyncio.run(both())
+    assert aside == here == again
