@@ -200,31 +200,37 @@ class ReadBack:
         listed = audit.read(item)
         if listed.state not in audit.LIVE or not _same(listed.request, audit.read(watch.data).request):
             return "changed"  # expired, or replaced by a later write (looked at in its turn)
-        verdict = self._judged(watch, listed.request, _updated(item.get("updatedAt")), arrived)
+        verdict = await self._judged(watch, listed.request, _updated(item.get("updatedAt")), arrived)
         if verdict is None or verdict.accepted:
             return "kept" if verdict else "stands"
         return "withdrawn" if await self._expired(watch, listed.request, verdict) else None
 
-    def _judged(
+    async def _judged(
         self, watch: Watch, request: SilenceRequest, updated: datetime, arrived: set[str]
     ) -> Verdict | None:
         """The write judged again with the silences Alertmanager took before it; None when none of
-        them came in after it was judged (its verdict stands)."""
+        them came in after it was judged (its verdict stands). As a write is judged
+        (``history_cache.judged_aside``): its assessment and judgement in a thread, so that one
+        of hard regexes does not hold the event loop, the history picked on the loop."""
         place, rules = (updated, watch.silence_id), watch.rules
-        with labels.judgement():
-            found = assess(request, rules)
-            entries, known = self.cache.sharing(request, found, rules)
-            before = [
-                e
-                for e in entries
-                if e.item.get("id") != watch.silence_id  # every version held of it
-                and not e.silence.silence_id.startswith("reserved-")  # judged after it
-                and (self._updated(e), e.silence.silence_id) < place
-            ]
-            if not any(e.silence.silence_id in arrived for e in before):
-                return None
-            known[id(request)] = found
-            return evaluate(request, rules, [e.silence for e in before], known)
+        found = await asyncio.to_thread(assess, request, rules)
+        entries, known = self.cache.sharing(request, found, rules)
+        before = [
+            e.silence
+            for e in entries
+            if e.item.get("id") != watch.silence_id  # every version held of it
+            and not e.silence.silence_id.startswith("reserved-")  # judged after it
+            and (self._updated(e), e.silence.silence_id) < place
+        ]
+        if not any(silence.silence_id in arrived for silence in before):
+            return None
+        known[id(request)] = found
+
+        def judgement() -> Verdict:
+            with labels.judgement():
+                return evaluate(request, rules, before, known)
+
+        return await asyncio.to_thread(judgement)
 
     @staticmethod
     def _updated(entry: Entry) -> datetime:
