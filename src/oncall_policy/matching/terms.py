@@ -25,6 +25,7 @@ alphabet groups the characters that give the same derivative.
 
 from __future__ import annotations
 
+from _thread import RLock  # not threading: its import would slow `silence check` (bench/silence.py)
 from itertools import count
 from weakref import ref
 
@@ -112,12 +113,18 @@ class _Entry(ref["Term"]):
 
 
 def _forget(entry: _Entry) -> None:
-    if _TABLE.get(entry.key) is entry:
-        del _TABLE[entry.key]
+    with _MAKING:
+        if _TABLE.get(entry.key) is entry:
+            del _TABLE[entry.key]
 
 
 _SERIALS = count()
 _TABLE: dict[_Key, _Entry] = {}
+# Terms are made from two threads at once in the gate (a write judged in a thread while the
+# event loop assesses listed silences): the table is looked up without the lock, and changed
+# only holding it, so that two threads asking for one term get the same one. Two of one term,
+# live at once, would be two states of the explorer and an answer not found again.
+_MAKING = RLock()  # reentrant: a term dying inside the block (a collection) leaves the table too
 
 
 def make(  # noqa: PLR0913 - every field of a term, by name
@@ -136,11 +143,16 @@ def make(  # noqa: PLR0913 - every field of a term, by name
     key = (kind, items, charset, low, high, words, depth)
     entry = _TABLE.get(key)
     found = None if entry is None else entry()
-    if found is None:
-        found = Term(key, nullable, front)
-        entry = _TABLE[key] = _Entry(found, _forget)
-        entry.key = key
-    return found
+    if found is not None:
+        return found
+    with _MAKING:
+        entry = _TABLE.get(key)
+        found = None if entry is None else entry()
+        if found is None:
+            found = Term(key, nullable, front)
+            entry = _TABLE[key] = _Entry(found, _forget)
+            entry.key = key
+        return found
 
 
 NOTHING = make(NOTHING_KIND, nullable=NOWHERE, front=_NO_FRONT)
