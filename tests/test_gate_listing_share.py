@@ -10,6 +10,8 @@ import json
 import pytest
 
 from oncall_policy.gate.config import Auth, GateConfig, Limits
+from oncall_policy.gate.history_cache import listed_size
+from oncall_policy.silence import api
 from tests.alertmanager_server import running
 from tests.gate_support import BASIC, basic, call, gate, post, silence
 
@@ -60,3 +62,23 @@ def test_a_listing_past_max_listing_refuses_writes_and_says_which_setting_to_rai
         assert answer.status == 502
         message = json.loads(answer.body)["message"]
         assert "larger than the limit of 64 KiB; give [limits] max_listing=128KiB (or more)" in message
+
+
+NASTY = ["<" * 500, "&>\u2028\u2029" * 100, '"\\' * 200, "\x01\x08\x0c\n\t" * 100, "é日本🙂" * 100]
+
+
+@pytest.mark.parametrize(
+    "comment", NASTY, ids=["lt", "amp-gt-separators", "quote-backslash", "controls", "utf8"]
+)
+def test_a_silence_is_counted_at_least_as_large_as_alertmanager_lists_it(
+    alertmanager_binary, tmp_path, comment
+):
+    """The share is of bytes as listed: Go writes <, >, &, controls and line separators escaped,
+    a comment of "<" six times its length (red team: counted in characters, the share let a
+    person list six times as much)."""
+    body = silence(("alertname", "HighErrorRate"), ("service", "x" * 50), comment="deployment " + comment)
+    body["matchers"].append({"name": "instance", "value": comment[:200], "isRegex": False, "isEqual": True})
+    with running(alertmanager_binary, tmp_path / "am") as server:
+        server.post(body)
+        listed = len(call(server.url, "GET", "/api/v2/silences").body.rstrip(b"\n")) - 2  # its brackets
+    assert listed_size(api.from_api(body)) >= listed

@@ -552,10 +552,27 @@ def _read(
 
 
 def listed_size(request: SilenceRequest) -> int:
-    """About the bytes ``request`` takes in Alertmanager's listing: its texts, and what every
-    silence has (id, times, status, field names)."""
-    matchers = sum(len(m.name) + len(m.value) + 48 for m in request.matchers)
-    return len(request.comment) + len(request.author) + matchers + 256
+    """The bytes ``request`` takes in Alertmanager's listing: its texts as Go writes them in
+    JSON, and what every silence has (id, times, status, field names: at most this much)."""
+    matchers = sum(_json_size(m.name) + _json_size(m.value) + 48 for m in request.matchers)
+    return _json_size(request.comment) + _json_size(request.author) + matchers + 256
+
+
+# Go's encoding/json writes <, > and & as \u003c (HTML-safe), other control characters than
+# \n, \r and \t as \u00XX, U+2028 and U+2029 escaped, " and \ after a backslash: a comment of
+# "<" is listed six times as long as it is (red team: the share counted in characters).
+_CONTROLS = dict.fromkeys(range(0x20))
+
+
+def _json_size(text: str) -> int:
+    size = len(text.encode("utf-8", "surrogatepass")) + 2
+    size += 5 * (text.count("<") + text.count(">") + text.count("&"))
+    size += text.count('"') + text.count("\\") + 3 * (text.count("\u2028") + text.count("\u2029"))
+    controls = len(text) - len(text.translate(_CONTROLS))
+    if controls:
+        short = text.count("\n") + text.count("\r") + text.count("\t")
+        size += short + 5 * (controls - short)
+    return size
 
 
 def _among(item: Mapping[str, Any], ids: set[str]) -> bool:
