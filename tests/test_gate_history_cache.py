@@ -17,6 +17,7 @@ from oncall_policy.gate import listings, writes
 from oncall_policy.gate.history_cache import HistoryCache, Index, judged, judged_aside
 from oncall_policy.silence import api
 from oncall_policy.silence.evaluate import assess
+from oncall_policy.silence.http_errors import TimedOutError
 from tests.alertmanager_server import running
 from tests.gate_support import RULES, basic, call, gate, limited, post, silence
 
@@ -222,6 +223,16 @@ def test_a_silence_the_journal_decides_is_not_sent_back_from_the_listing():
     assert listings.read(body, known) == listings.Read([listed["id"]], [listed], [])
 
 
+class _OneSilent(_Listing):
+    """Upstreams of which a second peer did not answer (the listing is not whole)."""
+
+    bases = ("http://am", "http://am-2")
+
+    async def bodies(self):
+        answered, _ = await super().bodies()
+        return answered, [TimedOutError("http://am-2/api/v2/silences", "no answer")]
+
+
 class _Asked(_Listing):
     """Upstreams whose listing is asked, then ``meanwhile`` runs, then it answers."""
 
@@ -235,14 +246,17 @@ class _Asked(_Listing):
         return answer
 
 
-def _held(data: dict, listed: list[dict], *, recorded_after_asking: bool = False) -> dict[str, object]:
+def _held(
+    data: dict, listed: list[dict], *, recorded_after_asking: bool = False, peer_silent: bool = False
+) -> dict[str, object]:
     """The cache's entries once the gate created ``data`` (as silence 1) and a listing of
-    ``listed`` was taken in: asked after the gate recorded it, or before."""
+    ``listed`` was taken in: asked after the gate recorded it, or before; every peer answering
+    it, or one not (``peer_silent``)."""
 
     async def held() -> dict[str, object]:
         ident = _listed(1, data, 0)["id"]
         record = lambda: cache.created(ident, data, api.from_api(data), NOW)  # noqa: E731
-        upstreams = _Asked(record) if recorded_after_asking else _Listing()
+        upstreams = _Asked(record) if recorded_after_asking else _OneSilent() if peer_silent else _Listing()
         cache = HistoryCache(upstreams, 1.0, listings.Reader())  # type: ignore[arg-type]
         if not recorded_after_asking:
             record()
@@ -259,10 +273,10 @@ def _iso(moment: datetime) -> str:
 
 def _judged_with(data: dict, listed: dict, write: dict) -> list[str]:
     """The rules ``write`` breaks, judged once the gate created ``data`` and a listing of
-    ``listed`` asked after that record was taken in."""
+    ``listed`` asked after that record was taken in, a peer silent."""
 
     async def judgement() -> list[str]:
-        upstreams = _Listing()
+        upstreams = _OneSilent()
         cache = HistoryCache(upstreams, 1.0, listings.Reader())  # type: ignore[arg-type]
         cache.created(listed["id"], data, api.from_api(data), NOW)
         upstreams.items = [listed]
@@ -284,9 +298,10 @@ def test_the_gates_record_of_a_write_stands_over_a_listing_asked_before_it():
 
 
 def test_a_listing_asked_after_the_gates_record_confirms_it_or_both_count():
-    """Listed as recorded, the listing holds it (the record is dropped); listed otherwise (here
-    longer: another gate's update in place), both count, so that the later version is not
-    masked; not listed (its peer did not answer), the record stands."""
+    """Listed as recorded, the listing holds it (the record is dropped). Listed otherwise by
+    every peer (here longer, or shorter: another gate's update in place), the listing holds the
+    later version. Listed otherwise while a peer is silent (the one listing it may be behind),
+    both count, so that neither version is lost. Not listed (its peer silent), the record stands."""
     data = silence(("alertname", "HighErrorRate"), ("service", "api"))
     ident = _listed(1, data, 0)["id"]
 
@@ -295,7 +310,14 @@ def test_a_listing_asked_after_the_gates_record_confirms_it_or_both_count():
     assert not confirmed[ident].own
 
     longer = {**data, "endsAt": (NOW + timedelta(hours=4)).isoformat().replace("+00:00", "Z")}
-    both = _held(data, [_listed(1, longer, 5)])
+    shorter = {**data, "endsAt": _iso(api.from_api(data).starts_at + timedelta(minutes=5))}
+    for later in (longer, shorter):
+        held = _held(data, [_listed(1, later, 5)])
+        assert [(e.own, e.silence.request.ends_at) for e in held.values()] == [
+            (False, api.from_api(later).ends_at)
+        ]
+
+    both = _held(data, [_listed(1, longer, 5)], peer_silent=True)
     assert sorted((e.own, e.silence.request.ends_at) for e in both.values()) == [
         (False, NOW + timedelta(hours=4)),
         (True, api.from_api(data).ends_at),
@@ -309,7 +331,7 @@ def test_a_listing_asked_after_the_gates_record_confirms_it_or_both_count():
     )
     assert _judged_with(data, four_hours, next_four) == ["over-cap-recreated"]
 
-    unlisted = _held(data, [])
+    unlisted = _held(data, [], peer_silent=True)
     assert [e.own for e in unlisted.values()] == [True]
 
 

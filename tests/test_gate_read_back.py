@@ -262,3 +262,26 @@ def test_a_silence_expired_through_another_gate_no_longer_counts_here(alertmanag
         time.sleep(1.2)  # older than history_max_age: the next write lists again
         now = post(first, silence(("alertname", "HighErrorRate"), ("service", "gone"), minutes=240))
         assert now.status == 200, now.body
+
+
+def test_a_silence_shortened_through_another_gate_counts_here_as_shortened(alertmanager_binary, tmp_path):
+    """The first gate creates S1 (4 h); the second shortens it in place to 30 m. Listed so by
+    every peer, the shorter version is the later one: a 4 h silence from 3 h on no longer
+    chains with S1 in the first gate (red team: its record of S1 refused it for 10 s)."""
+    with (
+        running(alertmanager_binary, tmp_path / "am") as server,
+        gate([server.url], limited()) as first,
+        gate([server.url], limited()) as second,
+    ):
+        s1 = post(first, silence(("alertname", "HighErrorRate"), ("service", "short"), minutes=240))
+        s1_id = s1.json()["silenceID"]
+        listed = next(item for item in server.silences() if item["id"] == s1_id)
+        shorter = {k: listed[k] for k in ("id", "matchers", "startsAt", "createdBy", "comment")}
+        shorter["endsAt"] = (datetime.fromisoformat(listed["startsAt"]) + timedelta(minutes=30)).isoformat()
+        assert post(second, shorter).json()["silenceID"] == s1_id  # shortened in place
+        time.sleep(1.2)  # older than history_max_age: the next write lists again
+        later = silence(
+            ("alertname", "HighErrorRate"), ("service", "short"), minutes=240, start=timedelta(hours=3)
+        )
+        answer = post(first, later)
+        assert answer.status == 200, answer.body

@@ -384,7 +384,8 @@ class HistoryCache:
         records = {ident: (when, entry) for when, ident, entry in self._journal}  # the last of each
         newer = {ident for ident, (when, _) in records.items() if when > asked}
         entries = _read(found.absent, found.changed, self.entries, newer, url)
-        confirmed = self._laid_over(entries, records, newer)
+        whole = not failures and not found.failures
+        confirmed = self._laid_over(entries, records, newer, whole=whole)
         if confirmed:
             self._journal = [(when, i, e) for when, i, e in self._journal if i not in confirmed]
         entries.update(self._reserved)
@@ -404,7 +405,11 @@ class HistoryCache:
 
     @staticmethod
     def _laid_over(
-        entries: dict[str, Entry], records: Mapping[str, tuple[float, Entry | None]], newer: set[str]
+        entries: dict[str, Entry],
+        records: Mapping[str, tuple[float, Entry | None]],
+        newer: set[str],
+        *,
+        whole: bool,
     ) -> set[str]:
         """Lay the journal over a listing taken in as ``entries``; the ids whose records the
         listing confirmed (no longer needed).
@@ -415,7 +420,10 @@ class HistoryCache:
         gate's update in place), or, from a peer gossip has not reached, an earlier one. Listed
         as the gate recorded it, it is confirmed and the record dropped. Listed otherwise, both
         count (the record under a key of its own, ``_AS_RECORDED``) until the record lapses, so
-        that neither a later version nor the gate's own is lost; not listed, the record stands."""
+        that neither a later version nor the gate's own is lost; not listed, the record stands.
+        Every peer answered (``whole``), the listing shows the version the peer that took the
+        gate's write holds, or a later one: listed otherwise, it is a later one, and stands
+        alone (another gate shortened it, or lengthened it)."""
         confirmed: set[str] = set()
         for ident, (_, record) in records.items():
             listed = entries.get(ident)
@@ -427,9 +435,9 @@ class HistoryCache:
                 read = listed.silence.replace(request=record.silence.request)
                 entries[ident] = Entry(listed.item, read, listed.key)
                 confirmed.add(ident)
-            elif record is not None and listed.silence.state == "expired":
-                # Expired is for ever (an update of an expired silence is another silence): listed
-                # so, it was expired after the gate's live record, or ended with it.
+            elif record is not None and (whole or listed.silence.state == "expired"):
+                # Later than the record (expired is for ever: an update of an expired silence is
+                # another silence), so the record is done with.
                 confirmed.add(ident)
             elif record is not None:
                 # Its own id: judged by id, history holds one silence per id (the last given).
