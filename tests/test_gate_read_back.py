@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall_policy.gate import auditlog, history_cache
+from oncall_policy.gate import auditlog, history_cache, read_back
 from tests.alertmanager_server import Server, running
 from tests.gate_support import basic, call, gate, limited, post, silence
 
@@ -285,3 +285,26 @@ def test_a_silence_shortened_through_another_gate_counts_here_as_shortened(alert
         )
         answer = post(first, later)
         assert answer.status == 200, answer.body
+
+
+def test_a_write_counts_as_judged_before_its_history_is_picked(alertmanager_binary, tmp_path, monkeypatch):
+    """A write of regexes is judged in a thread, and a listing may be taken in meanwhile: the
+    time the read-back weighs later arrivals from is taken before its history is picked, not
+    when the judgement ends, or a silence taken in during the judgement would be neither in it
+    nor weighed after (red team: a 4 h 30 m stretch on a 4 h cap, 2 runs in 3)."""
+    picked: list[float] = []
+    watched: list[float] = []
+    history_for = history_cache._history_for
+    monkeypatch.setattr(
+        history_cache, "_history_for", lambda *args: picked.append(time.monotonic()) or history_for(*args)
+    )
+    watch = read_back.ReadBack.watch
+    monkeypatch.setattr(
+        read_back.ReadBack, "watch", lambda self, *args: watched.append(args[3]) or watch(self, *args)
+    )
+    regex = silence(("alertname", "HighErrorRate"), minutes=30)
+    regex["matchers"].append({"name": "service", "value": "api-.*", "isRegex": True, "isEqual": True})
+    with running(alertmanager_binary, tmp_path / "am") as server, gate([server.url], HELD) as url:
+        assert post(url, regex).status == 200
+    assert len(picked) == len(watched) == 1
+    assert watched[0] <= picked[0]

@@ -356,6 +356,9 @@ class Gate:
         # its allowances' worth (tenths of a second): in a thread, the loop serving others.
         read = api.from_api(data)
         judge = judged_aside if _regexes(read) else _on_loop(judged)
+        # Before the history is picked (in a thread, listings may come in meanwhile): a silence
+        # taken in after this is one the read-back weighs against the write.
+        judged_at = time.monotonic()
         silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint, read)
         if not verdict.accepted and self.history.reserved:
             # Writes still on their way may be what this one is refused for, and some may yet be
@@ -374,7 +377,7 @@ class Gate:
             self._recorded(request, person, "refused", silence, data)
             return crowded
         token = self.history.reserve(data, silence, datetime.now(UTC))
-        return Accepted(silence, verdict, token, rules, time.monotonic())
+        return Accepted(silence, verdict, token, rules, judged_at)
 
     def _crowded(self, person: Person, silence: SilenceRequest, rules: Rules) -> web.Response | None:
         """429 when ``person``'s silences would take more of Alertmanager's listing than one
