@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall_policy.gate import listings, writes
+from oncall_policy.gate import history_cache, listings, writes
 from oncall_policy.gate.history_cache import HistoryCache, Index, judged, judged_aside
 from oncall_policy.silence import api
 from oncall_policy.silence.evaluate import assess
@@ -371,3 +371,49 @@ def test_a_write_judged_in_a_thread_gets_the_verdict_judged_on_the_loop_gives(wr
 
     aside, here, again = asyncio.run(both())
     assert aside == here == again
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(st.tuples(st.booleans(), st.integers(0, 7), _SILENCES), max_size=25), new=_SILENCES)
+def test_past_its_labels_the_index_offers_more_silences_never_fewer(steps, new):
+    """Property: with room for one label per alert, the index offers every silence that can
+    share an instance (and perhaps more), and nothing outlives its silences."""
+    index = Index(RULES)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(history_cache, "MAX_LABELS", 1)
+        held: dict[str, object] = {}
+        for adding, number, data in steps:
+            ident = f"s{number}"
+            index.remove(ident)
+            held.pop(ident, None)
+            if adding:
+                index.add(ident, api.from_api(data))
+                held[ident] = api.from_api(data)
+        request = api.from_api(new)
+        found = assess(request, RULES)
+        if found is not None:
+            full = Index(RULES)
+            patch.setattr(history_cache, "MAX_LABELS", 10_000)
+            for ident, other in held.items():
+                full.add(ident, other)  # type: ignore[arg-type]
+            assert index.sharing(request, found) >= full.sharing(request, found)
+        for ident in list(held):
+            index.remove(ident)
+    assert (index._by_alert, index._labels, index._unnamed, index._valued, index._whole) == (
+        {},
+        {},
+        {},
+        {},
+        set(),
+    )
+
+
+def test_silences_that_each_name_a_label_of_their_own_take_the_index_linear_room():
+    """Red team: 2,000 of them held 4 M entries of sets of silences not naming a label."""
+    index = Index(RULES)
+    for n in range(2_000):
+        index.add(f"s{n}", api.from_api(silence(("alertname", "HighErrorRate"), (f"l{n}", "x"))))
+    held = sum(len(ids) for ids in index._unnamed.values()) + sum(len(ids) for ids in index._valued.values())
+    assert held <= history_cache.MAX_LABELS * 2_000
+    write = api.from_api(silence(("alertname", "HighErrorRate"), ("l7", "y")))
+    assert len(index.sharing(write, assess(write, RULES))) == 2_000  # held by alert alone: all offered

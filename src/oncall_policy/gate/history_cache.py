@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
 JOURNAL_SECONDS = 10.0  # the gate's own writes are laid over listings this long, unless confirmed
 _AS_RECORDED = "\x00as-recorded"  # the key of a record held beside another listed version
+MAX_LABELS = 64  # labels held per alert in the index (``Index``)
 ARRIVALS_SECONDS = 120.0  # how long arrivals are kept for the read-back (``read_back``)
 AHEAD = 0.75  # a listing this far into history_max_age is asked for again, in the background
 Equalities = dict[str, str]
@@ -94,7 +95,13 @@ class Index:
     Per alert and label, the silences that name it with ``=`` are held by value, and those that
     do not name it apart (``_unnamed``), so that the silences a write can share an instance with
     are found by lookups: on a label the write names, a silence either names the same value or
-    does not name the label. Sets that fall empty are dropped (no key outlives its silences)."""
+    does not name the label. Sets that fall empty are dropped (no key outlives its silences).
+
+    Each label held for an alert costs a set of the silences that do not name it: silences that
+    each name a label of their own made that quadratic (2,000 of them held 4 M entries, red
+    team). Past ``MAX_LABELS`` labels on an alert, its silences are held by alert alone
+    (``_whole``): every one is taken to share an instance with a write on it, which is true of
+    more of them than can, and costs judgements time, never a verdict."""
 
     def __init__(self, rules: Rules) -> None:
         self.rules: Final = rules
@@ -105,6 +112,7 @@ class Index:
         self._valued: dict[tuple[str, str, str], set[str]] = {}  # (alert, label, value) → ids
         self._equalities: dict[str, dict[str, Equalities]] = {}  # id → alert → label → value
         self._alerts = {alert.name: alert for alert in rules.alerts}
+        self._whole: set[str] = set()  # alerts past MAX_LABELS, held by alert alone
 
     def add(self, ident: str, request: SilenceRequest) -> None:
         found = self.assessed[ident] = assess(request, self.rules)
@@ -115,6 +123,12 @@ class Index:
             on_alert = self._by_alert.setdefault(alert, set())
             named = per_alert[alert] = self.equalities(request, alert)
             labels = self._labels.setdefault(alert, {})
+            held = len(labels) + sum(1 for label in named if label not in labels)
+            if alert not in self._whole and held > MAX_LABELS:
+                self._held_whole(alert)
+            if alert in self._whole:
+                on_alert.add(ident)
+                continue
             for label in labels:
                 if label not in named:
                     self._unnamed[alert, label].add(ident)
@@ -132,6 +146,11 @@ class Index:
             on_alert = self._by_alert[alert]
             on_alert.discard(ident)
             labels = self._labels[alert]
+            if alert in self._whole:
+                if not on_alert:
+                    del self._by_alert[alert], self._labels[alert]
+                    self._whole.discard(alert)
+                continue
             for label in list(labels):
                 if label not in named:
                     self._unnamed[alert, label].discard(ident)
@@ -145,6 +164,15 @@ class Index:
                     del labels[label], self._unnamed[alert, label]
             if not on_alert:
                 del self._by_alert[alert], self._labels[alert]
+
+    def _held_whole(self, alert: str) -> None:
+        """Hold ``alert``'s silences by alert alone from now on (until none is left on it)."""
+        self._whole.add(alert)
+        for label in self._labels[alert]:
+            del self._unnamed[alert, label]
+        self._labels[alert] = {}
+        for key in [key for key in self._valued if key[0] == alert]:
+            del self._valued[key]
 
     def equalities(self, request: SilenceRequest, alert: str) -> Equalities:
         """The labels that vary for ``alert`` which ``request`` names with one ``=`` alone."""
@@ -164,6 +192,9 @@ class Index:
         for alert in found.limits:
             on_alert = self._by_alert.get(alert)
             if not on_alert:
+                continue
+            if alert in self._whole:
+                chosen |= on_alert
                 continue
             named = self.equalities(request, alert)
             labels = self._labels[alert]
