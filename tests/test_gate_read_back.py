@@ -308,3 +308,36 @@ def test_a_write_counts_as_judged_before_its_history_is_picked(alertmanager_bina
         assert post(url, regex).status == 200
     assert len(picked) == len(watched) == 1
     assert watched[0] <= picked[0]
+
+
+def test_a_write_is_not_withdrawn_for_a_silence_that_is_itself_withdrawn(
+    alertmanager_binary, tmp_path, monkeypatch
+):
+    """Three writes through three gates, none holding the others': W1 0→2h30, W2 2h→4h30,
+    W3 4h→6h30. W1 and W2 break the cap together, and so do W2 and W3; W1 and W3 do not. One
+    gate judging them in order keeps W1, refuses W2 and keeps W3, and so must the read-backs,
+    although W3's looks before W2's gate has withdrawn W2 (here: that gate looks 4 s later)."""
+    made = read_back.ReadBack.__init__
+    gates_made: list[read_back.ReadBack] = []
+
+    def slower_second(self, *args, **kwargs) -> None:
+        gates_made.append(self)
+        made(self, *args, **({"after": 4.0} if len(gates_made) == 2 else {}) | kwargs)
+
+    monkeypatch.setattr(read_back.ReadBack, "__init__", slower_second)
+    with (
+        running(alertmanager_binary, tmp_path / "am") as server,
+        gate([server.url], HELD) as first,
+        gate([server.url], HELD) as second,
+        gate([server.url], HELD) as third,
+    ):
+        for each in (first, second, third):
+            listed_by(each)
+        w1 = post(first, half("three"))
+        w2 = post(second, half("three", start=timedelta(hours=2)))
+        w3 = post(third, half("three", start=timedelta(hours=4)))
+        assert (w1.status, w2.status, w3.status) == (200, 200, 200)
+        ids = [answer.json()["silenceID"] for answer in (w1, w2, w3)]
+        until(lambda: states(server)[ids[1]] == "expired")
+        until(lambda: read_backs(third, "kept") + read_backs(third, "stands") == 1)
+        assert [states(server)[ident] for ident in ids] == ["active", "expired", "pending"]

@@ -49,12 +49,14 @@ if TYPE_CHECKING:
 
     from oncall_policy.gate.history_cache import Entry, HistoryCache
     from oncall_policy.gate.upstreams import Upstreams
+    from oncall_policy.silence.evaluate import Assessment, Silence
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
     from oncall_policy.silence.verdict import Verdict
 
 log = logging.getLogger("oncall_policy.gate")
 AFTER_SECONDS = 1.0  # after Alertmanager took a write, for its peers' clocks and gossip
+KEPT_JUDGEMENTS = 16  # silences come in since a write was judged, judged for their place
 GIVE_UP_SECONDS = 60.0  # a write no listing shows, or that cannot be expired, is tried this long
 _NEVER = datetime.max.replace(tzinfo=UTC)
 # What a listing some peer did not answer settles. That a write stands (or is kept) it cannot
@@ -208,27 +210,68 @@ class ReadBack:
     async def _judged(
         self, watch: Watch, request: SilenceRequest, updated: datetime, arrived: set[str]
     ) -> Verdict | None:
-        """The write judged again with the silences Alertmanager took before it; None when none of
-        them came in after it was judged (its verdict stands). As a write is judged
-        (``history_cache.judged_aside``): its assessment and judgement in a thread, so that one
-        of hard regexes does not hold the event loop, the history picked on the loop."""
-        place, rules = (updated, watch.silence_id), watch.rules
+        """The write judged again with the silences Alertmanager took before it that keep their
+        place (``_kept``); None when none of them came in after it was judged (its verdict
+        stands). As a write is judged (``history_cache.judged_aside``): assessments and
+        judgements in a thread, so that hard regexes do not hold the event loop, the history
+        picked on the loop."""
+        rules = watch.rules
         found = await asyncio.to_thread(assess, request, rules)
-        entries, known = self.cache.sharing(request, found, rules)
-        before = [
-            e.silence
+        before = self._before(request, found, (updated, watch.silence_id), watch.silence_id, rules)
+        if not any(e.silence.silence_id in arrived for e in before):
+            return None
+        kept: dict[str, bool] = {}
+        history = [e.silence for e in before if await self._kept(e, arrived, rules, kept)]
+        return await self._verdict(request, found, history, rules)
+
+    def _before(
+        self,
+        request: SilenceRequest,
+        found: Assessment | None,
+        place: tuple[datetime, str],
+        ident: str,
+        rules: Rules,
+    ) -> list[Entry]:
+        """The silences held that can share an instance with ``request`` (of id ``ident``) and
+        that Alertmanager took before ``place`` (its time and id)."""
+        entries, _ = self.cache.sharing(request, found, rules)
+        return [
+            e
             for e in entries
-            if e.item.get("id") != watch.silence_id  # every version held of it
+            if e.item.get("id") != ident  # every version held of it
             and not e.silence.silence_id.startswith("reserved-")  # judged after it
             and (self._updated(e), e.silence.silence_id) < place
         ]
-        if not any(silence.silence_id in arrived for silence in before):
-            return None
-        known[id(request)] = found
+
+    async def _kept(self, entry: Entry, arrived: set[str], rules: Rules, kept: dict[str, bool]) -> bool:
+        """Whether ``entry`` keeps its place before the write: held when the write was judged,
+        or no longer live, it is history as it is; come in since, it is if it keeps the policy
+        with the silences before it that keep theirs, as the gate that wrote it finds when it
+        looks again (a silence that gate is about to withdraw withdraws nothing after it: red
+        team, three writes through three gates). At most ``KEPT_JUDGEMENTS`` are judged so
+        for one write; past them, every one counts (never fewer)."""
+        ident = entry.silence.silence_id
+        if ident in kept:
+            return kept[ident]
+        if ident not in arrived or entry.silence.state not in audit.LIVE or len(kept) >= KEPT_JUDGEMENTS:
+            return True
+        kept[ident] = True  # while it is judged (no silence is before itself)
+        request = entry.silence.request
+        found = await asyncio.to_thread(assess, request, rules)
+        before = self._before(request, found, (self._updated(entry), ident), str(entry.item.get("id")), rules)
+        history = [e.silence for e in before if await self._kept(e, arrived, rules, kept)]
+        verdict = await self._verdict(request, found, history, rules)
+        kept[ident] = verdict.accepted
+        return verdict.accepted
+
+    async def _verdict(
+        self, request: SilenceRequest, found: Assessment | None, history: list[Silence], rules: Rules
+    ) -> Verdict:
+        known: dict[int, Assessment | None] = {id(request): found}
 
         def judgement() -> Verdict:
             with labels.judgement():
-                return evaluate(request, rules, before, known)
+                return evaluate(request, rules, history, known)
 
         return await asyncio.to_thread(judgement)
 
