@@ -45,7 +45,7 @@ import asyncio
 import bisect
 import itertools
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from oncall_policy.gate import writes
@@ -547,6 +547,10 @@ class HistoryCache:
         self._put(silence_id, entry)
 
     def _put(self, silence_id: str, entry: Entry | None) -> None:
+        if silence_id + _AS_RECORDED in self.entries:  # an older record beside a listed version
+            if self.index is not None:
+                self.index.remove(silence_id + _AS_RECORDED)
+            del self.entries[silence_id + _AS_RECORDED]
         self._count(silence_id, self.entries.get(silence_id), -1)
         self._count(silence_id, entry, 1)
         if self.index is not None:
@@ -593,7 +597,7 @@ def _read(
 def listed_size(request: SilenceRequest) -> int:
     """The bytes ``request`` takes in Alertmanager's listing: its texts as Go writes them in
     JSON, and what every silence has (id, times, status, field names: at most this much)."""
-    matchers = sum(_json_size(m.name) + _json_size(m.value) + 48 for m in request.matchers)
+    matchers = sum(_json_size(m.name) + _json_size(m.value) + 56 for m in request.matchers)
     return _json_size(request.comment) + _json_size(request.author) + matchers + 256
 
 
@@ -631,7 +635,9 @@ def _confirms(record: Entry, listed: Entry) -> bool:
     return (
         (now.matchers, now.comment, now.author, now.approvers, now.window)
         == (was.matchers, was.comment, was.author, was.approvers, was.window)
-        and now.ends_at == _to_millisecond(was.ends_at)
+        and now.ends_at is not None
+        and was.ends_at is not None
+        and now.ends_at <= was.ends_at <= now.ends_at + timedelta(milliseconds=1)
         and start is not None
         and sent_start is not None
         and start >= sent_start

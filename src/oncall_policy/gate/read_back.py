@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote
 
@@ -112,6 +112,7 @@ class ReadBack:
         self._reports = reports
         self._watches: dict[str, Watch] = {}
         self._due: dict[str, float] = {}  # id → when a listing asked after it may show it (monotonic)
+        self._looked: dict[str, float] = {}  # id → when it was first looked at
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -150,13 +151,17 @@ class ReadBack:
             await asyncio.sleep(max(0.0, due + self.after - time.monotonic()))
             try:
                 await self.cache.listed_after(due)
-            except AlertmanagerError as error:
-                self._given_up(f"no listing to look at it in: {error}")
+            except Exception as error:  # no listing (logged), looked at again later
+                if not isinstance(error, AlertmanagerError):
+                    log.exception("the silences could not be listed for the read-back")
+                self._given_up(f"no listing to look at it in: {error}", listed=False)
                 await asyncio.sleep(self.after)
                 continue
             listed_at, whole_at = self.cache.refreshed_at or 0.0, self.cache.whole_at or 0.0
             for ident in [ident for ident, when in self._due.items() if when <= listed_at]:
-                whole = self._due[ident] <= whole_at
+                # The listing in hand is the last one, which every peer answered.
+                whole = whole_at >= listed_at
+                self._looked.setdefault(ident, time.monotonic())
                 watch = self._watches[ident]
                 try:
                     result = await self._looked_at(watch)
@@ -178,10 +183,18 @@ class ReadBack:
         if self._watches.get(watch.silence_id) is not watch:
             return  # written again (updated in place) meanwhile: that write is looked at in its turn
         del self._watches[watch.silence_id], self._due[watch.silence_id]
+        self._looked.pop(watch.silence_id, None)
 
-    def _given_up(self, why: str) -> None:
+    def _given_up(self, why: str, *, listed: bool = True) -> None:
+        """Give up the writes looked at for ``GIVE_UP_SECONDS`` (``listed``: since their first
+        look, so that a long pass over others does not give up one never looked at; else since
+        they were taken: no listing could be had all that time)."""
         limit = time.monotonic() - GIVE_UP_SECONDS
-        for watch in [w for w in self._watches.values() if w.taken_at < limit]:
+        for watch in [
+            w
+            for w in self._watches.values()
+            if (self._looked.get(w.silence_id, limit + 1) if listed else w.taken_at) < limit
+        ]:
             self._done(watch)
             self._reports.looked("unconfirmed")
             self._reports.unconfirmed(watch, why)
@@ -309,15 +322,19 @@ def _same(listed: SilenceRequest, sent: SilenceRequest) -> bool:
     API v2 lists times to the millisecond (cut, not rounded); everything else it keeps."""
     return (
         listed.matchers == sent.matchers
-        and listed.ends_at == _to_millisecond(sent.ends_at)
+        and _listed_end(listed.ends_at, sent.ends_at)
         and listed.comment == sent.comment
         and listed.author == sent.author
         and listed.approvers == sent.approvers
     )
 
 
-def _to_millisecond(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+def _listed_end(listed: datetime | None, sent: datetime | None) -> bool:
+    """Whether ``listed`` is ``sent`` as API v2 lists it: cut to the millisecond, where ``sent``
+    was read up to the next microsecond (``rfc3339.parse``'s ``end``)."""
+    if listed is None or sent is None:
+        return listed is sent
+    return listed <= sent <= listed + timedelta(milliseconds=1)
 
 
 def _updated(text: object) -> datetime:

@@ -490,7 +490,8 @@ def _silence_id(body: bytes) -> str | None:
         found = json.loads(body)
     except ValueError:
         return None
-    return found.get("silenceID") if isinstance(found, dict) else None
+    ident = found.get("silenceID") if isinstance(found, dict) else None
+    return ident if isinstance(ident, str) and ident else None
 
 
 def application(gate: Gate) -> web.Application:
