@@ -112,6 +112,20 @@ def test_an_expiry_through_the_gate_ends_the_silence_in_the_history_at_once(upst
     assert listed["status"]["state"] == "expired"
 
 
+def _stepped(index: Index, steps: list[tuple[bool, int, dict]]) -> dict[str, object]:
+    """``index`` after each step (add or remove silence ``s{number}``); what it holds, by id."""
+    held: dict[str, object] = {}
+    for adding, number, data in steps:
+        ident = f"s{number}"
+        index.remove(ident)
+        held.pop(ident, None)
+        if adding:
+            request = api.from_api(data)
+            index.add(ident, request)
+            held[ident] = request
+    return held
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     steps=st.lists(st.tuples(st.booleans(), st.integers(0, 7), _SILENCES), max_size=25),
@@ -122,15 +136,7 @@ def test_the_index_finds_by_lookups_what_comparing_every_silence_finds(steps, ne
     instance are those that, on some alert both reach, name no label both name with ``=`` with
     another value (worked out here by comparing with every silence held)."""
     index = Index(RULES)
-    held: dict[str, object] = {}
-    for adding, number, data in steps:
-        ident = f"s{number}"
-        index.remove(ident)
-        held.pop(ident, None)
-        if adding:
-            request = api.from_api(data)
-            index.add(ident, request)
-            held[ident] = request
+    held = _stepped(index, steps)
     request = api.from_api(new)
     found = assess(request, RULES)
     if found is None:
@@ -381,14 +387,7 @@ def test_past_its_labels_the_index_offers_more_silences_never_fewer(steps, new):
     index = Index(RULES)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(history_cache, "MAX_LABELS", 1)
-        held: dict[str, object] = {}
-        for adding, number, data in steps:
-            ident = f"s{number}"
-            index.remove(ident)
-            held.pop(ident, None)
-            if adding:
-                index.add(ident, api.from_api(data))
-                held[ident] = api.from_api(data)
+        held = _stepped(index, steps)
         request = api.from_api(new)
         found = assess(request, RULES)
         if found is not None:

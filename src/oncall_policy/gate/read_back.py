@@ -115,10 +115,6 @@ class ReadBack:
         self._looked: dict[str, float] = {}  # id → when it was first looked at
         self._task: asyncio.Task[None] | None = None
 
-    @property
-    def watched(self) -> int:
-        return len(self._watches)
-
     def watch(  # noqa: PLR0913, PLR0917 - a write, and what the audit trail says of it
         self,
         silence_id: str,
