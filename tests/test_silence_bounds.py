@@ -30,7 +30,7 @@ from oncall_policy.verify import amtool as amtool_runner
 from tests import fault_servers, http_servers
 from tests.conftest import CLIPPER, ROOT
 
-TIMEOUT = 2.0
+TIMEOUT = 1.0
 SLACK = 3.0  # a process's start-up (~0.3 s) and a loaded machine's delays; unbounded waits ran > 150 s
 SILENCE = ["alertname=HighErrorRate", "-d", "1h", "-c", "deployment", "-a", "engineer-a@clipper.app"]
 MiB = 1024 * 1024
@@ -129,8 +129,8 @@ def request_file(tmp_path: Path) -> Path:
 
 
 FAULTS = {
-    "headers-drip": (fault_servers.drip_headers(), "no complete answer before the timeout", "(timeout)"),
-    "body-drip": (fault_servers.drip_body(), "no complete answer before the timeout", "(timeout)"),
+    "headers-drip": (fault_servers.drip_headers(0.25), "no complete answer before the timeout", "(timeout)"),
+    "body-drip": (fault_servers.drip_body(0.25), "no complete answer before the timeout", "(timeout)"),
     "endless-chunked": (
         fault_servers.endless_chunked,
         "the answer is larger than the limit of 64 MiB; give --max-response-size=128MiB",
@@ -374,11 +374,11 @@ def test_a_hung_amtool_is_stopped_with_what_it_started(tmp_path):
     assert ran.seconds < TIMEOUT + SLACK
     *_, error, command = ran.stderr.splitlines()
     assert error == (
-        "oncall-policy: error: amtool did not answer within 2 s; it was stopped, and the silence may "
+        f"oncall-policy: error: amtool did not answer within {TIMEOUT:g} s; it was stopped, and the silence may "
         "or may not have been created: look with `amtool silence query` (--timeout gives amtool more time)"
     )
     assert command.startswith(
-        f"command: amtool --alertmanager.url={url} --timeout=2s silence add "
+        f"command: amtool --alertmanager.url={url} --timeout={TIMEOUT:g}s silence add "
         "--author=engineer-a@clipper.app --comment=deployment --start="
     )
     assert command.endswith(" -- 'alertname=\"HighErrorRate\"'")
@@ -435,7 +435,7 @@ def test_a_spewing_amtool_is_stopped_in_time_and_memory(tmp_path):
         "oncall-policy: error: " + OVERFLOW.format(stream="standard output") + ", and the silence may or "
         "may not have been created: look with `amtool silence query`"
     )
-    assert command.startswith(f"command: amtool --alertmanager.url={url} --timeout=2s silence add ")
+    assert command.startswith(f"command: amtool --alertmanager.url={url} --timeout={TIMEOUT:g}s silence add ")
 
 
 def test_a_spewing_amtool_stops_the_routing_test(tmp_path, monkeypatch, capsys):

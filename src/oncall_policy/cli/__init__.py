@@ -13,7 +13,6 @@ import sys
 from oncall_policy.errors import OncallPolicyError, PolicyError
 from oncall_policy.printable import printable, printable_lines
 from oncall_policy.static import TYPE_CHECKING
-from oncall_policy.version import __version__
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
     import argparse
@@ -84,6 +83,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     import argparse  # noqa: PLC0415 - `silence check|add` reads its words without it (``_silence``)
 
     from oncall_policy.cli.help import HelpFormatter  # noqa: PLC0415
+    from oncall_policy.version import __version__  # noqa: PLC0415 - `silence check` never shows it
 
     parser = argparse.ArgumentParser(
         prog="oncall-policy",
