@@ -81,12 +81,19 @@ Equalities = dict[str, str]
 
 class Entry(Record):
     """One silence as history: the listed item, the silence read from it, and what changes it;
-    ``own``: the gate's record of its own write (the item as the gate sent it), not a listing's."""
+    ``own``: the gate's record of its own write (the item as the gate sent it), not a listing's.
+    ``size``: the bytes it takes in the listing (``listed_size``), worked out once: an entry is
+    counted in and out of its author's share several times (recorded, confirmed, replaced)."""
+
+    __slots__ = ("size",)
 
     item: Mapping[str, Any]
     silence: Silence
     key: Key
     own: bool = False
+
+    def __post_init__(self) -> None:
+        self.size = listed_size(self.silence.request)
 
 
 class Index:
@@ -349,7 +356,7 @@ class HistoryCache:
         if entry is None or ident.endswith(_AS_RECORDED):
             return  # a second record of a silence listed once
         author = entry.silence.request.author
-        left = self._listed_bytes.get(author, 0) + sign * listed_size(entry.silence.request)
+        left = self._listed_bytes.get(author, 0) + sign * entry.size
         if left > 0:
             self._listed_bytes[author] = left
         else:
