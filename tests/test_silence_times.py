@@ -292,3 +292,32 @@ def test_a_timeout_amtool_refuses_stops_the_command(capsys):
         capsys.readouterr().err
         == "oncall-policy: error: --timeout: time: unknown unit 'x' in duration '1x'\n"
     )
+
+
+_TWO_DIGITS = st.integers(min_value=0, max_value=99).map(lambda n: f"{n:02d}")
+
+
+@given(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),  # noqa: DTZ001
+    st.sampled_from(["", *(f".{'7' * digits}" for digits in range(1, 10)), ".000000001"]),
+    st.tuples(st.sampled_from("+-"), _TWO_DIGITS, _TWO_DIGITS).map("{0[0]}{0[1]}:{0[2]}".format),
+    st.booleans(),
+)
+def test_a_zoned_time_is_read_as_gos_layout_reads_it(moment, fraction, zone, end):
+    """Times with a two-digit offset are read by Python's parser where it can (``+00:00`` is how
+    Python writes UTC); whatever it takes or refuses, the answer is the hand reader's, which
+    reads Go's layout: ``+25:00`` and ``+05:99`` included, and years that leave 1-9999 in UTC."""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S").rjust(19, "0") + fraction + zone
+    try:
+        expected: object = rfc3339._read(text)  # the reader the fast path must equal
+        nanoseconds = fraction[7:].strip("0") if end else ""
+        expected = expected + timedelta(microseconds=1) if nanoseconds else expected
+    except (rfc3339.TimeError, OverflowError):
+        expected = rfc3339.TimeError
+    try:
+        found: object = rfc3339.parse(text, end=end)
+    except rfc3339.TimeError:
+        found = rfc3339.TimeError
+    assert found == expected
+    if isinstance(found, datetime):
+        assert found.tzinfo is UTC

@@ -82,10 +82,11 @@ Equalities = dict[str, str]
 class Entry(Record):
     """One silence as history: the listed item, the silence read from it, and what changes it;
     ``own``: the gate's record of its own write (the item as the gate sent it), not a listing's.
-    ``size``: the bytes it takes in the listing (``listed_size``), worked out once: an entry is
-    counted in and out of its author's share several times (recorded, confirmed, replaced)."""
+    ``size``: the bytes it takes in the listing (``listed_size``), worked out once when first
+    asked: an entry is counted in and out of its author's share (recorded, confirmed, replaced),
+    and most entries a listing brings are never counted (the gate's own writes, confirmed)."""
 
-    __slots__ = ("size",)
+    __slots__ = ("_size",)
 
     item: Mapping[str, Any]
     silence: Silence
@@ -93,7 +94,13 @@ class Entry(Record):
     own: bool = False
 
     def __post_init__(self) -> None:
-        self.size = listed_size(self.silence.request)
+        self._size = -1
+
+    @property
+    def size(self) -> int:
+        if self._size < 0:
+            self._size = listed_size(self.silence.request)
+        return self._size
 
 
 class Index:
