@@ -140,6 +140,14 @@ def p4k0(self: Any, p0: object, p1: object, p2: object, p3: object) -> None:
     self.p3 = p3
 
 
+def p4k0_post(self: Any, p0: object, p1: object, p2: object, p3: object) -> None:
+    self.p0 = p0
+    self.p1 = p1
+    self.p2 = p2
+    self.p3 = p3
+    self.__post_init__()
+
+
 def p4k6(
     self: Any,
     p0: object,
