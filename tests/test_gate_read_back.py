@@ -22,6 +22,7 @@ import pytest
 
 from oncall_policy.gate import auditlog, history_cache, read_back
 from tests.alertmanager_server import Server, running
+from tests.conftest import CLIPPER
 from tests.gate_support import basic, call, gate, limited, post, silence
 
 pytestmark = pytest.mark.amtool
@@ -100,6 +101,36 @@ def test_of_two_halves_of_a_chain_the_one_taken_second_is_withdrawn(
     assert [(w["silence_id"], w["who"], w["rules"]) for w in withdrawn] == [
         (raced_id, "engineer-a@clipper.app", ["over-cap-recreated"])
     ]
+
+
+def test_a_reload_before_the_read_back_still_withdraws_the_half_taken_second(
+    alertmanager_binary, tmp_path, caplog
+):
+    """Any reload in the second before the read-back (here one that changes nothing: a comment
+    added, as configuration management rewrites files) made it give up on the write, and both
+    halves stood: 5 h on a 4 h cap (red team). The write is judged again under the rules that
+    accepted it."""
+    from oncall_policy.silence import source  # noqa: PLC0415
+
+    caplog.set_level(logging.INFO)
+    policy = tmp_path / "policy.yaml"
+    policy.write_bytes(CLIPPER.read_bytes())
+    rules = source.load(str(policy)).rules
+    now, later = half("reloaded"), half("reloaded", start=timedelta(hours=2))
+    with (
+        running(alertmanager_binary, tmp_path / "am") as server,
+        gate([server.url], HELD, rules=rules, policy=str(policy), watch_interval=0.1) as first,
+        gate([server.url], HELD, rules=rules, policy=str(policy), watch_interval=0.1) as second,
+    ):
+        listed_by(second)
+        kept, raced = post(first, now), post(second, later)
+        assert (kept.status, raced.status) == (200, 200), (kept.body, raced.body)
+        policy.write_text(policy.read_text() + "\n# reviewed\n")
+        until(lambda: any("policy reloaded" in r.getMessage() for r in caplog.records), 5)
+        raced_id = raced.json()["silenceID"]
+        until(lambda: states(server).get(raced_id) == "expired")
+        assert states(server)[kept.json()["silenceID"]] in ("active", "pending")
+        assert read_backs(second, "withdrawn") == 1
 
 
 def test_writes_through_two_gates_that_keep_the_policy_together_both_stand(alertmanager_binary, tmp_path):

@@ -62,7 +62,7 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 # What a listing some peer did not answer settles. That a write stands (or is kept) it cannot
 # say: a peer that took a write and kept it to itself (paused, cut off) before gossip carried
 # it brings it back when it answers, so the write is looked at again until every peer has.
-FINAL = frozenset({"withdrawn", "reloaded"})
+FINAL = frozenset({"withdrawn"})
 
 
 class Watch(Record):
@@ -84,7 +84,7 @@ class Reports(Protocol):
     def looked(self, result: str) -> None:
         """One write looked at again: ``stands`` (no silence taken before it came in after it
         was judged), ``kept`` (judged again and kept), ``withdrawn``, ``changed`` (expired or
-        replaced since), ``reloaded`` (the policy changed since), or ``unconfirmed``."""
+        replaced since), or ``unconfirmed``."""
 
     def withdrawn(self, watch: Watch, request: SilenceRequest, verdict: Verdict, upstream: str) -> None:
         """``watch`` broke the policy with a silence taken before it, and was expired at ``upstream``."""
@@ -200,11 +200,6 @@ class ReadBack:
         arrived = self.cache.arrived_since(watch.judged_at)
         if not arrived:
             return "stands"  # the cache held every silence listed since as it was judged with
-        rules = self._rules()
-        if rules is not watch.rules:
-            # Judged again under other rules, a write could be withdrawn for a change of policy
-            # rather than for a silence before it.
-            return "reloaded"
         item = self.cache.listed(watch.silence_id)
         if item is None:
             return None  # not listed yet: the peer that took it may be down, or gossip slow
@@ -242,8 +237,18 @@ class ReadBack:
         rules: Rules,
     ) -> list[Entry]:
         """The silences held that can share an instance with ``request`` (of id ``ident``) and
-        that Alertmanager took before ``place`` (its time and id)."""
-        entries, _ = self.cache.sharing(request, found, rules)
+        that Alertmanager took before ``place`` (its time and id).
+
+        Judged under the rules that accepted the write, whatever the policy now: a write is
+        withdrawn for a silence before it, never for a change of policy. The cache's index is
+        the policy in force; after a reload every silence held is taken instead (those that
+        cannot share an instance change no verdict), rather than index them all again under the
+        old rules. Giving up instead let a reload that changed nothing, in the second before the
+        read-back, keep both halves of a chain written through two gates (red team)."""
+        if rules is self._rules():
+            entries, _ = self.cache.sharing(request, found, rules)
+        else:
+            entries = list(self.cache.entries.values()) if found is not None else []
         return [
             e
             for e in entries
