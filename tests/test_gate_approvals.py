@@ -16,7 +16,7 @@ import pytest
 
 from oncall_policy.cli import main
 from oncall_policy.gate import proof as signing
-from oncall_policy.gate.config import Approvals, GateConfig
+from oncall_policy.gate.config import Approvals, GateConfig, Limits
 from oncall_policy.silence import comment as comments
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
@@ -304,3 +304,25 @@ def test_an_approve_link_never_carries_a_host_that_is_no_host(gated, host):
     assert head.startswith(b"HTTP/1.1 400 "), head
     found = APPROVAL.search(json.loads(payload))
     assert found["gate"] == f"http://127.0.0.1:{port}"
+
+
+def test_one_persons_requests_waiting_for_approval_count_in_their_share(upstream, keys, tmp_path):
+    """Requests held for approval had no bound (red team: one engineer held 400 of 1 MB in 38 s,
+    and a listing of them held every other client for 5.5 s): they count in the share of the
+    listing one person may take (``limits.listed_per_person``), as the silences they become."""
+    config = GateConfig(
+        auth=BASIC.auth,
+        limits=Limits(listed_per_person=2 * 1024 * 1024),
+        approvals=Approvals(database=str(tmp_path / "pending.sqlite3"), key_file=str(keys)),
+    )
+    long_comment = "deployment in progress " + "x" * 900_000
+    with gate([upstream.url], config) as url:
+        statuses = [
+            post(url, silence(("alertname", "ServiceDown"), ("service", f"flood-{n}"), comment=long_comment))
+            for n in range(3)
+        ]
+        # another person is not held to the first one's share
+        other = silence(("alertname", "ServiceDown"), ("service", "other"), author="engineer-b@clipper.app")
+        assert post(url, other, as_who="engineer-b@clipper.app").status == 400
+    assert [answer.status for answer in statuses] == [400, 400, 429]  # held, held, then past 2 MiB
+    assert "your requests waiting for approval" in statuses[2].json()["message"]

@@ -74,6 +74,12 @@ def test_the_store_contract(instances):
     store.add(later)
     assert [found.id for found in store.listing(150.0)] == ["a", "b"]
     assert [found.id for found in store.listing(250.0)] == ["b"]
+    someone_else = asked("e").replace(author="engineer-b@clipper.app")
+    store.add(someone_else)
+    assert sorted(found.id for found in store.held_by("engineer-a@clipper.app", 150.0)) == ["a", "b"]
+    assert [found.id for found in store.held_by("engineer-a@clipper.app", 250.0)] == ["b"]
+    assert store.held_by("engineer-b@clipper.app", 150.0) == [someone_else]
+    store.finish("e")
 
     approved = store.approve("b", "manager-x@clipper.app", ("manager",), 150.0)
     assert approved is not None

@@ -130,6 +130,15 @@ class PostgresStore:
 
         return self._run("listing the requests", work)
 
+    def held_by(self, author: str, now: float) -> list[Request]:
+        """The requests ``author`` (a roster email) asked for that have not expired."""
+
+        def work(db: Connection) -> list[Request]:
+            found = db.execute("SELECT * FROM pending WHERE author = %s AND expires > %s", (author, now))
+            return [rows.request(row) for row in found.fetchall()]
+
+        return self._run(f"listing the requests of {author}", work)
+
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None:
         """The request with ``email``'s approval for ``roles`` added (once per email)."""
 

@@ -367,6 +367,10 @@ class Gate:
             await self.history.settled()
             silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint, read)
         if self.approvals is not None and writes.awaits_approval(verdict):
+            crowded = self._crowded(person, silence, rules, await self.approvals.held_bytes(person))
+            if crowded is not None:
+                self._recorded(request, person, "refused", silence, data)
+                return crowded
             self._recorded(request, person, "pending", silence, data, verdict)
             return await self.approvals.hold(request, data, person, verdict)
         if not verdict.accepted:
@@ -379,19 +383,24 @@ class Gate:
         token = self.history.reserve(data, silence, datetime.now(UTC))
         return Accepted(silence, verdict, token, rules, judged_at)
 
-    def _crowded(self, person: Person, silence: SilenceRequest, rules: Rules) -> web.Response | None:
+    def _crowded(
+        self, person: Person, silence: SilenceRequest, rules: Rules, held: int = 0
+    ) -> web.Response | None:
         """429 when ``person``'s silences would take more of Alertmanager's listing than one
         person may (``limits.listed_per_person``): filled past ``max_listing``, the listing could
-        not be read, and every write would be refused until Alertmanager forgets them."""
+        not be read, and every write would be refused until Alertmanager forgets them. ``held``:
+        what their requests waiting for approval would take (counted when one more is held)."""
         limit = self.config.limits.listed_per_person
-        used = self.history.listed_by(person, rules.roster)
+        used = self.history.listed_by(person, rules.roster) + held
         if used + listed_size(silence) <= limit:
             return None
+        waiting = " and your requests waiting for approval" if held else ""
         return answers.error(
             429,
-            f"your silences take {used // 1024} KiB of Alertmanager's listing, expired ones included "
-            f"(it lists them until its retention ends), and one person's may take {limit // 1024} KiB "
-            "(limits.listed_per_person): write shorter comments, or ask the gate's operator",
+            f"your silences{waiting} take {used // 1024} KiB of Alertmanager's listing, expired ones "
+            f"included (it lists them until its retention ends), and one person's may take "
+            f"{limit // 1024} KiB (limits.listed_per_person): write shorter comments, or ask the "
+            "gate's operator",
         )
 
     async def _forwarded(
