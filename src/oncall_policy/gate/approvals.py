@@ -17,12 +17,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import re
 import uuid
-from datetime import UTC, datetime
 from html import escape
 from urllib.parse import parse_qs
 
@@ -48,8 +46,14 @@ if TYPE_CHECKING:
     from oncall_policy.gate.proof import Signer
     from oncall_policy.gate.upstreams import Upstreams
     from oncall_policy.silence.evaluate import Silence
+    from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import Rules
     from oncall_policy.silence.verdict import Verdict
+
+    # An approved silence judged again: (body, author, rules, approvers, hint) → (read, verdict).
+    Judge = Callable[
+        [Mapping[str, Any], Person, Rules, tuple[str, ...], str], Awaitable[tuple[SilenceRequest, Verdict]]
+    ]
 
 PREFIX = "/-/approvals"
 _PATH = re.compile(r"^/-/approvals(?:/(?P<id>[A-Za-z0-9-]{1,64}))?/?$")
@@ -73,6 +77,7 @@ class ApprovalDesk:
         rules: Callable[[], Rules],
         person: Callable[[web.Request], Awaitable[Person | web.Response]],
         alone: Callable[[], AbstractAsyncContextManager[None]],
+        judge: Judge,
         created: Callable[[str, Mapping[str, Any]], None],
         perhaps: Callable[[Mapping[str, Any] | None], list[Silence]],
     ) -> None:
@@ -83,6 +88,7 @@ class ApprovalDesk:
         self._rules = rules
         self._person = person
         self._alone = alone  # no other write judged, none on its way to Alertmanager
+        self._judge = judge  # as the gate judges a write: with its history of the silences
         self._created = created  # the gate's history learns of it before it lets other writes go
         # The gate's writes Alertmanager may or may not have taken (given a body: one more).
         self._perhaps = perhaps
@@ -247,20 +253,12 @@ class ApprovalDesk:
         if author is None:
             await self.desk.run(self.desk.store.finish, held.id)
             return answers.error(409, f"{held.author} is no longer in the roster; the request is dropped")
+        approvers = tuple(email for email, _ in held.approvals)
         try:
-            listed = await self.upstreams.listing()
-            earlier = writes.history(
-                listed, writes.replaced_id(held.silence), datetime.now(UTC), self.upstreams.bases[0]
-            )
-            earlier += self._perhaps(None)  # not listed, perhaps only not yet
+            silence, verdict = await self._judge(held.silence, author, rules, approvers, HINT)
         except AlertmanagerError as error:
             await self.desk.run(self.desk.store.release, held.id)
             return answers.error(502, f"the silences in Alertmanager cannot be read ({error}); try again")
-        approvers = tuple(email for email, _ in held.approvals)
-        loop = asyncio.get_running_loop()
-        silence, verdict = await loop.run_in_executor(
-            None, writes.judge, held.silence, author, rules, earlier, (), approvers, HINT
-        )
         if not verdict.accepted:
             await self.desk.run(self.desk.store.finish, held.id)
             text = report.verdict_text(verdict, silence.matchers)

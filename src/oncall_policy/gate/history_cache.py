@@ -730,17 +730,20 @@ async def judged_aside(  # noqa: PLR0913, PLR0917 - as ``judged``
     now: datetime,
     approval_hint: str = writes.APPROVALS_LATER,
     request: SilenceRequest | None = None,
+    *,
+    approvers: tuple[str, ...] = (),
 ) -> tuple[SilenceRequest, Verdict]:
     """``judged``, its two long steps (the write's assessment, then its judgement) in a thread,
     the history picked between them on the event loop (the cache changes only there): a write
     of hard regexes takes its allowances' worth, a few tenths of a second, during which the
     loop goes on reading requests, answering reads and checking passwords. The verdict is the
     one ``judged`` gives: the assessment has an allowance of its own wherever it is made, and
-    the judgement its own allowance."""
-    request = api.from_api(data) if request is None else request
+    the judgement its own allowance. ``approvers``: the people who approved it through the
+    gate (an approved request, judged again)."""
+    request = api.from_api(data, approvers) if request is None else request
     if cache is None:
         return await asyncio.to_thread(
-            writes.judge, data, person, rules, [], notes, (), approval_hint, request=request
+            writes.judge, data, person, rules, [], notes, approvers, approval_hint, request=request
         )
     found = await asyncio.to_thread(assess, request, rules)
     earlier, known = _history_for(cache, data, request, found, rules, now)
@@ -748,7 +751,7 @@ async def judged_aside(  # noqa: PLR0913, PLR0917 - as ``judged``
     def judgement() -> tuple[SilenceRequest, Verdict]:
         with labels.judgement():
             return writes.judge(
-                data, person, rules, earlier, notes, (), approval_hint, request=request, assessed=known
+                data, person, rules, earlier, notes, approvers, approval_hint, request=request, assessed=known
             )
 
     return await asyncio.to_thread(judgement)

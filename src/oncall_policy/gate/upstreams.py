@@ -1,8 +1,7 @@
 """The Alertmanagers behind the gate (one, or the peers of one cluster) and how they are asked.
 
-- ``listing``: every silence, from every peer that answers (in parallel, each within the
-  timeout and ``max_listing`` bytes, read as Go reads JSON), one copy per id (``client.merge``);
-  ``HistoryUnavailableError`` only when no peer answers, with each failure.
+- ``bodies``: every peer's silence listing, unread (in parallel, each within the timeout and
+  ``max_listing`` bytes), with each peer's failure; ``listings`` reads them, off the event loop.
 - ``create``: the body as received, to one peer: the first that is not marked down, then the
   next on a connection error or a 5xx (marked down for ``PAUSE`` seconds). A peer that does not
   answer in time is marked down but not followed by another: it may have created the silence.
@@ -16,17 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 import aiohttp
 from yarl import URL
 
-from oncall_policy.gate.listings import parse as parse_listing
 from oncall_policy.records import Record
-from oncall_policy.silence import client
 from oncall_policy.silence.http_errors import (
     AlertmanagerError,
-    BadResponseError,
     HttpStatusError,
     TimedOutError,
     TooLargeError,
@@ -113,18 +108,6 @@ class Upstreams:
             query_string=raw_query,
             encoded=True,
         )
-
-    async def listing(self) -> list[dict[str, Any]]:
-        bodies, failures = await self.bodies()
-        listings: list[list[dict[str, Any]]] = []
-        for url, body in bodies:
-            try:
-                listings.append(parse_listing(body))
-            except ValueError as error:
-                failures.append(BadResponseError(url, str(error)))
-        if not listings:
-            raise client.HistoryUnavailableError(failures)
-        return client.merge(listings)
 
     async def bodies(self) -> tuple[list[tuple[str, bytes]], list[AlertmanagerError]]:
         """Every peer's listing as it answered (url, body), unread, and each peer's failure."""
