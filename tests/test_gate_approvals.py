@@ -10,6 +10,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,34 @@ def test_one_persons_requests_waiting_for_approval_count_in_their_share(upstream
         assert post(url, other, as_who="engineer-b@clipper.app").status == 400
     assert [answer.status for answer in statuses] == [400, 400, 429]  # held, held, then past 2 MiB
     assert "your requests waiting for approval" in statuses[2].json()["message"]
+
+
+def test_a_request_approved_under_a_stricter_policy_waits_for_the_new_role(upstream, keys, tmp_path):
+    """Held while P1 needed a manager, approved after a reload that asks the security team too:
+    the manager's approval covered what it was held for, so it was judged again, found to lack
+    the new role, and dropped (409; red team). It now waits for the security team, who create it."""
+    from oncall_policy.silence import source  # noqa: PLC0415
+
+    policy = tmp_path / "policy.yaml"
+    text = CLIPPER.read_text()
+    held_for = "      max_duration: 1h\n      approvals: [manager]\n"
+    assert text.count(held_for) == 1
+    policy.write_text(text)
+    database = tmp_path / "pending.sqlite3"
+    config = GateConfig(auth=BASIC.auth, approvals=Approvals(database=str(database), key_file=str(keys)))
+    rules = source.load(str(policy)).rules
+    with gate([upstream.url], config, rules=rules, policy=str(policy), watch_interval=0.1) as url:
+        request_id = held(post(url, silence(("alertname", "ServiceDown"), ("service", "stricter"))))
+        policy.write_text(text.replace(held_for, held_for.replace("[manager]", "[manager, security-team]")))
+        deadline = time.monotonic() + 10
+        reloaded = 'oncall_policy_gate_policy_reloads_total{result="success"} 1.0'
+        while reloaded not in call(url, "GET", "/metrics").body.decode():
+            assert time.monotonic() < deadline, "the stricter policy was not reloaded"
+            time.sleep(0.1)
+        first = approve(url, request_id, "manager-x@clipper.app")
+        second = approve(url, request_id, "security@clipper.app")
+    assert first.status == 200, first.body
+    assert first.json() == {"id": request_id, "status": "pending", "waitingFor": ["security-team"]}
+    assert second.status == 200, second.body
+    assert second.json()["status"] == "created"
+    assert "security@clipper.app" in silence_of(upstream, second.json()["silenceID"])["comment"]

@@ -238,7 +238,7 @@ class ApprovalDesk:
         store = self.desk.store
         try:
             async with self._alone():
-                answer = await self._judged_and_created(held)
+                answer = await self._judged_and_created(held, html=html)
         except BaseException:
             await self.desk.run(store.release, held.id)
             raise
@@ -247,7 +247,7 @@ class ApprovalDesk:
         await self.desk.run(store.finish, held.id)
         return _answer({"id": held.id, "status": "created", "silenceID": answer}, html)
 
-    async def _judged_and_created(self, held: Request) -> web.Response | str:
+    async def _judged_and_created(self, held: Request, *, html: bool) -> web.Response | str:
         rules = self._rules()
         author = rules.roster.find(held.author)
         if author is None:
@@ -260,11 +260,7 @@ class ApprovalDesk:
             await self.desk.run(self.desk.store.release, held.id)
             return answers.error(502, f"the silences in Alertmanager cannot be read ({error}); try again")
         if not verdict.accepted:
-            await self.desk.run(self.desk.store.finish, held.id)
-            text = report.verdict_text(verdict, silence.matchers)
-            return answers.error(
-                409, f"judged again now, the silence breaks the policy; the request is dropped.\n{text}"
-            )
+            return await self._not_accepted(held, silence, verdict, html=html)
         assert silence.starts_at is not None  # noqa: S101 - accepted: it has times
         assert silence.ends_at is not None  # noqa: S101
         entries = comments.entries(verdict.approvals)
@@ -288,6 +284,24 @@ class ApprovalDesk:
         silence_id = str(json.loads(answer.body).get("silenceID", ""))
         self._created(silence_id, body)
         return silence_id
+
+    async def _not_accepted(
+        self, held: Request, silence: SilenceRequest, verdict: Verdict, *, html: bool
+    ) -> web.Response:
+        """The answer when the approved silence, judged again now, is refused. If approvals
+        are all it lacks, and of roles no approval given covers, the policy in force asks some
+        it was not held for (reloaded since): it waits for them, rather than be dropped for what
+        no one could yet give (red team). Otherwise it is dropped."""
+        required = dict.fromkeys(verdict.roles, verdict.rules)
+        waiting = [role for role in required if role not in held.covered]
+        if writes.awaits_approval(verdict) and waiting:
+            await self.desk.run(self.desk.store.requires, held.id, required)
+            return _answer({"id": held.id, "status": "pending", "waitingFor": waiting}, html)
+        await self.desk.run(self.desk.store.finish, held.id)
+        text = report.verdict_text(verdict, silence.matchers)
+        return answers.error(
+            409, f"judged again now, the silence breaks the policy; the request is dropped.\n{text}"
+        )
 
     async def _not_created(
         self, held: Request, body: Mapping[str, Any], error: CreateFailedError

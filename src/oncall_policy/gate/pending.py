@@ -32,7 +32,7 @@ from oncall_policy.gate.pending_rows import PendingStoreError, Request
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Final
 
 __all__ = ["Desk", "PendingStoreError", "Request", "SqliteStore", "Store", "now", "open_store"]
@@ -54,6 +54,7 @@ class Store(Protocol):
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None: ...
     def claim(self, request_id: str, now: float) -> Request | None: ...
     def release(self, request_id: str) -> None: ...
+    def requires(self, request_id: str, required: Mapping[str, tuple[str, ...]]) -> None: ...
     def finish(self, request_id: str) -> None: ...
     def close(self) -> None: ...
 
@@ -132,6 +133,16 @@ class SqliteStore:
 
     def release(self, request_id: str) -> None:
         self._write(lambda db: db.execute("UPDATE pending SET state = 'pending' WHERE id = ?", (request_id,)))
+
+    def requires(self, request_id: str, required: Mapping[str, tuple[str, ...]]) -> None:
+        """The claimed request back to pending, waiting for ``required`` (each role and the rules
+        requiring it): the policy in force asks more than when it was held."""
+        self._write(
+            lambda db: db.execute(
+                "UPDATE pending SET required = ?, state = 'pending' WHERE id = ?",
+                (rows.required(required), request_id),
+            )
+        )
 
     def finish(self, request_id: str) -> None:
         self._write(lambda db: db.execute("DELETE FROM pending WHERE id = ?", (request_id,)))

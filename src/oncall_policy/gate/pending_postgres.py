@@ -27,7 +27,7 @@ from oncall_policy.gate.pending_rows import PendingStoreError
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from psycopg.rows import TupleRow
 
@@ -171,6 +171,16 @@ class PostgresStore:
         self._run(
             f"releasing request {request_id}",
             lambda db: db.execute("UPDATE pending SET state = 'pending' WHERE id = %s", (request_id,)),
+        )
+
+    def requires(self, request_id: str, required: Mapping[str, tuple[str, ...]]) -> None:
+        """The claimed request back to pending, waiting for ``required``."""
+        self._run(
+            f"requiring more of request {request_id}",
+            lambda db: db.execute(
+                "UPDATE pending SET required = %s, state = 'pending' WHERE id = %s",
+                (rows.required(required), request_id),
+            ),
         )
 
     def finish(self, request_id: str) -> None:

@@ -73,12 +73,16 @@ def row(request: Request) -> tuple[Any, ...]:
         request.id,
         json.dumps(request.silence),
         request.author,
-        json.dumps(request.required),
+        required(request.required),
         approvals(request),
         request.state,
         request.created,
         request.expires,
     )
+
+
+def required(roles: Mapping[str, tuple[str, ...]]) -> str:
+    return json.dumps(roles)
 
 
 def approvals(request: Request) -> str:
