@@ -44,11 +44,16 @@ def gate(
     rules: Any = RULES,
     policy: str | None = None,
     watch_interval: float = 1.0,
+    *,
+    policy_sha256: str | None = None,
 ) -> Iterator[str]:
     """A gate in front of ``upstreams``; yields its base URL (no trailing slash). ``policy``: the
-    file ``rules`` came from, reloaded when it changes (looked at every ``watch_interval`` s)."""
+    file ``rules`` came from, reloaded when it changes (looked at every ``watch_interval`` s);
+    ``policy_sha256``: of the version ``rules`` came from."""
     verifier = users.Verifier(dict(HASHES)) if config.auth.mode == "basic" else None
-    settings = server.Settings(rules, tuple(upstreams), config, verifier, policy, watch_interval)
+    settings = server.Settings(
+        rules, tuple(upstreams), config, verifier, policy, watch_interval, policy_sha256
+    )
     runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
     loop = runner.get_loop()
     started = threading.Event()

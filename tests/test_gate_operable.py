@@ -6,6 +6,8 @@ Waits are bounded loops on what the gate says (its metrics, its answers), never 
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import logging
 import shutil
@@ -22,7 +24,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from oncall_policy.gate import auditlog
+from oncall_policy.gate import auditlog, reload
+from oncall_policy.gate.metrics import Metrics
 from oncall_policy.silence import source
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
@@ -251,3 +254,50 @@ def refused_connection(port: int) -> bool:
     except ConnectionRefusedError:
         return True
     return False
+
+
+def test_a_reload_records_the_sha256_of_the_bytes_it_loaded(tmp_path, monkeypatch):
+    """The file hashed and the file loaded were two reads: a write landing between them put the
+    sha256 of one version in the audit trail and the metrics beside the rules of another."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_bytes(CLIPPER.read_bytes())
+    applied: list[str] = []
+    reloader = reload.Reloader(str(policy), lambda _, sha: applied.append(sha), Metrics())
+    real = source.load
+    newer = CLIPPER.read_bytes() + b"\n# edited while the gate reloaded\n"
+
+    def edited_first(path: str) -> source.Loaded:
+        policy.write_bytes(newer)  # the edit lands just before the policy is read
+        return real(path)
+
+    monkeypatch.setattr(source, "load", edited_first)
+    assert asyncio.run(reloader.reload("a test")) is True
+    assert applied == [hashlib.sha256(newer).hexdigest()] == [reloader.sha256]
+
+
+def test_a_policy_changed_while_the_gate_started_is_put_in_force(upstream, tmp_path):
+    """The rules were loaded, then the file changed before the watch took its first look: the
+    watch started from the new file, saw no change, and the gate judged by the old version for
+    good. It now sees the file is not the version its rules came from, and reloads at once."""
+    policy = tmp_path / "policy.yaml"
+    text = CLIPPER.read_text()
+    policy.write_text(text)
+    loaded = source.load(str(policy))
+    plain_cap = "    - id: p2-warning\n      applies_to: {severities: [P2]}\n      max_duration: 4h\n"
+    assert text.count(plain_cap) == 1
+    policy.write_text(text.replace(plain_cap, plain_cap.replace("4h", "1h")))  # after the load
+    two_hours = silence(("alertname", "HighErrorRate"), ("service", "started"), minutes=120)
+    with gate(
+        [upstream.url], rules=loaded.rules, policy=str(policy), watch_interval=0, policy_sha256=loaded.sha256
+    ) as url:
+        deadline = time.monotonic() + 10
+        while 'oncall_policy_gate_policy_reloads_total{result="success"} 1.0' not in metrics_text(url):
+            assert time.monotonic() < deadline, "the policy on disk was not put in force"
+            time.sleep(0.05)
+        refused = post(url, two_hours)
+    assert refused.status == 400, refused.body
+    assert "over-cap" in refused.body.decode()
+
+
+def metrics_text(url: str) -> str:
+    return call(url, "GET", "/metrics").body.decode()

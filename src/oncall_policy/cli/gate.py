@@ -108,7 +108,13 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         served = server.Settings(
-            loaded.rules, tuple(args.upstream), settings, verifier, args.policy, args.watch_interval
+            loaded.rules,
+            tuple(args.upstream),
+            settings,
+            verifier,
+            args.policy,
+            args.watch_interval,
+            loaded.sha256,
         )
         asyncio.run(_serve(served, *args.listen))
     except OSError as error:

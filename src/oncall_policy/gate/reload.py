@@ -100,8 +100,10 @@ class Reloader:
             return True
 
     def _load(self) -> tuple[str, source.Loaded]:
-        sha = digest(self.path) or "unknown"
-        return sha, source.load(self.path)
+        """The policy and the sha256 of the very bytes it was loaded from: hashed from a read
+        of their own, the audit trail could name another version than the one in force."""
+        loaded = source.load(self.path)
+        return loaded.sha256, loaded
 
     def _failed(self, why: str, problems: list[str]) -> None:
         self._metrics.reload_ok.set(0)

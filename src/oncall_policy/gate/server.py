@@ -68,7 +68,8 @@ _APPROVALS, _EXPIRIES = "\x00approvals", "\x00expiries"
 
 class Settings(Record):
     """What the gate serves with; ``policy``: the file ``rules`` came from, reloaded on SIGHUP and
-    when it changes (polled every ``watch_interval`` seconds; 0: on SIGHUP only), or None."""
+    when it changes (polled every ``watch_interval`` seconds; 0: on SIGHUP only), or None;
+    ``policy_sha256``: the sha256 of the bytes ``rules`` were loaded from, when known."""
 
     rules: Rules
     upstreams: tuple[str, ...]
@@ -76,6 +77,7 @@ class Settings(Record):
     verifier: Verifier | None
     policy: str | None = None
     watch_interval: float = 1.0
+    policy_sha256: str | None = None
 
 
 class Accepted(Record):
@@ -575,6 +577,11 @@ async def reloading(gate: Gate, settings: Settings, *, hangup: bool) -> AsyncIte
     reloader = Reloader(settings.policy, apply, gate.metrics, settings.watch_interval)
     gate.policy_sha = reloader.sha256
     loop = asyncio.get_running_loop()
+    if settings.policy_sha256 is not None and settings.policy_sha256 != reloader.sha256:
+        # Changed since the rules were loaded: the watch, which started from the file as it is
+        # now, would never see it change, and the gate would judge by the earlier version.
+        gate.policy_sha = settings.policy_sha256
+        reloader.trigger("the policy file changed while the gate started")
     watching = loop.create_task(reloader.watch()) if settings.watch_interval > 0 else None
     if hangup:
         loop.add_signal_handler(signal.SIGHUP, reloader.trigger)

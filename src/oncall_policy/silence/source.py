@@ -36,6 +36,7 @@ LIMIT = 64 * 1024 * 1024
 class Loaded(Record):
     rules: Rules
     stale: str | None = None  # why the generated rules were not used
+    sha256: str = ""  # of the policy file's bytes the rules were loaded from
 
 
 def generated_path(policy: str | os.PathLike[str]) -> str:
@@ -59,14 +60,14 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
             elif (changed := _changed_part(policy, doc)) is not None:
                 why = f"{generated} was compiled from another version of {changed}"
             else:
-                return Loaded(from_document(doc))
+                return Loaded(from_document(doc), None, digest)
     except FileRefusedError as error:
         why = f"{generated} {error.strerror}"
     except OSError:
         why = f"{generated} is missing"
     except (ValueError, KeyError, TypeError, AttributeError):
         why = f"{generated} is unreadable"
-    return Loaded(_from_policy(policy, raw), f"{why}; run `oncall-policy compile`")
+    return Loaded(_from_policy(policy, raw), f"{why}; run `oncall-policy compile`", digest)
 
 
 def _changed_part(policy: str, doc: dict[str, Any]) -> str | None:
