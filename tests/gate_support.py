@@ -45,15 +45,13 @@ def gate(
     policy: str | None = None,
     watch_interval: float = 1.0,
     *,
-    policy_sha256: str | None = None,
+    loaded: Any = None,
 ) -> Iterator[str]:
     """A gate in front of ``upstreams``; yields its base URL (no trailing slash). ``policy``: the
     file ``rules`` came from, reloaded when it changes (looked at every ``watch_interval`` s);
-    ``policy_sha256``: of the version ``rules`` came from."""
+    ``loaded``: how ``rules`` were loaded from it (``source.Loaded``)."""
     verifier = users.Verifier(dict(HASHES)) if config.auth.mode == "basic" else None
-    settings = server.Settings(
-        rules, tuple(upstreams), config, verifier, policy, watch_interval, policy_sha256
-    )
+    settings = server.Settings(rules, tuple(upstreams), config, verifier, policy, watch_interval, loaded)
     runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
     loop = runner.get_loop()
     started = threading.Event()

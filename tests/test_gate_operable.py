@@ -29,7 +29,7 @@ from oncall_policy.gate.metrics import Metrics
 from oncall_policy.silence import source
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
-from tests.gate_support import HASHES, call, gate, post, silence
+from tests.gate_support import HASHES, basic, call, gate, post, silence
 
 pytestmark = pytest.mark.amtool
 
@@ -287,9 +287,7 @@ def test_a_policy_changed_while_the_gate_started_is_put_in_force(upstream, tmp_p
     assert text.count(plain_cap) == 1
     policy.write_text(text.replace(plain_cap, plain_cap.replace("4h", "1h")))  # after the load
     two_hours = silence(("alertname", "HighErrorRate"), ("service", "started"), minutes=120)
-    with gate(
-        [upstream.url], rules=loaded.rules, policy=str(policy), watch_interval=0, policy_sha256=loaded.sha256
-    ) as url:
+    with gate([upstream.url], rules=loaded.rules, policy=str(policy), watch_interval=0, loaded=loaded) as url:
         deadline = time.monotonic() + 10
         while 'oncall_policy_gate_policy_reloads_total{result="success"} 1.0' not in metrics_text(url):
             assert time.monotonic() < deadline, "the policy on disk was not put in force"
@@ -301,3 +299,42 @@ def test_a_policy_changed_while_the_gate_started_is_put_in_force(upstream, tmp_p
 
 def metrics_text(url: str) -> str:
     return call(url, "GET", "/metrics").body.decode()
+
+
+def test_a_saved_part_of_a_policy_in_parts_is_put_in_force(upstream, tmp_path, monkeypatch):
+    """Only the root file was watched: a team saving its part (here LedgerDrift made a page: at
+    most 2 h, with a team lead's approval) changed nothing until a SIGHUP, and a day-long silence
+    of it went on being accepted without approval (red team). Every part is watched now."""
+    monkeypatch.setitem(HASHES, "uma@initech.example", HASHES["engineer-a@clipper.app"])
+    root = tmp_path / "initech"
+    shutil.copytree(CLIPPER.parent / "examples" / "initech", root)
+    part = root / "teams" / "billing.yaml"
+    text = part.read_text()
+    ticket = "{name: LedgerDrift, severity: ticket,"
+    assert text.count(ticket) == 1
+    loaded = source.load(str(root / "policy.yaml"))
+    assert loaded.include
+    day = silence(
+        ("alertname", "LedgerDrift"),
+        minutes=24 * 60,
+        author="uma@initech.example",
+        comment="known issue being reconciled",
+    )
+    policy = str(root / "policy.yaml")
+    with gate([upstream.url], rules=loaded.rules, policy=policy, watch_interval=0.05, loaded=loaded) as url:
+        before = post(url, day, as_who="uma@initech.example")
+        assert before.status == 200, before.body  # a ticket: up to 3 days, no approval
+        silence_id = before.json()["silenceID"]
+        assert (
+            call(url, "DELETE", f"/api/v2/silence/{silence_id}", None, basic("uma@initech.example")).status
+            == 200
+        )
+        reloads = metrics_text(url).count('reloads_total{result="success"} ')
+        part.write_text(text.replace(ticket, "{name: LedgerDrift, severity: page,"))
+        deadline = time.monotonic() + 10
+        while 'oncall_policy_gate_policy_reloads_total{result="success"} 2.0' not in metrics_text(url):
+            assert time.monotonic() < deadline, "the saved part was not put in force"
+            time.sleep(0.05)
+        after = post(url, day, as_who="uma@initech.example")
+    assert reloads == 1
+    assert after.status == 400, after.body

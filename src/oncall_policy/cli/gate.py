@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
             verifier,
             args.policy,
             args.watch_interval,
-            loaded.sha256,
+            loaded,
         )
         asyncio.run(_serve(served, *args.listen))
     except OSError as error:

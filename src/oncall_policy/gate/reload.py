@@ -24,13 +24,14 @@ import os
 from pathlib import Path
 
 from oncall_policy.errors import PolicyError
+from oncall_policy.provenance import included
 from oncall_policy.regular_files import read_regular
 from oncall_policy.silence import source
 from oncall_policy.silence.seal import sha256_hex
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from oncall_policy.gate.metrics import Metrics
     from oncall_policy.silence.rules import Rules
@@ -58,7 +59,12 @@ def digest(path: str) -> str | None:
 
 class Reloader:
     def __init__(
-        self, path: str, apply: Callable[[Rules, str], None], metrics: Metrics, interval: float = 1.0
+        self,
+        path: str,
+        apply: Callable[[Rules, str], None],
+        metrics: Metrics,
+        interval: float = 1.0,
+        include: Sequence[str] = (),
     ) -> None:
         self.path = os.fspath(path)
         self.interval = interval
@@ -66,7 +72,8 @@ class Reloader:
         self._metrics = metrics
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[bool]] = set()
-        self._stamp = stamp(self.path)
+        self._include = tuple(include)  # the parts' patterns, as last loaded
+        self._stamp = self._stamps()
         self.sha256 = digest(self.path)
         metrics.loaded(self.sha256 or "unknown", None)
 
@@ -79,7 +86,7 @@ class Reloader:
     async def reload(self, why: str) -> bool:
         """Load the policy and put it in force if it is valid; whether it was."""
         async with self._lock:
-            self._stamp = stamp(self.path)
+            self._stamp = self._stamps()
             loop = asyncio.get_running_loop()
             try:
                 sha, loaded = await loop.run_in_executor(None, self._load)
@@ -93,11 +100,23 @@ class Reloader:
             if loaded.stale:
                 log.warning("%s", loaded.stale)
             self._apply(loaded.rules, sha)
+            self._include = loaded.include  # parts added or dropped: watched from the next look
             previous, self.sha256 = self.sha256, sha
             self._metrics.loaded(sha, previous)
             self._metrics.reloads.labels("success").inc()
             log.info("policy reloaded from %s (%s): sha256 %s", self.path, why, sha)
             return True
+
+    def _stamps(self) -> tuple[object, ...]:
+        """The stamps of the policy file and of every part its ``include`` names now: a part
+        saved, added or removed changes them as the root does. Watching the root alone left a
+        team's change to its part out of force until a SIGHUP (red team: an alert moved from
+        ticket to page stayed silenceable for a day with no approval)."""
+        if not self._include:
+            return (stamp(self.path),)
+        base = Path(self.path).parent
+        names = included(base, self._include, Path(self.path).name)
+        return (stamp(self.path), *((name, stamp(str(base / name))) for name in names))
 
     def _load(self) -> tuple[str, source.Loaded]:
         """The policy and the sha256 of the very bytes it was loaded from: hashed from a read
@@ -120,7 +139,7 @@ class Reloader:
         """Reload whenever the file's stamp changes; until cancelled."""
         while True:
             await asyncio.sleep(self.interval)
-            if stamp(self.path) != self._stamp:
+            if self._stamps() != self._stamp:
                 await self.reload("the policy file changed")
 
     async def close(self) -> None:

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from oncall_policy.gate.users import Verifier
     from oncall_policy.silence.evaluate import Silence
     from oncall_policy.silence.request import SilenceRequest
+    from oncall_policy.silence.source import Loaded
     from oncall_policy.silence.verdict import Verdict
 
 log = logging.getLogger("oncall_policy.gate")
@@ -69,7 +70,7 @@ _APPROVALS, _EXPIRIES = "\x00approvals", "\x00expiries"
 class Settings(Record):
     """What the gate serves with; ``policy``: the file ``rules`` came from, reloaded on SIGHUP and
     when it changes (polled every ``watch_interval`` seconds; 0: on SIGHUP only), or None;
-    ``policy_sha256``: the sha256 of the bytes ``rules`` were loaded from, when known."""
+    ``loaded``: how ``rules`` were loaded from it (the sha256 of its bytes, its parts), when known."""
 
     rules: Rules
     upstreams: tuple[str, ...]
@@ -77,7 +78,7 @@ class Settings(Record):
     verifier: Verifier | None
     policy: str | None = None
     watch_interval: float = 1.0
-    policy_sha256: str | None = None
+    loaded: Loaded | None = None
 
 
 class Accepted(Record):
@@ -574,14 +575,17 @@ async def reloading(gate: Gate, settings: Settings, *, hangup: bool) -> AsyncIte
     def apply(rules: Rules, sha256: str) -> None:
         gate.rules, gate.policy_sha = rules, sha256
 
-    reloader = Reloader(settings.policy, apply, gate.metrics, settings.watch_interval)
+    loaded = settings.loaded
+    include = loaded.include if loaded is not None else ()
+    reloader = Reloader(settings.policy, apply, gate.metrics, settings.watch_interval, include)
     gate.policy_sha = reloader.sha256
     loop = asyncio.get_running_loop()
-    if settings.policy_sha256 is not None and settings.policy_sha256 != reloader.sha256:
-        # Changed since the rules were loaded: the watch, which started from the file as it is
-        # now, would never see it change, and the gate would judge by the earlier version.
-        gate.policy_sha = settings.policy_sha256
-        reloader.trigger("the policy file changed while the gate started")
+    if loaded is not None and (loaded.sha256 != reloader.sha256 or loaded.include):
+        # Changed since the rules were loaded (or, for a policy in parts, perhaps a part): the
+        # watch, which started from the files as they are now, would never see it change, and
+        # the gate would judge by the earlier version.
+        gate.policy_sha = loaded.sha256
+        reloader.trigger("the policy may have changed while the gate started")
     watching = loop.create_task(reloader.watch()) if settings.watch_interval > 0 else None
     if hangup:
         loop.add_signal_handler(signal.SIGHUP, reloader.trigger)

@@ -37,6 +37,7 @@ class Loaded(Record):
     rules: Rules
     stale: str | None = None  # why the generated rules were not used
     sha256: str = ""  # of the policy file's bytes the rules were loaded from
+    include: tuple[str, ...] = ()  # the patterns naming its parts (a policy in parts)
 
 
 def generated_path(policy: str | os.PathLike[str]) -> str:
@@ -60,14 +61,15 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
             elif (changed := _changed_part(policy, doc)) is not None:
                 why = f"{generated} was compiled from another version of {changed}"
             else:
-                return Loaded(from_document(doc), None, digest)
+                return Loaded(from_document(doc), None, digest, tuple(doc.get("include") or ()))
     except FileRefusedError as error:
         why = f"{generated} {error.strerror}"
     except OSError:
         why = f"{generated} is missing"
     except (ValueError, KeyError, TypeError, AttributeError):
         why = f"{generated} is unreadable"
-    return Loaded(_from_policy(policy, raw), f"{why}; run `oncall-policy compile`", digest)
+    rules, include = _from_policy(policy, raw)
+    return Loaded(rules, f"{why}; run `oncall-policy compile`", digest, include)
 
 
 def _changed_part(policy: str, doc: dict[str, Any]) -> str | None:
@@ -126,7 +128,7 @@ def _read(policy: str) -> bytes:
         raise PolicyError([Problem(policy, 1, 1, "", message, UNREADABLE.id)]) from None
 
 
-def _from_policy(policy: str, raw: bytes) -> Rules:
+def _from_policy(policy: str, raw: bytes) -> tuple[Rules, tuple[str, ...]]:
     from pathlib import Path  # noqa: PLC0415 - the slow path only
 
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
@@ -135,4 +137,5 @@ def _from_policy(policy: str, raw: bytes) -> Rules:
     from oncall_policy.silence.document.write import document  # noqa: PLC0415
 
     loaded = load_policy_bytes(raw, policy)
-    return from_document(document(loaded, Source.of(Path(policy), raw, parts.sources(loaded)), tables=False))
+    rules = from_document(document(loaded, Source.of(Path(policy), raw, parts.sources(loaded)), tables=False))
+    return rules, tuple(loaded.include or ())
