@@ -19,9 +19,10 @@ from oncall_policy.cli import main
 from oncall_policy.gate import proof as signing
 from oncall_policy.gate.config import Approvals, GateConfig, Limits
 from oncall_policy.silence import comment as comments
+from oncall_policy.silence import source
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
-from tests.gate_support import BASIC, PASSWORD, basic, call, gate, post, silence
+from tests.gate_support import BASIC, HASHES, PASSWORD, basic, call, gate, post, silence
 
 pytestmark = pytest.mark.amtool
 
@@ -333,7 +334,6 @@ def test_a_request_approved_under_a_stricter_policy_waits_for_the_new_role(upstr
     """Held while P1 needed a manager, approved after a reload that asks the security team too:
     the manager's approval covered what it was held for, so it was judged again, found to lack
     the new role, and dropped (409; red team). It now waits for the security team, who create it."""
-    from oncall_policy.silence import source  # noqa: PLC0415
 
     policy = tmp_path / "policy.yaml"
     text = CLIPPER.read_text()
@@ -346,11 +346,7 @@ def test_a_request_approved_under_a_stricter_policy_waits_for_the_new_role(upstr
     with gate([upstream.url], config, rules=rules, policy=str(policy), watch_interval=0.1) as url:
         request_id = held(post(url, silence(("alertname", "ServiceDown"), ("service", "stricter"))))
         policy.write_text(text.replace(held_for, held_for.replace("[manager]", "[manager, security-team]")))
-        deadline = time.monotonic() + 10
-        reloaded = 'oncall_policy_gate_policy_reloads_total{result="success"} 1.0'
-        while reloaded not in call(url, "GET", "/metrics").body.decode():
-            assert time.monotonic() < deadline, "the stricter policy was not reloaded"
-            time.sleep(0.1)
+        reloaded(url)
         first = approve(url, request_id, "manager-x@clipper.app")
         second = approve(url, request_id, "security@clipper.app")
     assert first.status == 200, first.body
@@ -358,3 +354,48 @@ def test_a_request_approved_under_a_stricter_policy_waits_for_the_new_role(upstr
     assert second.status == 200, second.body
     assert second.json()["status"] == "created"
     assert "security@clipper.app" in silence_of(upstream, second.json()["silenceID"])["comment"]
+
+
+def test_a_role_approved_before_a_reload_that_moved_it_is_asked_again(upstream, keys, tmp_path, monkeypatch):
+    """The security team approved; a reload moved the role to another person; the manager
+    approved. The request counted the role as covered (recorded before the reload), the
+    judgement under the policy in force did not, and the request was dropped (409), though the
+    role's new holder could approve it (red team). It waits for the role again."""
+    monkeypatch.setitem(HASHES, "platform@clipper.app", HASHES["security@clipper.app"])
+    policy = tmp_path / "policy.yaml"
+    text = CLIPPER.read_text()
+    was = "email: security@clipper.app, roles: [security-team]"
+    moved = "email: platform@clipper.app, roles: [platform-team]"
+    assert text.count(was) == text.count(moved) == 1
+    policy.write_text(text)
+    database = tmp_path / "pending.sqlite3"
+    config = GateConfig(auth=BASIC.auth, approvals=Approvals(database=str(database), key_file=str(keys)))
+    rules = source.load(str(policy)).rules
+    with gate([upstream.url], config, rules=rules, policy=str(policy), watch_interval=0.05) as url:
+        request_id = held(post(url, silence(("alertname", "SuspiciousSecurityEvent"), ("service", "moved"))))
+        first = approve(url, request_id, "security@clipper.app")
+        policy.write_text(
+            text.replace(was, "email: security@clipper.app, roles: [platform-team]").replace(
+                moved, "email: platform@clipper.app, roles: [platform-team, security-team]"
+            )
+        )
+        reloaded(url)
+        second = approve(url, request_id, "manager-x@clipper.app")
+        third = approve(url, request_id, "platform@clipper.app")
+    assert first.json()["waitingFor"] == ["manager"]
+    assert second.status == 200, second.body
+    assert second.json() == {"id": request_id, "status": "pending", "waitingFor": ["security-team"]}
+    assert third.status == 200, third.body
+    assert third.json()["status"] == "created"
+    comment = silence_of(upstream, third.json()["silenceID"])["comment"]
+    assert "platform@clipper.app (security-team)" in comment
+    assert "security@clipper.app (security-team)" not in comment
+
+
+def reloaded(url: str) -> None:
+    """Wait until the gate at ``url`` has put a changed policy in force."""
+    deadline = time.monotonic() + 10
+    done = 'oncall_policy_gate_policy_reloads_total{result="success"} 1.0'
+    while done not in call(url, "GET", "/metrics").body.decode():
+        assert time.monotonic() < deadline, "the changed policy was not reloaded"
+        time.sleep(0.05)

@@ -96,13 +96,15 @@ def test_the_store_contract(instances):
     store.release("b")  # no Alertmanager took it
     assert store.get("b", 150.0) == approved
     assert store.claim("b", 150.0) is not None
-    store.requires("b", {**REQUIRED, "lead": ("p9",)})  # the policy in force asks more
+    counted = (("manager-x@clipper.app", ()),)  # the policy in force: no longer a manager
+    store.requires("b", {**REQUIRED, "lead": ("p9",)}, counted)  # and it asks more
     again = store.get("b", 150.0)
     assert again is not None
-    assert (again.state, again.required, again.waiting_for) == (
+    assert (again.state, again.required, again.approvals, again.waiting_for) == (
         "pending",
         {**REQUIRED, "lead": ("p9",)},
-        ("security-team", "lead"),
+        counted,
+        ("manager", "security-team", "lead"),
     )
     assert store.claim("b", 150.0) is not None
     store.finish("b")

@@ -289,13 +289,18 @@ class ApprovalDesk:
         self, held: Request, silence: SilenceRequest, verdict: Verdict, *, html: bool
     ) -> web.Response:
         """The answer when the approved silence, judged again now, is refused. If approvals
-        are all it lacks, and of roles no approval given covers, the policy in force asks some
-        it was not held for (reloaded since): it waits for them, rather than be dropped for what
-        no one could yet give (red team). Otherwise it is dropped."""
+        are all it lacks, the policy in force asks roles no approval given covers now (reloaded
+        since it was held: a new role, or one moved to someone else): it waits for them, rather
+        than be dropped for what no one could yet give (red team). Otherwise it is dropped."""
         required = dict.fromkeys(verdict.roles, verdict.rules)
-        waiting = [role for role in required if role not in held.covered]
+        # The approvals given, as the policy in force counts them: a role moved to someone else
+        # since is covered no more (red team: left recorded as covered, nothing was waited for,
+        # and the request was dropped though the role's new holder could approve it).
+        given = tuple((approval.email, approval.roles) for approval in verdict.approvals)
+        covered = {role for _, roles in given for role in roles}
+        waiting = [role for role in required if role not in covered]
         if writes.awaits_approval(verdict) and waiting:
-            await self.desk.run(self.desk.store.requires, held.id, required)
+            await self.desk.run(self.desk.store.requires, held.id, required, given)
             return _answer({"id": held.id, "status": "pending", "waitingFor": waiting}, html)
         await self.desk.run(self.desk.store.finish, held.id)
         text = report.verdict_text(verdict, silence.matchers)

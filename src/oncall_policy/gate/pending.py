@@ -54,7 +54,12 @@ class Store(Protocol):
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None: ...
     def claim(self, request_id: str, now: float) -> Request | None: ...
     def release(self, request_id: str) -> None: ...
-    def requires(self, request_id: str, required: Mapping[str, tuple[str, ...]]) -> None: ...
+    def requires(
+        self,
+        request_id: str,
+        required: Mapping[str, tuple[str, ...]],
+        approvals: tuple[tuple[str, tuple[str, ...]], ...],
+    ) -> None: ...
     def finish(self, request_id: str) -> None: ...
     def close(self) -> None: ...
 
@@ -134,13 +139,19 @@ class SqliteStore:
     def release(self, request_id: str) -> None:
         self._write(lambda db: db.execute("UPDATE pending SET state = 'pending' WHERE id = ?", (request_id,)))
 
-    def requires(self, request_id: str, required: Mapping[str, tuple[str, ...]]) -> None:
+    def requires(
+        self,
+        request_id: str,
+        required: Mapping[str, tuple[str, ...]],
+        approvals: tuple[tuple[str, tuple[str, ...]], ...],
+    ) -> None:
         """The claimed request back to pending, waiting for ``required`` (each role and the rules
-        requiring it): the policy in force asks more than when it was held."""
+        requiring it) with ``approvals`` (each approver and the roles they cover): the policy in
+        force asks more than when it was held, or counts the approvals given otherwise."""
         self._write(
             lambda db: db.execute(
-                "UPDATE pending SET required = ?, state = 'pending' WHERE id = ?",
-                (rows.required(required), request_id),
+                "UPDATE pending SET required = ?, approvals = ?, state = 'pending' WHERE id = ?",
+                (rows.required(required), rows.given(approvals), request_id),
             )
         )
 

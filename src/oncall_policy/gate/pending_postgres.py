@@ -173,13 +173,18 @@ class PostgresStore:
             lambda db: db.execute("UPDATE pending SET state = 'pending' WHERE id = %s", (request_id,)),
         )
 
-    def requires(self, request_id: str, required: Mapping[str, tuple[str, ...]]) -> None:
-        """The claimed request back to pending, waiting for ``required``."""
+    def requires(
+        self,
+        request_id: str,
+        required: Mapping[str, tuple[str, ...]],
+        approvals: tuple[tuple[str, tuple[str, ...]], ...],
+    ) -> None:
+        """The claimed request back to pending, waiting for ``required`` with ``approvals``."""
         self._run(
             f"requiring more of request {request_id}",
             lambda db: db.execute(
-                "UPDATE pending SET required = %s, state = 'pending' WHERE id = %s",
-                (rows.required(required), request_id),
+                "UPDATE pending SET required = %s, approvals = %s, state = 'pending' WHERE id = %s",
+                (rows.required(required), rows.given(approvals), request_id),
             ),
         )
 

@@ -86,7 +86,11 @@ def required(roles: Mapping[str, tuple[str, ...]]) -> str:
 
 
 def approvals(request: Request) -> str:
-    return json.dumps([[email, list(roles)] for email, roles in request.approvals])
+    return given(request.approvals)
+
+
+def given(approvals: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    return json.dumps([[email, list(roles)] for email, roles in approvals])
 
 
 def request(columns: Sequence[Any]) -> Request:
