@@ -323,11 +323,15 @@ def test_one_persons_requests_waiting_for_approval_count_in_their_share(upstream
             post(url, silence(("alertname", "ServiceDown"), ("service", f"flood-{n}"), comment=long_comment))
             for n in range(3)
         ]
+        # nor a write that needs no approval (counted only when one more was held, a person
+        # could take twice their share once the requests were approved)
+        plain = post(url, silence(("alertname", "HighErrorRate"), ("service", "plain"), comment=long_comment))
         # another person is not held to the first one's share
         other = silence(("alertname", "ServiceDown"), ("service", "other"), author="engineer-b@clipper.app")
         assert post(url, other, as_who="engineer-b@clipper.app").status == 400
     assert [answer.status for answer in statuses] == [400, 400, 429]  # held, held, then past 2 MiB
     assert "your requests waiting for approval" in statuses[2].json()["message"]
+    assert plain.status == 429, plain.body
 
 
 def test_a_request_approved_under_a_stricter_policy_waits_for_the_new_role(upstream, keys, tmp_path):

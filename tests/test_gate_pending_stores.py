@@ -19,6 +19,7 @@ import pytest
 
 import oncall_policy.gate as gate_package
 from oncall_policy.gate import pending, pending_postgres
+from oncall_policy.gate import pending_rows as rows
 from oncall_policy.gate import proof as signing
 from oncall_policy.gate.config import Approvals, GateConfig, GateConfigError
 from oncall_policy.gate.pending import Request, Store
@@ -74,11 +75,18 @@ def test_the_store_contract(instances):
     store.add(later)
     assert [found.id for found in store.listing(150.0)] == ["a", "b"]
     assert [found.id for found in store.listing(250.0)] == ["b"]
+    assert [found.id for found in store.listing(150.0, 1)] == ["a"]  # the oldest
     someone_else = asked("e").replace(author="engineer-b@clipper.app")
     store.add(someone_else)
-    assert sorted(found.id for found in store.held_by("engineer-a@clipper.app", 150.0)) == ["a", "b"]
-    assert [found.id for found in store.held_by("engineer-a@clipper.app", 250.0)] == ["b"]
-    assert store.held_by("engineer-b@clipper.app", 150.0) == [someone_else]
+    one = len(rows.row(first)[1]) + 256  # its JSON, and what every listed silence has besides
+    assert store.held_size("engineer-a@clipper.app", 150.0) == 2 * one
+    assert store.held_size("engineer-a@clipper.app", 250.0) == one  # "a" expired
+    assert store.held_size("engineer-b@clipper.app", 150.0) == one
+    assert store.held_size("nobody@clipper.app", 150.0) == 0
+    escaped = asked("f", expires=300.0).replace(silence={"comment": "<&>"}, author="html@clipper.app")
+    store.add(escaped)
+    assert store.held_size("html@clipper.app", 150.0) == len(rows.row(escaped)[1]) + 256 + 3 * 5
+    store.finish("f")
     store.finish("e")
 
     approved = store.approve("b", "manager-x@clipper.app", ("manager",), 150.0)

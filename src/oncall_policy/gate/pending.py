@@ -49,8 +49,8 @@ class Store(Protocol):
 
     def add(self, request: Request) -> None: ...
     def get(self, request_id: str, now: float) -> Request | None: ...
-    def listing(self, now: float) -> list[Request]: ...
-    def held_by(self, author: str, now: float) -> list[Request]: ...
+    def listing(self, now: float, limit: int | None = None) -> list[Request]: ...
+    def held_size(self, author: str, now: float) -> int: ...
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None: ...
     def claim(self, request_id: str, now: float) -> Request | None: ...
     def release(self, request_id: str) -> None: ...
@@ -99,14 +99,18 @@ class SqliteStore:
         ).fetchone()
         return None if row is None else rows.request(row)
 
-    def listing(self, now: float) -> list[Request]:
-        found = self._db.execute("SELECT * FROM pending WHERE expires > ? ORDER BY created, id", (now,))
+    def listing(self, now: float, limit: int | None = None) -> list[Request]:
+        """The requests that have not expired, oldest first (at most ``limit``)."""
+        # LIMIT -1: no limit, in SQLite
+        found = self._db.execute(rows.LISTING.format(p="?"), (now, -1 if limit is None else limit))
         return [rows.request(row) for row in found.fetchall()]
 
-    def held_by(self, author: str, now: float) -> list[Request]:
-        """The requests ``author`` (a roster email) asked for that have not expired."""
-        found = self._db.execute("SELECT * FROM pending WHERE author = ? AND expires > ?", (author, now))
-        return [rows.request(row) for row in found.fetchall()]
+    def held_size(self, author: str, now: float) -> int:
+        """About how many bytes of Alertmanager's listing the requests ``author`` (a roster
+        email) asked for that have not expired would take once created: summed in the database
+        (``rows.HELD_SIZE``), so that neither the requests nor their sizes reach the gate."""
+        found = self._db.execute(rows.HELD_SIZE.format(p="?"), (author, now)).fetchone()
+        return int(found[0])
 
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None:
         """The request with ``email``'s approval for ``roles`` added (once per email)."""

@@ -123,21 +123,26 @@ class PostgresStore:
 
         return self._run(f"reading request {request_id}", work)
 
-    def listing(self, now: float) -> list[Request]:
+    def listing(self, now: float, limit: int | None = None) -> list[Request]:
+        """The requests that have not expired, oldest first (at most ``limit``)."""
+
         def work(db: Connection) -> list[Request]:
-            found = db.execute("SELECT * FROM pending WHERE expires > %s ORDER BY created, id", (now,))
+            # LIMIT NULL: no limit, in PostgreSQL
+            found = db.execute(rows.LISTING.format(p="%s"), (now, limit))
             return [rows.request(row) for row in found.fetchall()]
 
         return self._run("listing the requests", work)
 
-    def held_by(self, author: str, now: float) -> list[Request]:
-        """The requests ``author`` (a roster email) asked for that have not expired."""
+    def held_size(self, author: str, now: float) -> int:
+        """About how many bytes of Alertmanager's listing the requests ``author`` (a roster
+        email) asked for that have not expired would take once created: summed in the database
+        (``rows.HELD_SIZE``), so that neither the requests nor their sizes reach the gate."""
 
-        def work(db: Connection) -> list[Request]:
-            found = db.execute("SELECT * FROM pending WHERE author = %s AND expires > %s", (author, now))
-            return [rows.request(row) for row in found.fetchall()]
+        def work(db: Connection) -> int:
+            found = db.execute(rows.HELD_SIZE.format(p="%s"), (author, now)).fetchone()
+            return int(found[0]) if found is not None else 0
 
-        return self._run(f"listing the requests of {author}", work)
+        return self._run(f"sizing the requests of {author}", work)
 
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None:
         """The request with ``email``'s approval for ``roles`` added (once per email)."""

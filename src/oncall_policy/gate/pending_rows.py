@@ -33,6 +33,21 @@ CREATE TABLE IF NOT EXISTS pending (
 """
 
 
+# The requests that have not expired, oldest first, at most as many as the second parameter.
+LISTING = "SELECT * FROM pending WHERE expires > {p} ORDER BY created, id LIMIT {p}"
+# About the bytes a request takes in Alertmanager's listing once created, at least: the JSON
+# held (written by ``json.dumps``: every character past ASCII escaped, six bytes where Go writes
+# at most four), each of <, > and & six bytes as Go escapes them, and what every listed silence
+# has besides (id, status, updatedAt; ``history_cache.listed_size`` counts 256 too). ``{p}``:
+# each database's placeholder.
+HELD_SIZE = """
+SELECT COALESCE(SUM(
+  LENGTH(silence) + 256 + 5 * (3 * LENGTH(silence) - LENGTH(REPLACE(silence, '<', ''))
+    - LENGTH(REPLACE(silence, '>', '')) - LENGTH(REPLACE(silence, '&', '')))
+), 0) FROM pending WHERE author = {p} AND expires > {p}
+"""
+
+
 class PendingStoreError(OncallPolicyError):
     """A call on the pending-approvals database that could not be completed; the text says why
     (and names the database without its password)."""

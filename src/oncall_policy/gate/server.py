@@ -381,8 +381,11 @@ class Gate:
             # judged meanwhile (the lock is held), so none is reserved and this wait ends.
             await self.history.settled()
             silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint, read)
+        # The author's requests waiting for approval count in their share, whatever this write
+        # needs (red team: counted only when one more was held, a person reached twice it).
+        held = await self.approvals.held_bytes(person) if self.approvals is not None else 0
         if self.approvals is not None and writes.awaits_approval(verdict):
-            crowded = self._crowded(person, silence, rules, await self.approvals.held_bytes(person))
+            crowded = self._crowded(person, silence, rules, held)
             if crowded is not None:
                 self._recorded(request, person, "refused", silence, data)
                 return crowded
@@ -391,7 +394,7 @@ class Gate:
         if not verdict.accepted:
             self._recorded(request, person, "refused", silence, data, verdict)
             return answers.refused(report.verdict_text(verdict, silence.matchers), request.headers)
-        crowded = self._crowded(person, silence, rules)
+        crowded = self._crowded(person, silence, rules, held)
         if crowded is not None:
             self._recorded(request, person, "refused", silence, data)
             return crowded
