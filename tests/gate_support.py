@@ -9,7 +9,7 @@ import http.client
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -131,26 +131,30 @@ def health_while_writing(
     base: str, silence: dict[str, Any], as_who: str = "engineer-a@clipper.app"
 ) -> tuple[float, Answer]:
     """The longest ``/-/healthy`` took to answer while ``silence`` was written (and judged)
-    through the gate at ``base``, asked again and again until the write is answered; and the
-    write's answer. A judgement that holds the gate's event loop holds every health check."""
-    answers: list[Answer] = []
+    through the gate at ``base``, and the write's answer (``health_while``)."""
     body = json.dumps(silence).encode()
-    writer = threading.Thread(
-        target=lambda: answers.append(
-            call(base, "POST", "/api/v2/silences", body, basic(as_who), timeout=300)
-        )
+    return health_while(
+        base, lambda: call(base, "POST", "/api/v2/silences", body, basic(as_who), timeout=300)
     )
-    writer.start()
+
+
+def health_while(base: str, work: Callable[[], Answer]) -> tuple[float, Answer]:
+    """The longest ``/-/healthy`` of the gate at ``base`` took to answer while ``work`` (a
+    request to it) ran in another thread, asked again and again until it is answered; and its
+    answer. Work that holds the gate's event loop holds every health check."""
+    answers: list[Answer] = []
+    worker = threading.Thread(target=lambda: answers.append(work()))
+    worker.start()
     worst = 0.0
     while True:
         started = time.monotonic()
         healthy = call(base, "GET", "/-/healthy", timeout=300)
         worst = max(worst, time.monotonic() - started)
         assert healthy.status == 200, healthy.body
-        if not writer.is_alive():
+        if not worker.is_alive():
             break
-    writer.join()
-    assert answers, "the write was not answered"
+    worker.join()
+    assert answers, "the request was not answered"
     return worst, answers[0]
 
 

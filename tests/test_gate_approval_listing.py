@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 import uuid
 from typing import Any
 
 from oncall_policy.gate import proof as signing
 from oncall_policy.gate.config import Approvals, GateConfig
 from tests import http_servers
-from tests.gate_support import BASIC, basic, call, gate, post, silence
+from tests.gate_support import BASIC, basic, call, gate, health_while, post, silence
 
 LISTED = 40_000
 APPROVER = "manager-x@clipper.app"
@@ -61,20 +59,8 @@ def test_an_approval_does_not_hold_other_clients_while_it_reads_a_large_listing(
         held = post(url, silence(("alertname", "ServiceDown"), ("service", "big")))
         assert held.status == 400, held.body
         request_id = re.search(r"silence approve (?P<id>[0-9a-f-]+)", held.json())["id"]
-        answers: list[Any] = []
-        approver = threading.Thread(
-            target=lambda: answers.append(
-                call(url, "POST", f"/-/approvals/{request_id}", b"{}", basic(APPROVER), timeout=120)
-            )
-        )
-        approver.start()
-        worst = 0.0
-        while approver.is_alive():
-            started = time.monotonic()
-            assert call(url, "GET", "/-/healthy", timeout=60).status == 200
-            worst = max(worst, time.monotonic() - started)
-        approver.join()
-    assert answers, "the approval was not answered"
-    assert answers[0].status == 200, answers[0].body
-    assert answers[0].json()["status"] == "created"
+        approve = lambda: call(url, "POST", f"/-/approvals/{request_id}", b"{}", basic(APPROVER), timeout=120)  # noqa: E731
+        worst, answer = health_while(url, approve)
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] == "created"
     assert worst < 0.5, f"/-/healthy waited {worst:.2f}s while an approval read the listing"

@@ -9,10 +9,8 @@ The requests are written to the store directly, as a gate restarted finds those 
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ from oncall_policy.gate.config import Approvals, GateConfig
 from oncall_policy.gate.pending import SqliteStore
 from oncall_policy.silence import api
 from tests.alertmanager_server import running
-from tests.gate_support import BASIC, basic, call, gate, post, silence
+from tests.gate_support import BASIC, basic, call, gate, health_while, post, silence
 
 pytestmark = pytest.mark.amtool
 
@@ -66,29 +64,16 @@ def filled(database: Path, count: int, author: str) -> None:
         connection.executemany("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?)", made)
 
 
-def worst_health_while(url: str, work: Callable[[], Any]) -> tuple[float, Any]:
-    done: list[Any] = []
-    thread = threading.Thread(target=lambda: done.append(work()))
-    thread.start()
-    worst = 0.0
-    while thread.is_alive():
-        started = time.monotonic()
-        assert call(url, "GET", "/-/healthy", timeout=60).status == 200
-        worst = max(worst, time.monotonic() - started)
-    thread.join()
-    return worst, done[0]
-
-
 def test_a_held_write_of_one_who_holds_many_keeps_no_one_waiting(gated):
     one_more = silence(("alertname", "ServiceDown"), ("service", "one-more"), author="engineer-b@clipper.app")
-    worst, answer = worst_health_while(gated, lambda: post(gated, one_more, as_who="engineer-b@clipper.app"))
+    worst, answer = health_while(gated, lambda: post(gated, one_more, as_who="engineer-b@clipper.app"))
     assert answer.status in (400, 429), answer.body  # held, or past the share: either way, judged
     assert worst < 0.25, f"/-/healthy waited {worst:.2f} s for one write of a person holding {HELD:,}"
 
 
 def test_a_listing_of_many_pending_requests_keeps_no_one_waiting(gated):
     ask = lambda: call(gated, "GET", "/-/approvals", None, basic("manager-x@clipper.app"), timeout=60)  # noqa: E731
-    worst, answer = worst_health_while(gated, ask)
+    worst, answer = health_while(gated, ask)
     assert answer.status == 200
     assert len(answer.json()) == approvals.MAX_LISTED
     assert worst < 0.25, f"/-/healthy waited {worst:.2f} s for one listing of {HELD:,} pending requests"
