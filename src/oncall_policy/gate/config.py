@@ -14,6 +14,7 @@ max_body = "1MiB"                     # a larger silence write is refused (413)
 body_timeout = "10s"                  # a body not received by then is refused (408)
 upstream_timeout = "10s"              # an Alertmanager that has not answered by then: 504
 history_max_age = "1s"                # silences written around the gate count after at most this
+read_back_after = "1s"                # a write is looked at again in a listing asked this long after
 max_listing = "64MiB"                  # a larger listing of silences cannot be read: writes refused
 listed_per_person = "16MiB"            # one person's silences in that listing, expired ones too
 header_timeout = "10s"                # a connection without a whole request head by then is closed
@@ -114,6 +115,9 @@ class Limits(_Strict):
     body_timeout: Seconds = timedelta(seconds=10)
     upstream_timeout: Seconds = timedelta(seconds=10)
     history_max_age: Seconds = timedelta(seconds=1)
+    # How long after Alertmanager took a write the read-back first looks for it in a listing:
+    # room for the peers' gossip and clocks (more for a wide cluster; it looks again until then).
+    read_back_after: Seconds = timedelta(seconds=1)
     # From a connection's opening, or from its last answer: a client that trickles its request
     # head (slowloris) or idles keeps a connection (a file descriptor) no longer than this.
     header_timeout: Seconds = timedelta(seconds=10)

@@ -108,7 +108,8 @@ class Gate:
         self._writes = Turns()  # one judged at a time, person by person
         self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
         # Each write created is looked at again once listed, with what other gates wrote meanwhile.
-        self.read_back: Final = ReadBack(self.history, upstreams, lambda: self.rules, self)
+        after = self.config.limits.read_back_after.total_seconds()
+        self.read_back: Final = ReadBack(self.history, upstreams, lambda: self.rules, self, after=after)
         self.approvals: approvals.ApprovalDesk | None = None  # set by ``with_approvals``
 
     # --- approvals (issue 13 item 3): the routes and the pending store's lifecycle ---
