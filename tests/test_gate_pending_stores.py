@@ -319,7 +319,12 @@ def test_two_gates_share_a_request_asked_through_one_and_approved_through_the_ot
         postgresql.stop()
         try:
             down = call(two, "GET", "/-/approvals", None, manager)
+            needs_approval = post(two, silence(("alertname", "ServiceDown"), ("service", "pg-down")))
+            # one that needs none is not refused for the store (its share counts nothing held)
+            plain = post(two, silence(("alertname", "HighErrorRate"), ("service", "pg-down")))
         finally:
             postgresql.start()
         assert (down.status, down.json()["message"]) == (503, pending.UNAVAILABLE)
+        assert needs_approval.status == 503
+        assert plain.status == 200, plain.body
         assert call(two, "GET", "/-/approvals", None, manager).json() == []  # connected again
