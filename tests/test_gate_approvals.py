@@ -16,10 +16,13 @@ from pathlib import Path
 import pytest
 
 from oncall_policy.cli import main
+from oncall_policy.gate import approvals
 from oncall_policy.gate import proof as signing
 from oncall_policy.gate.config import Approvals, GateConfig, Limits
+from oncall_policy.gate.history_cache import listed_size
+from oncall_policy.gate.pending import SqliteStore
+from oncall_policy.silence import api, source
 from oncall_policy.silence import comment as comments
-from oncall_policy.silence import source
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
 from tests.gate_support import BASIC, HASHES, PASSWORD, basic, call, gate, post, silence
@@ -403,3 +406,45 @@ def reloaded(url: str) -> None:
     while done not in call(url, "GET", "/metrics").body.decode():
         assert time.monotonic() < deadline, "the changed policy was not reloaded"
         time.sleep(0.05)
+
+
+def test_a_held_request_counts_at_least_what_its_approved_silence_takes(upstream, keys, tmp_path):
+    """Held, a request counted as the silence it was; created, the comment carries the approvals
+    and the gate's proof: 574 bytes counted, 606 listed, 650 by the gate's own count (red team).
+    Its count now makes room for that record."""
+    database = tmp_path / "pending.sqlite3"
+    config = GateConfig(auth=BASIC.auth, approvals=Approvals(database=str(database), key_file=str(keys)))
+    service = "counted-held"
+    with gate([upstream.url], config) as url:
+        body = silence(
+            ("alertname", "SuspiciousSecurityEvent"), ("service", service), comment="Planned downtime"
+        )
+        request_id = held(post(url, body))
+        store = SqliteStore(str(database))
+        try:
+            counted = store.held_size("engineer-a@clipper.app", time.time())
+        finally:
+            store.close()
+        approve(url, request_id, "manager-x@clipper.app")
+        created = approve(url, request_id, "security@clipper.app")
+    assert created.json()["status"] == "created", created.body
+    item = silence_of(upstream, created.json()["silenceID"])
+    assert counted >= len(json.dumps(item, separators=(",", ":")))  # as Alertmanager lists it
+    assert counted >= listed_size(api.from_api(item))  # as the gate counts it once created
+
+
+def test_one_persons_many_requests_hide_no_one_elses_from_the_approvers(upstream, keys, tmp_path):
+    """The list of pending requests shows the oldest 200: one engineer's 200, held again before
+    they expired, kept everyone else's off it (red team). It shows at most 20 of one author's."""
+    database = tmp_path / "pending.sqlite3"
+    config = GateConfig(auth=BASIC.auth, approvals=Approvals(database=str(database), key_file=str(keys)))
+    with gate([upstream.url], config) as url:
+        flood = silence(("alertname", "ServiceDown"), ("service", "noise"), author="engineer-b@clipper.app")
+        for _ in range(approvals.MAX_LISTED):
+            assert post(url, flood, as_who="engineer-b@clipper.app").status == 400
+        asked = held(post(url, silence(("alertname", "ServiceDown"), ("service", "checkout"))))
+        listing = call(url, "GET", "/-/approvals", None, basic("manager-x@clipper.app"))
+    assert listing.status == 200, listing.body
+    shown = [item["id"] for item in listing.json()]
+    assert asked in shown
+    assert len(shown) == approvals.MAX_LISTED_EACH + 1

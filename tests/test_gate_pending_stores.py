@@ -76,18 +76,6 @@ def test_the_store_contract(instances):
     assert [found.id for found in store.listing(150.0)] == ["a", "b"]
     assert [found.id for found in store.listing(250.0)] == ["b"]
     assert [found.id for found in store.listing(150.0, 1)] == ["a"]  # the oldest
-    someone_else = asked("e").replace(author="engineer-b@clipper.app")
-    store.add(someone_else)
-    one = len(rows.row(first)[1]) + 256  # its JSON, and what every listed silence has besides
-    assert store.held_size("engineer-a@clipper.app", 150.0) == 2 * one
-    assert store.held_size("engineer-a@clipper.app", 250.0) == one  # "a" expired
-    assert store.held_size("engineer-b@clipper.app", 150.0) == one
-    assert store.held_size("nobody@clipper.app", 150.0) == 0
-    escaped = asked("f", expires=300.0).replace(silence={"comment": "<&>"}, author="html@clipper.app")
-    store.add(escaped)
-    assert store.held_size("html@clipper.app", 150.0) == len(rows.row(escaped)[1]) + 256 + 3 * 5
-    store.finish("f")
-    store.finish("e")
 
     approved = store.approve("b", "manager-x@clipper.app", ("manager",), 150.0)
     assert approved is not None
@@ -141,6 +129,27 @@ def race(*calls: Callable[[], object]) -> list[object]:
     for thread in threads:
         thread.join(30)
     return results
+
+
+def test_the_store_lists_and_sizes_each_authors_requests(instances):
+    """At most so many of one author's in a listing, oldest first; the bytes one author's would
+    take in Alertmanager's listing once created (``rows.HELD_SIZE``)."""
+    store = instances()
+    first, later = asked("a"), asked("b", created=110.0, expires=300.0)
+    someone_else = asked("e", created=105.0).replace(author="engineer-b@clipper.app")
+    for request in (first, later, someone_else):
+        store.add(request)
+    assert [found.id for found in store.listing(150.0, None, 1)] == ["a", "e"]  # the oldest of each
+    assert [found.id for found in store.listing(150.0, 2, 1)] == ["a", "e"]
+    assert [found.id for found in store.listing(150.0, 1, 1)] == ["a"]
+    one = len(rows.row(first)[1]) + rows.RECORDED  # its JSON, and what its listed silence has besides
+    assert store.held_size("engineer-a@clipper.app", 150.0) == 2 * one
+    assert store.held_size("engineer-a@clipper.app", 250.0) == one  # "a" expired
+    assert store.held_size("engineer-b@clipper.app", 150.0) == one
+    assert store.held_size("nobody@clipper.app", 150.0) == 0
+    escaped = asked("f", expires=300.0).replace(silence={"comment": "<&>"}, author="html@clipper.app")
+    store.add(escaped)
+    assert store.held_size("html@clipper.app", 150.0) == len(rows.row(escaped)[1]) + rows.RECORDED + 3 * 5
 
 
 def test_two_instances_racing_a_claim_exactly_one_wins(instances):

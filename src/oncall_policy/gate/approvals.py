@@ -60,6 +60,9 @@ MAX_FORM = 4096
 # The pending requests one listing shows, oldest first: each is made into JSON on the event loop,
 # and 20,000 held every other client 0.8 s (red team; their bytes are bounded per person).
 MAX_LISTED = 200
+# ... and of one author's, so that one person's requests hide no one else's (red team: 200 of
+# one engineer's, re-held before they expire, kept every other request off the list).
+MAX_LISTED_EACH = 20
 HINT = (
     "once the other problems are fixed, the gate holds the silence until someone who holds the "
     "role approves it (oncall-policy silence approve); a claim in the request approves nothing"
@@ -152,7 +155,7 @@ class ApprovalDesk:
         person = await self._person(request)  # what is asked, by whom: for roster people only
         if not isinstance(person, Person):
             return person
-        found = await self.desk.run(self.desk.store.listing, now(), MAX_LISTED)
+        found = await self.desk.run(self.desk.store.listing, now(), MAX_LISTED, MAX_LISTED_EACH)
         roster = self._rules().roster
         data = [pages.as_json(r, roster, self.approve_url(request, r.id)) for r in found]
         return web.Response(body=answers.go_json(data).encode(), content_type=answers.JSON)

@@ -49,7 +49,9 @@ class Store(Protocol):
 
     def add(self, request: Request) -> None: ...
     def get(self, request_id: str, now: float) -> Request | None: ...
-    def listing(self, now: float, limit: int | None = None) -> list[Request]: ...
+    def listing(
+        self, now: float, limit: int | None = None, per_author: int | None = None
+    ) -> list[Request]: ...
     def held_size(self, author: str, now: float) -> int: ...
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None: ...
     def claim(self, request_id: str, now: float) -> Request | None: ...
@@ -99,17 +101,20 @@ class SqliteStore:
         ).fetchone()
         return None if row is None else rows.request(row)
 
-    def listing(self, now: float, limit: int | None = None) -> list[Request]:
-        """The requests that have not expired, oldest first (at most ``limit``)."""
-        # LIMIT -1: no limit, in SQLite
-        found = self._db.execute(rows.LISTING.format(p="?"), (now, -1 if limit is None else limit))
+    def listing(self, now: float, limit: int | None = None, per_author: int | None = None) -> list[Request]:
+        """The requests that have not expired, oldest first (at most ``limit``, and at most
+        ``per_author`` of one author's)."""
+        bounds = (-1 if limit is None else limit, per_author or rows.ANY)  # LIMIT -1: none, in SQLite
+        found = self._db.execute(rows.LISTING.format(p="?"), (now, bounds[1], bounds[0]))
         return [rows.request(row) for row in found.fetchall()]
 
     def held_size(self, author: str, now: float) -> int:
         """About how many bytes of Alertmanager's listing the requests ``author`` (a roster
         email) asked for that have not expired would take once created: summed in the database
         (``rows.HELD_SIZE``), so that neither the requests nor their sizes reach the gate."""
-        found = self._db.execute(rows.HELD_SIZE.format(p="?"), (author, now)).fetchone()
+        found = self._db.execute(
+            rows.HELD_SIZE.format(p="?", recorded=rows.RECORDED), (author, now)
+        ).fetchone()
         return int(found[0])
 
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None:

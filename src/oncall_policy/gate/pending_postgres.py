@@ -123,12 +123,13 @@ class PostgresStore:
 
         return self._run(f"reading request {request_id}", work)
 
-    def listing(self, now: float, limit: int | None = None) -> list[Request]:
-        """The requests that have not expired, oldest first (at most ``limit``)."""
+    def listing(self, now: float, limit: int | None = None, per_author: int | None = None) -> list[Request]:
+        """The requests that have not expired, oldest first (at most ``limit``, and at most
+        ``per_author`` of one author's)."""
 
         def work(db: Connection) -> list[Request]:
             # LIMIT NULL: no limit, in PostgreSQL
-            found = db.execute(rows.LISTING.format(p="%s"), (now, limit))
+            found = db.execute(rows.LISTING.format(p="%s"), (now, per_author or rows.ANY, limit))
             return [rows.request(row) for row in found.fetchall()]
 
         return self._run("listing the requests", work)
@@ -139,7 +140,9 @@ class PostgresStore:
         (``rows.HELD_SIZE``), so that neither the requests nor their sizes reach the gate."""
 
         def work(db: Connection) -> int:
-            found = db.execute(rows.HELD_SIZE.format(p="%s"), (author, now)).fetchone()
+            found = db.execute(
+                rows.HELD_SIZE.format(p="%s", recorded=rows.RECORDED), (author, now)
+            ).fetchone()
             return int(found[0]) if found is not None else 0
 
         return self._run(f"sizing the requests of {author}", work)

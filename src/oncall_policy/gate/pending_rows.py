@@ -33,16 +33,26 @@ CREATE TABLE IF NOT EXISTS pending (
 """
 
 
-# The requests that have not expired, oldest first, at most as many as the second parameter.
-LISTING = "SELECT * FROM pending WHERE expires > {p} ORDER BY created, id LIMIT {p}"
+# The requests that have not expired, oldest first: at most as many of one author's as the
+# second parameter says, and as many in all as the third (so that no one's fill the listing).
+LISTING = """
+SELECT id, silence, author, required, approvals, state, created, expires FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY author ORDER BY created, id) AS turn
+  FROM pending WHERE expires > {p}
+) AS listed WHERE turn <= {p} ORDER BY created, id LIMIT {p}
+"""
 # About the bytes a request takes in Alertmanager's listing once created, at least: the JSON
 # held (written by ``json.dumps``: every character past ASCII escaped, six bytes where Go writes
-# at most four), each of <, > and & six bytes as Go escapes them, and what every listed silence
-# has besides (id, status, updatedAt; ``history_cache.listed_size`` counts 256 too). ``{p}``:
-# each database's placeholder.
+# at most four), each of <, > and & six bytes as Go escapes them, and ``RECORDED`` more for what
+# every listed silence has besides (id, status, updatedAt: ``history_cache.listed_size`` counts
+# 256) and the record of approvals and proof its comment gets once approved (some 150 bytes, and
+# an approver's address and roles for each role; red team: 574 counted held, 650 created).
+# ``{p}``: each database's placeholder.
+RECORDED = 1024
+ANY = 2**62  # as many of one author's as there are
 HELD_SIZE = """
 SELECT COALESCE(SUM(
-  LENGTH(silence) + 256 + 5 * (3 * LENGTH(silence) - LENGTH(REPLACE(silence, '<', ''))
+  LENGTH(silence) + {recorded} + 5 * (3 * LENGTH(silence) - LENGTH(REPLACE(silence, '<', ''))
     - LENGTH(REPLACE(silence, '>', '')) - LENGTH(REPLACE(silence, '&', '')))
 ), 0) FROM pending WHERE author = {p} AND expires > {p}
 """
