@@ -2,7 +2,7 @@
 uninformed attack): each held write read them all back and sized them on the event loop (20,000
 small ones, inside one person's share: 0.4-0.5 s for every other client, per write), and a
 listing of them made each into JSON there (0.8 s). Their size is summed in the database now,
-and a listing shows at most ``approvals.MAX_LISTED``.
+and a listing shows at most ``approvals.MAX_LISTED``, and ``MAX_LISTED_EACH`` of one person's.
 
 The requests are written to the store directly, as a gate restarted finds those it held.
 """
