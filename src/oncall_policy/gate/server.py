@@ -418,7 +418,7 @@ class Gate:
         """429 when ``person``'s silences would take more of Alertmanager's listing than one
         person may (``limits.listed_per_person``): filled past ``max_listing``, the listing could
         not be read, and every write would be refused until Alertmanager forgets them. ``held``:
-        what their requests waiting for approval would take (counted when one more is held)."""
+        what their requests waiting for approval would take once created."""
         limit = self.config.limits.listed_per_person
         used = self.history.listed_by(person, rules.roster) + held
         if used + listed_size(silence) <= limit:
