@@ -89,7 +89,9 @@ class Reloader:
             self._stamp = self._stamps()
             loop = asyncio.get_running_loop()
             try:
-                sha, loaded = await loop.run_in_executor(None, self._load)
+                # The sha256 is of the very bytes the rules were loaded from: hashed from a read
+                # of its own, the audit trail could name another version than the one in force.
+                loaded = await loop.run_in_executor(None, source.load, self.path)
             except PolicyError as error:
                 self._failed(why, [str(problem) for problem in error.problems])
                 return False
@@ -99,6 +101,7 @@ class Reloader:
                 return False
             if loaded.stale:
                 log.warning("%s", loaded.stale)
+            sha = loaded.sha256
             self._apply(loaded.rules, sha)
             self._include = loaded.include  # parts added or dropped: watched from the next look
             previous, self.sha256 = self.sha256, sha
@@ -117,12 +120,6 @@ class Reloader:
         base = Path(self.path).parent
         names = included(base, self._include, Path(self.path).name)
         return (stamp(self.path), *((name, stamp(str(base / name))) for name in names))
-
-    def _load(self) -> tuple[str, source.Loaded]:
-        """The policy and the sha256 of the very bytes it was loaded from: hashed from a read
-        of their own, the audit trail could name another version than the one in force."""
-        loaded = source.load(self.path)
-        return loaded.sha256, loaded
 
     def _failed(self, why: str, problems: list[str]) -> None:
         self._metrics.reload_ok.set(0)
