@@ -61,7 +61,7 @@ def filled(database: Path, count: int, author: str) -> None:
     import sqlite3  # noqa: PLC0415
 
     with sqlite3.connect(database) as connection:
-        connection.executemany("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?)", made)
+        connection.executemany(rows.INSERT.format(p="?"), made)
 
 
 def test_a_held_write_of_one_who_holds_many_keeps_no_one_waiting(gated):

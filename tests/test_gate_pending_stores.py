@@ -86,8 +86,15 @@ def test_the_store_contract(instances):
     assert store.approve("nothing", "manager-x@clipper.app", ("manager",), 150.0) is None
 
     claimed = store.claim("b", 150.0)
-    assert claimed == approved.replace(state="creating")
+    assert claimed == approved.replace(state="creating", claimed=150.0)
     assert store.claim("b", 150.0) is None  # one instance creates it
+    assert store.claim("b", 159.0, 10.0) is None  # ... for the lease
+    assert store.stalled(159.0, 10.0) == []
+    assert store.stalled(160.0, 10.0) == [claimed]  # its gate stopped half-way: another claims it
+    resumed = store.claim("b", 160.0, 10.0)
+    assert resumed == claimed.replace(claimed=160.0)
+    claimed = resumed
+    assert store.stalled(160.0, 10.0) == []
     assert store.approve("b", "security@clipper.app", ("security-team",), 150.0) == claimed  # not now
     store.release("b")  # no Alertmanager took it
     assert store.get("b", 150.0) == approved
@@ -112,6 +119,34 @@ def test_the_store_contract(instances):
     assert store.get("c", now).created == now
     other = instances()  # another instance, or the gate restarted: the same requests
     assert other.listing(now) == store.listing(now)
+
+
+def test_a_table_made_before_claims_had_a_time_gets_one(database):
+    """A database an earlier gate made (no ``claimed`` column) is brought up to date when opened:
+    a request it left 'creating' reads as claimed long ago, and is claimed again."""
+    old_schema = rows.SCHEMA.replace(",\n  claimed {real} NOT NULL DEFAULT 0", "")
+    row = rows.row(asked("old", expires=10_000.0).replace(state="creating"))[:-1]
+    if database.startswith("sqlite"):
+        import sqlite3  # noqa: PLC0415 - only here
+
+        with sqlite3.connect(database.removeprefix("sqlite://")) as db:
+            db.execute(old_schema.format(real="REAL"))
+            db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+    else:
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(database, autocommit=True) as db:
+            db.execute(old_schema.format(real="DOUBLE PRECISION"))
+            db.execute("INSERT INTO pending VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", row)
+    store = pending.open_store(database)
+    try:
+        later = rows.LEASE_SECONDS + 1  # since the epoch, its claim's time as the column reads
+        assert [found.id for found in store.stalled(later)] == ["old"]
+        assert store.claim("old", later) is not None
+    finally:
+        store.close()
+    again = pending.open_store(database)  # opened again: nothing left to add
+    again.close()
 
 
 def race(*calls: Callable[[], object]) -> list[object]:

@@ -13,12 +13,18 @@
   When every required role has approved, the silence is judged again, with the history of
   now and the approvers as approvers, and created upstream with the approvals and the gate's
   signature recorded in its comment (``proof``); refused then, the request is dropped.
+- A request whose creation began and never ended (its gate stopped half-way) is claimed again
+  once its lease has run out (``pending_rows.LEASE_SECONDS``), by an approval given again or by
+  the sweep each gate runs (``resume_stalled``): it is created unless Alertmanager holds the
+  silence already, which then closes it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
+import logging
 import re
 import uuid
 from html import escape
@@ -29,6 +35,7 @@ from aiohttp import web
 from oncall_policy.gate import answers, bodies, writes
 from oncall_policy.gate import approve_page as pages
 from oncall_policy.gate.pending import Desk, Request, now
+from oncall_policy.gate.pending_rows import LEASE_SECONDS
 from oncall_policy.gate.upstreams import CreateFailedError
 from oncall_policy.people import Person
 from oncall_policy.silence import api, report
@@ -63,6 +70,8 @@ MAX_LISTED = 200
 # ... and of one author's, so that one person's requests hide no one else's (red team: 200 of
 # one engineer's, re-held before they expire, kept every other request off the list).
 MAX_LISTED_EACH = 20
+SWEEP_SECONDS = 60.0  # how often each gate looks for requests whose creation stalled
+log = logging.getLogger(__name__)
 HINT = (
     "once the other problems are fixed, the gate holds the silence until someone who holds the "
     "role approves it (oncall-policy silence approve); a claim in the request approves nothing"
@@ -85,6 +94,7 @@ class ApprovalDesk:
         judge: Judge,
         created: Callable[[str, Mapping[str, Any]], None],
         perhaps: Callable[[Mapping[str, Any] | None], list[Silence]],
+        created_from: Callable[[Mapping[str, Any]], str | None],
     ) -> None:
         self.desk: Final = desk
         self.signer: Final = signer
@@ -97,6 +107,10 @@ class ApprovalDesk:
         self._created = created  # the gate's history learns of it before it lets other writes go
         # The gate's writes Alertmanager may or may not have taken (given a body: one more).
         self._perhaps = perhaps
+        self._created_from = created_from  # the silence held that a request's approval created
+        # Longer than any creation the timeouts allow: the history's listing and the creation,
+        # each from every peer in turn, waited for again and again (``pending_rows.LEASE_SECONDS``).
+        self.lease: Final = max(LEASE_SECONDS, 4 * upstreams.timeout * (len(upstreams.bases) + 2))
 
     def gate_url(self, request: web.Request) -> str:
         return (self.config.url or as_requested(request)).rstrip("/")
@@ -192,10 +206,40 @@ class ApprovalDesk:
             return _gone(request_id, html=html)
         if held.waiting_for:
             return _answer({"id": held.id, "status": "pending", "waitingFor": list(held.waiting_for)}, html)
-        claimed = await self.desk.run(store.claim, request_id, now())
+        claimed = await self.desk.run(store.claim, request_id, now(), self.lease)
         if claimed is None:
             return _answer({"id": held.id, "status": "creating"}, html)
-        return await self._create(claimed, html=html)
+        return await self._create(claimed, html=html, resumed=held.state == "creating")
+
+    async def sweep(self, every: float = SWEEP_SECONDS) -> None:
+        """``resume_stalled`` every ``every`` seconds, until cancelled (the gate stops)."""
+        while True:
+            try:
+                await self.resume_stalled()
+            except web.HTTPException:  # the store failed: the desk logged why
+                pass
+            except Exception:  # a bug: said, and the next sweep tries again
+                log.exception("resuming the stalled approval requests failed")
+            await asyncio.sleep(every)
+
+    async def resume_stalled(self) -> list[str]:
+        """Claim again each request whose creation stalled (``Request.stalled``) and create it,
+        or close it if Alertmanager holds its silence already; the ids of those resumed. Each
+        outcome is logged: no one waits for an answer."""
+        resumed = []
+        for stalled in await self.desk.run(self.desk.store.stalled, now(), self.lease):
+            claimed = await self.desk.run(self.desk.store.claim, stalled.id, now(), self.lease)
+            if claimed is None:
+                continue  # another gate took it, or it expired
+            answer = await self._create(claimed, html=False, resumed=True)
+            resumed.append(claimed.id)
+            log.warning(
+                "request %s, whose creation had stalled since %.0f s: %s",
+                claimed.id,
+                now() - stalled.claimed,
+                answer.text,
+            )
+        return resumed
 
     async def _forged(
         self, request: web.Request, request_id: str, person: Person, *, html: bool
@@ -227,7 +271,8 @@ class ApprovalDesk:
         if author is not None and author.id == person.id:
             return f"{person.email} asked for this silence and cannot approve it; ask someone else"
         if held.state != "pending":
-            return "this request is being created already"
+            # Stalled, it is resumed (``resume_stalled``): every role it needs approved it.
+            return None if held.stalled(now(), self.lease) else "this request is being created already"
         if any(email == person.email for email, _ in held.approvals):
             return None  # approved already: said again, it changes nothing
         if not person.roles & set(held.waiting_for):
@@ -238,12 +283,13 @@ class ApprovalDesk:
             )
         return None
 
-    async def _create(self, held: Request, *, html: bool) -> web.Response:
-        """The approved silence, judged again with what Alertmanager holds now, and created."""
+    async def _create(self, held: Request, *, html: bool, resumed: bool = False) -> web.Response:
+        """The approved silence, judged again with what Alertmanager holds now, and created;
+        ``resumed``: a creation that stalled before, which may have been taken then."""
         store = self.desk.store
         try:
             async with self._alone():
-                answer = await self._judged_and_created(held, html=html)
+                answer = await self._judged_and_created(held, html=html, resumed=resumed)
         except BaseException:
             await self.desk.run(store.release, held.id)
             raise
@@ -252,7 +298,9 @@ class ApprovalDesk:
         await self.desk.run(store.finish, held.id)
         return _answer({"id": held.id, "status": "created", "silenceID": answer}, html)
 
-    async def _judged_and_created(self, held: Request, *, html: bool) -> web.Response | str:
+    async def _judged_and_created(  # noqa: PLR0911 - each way a creation can end
+        self, held: Request, *, html: bool, resumed: bool
+    ) -> web.Response | str:
         rules = self._rules()
         author = rules.roster.find(held.author)
         if author is None:
@@ -264,6 +312,8 @@ class ApprovalDesk:
         except AlertmanagerError as error:
             await self.desk.run(self.desk.store.release, held.id)
             return answers.error(502, f"the silences in Alertmanager cannot be read ({error}); try again")
+        if resumed and (taken := self._created_from(held.silence)) is not None:
+            return taken  # its first creation was taken: the listing just read holds it
         if not verdict.accepted:
             return await self._not_accepted(held, silence, verdict, html=html)
         assert silence.starts_at is not None  # noqa: S101 - accepted: it has times

@@ -544,6 +544,28 @@ class HistoryCache:
         """A silence the gate forwarded was taken as ``silence_id``."""
         self._record(silence_id, _entry(silence_id, data, request, now))
 
+    def created_from(self, data: Mapping[str, Any]) -> str | None:
+        """The id of a silence held that an approval of ``data`` (a request's postable silence)
+        created: its matchers, end and author, and its comment with the approvals recorded after
+        it (``comment.proven``). None when there is none. Looked for only when a request's
+        creation stopped half-way (a gate gone between claiming it and closing it), once a
+        listing asked after that is held: whether it was taken is then in the listing."""
+        wanted = api.from_api(data)
+        end = _to_millisecond(wanted.ends_at)
+        recorded = f"{wanted.comment} [approved-by: "
+        for ident, entry in self.entries.items():
+            held = entry.silence.request
+            listed_comment = str(entry.item.get("comment", ""))  # as listed: read, the record is out
+            if (
+                not ident.endswith(_AS_RECORDED)
+                and held.matchers == wanted.matchers
+                and held.author == wanted.author
+                and _to_millisecond(held.ends_at) == end
+                and listed_comment.startswith(recorded)
+            ):
+                return ident
+        return None
+
     def ended(self, silence_id: str, now: datetime, url: str) -> None:
         """The silence ``silence_id`` was expired (or replaced) through the gate at ``now``:
         active, it ends now; pending, it never covers anything; expired, it stays."""

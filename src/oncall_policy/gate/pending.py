@@ -54,7 +54,8 @@ class Store(Protocol):
     ) -> list[Request]: ...
     def held_size(self, author: str, now: float) -> int: ...
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None: ...
-    def claim(self, request_id: str, now: float) -> Request | None: ...
+    def claim(self, request_id: str, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None: ...
+    def stalled(self, now: float, lease: float = rows.LEASE_SECONDS) -> list[Request]: ...
     def release(self, request_id: str) -> None: ...
     def requires(
         self,
@@ -74,7 +75,7 @@ class SqliteStore:
             )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
-            self._db.execute(rows.SCHEMA.format(real="REAL"))
+            self._write(_schema)
         except sqlite3.Error as error:
             raise GateConfigError(f"{path}: cannot open the pending-approvals database: {error}") from None
 
@@ -91,14 +92,12 @@ class SqliteStore:
     def add(self, request: Request) -> None:
         def work(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM pending WHERE expires <= ?", (request.created,))
-            db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows.row(request))
+            db.execute(rows.INSERT.format(p="?"), rows.row(request))
 
         self._write(work)
 
     def get(self, request_id: str, now: float) -> Request | None:
-        row = self._db.execute(
-            "SELECT * FROM pending WHERE id = ? AND expires > ?", (request_id, now)
-        ).fetchone()
+        row = self._db.execute(rows.GET.format(p="?"), (request_id, now)).fetchone()
         return None if row is None else rows.request(row)
 
     def listing(self, now: float, limit: int | None = None, per_author: int | None = None) -> list[Request]:
@@ -133,20 +132,30 @@ class SqliteStore:
 
         return self._write(work)
 
-    def claim(self, request_id: str, now: float) -> Request | None:
-        """The request, now ``creating`` (None: gone, expired, or claimed by another)."""
+    def claim(self, request_id: str, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None:
+        """The request, now ``creating`` since ``now`` (None: gone, expired, or claimed by
+        another less than ``lease`` seconds ago)."""
 
         def work(db: sqlite3.Connection) -> Request | None:
             found = self.get(request_id, now)
-            if found is None or found.state != "pending":
+            if found is None or not (found.state == "pending" or found.stalled(now, lease)):
                 return None
-            db.execute("UPDATE pending SET state = 'creating' WHERE id = ?", (request_id,))
-            return found.replace(state="creating")
+            db.execute("UPDATE pending SET state = 'creating', claimed = ? WHERE id = ?", (now, request_id))
+            return found.replace(state="creating", claimed=now)
 
         return self._write(work)
 
+    def stalled(self, now: float, lease: float = rows.LEASE_SECONDS) -> list[Request]:
+        """Requests whose creation began more than ``lease`` seconds ago and never ended."""
+        found = self._db.execute(rows.STALLED.format(p="?"), (now - lease, now))
+        return [rows.request(row) for row in found.fetchall()]
+
     def release(self, request_id: str) -> None:
-        self._write(lambda db: db.execute("UPDATE pending SET state = 'pending' WHERE id = ?", (request_id,)))
+        self._write(
+            lambda db: db.execute(
+                "UPDATE pending SET state = 'pending', claimed = 0 WHERE id = ?", (request_id,)
+            )
+        )
 
     def requires(
         self,
@@ -159,7 +168,7 @@ class SqliteStore:
         force asks more than when it was held, or counts the approvals given otherwise."""
         self._write(
             lambda db: db.execute(
-                "UPDATE pending SET required = ?, approvals = ?, state = 'pending' WHERE id = ?",
+                "UPDATE pending SET required = ?, approvals = ?, state = 'pending', claimed = 0 WHERE id = ?",
                 (rows.required(required), rows.given(approvals), request_id),
             )
         )
@@ -169,6 +178,13 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _schema(db: sqlite3.Connection) -> None:
+    """The table, made or brought up to date in one transaction (instances may start together)."""
+    db.execute(rows.SCHEMA.format(real="REAL"))
+    if "claimed" not in {column[1] for column in db.execute("PRAGMA table_info(pending)")}:
+        db.execute(rows.ADD_CLAIMED.format(if_missing="", real="REAL"))
 
 
 def open_store(database: str) -> Store:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 CONNECT_TIMEOUT_S = 10  # unless the URL says otherwise (connect_timeout=)
 SCHEMA_LOCK = 0x6F6E63616C6C  # an advisory lock: instances starting together create the table once
-LOCKED = "SELECT * FROM pending WHERE id = %s AND expires > %s FOR UPDATE"
+LOCKED = rows.GET.format(p="%s") + " FOR UPDATE"
 
 
 class PostgresStore:
@@ -53,6 +53,8 @@ class PostgresStore:
             with self._db.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                 self._db.execute(rows.SCHEMA.format(real="DOUBLE PRECISION"))
+                added = rows.ADD_CLAIMED.format(if_missing="IF NOT EXISTS ", real="DOUBLE PRECISION")
+                self._db.execute(added)
         except psycopg.Error as error:
             self.close()  # connected, but the table could not be made
             raise GateConfigError(
@@ -109,16 +111,13 @@ class PostgresStore:
         def work(db: Connection) -> None:
             db.execute("DELETE FROM pending WHERE expires <= %s", (request.created,))
             # A second run (its commit was cut off, and it had taken) finds its row there.
-            db.execute(
-                "INSERT INTO pending VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
-                rows.row(request),
-            )
+            db.execute(rows.INSERT.format(p="%s") + " ON CONFLICT (id) DO NOTHING", rows.row(request))
 
         self._run(f"adding request {request.id}", work)
 
     def get(self, request_id: str, now: float) -> Request | None:
         def work(db: Connection) -> Request | None:
-            found = db.execute("SELECT * FROM pending WHERE id = %s AND expires > %s", (request_id, now))
+            found = db.execute(rows.GET.format(p="%s"), (request_id, now))
             return _request(found.fetchone())
 
         return self._run(f"reading request {request_id}", work)
@@ -163,22 +162,34 @@ class PostgresStore:
 
         return self._run(f"approving request {request_id}", work)
 
-    def claim(self, request_id: str, now: float) -> Request | None:
-        """The request, now ``creating`` (None: gone, expired, or claimed by another)."""
+    def claim(self, request_id: str, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None:
+        """The request, now ``creating`` since ``now`` (None: gone, expired, or claimed by
+        another less than ``lease`` seconds ago)."""
 
         def work(db: Connection) -> Request | None:
             found = _request(db.execute(LOCKED, (request_id, now)).fetchone())
-            if found is None or found.state != "pending":
+            if found is None or not (found.state == "pending" or found.stalled(now, lease)):
                 return None
-            db.execute("UPDATE pending SET state = 'creating' WHERE id = %s", (request_id,))
-            return found.replace(state="creating")
+            db.execute("UPDATE pending SET state = 'creating', claimed = %s WHERE id = %s", (now, request_id))
+            return found.replace(state="creating", claimed=now)
 
         return self._run(f"claiming request {request_id}", work, twice=False)
+
+    def stalled(self, now: float, lease: float = rows.LEASE_SECONDS) -> list[Request]:
+        """Requests whose creation began more than ``lease`` seconds ago and never ended."""
+
+        def work(db: Connection) -> list[Request]:
+            found = db.execute(rows.STALLED.format(p="%s"), (now - lease, now))
+            return [rows.request(row) for row in found.fetchall()]
+
+        return self._run("listing the stalled requests", work)
 
     def release(self, request_id: str) -> None:
         self._run(
             f"releasing request {request_id}",
-            lambda db: db.execute("UPDATE pending SET state = 'pending' WHERE id = %s", (request_id,)),
+            lambda db: db.execute(
+                "UPDATE pending SET state = 'pending', claimed = 0 WHERE id = %s", (request_id,)
+            ),
         )
 
     def requires(
@@ -191,7 +202,8 @@ class PostgresStore:
         self._run(
             f"requiring more of request {request_id}",
             lambda db: db.execute(
-                "UPDATE pending SET required = %s, approvals = %s, state = 'pending' WHERE id = %s",
+                "UPDATE pending SET required = %s, approvals = %s, state = 'pending', claimed = 0 "
+                "WHERE id = %s",
                 (rows.required(required), rows.given(approvals), request_id),
             ),
         )

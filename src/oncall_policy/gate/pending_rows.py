@@ -28,15 +28,39 @@ CREATE TABLE IF NOT EXISTS pending (
   approvals TEXT NOT NULL,     -- JSON: [[email, [roles…]], …] in the order given
   state TEXT NOT NULL,         -- 'pending' or 'creating'
   created {real} NOT NULL,     -- seconds since the epoch
-  expires {real} NOT NULL
+  expires {real} NOT NULL,
+  claimed {real} NOT NULL DEFAULT 0  -- when its creation began (state 'creating')
 )
+"""
+# Tables made before ``claimed`` get it (a request stuck 'creating' there reads as claimed long ago).
+ADD_CLAIMED = "ALTER TABLE pending ADD COLUMN {if_missing}claimed {real} NOT NULL DEFAULT 0"
+# Every column is named, in the order ``row`` writes and ``request`` reads them, never ``*``.
+INSERT = """
+INSERT INTO pending (id, silence, author, required, approvals, state, created, expires, claimed)
+VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})
+"""
+GET = """
+SELECT id, silence, author, required, approvals, state, created, expires, claimed FROM pending
+WHERE id = {p} AND expires > {p}
+"""
+# A creation takes the claim for at most this long. A gate that stopped between claiming a request
+# and creating its silence (killed, its host lost) left it 'creating' for good: no approval could
+# move it, and it was gone only when it expired. Past its lease any instance claims it again
+# (``Request.stalled``), and creates the silence unless Alertmanager already holds it. The lease
+# is far longer than any creation the gate's bounded timeouts allow (``lease``), so that two
+# instances never create one request at once.
+LEASE_SECONDS = 300.0
+# The stalled requests (``Request.stalled``) that have not expired, oldest first, a few at a time.
+STALLED = """
+SELECT id, silence, author, required, approvals, state, created, expires, claimed FROM pending
+WHERE state = 'creating' AND claimed <= {p} AND expires > {p} ORDER BY created, id LIMIT 50
 """
 
 
 # The requests that have not expired, oldest first: at most as many of one author's as the
 # second parameter says, and as many in all as the third (so that no one's fill the listing).
 LISTING = """
-SELECT id, silence, author, required, approvals, state, created, expires FROM (
+SELECT id, silence, author, required, approvals, state, created, expires, claimed FROM (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY author ORDER BY created, id) AS turn
   FROM pending WHERE expires > {p}
 ) AS listed WHERE turn <= {p} ORDER BY created, id LIMIT {p}
@@ -75,6 +99,12 @@ class Request(Record):
     state: str = "pending"
     created: float = 0.0
     expires: float = 0.0
+    claimed: float = 0.0
+
+    def stalled(self, now: float, lease: float = LEASE_SECONDS) -> bool:
+        """Whether its creation began longer than ``lease`` ago and never ended: the gate that
+        claimed it stopped, and another may claim it again."""
+        return self.state == "creating" and self.claimed <= now - lease
 
     @property
     def covered(self) -> frozenset[str]:
@@ -103,6 +133,7 @@ def row(request: Request) -> tuple[Any, ...]:
         request.state,
         request.created,
         request.expires,
+        request.claimed,
     )
 
 
@@ -120,7 +151,7 @@ def given(approvals: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
 
 def request(columns: Sequence[Any]) -> Request:
     """The request a row holds."""
-    ident, silence, author, required, given, state, created, expires = columns
+    ident, silence, author, required, given, state, created, expires, claimed = columns
     return Request(
         ident,
         json.loads(silence),
@@ -130,4 +161,5 @@ def request(columns: Sequence[Any]) -> Request:
         state=state,
         created=created,
         expires=expires,
+        claimed=claimed,
     )

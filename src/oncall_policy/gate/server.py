@@ -128,6 +128,7 @@ class Gate:
             judge=self._approval_judged,
             created=self._approved_created,
             perhaps=self._perhaps_taken,
+            created_from=self.history.created_from,
         )
 
     @asynccontextmanager
@@ -566,12 +567,16 @@ async def running(
         )
         await runner.setup()
         async with reloading(gate, settings, hangup=hangup):
+            sweeping = None if gate.approvals is None else asyncio.create_task(gate.approvals.sweep())
             try:
                 site = web.TCPSite(runner, host, port, backlog=1024)
                 await site.start()
                 bound = runner.addresses[0]
                 yield bound[0], bound[1]
             finally:
+                if sweeping is not None:
+                    sweeping.cancel()
+                    await asyncio.gather(sweeping, return_exceptions=True)
                 await runner.cleanup()
                 await gate.read_back.close()
                 await gate.history.close()
