@@ -30,7 +30,7 @@ async def relay(
     for base in upstreams.order():
         url = upstreams.url(base, request.rel_url.raw_path, request.rel_url.raw_query_string)
         try:
-            upstream = await upstreams.http.request(
+            upstream = await upstreams.relayed.request(
                 request.method,
                 url,
                 headers=sent,

@@ -106,6 +106,7 @@ class Gate:
             *(["Authorization"] if upstream.bearer_token_file or upstream.basic_auth else []),
         )
         self._writes = Turns()  # one judged at a time, person by person
+        self.bodies: Final = bodies.Budget(settings.config.limits.max_body)  # of the writes under way
         self.history: Final = HistoryCache(upstreams, settings.config.limits.history_max_age.total_seconds())
         # Each write created is looked at again once listed, with what other gates wrote meanwhile.
         after = self.config.limits.read_back_after.total_seconds()
@@ -236,10 +237,31 @@ class Gate:
         if kind is paths.Kind.CREATE:
             return await self._create(request)
         answered = await self._answered(kind) or await self._refused(kind, request)
+        if answered is None and kind is not paths.Kind.ALERT_WRITE and request.body_exists:
+            answered = await self._bodiless(request)
         response = answered or await relay.relay(request, self.upstreams, self._sent(request))
         if kind is paths.Kind.EXPIRE and response.status == 200:
             await self._expired(request)
         return response
+
+    async def _bodiless(self, request: web.Request) -> web.Response | None:
+        """The refusal of a body where Alertmanager reads none (None: it is empty). Passed on as
+        it came, an announced body never sent held one of the connections to Alertmanager until
+        its timeout (Go reads a body left unread before it answers): a few hundred such requests,
+        from anyone, left none to judge writes or serve reads with (red team). Alertmanager reads
+        a body only with a silence or alerts posted, which the gate reads whole or takes from
+        its alert senders; a body elsewhere is no request of its API."""
+        try:
+            await bodies.read(
+                request.content, request.content_length, 0, self.config.limits.body_timeout.total_seconds()
+            )
+        except bodies.BodyError as error:
+            if error.status == 413:
+                error = bodies.BodyError(
+                    413, f"Alertmanager reads no request body with {request.method} {request.path}: send none"
+                )
+            return _body_refused(error)
+        return None
 
     async def _expired(self, request: web.Request) -> None:
         """The history knows at once of a silence expired through the gate."""
@@ -333,15 +355,18 @@ class Gate:
             return answers.error(
                 415, f"the gate judges silences sent without Content-Encoding, not {encoding!r}"
             )
-        limits = self.config.limits
         try:
-            body = await bodies.read(
-                request.content, request.content_length, limits.max_body, limits.body_timeout.total_seconds()
-            )
+            with self.bodies.reserved(found.id, request.content_length):
+                return await self._create_read(request, found, rules)
         except bodies.BodyError as error:
-            response = answers.error(error.status, error.message)
-            response.force_close()  # the rest of the body is not read: the connection cannot go on
-            return response
+            return _body_refused(error)
+
+    async def _create_read(self, request: web.Request, found: Person, rules: Rules) -> web.StreamResponse:
+        """``_create`` once the write's body has room in the gate's budget."""
+        limits = self.config.limits
+        body = await bodies.read(
+            request.content, request.content_length, limits.max_body, limits.body_timeout.total_seconds()
+        )
         try:
             data = writes.decode(body)
         except writes.UnreadableError as error:
@@ -512,6 +537,12 @@ def _peer(request: web.Request) -> str | None:
     return name[0] if isinstance(name, tuple) and name and isinstance(name[0], str) else None
 
 
+def _body_refused(error: bodies.BodyError) -> web.Response:
+    response = answers.error(error.status, error.message)
+    response.force_close()  # the rest of the body is not read: the connection cannot go on
+    return response
+
+
 def _unjudged(error: AlertmanagerError) -> web.Response:
     failures = error.failures if isinstance(error, HistoryUnavailableError) else (error,)
     status = 504 if all(isinstance(failure, TimedOutError) for failure in failures) else 502
@@ -551,10 +582,15 @@ async def running(
     When the block ends the gate stops accepting connections, lets requests under way finish
     for up to ``SHUTDOWN_SECONDS`` (then cancels them), and closes its upstream connections."""
     metrics = Metrics(settings.upstreams)
-    async with session([metrics.tracing()], settings.config.upstream_fields()) as http:
+    fields = settings.config.upstream_fields()
+    async with (
+        session([metrics.tracing()], fields) as http,
+        session([metrics.tracing()], fields) as relayed,
+    ):
         timeout = settings.config.limits.upstream_timeout.total_seconds()
         listing = settings.config.limits.max_listing
-        gate = Gate(settings, Upstreams(settings.upstreams, http, timeout, listing), metrics)
+        upstreams = Upstreams(settings.upstreams, http, timeout, listing, relayed)
+        gate = Gate(settings, upstreams, metrics)
         desk = _approvals_desk(gate)  # approvals (issue 13 item 3)
         runner = web.AppRunner(
             application(gate),

@@ -7,6 +7,10 @@
   answer in time is marked down but not followed by another: it may have created the silence.
 - ``order``: the peers to try, healthy ones first, for the pass-through too.
 
+The pass-through (``relay``) asks through a client of its own (``relayed``): its requests, and
+answers streamed to clients that read them slowly, hold connections for as long as those clients
+take, and never the connections the gate needs to judge and create silences.
+
 Failures are ``silence.http_errors`` values (``unreachable``, ``timeout``, ``http-status``,
 ``bad-json``, ``too-large``), so the gate's 502/504 say what ``silence add`` would say.
 """
@@ -76,12 +80,18 @@ def session(
 
 class Upstreams:
     def __init__(
-        self, bases: Sequence[str], http: aiohttp.ClientSession, timeout: float, max_listing: int
+        self,
+        bases: Sequence[str],
+        http: aiohttp.ClientSession,
+        timeout: float,
+        max_listing: int,
+        relayed: aiohttp.ClientSession | None = None,
     ) -> None:
         if not bases:
             raise ValueError("no upstream Alertmanager")
         self.bases: Final = tuple(base.rstrip("/") for base in bases)
         self.http: Final = http
+        self.relayed: Final = relayed or http
         self.timeout: Final = timeout
         self.max_listing: Final = max_listing
         self._down_until: dict[str, float] = {}
