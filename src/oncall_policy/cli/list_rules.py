@@ -43,6 +43,7 @@ LOADER_RULES: tuple[Rule, ...] = (
     positional.TOO_DEEP,
     positional.COMPLEX_KEY,
     positional.DUPLICATE_KEY,
+    positional.MERGE_KEY,
     positional.YAML_TAG,
     scalars.YAML11_TRAP,
     scalars.NUMBER_TOO_LARGE,

@@ -72,6 +72,7 @@ def _declines(text: str, lines: str) -> bool:
         or _block_scalar_at_the_end(lines)
         or "\n%" in lines
         or lines.startswith("%")
+        or "<<" in text  # perhaps a merge key, which the other path refuses (``positional.MERGE_KEY``)
         or any(_at_node_start(lines, indicator) for indicator in "!&*?")
     )
 

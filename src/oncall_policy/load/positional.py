@@ -43,6 +43,13 @@ DUPLICATE_KEY = Rule(
     "a mapping holds each key once. YAML readers disagree on which of two values counts; the first "
     "stands here, and the second is refused.",
 )
+MERGE_KEY = Rule(
+    "merge-key",
+    LOADER,
+    "no mapping holds a merge key (a plain ``<<``). YAML 1.1 readers (PyYAML, yq, Go's yaml) merge "
+    "the mapping it names into the one that holds it; YAML 1.2 readers keep ``<<`` as a key. A file "
+    "means the same to every reader: write the fields out.",
+)
 MULTIPLE_DOCUMENTS = Rule(
     "multiple-documents",
     LOADER,
@@ -251,6 +258,12 @@ class _Builder:
             self._fatal_at(event, "a mapping key must be a plain string", COMPLEX_KEY.id)
         position = self._mark(event)
         location = (*top.location, key)
+        if key == "<<" and not getattr(event, "style", "x"):  # plain ('' from libyaml): quoted, a key
+            message = (
+                "a merge key (<<) means one thing to YAML 1.1 readers and another to YAML 1.2 "
+                "ones; write the fields out"
+            )
+            self._report(event, message, MERGE_KEY.id, location)
         if key in top.first_seen:
             first_line = top.first_seen[key][0]
             message = f"duplicate key {key!r} (first at line {first_line}); keep one"
