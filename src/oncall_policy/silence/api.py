@@ -192,6 +192,9 @@ def matcher_json(matcher: Matcher) -> dict[str, Any]:
     }
 
 
+SHOWN_KEYS = 5  # of the keys that give one field, the first ones each said, at their place
+
+
 def known_fields(
     data: Mapping[Any, Any], fields: Sequence[str], where: Location, problems: list[Violation]
 ) -> dict[str, Any]:
@@ -201,22 +204,31 @@ def known_fields(
         return {field: data[field] for field in fields if field in data}  # canonical, no repeats
     pairs = data.pairs if isinstance(data, gojson.Object) else list(data.items())
     chosen: dict[str, Any] = {}
-    spellings: dict[str, list[str]] = {}
+    spellings: dict[str, list[str]] = {}  # the first few of each field's keys
+    counts: dict[str, int] = {}
+    last: dict[str, Any] = {}
+    hint = f"give each field once, spelled exactly: {', '.join(fields)}"
     for key, value in pairs:
         field = gojson.field_of(key, fields) if isinstance(key, str) else None
         if field is None:
             continue
+        count = counts[field] = counts.get(field, 0) + 1
+        chosen[field], last[field] = value, key
+        if count > SHOWN_KEYS:
+            continue  # said once for all of them, below: a message each, listing all, was N² (red team)
         seen = spellings.setdefault(field, [])
         seen.append(key)
-        chosen[field] = value
         reasons = [f"Alertmanager reads {key!r} as {field!r} (Go matches keys case-insensitively)"]
         reasons = reasons if key != field else []
-        if len(seen) > 1:
+        if count > 1:
             given = ", ".join(repr(spelling) for spelling in seen)
-            reasons.append(f"{field!r} is given {len(seen)} times ({given}) and Alertmanager keeps the last")
+            reasons.append(f"{field!r} is given {count} times ({given}) and Alertmanager keeps the last")
         if reasons:
-            hint = f"give each field once, spelled exactly: {', '.join(fields)}"
             problems.append(KeyViolation(BAD_SILENCE.id, "; ".join(reasons), hint, (*where, key)))
+    for field, count in counts.items():
+        if count > SHOWN_KEYS:
+            said = f"{field!r} is given {count} times in all, and Alertmanager keeps the last"
+            problems.append(KeyViolation(BAD_SILENCE.id, said, hint, (*where, last[field])))
     return chosen
 
 
