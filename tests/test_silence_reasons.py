@@ -31,6 +31,9 @@ PHRASINGS = {
         "Investigating memory leak",
         "INC-42: mitigation in place, fix is underway",
         "Looking into it with the database team",
+        "Issue being actively worked by the DB team",
+        "Actively working the issue",
+        "Known issue being actively worked",
     ],
     "deployment": [
         "Deployment in progress",
@@ -40,6 +43,8 @@ PHRASINGS = {
         "release 4.2 going out",
         "canary for the new checkout",
         "rolling back last night's change",
+        "Rolling restart in progress",
+        "Deployment in progress, no idea how long it takes",
     ],
     "planned-downtime": [
         "Planned downtime",
@@ -47,6 +52,8 @@ PHRASINGS = {
         "migrating to the new cluster",
         "payments db downtime window",
         "decommissioning the old search nodes",
+        "Planned down time for the database",
+        "Planned down-time for the database",
     ],
 }
 
@@ -76,6 +83,8 @@ INVALID = {
         "Don’t know how to fix, INC-2",  # what phones and Slack type
         "can’t fix, known issue",
         "no  idea, investigating",
+        "investigating, no idea",
+        "no idea how to fix it, OPS-5",
     ],
 }
 
