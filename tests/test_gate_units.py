@@ -161,6 +161,22 @@ def test_a_write_is_judged_as_silence_add_judges_it_and_by_the_gate():
     assert "approval-claim" in rules
 
 
+@pytest.mark.parametrize(
+    "shown",
+    ["Manager X", "manager  x", '"Manager X"', "manager-x", "manager-x@clipper.app", "MANAGER-X@Clipper.app"],
+)
+def test_a_write_showing_another_persons_name_on_ones_own_address_is_refused(shown):
+    """Red team: accepted as engineer-a's, it showed a manager's name in the web UI and amtool."""
+    [spoofed] = _judged(_silence(createdBy=f"{shown} <engineer-a@clipper.app>")).violations
+    assert spoofed.rule == "author-not-you"
+    assert "shows Manager X's name" in spoofed.message
+
+
+@pytest.mark.parametrize("shown", ["Engineer A", "Eng A (on call)", "Alice", ""])
+def test_a_write_showing_ones_own_or_no_roster_name_is_accepted(shown):
+    assert _judged(_silence(createdBy=f"{shown} <engineer-a@clipper.app>")).accepted
+
+
 def test_a_write_needing_approval_says_approvals_are_not_available_yet():
     body = _silence(
         matchers=[{"name": "alertname", "value": "ServiceDown", "isRegex": False}], approvedBy=["m"]

@@ -43,6 +43,14 @@ def address(text: str) -> str | None:
     return text if is_plain(text) else None
 
 
+def display_name(text: str) -> str:
+    """The name shown before the address in ``Name <address>`` (its quotes and spaces dropped),
+    or ``""`` when ``text`` is no such mailbox or shows none."""
+    if angled(text.strip()) is None:
+        return ""
+    return text[: text.find("<")].strip().strip('"').strip()
+
+
 def angled(text: str) -> str | None:
     r"""What is between ``<`` and ``>`` in ``Name <address>``: the group of ``[^<>]*<([^<>]*)>\s*``
     when it matches all of ``text`` (``\s`` as Python reads it: ``str.isspace``), else None."""
@@ -79,6 +87,7 @@ class Roster:
         self.subaddresses: Final = subaddresses
         self._by_key: Final = {self.key(p.email): p for p in people}
         self._by_id: Final = {p.id: p for p in people}
+        self._by_name: Final = {_folded(p.name): p for p in people}
         self._found: Final[dict[str, Person | None]] = {}  # an audit meets the same few people often
 
     def key(self, text: str) -> str | None:
@@ -100,6 +109,11 @@ class Roster:
             self._found[text] = found
         return found
 
+    def shown_as(self, name: str) -> Person | None:
+        """The roster person ``name`` (a display name) shows: by their name, in any case and
+        spacing, or by their id or address."""
+        return self._by_name.get(_folded(name)) or self.find(name)
+
     def identity(self, text: str) -> str | None:
         """Who ``text`` is: a roster person's id, a guest's address key, or None (nobody)."""
         person = self.find(text)
@@ -109,3 +123,7 @@ class Roster:
 
     def holders(self, role: str) -> tuple[Person, ...]:
         return tuple(p for p in self.people if role in p.roles)
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from oncall_policy.people import Person, Roster
+from oncall_policy.people import Person, Roster, display_name
 from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import api, gojson
 from oncall_policy.silence import comment as comments
@@ -138,6 +138,18 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
             Violation(
                 AUTHOR_NOT_YOU.id,
                 f"createdBy {request.author!r} is not who this request authenticates as ({person.email})",
+                f"create silences as yourself: amtool --author={person.email} (the Creator field in the UI)",
+                ("createdBy",),
+            )
+        )
+    shown = display_name(request.author)
+    other = roster.shown_as(shown) if shown and named is not None and named.id == person.id else None
+    if other is not None and other.id != person.id:
+        found.append(
+            Violation(
+                AUTHOR_NOT_YOU.id,
+                f"createdBy {request.author!r} shows {other.name}'s name on a silence {person.email} "
+                "writes: the web UI and amtool would show it as theirs",
                 f"create silences as yourself: amtool --author={person.email} (the Creator field in the UI)",
                 ("createdBy",),
             )
