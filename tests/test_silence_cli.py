@@ -195,6 +195,17 @@ def test_add_refuses_when_earlier_silences_cannot_be_read(capsys):
     assert "x history-unreadable: the silences already at http://127.0.0.1:9 cannot be read" in out
 
 
+@pytest.mark.amtool
+def test_an_unreadable_peer_is_among_the_alertmanagers_the_refusal_names(alertmanager, capsys):
+    """Red team: it named --alertmanager.url alone, which answered, as the one that could not be read."""
+    argv = ["silence", "check", "--policy", str(CLIPPER), f"--alertmanager.url={alertmanager.url}"]
+    assert main([*argv, "--peer", "http://127.0.0.1:9", *OK]) == 1
+    out = capsys.readouterr().out
+    assert f"in the Alertmanagers asked ({alertmanager.url}, http://127.0.0.1:9) cannot be read" in out
+    assert "http://127.0.0.1:9/api/v2/silences: [Errno 111]" in out
+    assert "fix: check --alertmanager.url, --peer and" in out
+
+
 def test_a_policy_may_allow_judging_without_history(tmp_path, capsys):
     relaxed = tmp_path / "policy.yaml"
     relaxed.write_text(

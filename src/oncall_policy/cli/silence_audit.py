@@ -227,4 +227,4 @@ def _history(options: argparse.Namespace, rules: Rules) -> tuple[list[Silence], 
     except (client.AlertmanagerError, OncallPolicyError) as error:
         if not rules.history.required:
             return [], None
-        return [], no_history(options.url, error)
+        return [], no_history(options.url, error, options.peer)

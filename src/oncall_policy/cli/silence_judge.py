@@ -21,7 +21,7 @@ from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     from oncall_policy.cli.silence_words import Options
@@ -210,7 +210,7 @@ def _judged(request: SilenceRequest, rules: Rules, options: Options) -> Verdict:
         if not rules.history.required:
             note = f"judged without earlier silences ({printable(str(error))}); the policy allows it"
             return verdict.replace(notes=(*verdict.notes, note))
-        return verdict.replace(violations=(*verdict.violations, no_history(url, error)))
+        return verdict.replace(violations=(*verdict.violations, no_history(url, error, options.peer)))
     return evaluate(request, rules, listed)
 
 
@@ -227,18 +227,22 @@ def connection(options: Options | argparse.Namespace) -> tuple[HttpConfig | None
     return config, amtool.timeout_seconds(options.timeout), limit
 
 
-def no_history(url: str, error: Exception) -> Violation:
+def no_history(url: str, error: Exception, peers: Sequence[str] = ()) -> Violation:
     """The violation of a silence judged without the history the policy requires; the error's
-    text (a server's answer, perhaps) is kept on one line, its control characters escaped."""
+    text (a server's answer, perhaps) is kept on one line, its control characters escaped.
+    ``peers``: the other Alertmanagers asked, any of which may be the one that failed."""
     from oncall_policy.silence.history import HISTORY_UNREADABLE  # noqa: PLC0415 - loaded with history
     from oncall_policy.silence.http_errors import redacted  # noqa: PLC0415
 
+    asked = ", ".join(printable(redacted(each)) for each in (url, *peers))
+    where = f"at {asked}" if not peers else f"in the Alertmanagers asked ({asked})"
     return Violation(
         HISTORY_UNREADABLE.id,
-        f"the silences already at {printable(redacted(url))} cannot be read ({printable(str(error))}), "
+        f"the silences already {where} cannot be read ({printable(str(error))}), "
         "so re-created or extended silences cannot be counted",
-        "check --alertmanager.url and its credentials (--http.config.file), then try again; "
-        "the policy refuses silences it cannot judge with their history (silences.history.required)",
+        f"check --alertmanager.url{', --peer' if peers else ''} and the credentials "
+        "(--http.config.file), then try again; the policy refuses silences it cannot judge with "
+        "their history (silences.history.required)",
         (),
     )
 
