@@ -195,6 +195,13 @@ def test_add_refuses_when_earlier_silences_cannot_be_read(capsys):
     assert "x history-unreadable: the silences already at http://127.0.0.1:9 cannot be read" in out
 
 
+def test_an_empty_duration_is_refused_as_amtool_refuses_it(capsys):
+    """amtool: "empty duration string"; it was read as amtool's default of 1h (red team)."""
+    argv = ["silence", "check", "--policy", str(CLIPPER), "alertname=HighErrorRate", "-c", "deployment"]
+    assert main([*argv, "-a", "engineer-a@clipper.app", "-d", ""]) == 1
+    assert "x bad-duration: not a valid duration: ''" in capsys.readouterr().out
+
+
 @pytest.mark.amtool
 def test_an_unreadable_peer_is_among_the_alertmanagers_the_refusal_names(alertmanager, capsys):
     """Red team: it named --alertmanager.url alone, which answered, as the one that could not be read."""

@@ -104,7 +104,7 @@ def from_namespace(
         timeout_seconds(args.timeout)
     matchers, problems = parse_matcher_args(args.matchers)
     start = _time(args.start, "--start", problems) if args.start else now
-    duration = args.duration or DEFAULT_DURATION
+    duration = DEFAULT_DURATION if args.duration is None else args.duration  # '': amtool refuses it
     end = _time(args.end, "--end", problems) if args.end else _plus_duration(start, duration, problems)
     return SilenceRequest(
         tuple(matchers), start, end, args.author, args.comment or "", tuple(approvers), tuple(problems)
