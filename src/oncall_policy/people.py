@@ -27,6 +27,20 @@ _LOCAL_CHARS = _LETTERS_AND_DIGITS + "!#$%&'*+/=?^_`{|}~.-"  # [A-Za-z0-9!#$%&'*
 _DOMAIN_CHARS = _LETTERS_AND_DIGITS + ".-"  # [A-Za-z0-9.-]
 
 
+# Letters that look like Latin ones (Cyrillic, Greek) and typographic marks, as their ASCII look-alike.
+LOOK_ALIKES = str.maketrans(
+    {
+        **dict(zip("аеорсухіјѕԁԛԝһӏɡ", "aeopcyxijsdqwhlg", strict=True)),
+        **dict(zip("АВЕКМНОРСТХУІЈЅ", "ABEKMHOPCTXYIJS", strict=True)),
+        **dict(zip("αοριυκνχτ", "aopiukvxt", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+        **dict.fromkeys("’‘ʼ′´`", "'"),
+        **dict.fromkeys("“”„", '"'),
+        **dict.fromkeys("‐‑‒–—", "-"),
+    }
+)
+
+
 class Person(Record):
     id: str
     name: str
@@ -87,7 +101,7 @@ class Roster:
         self.subaddresses: Final = subaddresses
         self._by_key: Final = {self.key(p.email): p for p in people}
         self._by_id: Final = {p.id: p for p in people}
-        self._by_name: Final = {_folded(p.name): p for p in people}
+        self._by_name: dict[str, list[Person]] | None = None  # by name as it looks, when first asked
         self._found: Final[dict[str, Person | None]] = {}  # an audit meets the same few people often
 
     def key(self, text: str) -> str | None:
@@ -109,10 +123,15 @@ class Roster:
             self._found[text] = found
         return found
 
-    def shown_as(self, name: str) -> Person | None:
-        """The roster person ``name`` (a display name) shows: by their name, in any case and
-        spacing, or by their id or address."""
-        return self._by_name.get(_folded(name)) or self.find(name)
+    def shown_as(self, name: str) -> list[Person]:
+        """The roster people ``name`` (a display name) shows: those whose name looks like it
+        (``looks_like``), else the one whose id or address it is (none: nobody's)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for person in self.people:
+                self._by_name.setdefault(looks_like(person.name), []).append(person)
+        found = self.find(name)
+        return self._by_name.get(looks_like(name)) or ([found] if found is not None else [])
 
     def identity(self, text: str) -> str | None:
         """Who ``text`` is: a roster person's id, a guest's address key, or None (nobody)."""
@@ -125,5 +144,14 @@ class Roster:
         return tuple(p for p in self.people if role in p.roles)
 
 
-def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()
+def looks_like(name: str) -> str:
+    """``name`` as a reader sees it: compatibility forms folded (a full-width letter is the
+    letter), look-alike letters made ASCII, invisible format characters (a zero-width space),
+    quotes and spaces dropped, case folded — so that no spelling shows one person's name as
+    another's without being read as it."""
+    if not name.isascii():
+        import unicodedata  # noqa: PLC0415 - only for names beyond ASCII
+
+        name = unicodedata.normalize("NFKC", name).translate(LOOK_ALIKES)
+        name = "".join(char for char in name if unicodedata.category(char) != "Cf")
+    return "".join(char for char in name if not char.isspace() and char not in "\"'").casefold()

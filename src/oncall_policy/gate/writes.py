@@ -143,12 +143,12 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
             )
         )
     shown = display_name(request.author)
-    other = roster.shown_as(shown) if shown and named is not None and named.id == person.id else None
-    if other is not None and other.id != person.id:
+    others = roster.shown_as(shown) if shown and named is not None and named.id == person.id else []
+    if others and all(other.id != person.id for other in others):  # two may share a name
         found.append(
             Violation(
                 AUTHOR_NOT_YOU.id,
-                f"createdBy {request.author!r} shows {other.name}'s name on a silence {person.email} "
+                f"createdBy {request.author!r} shows {others[0].name}'s name on a silence {person.email} "
                 "writes: the web UI and amtool would show it as theirs",
                 f"create silences as yourself: amtool --author={person.email} (the Creator field in the UI)",
                 ("createdBy",),

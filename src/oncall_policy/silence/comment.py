@@ -10,6 +10,7 @@ Approvals given through the gate end with the gate's signature (``proof``, verif
 
 from __future__ import annotations
 
+from oncall_policy.people import LOOK_ALIKES
 from oncall_policy.records import Record
 from oncall_policy.silence.maintenance import mentions
 from oncall_policy.static import TYPE_CHECKING
@@ -88,20 +89,6 @@ def has_approvals(comment: str) -> bool:
     return "[approved-by:" in comment
 
 
-# Letters that look like Latin ones (Cyrillic, Greek) and typographic marks, as their ASCII look-alike.
-_LOOK_ALIKES = str.maketrans(
-    {
-        **dict(zip("аеорсухіјѕԁԛԝһӏɡ", "aeopcyxijsdqwhlg", strict=True)),
-        **dict(zip("АВЕКМНОРСТХУІЈЅ", "ABEKMHOPCTXYIJS", strict=True)),
-        **dict(zip("αοριυκνχτ", "aopiukvxt", strict=True)),
-        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
-        **dict.fromkeys("’‘ʼ′´`", "'"),
-        **dict.fromkeys("“”„", '"'),
-        **dict.fromkeys("‐‑‒–—", "-"),
-    }
-)
-
-
 def readable(comment: str) -> str:
     """The comment as reasons are looked for in it: what looks alike reads alike (compatibility
     forms folded, look-alike letters and typographic quotes made ASCII, invisible format
@@ -111,6 +98,6 @@ def readable(comment: str) -> str:
         return " ".join(comment.split())
     import unicodedata  # noqa: PLC0415 - only for text beyond ASCII
 
-    text = unicodedata.normalize("NFKC", comment).translate(_LOOK_ALIKES)
+    text = unicodedata.normalize("NFKC", comment).translate(LOOK_ALIKES)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     return " ".join(text.split())
