@@ -88,19 +88,13 @@ def test_the_store_contract(instances):
     claimed = store.claim("b", 150.0)
     assert claimed == approved.replace(state="creating", claimed=150.0)
     assert store.claim("b", 150.0) is None  # one instance creates it
-    assert store.claim("b", 159.0, 10.0) is None  # ... for the lease
-    assert store.stalled(159.0, 10.0) == []
-    assert store.stalled(160.0, 10.0) == [claimed]  # its gate stopped half-way: another claims it
-    resumed = store.claim("b", 160.0, 10.0)
-    assert resumed == claimed.replace(claimed=160.0)
-    claimed = resumed
-    assert store.stalled(160.0, 10.0) == []
     assert store.approve("b", "security@clipper.app", ("security-team",), 150.0) == claimed  # not now
-    store.release("b")  # no Alertmanager took it
+    store.release(claimed)  # no Alertmanager took it
     assert store.get("b", 150.0) == approved
-    assert store.claim("b", 150.0) is not None
+    claimed = store.claim("b", 150.0)
+    assert claimed is not None
     counted = (("manager-x@clipper.app", ()),)  # the policy in force: no longer a manager
-    store.requires("b", {**REQUIRED, "lead": ("p9",)}, counted)  # and it asks more
+    store.requires(claimed, {**REQUIRED, "lead": ("p9",)}, counted)  # and it asks more
     again = store.get("b", 150.0)
     assert again is not None
     assert (again.state, again.required, again.approvals, again.waiting_for) == (
@@ -147,6 +141,29 @@ def test_a_table_made_before_claims_had_a_time_gets_one(database):
         store.close()
     again = pending.open_store(database)  # opened again: nothing left to add
     again.close()
+
+
+def test_a_claim_lasts_its_lease_and_only_its_holder_renews_or_gives_it_back(instances):
+    store = instances()
+    store.add(asked("b", created=110.0, expires=300.0))
+    claimed = store.claim("b", 150.0, 10.0)
+    assert claimed is not None
+    assert store.claim("b", 159.0, 10.0) is None  # one instance creates it, for the lease
+    assert store.stalled(159.0, 10.0) == []
+    assert store.stalled(160.0, 10.0) == [claimed]  # its gate stopped half-way: another claims it
+    resumed = store.claim("b", 160.0, 10.0)
+    assert resumed == claimed.replace(claimed=160.0)
+    assert store.stalled(160.0, 10.0) == []
+    # The claim it lost is no longer the first instance's: not taken again, given back or changed.
+    assert store.renew(claimed, 161.0) is None
+    store.release(claimed)
+    store.requires(claimed, {"lead": ("p9",)}, ())
+    assert store.get("b", 161.0) == resumed
+    renewed = store.renew(resumed, 170.0)  # the second's: its creation's turn has come
+    assert renewed == resumed.replace(claimed=170.0)
+    assert store.stalled(179.0, 10.0) == []  # the lease counts from the renewal
+    store.release(renewed)
+    assert store.get("b", 171.0).state == "pending"
 
 
 def race(*calls: Callable[[], object]) -> list[object]:

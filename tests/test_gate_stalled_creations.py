@@ -1,19 +1,27 @@
 """A gate that stops between claiming an approved request and closing it (killed, its host lost)
 leaves the request 'creating'. Past its lease the next gate to start (or any gate's sweep)
 claims it again, with a real Alertmanager 0.25: it creates the silence when Alertmanager never
-took it, and closes the request without a second silence when it did."""
+took it, and closes the request without a second silence when it did. Red team, on that: a
+resume whose listing failed, then approved again, made it twice; approvals queued past the lease
+on one gate were made by another too; a silence scheduled later with the same end was taken for
+the one asked to start now."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from oncall_policy.gate import approvals as approvals_module
 from oncall_policy.gate import proof as signing
-from oncall_policy.gate.config import Approvals, GateConfig
+from oncall_policy.gate.config import Approvals, GateConfig, Limits
 from oncall_policy.gate.pending import SqliteStore
 from oncall_policy.gate.pending_rows import LEASE_SECONDS
+from oncall_policy.gate.upstreams import Upstreams
 from tests.alertmanager_server import running
 from tests.gate_support import BASIC, basic, call, gate, post, silence
 from tests.test_gate_approvals import held
@@ -98,12 +106,12 @@ def test_an_approver_may_push_a_stalled_request_but_not_one_being_created(upstre
         store = SqliteStore(config.approvals.database)
         try:
             store.approve(request_id, *MANAGER, time.time())
-            store.claim(request_id, time.time())  # another gate is creating it right now
+            busy_claim = store.claim(request_id, time.time())  # another gate is creating it now
             manager = basic("manager-x@clipper.app")
             busy = call(url, "POST", f"/-/approvals/{request_id}", b"{}", manager)
             assert busy.status == 403, busy.body
             assert "being created already" in busy.json()["message"], busy.body
-            store.release(request_id)
+            store.release(busy_claim)
             store.claim(request_id, time.time() - LONG_AGO)  # ... and it was lost long ago
             pushed = call(url, "POST", f"/-/approvals/{request_id}", b"{}", manager)
             assert (pushed.status, pushed.json()["status"]) == (200, "created"), pushed.body
@@ -111,3 +119,83 @@ def test_an_approver_may_push_a_stalled_request_but_not_one_being_created(upstre
         finally:
             store.close()
     assert len(taken(upstream, "stall-3")) == 1
+
+
+def _services_made_twice(upstream, services: list[str]) -> dict[str, int]:
+    made = {service: len(taken(upstream, service)) for service in services}
+    return {service: count for service, count in made.items() if count > 1}
+
+
+def test_a_resume_whose_listing_failed_then_approved_again_is_made_once(upstream, config):
+    with gate([upstream.url], config) as url:
+        request_id = held(post(url, silence(("alertname", "ServiceDown"), ("service", "stall-4"))))
+        store = SqliteStore(config.approvals.database)
+        asked = store.get(request_id, time.time())
+        first = call(url, "POST", f"/-/approvals/{request_id}", b"{}", basic("manager-x@clipper.app"))
+        assert first.json()["status"] == "created", first.body
+    try:
+        assert asked is not None  # the gate was lost after Alertmanager took it, before it closed it
+        store.add(asked.approved_by(*MANAGER).replace(state="creating", claimed=time.time() - LONG_AGO))
+        with gate(["http://127.0.0.1:9"], config):  # resumed while no Alertmanager can be listed
+            deadline = time.monotonic() + 10
+            while store.get(request_id, time.time()).state != "pending" and time.monotonic() < deadline:
+                time.sleep(0.05)
+        with gate([upstream.url], config) as url:  # told to try again, the approver does
+            again = call(url, "POST", f"/-/approvals/{request_id}", b"{}", basic("manager-x@clipper.app"))
+    finally:
+        store.close()
+    assert again.json()["silenceID"] == first.json()["silenceID"], again.body
+    assert [s["id"] for s in taken(upstream, "stall-4")] == [first.json()["silenceID"]]
+
+
+def test_approvals_queued_past_the_lease_are_made_once_beside_another_gate(upstream, config, monkeypatch):
+    """Twenty approved at once on one gate, each creation answered in 0.2 s (within the 0.25 s
+    timeout): the later ones wait past the lease (here 3 s) for their turn, and another gate's
+    sweep claims them meanwhile."""
+    monkeypatch.setattr(approvals_module, "LEASE_SECONDS", 1.0)  # the lease: 4 x 0.25 s x 3
+    slowed = config.model_copy(update={"limits": Limits(upstream_timeout=timedelta(seconds=0.25))})
+    original = Upstreams.create
+
+    async def slow_create(self, *args, **kwargs):
+        if "127.0.0.1" in self.bases[0]:  # the first gate's way to Alertmanager
+            await asyncio.sleep(0.2)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Upstreams, "create", slow_create)
+    services = [f"lease-{n}" for n in range(20)]
+    with gate([upstream.url], slowed) as first:
+        ids = [held(post(first, silence(("alertname", "ServiceDown"), ("service", s)))) for s in services]
+        manager = basic("manager-x@clipper.app")
+        approving = [
+            threading.Thread(target=call, args=(first, "POST", f"/-/approvals/{i}", b"{}", manager, 60))
+            for i in ids
+        ]
+        for thread in approving:
+            thread.start()
+        time.sleep(3.3)
+        with gate([upstream.url.replace("127.0.0.1", "localhost")], slowed):
+            time.sleep(1)  # its sweep, as it starts
+        for thread in approving:
+            thread.join(60)
+    assert not _services_made_twice(upstream, services)
+    assert all(len(taken(upstream, service)) == 1 for service in services)
+
+
+def test_a_silence_scheduled_later_with_the_same_end_is_not_taken_for_a_stalled_one(upstream, config):
+    matchers = (("alertname", "ServiceDown"), ("service", "stall-5"))
+    later = silence(*matchers, start=timedelta(minutes=40), minutes=20)
+    at_once = {**silence(*matchers, minutes=60), "endsAt": later["endsAt"]}
+    with gate([upstream.url], config) as url:
+        scheduled = held(post(url, later))
+        answer = call(url, "POST", f"/-/approvals/{scheduled}", b"{}", basic("manager-x@clipper.app"))
+        assert answer.json()["status"] == "created", answer.body
+        request_id = held(post(url, at_once))
+    store = SqliteStore(config.approvals.database)
+    try:
+        store.approve(request_id, *MANAGER, time.time())
+        assert store.claim(request_id, time.time() - LONG_AGO) is not None  # and its gate was lost
+        with gate([upstream.url], config):
+            assert gone(store, request_id)
+    finally:
+        store.close()
+    assert sorted(s["status"]["state"] for s in taken(upstream, "stall-5")) == ["active", "pending"]

@@ -209,7 +209,7 @@ class ApprovalDesk:
         claimed = await self.desk.run(store.claim, request_id, now(), self.lease)
         if claimed is None:
             return _answer({"id": held.id, "status": "creating"}, html)
-        return await self._create(claimed, html=html, resumed=held.state == "creating")
+        return await self._create(claimed, html=html)
 
     async def sweep(self, every: float = SWEEP_SECONDS) -> None:
         """``resume_stalled`` every ``every`` seconds, until cancelled (the gate stops)."""
@@ -231,7 +231,7 @@ class ApprovalDesk:
             claimed = await self.desk.run(self.desk.store.claim, stalled.id, now(), self.lease)
             if claimed is None:
                 continue  # another gate took it, or it expired
-            answer = await self._create(claimed, html=False, resumed=True)
+            answer = await self._create(claimed, html=False)
             resumed.append(claimed.id)
             log.warning(
                 "request %s, whose creation had stalled since %.0f s: %s",
@@ -283,15 +283,22 @@ class ApprovalDesk:
             )
         return None
 
-    async def _create(self, held: Request, *, html: bool, resumed: bool = False) -> web.Response:
-        """The approved silence, judged again with what Alertmanager holds now, and created;
-        ``resumed``: a creation that stalled before, which may have been taken then."""
+    async def _create(self, held: Request, *, html: bool) -> web.Response:
+        """The approved silence (``held``, claimed), judged again with what Alertmanager holds
+        now, and created. Approvals take their turn one at a time, however long the queue: the
+        claim is taken again once this one's turn has come (``renew``), so that its lease counts
+        the creation alone. Another gate may have claimed it meanwhile, its lease having run
+        out while it waited (red team: twenty approved at once, the later ones made twice)."""
         store = self.desk.store
         try:
             async with self._alone():
-                answer = await self._judged_and_created(held, html=html, resumed=resumed)
+                renewed = await self.desk.run(store.renew, held, now())
+                if renewed is None:
+                    return _answer({"id": held.id, "status": "creating"}, html)
+                held = renewed
+                answer = await self._judged_and_created(held, html=html)
         except BaseException:
-            await self.desk.run(store.release, held.id)
+            await self.desk.run(store.release, held)  # only while the claim is still this one
             raise
         if isinstance(answer, web.Response):
             return answer
@@ -299,7 +306,7 @@ class ApprovalDesk:
         return _answer({"id": held.id, "status": "created", "silenceID": answer}, html)
 
     async def _judged_and_created(  # noqa: PLR0911 - each way a creation can end
-        self, held: Request, *, html: bool, resumed: bool
+        self, held: Request, *, html: bool
     ) -> web.Response | str:
         rules = self._rules()
         author = rules.roster.find(held.author)
@@ -310,10 +317,12 @@ class ApprovalDesk:
         try:
             silence, verdict = await self._judge(held.silence, author, rules, approvers, HINT)
         except AlertmanagerError as error:
-            await self.desk.run(self.desk.store.release, held.id)
+            await self.desk.run(self.desk.store.release, held)
             return answers.error(502, f"the silences in Alertmanager cannot be read ({error}); try again")
-        if resumed and (taken := self._created_from(held.silence)) is not None:
-            return taken  # its first creation was taken: the listing just read holds it
+        # A creation begun before (by a gate lost half-way, or one whose listing failed since)
+        # may have been taken: the listing just read holds it then, and it is not made twice.
+        if (taken := self._created_from(held.silence)) is not None:
+            return taken
         if not verdict.accepted:
             return await self._not_accepted(held, silence, verdict, html=html)
         assert silence.starts_at is not None  # noqa: S101 - accepted: it has times
@@ -355,7 +364,7 @@ class ApprovalDesk:
         covered = {role for _, roles in given for role in roles}
         waiting = [role for role in required if role not in covered]
         if writes.awaits_approval(verdict) and waiting:
-            await self.desk.run(self.desk.store.requires, held.id, required, given)
+            await self.desk.run(self.desk.store.requires, held, required, given)
             return _answer({"id": held.id, "status": "pending", "waitingFor": waiting}, html)
         await self.desk.run(self.desk.store.finish, held.id)
         text = report.verdict_text(verdict, silence.matchers)
@@ -367,7 +376,7 @@ class ApprovalDesk:
         self, held: Request, body: Mapping[str, Any], error: CreateFailedError
     ) -> web.Response:
         if all(isinstance(failure, UnreachableError) for failure in error.failures):
-            await self.desk.run(self.desk.store.release, held.id)  # no peer got it: approve again
+            await self.desk.run(self.desk.store.release, held)  # no peer got it: approve again
             return answers.error(error.status, f"approved, but no Alertmanager took the silence: {error}")
         # A peer may have taken it (no answer in time, or a 5xx): it counts as history, and the
         # request is closed, so that it is never created twice.

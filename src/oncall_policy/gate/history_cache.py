@@ -546,22 +546,24 @@ class HistoryCache:
 
     def created_from(self, data: Mapping[str, Any]) -> str | None:
         """The id of a silence held that an approval of ``data`` (a request's postable silence)
-        created: its matchers, end and author, and its comment with the approvals recorded after
-        it (``comment.proven``). None when there is none. Looked for only when a request's
-        creation stopped half-way (a gate gone between claiming it and closing it), once a
-        listing asked after that is held: whether it was taken is then in the listing."""
+        created: its matchers, author and end, its start (or, where the start had passed when it
+        was created, the moment it was created: Alertmanager starts such a silence then), and
+        its comment with the approvals recorded after it (``comment.proven``). None when there is
+        none. Asked before an approved silence is created, once a listing asked after any
+        earlier attempt is held: a creation begun before may have been taken (a gate lost
+        half-way, a listing that failed since)."""
         wanted = api.from_api(data)
-        end = _to_millisecond(wanted.ends_at)
+        start, end = _to_millisecond(wanted.starts_at), _to_millisecond(wanted.ends_at)
         recorded = f"{wanted.comment} [approved-by: "
         for ident, entry in self.entries.items():
             held = entry.silence.request
-            listed_comment = str(entry.item.get("comment", ""))  # as listed: read, the record is out
             if (
-                not ident.endswith(_AS_RECORDED)
+                held.author == wanted.author
+                and not ident.endswith(_AS_RECORDED)
                 and held.matchers == wanted.matchers
-                and held.author == wanted.author
                 and _to_millisecond(held.ends_at) == end
-                and listed_comment.startswith(recorded)
+                and str(entry.item.get("comment", "")).startswith(recorded)  # read, the record is out
+                and _started_as_asked(entry.item, _to_millisecond(held.starts_at), start)
             ):
                 return ident
         return None
@@ -678,6 +680,20 @@ def _confirms(record: Entry, listed: Entry) -> bool:
         and sent_start is not None
         and start >= sent_start
     )
+
+
+def _started_as_asked(item: Mapping[str, Any], listed: datetime | None, asked: datetime | None) -> bool:
+    """Whether a silence listed as starting at ``listed`` is one asked to start at ``asked``:
+    the same moment, or later when it was created (``updatedAt``) after the asked start had
+    passed, as Alertmanager then starts it (red team: a silence scheduled for later, with the
+    same end, was taken for one asked to start at once)."""
+    if listed is None or asked is None or listed == asked:
+        return listed == asked
+    try:
+        created = times.parse(item["updatedAt"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return asked < listed == _to_millisecond(created)
 
 
 def _to_millisecond(moment: datetime | None) -> datetime | None:

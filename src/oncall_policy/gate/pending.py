@@ -56,10 +56,11 @@ class Store(Protocol):
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None: ...
     def claim(self, request_id: str, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None: ...
     def stalled(self, now: float, lease: float = rows.LEASE_SECONDS) -> list[Request]: ...
-    def release(self, request_id: str) -> None: ...
+    def renew(self, claimed: Request, now: float) -> Request | None: ...
+    def release(self, claimed: Request) -> None: ...
     def requires(
         self,
-        request_id: str,
+        claimed: Request,
         required: Mapping[str, tuple[str, ...]],
         approvals: tuple[tuple[str, tuple[str, ...]], ...],
     ) -> None: ...
@@ -150,28 +151,30 @@ class SqliteStore:
         found = self._db.execute(rows.STALLED.format(p="?"), (now - lease, now))
         return [rows.request(row) for row in found.fetchall()]
 
-    def release(self, request_id: str) -> None:
-        self._write(
-            lambda db: db.execute(
-                "UPDATE pending SET state = 'pending', claimed = 0 WHERE id = ?", (request_id,)
-            )
+    def renew(self, claimed: Request, now: float) -> Request | None:
+        """``claimed``, its claim taken again from ``now`` (None: the claim is no longer this
+        one: another instance claimed it again once its lease ran out, or it is gone)."""
+        changed = self._write(
+            lambda db: db.execute(rows.RENEW.format(p="?"), (now, claimed.id, claimed.claimed)).rowcount
         )
+        return claimed.replace(claimed=now) if changed == 1 else None
+
+    def release(self, claimed: Request) -> None:
+        """``claimed`` back to pending, if its claim is still this one."""
+        self._write(lambda db: db.execute(rows.RELEASE.format(p="?"), (claimed.id, claimed.claimed)))
 
     def requires(
         self,
-        request_id: str,
+        claimed: Request,
         required: Mapping[str, tuple[str, ...]],
         approvals: tuple[tuple[str, tuple[str, ...]], ...],
     ) -> None:
-        """The claimed request back to pending, waiting for ``required`` (each role and the rules
-        requiring it) with ``approvals`` (each approver and the roles they cover): the policy in
-        force asks more than when it was held, or counts the approvals given otherwise."""
-        self._write(
-            lambda db: db.execute(
-                "UPDATE pending SET required = ?, approvals = ?, state = 'pending', claimed = 0 WHERE id = ?",
-                (rows.required(required), rows.given(approvals), request_id),
-            )
-        )
+        """``claimed`` back to pending (if its claim is still this one), waiting for ``required``
+        (each role and the rules requiring it) with ``approvals`` (each approver and the roles
+        they cover): the policy in force asks more than when it was held, or counts the
+        approvals given otherwise."""
+        given = (rows.required(required), rows.given(approvals), claimed.id, claimed.claimed)
+        self._write(lambda db: db.execute(rows.REQUIRES.format(p="?"), given))
 
     def finish(self, request_id: str) -> None:
         self._write(lambda db: db.execute("DELETE FROM pending WHERE id = ?", (request_id,)))

@@ -184,28 +184,36 @@ class PostgresStore:
 
         return self._run("listing the stalled requests", work)
 
-    def release(self, request_id: str) -> None:
+    def renew(self, claimed: Request, now: float) -> Request | None:
+        """``claimed``, its claim taken again from ``now`` (None: the claim is no longer this
+        one, or it is gone). Not run twice: a second run would find its own renewal, and say
+        "no longer this one", which leaves the request to be resumed: safe, never twice made."""
+
+        def work(db: Connection) -> int:
+            return db.execute(rows.RENEW.format(p="%s"), (now, claimed.id, claimed.claimed)).rowcount
+
+        changed = self._run(f"renewing the claim on request {claimed.id}", work, twice=False)
+        return claimed.replace(claimed=now) if changed == 1 else None
+
+    def release(self, claimed: Request) -> None:
+        """``claimed`` back to pending, if its claim is still this one."""
         self._run(
-            f"releasing request {request_id}",
-            lambda db: db.execute(
-                "UPDATE pending SET state = 'pending', claimed = 0 WHERE id = %s", (request_id,)
-            ),
+            f"releasing request {claimed.id}",
+            lambda db: db.execute(rows.RELEASE.format(p="%s"), (claimed.id, claimed.claimed)),
         )
 
     def requires(
         self,
-        request_id: str,
+        claimed: Request,
         required: Mapping[str, tuple[str, ...]],
         approvals: tuple[tuple[str, tuple[str, ...]], ...],
     ) -> None:
-        """The claimed request back to pending, waiting for ``required`` with ``approvals``."""
+        """``claimed`` back to pending (if its claim is still this one), waiting for ``required``
+        with ``approvals``."""
+        given = (rows.required(required), rows.given(approvals), claimed.id, claimed.claimed)
         self._run(
-            f"requiring more of request {request_id}",
-            lambda db: db.execute(
-                "UPDATE pending SET required = %s, approvals = %s, state = 'pending', claimed = 0 "
-                "WHERE id = %s",
-                (rows.required(required), rows.given(approvals), request_id),
-            ),
+            f"requiring more of request {claimed.id}",
+            lambda db: db.execute(rows.REQUIRES.format(p="%s"), given),
         )
 
     def finish(self, request_id: str) -> None:

@@ -50,6 +50,15 @@ WHERE id = {p} AND expires > {p}
 # is far longer than any creation the gate's bounded timeouts allow (``lease``), so that two
 # instances never create one request at once.
 LEASE_SECONDS = 300.0
+# A claim taken again by the instance that holds it (a creation's lease counts from when it
+# begins, not from when it was claimed and waited its turn), given back, or given back waiting for
+# more: each only while the claim is still the one that instance made (``claimed`` unchanged).
+RENEW = "UPDATE pending SET claimed = {p} WHERE id = {p} AND state = 'creating' AND claimed = {p}"
+RELEASE = "UPDATE pending SET state = 'pending', claimed = 0 WHERE id = {p} AND claimed = {p}"
+REQUIRES = (
+    "UPDATE pending SET required = {p}, approvals = {p}, state = 'pending', claimed = 0 "
+    "WHERE id = {p} AND claimed = {p}"
+)
 # The stalled requests (``Request.stalled``) that have not expired, oldest first, a few at a time.
 STALLED = """
 SELECT id, silence, author, required, approvals, state, created, expires, claimed FROM pending
