@@ -33,7 +33,8 @@ from tests.gate_support import HASHES, basic, call, gate, post, silence
 
 pytestmark = pytest.mark.amtool
 
-P2_CAP = "      max_duration: 4h\n"  # the p2-warning rule's line in policy.yaml (line 410)
+P2_CAP = "      max_duration: 4h\n"  # the p2-warning rule's line in policy.yaml
+P2_CAP_LINE = CLIPPER.read_text().split(P2_CAP)[0].count("\n") + 1
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +148,7 @@ def test_sighup_reloads_a_valid_policy_and_keeps_the_old_one_on_an_invalid_one(u
     assert f"policy reloaded from {policy} (SIGHUP): sha256 " in log
     assert f"policy reload from {policy} (SIGHUP) failed; the policy in force stays" in log
     assert (
-        f"\n{policy}:410:21: [error] silences.rules[2].max_duration: not a valid duration: 'forever'"
+        f"\n{policy}:{P2_CAP_LINE}:21: [error] silences.rules[2].max_duration: not a valid duration: 'forever'"
     ) in log
     verdicts = [json.loads(line) for line in served.lines if line.startswith("{")]
     assert [(v["decision"], v["matchers"]) for v in verdicts] == [

@@ -213,6 +213,30 @@ def p5k3(
     self.k2 = k2
 
 
+def p5k4(
+    self: Any,
+    p0: object,
+    p1: object,
+    p2: object,
+    p3: object,
+    p4: object,
+    *,
+    k0: object,
+    k1: object,
+    k2: object,
+    k3: object,
+) -> None:
+    self.p0 = p0
+    self.p1 = p1
+    self.p2 = p2
+    self.p3 = p3
+    self.p4 = p4
+    self.k0 = k0
+    self.k1 = k1
+    self.k2 = k2
+    self.k3 = k3
+
+
 def p6k0(self: Any, p0: object, p1: object, p2: object, p3: object, p4: object, p5: object) -> None:
     self.p0 = p0
     self.p1 = p1
