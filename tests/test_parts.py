@@ -110,6 +110,38 @@ def test_a_part_that_reaches_outside_its_team_is_refused_naming_both_files(inite
     ]
 
 
+def test_a_part_gives_its_people_only_the_roles_the_root_lets_it(initech, capsys):
+    """Red team: storage's part made its engineer a security officer, and a storage engineer's
+    silence of identity's security alert was accepted with a storage colleague's approval."""
+    storage = initech.parent / "teams" / "storage.yaml"
+    _edit(
+        storage,
+        "ravi@initech.example, roles: [engineer]}",
+        "ravi@initech.example, roles: [engineer, security-officer]}",
+    )
+    [problem] = _problems(initech)
+    assert problem.startswith(f"{storage}:8:")
+    assert "people[0].roles[1]: role 'security-officer' is given" in problem
+    assert f"in the root policy ({initech}) only" in problem
+    assert problem.endswith("(part-ownership)")
+    silence = ["silence", "check", "--policy", str(initech), 'alertname="CredentialStuffing"', "-d", "1h"]
+    who = ["-a", "suki@initech.example", "--approved-by", "ravi@initech.example", "-c", "deployment"]
+    assert main([*silence, *who]) == 1  # the policy is invalid: no silence is judged by it
+    assert "REJECTED" in capsys.readouterr().out
+
+
+def test_an_item_of_a_part_that_names_no_team_is_refused(initech):
+    """Red team: ``team: null`` was neither the part's team nor another's, and merged as the root's."""
+    storage = initech.parent / "teams" / "storage.yaml"
+    _edit(
+        storage,
+        "{id: storage-pages, name: Storage pages,",
+        "{id: storage-pages, team: null, name: Storage pages,",
+    )
+    [problem] = _problems(initech)
+    assert "paging_services[0].team: this paging service names no team: its team is 'storage'" in problem
+
+
 def test_each_problem_is_placed_in_its_own_file(initech):
     line = initech.read_text(encoding="utf-8").split("max_duration: 3d}")[0].count("\n") + 1
     _edit(initech, "max_duration: 3d}", "max_duration: 3 days}")

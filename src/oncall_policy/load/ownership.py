@@ -4,7 +4,9 @@ Its people, rotations, escalation policies, paging services and channels belong 
 (``team`` may be left out: it is the part's), its alerts carry the team label with its team's
 name and its routes match that label, so that one team's file can neither break nor redirect
 another team's alerting. It may use what the root defines (organisation-wide people, services,
-channels) but nothing another part defines: such a reference is an error naming both files.
+channels) but nothing another part defines: such a reference is an error naming both files. Its
+people hold only roles the root lets parts give (``granted_in_parts``): an approval of another
+team's silence may rest on a role, and who holds the organisation's roles is the root's to say.
 """
 
 from __future__ import annotations
@@ -82,9 +84,34 @@ def check(root: Document, owned: dict[str, Document]) -> None:
         message = f"{name} is already defined in {first.path}; ids are unique across files"
         part.problem(location, message, RULE.id)
     label = _team_label(root.data)
+    grantable = _grantable_roles(root.data)
     for team, part in owned.items():
         for location, message in _reaches(part, team, label, owned, owners):
             part.problem(location, message, RULE.id)
+        for location, message in _roles_given(part, grantable, root.path):
+            part.problem(location, message, RULE.id)
+
+
+def _grantable_roles(data: Any) -> set[str]:
+    """The roles the root lets a part give its people."""
+    return {
+        role["id"]
+        for _, role in _items(data, "roles")
+        if role.get("granted_in_parts") is True and isinstance(role.get("id"), str)
+    }
+
+
+def _roles_given(part: Document, grantable: set[str], root: str) -> Iterator[tuple[Location, str]]:
+    for i, person in _items(part.data, "people"):
+        for j, role in enumerate(_list(person.get("roles"))):
+            if isinstance(role, str) and role not in grantable:
+                yield (
+                    ("people", i, "roles", j),
+                    (
+                        f"role {shown(role)} is given in the root policy ({root}) only: a team's part "
+                        "gives its people the roles the root marks granted_in_parts: true"
+                    ),
+                )
 
 
 def _team_label(data: Any) -> str:
@@ -128,7 +155,12 @@ def _owned_item(
     here: Location, item: dict[str, Any], kind: str, team: str, owned: dict[str, Document]
 ) -> Iterator[tuple[Location, str]]:
     other = item.get("team", team)
-    if other != team and isinstance(other, str):
+    if not isinstance(other, str):  # null, a number: nobody's, which would read as the root's
+        yield (
+            (*here, "team"),
+            f"this {kind} names no team: its team is {shown(team)}, the part's (write it, or leave team out)",
+        )
+    elif other != team:
         where = owned[other].path if other in owned else "the root policy"
         yield (
             (*here, "team"),

@@ -8,6 +8,9 @@ class Role(Strict):
 
     id: Id
     description: Text | None = None
+    # In a policy in parts, whether a team's part may give this role to its own people. Roles an
+    # approval of other teams' silences rests on (a security officer) are the root's to give.
+    granted_in_parts: bool = False
 
 
 class Team(Strict):
