@@ -50,11 +50,49 @@ def whole_sha256(root: str, parts: tuple[Part, ...]) -> str:
 def included(base: Path, patterns: Sequence[str], own: str) -> list[str]:
     """The files ``patterns`` (globs relative to ``base``) match, as names relative to it: in
     pattern order, each sorted, each file once, never the root policy ``own`` itself. The loader
-    reads these parts, and the silence path checks that they are the ones compiled."""
+    reads these parts, and the silence path checks that they are the ones compiled. A pattern
+    that names no files (``pattern_problem``) matches none."""
     names: dict[str, None] = {}
     for pattern in patterns:
+        if pattern_problem(pattern) is not None:
+            continue
         found = (path for path in base.glob(pattern) if path.is_file())
         names.update(
             dict.fromkeys(n for n in sorted(p.relative_to(base).as_posix() for p in found) if n != own)
         )
     return list(names)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` can name no part (None: it can): it must be relative to the root's
+    directory, without ``..``, and end in a name (``Path.glob`` refuses ``''`` and ``'.'`` with
+    an exception: red team, a traceback)."""
+    from pathlib import PurePosixPath  # noqa: PLC0415 - only a policy with parts pays for it
+
+    path = PurePosixPath(pattern.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        return "must be relative to the root, without '..'"
+    if not path.parts or "\0" in pattern:
+        return "names no file: write a glob of the parts' names, such as teams/*.yaml"
+    return None
+
+
+def glob_matches(name: str, pattern: str) -> bool:
+    """Whether the relative file name ``name`` is one ``Path.glob(pattern)`` finds: ``*``, ``?`` and
+    ``[…]`` within one part of the path, ``**`` any number of directories, case-sensitive, a
+    leading dot no different (``diff`` matches names listed by git this way)."""
+    from fnmatch import fnmatchcase  # noqa: PLC0415
+    from functools import cache  # noqa: PLC0415
+    from pathlib import PurePosixPath  # noqa: PLC0415
+
+    names, globs = PurePosixPath(name).parts, PurePosixPath(pattern).parts
+
+    @cache
+    def matches(at: int, glob: int) -> bool:
+        if glob == len(globs):
+            return at == len(names)
+        if globs[glob] == "**":  # zero or more directories, then the rest
+            return any(matches(start, glob + 1) for start in range(at, len(names)))
+        return at < len(names) and fnmatchcase(names[at], globs[glob]) and matches(at + 1, glob + 1)
+
+    return matches(0, 0)

@@ -8,6 +8,7 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from oncall_policy.errors import OncallPolicyError
+from oncall_policy.provenance import glob_matches, pattern_problem
 
 if TYPE_CHECKING:
     from oncall_policy.model import Policy
@@ -88,20 +89,14 @@ class GitParts:
             GIT_TIMEOUT,
         ).decode("utf-8", "replace")
         names = [posixpath.relpath(line, self.directory or ".") for line in listed.splitlines()]
-        return sorted(name for name in names if name != own and _globbed(name, pattern))
+        if pattern_problem(pattern) is not None:
+            return []
+        return sorted(name for name in names if name != own and glob_matches(name, pattern))
 
     def read(self, name: str) -> bytes:
         return git_show(
             self.revision, posixpath.join(self.directory, name) if self.directory else f"./{name}"
         )
-
-
-def _globbed(name: str, pattern: str) -> bool:
-    """Whether a relative name matches a glob as ``Path.glob`` matches it (``*`` within a part)."""
-    from pathlib import PurePosixPath  # noqa: PLC0415
-
-    path, glob = PurePosixPath(name), PurePosixPath(pattern)
-    return ("**" in glob.parts or len(path.parts) == len(glob.parts)) and path.match(pattern)
 
 
 def git_show(revision: str, path: str) -> bytes:

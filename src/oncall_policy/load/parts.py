@@ -8,9 +8,11 @@ have on disk, so the merged policy (and all compiled from it) is the same on eve
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import weakref
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from oncall_policy.leaks.redact import shown
@@ -21,7 +23,7 @@ from oncall_policy.load.positional import Document
 from oncall_policy.model.part import PolicyPart
 from oncall_policy.model.policy import VERSION
 from oncall_policy.problems import Problem
-from oncall_policy.provenance import included
+from oncall_policy.provenance import included, pattern_problem
 from oncall_policy.regular_files import read_regular
 from oncall_policy.rulebook import LOADER, Rule
 
@@ -72,7 +74,19 @@ class Directory:
         return included(self.base, [pattern], own)
 
     def read(self, name: str) -> bytes:
-        return read_regular(self.base / name, MAX_BYTES)
+        path = self.base / name
+        # A part is the root's directory's: one reached through a symlink to elsewhere (another
+        # repository, /proc/self/environ) is no team's file under review (red team).
+        real, inside = os.path.realpath(path), os.path.realpath(self.base)
+        if os.path.commonpath([real, inside]) != inside:
+            raise OutsideError(
+                errno.EXDEV, f"is {real}, outside the root policy's directory (a symlink)", str(path)
+            )
+        return read_regular(path, MAX_BYTES)
+
+
+class OutsideError(OSError):
+    """A part whose file is not in the root policy's directory."""
 
 
 # The parts each loaded policy was read from, by the policy object's identity, while it lives.
@@ -113,10 +127,9 @@ def _names(root: Document, patterns: list[str], files: PartFiles) -> list[str]:
     names: dict[str, None] = {}
     own = Path(root.path).name
     for i, pattern in enumerate(patterns):
-        if PurePosixPath(pattern).is_absolute() or ".." in PurePosixPath(pattern.replace("\\", "/")).parts:
-            root.problem(
-                ("include", i), f"{shown(pattern)} must be relative to the root, without '..'", INCLUDE.id
-            )
+        refused = pattern_problem(pattern)
+        if refused is not None:
+            root.problem(("include", i), f"{shown(pattern)} {refused}", INCLUDE.id)
             continue
         found = files.names(pattern, own)
         if not found:
