@@ -593,3 +593,25 @@ def test_the_manifest_cannot_have_the_policy_removed(tmp_path: Path, capsys):
     assert compile_(tmp_path, policy) == 1
     assert "it is the policy; remove that line" in capsys.readouterr().err
     assert policy.read_bytes() == CLIPPER.read_bytes()
+
+
+def test_check_notices_a_list_of_generated_files_edited_by_hand(tmp_path, capsys):
+    """Red team: with a line of .oncall-policy-files deleted, --check passed, and compile rewrote
+    it saying nothing changed; the file it no longer listed would never be removed."""
+    policy = tmp_path / "policy.yaml"
+    shutil.copy2(CLIPPER, policy)
+    out = tmp_path / "generated"
+    assert main(["compile", "--policy", str(policy), "--out", str(out)]) == 0
+    listed = out / ".oncall-policy-files"
+    lines = listed.read_text(encoding="utf-8").splitlines(keepends=True)
+    listed.write_text("".join(lines[1:]), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["compile", "--policy", str(policy), "--out", str(out), "--check"]) == 1
+    said = capsys.readouterr()
+    assert f"{listed}: stale (changed)" in said.err
+    assert "+ON_CALL.md\n" in said.out
+    assert main(["compile", "--policy", str(policy), "--out", str(out)]) == 0
+    assert f"changed {listed}" in capsys.readouterr().out
+    assert listed.read_text(encoding="utf-8").splitlines(keepends=True) == lines
+    listed.unlink()
+    assert main(["compile", "--policy", str(policy), "--out", str(out), "--check"]) == 1

@@ -58,6 +58,10 @@ def make(
             changes.append(Change(path, "created" if found is None else "changed"))
     removed = sorted(path for path in ours if path in old and path not in new)
     changes += [Change(path, "removed") for path in removed]
+    if not changes and NAME in write:
+        # The list of what compile wrote, changed while nothing it lists did: edited by hand. It
+        # decides what a later compile removes, and --check passed over it (red team).
+        changes.append(Change(NAME, "created" if NAME not in old else "changed"))
     # Anything else already there is someone else's, carried over: even what looks like a
     # temporary file an older compile left (a user's ``.ON_CALL.md.my_notes`` looks the same).
     link += [path for path in old if path not in new and path not in ours]
