@@ -343,8 +343,12 @@ def test_without_psycopg_the_error_says_what_to_install(monkeypatch):
             "postgres://gate@db/gate?password=***&sslmode=verify-full",
         ),
         ("postgresql:///gate?host=/run/postgresql", "postgresql:///gate?host=/run/postgresql"),
+        (  # red team: the key's passphrase was shown
+            "postgresql://gate@db/gate?sslpassword=Pass-9f3&sslmode=verify-full&Password=x",
+            "postgresql://gate@db/gate?sslpassword=***&sslmode=verify-full&Password=***",
+        ),
     ],
-    ids=["userinfo", "encoded-and-hosts", "query", "no-password"],
+    ids=["userinfo", "encoded-and-hosts", "query", "no-password", "ssl-key-passphrase"],
 )
 def test_a_url_is_shown_without_its_password(url, shown):
     assert pending_postgres.redacted(url) == shown

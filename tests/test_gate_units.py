@@ -247,6 +247,32 @@ def test_the_gate_does_not_start_on_what_it_cannot_use(tmp_path, capsys):
     assert raised.value.code == 2
 
 
+@pytest.mark.parametrize(
+    ("config", "said"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "values nested too deeply"),
+        ("[limits]\nmax_body = " + "9" * 100_000 + "\n", "Exceeds the limit"),
+        (
+            '[auth]\nmode = "none"\n[approvals]\ndatabase = "host=db password=s3cret dbname=gate"\nkey_file = "k"\n',
+            "looks like PostgreSQL's key=value form; write a URL",
+        ),
+    ],
+    ids=["deep-array", "long-integer", "key-value-dsn"],
+)
+def test_a_hostile_gate_configuration_is_refused_in_one_line(tmp_path, capsys, monkeypatch, config, said):
+    """Red team: a traceback (exit 3) for the first two; the third made a file named after the
+    password in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    main(["gate", "keygen", "--out", str(tmp_path / "k")])
+    (tmp_path / "gate.toml").write_text(config)
+    argv = ["gate", "--policy", str(CLIPPER), "--upstream", "http://127.0.0.1:9", "--config", "gate.toml"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert said in err
+    assert "s3cret" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gate.toml", "k", "k.pub"]
+
+
 def test_an_approver_sees_each_matcher_whole_and_what_it_replaces():
     """A value holding a quote must not read as the end of itself and a second matcher: the
     approver would approve a narrower silence than the one created."""

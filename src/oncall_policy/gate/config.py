@@ -220,6 +220,10 @@ def read(path: str | Path | None) -> GateConfig:
         raise GateConfigError(f"{path}: cannot read the gate configuration: {error.strerror}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise GateConfigError(f"{path}: not TOML: {error}") from None
+    except RecursionError:  # arrays or tables nested thousands deep (red team: a traceback)
+        raise GateConfigError(f"{path}: not a gate configuration: values nested too deeply") from None
+    except ValueError as error:  # an integer of thousands of digits: Python's limit on reading one
+        raise GateConfigError(f"{path}: not a gate configuration: {error}") from None
     try:
         config = GateConfig.model_validate(data)
     except ValidationError as error:

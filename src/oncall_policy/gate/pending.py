@@ -200,7 +200,20 @@ def open_store(database: str) -> Store:
             f"approvals.database: {_scheme(database)!r} is neither a file path, sqlite:///PATH "
             "nor postgresql://…"
         )
+    if _key_value(database):
+        # libpq's 'host=… password=…' form, read as a file name, made a file named after the
+        # password (red team). Not shown: it may hold one.
+        raise GateConfigError(
+            "approvals.database: looks like PostgreSQL's key=value form; write a URL "
+            "(postgresql://USER@HOST/DB?sslmode=…), or a SQLite file path"
+        )
     return SqliteStore(database.removeprefix("sqlite://"))
+
+
+def _key_value(database: str) -> bool:
+    """Whether ``database`` reads as libpq's ``key=value`` connection string."""
+    first = database.strip().partition(" ")[0]
+    return "=" in first and first.partition("=")[0].isidentifier()
 
 
 def _scheme(database: str) -> str:

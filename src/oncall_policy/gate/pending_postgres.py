@@ -239,17 +239,21 @@ def _options(url: str) -> dict[str, Any]:
     return {key: value for key, value in defaults.items() if key not in given}
 
 
+def _secret(part: str) -> bool:
+    """Whether a query parameter holds a secret: libpq's ``password`` and ``sslpassword`` (red
+    team: the key's passphrase was shown), and any other ``…password``."""
+    return part.partition("=")[0].strip().lower().endswith("password")
+
+
 def redacted(url: str) -> str:
-    """``url`` with its password (``user:PASSWORD@`` or ``password=``) shown as ``***``."""
+    """``url`` with its passwords (``user:PASSWORD@``, ``password=``, ``sslpassword=``) shown as ``***``."""
     scheme, _, rest = url.partition("://")
     location, slash, tail = rest.partition("/")
     userinfo, at, hosts = location.rpartition("@")
     user, colon, _ = userinfo.partition(":")
     location = f"{user}:***@{hosts}" if colon else f"{userinfo}{at}{hosts}"
     path, question, query = tail.partition("?")
-    query = "&".join(
-        "password=***" if part.lower().startswith("password=") else part for part in query.split("&")
-    )
+    query = "&".join(f"{part.partition('=')[0]}=***" if _secret(part) else part for part in query.split("&"))
     return f"{scheme}://{location}{slash}{path}{question}{query}"
 
 
@@ -261,6 +265,6 @@ def _passwords(url: str) -> tuple[str, ...]:
     userinfo = location.rpartition("@")[0]
     found = [userinfo.partition(":")[2]] if ":" in userinfo else []
     query = url.partition("?")[2]
-    found += [part.partition("=")[2] for part in query.split("&") if part.lower().startswith("password=")]
+    found += [part.partition("=")[2] for part in query.split("&") if _secret(part)]
     spellings = {spelling for secret in found for spelling in (secret, unquote(secret)) if spelling}
     return tuple(sorted(spellings, key=len, reverse=True))
