@@ -57,6 +57,22 @@ def test_every_escaped_character_is_one_isprintable_refuses():
     assert [c for c in escaped if c.isprintable()] == []
 
 
+@pytest.mark.parametrize("show", [printable, printable_lines, printable_json])
+def test_a_lone_surrogate_is_escaped_and_the_rest_kept(show):
+    """Red team: a policy key "\\udc80x" reached the terminal as a raw byte."""
+    assert show("\udc80x\u00e9") == "\\udc80x\u00e9"
+    assert show("ok \U0001f600") == "ok \U0001f600"
+
+
+def test_policy_keys_with_a_surrogate_are_printed_escaped(tmp_path, capsys):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text('version: oncall-policy/v1\n"\\udc80x": 1\n')
+    assert main(["check", str(policy)]) == 1
+    out = capsys.readouterr().out
+    assert "\\udc80x: the key holds U+DC80" in out
+    out.encode("utf-8")  # no surrogate left to print
+
+
 def test_json_keeps_its_values():
     """In JSON the controls json.dumps leaves raw are escaped the JSON way: the same values."""
     values = {"k\u202e": "a\x85b\u2028c\x7f\x1b"}

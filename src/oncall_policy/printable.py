@@ -6,7 +6,8 @@ move the cursor, a carriage return could write over the line before (``ACCEPTED`
 ``REJECTED``), and a bidirectional override could show text in another order than it has.
 Each such character is written as Python writes it in a string: the C0 and C1 controls and DEL
 as ``\x1b`` (``\t``, ``\n``, ``\r``), the line and paragraph separators and the bidirectional
-controls as ``\u202e``.
+controls as ``\u202e``. A lone surrogate (from an escape in a YAML or JSON key, or bytes read with
+``surrogateescape``) is written ``\udc80`` too: raw, it reached the terminal as an undecodable byte.
 
 No regular expressions: the silence path imports this, and ``re`` costs its start-up.
 """
@@ -25,17 +26,27 @@ _IN_JSON = {code: f"\\u{code:04x}" for code in _ESCAPES if code >= 0x7F}
 
 def printable(text: str) -> str:
     """``text`` with every control character escaped, line breaks too: one line stays one."""
-    return text if text.isprintable() else text.translate(_ESCAPES)
+    return text if text.isprintable() else _no_surrogates(text.translate(_ESCAPES))
 
 
 def printable_lines(text: str) -> str:
     """``text`` with every control character escaped but its line breaks: text made of lines."""
     # Every character escaped is one ``isprintable`` refuses: text it accepts, its line breaks
     # aside, is left as it is without a lookup per character (an audit's report is megabytes).
-    return text if text.replace("\n", "").isprintable() else text.translate(_KEEPING_LINES)
+    return text if text.replace("\n", "").isprintable() else _no_surrogates(text.translate(_KEEPING_LINES))
 
 
 def printable_json(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the controls it leaves raw
     escaped the JSON way, so that it still reads as the same values."""
-    return text.translate(_IN_JSON)
+    return _no_surrogates(text.translate(_IN_JSON))
+
+
+def _no_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which ``isprintable`` refuses, so only text escaped
+    already comes here) written as an escape, at C speed: no table of 2,048 of them to build."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
