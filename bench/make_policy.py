@@ -38,8 +38,10 @@ def header(alerts: int) -> list[str]:
         "organisation: {name: Synthetic, runbook_base_url: 'https://runbooks.example.invalid/'}",
         "secrets: {directory: /etc/alertmanager/secrets}",
         # Teams' parts give their people engineer and manager; security-team is the root's to give.
-        "roles: [{id: engineer, granted_in_parts: true}, {id: manager, granted_in_parts: true}, "
-        "{id: security-team}]",
+        (
+            "roles: [{id: engineer, granted_in_parts: true}, {id: manager, granted_in_parts: true}, "
+            "{id: security-team}]"
+        ),
         "teams:",
         *(f"  - {{id: {t}, name: Team {t}}}" for t in team_ids(alerts)),
         SEVERITIES.rstrip(),

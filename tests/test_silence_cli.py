@@ -247,7 +247,14 @@ def test_check_files(tmp_path, capsys):
     assert lines[1].startswith(f"{bad}:2:48: [error] endsAt: the silence lasts 3h; rule p1-critical allows")
 
 
+def _verified_once() -> None:
+    """The first run on a rules file compiles the policy to verify it (``source``): once known
+    verified (this user's cache), a run reads the file alone."""
+    assert main(["silence", "check", "--policy", str(CLIPPER), *OK]) == 0
+
+
 def test_silence_check_imports_no_pydantic_nor_yaml():
+    _verified_once()
     code = (
         "import sys; from oncall_policy.cli import main; "
         f"rc = main(['silence', 'check', '--policy', {str(CLIPPER)!r}, *{OK!r}]); "
@@ -274,6 +281,7 @@ NOT_ON_THE_CHECK_PATH = (
 
 
 def test_silence_check_imports_nothing_it_does_not_need():
+    _verified_once()
     code = (
         "import sys; from oncall_policy.cli import main; "
         f"rc = main(['silence', 'check', '--policy', {str(CLIPPER)!r}, *{OK!r}]); "

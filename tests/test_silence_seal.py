@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oncall_policy.cli import main
+from oncall_policy.silence import source
 from oncall_policy.silence.document.write import render
 from oncall_policy.silence.seal import intact, seal
 from tests.conftest import CLIPPER
@@ -55,3 +58,37 @@ def test_a_truncated_or_extended_file_is_not_intact():
     assert not intact(COMPILED + b"\n")
     assert not intact(b"")
     assert not intact(COMPILED[-81:])  # a seal alone seals nothing
+
+
+P1_RULE = '"max_duration": "1h", "max_duration_ms": 3600000, "approvals": ["manager"]'
+THIRTY_DAYS_OF_P1 = ["alertname=ServiceDown", "service=api", "-d", "30d", "-c", "deployment in progress"]
+
+
+def test_a_rules_file_edited_and_sealed_again_loosens_nothing(tmp_path, capsys, monkeypatch):
+    """Red team: a seal is no signature; P1's cap raised to 30 days and its approval dropped,
+    then sealed again, was trusted. A fresh file is used only once it is known to be what the
+    policy compiles to: this one is stale, and the policy's own rules judge."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing verified yet
+    policy = tmp_path / "policy.yaml"
+    shutil.copy2(CLIPPER, policy)
+    assert main(["compile", "--policy", str(policy), "--out", str(tmp_path / "generated")]) == 0
+    rules = tmp_path / "generated" / "silence-rules.json"
+    text = rules.read_text(encoding="utf-8")
+    body = text.rpartition(',\n  "sha256": ')[0]
+    assert P1_RULE in body
+    loosened = seal(
+        body.replace(P1_RULE, '"max_duration": "30d", "max_duration_ms": 2592000000, "approvals": []')
+        + "\n}\n"
+    )
+    rules.write_text(loosened, encoding="utf-8")
+    argv = ["silence", "check", "--policy", str(policy), *THIRTY_DAYS_OF_P1, "-a", "engineer-a@clipper.app"]
+    capsys.readouterr()
+    assert main(argv) == 1
+    said = capsys.readouterr()
+    assert f"{rules} is not what policy.yaml compiles to (edited, then sealed again?)" in said.err
+    assert "cap 1h; approvals: manager" in said.out
+    assert main(argv) == 1  # never remembered as verified
+    assert "is not what policy.yaml compiles to" in capsys.readouterr().err
+    rules.write_text(text, encoding="utf-8")  # as compiled: verified once, then read alone
+    assert source.load(policy).stale is None
+    assert list((tmp_path / "cache" / "oncall-policy" / "verified-silence-rules").iterdir())

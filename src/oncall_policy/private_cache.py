@@ -18,24 +18,26 @@ one else could have put it there, and only for what it was built from:
 
 Anything that goes wrong (a refused directory, a damaged or mismatched entry, a full disk) is a
 miss or an unwritten entry: a cache only ever costs speed.
+
+``silence check`` reads it on every run: paths are strings, and neither ``pathlib``, ``hashlib``,
+``contextlib`` nor ``typing`` is imported (each costs milliseconds of its start-up).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
-from contextlib import contextmanager, suppress
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from oncall_policy.digests import sha256
 from oncall_policy.regular_files import read_regular
+from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
+    from pathlib import Path
 
 MAGIC = b"oncall-policy cache entry v1\n"
-_DIGEST = hashlib.sha256().digest_size
+_DIGEST = 32  # bytes of a SHA-256 digest
 
 
 class UntrustedDirectoryError(OSError):
@@ -44,17 +46,33 @@ class UntrustedDirectoryError(OSError):
 
 def base() -> Path:
     """``$XDG_CACHE_HOME`` if it is absolute (the XDG spec ignores a relative one), else ``~/.cache``."""
-    configured = Path(os.environ.get("XDG_CACHE_HOME", ""))
-    return configured if configured.is_absolute() else Path.home() / ".cache"
+    from pathlib import Path  # noqa: PLC0415 - see the module's docstring
+
+    return Path(_base())
+
+
+def _base() -> str:
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(configured):
+        return configured
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):  # no $HOME and no entry in the password database: no cache
+        raise OSError("no home directory for a cache")
+    return os.path.join(home, ".cache")
 
 
 def read(parts: Sequence[str], name: str, key: bytes, limit: int) -> bytes | None:
     """The payload of entry ``name`` in ``base()/parts...`` if it was written for ``key``; else ``None``."""
     try:
-        with _directory(parts) as directory:
-            entry = read_regular(name, len(MAGIC) + _DIGEST + limit, follow_symlinks=False, dir_fd=directory)
+        directory = _directory(parts)
     except OSError:
         return None
+    try:
+        entry = read_regular(name, len(MAGIC) + _DIGEST + limit, follow_symlinks=False, dir_fd=directory)
+    except OSError:
+        return None
+    finally:
+        os.close(directory)
     start = len(MAGIC) + _DIGEST
     head, digest, payload = entry[: len(MAGIC)], entry[len(MAGIC) : start], entry[start:]
     return payload if head == MAGIC and digest == _digest(key, payload) else None
@@ -62,39 +80,47 @@ def read(parts: Sequence[str], name: str, key: bytes, limit: int) -> bytes | Non
 
 def write(parts: Sequence[str], name: str, key: bytes, payload: bytes) -> None:
     """Keep ``payload`` as entry ``name`` for ``key``, replacing it whole; nothing if it cannot be."""
-    with suppress(OSError), _directory(parts) as directory:
+    try:
+        directory = _directory(parts)
+    except OSError:
+        return
+    try:
         _replace(directory, name, MAGIC + _digest(key, payload) + payload)
+    except OSError:
+        pass
+    finally:
+        os.close(directory)
 
 
 def _digest(key: bytes, payload: bytes) -> bytes:
     # The key's length first, so that no other split of the same bytes gives the same digest.
-    return hashlib.sha256(len(key).to_bytes(8, "big") + key + payload).digest()
+    return sha256(len(key).to_bytes(8, "big") + key + payload)
 
 
-@contextmanager
-def _directory(parts: Sequence[str]) -> Iterator[int]:
-    """The last directory of ``base()/parts...``, open, each one checked on the way down."""
-    try:
-        home = base()
-    except RuntimeError as error:  # no $HOME and no entry in the password database: no cache
-        raise OSError(str(error)) from None
-    home.mkdir(0o700, parents=True, exist_ok=True)  # as the XDG spec asks of a missing base
+def _directory(parts: Sequence[str]) -> int:
+    """The last directory of ``base()/parts...``, open (the caller closes it), each one checked
+    on the way down."""
+    home = _base()
+    os.makedirs(home, 0o700, exist_ok=True)  # as the XDG spec asks of a missing base
     directory = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for part in parts:
             inner = _private(directory, part)
             os.close(directory)
             directory = inner
-        yield directory
-    finally:
+    except BaseException:
         os.close(directory)
+        raise
+    return directory
 
 
 def _private(parent: int, name: str) -> int:
     """Directory ``name`` in ``parent``, made if missing, opened if it is this user's alone."""
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-    with suppress(FileExistsError):
+    try:  # noqa: SIM105 - contextlib.suppress: contextlib costs the silence path's start-up
         os.mkdir(name, 0o700, dir_fd=parent)
+    except FileExistsError:
+        pass
     directory = os.open(name, flags, dir_fd=parent)  # a symlink is refused here (ELOOP/ENOTDIR)
     found = os.fstat(directory)
     if found.st_uid != os.geteuid() or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):

@@ -13,6 +13,10 @@ The seal is checked on the bytes, before the JSON is read: no canonical form to 
 
 from __future__ import annotations
 
+from oncall_policy.digests import sha256_hex
+
+__all__ = ["digest_of", "intact", "seal", "sha256_hex"]
+
 _OPEN = b'  "sha256": "'
 _CLOSE = b'"\n}\n'
 _LENGTH = len(_OPEN) + 64 + len(_CLOSE)
@@ -31,18 +35,10 @@ def intact(data: bytes) -> bool:
     return len(data) > _LENGTH and data[-_LENGTH:] == _seal(body)
 
 
+def digest_of(data: bytes) -> str:
+    """The sha256 an intact file's seal says (of everything before it)."""
+    return data[-_LENGTH + len(_OPEN) : -len(_CLOSE)].decode("ascii")
+
+
 def _seal(body: bytes) -> bytes:
     return _OPEN + sha256_hex(body).encode() + _CLOSE
-
-
-def sha256_hex(data: bytes) -> str:
-    """SHA-256 as ``hashlib`` computes it, by CPython's own implementation when there is one:
-    importing ``hashlib`` loads OpenSSL, about 8 ms of ``silence check``'s start-up."""
-    for name in ("_sha256", "_sha2"):  # CPython 3.11; 3.12 and later
-        try:
-            return str(__import__(name).sha256(data).hexdigest())
-        except ImportError:
-            continue
-    from hashlib import sha256  # noqa: PLC0415 - another Python: the portable way
-
-    return sha256(data).hexdigest()

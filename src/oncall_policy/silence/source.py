@@ -7,6 +7,13 @@ file). When it is stale, edited, missing or refused, the policy is loaded proper
 YAML, slow but correct — and the rules are built in memory; the caller is told why. When the
 policy cannot be read or is invalid, ``PolicyError`` propagates: the caller must then reject every
 silence (fail closed).
+
+A seal is no signature: whoever may edit the file (a pull request's author) can seal it again, a
+P1 cap raised to 30 days and all (red team). So a fresh file is used only once it is known to
+be what this oncall-policy compiles the policy to: the first time a file is met, the policy is
+compiled in memory and the bytes compared; the same are then remembered as verified in this
+user's private cache (``private_cache``, by the seal's sha256 and for the policy's), so that later
+runs read the file alone. A file that is not what the policy compiles to is stale.
 """
 
 from __future__ import annotations
@@ -14,14 +21,17 @@ from __future__ import annotations
 import errno
 import os
 
+from oncall_policy import private_cache
 from oncall_policy.errors import PolicyError
 from oncall_policy.json_loads import loads
 from oncall_policy.records import Record
 from oncall_policy.regular_files import FileRefusedError, read_regular
+from oncall_policy.silence.document import FORMAT
 from oncall_policy.silence.document.read import from_document
 from oncall_policy.silence.rules import Rules
-from oncall_policy.silence.seal import intact, sha256_hex
+from oncall_policy.silence.seal import digest_of, intact, sha256_hex
 from oncall_policy.static import TYPE_CHECKING
+from oncall_policy.version import __version__
 
 if TYPE_CHECKING:
     from typing import Any
@@ -31,6 +41,7 @@ GENERATED = os.path.join("generated", "silence-rules.json")
 # The most read of the policy or its rules: far above the loader's 16 MiB cap on a policy and the
 # rules of a 10,000-alert policy (2 MB), yet a bound (``/dev/zero`` is no policy).
 LIMIT = 64 * 1024 * 1024
+VERIFIED = ("oncall-policy", "verified-silence-rules")  # private_cache's entries, by the seal
 
 
 class Loaded(Record):
@@ -60,8 +71,10 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
                 why = f"{generated} was compiled from another version of {os.path.basename(policy)}"
             elif (changed := _changed_part(policy, doc)) is not None:
                 why = f"{generated} was compiled from another version of {changed}"
-            else:
+            elif _verified(digest, data):
                 return Loaded(from_document(doc), None, digest, tuple(doc.get("include") or ()))
+            else:
+                return _verifying(policy, raw, digest, data)
     except FileRefusedError as error:
         why = f"{generated} {error.strerror}"
     except OSError:
@@ -70,6 +83,43 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
         why = f"{generated} is unreadable"
     rules, include = _from_policy(policy, raw)
     return Loaded(rules, f"{why}; run `oncall-policy compile`", digest, include)
+
+
+def _verified(digest: str, data: bytes) -> bool:
+    """Whether the rules file ``data`` is known, in this user's cache, to be what this
+    oncall-policy compiles the policy of sha256 ``digest`` to."""
+    return private_cache.read(VERIFIED, digest_of(data), _verified_key(digest), 0) is not None
+
+
+def _verified_key(digest: str) -> bytes:
+    return f"silence rules {FORMAT} by oncall-policy {__version__}, of the policy {digest}".encode()
+
+
+def _verifying(policy: str, raw: bytes, digest: str, data: bytes) -> Loaded:
+    """The rules of a fresh file met for the first time: the policy compiled here, and the file
+    remembered as verified if it is what that gives, else stale (its rules are not used)."""
+    compiled, include = _compiled(policy, raw)
+    rules = from_document(loads(compiled))
+    if compiled == data:
+        private_cache.write(VERIFIED, digest_of(data), _verified_key(digest), b"")
+        return Loaded(rules, None, digest, include)
+    name = os.path.basename(policy)
+    why = f"{generated_path(policy)} is not what {name} compiles to (edited, then sealed again?)"
+    return Loaded(rules, f"{why}; run `oncall-policy compile`", digest, include)
+
+
+def _compiled(policy: str, raw: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The rules file ``compile`` writes for the policy ``raw``, and its include patterns."""
+    from pathlib import Path  # noqa: PLC0415 - the slow path only
+
+    from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
+    from oncall_policy.load import parts  # noqa: PLC0415
+    from oncall_policy.provenance import Source  # noqa: PLC0415
+    from oncall_policy.silence.document.write import PATH, build  # noqa: PLC0415
+
+    loaded = load_policy_bytes(raw, policy)
+    text = build(loaded, Source.of(Path(policy), raw, parts.sources(loaded)))[PATH]
+    return text.encode("utf-8"), tuple(loaded.include or ())
 
 
 def _changed_part(policy: str, doc: dict[str, Any]) -> str | None:
