@@ -91,6 +91,12 @@ def _verified(digest: str, data: bytes) -> bool:
     return private_cache.read(VERIFIED, digest_of(data), _verified_key(digest), 0) is not None
 
 
+def remember_verified(digest: str, data: bytes) -> None:
+    """Remember the sealed rules file ``data`` as what this oncall-policy compiles the policy of
+    sha256 ``digest`` to (``compile`` does, as it makes it)."""
+    private_cache.write(VERIFIED, digest_of(data), _verified_key(digest), b"")
+
+
 def _verified_key(digest: str) -> bytes:
     return f"silence rules {FORMAT} by oncall-policy {__version__}, of the policy {digest}".encode()
 
@@ -101,7 +107,7 @@ def _verifying(policy: str, raw: bytes, digest: str, data: bytes) -> Loaded:
     compiled, include = _compiled(policy, raw)
     rules = from_document(loads(compiled))
     if compiled == data:
-        private_cache.write(VERIFIED, digest_of(data), _verified_key(digest), b"")
+        remember_verified(digest, data)
         return Loaded(rules, None, digest, include)
     name = os.path.basename(policy)
     why = f"{generated_path(policy)} is not what {name} compiles to (edited, then sealed again?)"
