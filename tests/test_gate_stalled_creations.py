@@ -82,22 +82,29 @@ def test_a_stalled_creation_alertmanager_never_took_is_created_by_the_next_gate(
     assert "[approved-by: manager-x@clipper.app" in created[0]["comment"]
 
 
-def test_a_stalled_creation_alertmanager_took_is_closed_without_a_second_silence(upstream, config):
+def _created_then_lost(upstream, config, service: str) -> tuple[SqliteStore, str, str]:
+    """A request approved and its silence created, then its row put back as the gate left it
+    when lost after Alertmanager took the silence, before it closed the request: the store, the
+    request's id and the silence's."""
     with gate([upstream.url], config) as url:
-        request_id = held(post(url, silence(("alertname", "ServiceDown"), ("service", "stall-2"))))
+        request_id = held(post(url, silence(("alertname", "ServiceDown"), ("service", service))))
         store = SqliteStore(config.approvals.database)
         asked = store.get(request_id, time.time())
         answer = call(url, "POST", f"/-/approvals/{request_id}", b"{}", basic("manager-x@clipper.app"))
         assert answer.json()["status"] == "created", answer.body
+    assert asked is not None
+    store.add(asked.approved_by(*MANAGER).replace(state="creating", claimed=time.time() - LONG_AGO))
+    return store, request_id, answer.json()["silenceID"]
+
+
+def test_a_stalled_creation_alertmanager_took_is_closed_without_a_second_silence(upstream, config):
+    store, request_id, created = _created_then_lost(upstream, config, "stall-2")
     try:
-        # The gate was lost after Alertmanager took the silence, before it closed the request.
-        assert asked is not None
-        store.add(asked.approved_by(*MANAGER).replace(state="creating", claimed=time.time() - LONG_AGO))
         with gate([upstream.url], config):
             assert gone(store, request_id)
     finally:
         store.close()
-    assert [s["id"] for s in taken(upstream, "stall-2")] == [answer.json()["silenceID"]]
+    assert [s["id"] for s in taken(upstream, "stall-2")] == [created]
 
 
 def test_an_approver_may_push_a_stalled_request_but_not_one_being_created(upstream, config):
@@ -127,15 +134,8 @@ def _services_made_twice(upstream, services: list[str]) -> dict[str, int]:
 
 
 def test_a_resume_whose_listing_failed_then_approved_again_is_made_once(upstream, config):
-    with gate([upstream.url], config) as url:
-        request_id = held(post(url, silence(("alertname", "ServiceDown"), ("service", "stall-4"))))
-        store = SqliteStore(config.approvals.database)
-        asked = store.get(request_id, time.time())
-        first = call(url, "POST", f"/-/approvals/{request_id}", b"{}", basic("manager-x@clipper.app"))
-        assert first.json()["status"] == "created", first.body
+    store, request_id, created = _created_then_lost(upstream, config, "stall-4")
     try:
-        assert asked is not None  # the gate was lost after Alertmanager took it, before it closed it
-        store.add(asked.approved_by(*MANAGER).replace(state="creating", claimed=time.time() - LONG_AGO))
         with gate(["http://127.0.0.1:9"], config):  # resumed while no Alertmanager can be listed
             deadline = time.monotonic() + 10
             while store.get(request_id, time.time()).state != "pending" and time.monotonic() < deadline:
@@ -144,8 +144,8 @@ def test_a_resume_whose_listing_failed_then_approved_again_is_made_once(upstream
             again = call(url, "POST", f"/-/approvals/{request_id}", b"{}", basic("manager-x@clipper.app"))
     finally:
         store.close()
-    assert again.json()["silenceID"] == first.json()["silenceID"], again.body
-    assert [s["id"] for s in taken(upstream, "stall-4")] == [first.json()["silenceID"]]
+    assert again.json()["silenceID"] == created, again.body
+    assert [s["id"] for s in taken(upstream, "stall-4")] == [created]
 
 
 def test_approvals_queued_past_the_lease_are_made_once_beside_another_gate(upstream, config, monkeypatch):
