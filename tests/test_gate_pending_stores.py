@@ -86,11 +86,13 @@ def test_the_store_contract(instances):
     assert store.approve("nothing", "manager-x@clipper.app", ("manager",), 150.0) is None
 
     claimed = store.claim("b", 150.0)
-    assert claimed == approved.replace(state="creating", claimed=150.0)
+    assert claimed == approved.replace(state="creating", claim_ends=150.0 + rows.LEASE_SECONDS)
     assert store.claim("b", 150.0) is None  # one instance creates it
     assert store.approve("b", "security@clipper.app", ("security-team",), 150.0) == claimed  # not now
-    store.release(claimed)  # no Alertmanager took it
-    assert store.get("b", 150.0) == approved
+    store.release(claimed, 150.0)  # no Alertmanager took it: to be tried again
+    retry = approved.replace(state="approved", claim_ends=150.0)
+    assert store.get("b", 150.0) == retry
+    assert store.due(150.0) == [retry]  # by the next sweep, or an approver at once
     claimed = store.claim("b", 150.0)
     assert claimed is not None
     counted = (("manager-x@clipper.app", ()),)  # the policy in force: no longer a manager
@@ -115,10 +117,10 @@ def test_the_store_contract(instances):
     assert other.listing(now) == store.listing(now)
 
 
-def test_a_table_made_before_claims_had_a_time_gets_one(database):
-    """A database an earlier gate made (no ``claimed`` column) is brought up to date when opened:
-    a request it left 'creating' reads as claimed long ago, and is claimed again."""
-    old_schema = rows.SCHEMA.replace(",\n  claimed {real} NOT NULL DEFAULT 0", "")
+def test_a_table_made_before_claims_had_an_end_gets_one(database):
+    """A database an earlier gate made (no ``claim_ends`` column) is brought up to date when
+    opened: a request it left 'creating' reads as claimed long ago, and is claimed again."""
+    old_schema = rows.SCHEMA.replace(",\n  claim_ends {real} NOT NULL DEFAULT 0", "")
     row = rows.row(asked("old", expires=10_000.0).replace(state="creating"))[:-1]
     if database.startswith("sqlite"):
         import sqlite3  # noqa: PLC0415 - only here
@@ -134,36 +136,36 @@ def test_a_table_made_before_claims_had_a_time_gets_one(database):
             db.execute("INSERT INTO pending VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", row)
     store = pending.open_store(database)
     try:
-        later = rows.LEASE_SECONDS + 1  # since the epoch, its claim's time as the column reads
-        assert [found.id for found in store.stalled(later)] == ["old"]
-        assert store.claim("old", later) is not None
+        assert [found.id for found in store.due(150.0)] == ["old"]
+        assert store.claim("old", 150.0) is not None
     finally:
         store.close()
     again = pending.open_store(database)  # opened again: nothing left to add
     again.close()
 
 
-def test_a_claim_lasts_its_lease_and_only_its_holder_renews_or_gives_it_back(instances):
+def test_a_claim_lasts_as_its_holder_says_and_only_its_holder_renews_or_gives_it_back(instances):
     store = instances()
     store.add(asked("b", created=110.0, expires=300.0))
-    claimed = store.claim("b", 150.0, 10.0)
+    claimed = store.claim("b", 150.0, 10.0)  # its holder's lease: 10 s
     assert claimed is not None
-    assert store.claim("b", 159.0, 10.0) is None  # one instance creates it, for the lease
-    assert store.stalled(159.0, 10.0) == []
-    assert store.stalled(160.0, 10.0) == [claimed]  # its gate stopped half-way: another claims it
-    resumed = store.claim("b", 160.0, 10.0)
-    assert resumed == claimed.replace(claimed=160.0)
-    assert store.stalled(160.0, 10.0) == []
+    assert claimed.claim_ends == 160.0
+    assert store.claim("b", 159.0, 1.0) is None  # another, of a shorter lease, reads the holder's end
+    assert store.due(159.0) == []
+    assert store.due(160.0) == [claimed]  # its gate stopped half-way: another claims it
+    resumed = store.claim("b", 160.0, 1.0)
+    assert resumed == claimed.replace(claim_ends=161.0)
+    assert store.due(160.5) == []
     # The claim it lost is no longer the first instance's: not taken again, given back or changed.
-    assert store.renew(claimed, 161.0) is None
-    store.release(claimed)
+    assert store.renew(claimed, 160.5, 10.0) is None
+    store.release(claimed, 160.5)
     store.requires(claimed, {"lead": ("p9",)}, ())
-    assert store.get("b", 161.0) == resumed
-    renewed = store.renew(resumed, 170.0)  # the second's: its creation's turn has come
-    assert renewed == resumed.replace(claimed=170.0)
-    assert store.stalled(179.0, 10.0) == []  # the lease counts from the renewal
-    store.release(renewed)
-    assert store.get("b", 171.0).state == "pending"
+    assert store.get("b", 160.5) == resumed
+    renewed = store.renew(resumed, 160.5, 10.0)  # the second's: its creation's turn has come
+    assert renewed == resumed.replace(claim_ends=170.5)
+    assert store.due(170.0) == []  # the claim ends as renewed
+    store.release(renewed, 171.0)
+    assert store.get("b", 171.0).state == "approved"
 
 
 def race(*calls: Callable[[], object]) -> list[object]:

@@ -13,10 +13,11 @@
   When every required role has approved, the silence is judged again, with the history of
   now and the approvers as approvers, and created upstream with the approvals and the gate's
   signature recorded in its comment (``proof``); refused then, the request is dropped.
-- A request whose creation began and never ended (its gate stopped half-way) is claimed again
-  once its lease has run out (``pending_rows.LEASE_SECONDS``), by an approval given again or by
-  the sweep each gate runs (``resume_stalled``): it is created unless Alertmanager holds the
-  silence already, which then closes it.
+- A request every role has approved whose creation made nothing (no Alertmanager could be
+  listed or reached: ``approved``), or whose creation began and never ended (its gate stopped
+  half-way, its claim ended: ``pending_rows.LEASE_SECONDS``), is created by the sweep each gate
+  runs (``resume_due``), or at once when a holder of a role it requires pushes it; unless
+  Alertmanager holds the silence already, which then closes it.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ MAX_LISTED = 200
 # ... and of one author's, so that one person's requests hide no one else's (red team: 200 of
 # one engineer's, re-held before they expire, kept every other request off the list).
 MAX_LISTED_EACH = 20
-SWEEP_SECONDS = 60.0  # how often each gate looks for requests whose creation stalled
+SWEEP_SECONDS = 60.0  # how often each gate looks for requests to create (``resume_due``)
 log = logging.getLogger(__name__)
 HINT = (
     "once the other problems are fixed, the gate holds the silence until someone who holds the "
@@ -200,6 +201,8 @@ class ApprovalDesk:
         refused = self._refusal(held, person)
         if refused is not None:
             return answers.error(403, refused)
+        if held.state == "creating" and not held.due(now()):
+            return _answer({"id": held.id, "status": "creating"}, html)  # by a gate, right now
         roles = tuple(sorted(person.roles & set(held.waiting_for)))
         held = await self.desk.run(store.approve, request_id, person.email, roles, now())
         if held is None:
@@ -212,33 +215,29 @@ class ApprovalDesk:
         return await self._create(claimed, html=html)
 
     async def sweep(self, every: float = SWEEP_SECONDS) -> None:
-        """``resume_stalled`` every ``every`` seconds, until cancelled (the gate stops)."""
+        """``resume_due`` every ``every`` seconds, until cancelled (the gate stops)."""
         while True:
             try:
-                await self.resume_stalled()
+                await self.resume_due()
             except web.HTTPException:  # the store failed: the desk logged why
                 pass
             except Exception:  # a bug: said, and the next sweep tries again
-                log.exception("resuming the stalled approval requests failed")
+                log.exception("creating the approved requests that are due failed")
             await asyncio.sleep(every)
 
-    async def resume_stalled(self) -> list[str]:
-        """Claim again each request whose creation stalled (``Request.stalled``) and create it,
-        or close it if Alertmanager holds its silence already; the ids of those resumed. Each
-        outcome is logged: no one waits for an answer."""
+    async def resume_due(self) -> list[str]:
+        """Claim each request due to be created (``Request.due``: approved and given back, or
+        claimed by a gate whose claim ended) and create it, or close it if Alertmanager holds its
+        silence already; the ids of those tried. Each outcome is logged: no one waits for an
+        answer (red team: an approved request given back was never created, and expired)."""
         resumed = []
-        for stalled in await self.desk.run(self.desk.store.stalled, now(), self.lease):
-            claimed = await self.desk.run(self.desk.store.claim, stalled.id, now(), self.lease)
+        for due in await self.desk.run(self.desk.store.due, now()):
+            claimed = await self.desk.run(self.desk.store.claim, due.id, now(), self.lease)
             if claimed is None:
                 continue  # another gate took it, or it expired
             answer = await self._create(claimed, html=False)
             resumed.append(claimed.id)
-            log.warning(
-                "request %s, whose creation had stalled since %.0f s: %s",
-                claimed.id,
-                now() - stalled.claimed,
-                answer.text,
-            )
+            log.warning("request %s, %s and due: %s", claimed.id, due.state, answer.text)
         return resumed
 
     async def _forged(
@@ -270,16 +269,16 @@ class ApprovalDesk:
         author = roster.find(held.author)
         if author is not None and author.id == person.id:
             return f"{person.email} asked for this silence and cannot approve it; ask someone else"
-        if held.state != "pending":
-            # Stalled, it is resumed (``resume_stalled``): every role it needs approved it.
-            return None if held.stalled(now(), self.lease) else "this request is being created already"
         if any(email == person.email for email, _ in held.approvals):
             return None  # approved already: said again, it changes nothing
-        if not person.roles & set(held.waiting_for):
+        # Every role approved it (it is to be created): any holder of one may push it; no
+        # approval is added (red team: only its first approver could, the others were refused).
+        needed = held.waiting_for or tuple(held.required)
+        if not person.roles & set(needed):
             who = ", ".join(pages.may_approve(held, roster)) or "no one else in the roster"
             return (
                 f"{person.email} holds none of the roles this request waits for "
-                f"({', '.join(held.waiting_for)}); ask {who}"
+                f"({', '.join(needed)}); ask {who}"
             )
         return None
 
@@ -290,24 +289,32 @@ class ApprovalDesk:
         the creation alone. Another gate may have claimed it meanwhile, its lease having run
         out while it waited (red team: twenty approved at once, the later ones made twice)."""
         store = self.desk.store
+        claim = _Claim(held)
         try:
             async with self._alone():
-                renewed = await self.desk.run(store.renew, held, now())
-                if renewed is None:
+                if not await self._renewed(claim):
                     return _answer({"id": held.id, "status": "creating"}, html)
-                held = renewed
-                answer = await self._judged_and_created(held, html=html)
+                answer = await self._judged_and_created(claim, html=html)
         except BaseException:
-            await self.desk.run(store.release, held)  # only while the claim is still this one
+            await self.desk.run(store.release, claim.held, now())  # only while the claim is still this one
             raise
         if isinstance(answer, web.Response):
             return answer
         await self.desk.run(store.finish, held.id)
         return _answer({"id": held.id, "status": "created", "silenceID": answer}, html)
 
+    async def _renewed(self, claim: _Claim) -> bool:
+        """Whether the claim is still this gate's, taken again for its lease from now."""
+        renewed = await self.desk.run(self.desk.store.renew, claim.held, now(), self.lease)
+        if renewed is None:
+            return False
+        claim.held = renewed
+        return True
+
     async def _judged_and_created(  # noqa: PLR0911 - each way a creation can end
-        self, held: Request, *, html: bool
+        self, claim: _Claim, *, html: bool
     ) -> web.Response | str:
+        held = claim.held
         rules = self._rules()
         author = rules.roster.find(held.author)
         if author is None:
@@ -317,7 +324,7 @@ class ApprovalDesk:
         try:
             silence, verdict = await self._judge(held.silence, author, rules, approvers, HINT)
         except AlertmanagerError as error:
-            await self.desk.run(self.desk.store.release, held)
+            await self.desk.run(self.desk.store.release, held, now())
             return answers.error(502, f"the silences in Alertmanager cannot be read ({error}); try again")
         # A creation begun before (by a gate lost half-way, or one whose listing failed since)
         # may have been taken: the listing just read holds it then, and it is not made twice.
@@ -333,6 +340,11 @@ class ApprovalDesk:
             silence.matchers, silence.starts_at, silence.ends_at, silence.author, text, entries
         )
         body = {**held.silence, "comment": comments.proven(text, verdict.approvals, proof)}
+        # Judging may take long (a listing to wait for, a new policy's silences to assess): the
+        # claim is taken again before the silence is sent, and nothing is sent if it is gone.
+        if not await self._renewed(claim):
+            return _answer({"id": held.id, "status": "creating"}, html)
+        held = claim.held
         try:
             answer = await self.upstreams.create(
                 "", json.dumps(body).encode(), [("Content-Type", "application/json")]
@@ -376,7 +388,7 @@ class ApprovalDesk:
         self, held: Request, body: Mapping[str, Any], error: CreateFailedError
     ) -> web.Response:
         if all(isinstance(failure, UnreachableError) for failure in error.failures):
-            await self.desk.run(self.desk.store.release, held)  # no peer got it: approve again
+            await self.desk.run(self.desk.store.release, held, now())  # no peer got it: tried again
             return answers.error(error.status, f"approved, but no Alertmanager took the silence: {error}")
         # A peer may have taken it (no answer in time, or a 5xx): it counts as history, and the
         # request is closed, so that it is never created twice.
@@ -387,6 +399,15 @@ class ApprovalDesk:
             f"approved, but Alertmanager gave no clear answer ({error}); the silence may have been "
             "created: look with amtool silence query before asking again; the request is closed",
         )
+
+
+class _Claim:
+    """The claim on a request this gate creates, as last taken (``renew``)."""
+
+    __slots__ = ("held",)
+
+    def __init__(self, held: Request) -> None:
+        self.held = held
 
 
 def _answer(data: dict[str, Any], html: bool) -> web.Response:

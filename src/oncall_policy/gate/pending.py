@@ -55,9 +55,9 @@ class Store(Protocol):
     def held_size(self, author: str, now: float) -> int: ...
     def approve(self, request_id: str, email: str, roles: tuple[str, ...], now: float) -> Request | None: ...
     def claim(self, request_id: str, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None: ...
-    def stalled(self, now: float, lease: float = rows.LEASE_SECONDS) -> list[Request]: ...
-    def renew(self, claimed: Request, now: float) -> Request | None: ...
-    def release(self, claimed: Request) -> None: ...
+    def due(self, now: float) -> list[Request]: ...
+    def renew(self, claimed: Request, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None: ...
+    def release(self, claimed: Request, now: float) -> None: ...
     def requires(
         self,
         claimed: Request,
@@ -134,34 +134,39 @@ class SqliteStore:
         return self._write(work)
 
     def claim(self, request_id: str, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None:
-        """The request, now ``creating`` since ``now`` (None: gone, expired, or claimed by
-        another less than ``lease`` seconds ago)."""
+        """The request, now ``creating`` until ``now`` and ``lease`` (None: gone, expired, or
+        being created by another whose claim has not ended)."""
 
         def work(db: sqlite3.Connection) -> Request | None:
             found = self.get(request_id, now)
-            if found is None or not (found.state == "pending" or found.stalled(now, lease)):
+            if found is None or not (found.state in ("pending", "approved") or found.due(now)):
                 return None
-            db.execute("UPDATE pending SET state = 'creating', claimed = ? WHERE id = ?", (now, request_id))
-            return found.replace(state="creating", claimed=now)
+            ends = now + lease
+            db.execute(
+                "UPDATE pending SET state = 'creating', claim_ends = ? WHERE id = ?", (ends, request_id)
+            )
+            return found.replace(state="creating", claim_ends=ends)
 
         return self._write(work)
 
-    def stalled(self, now: float, lease: float = rows.LEASE_SECONDS) -> list[Request]:
-        """Requests whose creation began more than ``lease`` seconds ago and never ended."""
-        found = self._db.execute(rows.STALLED.format(p="?"), (now - lease, now))
+    def due(self, now: float) -> list[Request]:
+        """The requests to create whose time has come (``Request.due``)."""
+        found = self._db.execute(rows.DUE.format(p="?"), (now, now))
         return [rows.request(row) for row in found.fetchall()]
 
-    def renew(self, claimed: Request, now: float) -> Request | None:
-        """``claimed``, its claim taken again from ``now`` (None: the claim is no longer this
-        one: another instance claimed it again once its lease ran out, or it is gone)."""
-        changed = self._write(
-            lambda db: db.execute(rows.RENEW.format(p="?"), (now, claimed.id, claimed.claimed)).rowcount
-        )
-        return claimed.replace(claimed=now) if changed == 1 else None
+    def renew(self, claimed: Request, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None:
+        """``claimed``, its claim taken again until ``now`` and ``lease`` (None: the claim is no
+        longer this one: another instance claimed it once it ended, or it is gone)."""
+        ends = now + lease
+        given = (ends, claimed.id, claimed.claim_ends)
+        changed = self._write(lambda db: db.execute(rows.RENEW.format(p="?"), given).rowcount)
+        return claimed.replace(claim_ends=ends) if changed == 1 else None
 
-    def release(self, claimed: Request) -> None:
-        """``claimed`` back to pending, if its claim is still this one."""
-        self._write(lambda db: db.execute(rows.RELEASE.format(p="?"), (claimed.id, claimed.claimed)))
+    def release(self, claimed: Request, now: float) -> None:
+        """``claimed``, every role approving it, given back at ``now`` to be tried again by the
+        next sweep or approver (if its claim is still this one)."""
+        given = (now, claimed.id, claimed.claim_ends)
+        self._write(lambda db: db.execute(rows.RELEASE.format(p="?"), given))
 
     def requires(
         self,
@@ -173,7 +178,7 @@ class SqliteStore:
         (each role and the rules requiring it) with ``approvals`` (each approver and the roles
         they cover): the policy in force asks more than when it was held, or counts the
         approvals given otherwise."""
-        given = (rows.required(required), rows.given(approvals), claimed.id, claimed.claimed)
+        given = (rows.required(required), rows.given(approvals), claimed.id, claimed.claim_ends)
         self._write(lambda db: db.execute(rows.REQUIRES.format(p="?"), given))
 
     def finish(self, request_id: str) -> None:
@@ -186,8 +191,8 @@ class SqliteStore:
 def _schema(db: sqlite3.Connection) -> None:
     """The table, made or brought up to date in one transaction (instances may start together)."""
     db.execute(rows.SCHEMA.format(real="REAL"))
-    if "claimed" not in {column[1] for column in db.execute("PRAGMA table_info(pending)")}:
-        db.execute(rows.ADD_CLAIMED.format(if_missing="", real="REAL"))
+    if "claim_ends" not in {column[1] for column in db.execute("PRAGMA table_info(pending)")}:
+        db.execute(rows.ADD_CLAIM_ENDS.format(if_missing="", real="REAL"))
 
 
 def open_store(database: str) -> Store:

@@ -53,7 +53,7 @@ class PostgresStore:
             with self._db.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                 self._db.execute(rows.SCHEMA.format(real="DOUBLE PRECISION"))
-                added = rows.ADD_CLAIMED.format(if_missing="IF NOT EXISTS ", real="DOUBLE PRECISION")
+                added = rows.ADD_CLAIM_ENDS.format(if_missing="IF NOT EXISTS ", real="DOUBLE PRECISION")
                 self._db.execute(added)
         except psycopg.Error as error:
             self.close()  # connected, but the table could not be made
@@ -163,43 +163,49 @@ class PostgresStore:
         return self._run(f"approving request {request_id}", work)
 
     def claim(self, request_id: str, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None:
-        """The request, now ``creating`` since ``now`` (None: gone, expired, or claimed by
-        another less than ``lease`` seconds ago)."""
+        """The request, now ``creating`` until ``now`` and ``lease`` (None: gone, expired, or
+        being created by another whose claim has not ended)."""
 
         def work(db: Connection) -> Request | None:
             found = _request(db.execute(LOCKED, (request_id, now)).fetchone())
-            if found is None or not (found.state == "pending" or found.stalled(now, lease)):
+            if found is None or not (found.state in ("pending", "approved") or found.due(now)):
                 return None
-            db.execute("UPDATE pending SET state = 'creating', claimed = %s WHERE id = %s", (now, request_id))
-            return found.replace(state="creating", claimed=now)
+            ends = now + lease
+            db.execute(
+                "UPDATE pending SET state = 'creating', claim_ends = %s WHERE id = %s", (ends, request_id)
+            )
+            return found.replace(state="creating", claim_ends=ends)
 
         return self._run(f"claiming request {request_id}", work, twice=False)
 
-    def stalled(self, now: float, lease: float = rows.LEASE_SECONDS) -> list[Request]:
-        """Requests whose creation began more than ``lease`` seconds ago and never ended."""
+    def due(self, now: float) -> list[Request]:
+        """The requests to create whose time has come (``Request.due``)."""
 
         def work(db: Connection) -> list[Request]:
-            found = db.execute(rows.STALLED.format(p="%s"), (now - lease, now))
+            found = db.execute(rows.DUE.format(p="%s"), (now, now))
             return [rows.request(row) for row in found.fetchall()]
 
-        return self._run("listing the stalled requests", work)
+        return self._run("listing the requests to create", work)
 
-    def renew(self, claimed: Request, now: float) -> Request | None:
-        """``claimed``, its claim taken again from ``now`` (None: the claim is no longer this
-        one, or it is gone). Not run twice: a second run would find its own renewal, and say
-        "no longer this one", which leaves the request to be resumed: safe, never twice made."""
+    def renew(self, claimed: Request, now: float, lease: float = rows.LEASE_SECONDS) -> Request | None:
+        """``claimed``, its claim taken again until ``now`` and ``lease`` (None: the claim is no
+        longer this one, or it is gone). Not run twice: a second run would find its own renewal
+        and say "no longer this one", which leaves the request to be resumed: safe, never made
+        twice."""
+        ends = now + lease
 
         def work(db: Connection) -> int:
-            return db.execute(rows.RENEW.format(p="%s"), (now, claimed.id, claimed.claimed)).rowcount
+            return db.execute(rows.RENEW.format(p="%s"), (ends, claimed.id, claimed.claim_ends)).rowcount
 
         changed = self._run(f"renewing the claim on request {claimed.id}", work, twice=False)
-        return claimed.replace(claimed=now) if changed == 1 else None
+        return claimed.replace(claim_ends=ends) if changed == 1 else None
 
-    def release(self, claimed: Request) -> None:
-        """``claimed`` back to pending, if its claim is still this one."""
+    def release(self, claimed: Request, now: float) -> None:
+        """``claimed``, every role approving it, given back at ``now`` to be tried again by the
+        next sweep or approver (if its claim is still this one)."""
+        given = (now, claimed.id, claimed.claim_ends)
         self._run(
-            f"releasing request {claimed.id}",
-            lambda db: db.execute(rows.RELEASE.format(p="%s"), (claimed.id, claimed.claimed)),
+            f"releasing request {claimed.id}", lambda db: db.execute(rows.RELEASE.format(p="%s"), given)
         )
 
     def requires(
@@ -210,7 +216,7 @@ class PostgresStore:
     ) -> None:
         """``claimed`` back to pending (if its claim is still this one), waiting for ``required``
         with ``approvals``."""
-        given = (rows.required(required), rows.given(approvals), claimed.id, claimed.claimed)
+        given = (rows.required(required), rows.given(approvals), claimed.id, claimed.claim_ends)
         self._run(
             f"requiring more of request {claimed.id}",
             lambda db: db.execute(rows.REQUIRES.format(p="%s"), given),

@@ -26,50 +26,54 @@ CREATE TABLE IF NOT EXISTS pending (
   author TEXT NOT NULL,        -- the roster email of the person who asked
   required TEXT NOT NULL,      -- JSON: each required role and the rules requiring it
   approvals TEXT NOT NULL,     -- JSON: [[email, [roles…]], …] in the order given
-  state TEXT NOT NULL,         -- 'pending' or 'creating'
+  state TEXT NOT NULL,         -- 'pending', 'approved' or 'creating' (``Request``)
   created {real} NOT NULL,     -- seconds since the epoch
   expires {real} NOT NULL,
-  claimed {real} NOT NULL DEFAULT 0  -- when its creation began (state 'creating')
+  claim_ends {real} NOT NULL DEFAULT 0  -- 'creating' until then; 'approved': given back then
 )
 """
-# Tables made before ``claimed`` get it (a request stuck 'creating' there reads as claimed long ago).
-ADD_CLAIMED = "ALTER TABLE pending ADD COLUMN {if_missing}claimed {real} NOT NULL DEFAULT 0"
+# Tables made before ``claim_ends`` get it (a request stuck 'creating' there reads as claimed long ago).
+ADD_CLAIM_ENDS = "ALTER TABLE pending ADD COLUMN {if_missing}claim_ends {real} NOT NULL DEFAULT 0"
 # Every column is named, in the order ``row`` writes and ``request`` reads them, never ``*``.
 INSERT = """
-INSERT INTO pending (id, silence, author, required, approvals, state, created, expires, claimed)
+INSERT INTO pending (id, silence, author, required, approvals, state, created, expires, claim_ends)
 VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})
 """
 GET = """
-SELECT id, silence, author, required, approvals, state, created, expires, claimed FROM pending
+SELECT id, silence, author, required, approvals, state, created, expires, claim_ends FROM pending
 WHERE id = {p} AND expires > {p}
 """
-# A creation takes the claim for at most this long. A gate that stopped between claiming a request
-# and creating its silence (killed, its host lost) left it 'creating' for good: no approval could
-# move it, and it was gone only when it expired. Past its lease any instance claims it again
-# (``Request.stalled``), and creates the silence unless Alertmanager already holds it. The lease
-# is far longer than any creation the gate's bounded timeouts allow (``lease``), so that two
-# instances never create one request at once.
+# How long a creation holds its claim, at least: the instance that claims a request writes when
+# its claim ends (now and its own lease, ``ApprovalDesk.lease``, far longer than any creation its
+# bounded timeouts allow), and takes it again when the creation's turn comes and before it sends
+# the silence (``renew``). A gate that stopped between claiming a request and closing it (killed,
+# its host lost) left it 'creating' for good; past the claim's end any instance claims it again,
+# and creates the silence unless Alertmanager already holds it. Each instance reads the end the
+# claimer wrote, never its own lease (red team: a gate of shorter timeouts took over a creation
+# under way on another, and both made the silence).
 LEASE_SECONDS = 300.0
-# A claim taken again by the instance that holds it (a creation's lease counts from when it
-# begins, not from when it was claimed and waited its turn), given back, or given back waiting for
-# more: each only while the claim is still the one that instance made (``claimed`` unchanged).
-RENEW = "UPDATE pending SET claimed = {p} WHERE id = {p} AND state = 'creating' AND claimed = {p}"
-RELEASE = "UPDATE pending SET state = 'pending', claimed = 0 WHERE id = {p} AND claimed = {p}"
+# A claim taken again by the instance that holds it, given back ('approved', to be tried again),
+# or given back waiting for more roles: each only while the claim is still the one that instance
+# made (``claim_ends`` unchanged).
+RENEW = "UPDATE pending SET claim_ends = {p} WHERE id = {p} AND state = 'creating' AND claim_ends = {p}"
+RELEASE = "UPDATE pending SET state = 'approved', claim_ends = {p} WHERE id = {p} AND claim_ends = {p}"
 REQUIRES = (
-    "UPDATE pending SET required = {p}, approvals = {p}, state = 'pending', claimed = 0 "
-    "WHERE id = {p} AND claimed = {p}"
+    "UPDATE pending SET required = {p}, approvals = {p}, state = 'pending', claim_ends = 0 "
+    "WHERE id = {p} AND claim_ends = {p}"
 )
-# The stalled requests (``Request.stalled``) that have not expired, oldest first, a few at a time.
-STALLED = """
-SELECT id, silence, author, required, approvals, state, created, expires, claimed FROM pending
-WHERE state = 'creating' AND claimed <= {p} AND expires > {p} ORDER BY created, id LIMIT 50
+# The requests to create whose time has come (``Request.due``) that have not expired, oldest
+# first, a few at a time.
+DUE = """
+SELECT id, silence, author, required, approvals, state, created, expires, claim_ends FROM pending
+WHERE state IN ('creating', 'approved') AND claim_ends <= {p} AND expires > {p}
+ORDER BY created, id LIMIT 50
 """
 
 
 # The requests that have not expired, oldest first: at most as many of one author's as the
 # second parameter says, and as many in all as the third (so that no one's fill the listing).
 LISTING = """
-SELECT id, silence, author, required, approvals, state, created, expires, claimed FROM (
+SELECT id, silence, author, required, approvals, state, created, expires, claim_ends FROM (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY author ORDER BY created, id) AS turn
   FROM pending WHERE expires > {p}
 ) AS listed WHERE turn <= {p} ORDER BY created, id LIMIT {p}
@@ -97,7 +101,9 @@ class PendingStoreError(OncallPolicyError):
 
 
 class Request(Record):
-    """A silence waiting for approvals."""
+    """A silence waiting for approvals: ``pending`` while a role it requires has not approved it,
+    ``creating`` while an instance creates it (until ``claim_ends``), and ``approved`` when every
+    role has but an attempt made nothing (tried again from ``claim_ends``)."""
 
     id: str
     silence: Mapping[str, Any]
@@ -108,12 +114,12 @@ class Request(Record):
     state: str = "pending"
     created: float = 0.0
     expires: float = 0.0
-    claimed: float = 0.0
+    claim_ends: float = 0.0
 
-    def stalled(self, now: float, lease: float = LEASE_SECONDS) -> bool:
-        """Whether its creation began longer than ``lease`` ago and never ended: the gate that
-        claimed it stopped, and another may claim it again."""
-        return self.state == "creating" and self.claimed <= now - lease
+    def due(self, now: float) -> bool:
+        """Whether it is to be created by whichever instance claims it first: approved and given
+        back, or claimed by an instance whose claim has ended (it stopped half-way)."""
+        return self.state == "approved" or (self.state == "creating" and self.claim_ends <= now)
 
     @property
     def covered(self) -> frozenset[str]:
@@ -142,7 +148,7 @@ def row(request: Request) -> tuple[Any, ...]:
         request.state,
         request.created,
         request.expires,
-        request.claimed,
+        request.claim_ends,
     )
 
 
@@ -160,7 +166,7 @@ def given(approvals: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
 
 def request(columns: Sequence[Any]) -> Request:
     """The request a row holds."""
-    ident, silence, author, required, given, state, created, expires, claimed = columns
+    ident, silence, author, required, given, state, created, expires, claim_ends = columns
     return Request(
         ident,
         json.loads(silence),
@@ -170,5 +176,5 @@ def request(columns: Sequence[Any]) -> Request:
         state=state,
         created=created,
         expires=expires,
-        claimed=claimed,
+        claim_ends=claim_ends,
     )

@@ -26,6 +26,7 @@ from yarl import URL
 from oncall_policy.records import Record
 from oncall_policy.silence.http_errors import (
     AlertmanagerError,
+    AnswerLostError,
     HttpStatusError,
     TimedOutError,
     TooLargeError,
@@ -175,7 +176,7 @@ class Upstreams:
                 # it may have taken the silence, as after a timeout, and another peer asked now
                 # would create it twice.
                 self.mark_down(base)
-                failures.append(UnreachableError(str(url), str(error) or type(error).__name__))
+                failures.append(AnswerLostError(str(url), str(error) or type(error).__name__))
                 raise CreateFailedError(502, failures) from None
             if answer.status < 500:
                 return answer

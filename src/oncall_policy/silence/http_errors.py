@@ -36,6 +36,13 @@ class UnreachableError(AlertmanagerError):
     reason = "unreachable"
 
 
+class AnswerLostError(AlertmanagerError):
+    """Reached, but its answer was lost (the connection dropped, or the answer was too long to
+    read): whatever was asked may have been done, as after a timeout."""
+
+    reason = "answer-lost"
+
+
 class TimedOutError(AlertmanagerError):
     """No complete answer within the timeout."""
 
