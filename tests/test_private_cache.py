@@ -157,3 +157,19 @@ def test_no_home_directory_at_all_means_no_cache(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # "~" as it is, when no home is found
     private_cache.write(PARTS, "entry", KEY, b"payload")
     assert _read() is None
+
+
+def test_an_entry_counts_only_with_this_users_secret(monkeypatch: pytest.MonkeyPatch):
+    """Red team: the digest was no secret, so a cache base inside a repository (a CI job's)
+    took entries a merge request committed. Entries are now kept with 32 random bytes from the
+    user's config directory, which no cached or committed file holds."""
+    private_cache.write(PARTS, "entry", KEY, b"payload")
+    assert _read() == b"payload"
+    monkeypatch.setattr(private_cache, "_secrets", [bytes(32)])  # another user's, or none known
+    assert _read() is None
+    monkeypatch.setattr(private_cache, "_secrets", [])
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/proc/no-such-place")  # no secret can be had: no cache
+    assert _read() is None
+    private_cache.write(PARTS, "entry", KEY, b"other")  # nothing written either
+    monkeypatch.undo()
+    assert _read() == b"payload"

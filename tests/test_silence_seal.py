@@ -92,3 +92,27 @@ def test_a_rules_file_edited_and_sealed_again_loosens_nothing(tmp_path, capsys, 
     rules.write_text(text, encoding="utf-8")  # as compiled: verified once, then read alone
     assert source.load(policy).stale is None
     assert list((tmp_path / "cache" / "oncall-policy" / "verified-silence-rules").iterdir())
+
+
+def test_a_verification_made_by_another_build_vouches_for_nothing(tmp_path, monkeypatch, capsys):
+    """Red team: the key named the version alone, the same across builds; a file an earlier
+    build compiled and verified (a cap it got wrong, say) stayed trusted by later ones."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    policy = tmp_path / "policy.yaml"
+    shutil.copy2(CLIPPER, policy)
+    assert main(["compile", "--policy", str(policy), "--out", str(tmp_path / "generated")]) == 0
+    rules = tmp_path / "generated" / "silence-rules.json"
+    body = rules.read_text(encoding="utf-8").rpartition(',\n  "sha256": ')[0]
+    loosened = seal(
+        body.replace(P1_RULE, '"max_duration": "30d", "max_duration_ms": 2592000000, "approvals": []')
+        + "\n}\n"
+    )
+    rules.write_text(loosened, encoding="utf-8")
+    with monkeypatch.context() as old:  # the build that compiled it so, and said it was right
+        old.setattr(source, "_build", lambda: "0.1.0 an earlier build")
+        source.remember_verified(hashlib.sha256(policy.read_bytes()).hexdigest(), loosened.encode())
+        assert source.load(policy).stale is None
+    capsys.readouterr()
+    argv = ["silence", "check", "--policy", str(policy), *THIRTY_DAYS_OF_P1, "-a", "engineer-a@clipper.app"]
+    assert main(argv) == 1
+    assert "is not what policy.yaml compiles to" in capsys.readouterr().err

@@ -10,11 +10,17 @@ one else could have put it there, and only for what it was built from:
   neither group nor others may write it. The entry is opened relative to the last one, read only if
   it is a regular file, without following a symlink, without blocking (a FIFO) and up to a bound.
   Everything goes through open descriptors, so nothing can be swapped between a check and its use.
-- The key. An entry is ``MAGIC``, then the sha256 of the caller's key and the payload, then the
-  payload. The key is everything the payload was built from (the caller hashes its sources and
-  versions into it), so a stale entry, one from another version, or one made for something else is
-  a miss. The hash is no secret: whoever can write files as this user could forge an entry, but
-  could as well edit the installed package.
+- The key. An entry is ``MAGIC``, then the sha256 of this user's secret, the caller's key and the
+  payload, then the payload. The key is everything the payload was built from (the caller hashes
+  its sources and versions into it), so a stale entry, one from another version, or one made for
+  something else is a miss.
+- The secret. A cache directory may be where others' files arrive: a CI job's cache inside the
+  checkout (``XDG_CACHE_HOME=$CI_PROJECT_DIR/.cache``, as GitLab caches only paths there), which
+  a merge request's commit fills (red team: an entry forged there vouched for a rules file it
+  loosened). An entry counts only with the digest of 32 random bytes kept in this user's config
+  directory (``$XDG_CONFIG_HOME`` or ``~/.config``, ``oncall-policy/cache-key``, made when
+  missing, held to the same chain), which no cached or committed file holds. Whoever can write
+  files as this user could still forge an entry, but could as well edit the installed package.
 
 Anything that goes wrong (a refused directory, a damaged or mismatched entry, a full disk) is a
 miss or an unwritten entry: a cache only ever costs speed.
@@ -51,14 +57,45 @@ def base() -> Path:
     return Path(_base())
 
 
-def _base() -> str:
-    configured = os.environ.get("XDG_CACHE_HOME", "")
+def _base(variable: str = "XDG_CACHE_HOME", default: str = ".cache") -> str:
+    configured = os.environ.get(variable, "")
     if os.path.isabs(configured):
         return configured
     home = os.path.expanduser("~")
     if not os.path.isabs(home):  # no $HOME and no entry in the password database: no cache
         raise OSError("no home directory for a cache")
-    return os.path.join(home, ".cache")
+    return os.path.join(home, default)
+
+
+KEY_FILE = "cache-key"  # in the config directory: the name of the file that holds the secret
+_SECRET_BYTES = 32
+_secrets: list[bytes] = []  # this process's, once read
+
+
+def _secret() -> bytes:
+    """The secret of this user's caches (see the module docstring); ``OSError`` without one."""
+    if _secrets:
+        return _secrets[0]
+    directory = _directory(("oncall-policy",), _base("XDG_CONFIG_HOME", ".config"))
+    try:
+        try:
+            found = read_regular(KEY_FILE, _SECRET_BYTES, follow_symlinks=False, dir_fd=directory)
+        except FileNotFoundError:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            try:
+                descriptor = os.open(KEY_FILE, flags, 0o600, dir_fd=directory)
+            except FileExistsError:  # another process made it first: that one counts
+                pass
+            else:
+                with os.fdopen(descriptor, "wb") as file:
+                    file.write(os.urandom(_SECRET_BYTES))
+            found = read_regular(KEY_FILE, _SECRET_BYTES, follow_symlinks=False, dir_fd=directory)
+        if len(found) != _SECRET_BYTES or os.fstat(directory).st_uid != os.geteuid():
+            raise OSError(f"{KEY_FILE}: not the secret this user's caches are kept with")
+    finally:
+        os.close(directory)
+    _secrets.append(found)
+    return found
 
 
 def read(parts: Sequence[str], name: str, key: bytes, limit: int) -> bytes | None:
@@ -75,7 +112,10 @@ def read(parts: Sequence[str], name: str, key: bytes, limit: int) -> bytes | Non
         os.close(directory)
     start = len(MAGIC) + _DIGEST
     head, digest, payload = entry[: len(MAGIC)], entry[len(MAGIC) : start], entry[start:]
-    return payload if head == MAGIC and digest == _digest(key, payload) else None
+    try:
+        return payload if head == MAGIC and digest == _digest(key, payload) else None
+    except OSError:  # no secret to check it with: no entry counts
+        return None
 
 
 def write(parts: Sequence[str], name: str, key: bytes, payload: bytes) -> None:
@@ -93,14 +133,16 @@ def write(parts: Sequence[str], name: str, key: bytes, payload: bytes) -> None:
 
 
 def _digest(key: bytes, payload: bytes) -> bytes:
-    # The key's length first, so that no other split of the same bytes gives the same digest.
-    return sha256(len(key).to_bytes(8, "big") + key + payload)
+    """The entry's digest; ``OSError`` without this user's secret (no entry then counts)."""
+    # The secret first (a fixed length), then the key's length, so that no other split of the
+    # same bytes gives the same digest, and nothing appended to the payload can change the key.
+    return sha256(_secret() + len(key).to_bytes(8, "big") + key + payload)
 
 
-def _directory(parts: Sequence[str]) -> int:
-    """The last directory of ``base()/parts...``, open (the caller closes it), each one checked
-    on the way down."""
-    home = _base()
+def _directory(parts: Sequence[str], home: str | None = None) -> int:
+    """The last directory of ``home/parts...`` (``base()`` unless given), open (the caller closes
+    it), each one checked on the way down."""
+    home = _base() if home is None else home
     os.makedirs(home, 0o700, exist_ok=True)  # as the XDG spec asks of a missing base
     directory = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:

@@ -74,6 +74,8 @@ def pattern_problem(pattern: str) -> str | None:
         return "must be relative to the root, without '..'"
     if not path.parts or "\0" in pattern:
         return "names no file: write a glob of the parts' names, such as teams/*.yaml"
+    if any("**" in part and part != "**" for part in path.parts):  # Path.glob raises on it
+        return "uses '**' within a name: '**' stands alone between slashes, as in teams/**/*.yaml"
     return None
 
 

@@ -131,7 +131,15 @@ def _names(root: Document, patterns: list[str], files: PartFiles) -> list[str]:
         if refused is not None:
             root.problem(("include", i), f"{shown(pattern)} {refused}", INCLUDE.id)
             continue
-        found = files.names(pattern, own)
+        try:
+            found = files.names(pattern, own)
+        except RecursionError:  # Path.glob's ** walks directories by recursion (red team)
+            root.problem(
+                ("include", i),
+                f"{shown(pattern)} reaches directories nested too deep to search; name fewer levels",
+                INCLUDE.id,
+            )
+            continue
         if not found:
             root.problem(("include", i), f"{shown(pattern)} matches no file", INCLUDE.id)
         names.update(dict.fromkeys(found))

@@ -88,17 +88,22 @@ def load(policy: str | os.PathLike[str]) -> Loaded:
 def _verified(digest: str, data: bytes) -> bool:
     """Whether the rules file ``data`` is known, in this user's cache, to be what this
     oncall-policy compiles the policy of sha256 ``digest`` to."""
-    return private_cache.read(VERIFIED, digest_of(data), _verified_key(digest), 0) is not None
+    return private_cache.read(VERIFIED, digest_of(data), _verified_key(digest, data), 0) is not None
 
 
 def remember_verified(digest: str, data: bytes) -> None:
     """Remember the sealed rules file ``data`` as what this oncall-policy compiles the policy of
     sha256 ``digest`` to (``compile`` does, as it makes it)."""
-    private_cache.write(VERIFIED, digest_of(data), _verified_key(digest), b"")
+    private_cache.write(VERIFIED, digest_of(data), _verified_key(digest, data), b"")
 
 
-def _verified_key(digest: str) -> bytes:
-    return f"silence rules {FORMAT} by oncall-policy {_build()}, of the policy {digest}".encode()
+def _verified_key(digest: str, data: bytes) -> bytes:
+    """What a verification vouches for: the file (its seal's sha256: an entry's name alone could
+    be copied to another's), the policy, and the build that compared them."""
+    return (
+        f"silence rules {FORMAT} sealed {digest_of(data)} by oncall-policy {_build()}, "
+        f"of the policy {digest}"
+    ).encode()
 
 
 def _build() -> str:
@@ -161,7 +166,10 @@ def _changed_part(policy: str, doc: dict[str, Any]) -> str | None:
     from oncall_policy.provenance import included  # noqa: PLC0415
 
     base = os.path.dirname(policy)
-    names = included(Path(base or "."), include, os.path.basename(policy))
+    try:
+        names = included(Path(base or "."), include, os.path.basename(policy))
+    except RecursionError:  # too deep to search: the loader says so, at the include
+        return "the policy's parts (too deep to search)"
     if names != [name for name, _ in compiled]:
         return "the policy's parts (added, removed or renamed)"
     for name, sha in compiled:

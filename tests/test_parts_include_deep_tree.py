@@ -1,0 +1,88 @@
+"""Red team, fixed: an ``include`` with ``**`` over a deep directory tree ends in a traceback.
+
+``provenance.included`` (the loader's and the silence path's part finder) globs with
+``Path.glob``, whose ``**`` walks directories recursively on Python 3.11: a team's part
+directory 1,100 levels deep (2,200 characters of path, well within PATH_MAX; a pull request can
+add it) raises RecursionError. ``check`` and ``compile`` end in "internal error" (exit 3), and so
+does ``silence check`` when the tree appears after a compile (``_changed_part``).
+
+Now: a clear ``policy.yaml:L:C`` include problem and exit 1 (the silence path: the policy's
+problems, exit 1), never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from tests.conftest import INITECH
+
+DEPTH = 1100
+
+
+def _deepen(directory: str) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(DEPTH):
+            os.mkdir("a", dir_fd=fd)
+            inner = os.open("a", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+
+
+def _policy(tmp_path):
+    root = tmp_path / "initech"
+    shutil.copytree(INITECH.parent, root, ignore=shutil.ignore_patterns("generated"))
+    policy = root / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(
+        text.replace("include: [teams/*.yaml]", "include: ['teams/**/*.yaml']"), encoding="utf-8"
+    )
+    return policy
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "oncall_policy", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_of_a_deep_tree_under_a_double_star_include_is_no_traceback(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    policy = _policy(tmp_path)
+    assert _run("check", str(policy), env=env).returncode == 0
+    _deepen(str(policy.parent / "teams"))
+    done = _run("check", str(policy), env=env)
+    assert "Traceback" not in done.stderr, done.stderr[-600:]
+    assert done.returncode == 1
+
+
+def test_silence_check_after_a_deep_tree_appears_is_no_traceback(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    policy = _policy(tmp_path)
+    assert _run("compile", "--policy", str(policy), env=env).returncode == 0
+    _deepen(str(policy.parent / "teams"))
+    done = _run(
+        "silence",
+        "check",
+        "--policy",
+        str(policy),
+        "alertname=VolumeFull",
+        "-d",
+        "1h",
+        "-c",
+        "known issue",
+        "--author=ravi@initech.example",
+        env=env,
+    )
+    assert "Traceback" not in done.stderr, done.stderr[-600:]
+    assert done.returncode == 1
