@@ -101,8 +101,7 @@ def _verified_key(digest: str, data: bytes) -> bytes:
     """What a verification vouches for: the file (its seal's sha256: an entry's name alone could
     be copied to another's), the policy, and the build that compared them."""
     return (
-        f"silence rules {FORMAT} sealed {digest_of(data)} by oncall-policy {_build()}, "
-        f"of the policy {digest}"
+        f"silence rules {FORMAT} sealed {digest_of(data)} by oncall-policy {_build()}, of the policy {digest}"
     ).encode()
 
 
