@@ -16,10 +16,30 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import INITECH
 
 DEPTH = 1100
+
+
+@pytest.fixture
+def deep(tmp_path):
+    """Makes the deep tree (``_deepen``) and removes it after, deepest first: pytest's own
+    removal of temporary directories recurses, and left an unclosed directory iterator behind
+    (a ResourceWarning, which fails the run)."""
+    made: list[str] = []
+
+    def deepen(directory: str) -> None:
+        _deepen(directory)
+        made.append(directory)
+
+    yield deepen
+    for directory in made:
+        for depth in range(DEPTH, 0, -1):
+            Path(directory, *["a"] * depth).rmdir()
 
 
 def _deepen(directory: str) -> None:
@@ -56,21 +76,21 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_check_of_a_deep_tree_under_a_double_star_include_is_no_traceback(tmp_path):
+def test_check_of_a_deep_tree_under_a_double_star_include_is_no_traceback(tmp_path, deep):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     policy = _policy(tmp_path)
     assert _run("check", str(policy), env=env).returncode == 0
-    _deepen(str(policy.parent / "teams"))
+    deep(str(policy.parent / "teams"))
     done = _run("check", str(policy), env=env)
     assert "Traceback" not in done.stderr, done.stderr[-600:]
     assert done.returncode == 1
 
 
-def test_silence_check_after_a_deep_tree_appears_is_no_traceback(tmp_path):
+def test_silence_check_after_a_deep_tree_appears_is_no_traceback(tmp_path, deep):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     policy = _policy(tmp_path)
     assert _run("compile", "--policy", str(policy), env=env).returncode == 0
-    _deepen(str(policy.parent / "teams"))
+    deep(str(policy.parent / "teams"))
     done = _run(
         "silence",
         "check",
