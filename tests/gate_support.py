@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import bcrypt
 
-from oncall_policy.gate import server, users
-from oncall_policy.gate.config import Auth, GateConfig, Limits
+from oncall_policy.gate import proof, server, users
+from oncall_policy.gate.config import Approvals, Auth, GateConfig, Limits
 from oncall_policy.silence import source
 from tests.conftest import CLIPPER
 
@@ -87,6 +88,23 @@ def gate(
 
 def limited(**limits: Any) -> GateConfig:
     return GateConfig(auth=BASIC.auth, limits=Limits(**limits))
+
+
+def with_approvals(folder: Path, **limits: Any) -> GateConfig:
+    """Basic auth and approvals: a new key pair and SQLite database in ``folder``."""
+    proof.keygen(folder / "gate.key")
+    approvals = Approvals(database=str(folder / "pending.sqlite3"), key_file=str(folder / "gate.key"))
+    return GateConfig(auth=BASIC.auth, approvals=approvals, limits=Limits(**limits))
+
+
+def silences_on(alertmanager: Any, service: str) -> list[dict[str, Any]]:
+    """The silences ``alertmanager`` (``alertmanager_server.Server``) lists that name
+    ``service``, expired or not."""
+    return [
+        found
+        for found in alertmanager.silences()
+        if any(m["name"] == "service" and m["value"] == service for m in found["matchers"])
+    ]
 
 
 @dataclass

@@ -20,12 +20,11 @@ from pathlib import Path
 import bcrypt
 import pytest
 
-from oncall_policy.gate import proof as signing
-from oncall_policy.gate.config import Approvals, GateConfig
+from oncall_policy.gate.config import GateConfig
 from oncall_policy.gate.pending import SqliteStore
 from tests import gate_support
 from tests.alertmanager_server import running
-from tests.gate_support import BASIC, PASSWORD, basic, call, gate, post, silence
+from tests.gate_support import PASSWORD, basic, call, gate, post, silence, silences_on, with_approvals
 from tests.http_servers import closed_port
 from tests.test_gate_approvals import held
 
@@ -45,17 +44,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GateConfig:
         "manager-y@clipper.app",
         bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)),
     )
-    signing.keygen(tmp_path / "gate.key")
-    approvals = Approvals(database=str(tmp_path / "pending.sqlite3"), key_file=str(tmp_path / "gate.key"))
-    return GateConfig(auth=BASIC.auth, approvals=approvals)
-
-
-def taken(upstream, service: str) -> list[dict]:
-    return [
-        s
-        for s in upstream.silences()
-        if any(m["name"] == "service" and m["value"] == service for m in s["matchers"])
-    ]
+    return with_approvals(tmp_path)
 
 
 def _given_back(upstream, config, service: str) -> str:
@@ -79,7 +68,7 @@ def test_a_fully_approved_request_given_back_is_resumed_by_the_sweep(upstream, c
     request_id = _given_back(upstream, config, "orphan-1")
     with gate([upstream.url], config):
         time.sleep(3)  # the sweep runs as the gate starts
-    assert len(taken(upstream, "orphan-1")) == 1, f"request {request_id}: approved, never created"
+    assert len(silences_on(upstream, "orphan-1")) == 1, f"request {request_id}: approved, never created"
 
 
 def test_another_holder_of_the_role_may_push_a_fully_approved_request(upstream, config):
@@ -95,4 +84,4 @@ def test_another_holder_of_the_role_may_push_a_fully_approved_request(upstream, 
             store.close()
     assert pushed.status == 200, pushed.body
     assert pushed.json()["status"] in {"created", "creating"}, pushed.body
-    assert len(taken(upstream, "orphan-2")) == 1
+    assert len(silences_on(upstream, "orphan-2")) == 1

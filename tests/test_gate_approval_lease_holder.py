@@ -14,15 +14,10 @@ Now: one silence."""
 
 from __future__ import annotations
 
-import http.client
-import http.server
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,8 +25,9 @@ from oncall_policy.gate import approvals as approvals_module
 from oncall_policy.gate import proof as signing
 from oncall_policy.gate.config import Approvals, GateConfig, Limits
 from tests.alertmanager_server import running
-from tests.gate_support import BASIC, basic, call, gate, post, silence
+from tests.gate_support import BASIC, basic, call, gate, post, silence, silences_on
 from tests.test_gate_approvals import held
+from tests.test_gate_side_by_side import holding_back
 
 pytestmark = pytest.mark.amtool
 
@@ -40,55 +36,6 @@ pytestmark = pytest.mark.amtool
 def upstream(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory):
     with running(alertmanager_binary, tmp_path_factory.mktemp("am")) as server:
         yield server
-
-
-@contextmanager
-def slow_posts(target: str, delay: float) -> Iterator[str]:
-    """Forwards to ``target``; a silence creation is delivered ``delay`` seconds late."""
-    parts = urlsplit(target)
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if self.command == "POST":
-                time.sleep(delay)
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-            headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
-            connection.request(self.command, self.path, body=body or None, headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-            connection.close()
-            self.send_response(response.status)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Content-Type", response.getheader("Content-Type") or "text/plain")
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_DELETE = _handle  # noqa: N815
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def taken(upstream, service: str) -> list[dict]:
-    return [
-        s
-        for s in upstream.silences()
-        if any(m["name"] == "service" and m["value"] == service for m in s["matchers"])
-    ]
 
 
 def test_a_gate_with_shorter_timeouts_does_not_take_over_a_creation_under_way(
@@ -106,7 +53,7 @@ def test_a_gate_with_shorter_timeouts_does_not_take_over_a_creation_under_way(
     answers = []
     with gate([upstream.url], far) as direct:
         request_id = held(post(direct, silence(("alertname", "ServiceDown"), ("service", "lease-x"))))
-    with slow_posts(upstream.url, 4.0) as slow, gate([slow], far) as a:
+    with holding_back(upstream.url, lambda _: (4.0, None)) as slow, gate([slow], far) as a:
         approving = threading.Thread(
             target=lambda: answers.append(
                 call(a, "POST", f"/-/approvals/{request_id}", b"{}", basic("manager-x@clipper.app"), 30)
@@ -117,5 +64,5 @@ def test_a_gate_with_shorter_timeouts_does_not_take_over_a_creation_under_way(
         with gate([upstream.url], near):
             time.sleep(1.5)  # its sweep, as it starts
         approving.join(30)
-    made = taken(upstream, "lease-x")
+    made = silences_on(upstream, "lease-x")
     assert len(made) == 1, f"A answered {answers[0].body if answers else None!r}; {len(made)} silences made"

@@ -11,23 +11,14 @@ the answer says its fate is unknown)."""
 
 from __future__ import annotations
 
-import http.client
-import http.server
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from oncall_policy.gate import proof as signing
-from oncall_policy.gate.config import Approvals, GateConfig, Limits
 from tests.alertmanager_server import running
-from tests.gate_support import BASIC, basic, call, gate, post, silence
+from tests.gate_support import basic, call, gate, post, silence, silences_on, with_approvals
 from tests.test_gate_approvals import held
+from tests.test_gate_side_by_side import holding_back
 
 pytestmark = pytest.mark.amtool
 
@@ -38,82 +29,23 @@ def upstream(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory)
         yield server
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> GateConfig:
-    signing.keygen(tmp_path / "gate.key")
-    approvals = Approvals(database=str(tmp_path / "pending.sqlite3"), key_file=str(tmp_path / "gate.key"))
-    limits = Limits(upstream_timeout=timedelta(seconds=1))
-    return GateConfig(auth=BASIC.auth, approvals=approvals, limits=limits)
-
-
-class Stalling:
-    posts = 0  # how many silence creations to hold past the gate's timeout, never forwarded
-
-
-@contextmanager
-def stalling_proxy(target: str, stalling: Stalling) -> Iterator[str]:
-    parts = urlsplit(target)
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if self.command == "POST" and self.path.startswith("/api/v2/silences") and stalling.posts > 0:
-                stalling.posts -= 1
-                time.sleep(2)  # past the gate's 1 s timeout; Alertmanager never sees it
-                self.close_connection = True
-                return
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-            headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
-            connection.request(self.command, self.path, body=body or None, headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-            connection.close()
-            self.send_response(response.status)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Content-Type", response.getheader("Content-Type") or "text/plain")
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_DELETE = _handle  # noqa: N815
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def taken(upstream, service: str) -> list[dict]:
-    return [
-        s
-        for s in upstream.silences()
-        if any(m["name"] == "service" and m["value"] == service for m in s["matchers"])
-    ]
-
-
-def test_a_placeholder_of_unknown_fate_is_never_answered_as_the_created_silence(upstream, config):
-    stalling = Stalling()
+def test_a_placeholder_of_unknown_fate_is_never_answered_as_the_created_silence(upstream, tmp_path):
     manager = basic("manager-x@clipper.app")
+    config = with_approvals(tmp_path, upstream_timeout=timedelta(seconds=1))
     asked = silence(("alertname", "ServiceDown"), ("service", "token-1"), start=timedelta(minutes=5))
-    with stalling_proxy(upstream.url, stalling) as proxied, gate([proxied], config) as url:
+    # The first creation is held past the gate's timeout and never reaches Alertmanager.
+    stalled = (2.0, (503, b"never delivered"))
+    with (
+        holding_back(upstream.url, lambda n: stalled if n == 0 else (0, None)) as proxied,
+        gate([proxied], config) as url,
+    ):
         first_id = held(post(url, asked))
-        stalling.posts = 1
         first = call(url, "POST", f"/-/approvals/{first_id}", b"{}", manager)
         assert first.status == 504, first.body  # no answer in time: fate unknown, request closed
-        assert taken(upstream, "token-1") == []  # ... and Alertmanager never took it
+        assert silences_on(upstream, "token-1") == []  # ... and Alertmanager never took it
         again = post(url, asked)  # the author asks again, as told
         second_id = held(again)
         second = call(url, "POST", f"/-/approvals/{second_id}", b"{}", manager)
     said = second.json()
     assert not str(said.get("silenceID", "")).startswith(("perhaps-", "reserved-")), second.body
-    assert len(taken(upstream, "token-1")) == 1, second.body
+    assert len(silences_on(upstream, "token-1")) == 1, second.body

@@ -27,7 +27,9 @@ from tests.gate_support import Answer, gate, limited, post, silence
 # when judged with the earlier (``over-cap-recreated``), and accepted alone.
 FIRST = silence(("alertname", "HighErrorRate"), ("service", "side"), minutes=150)
 SECOND = silence(("alertname", "HighErrorRate"), ("service", "side"), minutes=150, start=timedelta(hours=2))
-# Decides what happens to a silence creation on its way: None forwards it to Alertmanager.
+# Decides what happens to a silence creation on its way: None forwards it to Alertmanager; LOST
+# forwards it, then hangs up without its answer (Alertmanager took it; the gate is not told).
+LOST = (0, b"lost")
 Hold = Callable[[int], tuple[float, tuple[int, bytes] | None]]
 
 
@@ -41,7 +43,8 @@ def upstream(alertmanager_binary: str, amtool: str, tmp_path_factory: pytest.Tem
 def holding_back(target: str, hold: Hold) -> Iterator[str]:
     """A relay to ``target`` that passes everything but silence creations straight through; the
     n-th creation (from 0) waits ``hold(n)[0]`` seconds, then is forwarded, or answered with the
-    status and body ``hold(n)[1]`` without reaching Alertmanager."""
+    status and body ``hold(n)[1]`` without reaching Alertmanager, or (``LOST``) forwarded and its
+    answer never passed back."""
     parts = urlsplit(target)
     creations = iter(range(1_000_000))
     lock = threading.Lock()
@@ -57,12 +60,15 @@ def holding_back(target: str, hold: Hold) -> Iterator[str]:
                     number = next(creations)
                 wait, answer = hold(number)
                 time.sleep(wait)
+                if answer is LOST:
+                    self._relay(body, answered=False)
+                    return
                 if answer is not None:
                     self._answer(*answer)
                     return
             self._relay(body)
 
-        def _relay(self, body: bytes | None) -> None:
+        def _relay(self, body: bytes | None, *, answered: bool = True) -> None:
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
             try:
                 sent = {"Content-Type": "application/json"} if body is not None else {}
@@ -71,6 +77,9 @@ def holding_back(target: str, hold: Hold) -> Iterator[str]:
                 answer = response.status, response.read()
             finally:
                 connection.close()
+            if not answered:
+                self.close_connection = True
+                return
             self._answer(*answer)
 
         def _answer(self, status: int, body: bytes) -> None:

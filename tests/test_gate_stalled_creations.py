@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 
 from oncall_policy.gate import approvals as approvals_module
-from oncall_policy.gate import proof as signing
-from oncall_policy.gate.config import Approvals, GateConfig, Limits
+from oncall_policy.gate.config import GateConfig, Limits
 from oncall_policy.gate.pending import SqliteStore
 from oncall_policy.gate.pending_rows import LEASE_SECONDS
 from oncall_policy.gate.upstreams import Upstreams
 from tests.alertmanager_server import running
-from tests.gate_support import BASIC, basic, call, gate, post, silence
+from tests.gate_support import basic, call, gate, post, silence, silences_on, with_approvals
 from tests.test_gate_approvals import held
 
 pytestmark = pytest.mark.amtool
@@ -40,18 +39,7 @@ def upstream(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture
 def config(tmp_path: Path) -> GateConfig:
-    signing.keygen(tmp_path / "gate.key")
-    approvals = Approvals(database=str(tmp_path / "pending.sqlite3"), key_file=str(tmp_path / "gate.key"))
-    return GateConfig(auth=BASIC.auth, approvals=approvals)
-
-
-def taken(upstream, service: str) -> list[dict]:
-    """The silences Alertmanager holds on ``service``, expired or not."""
-    return [s for s in upstream.silences() if {"name": "service", "value": service} in _plain(s)]
-
-
-def _plain(listed: dict) -> list[dict]:
-    return [{"name": m["name"], "value": m["value"]} for m in listed["matchers"]]
+    return with_approvals(tmp_path)
 
 
 def gone(store: SqliteStore, request_id: str, within: float = 10.0) -> bool:
@@ -77,7 +65,7 @@ def test_a_stalled_creation_alertmanager_never_took_is_created_by_the_next_gate(
     finally:
         store.close()
     assert request_id not in [r["id"] for r in listed]
-    created = taken(upstream, "stall-1")
+    created = silences_on(upstream, "stall-1")
     assert len(created) == 1, created
     assert "[approved-by: manager-x@clipper.app" in created[0]["comment"]
 
@@ -104,7 +92,7 @@ def test_a_stalled_creation_alertmanager_took_is_closed_without_a_second_silence
             assert gone(store, request_id)
     finally:
         store.close()
-    assert [s["id"] for s in taken(upstream, "stall-2")] == [created]
+    assert [s["id"] for s in silences_on(upstream, "stall-2")] == [created]
 
 
 def test_an_approver_may_push_a_stalled_request_and_is_told_of_one_being_created(upstream, config):
@@ -124,11 +112,11 @@ def test_an_approver_may_push_a_stalled_request_and_is_told_of_one_being_created
             assert store.get(request_id, time.time()) is None
         finally:
             store.close()
-    assert len(taken(upstream, "stall-3")) == 1
+    assert len(silences_on(upstream, "stall-3")) == 1
 
 
 def _services_made_twice(upstream, services: list[str]) -> dict[str, int]:
-    made = {service: len(taken(upstream, service)) for service in services}
+    made = {service: len(silences_on(upstream, service)) for service in services}
     return {service: count for service, count in made.items() if count > 1}
 
 
@@ -145,7 +133,7 @@ def test_a_resume_whose_listing_failed_then_approved_again_is_made_once(upstream
     finally:
         store.close()
     assert again.json().get("silenceID", created) == created, again.body
-    assert [s["id"] for s in taken(upstream, "stall-4")] == [created]
+    assert [s["id"] for s in silences_on(upstream, "stall-4")] == [created]
 
 
 def test_approvals_queued_past_the_lease_are_made_once_beside_another_gate(upstream, config, monkeypatch):
@@ -178,7 +166,7 @@ def test_approvals_queued_past_the_lease_are_made_once_beside_another_gate(upstr
         for thread in approving:
             thread.join(60)
     assert not _services_made_twice(upstream, services)
-    assert all(len(taken(upstream, service)) == 1 for service in services)
+    assert all(len(silences_on(upstream, service)) == 1 for service in services)
 
 
 def test_a_silence_scheduled_later_with_the_same_end_is_not_taken_for_a_stalled_one(upstream, config):
@@ -198,4 +186,4 @@ def test_a_silence_scheduled_later_with_the_same_end_is_not_taken_for_a_stalled_
             assert gone(store, request_id)
     finally:
         store.close()
-    assert sorted(s["status"]["state"] for s in taken(upstream, "stall-5")) == ["active", "pending"]
+    assert sorted(s["status"]["state"] for s in silences_on(upstream, "stall-5")) == ["active", "pending"]
