@@ -22,8 +22,11 @@ def policy(directory: Path, text: str = RENAMED, name: str = "policy.yaml") -> P
     return path
 
 
-def run_cli(*args: str | Path, timeout: float = 120, prelude: str = "") -> subprocess.CompletedProcess[str]:
-    """``oncall-policy ARGS`` in a process of its own; ``prelude`` runs first in it."""
+def run_cli(
+    *args: str | Path, timeout: float = 120, prelude: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``oncall-policy ARGS`` in a process of its own; ``prelude`` runs first in it; ``env``: its
+    environment (default: this one's)."""
     code = f"{prelude}\nfrom oncall_policy.cli import run\nrun()"
     return subprocess.run(
         [sys.executable, "-c", code, *map(str, args)],
@@ -31,6 +34,7 @@ def run_cli(*args: str | Path, timeout: float = 120, prelude: str = "") -> subpr
         text=True,
         timeout=timeout,
         check=False,
+        env=env,
     )
 
 

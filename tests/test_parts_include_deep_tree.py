@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.compile_trees import run_cli
 from tests.conftest import INITECH
 
 DEPTH = 1100
@@ -65,23 +64,12 @@ def _policy(tmp_path):
     return policy
 
 
-def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oncall_policy", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_check_of_a_deep_tree_under_a_double_star_include_is_no_traceback(tmp_path, deep):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     policy = _policy(tmp_path)
-    assert _run("check", str(policy), env=env).returncode == 0
+    assert run_cli("check", str(policy), env=env).returncode == 0
     deep(str(policy.parent / "teams"))
-    done = _run("check", str(policy), env=env)
+    done = run_cli("check", str(policy), env=env)
     assert "Traceback" not in done.stderr, done.stderr[-600:]
     assert done.returncode == 1
 
@@ -89,9 +77,9 @@ def test_check_of_a_deep_tree_under_a_double_star_include_is_no_traceback(tmp_pa
 def test_silence_check_after_a_deep_tree_appears_is_no_traceback(tmp_path, deep):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     policy = _policy(tmp_path)
-    assert _run("compile", "--policy", str(policy), env=env).returncode == 0
+    assert run_cli("compile", "--policy", str(policy), env=env).returncode == 0
     deep(str(policy.parent / "teams"))
-    done = _run(
+    done = run_cli(
         "silence",
         "check",
         "--policy",

@@ -14,23 +14,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
+from tests.compile_trees import run_cli
 from tests.conftest import INITECH
-
-
-def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oncall_policy", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
@@ -59,7 +47,7 @@ def test_a_double_star_inside_a_name_is_an_include_problem(tmp_path, command):
     policy = root / "policy.yaml"
     text = policy.read_text(encoding="utf-8")
     policy.write_text(text.replace("include: [teams/*.yaml]", "include: ['teams/**.yaml']"), encoding="utf-8")
-    done = _run(*command, str(policy), env=env)
+    done = run_cli(*command, str(policy), env=env)
     assert "Traceback" not in done.stderr, done.stderr[-400:]
     assert done.returncode == 1
     if command == ["check"]:

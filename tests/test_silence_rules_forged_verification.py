@@ -20,13 +20,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 
 from oncall_policy.private_cache import MAGIC
 from oncall_policy.silence.document import FORMAT
 from oncall_policy.silence.seal import digest_of, seal
 from oncall_policy.version import __version__
+from tests.compile_trees import run_cli
 from tests.conftest import CLIPPER
 
 P1_RULE = '"max_duration": "1h", "max_duration_ms": 3600000, "approvals": ["manager"]'
@@ -42,17 +41,6 @@ THIRTY_DAYS_OF_P1 = [
 ]
 
 
-def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oncall_policy", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_a_verification_entry_committed_to_the_checkout_is_not_trusted(tmp_path):
     checkout = tmp_path / "repo"
     checkout.mkdir()
@@ -60,7 +48,7 @@ def test_a_verification_entry_committed_to_the_checkout_is_not_trusted(tmp_path)
     shutil.copy2(CLIPPER, policy)
     # What the merge request carries: the compiled rules, loosened and sealed again ...
     elsewhere = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "attacker-cache")}
-    assert _run("compile", "--policy", str(policy), env=elsewhere).returncode == 0
+    assert run_cli("compile", "--policy", str(policy), env=elsewhere).returncode == 0
     rules = checkout / "generated" / "silence-rules.json"
     body = rules.read_text(encoding="utf-8").rpartition(',\n  "sha256": ')[0]
     assert P1_RULE in body
@@ -77,5 +65,5 @@ def test_a_verification_entry_committed_to_the_checkout_is_not_trusted(tmp_path)
     (entries / digest_of(loosened)).write_bytes(MAGIC + forged)
     # The CI job: XDG_CACHE_HOME=$CI_PROJECT_DIR/.cache, the silence hook on a 30-day P1 silence.
     ci = {**os.environ, "XDG_CACHE_HOME": str(checkout / ".cache")}
-    done = _run("silence", "check", "--policy", str(policy), *THIRTY_DAYS_OF_P1, env=ci)
+    done = run_cli("silence", "check", "--policy", str(policy), *THIRTY_DAYS_OF_P1, env=ci)
     assert done.returncode == 1, f"accepted under the merge request's rules:\n{done.stdout}{done.stderr}"
