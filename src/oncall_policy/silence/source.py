@@ -110,7 +110,10 @@ def _build() -> str:
     modification time of each of its modules. The version alone has stayed the same across many
     builds (red team: rules a build since fixed compiled wrongly stayed verified under the fixed
     one). Directories' times would be cheaper, but change whenever Python first writes a
-    module's bytecode beside it. About 1.5 ms of every run, for never trusting another build."""
+    module's bytecode beside it. About 1.5 ms of every run, for never trusting another build;
+    once a process, as the code it runs is the code it imported."""
+    if _BUILD:
+        return _BUILD[0]
     found = [__version__]
     stack = [os.path.dirname(os.path.dirname(__file__))]  # the package: silence/ is in it
     while stack:
@@ -121,7 +124,11 @@ def _build() -> str:
                     found.append(f"{entry.path}:{known.st_size}:{known.st_mtime_ns}")
                 elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
-    return " ".join(sorted(found))
+    _BUILD.append(" ".join(sorted(found)))
+    return _BUILD[0]
+
+
+_BUILD: list[str] = []  # this process's, once worked out
 
 
 def _verifying(policy: str, raw: bytes, digest: str, data: bytes) -> Loaded:
