@@ -11,6 +11,7 @@ Imports no third-party module until a regex is matched, nor ``re`` or ``enum`` (
 
 from __future__ import annotations
 
+from oncall_policy.recent import Recent
 from oncall_policy.records import Record
 from oncall_policy.static import TYPE_CHECKING
 
@@ -165,8 +166,6 @@ class Matcher(Record):
             else:
                 admitted = Language.of_tree(self._tree) if self._tree else Language.literal(self.value)
                 found = ~admitted if self._negative else admitted
-            if len(_LANGUAGES) >= _LANGUAGES_KEPT:
-                _LANGUAGES.clear()
             _LANGUAGES[key] = found
         return found
 
@@ -183,9 +182,9 @@ class Matcher(Record):
         if self.op is Op.REGEX and self.too_complex is None:
             found = _BARE_EMPTY.get(self.value)
             if found is None:
-                from oncall_policy.matching import engine  # noqa: PLC0415
+                from oncall_policy.matching import engine, syntax  # noqa: PLC0415
 
-                found = _BARE_EMPTY[self.value] = engine.compile(_BARE[self.value]).fullmatch("")
+                found = _BARE_EMPTY[self.value] = engine.compile(syntax.parse(self.value)).fullmatch("")
             return found
         return False
 
@@ -200,14 +199,14 @@ class Matcher(Record):
 
 # Each matcher's language, built once: a reach asks a question per alert and rule, and building
 # a term of wide classes (``[\\pL\\pN\\pS]`` ninety times) took 50 ms each time.
-_LANGUAGES: dict[tuple[Op, str], Language] = {}
-_LANGUAGES_KEPT = 4096
+_LANGUAGES: Recent[tuple[Op, str], Language] = Recent(4096)
 
 MAX_REGEX_LENGTH = 8_192  # characters of a regex matcher's value that oncall-policy will judge
-_TREES: dict[str, tuple[Regexp | None, str | None]] = {}
-_BARE: dict[str, Regexp] = {}
-_BARE_EMPTY: dict[str, bool] = {}
-_PATTERNS: dict[str, Pattern] = {}
+# Per regex value (the writer's text): its anchored parse, whether its bare value matches "", its
+# compiled pattern; kept while in use (``recent``), as a gate meets new values without end.
+_TREES: Recent[str, tuple[Regexp | None, str | None]] = Recent(4096)
+_BARE_EMPTY: Recent[str, bool] = Recent(4096)
+_PATTERNS: Recent[str, Pattern] = Recent(4096)
 
 
 def _anchored(value: str) -> tuple[Regexp | None, str | None]:
@@ -218,7 +217,7 @@ def _anchored(value: str) -> tuple[Regexp | None, str | None]:
         from oncall_policy.matching import syntax  # noqa: PLC0415 - only for regex matchers
 
         try:
-            _BARE[value] = syntax.parse(value)
+            syntax.parse(value)
         except syntax.RegexpError as error:
             raise MatcherError(f"invalid regular expression {value!r}: {error}") from None
         try:

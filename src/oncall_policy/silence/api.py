@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 from oncall_policy.datetimes import datetime
 from oncall_policy.matchers import Matcher, MatcherError, Op
+from oncall_policy.recent import Recent
 from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import gojson
 from oncall_policy.silence import rfc3339 as times
@@ -300,7 +301,7 @@ def _matcher(item: Any, index: int, problems: list[Violation]) -> Matcher | None
     return found
 
 
-_MATCHERS: dict[tuple[str, Op, str], Matcher] = {}  # immutable: an audit meets the same ones often
+_MATCHERS: Recent[tuple[str, Op, str], Matcher] = Recent(50_000)  # an audit meets the same ones often
 
 
 def _met(key: tuple[str, Op, str] | None) -> Matcher | None:
@@ -313,8 +314,6 @@ def _met(key: tuple[str, Op, str] | None) -> Matcher | None:
             found = Matcher(*key)
         except MatcherError:
             return None
-        if len(_MATCHERS) > 100_000:
-            _MATCHERS.clear()
         _MATCHERS[key] = found
     return found
 

@@ -13,6 +13,7 @@ from oncall_policy.matchers import Matcher
 from oncall_policy.matching import budget
 from oncall_policy.matching.search import Searcher
 from oncall_policy.people import Roster
+from oncall_policy.recent import Recent
 from oncall_policy.records import Record
 from oncall_policy.silence.reason_table import Table
 from oncall_policy.static import TYPE_CHECKING
@@ -138,7 +139,7 @@ class Rules(Record, kw_only=True):
     def __post_init__(self) -> None:
         # What the evaluator works out once per question and reuses (an audit asks the same
         # questions of thousands of silences): reach per matcher set, verdicts per comment, …
-        self.memo: dict[object, object] = {}
+        self.memo: Recent[object, Any] = Recent(MEMO_CAPACITY)
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -159,10 +160,10 @@ class Rules(Record, kw_only=True):
         allowance = budget.shared()
         if not pure and allowance is not None and allowance.cut:
             return value
-        if len(self.memo) > _MEMO_SIZE:
-            self.memo.clear()
         self.memo[key] = value
         return value
 
 
-_MEMO_SIZE = 200_000
+# The answers kept (about four a silence): 100,000 to 200,000 for a command, as many as an audit of
+# 50,000 silences asks for; a gate keeps far fewer, to level off (``recent.limit``).
+MEMO_CAPACITY = 100_000

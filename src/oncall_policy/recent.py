@@ -1,0 +1,80 @@
+"""Answers kept while they are asked for: a cache whose size is bounded, for work keyed by input.
+
+What judging a silence works out once and reuses (a regex's parse, a silence's reach and limits)
+is keyed by text the writer chose. A long-running gate judges every write it is sent: caches that
+kept every answer grew its memory with every new text for good (a regex's parse per distinct
+value, without bound), and those cleared when full held up to 200,000 answers first (bench/gate.py:
+the gate's memory grew 2 KB a write, 67 → 130 MiB over 100,000 requests, still climbing).
+
+The answers are held in two generations: a new one goes to the young; when the young is full it
+becomes the old (the old one before it is dropped), and an answer found in the old moves back to
+the young. At most twice ``capacity`` answers are held, and one asked for again before
+``capacity`` new ones have come is never dropped: a clear when full dropped the answers in use
+too. No imports: the silence path imports this.
+"""
+
+from __future__ import annotations
+
+from oncall_policy.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable
+    from typing import Generic, TypeVar
+
+    K = TypeVar("K", bound=Hashable)
+    V = TypeVar("V")
+else:  # subscripted only for mypy: ``Recent[K, V]`` stands for ``Recent`` when run
+
+    class Generic:
+        def __class_getitem__(cls, _: object) -> type:
+            return cls
+
+    K = V = None
+
+_MISSING = object()
+_LIMIT = [0]  # the capacity no cache goes past (``limit``); 0: each its own
+
+
+def limit(capacity: int) -> None:
+    """From now on, no cache of this process keeps more than ``2 * capacity`` answers, whatever
+    its own capacity: for a server, whose memory must level off, where a command's batch (an
+    audit of 50,000 silences) wants its whole working set kept."""
+    _LIMIT[0] = capacity
+
+
+class Recent(Generic[K, V]):
+    """A mapping of at most ``2 * capacity`` answers, keeping those asked for recently."""
+
+    __slots__ = ("_old", "_young", "capacity")
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._young: dict[K, V] = {}
+        self._old: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        """The answer kept for ``key``, or None."""
+        found = self._young.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._old.pop(key, _MISSING)
+            if found is _MISSING:
+                return None
+            self[key] = found  # type: ignore[assignment]  # not _MISSING: a V
+        return found  # type: ignore[return-value]  # not _MISSING: a V
+
+    def __setitem__(self, key: K, value: V) -> None:
+        young = self._young
+        capacity = min(self.capacity, _LIMIT[0]) if _LIMIT[0] else self.capacity
+        if len(young) >= capacity and key not in young:
+            self._old, self._young = young, {}
+        self._young[key] = value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._young or key in self._old
+
+    def __len__(self) -> int:
+        return len(self._young) + len(self._old)
+
+    def clear(self) -> None:
+        self._young.clear()
+        self._old.clear()

@@ -1,0 +1,79 @@
+"""The judge's caches keep a bounded number of answers, and the ones still asked for.
+
+A gate judges writes of new text for as long as it runs: every cache keyed by that text (a
+regex's parse, a silence's answers in the rules' memo) must level off, or its memory grows with
+every write (bench/gate.py's memory run).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oncall_policy import matchers, recent
+from oncall_policy.matchers import Matcher, Op
+from oncall_policy.recent import Recent
+
+OPERATIONS = st.lists(
+    st.tuples(st.booleans(), st.integers(min_value=0, max_value=40), st.integers()), max_size=300
+)
+
+
+@given(capacity=st.integers(min_value=1, max_value=8), operations=OPERATIONS)
+def test_an_answer_is_the_last_one_kept_for_its_key_and_at_most_twice_the_capacity_are_held(
+    capacity: int, operations: list[tuple[bool, int, int]]
+) -> None:
+    """Whatever is asked and kept, in any order: an answer given is the last one kept for that
+    key (never another key's, never an older one), and no more than ``2 * capacity`` are held."""
+    kept: Recent[int, int] = Recent(capacity)
+    last: dict[int, int] = {}
+    for keep, key, value in operations:
+        if keep:
+            kept[key] = value
+            last[key] = value
+        else:
+            found = kept.get(key)
+            assert found is None or found == last[key]
+        assert len(kept) <= 2 * capacity
+
+
+def test_an_answer_asked_for_again_before_capacity_new_ones_is_never_dropped() -> None:
+    kept: Recent[str, int] = Recent(100)
+    kept["in use"] = 1
+    for number in range(10_000):
+        kept[f"new {number}"] = number
+        if number % 99 == 0:
+            assert kept.get("in use") == 1, f"dropped after {number} new answers"
+    assert len(kept) <= 200
+
+
+def test_a_limit_caps_every_cache_of_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recent, "_LIMIT", [0])
+    kept: Recent[int, int] = Recent(100_000)
+    recent.limit(16)
+    for number in range(1_000):
+        kept[number] = number
+    assert len(kept) <= 32
+    assert kept.get(999) == 999
+
+
+def test_regex_matchers_of_new_values_leave_a_bounded_cache_and_still_judge(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each new regex value was parsed and kept for good: a gate sent writes of distinct regexes
+    grew without bound. Past the bound, a value met again is parsed again, with the same answers."""
+    monkeypatch.setattr(recent, "_LIMIT", [64])
+    first = Matcher("service", Op.REGEX, "api-0|web-.*")
+    assert first.matches("web-1")
+    assert not first.empty_for_alertmanager
+    for number in range(2_000):
+        made = Matcher("service", Op.REGEX, f"svc-{number}|(x{number})?")
+        assert made.matches(f"svc-{number}")
+        assert made.empty_for_alertmanager
+    for cache in (matchers._TREES, matchers._BARE_EMPTY, matchers._PATTERNS, matchers._LANGUAGES):
+        assert len(cache) <= 128
+    again = Matcher("service", Op.REGEX, "api-0|web-.*")
+    assert again.matches("web-1")
+    assert not again.matches("api-1")
+    assert not again.empty_for_alertmanager
