@@ -41,7 +41,7 @@ def _write(url: str, number: int) -> int:
 
 def test_long_authors_are_not_kept_after_their_writes(upstream):
     rules = source.load(CLIPPER).rules  # a roster of its own: nothing remembered from other tests
-    before = recent._LIMIT[0]  # noqa: SLF001
+    before = recent._LIMIT[0]
     recent.limit(2048)  # as the gate's process sets it (cli/gate.py)
     try:
         with gate([upstream.url], rules=rules) as url:
@@ -55,7 +55,7 @@ def test_long_authors_are_not_kept_after_their_writes(upstream):
                 grown = tracemalloc.get_traced_memory()[0] - start
             finally:
                 tracemalloc.stop()
-            found = len(rules.roster._found)  # noqa: SLF001
+            found = len(rules.roster._found)
     finally:
         recent.limit(before)
     assert statuses == {400}

@@ -43,7 +43,7 @@ def _write(url: str, number: int) -> int:
 
 def test_long_matcher_values_are_not_kept_after_their_writes(upstream):
     rules = source.load(CLIPPER).rules  # a roster of its own: nothing remembered from other tests
-    before = recent._LIMIT[0]  # noqa: SLF001
+    before = recent._LIMIT[0]
     recent.limit(2048)  # as the gate's process sets it (cli/gate.py)
     try:
         with gate([upstream.url], rules=rules) as url:
