@@ -77,3 +77,21 @@ def test_regex_matchers_of_new_values_leave_a_bounded_cache_and_still_judge(
     assert again.matches("web-1")
     assert not again.matches("api-1")
     assert not again.empty_for_alertmanager
+
+
+def test_under_a_limit_an_answer_whose_key_holds_long_text_is_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A count alone bounds no size: a writer's text may be up to the gate's ``max_body``."""
+    monkeypatch.setattr(recent, "_LIMIT", [0])
+    long = "x" * (recent.KEPT_TEXT + 1)
+    matcher = Matcher("service", Op.EQUAL, long)
+    kept: Recent[object, int] = Recent(10)
+    kept[("comment", long)] = 1
+    assert kept.get(("comment", long)) == 1, "a command keeps what it is asked for"
+    recent.limit(10)
+    for key in (("comment", long), ("matchers", (matcher,), True), long, ("x", frozenset({matcher}))):
+        kept[key] = 2
+        assert kept.get(key) != 2, key
+    kept[("comment", "short")] = 3
+    assert kept.get(("comment", "short")) == 3

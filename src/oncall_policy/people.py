@@ -15,6 +15,7 @@ regular expressions they replace.
 
 from __future__ import annotations
 
+from oncall_policy.recent import Recent
 from oncall_policy.records import Record
 from oncall_policy.static import TYPE_CHECKING
 
@@ -102,7 +103,7 @@ class Roster:
         self._by_key: Final = {self.key(p.email): p for p in people}
         self._by_id: Final = {p.id: p for p in people}
         self._by_name: dict[str, list[Person]] | None = None  # by name as it looks, when first asked
-        self._found: Final[dict[str, Person | None]] = {}  # an audit meets the same few people often
+        self._found: Final[Recent[str, Person | None]] = Recent(5000)  # an audit meets the same few often
 
     def key(self, text: str) -> str | None:
         """The identity an address stands for (None: not a usable address)."""
@@ -112,15 +113,14 @@ class Roster:
     def find(self, text: str) -> Person | None:
         """The roster person ``text`` names, by id or by address."""
         if text in self._found:
-            return self._found[text]
+            return self._found.get(text)
         found: Person | None
         if text.strip() in self._by_id:
             found = self._by_id[text.strip()]
         else:
             key = self.key(text)
             found = None if key is None else self._by_key.get(key)
-        if len(self._found) < 10_000:
-            self._found[text] = found
+        self._found[text] = found
         return found
 
     def shown_as(self, name: str) -> list[Person]:

@@ -25,6 +25,7 @@ import re
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner, when built
 
+from oncall_policy.recent import Recent
 from oncall_policy.records import Record
 from oncall_policy.static import TYPE_CHECKING
 
@@ -204,7 +205,8 @@ def has_surrogate(text: str) -> bool:
     return not text.isascii() and _SURROGATE.search(text) is not None
 
 
-_FIELDS: dict[tuple[str, tuple[str, ...]], str | None] = {}  # an audit reads the same keys 50,000 times
+# An audit reads the same keys 50,000 times; a gate is sent new ones (of any length) without end.
+_FIELDS: Recent[tuple[str, tuple[str, ...]], str | None] = Recent(5000)
 
 
 def field_of(key: str, fields: Sequence[str]) -> str | None:
@@ -213,11 +215,11 @@ def field_of(key: str, fields: Sequence[str]) -> str | None:
     if key in fields:
         return key
     memo = (key, tuple(fields))
-    if memo not in _FIELDS:
-        if len(_FIELDS) > 10_000:
-            _FIELDS.clear()
-        _FIELDS[memo] = next((field for field in fields if equal_fold(field, key)), None)
-    return _FIELDS[memo]
+    if memo in _FIELDS:
+        return _FIELDS.get(memo)
+    found = next((field for field in fields if equal_fold(field, key)), None)
+    _FIELDS[memo] = found
+    return found
 
 
 def equal_fold(field: str, key: str) -> bool:

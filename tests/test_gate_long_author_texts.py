@@ -1,10 +1,12 @@
-"""Red team: the value of an equality matcher is kept by the gate after the write is answered.
+"""The text of ``createdBy`` is not kept by the gate after the write is answered (red team).
 
-One roster person, authenticated, sends writes with an ``=`` matcher of a long value (each one
-new; the body within ``max_body``). The judge's caches keep each value: ``api._MATCHERS`` (the
-matcher made once per (name, op, value)) and the rules' memo (keys hold the matchers). They are
-bounded in number (``recent.limit(2048)``: 4,096 answers each) but not in size: 4,096 values of
-1 MiB are 4 GiB a cache. The gate's memory is meant to be bounded whatever it is sent."""
+One roster person, authenticated, sends writes whose ``createdBy`` is a long text (each one
+new; the body is within ``max_body``). Every write is refused (author-not-you). The gate kept
+each text: ``Roster.find`` remembered every text it was asked about (up to 10,000 of them,
+whatever their size, for the life of the policy), and the rules' memo the text in the key of
+its approvals answer and in the violation's message: about twice the text a write, ~20 GiB for
+10,000 writes of 1 MiB. The gate's memory must be bounded whatever it is sent; a bound on the
+number of answers is none on their size (``recent.KEPT_TEXT``)."""
 
 from __future__ import annotations
 
@@ -31,17 +33,13 @@ def upstream(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory)
 
 
 def _write(url: str, number: int) -> int:
-    body = silence(
-        ("alertname", "HighErrorRate"), minutes=60 * 24 * 60
-    )  # over every cap: refused, never created
-    body["matchers"].append(
-        {"name": "service", "value": f"{number:06d}" + "x" * SIZE, "isRegex": False, "isEqual": True}
-    )
+    body = silence(("alertname", "HighErrorRate"), minutes=30)
+    body["createdBy"] = f"{number:06d}" + "x" * SIZE
     sent = json.dumps(body).encode()
     return call(url, "POST", "/api/v2/silences", sent, basic("engineer-a@clipper.app")).status
 
 
-def test_long_matcher_values_are_not_kept_after_their_writes(upstream):
+def test_long_authors_are_not_kept_after_their_writes(upstream):
     rules = source.load(CLIPPER).rules  # a roster of its own: nothing remembered from other tests
     before = recent._LIMIT[0]
     recent.limit(2048)  # as the gate's process sets it (cli/gate.py)
@@ -57,12 +55,13 @@ def test_long_matcher_values_are_not_kept_after_their_writes(upstream):
                 grown = tracemalloc.get_traced_memory()[0] - start
             finally:
                 tracemalloc.stop()
+            found = len(rules.roster._found)
     finally:
         recent.limit(before)
     assert statuses == {400}
     sent = WRITES * SIZE
     assert grown < sent // 10, (
-        f"{WRITES} refused writes with a {SIZE // 1024} KiB matcher value each left the gate "
-        f"{grown / 2**20:.1f} MiB larger ({grown / WRITES / 1024:.0f} KiB a write"
-        ")"
+        f"{WRITES} refused writes with a {SIZE // 1024} KiB createdBy each left the gate "
+        f"{grown / 2**20:.1f} MiB larger ({grown / WRITES / 1024:.0f} KiB a write; "
+        f"Roster.find remembers {found} texts)"
     )
