@@ -49,14 +49,20 @@ def limit(capacity: int) -> None:
 
 
 def text_in(key: object, depth: int = 0) -> int:
-    """The characters of text ``key`` holds: its strings, those of the tuples and sets in it
-    (three deep), and a record's ``name`` and ``value`` (a matcher's)."""
+    """About how many characters of text ``key`` holds: its strings, those of the tuples and
+    sets in it (eight deep), and what any other object's ``repr`` shows (a record's fields: a
+    matcher's value, a problem's message that quotes the writer's text); numbers count nothing.
+    A key nested deeper counts as over ``KEPT_TEXT``: it is not kept."""
     if isinstance(key, str):
         return len(key)
     if isinstance(key, tuple | frozenset):
-        return sum(text_in(item, depth + 1) for item in key) if depth < 3 else 0
-    name, value = getattr(key, "name", None), getattr(key, "value", None)
-    return (len(name) if type(name) is str else 0) + (len(value) if type(value) is str else 0)
+        return sum(text_in(item, depth + 1) for item in key) if depth < _DEPTH else KEPT_TEXT + 1
+    if key is None or isinstance(key, int | float):
+        return 0
+    return len(repr(key))
+
+
+_DEPTH = 8
 
 
 class Recent(Generic[K, V]):

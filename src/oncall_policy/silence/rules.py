@@ -40,7 +40,7 @@ class Reason(Record):
     table: Table | None = None
 
     def __post_init__(self) -> None:
-        self._given: dict[str, bool] = {}  # an audit reads the same comments many times
+        self._given: Recent[str, bool] = Recent(5000)  # an audit reads the same comments many times
         self._searcher = self.table or Searcher(self.search)
 
     def given_by(self, comment: str) -> bool:
