@@ -95,3 +95,31 @@ def test_under_a_limit_an_answer_whose_key_holds_long_text_is_not_kept(
         assert kept.get(key) != 2, key
     kept[("comment", "short")] = 3
     assert kept.get(("comment", "short")) == 3
+
+
+@given(
+    weights=st.lists(st.integers(min_value=0, max_value=50), max_size=200),
+    budget=st.integers(min_value=1, max_value=200),
+)
+def test_weighed_answers_kept_weigh_at_most_the_budget_and_one_more(weights: list[int], budget: int) -> None:
+    """Each generation is full at half the budget: the answers kept weigh at most the budget,
+    and the one that filled a generation."""
+    kept: Recent[int, int] = Recent(1_000, lambda weight: weight, budget)
+    for key, weight in enumerate(weights):
+        kept[key] = weight
+        held = [
+            found for number in range(key + 1) if number in kept and (found := kept.get(number)) is not None
+        ]
+        assert sum(held) <= budget + 2 * max(weights[: key + 1]), held
+
+
+def test_regex_programs_kept_are_bounded_by_their_instructions() -> None:
+    """By count alone, 4,096 programs near the largest kept (100,000 RE2 instructions, about
+    1 MiB each) were kept: gigabytes for writes of new regexes."""
+    from oncall_policy.matching import engine  # noqa: PLC0415 - imports RE2
+
+    made = [Matcher("service", Op.REGEX, f"x{number}" + r"\pL{60}") for number in range(40)]
+    assert all(not matcher.matches("abc") for matcher in made)
+    for cache in (engine._cache, matchers._PATTERNS):
+        held = [pattern.program_size for pattern in cache.values()]
+        assert sum(held) <= 2_000_000 + max(held), f"{len(held)} programs of {sum(held):,} instructions"

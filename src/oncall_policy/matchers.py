@@ -206,7 +206,8 @@ MAX_REGEX_LENGTH = 8_192  # characters of a regex matcher's value that oncall-po
 # compiled pattern; kept while in use (``recent``), as a gate meets new values without end.
 _TREES: Recent[str, tuple[Regexp | None, str | None]] = Recent(4096)
 _BARE_EMPTY: Recent[str, bool] = Recent(4096)
-_PATTERNS: Recent[str, Pattern] = Recent(4096)
+_PATTERNS: Recent[str, Pattern] = Recent(4096, lambda pattern: pattern.program_size, 2_000_000)  # RE2
+# instructions in all, as ``engine`` keeps (a pattern near the largest kept takes about 1 MiB)
 
 
 def _anchored(value: str) -> tuple[Regexp | None, str | None]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable
+    from collections.abc import Callable, Hashable
     from typing import Generic, TypeVar
 
     K = TypeVar("K", bound=Hashable)
@@ -66,14 +66,18 @@ _DEPTH = 8
 
 
 class Recent(Generic[K, V]):
-    """A mapping of at most ``2 * capacity`` answers, keeping those asked for recently."""
+    """A mapping of at most ``2 * capacity`` answers, keeping those asked for recently; with
+    ``weigh``, also of answers weighing about ``budget`` in all (a generation is full at half)."""
 
-    __slots__ = ("_old", "_young", "capacity")
+    __slots__ = ("_old", "_weighed", "_young", "budget", "capacity", "weigh")
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, weigh: Callable[[V], int] | None = None, budget: int = 0) -> None:
         self.capacity = capacity
+        self.weigh = weigh
+        self.budget = budget
         self._young: dict[K, V] = {}
         self._old: dict[K, V] = {}
+        self._weighed = 0  # what the young generation's answers weigh
 
     def get(self, key: K) -> V | None:
         """The answer kept for ``key``, or None."""
@@ -92,9 +96,16 @@ class Recent(Generic[K, V]):
             if text_in(key) > KEPT_TEXT:
                 return
             capacity = min(capacity, _LIMIT[0])
-        if len(young) >= capacity and key not in young:
-            self._old, self._young = young, {}
+        weight = 0 if self.weigh is None else self.weigh(value)
+        full = len(young) >= capacity or (weight and 2 * (self._weighed + weight) > self.budget)
+        if full and key not in young:
+            self._old, self._young, self._weighed = young, {}, 0
         self._young[key] = value
+        self._weighed += weight
+
+    def values(self) -> list[V]:
+        """Every answer kept."""
+        return [*self._young.values(), *self._old.values()]
 
     def __contains__(self, key: object) -> bool:
         return key in self._young or key in self._old
@@ -105,3 +116,4 @@ class Recent(Generic[K, V]):
     def clear(self) -> None:
         self._young.clear()
         self._old.clear()
+        self._weighed = 0
