@@ -27,7 +27,7 @@ from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
 from tests.gate_support import basic, call, gate, silence
 
-WRITES = 12
+WRITES = 8
 SIZE = 256 * 1024  # well within max_body (1 MiB)
 REFUSED_FOR_LENGTH = 60 * 24 * 60  # minutes: over every cap, so the write is refused, never created
 
