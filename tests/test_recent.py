@@ -123,3 +123,15 @@ def test_regex_programs_kept_are_bounded_by_their_instructions() -> None:
     for cache in (engine._cache, matchers._PATTERNS):
         held = [pattern.program_size for pattern in cache.values()]
         assert sum(held) <= 2_000_000 + max(held), f"{len(held)} programs of {sum(held):,} instructions"
+
+
+def test_under_a_limit_the_keys_kept_hold_a_bounded_text_in_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys each short enough to keep, but many: the text they hold together is bounded too."""
+    monkeypatch.setattr(recent, "_LIMIT", [0])
+    recent.limit(100_000)
+    kept: Recent[str, int] = Recent(100_000)
+    size = recent.KEPT_TEXT
+    for number in range(3 * recent.TEXT_BUDGET // size):
+        kept[f"{number:06d}" + "x" * (size - 6)] = number
+    assert len(kept) * size <= 2 * recent.TEXT_BUDGET + size
+    assert kept.get(f"{number:06d}" + "x" * (size - 6)) == number

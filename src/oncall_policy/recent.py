@@ -10,7 +10,7 @@ The answers are held in two generations: a new one goes to the young; when the y
 becomes the old (the old one before it is dropped), and an answer found in the old moves back to
 the young. At most twice ``capacity`` answers are held, and one asked for again before
 ``capacity`` new ones have come is never dropped: a clear when full dropped the answers in use
-too. No imports: the silence path imports this.
+too. It imports nothing else: the silence path imports it.
 """
 
 from __future__ import annotations
@@ -33,10 +33,15 @@ else:  # subscripted only for mypy: ``Recent[K, V]`` stands for ``Recent`` when 
 
 _MISSING = object()
 _LIMIT = [0]  # the capacity no cache goes past (``limit``); 0: each its own
-# Under a limit, an answer is kept only if its key holds at most this many characters of text:
-# the text of a silence is the writer's (up to the gate's max_body), and an answer often holds
-# it again (a violation quotes it). Longer ones are worked out again when asked again.
-KEPT_TEXT = 2048
+# Under a limit, an answer is kept only if its key holds at most this many characters of text
+# (two regex matchers of the longest judged, 8,192 each), and each generation holds keys of at
+# most ``TEXT_BUDGET`` characters in all: the text of a silence is the writer's (up to the gate's
+# max_body), and an answer often holds it again (a violation quotes it). An answer not kept is
+# worked out again when asked again: the answers on a silence of long regexes still are, while
+# they are in use (dropping every key of over 2,048 characters made them be worked out again at
+# every judgement they take part in).
+KEPT_TEXT = 16_384
+TEXT_BUDGET = 1 << 20
 
 
 def limit(capacity: int) -> None:
@@ -69,7 +74,7 @@ class Recent(Generic[K, V]):
     """A mapping of at most ``2 * capacity`` answers, keeping those asked for recently; with
     ``weigh``, also of answers weighing about ``budget`` in all (a generation is full at half)."""
 
-    __slots__ = ("_old", "_weighed", "_young", "budget", "capacity", "weigh")
+    __slots__ = ("_old", "_texted", "_weighed", "_young", "budget", "capacity", "weigh")
 
     def __init__(self, capacity: int, weigh: Callable[[V], int] | None = None, budget: int = 0) -> None:
         self.capacity = capacity
@@ -78,6 +83,7 @@ class Recent(Generic[K, V]):
         self._young: dict[K, V] = {}
         self._old: dict[K, V] = {}
         self._weighed = 0  # what the young generation's answers weigh
+        self._texted = 0  # the characters of text its keys hold (counted under a limit)
 
     def get(self, key: K) -> V | None:
         """The answer kept for ``key``, or None."""
@@ -91,17 +97,23 @@ class Recent(Generic[K, V]):
 
     def __setitem__(self, key: K, value: V) -> None:
         young = self._young
-        capacity = self.capacity
+        capacity, text = self.capacity, 0
         if _LIMIT[0]:
-            if text_in(key) > KEPT_TEXT:
+            text = text_in(key)
+            if text > KEPT_TEXT:
                 return
             capacity = min(capacity, _LIMIT[0])
         weight = 0 if self.weigh is None else self.weigh(value)
-        full = len(young) >= capacity or (weight and 2 * (self._weighed + weight) > self.budget)
+        full = (
+            len(young) >= capacity
+            or (weight and 2 * (self._weighed + weight) > self.budget)
+            or self._texted + text > TEXT_BUDGET
+        )
         if full and key not in young:
-            self._old, self._young, self._weighed = young, {}, 0
+            self._old, self._young, self._weighed, self._texted = young, {}, 0, 0
         self._young[key] = value
         self._weighed += weight
+        self._texted += text
 
     def values(self) -> list[V]:
         """Every answer kept."""
@@ -116,4 +128,4 @@ class Recent(Generic[K, V]):
     def clear(self) -> None:
         self._young.clear()
         self._old.clear()
-        self._weighed = 0
+        self._weighed = self._texted = 0
