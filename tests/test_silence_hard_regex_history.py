@@ -7,7 +7,10 @@ that could spend its whole budget: every later write on HighErrorRate, even the 
 ``alertname="HighErrorRate"``, was judged for ~20 s on the gate's event loop, and ``silence
 check --alertmanager.url`` and ``silence audit`` took as long — a lasting denial of service by
 any roster person. The questions of a judgement now share one allowance
-(``tests/test_silence_allowance.py`` counts it); the bounds here are loose, for a loaded machine."""
+(``tests/test_silence_allowance.py`` counts it, exactly); the times here only tell the fix from
+the fault, each bound by what issue 10 promises a silence (a second) for every silence judged or
+assessed, and the command's start-up. The audit's first bound, 3 s, was a measurement (2.0–2.6 s
+unloaded: six allowances spent), not a margin, and failed on a loaded machine at 3.1 s."""
 
 from __future__ import annotations
 
@@ -19,9 +22,13 @@ from tests.alertmanager_server import Server, running
 from tests.compile_trees import run_cli
 from tests.gate_support import call, gate, health_while_writing, silence
 
+PLANTED = 6
+PER_SILENCE = 1.0  # seconds: issue 10's promise; each took about 16 s before the allowance
+START = 1.0  # seconds: the command's start-up and its read of Alertmanager's silences
+
 
 def _plant(server: Server) -> None:
-    for i in range(6):
+    for i in range(PLANTED):
         body = silence(("alertname", "HighErrorRate"), minutes=30)
         body["matchers"].append(
             {
@@ -68,7 +75,8 @@ def test_silence_check_with_planted_history_is_bounded(upstream):
     )
     took = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
-    assert took < 3.0, f"silence check took {took:.1f}s"
+    # The silence judged, and each planted one assessed as its history.
+    assert took < START + (1 + PLANTED) * PER_SILENCE, f"silence check took {took:.1f}s"
 
 
 def test_silence_audit_with_planted_history_is_bounded(upstream):
@@ -76,4 +84,4 @@ def test_silence_audit_with_planted_history_is_bounded(upstream):
     done = run_cli("silence", "audit", "--alertmanager.url", upstream.url, timeout=300)
     took = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
-    assert took < 3.0, f"silence audit of 6 silences took {took:.1f}s"
+    assert took < START + PLANTED * PER_SILENCE, f"silence audit of {PLANTED} silences took {took:.1f}s"
