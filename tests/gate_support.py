@@ -47,11 +47,14 @@ def gate(
     watch_interval: float = 1.0,
     *,
     loaded: Any = None,
+    people: Sequence[str] = (),
 ) -> Iterator[str]:
     """A gate in front of ``upstreams``; yields its base URL (no trailing slash). ``policy``: the
     file ``rules`` came from, reloaded when it changes (looked at every ``watch_interval`` s);
-    ``loaded``: how ``rules`` were loaded from it (``source.Loaded``)."""
-    verifier = users.Verifier(dict(HASHES)) if config.auth.mode == "basic" else None
+    ``loaded``: how ``rules`` were loaded from it (``source.Loaded``); ``people``: users of
+    another policy than Clipper's, with ``PASSWORD`` too."""
+    theirs = {name: HASHES["engineer-a@clipper.app"] for name in people}
+    verifier = users.Verifier({**HASHES, **theirs}) if config.auth.mode == "basic" else None
     settings = server.Settings(rules, tuple(upstreams), config, verifier, policy, watch_interval, loaded)
     runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
     loop = runner.get_loop()

@@ -43,10 +43,21 @@ LOOK_ALIKES = str.maketrans(
 
 
 class Person(Record):
+    """``roles`` count on any silence; ``team_roles`` (the roles a policy's parts may give, held
+    by a person of ``team``) only on a silence every alert of which is ``team``'s (``roles_for``)."""
+
     id: str
     name: str
     email: str
     roles: frozenset[str]
+    team: str | None = None
+    team_roles: frozenset[str] = frozenset()
+
+    def roles_for(self, team: str | None) -> frozenset[str]:
+        """The roles that count on a silence whose every alert is ``team``'s (None: not one team's)."""
+        if self.team_roles and team is not None and team == self.team:
+            return self.roles | self.team_roles
+        return self.roles
 
 
 def address(text: str) -> str | None:
@@ -140,8 +151,9 @@ class Roster:
             return person.id
         return self.key(text)
 
-    def holders(self, role: str) -> tuple[Person, ...]:
-        return tuple(p for p in self.people if role in p.roles)
+    def holders(self, role: str, team: str | None = None) -> tuple[Person, ...]:
+        """The people whose ``role`` counts on a silence of ``team``'s alerts (None: not one team's)."""
+        return tuple(p for p in self.people if role in p.roles_for(team))
 
 
 def looks_like(name: str) -> str:

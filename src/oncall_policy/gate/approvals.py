@@ -39,7 +39,7 @@ from oncall_policy.gate.pending import Desk, Request, now
 from oncall_policy.gate.pending_rows import LEASE_SECONDS
 from oncall_policy.gate.upstreams import CreateFailedError
 from oncall_policy.people import Person
-from oncall_policy.silence import api, report
+from oncall_policy.silence import api, evaluate, report
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.http_errors import AlertmanagerError, UnreachableError
 from oncall_policy.static import TYPE_CHECKING
@@ -138,8 +138,13 @@ class ApprovalDesk:
             expires=created + self.config.expire_after.total_seconds(),
         )
         await self.desk.run(self.desk.store.add, held)
+        rules = self._rules()
         text = pages.pending_text(
-            held, self._rules().roster, self.gate_url(request), self.approve_url(request, held.id)
+            held,
+            rules.roster,
+            self._team(held, rules),
+            self.gate_url(request),
+            self.approve_url(request, held.id),
         )
         return answers.refused(text, request.headers)
 
@@ -171,8 +176,11 @@ class ApprovalDesk:
         if not isinstance(person, Person):
             return person
         found = await self.desk.run(self.desk.store.listing, now(), MAX_LISTED, MAX_LISTED_EACH)
-        roster = self._rules().roster
-        data = [pages.as_json(r, roster, self.approve_url(request, r.id)) for r in found]
+        rules = self._rules()
+        data = [
+            pages.as_json(r, rules.roster, self._team(r, rules), self.approve_url(request, r.id))
+            for r in found
+        ]
         return web.Response(body=answers.go_json(data).encode(), content_type=answers.JSON)
 
     async def _page(self, request: web.Request, request_id: str) -> web.Response:
@@ -183,7 +191,8 @@ class ApprovalDesk:
         if held is None:
             return _gone(request_id, html=True)
         form = pages.token(self.signer.secret, held.id, person.id)
-        html = pages.approve_page(held, self._rules().roster, form)
+        rules = self._rules()
+        html = pages.approve_page(held, rules.roster, self._team(held, rules), form)
         return web.Response(text=html, content_type="text/html", headers={"X-Frame-Options": "DENY"})
 
     async def _approve(self, request: web.Request, request_id: str) -> web.Response:  # noqa: PLR0911
@@ -203,7 +212,7 @@ class ApprovalDesk:
             return answers.error(403, refused)
         if held.state == "creating" and not held.due(now()):
             return _answer({"id": held.id, "status": "creating"}, html)  # by a gate, right now
-        roles = tuple(sorted(person.roles & set(held.waiting_for)))
+        roles = tuple(sorted(self._counted(held, person) & set(held.waiting_for)))
         held = await self.desk.run(store.approve, request_id, person.email, roles, now())
         if held is None:
             return _gone(request_id, html=html)
@@ -264,8 +273,19 @@ class ApprovalDesk:
             return "the form's token is missing or not yours: open the approve page and press Approve"
         return None
 
+    def _team(self, held: Request, rules: Rules) -> str | None:
+        """The team whose alerts are all the held silence mutes (None: no one team's)."""
+        return evaluate.team_of(api.from_api(held.silence), rules)
+
+    def _counted(self, held: Request, person: Person) -> frozenset[str]:
+        """The roles of ``person`` that count on the held silence (a team's roles on its alerts alone)."""
+        if not person.team_roles:
+            return person.roles
+        return person.roles_for(self._team(held, self._rules()))
+
     def _refusal(self, held: Request, person: Person) -> str | None:
-        roster = self._rules().roster
+        rules = self._rules()
+        roster = rules.roster
         author = roster.find(held.author)
         if author is not None and author.id == person.id:
             return f"{person.email} asked for this silence and cannot approve it; ask someone else"
@@ -274,8 +294,17 @@ class ApprovalDesk:
         # Every role approved it (it is to be created): any holder of one may push it; no
         # approval is added (red team: only its first approver could, the others were refused).
         needed = held.waiting_for or tuple(held.required)
-        if not person.roles & set(needed):
-            who = ", ".join(pages.may_approve(held, roster)) or "no one else in the roster"
+        if not self._counted(held, person) & set(needed):
+            who = (
+                ", ".join(pages.may_approve(held, roster, self._team(held, rules)))
+                or "no one else in the roster"
+            )
+            if person.team_roles & set(needed):
+                return (
+                    f"{person.email} is {' and '.join(sorted(person.team_roles & set(needed)))} of team "
+                    f"{person.team} only, and this silence may mute alerts that are not team "
+                    f"{person.team}'s; ask {who}"
+                )
             return (
                 f"{person.email} holds none of the roles this request waits for "
                 f"({', '.join(needed)}); ask {who}"

@@ -28,12 +28,13 @@ def token(secret: bytes, request_id: str, person_id: str) -> str:
     return hmac.new(secret, f"{request_id}\0{person_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def may_approve(request: Request, roster: Roster) -> list[str]:
-    """The roster people who hold a role the request waits for, but its author."""
+def may_approve(request: Request, roster: Roster, team: str | None) -> list[str]:
+    """The roster people whose role the request waits for counts on it, but its author
+    (``team``: the team whose alerts are all the silence mutes, ``evaluate.team_of``)."""
     author = roster.find(request.author)
     found: list[str] = []
     for role in request.waiting_for:
-        found += [p.email for p in roster.holders(role) if p.email not in found and p != author]
+        found += [p.email for p in roster.holders(role, team) if p.email not in found and p != author]
     return found
 
 
@@ -53,9 +54,9 @@ def matchers_text(silence: dict[str, Any]) -> str:
     return " ".join(shown) + (f" (replacing silence {json.dumps(str(replaced))})" if replaced else "")
 
 
-def pending_text(request: Request, roster: Roster, gate_url: str, approve_url: str) -> str:
+def pending_text(request: Request, roster: Roster, team: str | None, gate_url: str, approve_url: str) -> str:
     """The refusal text of a silence held for approval: what it waits for and what to do."""
-    people = may_approve(request, roster)
+    people = may_approve(request, roster, team)
     who = ", ".join(people) if people else "no one else in the roster holds the roles"
     return (
         f"PENDING APPROVAL: silence {matchers_text(dict(request.silence))} needs approval by "
@@ -69,7 +70,7 @@ def pending_text(request: Request, roster: Roster, gate_url: str, approve_url: s
     )
 
 
-def as_json(request: Request, roster: Roster, approve_url: str) -> dict[str, Any]:
+def as_json(request: Request, roster: Roster, team: str | None, approve_url: str) -> dict[str, Any]:
     silence = dict(request.silence)
     return {
         "id": request.id,
@@ -80,7 +81,7 @@ def as_json(request: Request, roster: Roster, approve_url: str) -> dict[str, Any
         "comment": silence.get("comment"),
         "waitingFor": list(request.waiting_for),
         "approvedBy": [email for email, _ in request.approvals],
-        "mayApprove": may_approve(request, roster),
+        "mayApprove": may_approve(request, roster, team),
         "expiresAt": expiry(request),
         "approveURL": approve_url,
     }
@@ -93,8 +94,8 @@ def page(title: str, body: str) -> str:
     )
 
 
-def approve_page(request: Request, roster: Roster, form_token: str) -> str:
-    data = as_json(request, roster, "")
+def approve_page(request: Request, roster: Roster, team: str | None, form_token: str) -> str:
+    data = as_json(request, roster, team, "")
     rows = "".join(
         f"<tr><th>{escape(label)}</th><td>{escape(str(data[key]))}</td></tr>\n"
         for label, key in (

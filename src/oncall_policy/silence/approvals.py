@@ -5,7 +5,9 @@ people, whatever the spelling. An approval counts for the required roles the app
 approver holding none of them is noted and does not count, so a role they were meant to cover
 stays uncovered and rejects the silence. (Were such an approver a rejection by itself, shortening
 a silence or narrowing its matchers, which can only drop required roles, could turn an accepted
-silence into a rejected one.) The author must be a roster person unless the policy admits guests.
+silence into a rejected one.) A team's role (one a policy's parts may give) counts only on a
+silence whose alerts are all that team's (``whose``). The author must be a roster person unless
+the policy admits guests.
 """
 
 from __future__ import annotations
@@ -67,10 +69,16 @@ def author(text: str, roster: Roster) -> Iterator[Violation]:
         )
 
 
-def check(
-    approvers: Sequence[str], author_text: str, required: Mapping[str, tuple[str, ...]], roster: Roster
+def check(  # noqa: PLR0913, PLR0917 - a judgement's approvals, as evaluate has them
+    approvers: Sequence[str],
+    author_text: str,
+    required: Mapping[str, tuple[str, ...]],
+    roster: Roster,
+    team: str | None = None,
+    team_label: str = "team",
 ) -> Outcome:
-    """``required`` maps each required role to the rules that require it."""
+    """``required`` maps each required role to the rules that require it; ``team``: the team
+    whose alerts are all the silence mutes (None: no one team's)."""
     approvals: list[Approval] = []
     violations: list[Violation] = []
     notes: list[str] = []
@@ -84,8 +92,10 @@ def check(
             violations.append(_self_approval(text, index))
         elif person.id in seen:
             continue
-        elif covered := tuple(sorted(person.roles & required.keys())):
+        elif covered := tuple(sorted(person.roles_for(team) & required.keys())):
             approvals.append(Approval(person.email, covered))
+        elif theirs := sorted(person.team_roles & required.keys()):
+            notes.append(_other_team(person.email, theirs, person.team, team_label))
         else:
             notes.append(f"{person.email} holds none of the required roles; their approval does not count")
         if person is not None:
@@ -93,8 +103,16 @@ def check(
     covered_roles = {role for approval in approvals for role in approval.roles}
     for role, rule_ids in required.items():
         if role not in covered_roles:
-            violations.append(_missing(role, rule_ids, approvers, roster, author_is))
+            violations.append(_missing(role, rule_ids, approvers, roster, author_is, (team, team_label)))
     return Outcome(tuple(approvals), tuple(violations), tuple(notes))
+
+
+def _other_team(email: str, roles: list[str], own: str | None, team_label: str) -> str:
+    return (
+        f"{email} is {' and '.join(roles)} of team {own} only, and this silence may mute alerts that "
+        f"are not team {own}'s: their approval does not count (it would if the silence muted team "
+        f'{own}\'s alerts alone, e.g. with {team_label}="{own}")'
+    )
 
 
 def _self_approval(text: str, index: int) -> Violation:
@@ -115,13 +133,31 @@ def _unknown(text: str, index: int) -> Violation:
     )
 
 
-def _missing(
-    role: str, rule_ids: tuple[str, ...], approvers: Sequence[str], roster: Roster, author_is: str | None
+def _missing(  # noqa: PLR0913, PLR0917 - what the violation says
+    role: str,
+    rule_ids: tuple[str, ...],
+    approvers: Sequence[str],
+    roster: Roster,
+    author_is: str | None,
+    whose: tuple[str | None, str],
 ) -> Violation:
-    lacking = [text for text in approvers if (p := roster.find(text)) is not None and role not in p.roles]
+    team, team_label = whose
+    people = [(text, p) for text in approvers if (p := roster.find(text)) is not None]
+    lacking = [text for text, p in people if role not in p.roles_for(team) and role not in p.team_roles]
+    elsewhere = [
+        f"{text} is {role} of team {p.team} only"
+        for text, p in people
+        if role in p.team_roles - p.roles_for(team)
+    ]
     also = f"; {', '.join(lacking)} {'is' if len(lacking) == 1 else 'are'} not {role}" if lacking else ""
-    holders = [p.email for p in roster.holders(role) if p.id != author_is]
-    ask = f"ask one of {', '.join(holders[:5])}" if holders else f"no one else in the roster is {role}"
+    also += f"; {', '.join(elsewhere)}, and the silence may mute other teams' alerts" if elsewhere else ""
+    holders = [p.email for p in roster.holders(role, team) if p.id != author_is]
+    if holders:
+        ask = f"ask one of {', '.join(holders[:5])}"
+    elif team is None and any(role in p.team_roles for p in roster.people):
+        ask = f'{role} approves one team\'s alerts: make one silence per team ({team_label}="…")'
+    else:
+        ask = f"no one else in the roster is {role}"
     return Violation(
         MISSING_APPROVAL.id,
         f"rule {', '.join(rule_ids)} needs approval by {role}{also}",

@@ -16,7 +16,7 @@ from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
 from oncall_policy.records import Record
-from oncall_policy.silence import approvals, labels, maintenance, reach, shape
+from oncall_policy.silence import approvals, labels, maintenance, reach, shape, whose
 from oncall_policy.silence.request import BAD_MATCHER
 from oncall_policy.silence.verdict import Verdict, Violation
 from oncall_policy.static import TYPE_CHECKING
@@ -183,6 +183,15 @@ def assess(request: SilenceRequest, rules: Rules) -> Assessment | None:
     return labels.remembered(rules, _memo_key(request, rules), lambda: _apart(request, rules), pure=True)
 
 
+def team_of(request: SilenceRequest, rules: Rules) -> str | None:
+    """The team whose alerts are all the silence may mute (``whose``; None: no one team's)."""
+    found = assess(request, rules)
+    if found is None or found.reach.nothing:
+        return None
+    with labels.judgement():
+        return whose.team(request.matchers, found.reach, rules)
+
+
 def _apart(request: SilenceRequest, rules: Rules) -> Assessment:
     with labels.assessment():
         return _assess(request, rules)
@@ -259,7 +268,8 @@ def _window_roles(window: Window | None, rules: Rules) -> frozenset[str]:
     if window is None:
         return frozenset()
     people = (rules.roster.find(person_id) for person_id in window.approved_by)
-    return frozenset(role for person in people if person for role in person.roles)
+    # The root declares a window and who approved it: their team roles stand for it too.
+    return frozenset(role for person in people if person for role in person.roles | person.team_roles)
 
 
 def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:
@@ -321,7 +331,8 @@ class _Untimed:
         self.cap: Final = cap
         self.capped_by: Final = capped_by
         self.roles: Final = roles
-        self.approval: Final = _approvals(request, roles, rules)
+        team = whose.team(request.matchers, found.reach, rules) if roles else None
+        self.approval: Final = _approvals(request, roles, rules, team)
         self.unknown: Final = _unknown_example(request, found.reach, rules)
         self.alerts: Final = tuple(alert.name for alert in found.reach.alerts)
         self.rules: Final = _rule_ids(found, rules)
@@ -472,12 +483,17 @@ def _rule_ids(found: Assessment, rules: Rules) -> tuple[str, ...]:
     return known  # type: ignore[return-value]
 
 
-def _approvals(request: SilenceRequest, roles: dict[str, tuple[str, ...]], rules: Rules) -> approvals.Outcome:
-    """``approvals.check`` of the silence, once per approvers, author and required roles."""
-    memo = ("approvals", request.approvers, request.author, tuple(roles.items()))
+def _approvals(
+    request: SilenceRequest, roles: dict[str, tuple[str, ...]], rules: Rules, team: str | None
+) -> approvals.Outcome:
+    """``approvals.check`` of the silence, once per approvers, author, required roles and the
+    team whose alerts it mutes (``whose``)."""
+    memo = ("approvals", request.approvers, request.author, tuple(roles.items()), team)
     found = rules.remembered(memo)
     if found is None:
-        found = rules.remember(memo, approvals.check(request.approvers, request.author, roles, rules.roster))
+        roster = rules.roster
+        outcome = approvals.check(request.approvers, request.author, roles, roster, team, rules.team_label)
+        found = rules.remember(memo, outcome)
     return found  # type: ignore[return-value]
 
 

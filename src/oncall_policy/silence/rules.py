@@ -125,6 +125,7 @@ class Rules(Record, kw_only=True):
     source_name: str
     sources: Mapping[str, str]  # file name → sha256 of what the rules were compiled from
     severity_label: str
+    team_label: str
     require_comment: bool
     require_author: bool
     valid: tuple[Reason, ...]

@@ -41,6 +41,7 @@ def from_document(doc: Mapping[str, Any]) -> Rules:
         source_name=doc["source"]["name"],
         sources={s["name"]: s["sha256"] for s in doc["sources"]},
         severity_label=severity_label,
+        team_label=doc["team_label"],
         require_comment=bool(doc["require_comment"]),
         require_author=bool(doc["require_author"]),
         valid=tuple(_reason(r) for r in reasons["valid"]),
@@ -50,7 +51,17 @@ def from_document(doc: Mapping[str, Any]) -> Rules:
         unknown_alerts=doc["unknown_alerts"],
         alerts=tuple(_alert(a) for a in doc["alerts"]),
         roster=Roster(
-            tuple(Person(p["id"], p["name"], p["email"], frozenset(p["roles"])) for p in doc["people"]),
+            tuple(
+                Person(
+                    p["id"],
+                    p["name"],
+                    p["email"],
+                    frozenset(p["roles"]),
+                    p["team"],
+                    frozenset(p["team_roles"]),
+                )
+                for p in doc["people"]
+            ),
             guests=bool(identity["guests"]),
             subaddresses=identity["subaddresses"],
         ),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from oncall_policy.durations import format_duration
 from oncall_policy.matching import search
-from oncall_policy.model import Alert, Policy, Reason, Selector, SilenceRule
+from oncall_policy.model import Alert, Person, Policy, Reason, Selector, SilenceRule
 from oncall_policy.model.silences import Window
 from oncall_policy.provenance import Source
 from oncall_policy.silence import tabulate
@@ -48,6 +48,7 @@ def document(policy: Policy, source: Source, *, tables: bool = True) -> dict[str
     the reasons are found by RE2 alone (quicker to build for a single use)."""
     silences = policy.silences
     reasons = silences.reasons
+    granted = frozenset(role.id for role in policy.roles if role.granted_in_parts)
     return {
         "generated": " ".join(line.strip() for line in source.header("").splitlines()),
         "format": FORMAT,
@@ -74,9 +75,23 @@ def document(policy: Policy, source: Source, *, tables: bool = True) -> dict[str
         "maintenance": _maintenance(policy),
         "unknown_alerts": silences.unknown_alerts,
         "alerts": [_alert(policy, alert) for alert in policy.alerts],
-        "people": [
-            {"email": p.email, "id": p.id, "name": p.name, "roles": list(p.roles)} for p in policy.people
-        ],
+        "team_label": policy.organisation.team_label,
+        "people": [_person(person, granted) for person in policy.people],
+    }
+
+
+def _person(person: Person, granted: frozenset[str]) -> dict[str, Any]:
+    """A person, with the roles parts may give (``granted``) apart when they belong to a team:
+    those are their team's roles, and count only on silences of their team's alerts. A part can
+    give them to anyone it lists, so one team's file must not decide who approves another's."""
+    theirs = granted if person.team is not None else frozenset()
+    return {
+        "email": person.email,
+        "id": person.id,
+        "name": person.name,
+        "roles": [role for role in person.roles if role not in theirs],
+        "team": person.team,
+        "team_roles": [role for role in person.roles if role in theirs],
     }
 
 
