@@ -49,7 +49,7 @@ def p0k8(
     self.k7 = k7
 
 
-def p0k13_post(
+def p0k14_post(
     self: Any,
     *,
     k0: object,
@@ -65,6 +65,7 @@ def p0k13_post(
     k10: object,
     k11: object,
     k12: object,
+    k13: object,
 ) -> None:
     self.k0 = k0
     self.k1 = k1
@@ -79,6 +80,7 @@ def p0k13_post(
     self.k10 = k10
     self.k11 = k11
     self.k12 = k12
+    self.k13 = k13
     self.__post_init__()
 
 
