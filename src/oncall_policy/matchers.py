@@ -16,7 +16,7 @@ from oncall_policy.records import Record
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import ClassVar
 
     from oncall_policy.matching.engine import Pattern
@@ -195,6 +195,23 @@ class Matcher(Record):
     def __str__(self) -> str:
         escaped = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return f'{self.name}{self.op.value}"{escaped}"'
+
+
+def only_value(matchers: Sequence[Matcher]) -> str | None:
+    """The one value a label may have under all of ``matchers`` (None: none, several, or not
+    decided within the default budget): the team a window's scope pins, for one."""
+    equal = next((m.value for m in matchers if m.op is Op.EQUAL), None)
+    if equal is not None:
+        return equal if all(m.matches(equal) for m in matchers) else None
+    from oncall_policy.matching.language import Language  # noqa: PLC0415 - only when reasoning
+
+    language = Language.any()
+    for matcher in matchers:
+        language = language & matcher.language
+    value = language.witness()
+    if not isinstance(value, str):
+        return None
+    return value if (language - Language.literal(value)).witness() is None else None
 
 
 # Each matcher's language, built once: a reach asks a question per alert and rule, and building

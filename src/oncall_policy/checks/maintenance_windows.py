@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from oncall_policy.checks.rule_context import Context
 from oncall_policy.durations import format_duration
 from oncall_policy.leaks.redact import shown
-from oncall_policy.model import Policy
+from oncall_policy.matchers import only_value
+from oncall_policy.model import Person, Policy
 from oncall_policy.model.silences import Maintenance, Window
 from oncall_policy.problems import Finding, Location
 from oncall_policy.rulebook import CHECK, Rule
@@ -59,15 +60,42 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
             RULE.id,
         )
     if length > maintenance.approval_beyond:
-        held = {role for person in window.approved_by if person in people for role in people[person].roles}
+        held, elsewhere = _held(policy, window, people)
         if missing := [role for role in maintenance.approvals if role not in held]:
             needed = " + ".join(_names(maintenance.approvals))
+            why = "".join(
+                f"; {shown(person.id)} is {shown(role, quote=False)} of team {shown(person.team)} only, "
+                "and the window's scope is not that team's alone"
+                for person, role in elsewhere
+                if role in missing
+            )
             yield Finding(
                 (*here, "approved_by"),
                 f"a window longer than {format_duration(maintenance.approval_beyond)} needs approval by "
-                f"{needed}; no approver holds {', '.join(_names(missing))}",
+                f"{needed}; no approver holds {', '.join(_names(missing))}{why}",
                 RULE.id,
             )
+
+
+def _held(
+    policy: Policy, window: Window, people: dict[str, Person]
+) -> tuple[set[str], list[tuple[Person, str]]]:
+    """The roles the window's approvers hold on its scope, and the team roles that do not count
+    there. A role parts may give (``granted_in_parts``), held by a person of a team, is that
+    team's: it counts for a window whose scope pins the team label to the team (as the silence
+    judge counts it: ``evaluate._window_roles``)."""
+    granted = {role.id for role in policy.roles if role.granted_in_parts}
+    label = policy.organisation.team_label
+    team = only_value([m for m in window.scope.matchers if m.name == label]) or None
+    held: set[str] = set()
+    elsewhere: list[tuple[Person, str]] = []
+    for person in (people[p] for p in window.approved_by if p in people):
+        for role in person.roles:
+            if role in granted and person.team is not None and person.team != team:
+                elsewhere.append((person, role))
+            else:
+                held.add(role)
+    return held, elsewhere
 
 
 def _names(names: Iterable[str]) -> Iterator[str]:

@@ -148,6 +148,20 @@ class ApprovalDesk:
         )
         return answers.refused(text, request.headers)
 
+    def approvable(self, silence: SilenceRequest, verdict: Verdict, rules: Rules) -> bool:
+        """Whether someone other than its author may approve each role the silence waits for:
+        held otherwise, it would wait for no one (a team's role counts on its team's alerts alone,
+        and a silence over two teams' alerts is refused with the verdict's hint instead)."""
+        roster = rules.roster
+        author = roster.find(silence.author)
+        team = evaluate.team_of(silence, rules)
+        covered = {role for approval in verdict.approvals for role in approval.roles}
+        return all(
+            any(person != author for person in roster.holders(role, team))
+            for role in verdict.roles
+            if role not in covered
+        )
+
     async def held_bytes(self, person: Person) -> int:
         """About how many bytes of Alertmanager's listing ``person``'s requests waiting for
         approval would take once created (``listed_size``): they count in the share one person

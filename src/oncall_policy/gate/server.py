@@ -408,7 +408,11 @@ class Gate:
             # judged meanwhile (the lock is held), so none is reserved and this wait ends.
             await self.history.settled()
             silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint, read)
-        if self.approvals is not None and writes.awaits_approval(verdict):
+        if (
+            self.approvals is not None
+            and writes.awaits_approval(verdict)
+            and self.approvals.approvable(silence, verdict, rules)
+        ):
             crowded = self._crowded(person, silence, rules, await self.approvals.held_bytes(person))
             if crowded is not None:
                 self._recorded(request, person, "refused", silence, data)

@@ -29,7 +29,7 @@ from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import api, gojson
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence import rfc3339 as times
-from oncall_policy.silence.approvals import MISSING_APPROVAL
+from oncall_policy.silence.approvals import ASK, MISSING_APPROVAL, THEN_ADD
 from oncall_policy.silence.audit import listed_state, read_history
 from oncall_policy.silence.evaluate import Assessment, Silence, evaluate
 from oncall_policy.silence.request import SilenceRequest
@@ -168,9 +168,12 @@ def gate_violations(request: SilenceRequest, person: Person, roster: Roster) -> 
 
 
 def _through_gate(violation: Violation, hint: str) -> Violation:
-    """A violation as the gate states it: no ``--approved-by`` advice, which counts for nothing here."""
+    """A violation as the gate states it: no ``--approved-by`` advice, which counts for nothing
+    here; when no one may approve it (a team's role, on other teams' alerts too), what to do."""
     if violation.rule != MISSING_APPROVAL.id:
         return violation
+    if not violation.hint.startswith(ASK):
+        return violation.replace(hint=violation.hint.removesuffix(THEN_ADD))
     return violation.replace(hint=hint)
 
 

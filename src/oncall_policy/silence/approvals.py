@@ -43,6 +43,11 @@ MISSING_APPROVAL = Rule(
 )
 
 
+# A missing approval's hint: "ask one of PEOPLE, then add ..." when someone may approve it.
+ASK = "ask one of "
+THEN_ADD = ", then add --approved-by EMAIL"
+
+
 class Outcome(Record):
     approvals: tuple[Approval, ...]
     violations: tuple[Violation, ...]
@@ -153,14 +158,16 @@ def _missing(  # noqa: PLR0913, PLR0917 - what the violation says
     also += f"; {', '.join(elsewhere)}, and the silence may mute other teams' alerts" if elsewhere else ""
     holders = [p.email for p in roster.holders(role, team) if p.id != author_is]
     if holders:
-        ask = f"ask one of {', '.join(holders[:5])}"
+        ask = f"{ASK}{', '.join(holders[:5])}"
     elif team is None and any(role in p.team_roles for p in roster.people):
         ask = f'{role} approves one team\'s alerts: make one silence per team ({team_label}="…")'
+    elif team is not None and any(role in p.team_roles for p in roster.people):
+        ask = f"no one else of team {team} is {role}"
     else:
         ask = f"no one else in the roster is {role}"
     return Violation(
         MISSING_APPROVAL.id,
         f"rule {', '.join(rule_ids)} needs approval by {role}{also}",
-        f"{ask}, then add --approved-by EMAIL",
+        f"{ask}{THEN_ADD}",
         ("approvedBy",),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
+from oncall_policy.matchers import only_value
 from oncall_policy.records import Record
 from oncall_policy.silence import approvals, labels, maintenance, reach, shape, whose
 from oncall_policy.silence.request import BAD_MATCHER
@@ -268,8 +269,10 @@ def _window_roles(window: Window | None, rules: Rules) -> frozenset[str]:
     if window is None:
         return frozenset()
     people = (rules.roster.find(person_id) for person_id in window.approved_by)
-    # The root declares a window and who approved it: their team roles stand for it too.
-    return frozenset(role for person in people if person for role in person.roles | person.team_roles)
+    # An approver's team roles stand for a window whose scope is their team's alone, as `check`
+    # holds them (checks/maintenance_windows.py): a window over other teams' alerts needs theirs.
+    team = only_value([m for m in window.scope.matchers if m.name == rules.team_label]) or None
+    return frozenset(role for person in people if person for role in person.roles_for(team))
 
 
 def _verdict(request: SilenceRequest, found: Assessment | None, rules: Rules) -> Verdict:

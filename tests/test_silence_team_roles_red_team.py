@@ -1,6 +1,8 @@
-"""Red team: a team's role (granted_in_parts, held by a person of a team) counts only on that team's
-alerts (tests/test_silence_team_roles.py). Each test here fails against the code it was written
-for and says what should happen instead.
+"""Red team, on team roles (tests/test_silence_team_roles.py): what an uninformed reviewer found
+once a team's role counted on its team's alerts alone, each fixed. A maintenance window's
+approvers stood for their team roles on any scope, in the judge and in `check`; the hints named
+"no one else in the roster" where others of other teams held the role; and the gate held a silence
+over two teams' alerts that no one could approve, with a text that said so wrongly.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ STORAGE_ENGINEER = "ravi@initech.example"
 INITECH_PEOPLE = (STORAGE_LEAD, BILLING_LEAD, IDENTITY_LEAD, BILLING_ENGINEER, STORAGE_ENGINEER)
 
 # Initech's root, with one dated maintenance window over billing's alerts that only storage's team
-# lead approved (12 h: longer than approval_beyond, so it needs team-lead).
+# lead approved (12 h: longer than approval_beyond, so it needs team-lead; or ``end`` sooner).
 WINDOW_OVER_BILLING_BY_STORAGES_LEAD = """\
   maintenance:
     reason: maintenance
@@ -40,21 +42,23 @@ WINDOW_OVER_BILLING_BY_STORAGES_LEAD = """\
         scope: {matchers: ['owner="billing"']}
         approved_by: [tomas]
         start: "2030-01-01T00:00"
-        end: "2030-01-01T12:00"
+        end: "{end}"
 """
 ONE_LINE_MAINTENANCE = (
     "  maintenance: {reason: maintenance, max_duration: 2d, approval_beyond: 6h, approvals: [team-lead]}\n"
 )
 
 
-def initech_with_window(tmp_path: Path) -> Path:
+def initech_with_window(tmp_path: Path, end: str = "2030-01-01T12:00") -> Path:
     """A copy of Initech (root and parts) whose root declares the window above."""
     folder = tmp_path / "initech"
     shutil.copytree(INITECH.parent, folder, ignore=shutil.ignore_patterns("generated"))
     root = folder / "policy.yaml"
     text = root.read_text()
     assert ONE_LINE_MAINTENANCE in text
-    root.write_text(text.replace(ONE_LINE_MAINTENANCE, WINDOW_OVER_BILLING_BY_STORAGES_LEAD))
+    root.write_text(
+        text.replace(ONE_LINE_MAINTENANCE, WINDOW_OVER_BILLING_BY_STORAGES_LEAD.replace("{end}", end))
+    )
     return root
 
 
@@ -64,8 +68,9 @@ def test_a_window_approved_by_another_teams_lead_does_not_stand_for_this_teams_l
     team-lead is storage's only (given by storage's part), stands for team-lead on billing's
     InvoiceRunFailed: a page silence inside the window is accepted with no approval by billing's
     lead. tomas's team-lead must count only where every alert muted is storage's; here the rule
-    page still needs billing's team-lead (nell)."""
-    rules = source.load(initech_with_window(tmp_path)).rules
+    page still needs billing's team-lead (nell). The window lasts 6 h, so that it needs no
+    approval itself and the policy is valid (12 h, `check` refuses it: the next test)."""
+    rules = source.load(initech_with_window(tmp_path, end="2030-01-01T06:00")).rules
     body = {
         "matchers": [{"name": "alertname", "value": "InvoiceRunFailed", "isRegex": False}],
         "startsAt": "2030-01-01T01:00:00Z",
