@@ -42,7 +42,7 @@ class BodyError(Exception):
 
 async def read(stream: StreamReader, announced: int | None, limit: int, seconds: float) -> bytes:
     if announced is not None and announced > limit:
-        raise _too_large(limit)
+        raise too_large(limit)
     try:
         async with asyncio.timeout(seconds):
             return await _bounded(stream, limit)
@@ -60,7 +60,7 @@ async def _bounded(stream: StreamReader, limit: int) -> bytes:
     while chunk := await stream.readany():
         size += len(chunk)
         if size > limit:
-            raise _too_large(limit)
+            raise too_large(limit)
         parts.append(chunk)
     return b"".join(parts)
 
@@ -104,5 +104,5 @@ class Budget:
                 del self._taken[key]
 
 
-def _too_large(limit: int) -> BodyError:
+def too_large(limit: int) -> BodyError:
     return BodyError(413, f"the request body is larger than the gate's limit of {format_size(limit)}")

@@ -28,7 +28,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from aiohttp import web
+from aiohttp import HttpVersion11, web
 
 from oncall_policy.gate import answers, approvals, auditlog, bodies, paths, pending, relay, writes
 from oncall_policy.gate import headers as fields
@@ -223,12 +223,41 @@ class Gate:
         try:
             return await self._handled(request)
         except TooManyAttemptsError:
-            return answers.error(
-                429,
-                "too many password checks under way (or wrong passwords from your address lately); "
-                "try again in a moment",
-                {"Retry-After": "1"},
-            )
+            return _too_many_checks()
+
+    async def expect(self, request: web.Request) -> web.StreamResponse | None:
+        """``Expect: 100-continue`` (curl sends it with a body over 1 KiB). A request the gate
+        refuses whatever its body holds (not authenticated, a body announced past the limit, an
+        alert from a peer not allowed to send any) is refused now, so that its body is never
+        sent; any other is told to continue, as aiohttp's own handler tells it. Before, the gate
+        told everyone to continue, then refused them unread."""
+        try:
+            refused = await self._before_body(request)
+        except TooManyAttemptsError:
+            refused = _too_many_checks()
+        if refused is not None:
+            return refused
+        if request.version != HttpVersion11:
+            return None  # HTTP/1.0 knows no 100 Continue: the client sends its body anyway
+        asked = request.headers.get("Expect", "")
+        if asked.lower() != "100-continue":
+            raise web.HTTPExpectationFailed(text=f"Unknown Expect: {asked}")
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # as aiohttp's handler: the answer's size starts after it
+        return None
+
+    async def _before_body(self, request: web.Request) -> web.Response | None:
+        """The refusal a request gets whatever its body holds (None: its body decides)."""
+        kind = paths.classify(request.method, request.path)
+        approving = request.path == approvals.PREFIX or request.path.startswith(approvals.PREFIX + "/")
+        if kind is not paths.Kind.CREATE and not approving:
+            return await self._refused(kind, request)
+        if await self._who(request) is None:
+            return self._unauthenticated()
+        limit = self.config.limits.max_body
+        if kind is paths.Kind.CREATE and (request.content_length or 0) > limit:
+            return _body_refused(bodies.too_large(limit))
+        return None
 
     async def _handled(self, request: web.Request) -> web.StreamResponse:
         if request.path == approvals.PREFIX or request.path.startswith(approvals.PREFIX + "/"):
@@ -568,11 +597,20 @@ def _silence_id(body: bytes) -> str | None:
     return ident if isinstance(ident, str) and ident else None
 
 
+def _too_many_checks() -> web.Response:
+    return answers.error(
+        429,
+        "too many password checks under way (or wrong passwords from your address lately); "
+        "try again in a moment",
+        {"Retry-After": "1"},
+    )
+
+
 def application(gate: Gate) -> web.Application:
     app = web.Application(
         client_max_size=gate.config.limits.max_body, middlewares=[gate.metrics.middleware()]
     )
-    app.router.add_route("*", "/{tail:.*}", gate.handle)
+    app.router.add_route("*", "/{tail:.*}", gate.handle, expect_handler=gate.expect)
     return app
 
 
