@@ -11,14 +11,15 @@ team's silence may rest on a role, and who holds the organisation's roles is the
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING, Any
 
 from oncall_policy.leaks.redact import shown
-from oncall_policy.matchers import MatcherError, Op, parse_matchers
+from oncall_policy.matchers import MatcherError, Op, parse_matcher
 from oncall_policy.rulebook import LOADER, Rule
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from oncall_policy.load.positional import Document
     from oncall_policy.problems import Location
@@ -83,6 +84,8 @@ def check(root: Document, owned: dict[str, Document]) -> None:
         name = shown(part.data[section][index][key])
         message = f"{name} is already defined in {first.path}; ids are unique across files"
         part.problem(location, message, RULE.id)
+    for part, location, message in _shared(root, owned):
+        part.problem(location, message, RULE.id)
     label = _team_label(root.data)
     grantable = _grantable_roles(root.data)
     for team, part in owned.items():
@@ -90,6 +93,43 @@ def check(root: Document, owned: dict[str, Document]) -> None:
             part.problem(location, message, RULE.id)
         for location, message in _roles_given(part, grantable, root.path):
             part.problem(location, message, RULE.id)
+
+
+# What no two files may share, beyond ids: (section, field, what it is, how values compare).
+# A secret file is where a destination's key is read, and where `pagerduty/manifest.json` tells
+# the operator to store a new one: a part naming billing's key file pages billing's service, then
+# takes it over (red team). PagerDuty refuses a second service or escalation policy of one name;
+# route names and addresses are unique in the merged policy, said here in the files' terms.
+_SHARED: tuple[tuple[str, str, str, Callable[[str], str]], ...] = (
+    ("paging_services", "integration_key_file", "secret file", posixpath.normpath),
+    ("chat_channels", "webhook_url_file", "secret file", posixpath.normpath),
+    ("paging_services", "name", "PagerDuty service name", str.casefold),
+    ("escalation_policies", "name", "PagerDuty escalation policy name", str.casefold),
+    ("routes", "name", "route name", str),
+    ("people", "email", "address", lambda text: text.casefold().rstrip(".")),
+)
+
+
+def _shared(root: Document, owned: dict[str, Document]) -> Iterator[tuple[Document, Location, str]]:
+    """Each place a part names what another file names too (a secret file, a name, an address)."""
+    documents = (root, *owned.values())
+    for section, field, what, same in _SHARED:
+        users: dict[str, list[Document]] = {}
+        places: list[tuple[Document, Location, str, str]] = []
+        for document in documents:
+            for i, item in _items(document.data, section):
+                value = item.get(field)
+                if isinstance(value, str) and value:
+                    key = same(value)
+                    if document not in users.setdefault(key, []):
+                        users[key].append(document)
+                    places.append((document, (section, i, field), key, value))
+        for document, location, key, value in places:
+            others = [other for other in users[key] if other is not document]
+            if document is root or not others:
+                continue
+            message = f"{shown(value)} is also the {what} of {others[0].path}; a part's {what}s are its own"
+            yield document, location, message
 
 
 def _grantable_roles(data: Any) -> set[str]:
@@ -140,7 +180,9 @@ def _reaches(
             yield from _route(("routes", i), route, team, label)
             yield from _uses(("routes", i), "routes", route, part, owners)
     for i, alert in enumerate(part.data.get("alerts") or []):
-        labels = alert.get("labels") if isinstance(alert, dict) else None
+        if not isinstance(alert, dict):
+            continue
+        labels = alert.get("labels", {})  # none at all is no team's: refused as the wrong one
         if isinstance(labels, dict) and labels.get(label) != team:
             yield (
                 ("alerts", i, "labels"),
@@ -243,10 +285,14 @@ def _route(here: Location, route: dict[str, Any], team: str, label: str) -> Iter
 
 
 def _selects_team(text: object, team: str, label: str) -> bool:
+    """Whether a route's matcher item is ``label="team"``, read as the model reads it: one
+    matcher per item (``parse_matcher``). Read as a list (``a=1,b=2``), the item
+    ``owner=~billing|x,owner=storage`` passed for storage's, while the model, the compiled
+    route and Alertmanager read one regex that takes billing's alerts (red team)."""
     if not isinstance(text, str):
         return False
     try:
-        matchers = parse_matchers(text)
+        matcher = parse_matcher(text)
     except MatcherError:
         return False
-    return any(m.name == label and m.op is Op.EQUAL and m.value == team for m in matchers)
+    return matcher.name == label and matcher.op is Op.EQUAL and matcher.value == team
