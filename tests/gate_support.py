@@ -53,7 +53,7 @@ def gate(
     file ``rules`` came from, reloaded when it changes (looked at every ``watch_interval`` s);
     ``loaded``: how ``rules`` were loaded from it (``source.Loaded``); ``people``: users of
     another policy than Clipper's, with ``PASSWORD`` too."""
-    theirs = {name: HASHES["engineer-a@clipper.app"] for name in people}
+    theirs = dict.fromkeys(people, HASHES["engineer-a@clipper.app"])
     verifier = users.Verifier({**HASHES, **theirs}) if config.auth.mode == "basic" else None
     settings = server.Settings(rules, tuple(upstreams), config, verifier, policy, watch_interval, loaded)
     runner = asyncio.Runner()  # closed (every task cancelled, the loop closed) when serving ends
