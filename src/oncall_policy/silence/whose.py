@@ -9,7 +9,9 @@ A reached catalog alert is its team label's value (closed world: pinned, or carr
 value, which is no one team's). Reached unknown alerts may have any labels but those the
 silence's own matchers pin: they are one team's only when the matchers on the team label admit
 one value alone. A question the language engine cannot decide within the allowance counts as
-"not one team's", which only ever withholds a team role.
+"not one team's", which only ever withholds a team role. The questions go through
+``labels.witness``, not ``matchers.only_value`` (which a window's scope, the policy's own, uses):
+these regexes are the writer's, so they draw on the judgement's allowance.
 """
 
 from __future__ import annotations
