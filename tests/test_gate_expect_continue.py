@@ -40,11 +40,16 @@ def _first_answer(
 
 
 @pytest.fixture(scope="module")
-def gated(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory):
+def served(alertmanager_binary: str, tmp_path_factory: pytest.TempPathFactory):
     from tests.alertmanager_server import running  # noqa: PLC0415
 
     with running(alertmanager_binary, tmp_path_factory.mktemp("am")) as server, gate([server.url]) as url:
-        yield url
+        yield url, server
+
+
+@pytest.fixture
+def gated(served) -> str:
+    return served[0]
 
 
 BODY = json.dumps(
@@ -82,3 +87,18 @@ def test_an_authenticated_write_is_told_to_continue_and_judged(gated: str):
 def test_an_approval_without_authentication_is_refused_before_its_body(gated: str):
     first, _ = _first_answer(gated, "POST", "/-/approvals/some-id", EXPECT, b"{}" + b" " * 2000)
     assert first.startswith(b"HTTP/1.1 401"), first
+
+
+def test_a_write_told_to_continue_is_still_judged_on_its_body(served):
+    """Over every cap (30 days): told to continue (it is authenticated), then refused on what the
+    body says, and Alertmanager holds nothing of it."""
+    gated, server = served
+    body = silence(("alertname", "HighErrorRate"), ("service", "expect-over-cap"), minutes=30 * 24 * 60)
+    sent = json.dumps({**body, "comment": "deployment " + "x" * 2000}).encode()
+    first, final = _first_answer(
+        gated, "POST", "/api/v2/silences", {**EXPECT, **basic("engineer-a@clipper.app")}, sent
+    )
+    assert first == b"HTTP/1.1 100 Continue"
+    assert final.startswith(b"HTTP/1.1 400"), final
+    held = [s for s in server.silences() if any(m["value"] == "expect-over-cap" for m in s["matchers"])]
+    assert held == []
