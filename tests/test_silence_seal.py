@@ -9,6 +9,7 @@ import shutil
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oncall_policy import build
 from oncall_policy.cli import main
 from oncall_policy.silence import source
 from oncall_policy.silence.document.write import render
@@ -109,7 +110,7 @@ def test_a_verification_made_by_another_build_vouches_for_nothing(tmp_path, monk
     )
     rules.write_text(loosened, encoding="utf-8")
     with monkeypatch.context() as old:  # the build that compiled it so, and said it was right
-        old.setattr(source, "_build", lambda: "0.1.0 an earlier build")
+        old.setattr(build, "identity", lambda: "0.1.0 an earlier build")
         source.remember_verified(hashlib.sha256(policy.read_bytes()).hexdigest(), loosened.encode())
         assert source.load(policy).stale is None
     capsys.readouterr()

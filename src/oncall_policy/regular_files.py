@@ -34,12 +34,13 @@ def read_regular(
             raise FileRefusedError(errno.ELOOP, "is a symbolic link; refusing to follow it", path) from None
         raise
     try:
-        return _read_open(descriptor, path, limit)
+        return read_open(descriptor, path, limit)
     finally:
         os.close(descriptor)
 
 
-def _read_open(descriptor: int, path: str | os.PathLike[str], limit: int) -> bytes:
+def read_open(descriptor: int, path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the open ``descriptor`` (of ``path``, for messages), as ``read_regular`` reads them."""
     mode = os.fstat(descriptor)
     if not stat.S_ISREG(mode.st_mode):
         raise FileRefusedError(errno.EINVAL, f"is not a regular file ({kind(mode.st_mode)})", path)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive
     from types import SimpleNamespace
     from typing import NoReturn, Protocol
 
+    from oncall_policy.code_image import Image
+
     class Command(Protocol):
         def configure(self, parser: argparse.ArgumentParser) -> None: ...
 
@@ -111,7 +113,7 @@ def _listed(argv: Sequence[str], chosen: str | None) -> dict[str, str]:
     return COMMANDS
 
 
-def _silence(words: list[str]) -> argparse.Namespace | None:
+def _silence(words: list[str], image: Image | None = None) -> argparse.Namespace | None:
     """``silence check|add`` read without argparse (about 8 ms of a command typed during an
     incident), when ``silence_words`` can read the words; None leaves them to argparse."""
     if len(words) < 2 or words[0] != "silence" or words[1] not in ("check", "add"):
@@ -124,6 +126,8 @@ def _silence(words: list[str]) -> argparse.Namespace | None:
         return None
     from oncall_policy.cli.silence_judge import judge  # noqa: PLC0415
 
+    if image is not None:
+        image.keep()
     create = words[1] == "add"
     return _SimpleNamespace(run=lambda _: judge(options, create=create))  # type: ignore[return-value]
 
@@ -190,7 +194,12 @@ def run() -> NoReturn:
     its thresholds likewise).
     """
     gc.set_threshold(100_000, 50, 100)
-    status = main()
+    image = None
+    if sys.argv[1:3] in (["silence", "check"], ["silence", "add"]):
+        from oncall_policy import code_image  # noqa: PLC0415 - the silence path's own
+
+        image = code_image.install()
+    status = main(image=image)
     for stream in (sys.stdout, sys.stderr):  # None when started with the descriptor closed
         try:
             if stream is not None:
@@ -200,11 +209,13 @@ def run() -> NoReturn:
     os._exit(status)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, image: Image | None = None) -> int:
+    """The command line ``argv`` (else ``sys.argv``'s) run; its exit status. ``image``: the
+    silence path's code image ``run`` installed, to bring up to date once its modules are in."""
     _without_pydantic_plugins()
     words = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _silence(words) or _gate_keygen(words) or build_parser(words).parse_args(words)
+        args = _silence(words, image) or _gate_keygen(words) or build_parser(words).parse_args(words)
         status: int = args.run(args)
     except PolicyError as error:
         for problem in error.problems:

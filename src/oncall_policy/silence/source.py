@@ -21,7 +21,7 @@ from __future__ import annotations
 import errno
 import os
 
-from oncall_policy import private_cache
+from oncall_policy import build, private_cache
 from oncall_policy.errors import PolicyError
 from oncall_policy.json_loads import loads
 from oncall_policy.records import Record
@@ -31,7 +31,6 @@ from oncall_policy.silence.document.read import from_document
 from oncall_policy.silence.rules import Rules
 from oncall_policy.silence.seal import digest_of, intact, sha256_hex
 from oncall_policy.static import TYPE_CHECKING
-from oncall_policy.version import __version__
 
 if TYPE_CHECKING:
     from typing import Any
@@ -100,35 +99,8 @@ def remember_verified(digest: str, data: bytes) -> None:
 def _verified_key(digest: str, data: bytes) -> bytes:
     """What a verification vouches for: the file (its seal's sha256: an entry's name alone could
     be copied to another's), the policy, and the build that compared them."""
-    return (
-        f"silence rules {FORMAT} sealed {digest_of(data)} by oncall-policy {_build()}, of the policy {digest}"
-    ).encode()
-
-
-def _build() -> str:
-    """The build of oncall-policy a verification is kept for: its version, and the size and
-    modification time of each of its modules. The version alone has stayed the same across many
-    builds (red team: rules a build since fixed compiled wrongly stayed verified under the fixed
-    one). Directories' times would be cheaper, but change whenever Python first writes a
-    module's bytecode beside it. About 1.5 ms of every run, for never trusting another build;
-    once a process, as the code it runs is the code it imported."""
-    if _BUILD:
-        return _BUILD[0]
-    found = [__version__]
-    stack = [os.path.dirname(os.path.dirname(__file__))]  # the package: silence/ is in it
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.name.endswith(".py"):
-                    known = entry.stat(follow_symlinks=False)
-                    found.append(f"{entry.path}:{known.st_size}:{known.st_mtime_ns}")
-                elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-    _BUILD.append(" ".join(sorted(found)))
-    return _BUILD[0]
-
-
-_BUILD: list[str] = []  # this process's, once worked out
+    sealed, by = digest_of(data), build.identity()
+    return f"silence rules {FORMAT} sealed {sealed} by oncall-policy {by}, of the policy {digest}".encode()
 
 
 def _verifying(policy: str, raw: bytes, digest: str, data: bytes) -> Loaded:
@@ -151,10 +123,11 @@ def _compiled(policy: str, raw: bytes) -> tuple[bytes, tuple[str, ...]]:
     from oncall_policy.checks.checked import load_policy_bytes  # noqa: PLC0415
     from oncall_policy.load import parts  # noqa: PLC0415
     from oncall_policy.provenance import Source  # noqa: PLC0415
-    from oncall_policy.silence.document.write import PATH, build  # noqa: PLC0415
+    from oncall_policy.silence.document.write import PATH  # noqa: PLC0415
+    from oncall_policy.silence.document.write import build as document_of  # noqa: PLC0415
 
     loaded = load_policy_bytes(raw, policy)
-    text = build(loaded, Source.of(Path(policy), raw, parts.sources(loaded)))[PATH]
+    text = document_of(loaded, Source.of(Path(policy), raw, parts.sources(loaded)))[PATH]
     return text.encode("utf-8"), tuple(loaded.include or ())
 
 

@@ -1,0 +1,178 @@
+"""The silence path's code image (``code_image``): used when it is this build's and its owner's
+alone, ignored (and replaced) otherwise, and never the cause of a failed run."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oncall_policy import build, code_image
+from tests.conftest import CLIPPER
+
+# Installs the image at argv[1], imports part of the silence path, says how a module and a
+# package were loaded, then brings the image up to date.
+SCRIPT = """
+import sys
+from oncall_policy import code_image
+image = code_image.install(sys.argv[1])
+import oncall_policy.silence.evaluate as module
+import oncall_policy.silence as package
+from oncall_policy.cli.silence_judge import judge
+print(type(module.__loader__).__name__, module.__file__, module.__spec__.origin, package.__path__[0])
+image.keep()
+"""
+SILENCE_CHECK = ["silence", "check", "--policy", str(CLIPPER), "alertname=HighErrorRate", "-d", "2h"]
+SILENCE_CHECK += ["-c", "deployment", "-a", "engineer-a@clipper.app"]
+
+
+def loaded(image: Path, **env: str) -> list[str]:
+    """How the script's modules were loaded, with the image at ``image``."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | env
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(image)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+        env=environment,
+    )
+    assert done.stderr == ""
+    return done.stdout.split()
+
+
+def contents(image: Path) -> tuple[Any, ...]:
+    return tuple(marshal.loads(image.read_bytes()))  # noqa: S302 - our own image
+
+
+def header(image: Path) -> tuple[Any, ...]:
+    return contents(image)[:4]
+
+
+def test_a_second_run_reads_the_modules_from_the_image(tmp_path: Path):
+    image = tmp_path / "image"
+    first = loaded(image)
+    assert first[0] == "SourceFileLoader"
+    assert header(image) == (code_image.FORMAT, sys.version, sys.flags.optimize, build.identity())
+    names = contents(image)[4]
+    assert {
+        "oncall_policy.silence.evaluate",
+        "oncall_policy.cli.silence_judge",
+        "oncall_policy.silence",
+    } <= set(names)
+    assert "oncall_policy.code_image" not in names  # imported before the image: it cannot serve it
+    written = image.stat().st_mtime_ns
+
+    second = loaded(image)
+    assert second[0] == "_Loader"
+    assert second[1:] == first[1:]  # the same file, origin and package path as the usual import
+    assert image.stat().st_mtime_ns == written  # it held everything: not written again
+
+
+def test_an_image_of_another_build_is_ignored_and_replaced(tmp_path: Path):
+    image = tmp_path / "image"
+    loaded(image)
+    *_, modules = contents(image)
+    image.write_bytes(
+        marshal.dumps((code_image.FORMAT, sys.version, sys.flags.optimize, "0.1.0 another", modules))
+    )
+    assert loaded(image)[0] == "SourceFileLoader"
+    assert header(image)[3] == build.identity()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda _: os.urandom(4096), id="noise"),
+        pytest.param(lambda _: b"", id="empty"),
+        pytest.param(lambda _: marshal.dumps((1, 2, 3)), id="another shape"),
+        pytest.param(
+            lambda data: marshal.dumps(
+                (
+                    *marshal.loads(data)[:4],  # noqa: S302
+                    {"oncall_policy.silence.evaluate": ("x", 1, 2)},
+                )
+            ),
+            id="entries of another shape",
+        ),
+    ],
+)
+def test_a_damaged_image_costs_nothing_but_speed(tmp_path: Path, damage):
+    image = tmp_path / "image"
+    loaded(image)
+    image.write_bytes(damage(image.read_bytes()))
+    assert loaded(image)[0] == "SourceFileLoader"
+    assert header(image)[3] == build.identity()  # written whole again
+
+
+def test_an_image_others_may_write_is_not_read(tmp_path: Path):
+    image = tmp_path / "image"
+    loaded(image)
+    image.chmod(0o664)
+    assert loaded(image, PYTHONDONTWRITEBYTECODE="1")[0] == "SourceFileLoader"
+    image.chmod(0o644)
+    assert loaded(image, PYTHONDONTWRITEBYTECODE="1")[0] == "_Loader"
+
+
+def test_an_image_of_another_owner_is_not_read(tmp_path: Path):
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    image = tmp_path / "image"
+    loaded(image)
+    os.chown(image, 65534, 65534)
+    assert loaded(image, PYTHONDONTWRITEBYTECODE="1")[0] == "SourceFileLoader"
+
+
+def test_an_image_through_a_symlink_is_not_read(tmp_path: Path):
+    real = tmp_path / "real"
+    loaded(real)
+    link = tmp_path / "image"
+    link.symlink_to(real)
+    assert loaded(link, PYTHONDONTWRITEBYTECODE="1")[0] == "SourceFileLoader"
+
+
+def test_a_fifo_in_the_images_place_blocks_nothing(tmp_path: Path):
+    image = tmp_path / "image"
+    os.mkfifo(image)  # no one ever writes to it: a read would wait for good
+    assert loaded(image, PYTHONDONTWRITEBYTECODE="1")[0] == "SourceFileLoader"  # timeout: 30 s
+
+
+def test_no_image_is_written_where_python_writes_no_bytecode(tmp_path: Path):
+    image = tmp_path / "image"
+    assert loaded(image, PYTHONDONTWRITEBYTECODE="1")[0] == "SourceFileLoader"
+    assert not image.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # and no temporary file left
+
+
+def test_only_the_silence_path_of_the_console_script_keeps_an_image(tmp_path: Path):
+    """``run`` installs and keeps the image for ``silence check|add``; the commands judge the
+    same with one in use; ``main`` (the library's entry, and the tests') never touches it."""
+    image = tmp_path / "image"
+    program = (
+        "import sys; from oncall_policy import code_image; code_image.PATH = sys.argv.pop(1); "
+        "from oncall_policy.cli import run; sys.argv[0] = 'oncall-policy'; run()"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+    def console(*words: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-c", program, str(image), *words]
+        return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60, env=environment)
+
+    assert console("silence", "audit", "--help").returncode == 0
+    assert not image.exists()
+    over_the_cap = [*SILENCE_CHECK[:-5], "9h", *SILENCE_CHECK[-4:]]
+    without = [console(*SILENCE_CHECK), console(*over_the_cap)]
+    assert image.exists()
+    written = image.stat().st_mtime_ns
+    with_image = [console(*SILENCE_CHECK), console(*over_the_cap)]
+    assert image.stat().st_mtime_ns == written
+    assert [(r.returncode, r.stdout, r.stderr) for r in with_image] == [
+        (r.returncode, r.stdout, r.stderr) for r in without
+    ]
+    assert [r.returncode for r in with_image] == [0, 1]
