@@ -47,7 +47,12 @@ def loaded(image: Path, **env: str) -> list[str]:
 
 
 def contents(image: Path) -> tuple[Any, ...]:
-    return tuple(marshal.loads(image.read_bytes()))  # noqa: S302 - our own image
+    payload = code_image._payload(image.read_bytes())
+    assert payload is not None
+    return tuple(marshal.loads(payload))  # noqa: S302 - our own image
+
+
+framed = code_image.framed
 
 
 def header(image: Path) -> tuple[Any, ...]:
@@ -79,7 +84,7 @@ def test_an_image_of_another_build_is_ignored_and_replaced(tmp_path: Path):
     loaded(image)
     *_, modules = contents(image)
     image.write_bytes(
-        marshal.dumps((code_image.FORMAT, sys.version, sys.flags.optimize, "0.1.0 another", modules))
+        framed(marshal.dumps((code_image.FORMAT, sys.version, sys.flags.optimize, "0.1.0 another", modules)))
     )
     assert loaded(image)[0] == "SourceFileLoader"
     assert header(image)[3] == build.identity()
@@ -91,12 +96,21 @@ def test_an_image_of_another_build_is_ignored_and_replaced(tmp_path: Path):
         pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
         pytest.param(lambda _: os.urandom(4096), id="noise"),
         pytest.param(lambda _: b"", id="empty"),
-        pytest.param(lambda _: marshal.dumps((1, 2, 3)), id="another shape"),
+        pytest.param(lambda data: data + b"\0", id="longer than it says"),
+        pytest.param(lambda data: data[len(code_image.MARK) :], id="without the mark"),
+        pytest.param(lambda _: framed(marshal.dumps((1, 2, 3))), id="another shape"),
+        pytest.param(lambda data: data[:-5] + bytes(5), id="damaged inside"),
         pytest.param(
-            lambda data: marshal.dumps(
-                (
-                    *marshal.loads(data)[:4],  # noqa: S302
-                    {"oncall_policy.silence.evaluate": ("x", 1, 2)},
+            lambda data: data[: len(code_image.MARK) + 8] + b"(" + (2**31 - 1).to_bytes(4, "little"),
+            id="five bytes of a huge tuple where the CRC was",
+        ),
+        pytest.param(
+            lambda data: framed(
+                marshal.dumps(
+                    (
+                        *marshal.loads(code_image._payload(data) or b"")[:4],  # noqa: S302
+                        {"oncall_policy.silence.evaluate": ("x", 1, 2)},
+                    )
                 )
             ),
             id="entries of another shape",

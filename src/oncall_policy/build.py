@@ -7,8 +7,9 @@ stayed the same across many builds (red team: rules a build since fixed compiled
 verified under the fixed one). Directories' times would be cheaper, but change whenever Python
 first writes a module's bytecode beside it, and not when a module is rewritten in place.
 
-Worked out once a process (about 1.5-3 ms: a ``stat`` of each of ~270 modules), as the code a
-process runs is the code it imported.
+Worked out once a process (about 1.5-3 ms: a ``stat`` of each of ~270 modules), before the
+modules it names are imported, as the code a process runs is the code it imported: an edit made
+after it changes the next process's identity.
 """
 
 from __future__ import annotations
@@ -31,14 +32,22 @@ _IDENTITY: list[str] = []  # this process's, once worked out
 
 
 def _scan(package: str) -> str:
+    """Every module under ``package`` as its path, size, modification time and inode, through
+    symlinks (Python imports the file a symlink names, so that file is what must not change);
+    ``OSError`` when a directory cannot be listed or a module read (a caller then keeps nothing
+    for this build)."""
     found = [__version__]
     stack = [package]
+    seen: set[tuple[int, int]] = set()  # directories met, by device and inode: symlinks may loop
     while stack:
         with os.scandir(stack.pop()) as entries:
             for entry in entries:
                 if entry.name.endswith(".py"):
-                    known = entry.stat(follow_symlinks=False)
-                    found.append(f"{entry.path}:{known.st_size}:{known.st_mtime_ns}")
-                elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
+                    known = entry.stat()
+                    found.append(f"{entry.path}:{known.st_size}:{known.st_mtime_ns}:{known.st_ino}")
+                elif entry.name != "__pycache__" and entry.is_dir():
+                    place = entry.stat()
+                    if (place.st_dev, place.st_ino) not in seen:
+                        seen.add((place.st_dev, place.st_ino))
+                        stack.append(entry.path)
     return " ".join(sorted(found))

@@ -9,12 +9,17 @@ read that file once, and a finder first on ``sys.meta_path`` serves those module
 the same code object, run the same way, with the same ``__file__``, ``__spec__`` and loader
 methods, as the usual import gives (bench/code_image.py measures the difference).
 
-- An image is for one build (``build.identity``: every module's size and modification time), one
-  interpreter and one optimisation level; any other is ignored, and replaced. A module the image
-  does not hold is imported as usual.
+- An image is for one build (``build.identity``: every module's size, modification time and
+  inode, worked out before the modules are imported), one interpreter and one optimisation level;
+  any other is ignored, and replaced. A module the image does not hold is imported as usual, and
+  so is a module reloaded (``importlib.reload``: its source may have changed since).
 - It is trusted as Python trusts the bytecode beside a module, and no further: it is read only
-  from the package's own ``__pycache__``, as a regular file (no symlink, no FIFO) up to a bound,
-  and only when its owner is this user or the package's and no one else may write it.
+  from the package's own ``__pycache__`` (under ``sys.pycache_prefix`` when Python keeps its
+  bytecode there), as a regular file (no symlink, no FIFO) up to a bound, only when its owner is
+  this user or the package's and no one else may write it, and only when it starts with the
+  image's mark and has the length and CRC-32 it says (a damaged, cut or foreign file is never
+  unmarshalled: marshal trusts the sizes it reads, and a few bytes could make it allocate
+  gigabytes).
 - It is written as Python writes bytecode: not under ``sys.dont_write_bytecode``
   (``PYTHONDONTWRITEBYTECODE``), whole or not at all (a new file renamed over the old), and not
   at all where the package cannot be written (another user's installation).
@@ -44,26 +49,46 @@ if TYPE_CHECKING:
 
     Entry = tuple[str, bool, CodeType]  # a module's source file, whether a package, its code
 
-FORMAT = 1  # of the image's layout
+FORMAT = 2  # of the image's layout
 LIMIT = 16 * 1024 * 1024  # read at most (the silence path's image is about 0.4 MB)
-PATH = os.path.join(build.PACKAGE, "__pycache__", f"silence-path.{sys.implementation.cache_tag}.image")
+# The image starts with MARK, then the length of the payload (8 bytes, big-endian) and its CRC-32
+# (4 bytes), then the payload: marshal of (FORMAT, sys.version, sys.flags.optimize,
+# build.identity(), {name: Entry}). The CRC (binascii: 0.4 ms in all, where sha256 took 1.5 ms)
+# finds damage, not forgery: whoever may write the image may write the package's bytecode too.
+MARK = b"oncall-policy code image\n"
+_LENGTH = 8
+_CRC = 4
+
+
+def _path() -> str:
+    """Where Python keeps the package's bytecode (``importlib.util.cache_from_source``'s rule)."""
+    name = f"silence-path.{sys.implementation.cache_tag}.image"
+    if sys.pycache_prefix:
+        return os.path.join(sys.pycache_prefix, build.PACKAGE.lstrip(os.sep), name)
+    return os.path.join(build.PACKAGE, "__pycache__", name)
+
+
+PATH = _path()
 PACKAGE_NAME = __name__.partition(".")[0]
 
 
 class Image:
     """What ``install`` found, for ``keep`` to bring up to date."""
 
-    __slots__ = ("before", "modules", "path")
+    __slots__ = ("before", "identity", "modules", "path")
 
-    def __init__(self, path: str, modules: dict[str, Entry] | None, before: frozenset[str]) -> None:
+    def __init__(
+        self, path: str, modules: dict[str, Entry] | None, before: frozenset[str], identity: str | None
+    ) -> None:
         self.path = path
         self.modules = modules  # the image in use; None if there was none for this build
         self.before = before  # what was imported before: no image can serve those
+        self.identity = identity  # the build's, worked out before its modules were imported
 
     def keep(self) -> None:
         """Once the silence path's modules are imported: write the image of them, unless the one
-        in use holds them all already."""
-        if sys.dont_write_bytecode:
+        in use holds them all already (or there is no build to keep one for)."""
+        if sys.dont_write_bytecode or self.identity is None:
             return
         ours = {
             name: module
@@ -73,18 +98,23 @@ class Image:
         if self.modules is not None and ours.keys() <= self.modules.keys():
             return
         entries = {name: entry for name, module in ours.items() if (entry := _entry(name, module))}
-        header = (FORMAT, sys.version, sys.flags.optimize, build.identity())
-        _write(self.path, marshal.dumps((*header, entries)))
+        payload = marshal.dumps((FORMAT, sys.version, sys.flags.optimize, self.identity, entries))
+        _write(self.path, framed(payload))
 
 
 def install(path: str | None = None) -> Image:
     """Serve the modules that the image at ``path`` (``PATH``) holds, when it is one for this build."""
     path = PATH if path is None else path
     before = frozenset(sys.modules)
-    modules = _modules(_read(path))
+    try:
+        # Before any module it names is imported: an edit after this is the next build's.
+        identity = build.identity()
+    except OSError:  # a directory of the package cannot be listed: no build to keep an image for
+        return Image(path, None, before, None)
+    modules = _modules(_payload(_read(path)), identity)
     if modules:
         sys.meta_path.insert(0, _Finder(modules))
-    return Image(path, modules, before)
+    return Image(path, modules, before, identity)
 
 
 class _Loader(SourceFileLoader):
@@ -108,10 +138,10 @@ class _Finder:
         self,
         name: str,
         path: Sequence[str] | None = None,  # noqa: ARG002 - the finder protocol's; unused
-        target: ModuleType | None = None,  # noqa: ARG002
+        target: ModuleType | None = None,
     ) -> ModuleSpec | None:
         entry = self.modules.get(name)
-        if entry is None:
+        if entry is None or target is not None:  # a reload reads the source as it is now
             return None
         origin, package, code = entry
         # As the usual finder makes a spec (importlib's spec_from_file_location), with our loader.
@@ -121,16 +151,40 @@ class _Finder:
         )
 
 
-def _modules(image: bytes | None) -> dict[str, Entry] | None:
-    """The modules of ``image`` if it is one for this build, interpreter and optimisation."""
-    if image is None:
+def framed(payload: bytes) -> bytes:
+    """The image holding ``payload``: the mark, its length and CRC-32, then itself."""
+    from binascii import crc32  # noqa: PLC0415 - once a build
+
+    return MARK + len(payload).to_bytes(_LENGTH, "big") + crc32(payload).to_bytes(_CRC, "big") + payload
+
+
+def _payload(image: bytes | None) -> bytes | None:
+    """The payload of ``image``, if it starts with the mark and is as long and has the CRC it
+    says: marshal trusts the sizes it reads (five bytes of a damaged file can make it allocate
+    16 GiB), so it is given nothing else."""
+    if image is None or not image.startswith(MARK):
+        return None
+    start = len(MARK) + _LENGTH + _CRC
+    length = int.from_bytes(image[len(MARK) : len(MARK) + _LENGTH], "big")
+    if length != len(image) - start:
+        return None
+    from binascii import crc32  # noqa: PLC0415 - only when there is an image to check
+
+    payload = image[start:]
+    return payload if crc32(payload) == int.from_bytes(image[start - _CRC : start], "big") else None
+
+
+def _modules(payload: bytes | None, identity: str) -> dict[str, Entry] | None:
+    """The modules of an image's ``payload``, if it is one for this build, interpreter and
+    optimisation."""
+    if payload is None:
         return None
     try:
-        image_format, version, optimize, identity, modules = marshal.loads(image)  # noqa: S302 - trusted as bytecode is
-    except (ValueError, EOFError, TypeError):  # damaged: as marshal reports it
+        image_format, version, optimize, made_for, modules = marshal.loads(payload)  # noqa: S302 - trusted as bytecode is
+    except Exception:  # noqa: BLE001 - damaged: marshal says so in several ways (SystemError too)
         return None
-    header = (image_format, version, optimize, identity)
-    if header != (FORMAT, sys.version, sys.flags.optimize, build.identity()) or type(modules) is not dict:
+    header = (image_format, version, optimize, made_for)
+    if header != (FORMAT, sys.version, sys.flags.optimize, identity) or type(modules) is not dict:
         return None
     for name, entry in modules.items():
         if not (type(name) is str and type(entry) is tuple and len(entry) == 3):
