@@ -11,7 +11,7 @@ PYTHON ?= python3
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,gate]'
 	@# Python 3.11's venv brings setuptools, whose distutils-precedence.pth imports a module at
 	@# every start-up (~1 ms of `silence check`, bench/silence.py). Nothing needs it at run time
 	@# (pip builds in an isolated environment); pipx's venvs and 3.12's come without it.

@@ -91,7 +91,12 @@ def run(args: argparse.Namespace) -> int:
     import sys  # noqa: PLC0415
 
     from oncall_policy import recent  # noqa: PLC0415
-    from oncall_policy.gate import config, server, users  # noqa: PLC0415
+    from oncall_policy.errors import gate_extra_missing  # noqa: PLC0415
+
+    try:
+        from oncall_policy.gate import config, server, users  # noqa: PLC0415
+    except ModuleNotFoundError as error:
+        raise gate_extra_missing(error) or error from None
     from oncall_policy.gate.config import GateConfigError  # noqa: PLC0415
     from oncall_policy.printable import printable  # noqa: PLC0415
     from oncall_policy.silence import source  # noqa: PLC0415

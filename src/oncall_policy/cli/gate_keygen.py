@@ -11,6 +11,7 @@ import argparse
 from collections.abc import Sequence
 
 from oncall_policy.cli.help import HelpFormatter
+from oncall_policy.errors import gate_extra_missing
 
 
 def run(arguments: Sequence[str]) -> int:
@@ -24,7 +25,10 @@ def run(arguments: Sequence[str]) -> int:
         "--out", required=True, metavar="FILE", help="the private key's file (FILE.pub: the public)"
     )
     options = parser.parse_args(arguments)
-    from oncall_policy.gate import proof  # noqa: PLC0415 - imports cryptography
+    try:
+        from oncall_policy.gate import proof  # noqa: PLC0415 - imports cryptography
+    except ModuleNotFoundError as error:
+        raise gate_extra_missing(error) or error from None
 
     private, public = proof.keygen(options.out)
     print(f"wrote {private} (private, 0600: give it to the gate) and {public} (public: for audits)")

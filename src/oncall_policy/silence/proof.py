@@ -22,7 +22,7 @@ import binascii
 import json
 from datetime import UTC, datetime, timedelta
 
-from oncall_policy.errors import OncallPolicyError
+from oncall_policy.errors import OncallPolicyError, gate_extra_missing
 from oncall_policy.regular_files import read_regular
 from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import api
@@ -95,9 +95,11 @@ def decode(proof: str) -> tuple[int, bytes] | None:
 
 def public_key(path: str) -> Ed25519PublicKey:
     """The Ed25519 public key in the PEM file at ``path`` (as ``gate keygen`` writes it)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415
-    from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415
-
+    try:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415
+    except ModuleNotFoundError as error:
+        raise gate_extra_missing(error) or error from None
     try:
         key = load_pem_public_key(read_regular(path, MAX_KEY_BYTES))
     except OSError as error:
