@@ -63,7 +63,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: setup lint check
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/check.py
