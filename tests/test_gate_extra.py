@@ -15,6 +15,7 @@ import pytest
 
 from oncall_policy.errors import GATE_EXTRA
 from tests.conftest import CLIPPER, ROOT
+from tests.test_precommit_hooks import GOOD_SILENCE
 
 WITHOUT_THE_EXTRA = f"""
 import sys
@@ -24,14 +25,6 @@ from oncall_policy.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 INSTALL = "pip install 'oncall-policy[gate]'"
-GOOD_SILENCE = """\
-matchers:
-  - {name: alertname, value: HighErrorRate, isRegex: false}
-startsAt: "2026-12-01T10:00:00Z"
-endsAt: "2026-12-01T12:00:00Z"
-createdBy: engineer-a@clipper.app
-comment: deployment of api v2
-"""
 
 
 def without_the_extra(*words: str) -> subprocess.CompletedProcess[str]:
