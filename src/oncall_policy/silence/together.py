@@ -49,6 +49,8 @@ def judged(
     guessed |= {
         name for found in listed_found.values() if found and found.reach.undecided for name in found.limits
     }
+    if any(found is None for found in listed_found.values()):
+        guessed |= wanted  # an earlier silence not assessed is taken to mute them all
     judged = []
     for (ident, silence, found), verdict in zip(named, verdicts, strict=True):
         counted = _with_stretches(verdict, ident, silence, found, shared, rules, facets)
@@ -74,7 +76,12 @@ def _shared(
     """For each alert a judged silence reaches, every listed silence on it, by facet."""
     entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
     for ident, silence in listed.items():
-        for name, span in _span_of(ident, silence, listed_found[ident]).items():
+        found = listed_found[ident]
+        if found is None:  # not assessed (its shape): it may mute any instance of any alert
+            for name, span in _unassessed_spans(ident, silence, wanted).items():
+                entries[name].append((_ANY_INSTANCE, span))
+            continue
+        for name, span in _span_of(ident, silence, found).items():
             if name in entries:
                 entries[name].append((_facet(silence.request, name, rules, facets), span))
     gap = rules.history.chain_gap
@@ -114,6 +121,23 @@ def _domains(alert: str, rules: Rules) -> dict[str, instances.Domain]:
         return {"alertname": instances.Domain(excluded=reach.catalog_names(rules))}
     carried = next(a.carried for a in rules.alerts if a.name == alert)
     return {name: instances.Domain(values) for name, values in carried.items()}
+
+
+# An earlier silence oncall-policy does not assess (more matchers than it judges, a regex too
+# complex, a matcher it cannot read) still mutes what Alertmanager makes of it (red team: 64
+# ``x!="vN"`` beside alertname="HighErrorRate" muted it, and a 4 h silence chained after it was
+# accepted, 8 h in all on a 4 h cap). Its reach is unknown, so it is taken to mute every instance
+# of every alert judged, for its whole interval; its own cap, unknown too, never tightens a
+# stretch (the cap of the silence judged applies).
+_ANY_INSTANCE = instances.Facet({})
+_NO_CAP = timedelta.max
+
+
+def _unassessed_spans(ident: str, silence: Silence, wanted: set[str]) -> dict[str, history.Span]:
+    start, end = silence.request.starts_at, silence.request.ends_at
+    if start is None or end is None or end <= start:
+        return {}
+    return {name: history.Span(ident, start, end, _NO_CAP) for name in wanted}
 
 
 def _span_of(ident: str, silence: Silence, found: Assessment | None) -> dict[str, history.Span]:
