@@ -15,7 +15,7 @@ from __future__ import annotations
 from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
-from oncall_policy.matchers import only_value
+from oncall_policy.matchers import Op, only_value
 from oncall_policy.records import Record
 from oncall_policy.silence import approvals, labels, maintenance, reach, shape, whose
 from oncall_policy.silence.request import BAD_MATCHER
@@ -141,7 +141,24 @@ def with_history(
         from oncall_policy.silence import together  # noqa: PLC0415 - only with history
 
         listed_found = {ident: _assessed(s.request, rules, known) for ident, s in listed.items()}
-        return together.judged(named, verdicts, listed, listed_found, rules)
+        narrowed = frozenset(ident for ident, found in listed_found.items() if found is None)
+        for ident in narrowed:
+            listed[ident] = listed[ident].replace(request=_narrowed(listed[ident].request))
+            listed_found[ident] = _assessed(listed[ident].request, rules, known)
+        return together.judged(named, verdicts, listed, listed_found, rules, narrowed=narrowed)
+
+
+def _narrowed(request: SilenceRequest) -> SilenceRequest:
+    """An earlier silence the judge does not assess (more matchers than it judges, a regex too
+    complex), as the part of its matchers it can: a silence mutes an alert only when all its
+    matchers match, so fewer of them mute at least as much, and their reach over-approximates its
+    own (red team: dropped from history instead, a 65-matcher silence let a chained one through).
+    ``alertname`` and ``=`` matchers are kept first: they narrow the most."""
+    usable = sorted(
+        (m for m in request.matchers if m.too_complex is None),
+        key=lambda m: (m.name != "alertname", m.op is not Op.EQUAL),
+    )
+    return request.replace(matchers=tuple(usable[: shape.MAX_MATCHERS]), problems=())
 
 
 def _alone(verdict: Verdict, silence: Silence, found: Assessment | None) -> Verdict:

@@ -31,15 +31,19 @@ OVER_CAP_RECREATED = rulebook.Rule(
 )
 
 
-def judged(
+def judged(  # noqa: PLR0913 - the silences judged, the listed ones, and how they were read
     named: Sequence[tuple[str, Silence, Assessment | None]],
     verdicts: Sequence[Verdict],
     listed: dict[str, Silence],
     listed_found: dict[str, Assessment | None],
     rules: Rules,
+    *,
+    narrowed: frozenset[str] = frozenset(),
 ) -> list[Verdict]:
     """Each of ``verdicts`` (of the silences ``named``: id, silence, assessment) with what the
-    time covered together with the ``listed`` silences (assessed: ``listed_found``) adds."""
+    time covered together with the ``listed`` silences (assessed: ``listed_found``) adds.
+    ``narrowed``: the listed silences judged by part of their matchers (``evaluate._narrowed``),
+    whose reach is over-approximated."""
     wanted = {name for _, _, found in named if found for name in found.limits}
     facets: Facets = {}  # see _facet
     shared = _shared(listed, listed_found, wanted, rules, facets)
@@ -49,8 +53,9 @@ def judged(
     guessed |= {
         name for found in listed_found.values() if found and found.reach.undecided for name in found.limits
     }
-    if any(found is None for found in listed_found.values()):
-        guessed |= wanted  # an earlier silence not assessed is taken to mute them all
+    for ident in narrowed:
+        found = listed_found[ident]
+        guessed |= wanted if found is None else set(found.limits)
     judged = []
     for (ident, silence, found), verdict in zip(named, verdicts, strict=True):
         counted = _with_stretches(verdict, ident, silence, found, shared, rules, facets)
@@ -77,7 +82,7 @@ def _shared(
     entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
     for ident, silence in listed.items():
         found = listed_found[ident]
-        if found is None:  # not assessed (its shape): it may mute any instance of any alert
+        if found is None:  # not assessed at all: it may mute any instance of any alert
             for name, span in _unassessed_spans(ident, silence, wanted).items():
                 entries[name].append((_ANY_INSTANCE, span))
             continue
@@ -123,12 +128,10 @@ def _domains(alert: str, rules: Rules) -> dict[str, instances.Domain]:
     return {name: instances.Domain(values) for name, values in carried.items()}
 
 
-# An earlier silence oncall-policy does not assess (more matchers than it judges, a regex too
-# complex, a matcher it cannot read) still mutes what Alertmanager makes of it (red team: 64
-# ``x!="vN"`` beside alertname="HighErrorRate" muted it, and a 4 h silence chained after it was
-# accepted, 8 h in all on a 4 h cap). Its reach is unknown, so it is taken to mute every instance
-# of every alert judged, for its whole interval; its own cap, unknown too, never tightens a
-# stretch (the cap of the silence judged applies).
+# An earlier silence oncall-policy cannot assess even by part of its matchers (none it can
+# read: ``evaluate._narrowed``) still mutes what Alertmanager makes of it. Its reach is unknown,
+# so it is taken to mute every instance of every alert judged, for its whole interval; its own
+# cap, unknown too, never tightens a stretch (the cap of the silence judged applies).
 _ANY_INSTANCE = instances.Facet({})
 _NO_CAP = timedelta.max
 
