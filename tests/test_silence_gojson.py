@@ -218,7 +218,7 @@ def test_extreme_times_listed_by_a_server_are_violations_not_crashes():
 
 
 def check_files(*paths: Path) -> tuple[int, list[str]]:
-    problems = [str(p) for path in paths for p in files.check(str(path), RULES)]
+    problems = [str(p) for path in paths for p in files.check([str(path)], RULES)]
     return (1 if problems else 0), problems
 
 

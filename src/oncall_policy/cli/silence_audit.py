@@ -204,7 +204,7 @@ def _check_files(options: argparse.Namespace) -> int:
             print(printable(str(problem)))
         return 1
     earlier, no_history = _history(options, loaded.rules)
-    problems = [p for name in options.files for p in check(name, loaded.rules, earlier, no_history)]
+    problems = check(options.files, loaded.rules, earlier, no_history)
     for problem in problems:
         print(printable(str(problem)))
     return 1 if problems else 0

@@ -23,9 +23,10 @@ from oncall_policy.problems import Problem
 from oncall_policy.regular_files import read_regular
 from oncall_policy.rulebook import SILENCE, Rule
 from oncall_policy.silence import api, gojson
-from oncall_policy.silence.evaluate import Silence, evaluate
+from oncall_policy.silence.evaluate import Silence, standalone, with_history
+from oncall_policy.silence.request import SilenceRequest
 from oncall_policy.silence.rules import Rules
-from oncall_policy.silence.verdict import Violation
+from oncall_policy.silence.verdict import Verdict, Violation
 
 APPROVED_BY = "approvedBy"  # ours, not Alertmanager's: it ignores the key
 _BOM = b"\xef\xbb\xbf"
@@ -39,27 +40,66 @@ JSON_SYNTAX = Rule(
 
 
 def check(
-    path: str, rules: Rules, earlier: Sequence[Silence] = (), no_history: Violation | None = None
+    paths: Sequence[str], rules: Rules, earlier: Sequence[Silence] = (), no_history: Violation | None = None
 ) -> list[Problem]:
-    """Every problem in the silence request file at ``path``, judged with the silences
-    ``earlier`` as history (``no_history``: why there is none, which refuses it)."""
-    document = read(path)
+    """Every problem in the silence request files at ``paths``, each judged with the silences
+    ``earlier`` and every other file's as history (``no_history``: why there is none, which
+    refuses them). The files of one review are created together, so three 4h requests chained
+    back to back are judged as the 12h they mute, not as three silences of 4h."""
+    documents = {path: read(path) for path in dict.fromkeys(paths)}  # one named twice is one
+    requests = {path: _request(document) for path, document in documents.items()}
+    taken = {s.silence_id for s in earlier}
+    silences = {
+        path: Silence(_ident(path, taken), "", request)
+        for path, request in requests.items()
+        if request is not None
+    }
+    verdicts = _judged(silences, earlier, rules)
+    problems: list[Problem] = []
+    for path, document in documents.items():
+        verdict = verdicts.get(path)
+        if verdict is not None:
+            for violation in (*verdict.violations, *([no_history] if no_history else [])):
+                message = f"{violation.message}; fix: {violation.hint}"
+                document.problem(
+                    violation.where, message, violation.rule, key=isinstance(violation, api.KeyViolation)
+                )
+        problems += sorted(document.problems)
+    return problems
+
+
+def _judged(silences: dict[str, Silence], earlier: Sequence[Silence], rules: Rules) -> dict[str, Verdict]:
+    """The verdict on each file's silence, by path: with ``earlier`` and the other files' as
+    history. A file refused by itself keeps the commit out until it changes, and is judged
+    again then: until then it is no other file's history, nor they its (which would blame each
+    for the other's faults); it is judged with the Alertmanager's silences only."""
+    alone = {path: standalone(s.request, rules) for path, s in silences.items()}
+    kept = [path for path, verdict in alone.items() if verdict.accepted]
+    refused = [path for path, verdict in alone.items() if not verdict.accepted]
+    verdicts: dict[str, Verdict] = {}
+    for paths, history in ((kept, [*earlier, *(silences[p] for p in kept)]), (refused, earlier)):
+        judged = with_history([silences[p] for p in paths], [alone[p] for p in paths], history, rules)
+        verdicts |= zip(paths, judged, strict=True)
+    return verdicts
+
+
+def _request(document: positional.Document) -> SilenceRequest | None:
+    """The silence ``document`` asks for; None when it holds none (its problems say why)."""
     data: Any = document.data
     if data is None:
-        return document.problems
+        return None
     if not isinstance(data, dict):
         document.problem(
             (), "a silence request is a mapping: Alertmanager's API v2 silence", api.BAD_SILENCE.id
         )
-        return document.problems
-    approvers = _approvers(data, document)
-    verdict = evaluate(api.from_api(data, approvers), rules, earlier)
-    for violation in (*verdict.violations, *([no_history] if no_history else [])):
-        message = f"{violation.message}; fix: {violation.hint}"
-        document.problem(
-            violation.where, message, violation.rule, key=isinstance(violation, api.KeyViolation)
-        )
-    return sorted(document.problems)
+        return None
+    return api.from_api(data, _approvers(data, document))
+
+
+def _ident(path: str, taken: set[str]) -> str:
+    """How the silence of the file at ``path`` is named among the others: by its path, unless
+    that is an Alertmanager silence's id already."""
+    return path if path not in taken else f"file {path}"
 
 
 def read(path: str) -> positional.Document:
