@@ -48,14 +48,14 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
     for j, severity in enumerate(window.scope.severities):
         if severity not in severities:
             yield Finding((*here, "scope", "severities", j), f"no severity {shown(severity)}", RULE.id)
-    length = _length(window)
+    length, clocks = _length(window)
     if length <= timedelta(0):
         yield Finding(here, "the window ends before it starts (or lasts no time)", RULE.id)
         return
     if length > maintenance.max_duration:
         yield Finding(
             here,
-            f"the window lasts {format_duration(length)}; maintenance windows may last at most "
+            f"the window lasts {clocks or format_duration(length)}; maintenance windows may last at most "
             f"{format_duration(maintenance.max_duration)}",
             RULE.id,
         )
@@ -72,7 +72,8 @@ def _window(policy: Policy, maintenance: Maintenance, window: Window, here: Loca
             yield Finding(
                 (*here, "approved_by"),
                 f"a window longer than {format_duration(maintenance.approval_beyond)} needs approval by "
-                f"{needed}; no approver holds {', '.join(_names(missing))}{why}",
+                f"{needed}; no approver holds {', '.join(_names(missing))}{why}"
+                + (f"; the window lasts {clocks}" if clocks else ""),
                 RULE.id,
             )
 
@@ -102,15 +103,37 @@ def _names(names: Iterable[str]) -> Iterator[str]:
     return (shown(name, quote=False) for name in names)
 
 
-def _length(window: Window) -> timedelta:
-    if window.recurring is not None:
-        day = date(2000, 1, 3)
-        opens, closes = (
-            datetime.combine(day, window.recurring.start),
-            datetime.combine(day, window.recurring.end),
-        )
-        return closes - opens if closes > opens else closes + timedelta(days=1) - opens
-    if window.start is None or window.end is None:
-        return timedelta(0)
-    zone = ZoneInfo(window.time_zone)  # the real length, across a daylight-saving change
-    return window.end.replace(tzinfo=zone).astimezone(UTC) - window.start.replace(tzinfo=zone).astimezone(UTC)
+def _length(window: Window) -> tuple[timedelta, str]:
+    """The window's length in real time, as the silence judge measures an occurrence, and words
+    for when the clocks make it longer than its hours say. A recurring one's is its longest
+    occurrence in the next two years (every change the zone's rules make): on the night the
+    clocks go back it lasts an hour more than its hours say, and the judge allows all of it."""
+    zone = ZoneInfo(window.time_zone)
+    if window.recurring is None:
+        if window.start is None or window.end is None:
+            return timedelta(0), ""
+        starts, ends = window.start.replace(tzinfo=zone), window.end.replace(tzinfo=zone)
+        return ends.astimezone(UTC) - starts.astimezone(UTC), ""
+    opens, closes = window.recurring.start, window.recurring.end
+    past_midnight = timedelta(days=1 if closes <= opens else 0)
+    by_clock = datetime.combine(date.min + past_midnight, closes) - datetime.combine(date.min, opens)
+    weekdays = {day.iso for day in window.recurring.weekdays}
+    longest, night = by_clock, None
+    today = datetime.now(UTC).date()
+    for ahead in range(_AHEAD_DAYS):
+        day = today + timedelta(days=ahead)
+        if day.isoweekday() not in weekdays:
+            continue
+        begins = datetime.combine(day, opens, zone).astimezone(UTC)
+        ends = datetime.combine(day + past_midnight, closes, zone).astimezone(UTC)
+        if ends - begins > longest:
+            longest, night = ends - begins, day
+    if night is None:
+        return by_clock, ""
+    return longest, (
+        f"{format_duration(by_clock)} by the clock but {format_duration(longest)} in real time on "
+        f"{night.isoformat()}, when {window.time_zone}'s clocks go back"
+    )
+
+
+_AHEAD_DAYS = 2 * 366
