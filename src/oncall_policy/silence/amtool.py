@@ -105,7 +105,11 @@ def from_namespace(
     matchers, problems = parse_matcher_args(args.matchers)
     start = _time(args.start, "--start", problems) if args.start else now
     duration = DEFAULT_DURATION if args.duration is None else args.duration  # '': amtool refuses it
-    end = _time(args.end, "--end", problems) if args.end else _plus_duration(start, duration, problems)
+    end = (
+        _time(args.end, "--end", problems, args.start)
+        if args.end
+        else _plus_duration(start, duration, problems)
+    )
     return SilenceRequest(
         tuple(matchers), start, end, args.author, args.comment or "", tuple(approvers), tuple(problems)
     )
@@ -128,9 +132,10 @@ def _plus_duration(start: datetime | None, text: str, problems: list[Violation])
         return None
 
 
-def _time(text: str, flag: str, problems: list[Violation]) -> datetime | None:
+def _time(text: str, flag: str, problems: list[Violation], start: str | None = None) -> datetime | None:
+    """The time of ``flag``; for ``--end``, ``start`` is ``--start`` as written (its nanoseconds)."""
     try:
-        return times.parse(text, end=flag == "--end")
+        return times.parse(text, end=flag == "--end", start_ns=times.nanoseconds(start))
     except times.TimeError as error:
         where = "startsAt" if flag == "--start" else "endsAt"
         hint = f"write {flag} in RFC 3339 with a zone, e.g. {flag}=2026-01-02T15:04:05Z"

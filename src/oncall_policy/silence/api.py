@@ -88,7 +88,8 @@ def _plain(data: Mapping[str, Any], approvers: tuple[str, ...]) -> SilenceReques
     if gojson.has_surrogate(author + comment + ident) or any(map(_listed_surrogate, listed)):
         return None
     try:
-        starts, ends = times.parse(data["startsAt"]), times.parse(data["endsAt"], end=True)
+        starts = times.parse(data["startsAt"])
+        ends = times.parse(data["endsAt"], end=True, start_ns=times.nanoseconds(data["startsAt"]))
     except (KeyError, TypeError, ValueError):  # TimeError is a ValueError
         return None
     return SilenceRequest(matchers, starts, ends, author, comment, approvers, ())
@@ -325,7 +326,9 @@ def _time(fields: Mapping[str, Any], key: str, problems: list[Violation]) -> dat
         problems.append(_shape(f"{key} {said}: an RFC 3339 time such as 2026-01-02T15:04:05Z", (key,)))
         return None
     try:
-        return times.parse(text, end=key == "endsAt")
+        if key == "endsAt":
+            return times.parse(text, end=True, start_ns=times.nanoseconds(fields.get("startsAt")))
+        return times.parse(text)
     except times.TimeError as error:
         problems.append(Violation(BAD_TIME.id, f"{key}: {error}", _TIME_HINT, (key,)))
         return None

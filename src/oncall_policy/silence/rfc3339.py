@@ -55,12 +55,14 @@ class TimeError(ValueError):
     """A text that is not an RFC 3339 time we can judge."""
 
 
-def parse(text: str, *, end: bool = False) -> datetime:
+def parse(text: str, *, end: bool = False, start_ns: int = 0) -> datetime:
     """The UTC time ``text`` names, to the microsecond; ``TypeError`` for what is not a string,
-    as when it was read with regular expressions. Go keeps nanoseconds: a start's are cut (it
-    starts no later), an ``end``'s carried up to the next microsecond (it ends no earlier), so
-    that a silence judged covers at least the time Alertmanager mutes for: 4 h and 1 ns is
-    over a 4 h cap."""
+    as when it was read with regular expressions. Go keeps nanoseconds (nine fraction digits,
+    the rest dropped): a start's are cut (it starts no later), and an ``end`` is carried up to
+    the next microsecond when its nanoseconds past the microsecond are more than ``start_ns``,
+    the start's (``nanoseconds``). The silence is then judged to last its length rounded up to
+    the microsecond: at least what Alertmanager mutes for (4 h and 1 ns is over a 4 h cap), and
+    exactly that when it is whole microseconds (4 h from ``…00.0000001Z`` is 4 h)."""
     if not isinstance(text, str):
         raise TypeError(f"a time must be a string, not {type(text).__name__}")
     if is_canonical(text):  # what Alertmanager writes: Python's own parser, in C
@@ -70,22 +72,47 @@ def parse(text: str, *, end: bool = False) -> datetime:
             pass  # out of range: the reading below says so as Go says it
         else:
             # Canonical with more than six fraction digits: ``…:SS.fffffffffZ`` is 30 long.
-            return _later(found, text[26:-1], text) if end and len(text) > 27 else found
+            return _later(found, text[26:-1], text, start_ns) if end and len(text) > 27 else found
     elif _has_offset_shape(text):
         try:
             found = datetime.fromisoformat(text).astimezone(UTC)
         except (ValueError, OverflowError):
             pass  # an offset Python refuses, or out of range in UTC: read below as Go reads it
         else:
-            return _later(found, text[26:-6], text) if end and len(text) > 32 else found
+            return _later(found, text[26:-6], text, start_ns) if end and len(text) > 32 else found
     found = _read(text)
     fraction = fields(text)
-    return _later(found, fraction.fraction[6:], text) if end and fraction and fraction.fraction else found
+    return (
+        _later(found, fraction.fraction[6:], text, start_ns)
+        if end and fraction and fraction.fraction
+        else found
+    )
 
 
-def _later(moment: datetime, nanoseconds: str, text: str) -> datetime:
-    """``moment`` a microsecond later when the digits past its microseconds are not all 0."""
-    if not nanoseconds.strip("0"):
+def nanoseconds(text: object) -> int:
+    """The nanoseconds past the microsecond of the time ``text`` names, as Go keeps them (0 for
+    what is no time: its reading says why)."""
+    if not isinstance(text, str):
+        return 0
+    if is_canonical(text):
+        beyond = text[26:-1]
+    elif _has_offset_shape(text):
+        beyond = text[26:-6]
+    else:
+        found = fields(text)
+        beyond = found.fraction[6:] if found and found.fraction else ""
+    return _nanoseconds(beyond)
+
+
+def _nanoseconds(beyond: str) -> int:
+    """The fraction digits past the microsecond as nanoseconds: Go reads nine digits in all."""
+    return int(beyond[:3].ljust(3, "0"))
+
+
+def _later(moment: datetime, beyond: str, text: str, start_ns: int) -> datetime:
+    """``moment`` a microsecond later when the nanoseconds the digits ``beyond`` its
+    microseconds give are more than ``start_ns``."""
+    if _nanoseconds(beyond) <= start_ns:
         return moment
     try:
         return moment + timedelta(microseconds=1)
