@@ -65,7 +65,8 @@ def test_the_cache_judges_as_the_whole_listing_does(earlier, new):
     for number, data in enumerate(earlier):
         cache.created(f"s{number}", data, api.from_api(data), NOW - timedelta(days=1))
     full = [entry.silence for entry in cache.entries.values()]
-    _, expected = writes.judge(new, ENGINEER, RULES, full)
+    created = writes.created_at(new, api.from_api(new), NOW)  # as Alertmanager creates it at NOW
+    _, expected = writes.judge(new, ENGINEER, RULES, full, request=created)
     _, found = judged(cache, new, ENGINEER, RULES, (), NOW)
     assert found == expected
 

@@ -40,10 +40,18 @@ ACTIONS = {
 }
 
 
+STARTS_NOW = (
+    "judged from now: --start has passed, and Alertmanager starts a silence when it creates it "
+    "if its start has passed"
+)
+
+
 def judge(options: Options, *, create: bool) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     _as_amtool_would(options, create=create)
-    request = amtool.from_namespace(options, now, options.approved_by)
+    written = amtool.from_namespace(options, now, options.approved_by)
+    request = written.created_at(now)
+    starts_now = request is not written
     if options.max_response_size is not None:  # refused before anything, as a bad --timeout is
         from oncall_policy.silence.sizes import parse_size  # noqa: PLC0415
 
@@ -58,6 +66,8 @@ def judge(options: Options, *, create: bool) -> int:
         stale = printable(f"{loaded.stale}; read {options.policy} directly")
         print(f"oncall-policy: warning: {stale}", file=sys.stderr)
     verdict = _judged(request, loaded.rules, options)
+    if starts_now:
+        verdict = verdict.replace(notes=(*verdict.notes, STARTS_NOW))
     if not (create and verdict.accepted):
         _show(verdict, request, options.format)
         return 0 if verdict.accepted else 1

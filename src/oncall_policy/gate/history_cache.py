@@ -752,7 +752,7 @@ def judged(  # noqa: PLR0913, PLR0917 - a write, its author, the rules, and what
     (``cache`` None: with none, as the policy allows when history cannot be read);
     ``approval_hint``: what a missing approval's violation tells the person to do;
     ``request``: ``data`` read already."""
-    request = api.from_api(data) if request is None else request
+    request = writes.created_at(data, api.from_api(data) if request is None else request, now)
     if cache is None:
         return writes.judge(data, person, rules, [], notes, (), approval_hint, request=request)
     with labels.judgement():  # its questions, here and in evaluate, share one allowance
@@ -782,7 +782,7 @@ async def judged_aside(  # noqa: PLR0913, PLR0917 - as ``judged``
     one ``judged`` gives: the assessment has an allowance of its own wherever it is made, and
     the judgement its own allowance. ``approvers``: the people who approved it through the
     gate (an approved request, judged again)."""
-    request = api.from_api(data, approvers) if request is None else request
+    request = writes.created_at(data, api.from_api(data, approvers) if request is None else request, now)
     if cache is None:
         return await asyncio.to_thread(
             writes.judge, data, person, rules, [], notes, approvers, approval_hint, request=request

@@ -106,6 +106,14 @@ def history(
     return read_history(replacing(listed, silence_id, now), url)
 
 
+def created_at(data: Mapping[str, Any], request: SilenceRequest, now: datetime) -> SilenceRequest:
+    """The silence Alertmanager creates from the write ``data`` (``request``, read) at ``now``,
+    or later: a new one whose start has passed starts then (``SilenceRequest.created_at``). An
+    update (with an ``id``) may keep its start as written, when Alertmanager updates it in place
+    (``silence.go`` ``canUpdate``), so it is judged as written: never shorter than it mutes."""
+    return request if replaced_id(data) is not None else request.created_at(now)
+
+
 def judge(  # noqa: PLR0913, PLR0917 - a judgement and what only the gate knows of it
     data: Mapping[str, Any],
     person: Person,

@@ -58,6 +58,14 @@ class SilenceRequest(Record):
             return None
         return self.ends_at - self.starts_at
 
+    def created_at(self, now: datetime) -> SilenceRequest:
+        """The silence Alertmanager creates from this one at ``now``: a start already past
+        becomes now (``silence/silence.go:577``), so it mutes only for what is left of it. One
+        that has ended is left as it is, for Alertmanager refuses it."""
+        if self.starts_at is None or self.ends_at is None or not self.starts_at < now < self.ends_at:
+            return self
+        return self.replace(starts_at=now)
+
 
 def parse_matcher_args(args: list[str] | tuple[str, ...]) -> tuple[list[Matcher], list[Violation]]:
     """Every matcher in ``args`` — one an argument, as ``amtool silence add`` reads them
