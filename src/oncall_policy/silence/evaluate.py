@@ -15,7 +15,7 @@ from __future__ import annotations
 from oncall_policy import rulebook
 from oncall_policy.datetimes import timedelta
 from oncall_policy.durations import format_duration
-from oncall_policy.matchers import Op, only_value
+from oncall_policy.matchers import Matcher, Op, only_value
 from oncall_policy.records import Record
 from oncall_policy.silence import approvals, labels, maintenance, reach, shape, whose
 from oncall_policy.silence.request import BAD_MATCHER
@@ -141,7 +141,11 @@ def with_history(
         from oncall_policy.silence import together  # noqa: PLC0415 - only with history
 
         listed_found = {ident: _assessed(s.request, rules, known) for ident, s in listed.items()}
-        narrowed = frozenset(ident for ident, found in listed_found.items() if found is None)
+        narrowed = {
+            ident: _unread_alertnames(listed[ident].request)
+            for ident, found in listed_found.items()
+            if found is None
+        }
         for ident in narrowed:
             listed[ident] = listed[ident].replace(request=_narrowed(listed[ident].request))
             listed_found[ident] = _assessed(listed[ident].request, rules, known)
@@ -159,6 +163,12 @@ def _narrowed(request: SilenceRequest) -> SilenceRequest:
         key=lambda m: (m.name != "alertname", m.op is not Op.EQUAL),
     )
     return request.replace(matchers=tuple(usable[: shape.MAX_MATCHERS]), problems=())
+
+
+def _unread_alertnames(request: SilenceRequest) -> tuple[Matcher, ...]:
+    """The regexes on ``alertname`` the judge does not compile, which ``_narrowed`` leaves out:
+    the alerts they may admit are asked name by name (``together``, ``unread_names``)."""
+    return tuple(m for m in request.matchers if m.too_complex is not None and m.name == "alertname")
 
 
 def _alone(verdict: Verdict, silence: Silence, found: Assessment | None) -> Verdict:

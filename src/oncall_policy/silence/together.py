@@ -15,8 +15,9 @@ from oncall_policy.silence.verdict import Verdict, Violation
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
+    from oncall_policy.matchers import Matcher
     from oncall_policy.silence.evaluate import Assessment, Silence
     from oncall_policy.silence.request import SilenceRequest
     from oncall_policy.silence.rules import CatalogAlert, Rules
@@ -38,24 +39,26 @@ def judged(  # noqa: PLR0913 - the silences judged, the listed ones, and how the
     listed_found: dict[str, Assessment | None],
     rules: Rules,
     *,
-    narrowed: frozenset[str] = frozenset(),
+    narrowed: Mapping[str, tuple[Matcher, ...]] | None = None,
 ) -> list[Verdict]:
     """Each of ``verdicts`` (of the silences ``named``: id, silence, assessment) with what the
     time covered together with the ``listed`` silences (assessed: ``listed_found``) adds.
     ``narrowed``: the listed silences judged by part of their matchers (``evaluate._narrowed``),
-    whose reach is over-approximated."""
+    whose reach is over-approximated, each with the regexes on ``alertname`` left out."""
     wanted = {name for _, _, found in named if found for name in found.limits}
+    reached = {
+        ident: _reached(listed_found[ident], wanted, dropped) for ident, dropped in (narrowed or {}).items()
+    }
     facets: Facets = {}  # see _facet
-    shared = _shared(listed, listed_found, wanted, rules, facets)
+    shared = _shared(listed, listed_found, wanted, rules, facets, reached)
     # The alerts whose history is counted over-approximately: an earlier silence on them whose
     # reach was not decided exactly, or instances not told apart.
     guessed = {name for name, on_alert in shared.items() if on_alert.undecided}
     guessed |= {
         name for found in listed_found.values() if found and found.reach.undecided for name in found.limits
     }
-    for ident in narrowed:
-        found = listed_found[ident]
-        guessed |= wanted if found is None else set(found.limits)
+    for names in reached.values():
+        guessed |= names
     judged = []
     for (ident, silence, found), verdict in zip(named, verdicts, strict=True):
         counted = _with_stretches(verdict, ident, silence, found, shared, rules, facets)
@@ -71,23 +74,26 @@ HISTORY_UNDECIDED = (
 )
 
 
-def _shared(
+def _shared(  # noqa: PLR0913, PLR0917 - the listed silences, how they were read, and what is wanted
     listed: dict[str, Silence],
     listed_found: dict[str, Assessment | None],
     wanted: set[str],
     rules: Rules,
     facets: Facets,
+    reached: Mapping[str, set[str]],
 ) -> dict[str, instances.Shared]:
-    """For each alert a judged silence reaches, every listed silence on it, by facet."""
+    """For each alert a judged silence reaches, every listed silence on it, by facet
+    (``reached``: the alerts a narrowed one may mute)."""
     entries: dict[str, list[tuple[instances.Facet, history.Span]]] = {name: [] for name in wanted}
     for ident, silence in listed.items():
         found = listed_found[ident]
-        if found is None:  # not assessed at all: it may mute any instance of any alert
-            for name, span in _unassessed_spans(ident, silence, wanted).items():
+        if found is None:  # no matcher assessed: it may mute any instance of any alert it may reach
+            for name, span in _unassessed_spans(ident, silence, reached.get(ident, wanted)).items():
                 entries[name].append((_ANY_INSTANCE, span))
             continue
+        may = reached.get(ident)
         for name, span in _span_of(ident, silence, found).items():
-            if name in entries:
+            if name in entries and (may is None or name in may):
                 entries[name].append((_facet(silence.request, name, rules, facets), span))
     gap = rules.history.chain_gap
     return {name: instances.Shared(found, _domains(name, rules), gap) for name, found in entries.items()}
@@ -133,6 +139,24 @@ def _domains(alert: str, rules: Rules) -> dict[str, instances.Domain]:
 # so it is taken to mute every instance of every alert judged, for its whole interval; its own
 # cap, unknown too, never tightens a stretch (the cap of the silence judged applies).
 _ANY_INSTANCE = instances.Facet({})
+
+
+def _reached(found: Assessment | None, wanted: set[str], dropped: tuple[Matcher, ...]) -> set[str]:
+    """The alerts a narrowed silence may mute: those its assessment reaches (or, with none,
+    every alert judged) that each regex on ``alertname`` left out of it may admit, asked name
+    by name (``unread_names``); the bucket of unknown alerts always."""
+    names = wanted if found is None else set(found.limits)
+    if not dropped:
+        return names
+    from oncall_policy.silence import unread_names  # noqa: PLC0415 - only for unread regexes
+
+    return {
+        name
+        for name in names
+        if name == reach.UNKNOWN_ALERTS or all(unread_names.may_admit(m, name) for m in dropped)
+    }
+
+
 _NO_CAP = timedelta.max
 
 
