@@ -15,7 +15,7 @@ from oncall_policy.durations import format_duration
 from oncall_policy.leaks.redact import shown
 from oncall_policy.matchers import only_value
 from oncall_policy.model import Person, Policy
-from oncall_policy.model.silences import Maintenance, Window
+from oncall_policy.model.silences import Maintenance, Recurrence, Window
 from oncall_policy.problems import Finding, Location
 from oncall_policy.rulebook import CHECK, Rule
 
@@ -105,9 +105,11 @@ def _names(names: Iterable[str]) -> Iterator[str]:
 
 def _length(window: Window) -> tuple[timedelta, str]:
     """The window's length in real time, as the silence judge measures an occurrence, and words
-    for when the clocks make it longer than its hours say. A recurring one's is its longest
-    occurrence in the next two years (every change the zone's rules make): on the night the
-    clocks go back it lasts an hour more than its hours say, and the judge allows all of it."""
+    for when that is longer than its hours say. A recurring one's is its longest occurrence in
+    the next two years (every change the zone's rules make): on the night the clocks go back it
+    lasts an hour more than its hours say, and the judge allows all of it. One that mutes in
+    Alertmanager (``mute_in_alertmanager``) mutes for as long as occurrences touch: no history
+    joins them, as it joins silences, so its length is its longest stretch of them."""
     zone = ZoneInfo(window.time_zone)
     if window.recurring is None:
         if window.start is None or window.end is None:
@@ -117,23 +119,54 @@ def _length(window: Window) -> tuple[timedelta, str]:
     opens, closes = window.recurring.start, window.recurring.end
     past_midnight = timedelta(days=1 if closes <= opens else 0)
     by_clock = datetime.combine(date.min + past_midnight, closes) - datetime.combine(date.min, opens)
-    weekdays = {day.iso for day in window.recurring.weekdays}
-    longest, night = by_clock, None
-    today = datetime.now(UTC).date()
-    for ahead in range(_AHEAD_DAYS):
-        day = today + timedelta(days=ahead)
-        if day.isoweekday() not in weekdays:
-            continue
-        begins = datetime.combine(day, opens, zone).astimezone(UTC)
-        ends = datetime.combine(day + past_midnight, closes, zone).astimezone(UTC)
-        if ends - begins > longest:
-            longest, night = ends - begins, day
-    if night is None:
+    occurrences = _occurrences(window.recurring, zone)
+    if window.mute_in_alertmanager:
+        stretch, first, to_the_end = _longest_stretch(occurrences)
+        if stretch > by_clock:
+            return stretch, (
+                f"{format_duration(by_clock)} each time, but its occurrences touch and Alertmanager "
+                f"mutes without a break for {format_duration(stretch)}{' or more' if to_the_end else ''} "
+                f"from {first.isoformat()}"
+            )
+    longest, night = max(
+        ((ends - begins, day) for day, begins, ends in occurrences), default=(by_clock, None)
+    )
+    if night is None or longest <= by_clock:
         return by_clock, ""
     return longest, (
         f"{format_duration(by_clock)} by the clock but {format_duration(longest)} in real time on "
         f"{night.isoformat()}, when {window.time_zone}'s clocks go back"
     )
+
+
+def _occurrences(recurring: Recurrence, zone: ZoneInfo) -> list[tuple[date, datetime, datetime]]:
+    """Each occurrence in the next two years: its local day, and when it begins and ends in UTC
+    (read as the judge reads them: ``silence.maintenance``)."""
+    opens, closes = recurring.start, recurring.end
+    past_midnight = timedelta(days=1 if closes <= opens else 0)
+    weekdays = {day.iso for day in recurring.weekdays}
+    today = datetime.now(UTC).date()
+    found = []
+    for ahead in range(_AHEAD_DAYS):
+        day = today + timedelta(days=ahead)
+        if day.isoweekday() in weekdays:
+            begins = datetime.combine(day, opens, zone).astimezone(UTC)
+            found.append((day, begins, datetime.combine(day + past_midnight, closes, zone).astimezone(UTC)))
+    return found
+
+
+def _longest_stretch(occurrences: list[tuple[date, datetime, datetime]]) -> tuple[timedelta, date, bool]:
+    """The longest time occurrences that touch or overlap cover without a break, the day it
+    begins, and whether it runs to the last occurrence looked at (it may go on)."""
+    best: tuple[timedelta, date, bool] = (timedelta(0), date.min, False)
+    start_day, start, end = date.min, datetime.min.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)
+    for index, (day, begins, ends) in enumerate(occurrences):
+        if begins > end:
+            start_day, start = day, begins
+        end = max(end, ends)
+        if end - start > best[0]:
+            best = (end - start, start_day, index == len(occurrences) - 1)
+    return best
 
 
 _AHEAD_DAYS = 2 * 366
