@@ -199,6 +199,18 @@ def test_silences_hook_fails_a_non_compliant_silence_with_positions(consumer, pr
     assert "silences/good.yaml" not in done.stdout.split("- exit code: 1")[1]
 
 
+def test_silences_hook_counts_the_requests_merged_before(consumer, pre_commit_home):
+    """A request chained onto one committed before (good.yaml, HighErrorRate 10:00-12:00; P2,
+    cap 4h) is refused though the commit holds only it: 10:00-15:00 is 5h in one stretch."""
+    chained = GOOD_SILENCE.replace('startsAt: "2026-12-01T10:00:00Z"', 'startsAt: "2026-12-01T12:00:00Z"')
+    chained = chained.replace('endsAt: "2026-12-01T12:00:00Z"', 'endsAt: "2026-12-01T15:00:00Z"')
+    (consumer / "silences" / "chained.yaml").write_text(chained)
+    done = run_hook(consumer, pre_commit_home, "oncall-policy-silences", "silences/chained.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "with silences silences/good.yaml it covers 5h in one stretch" in done.stdout
+    assert "silences/chained.yaml:4:" in done.stdout
+
+
 def test_try_repo_runs_the_check_hook_on_a_good_and_a_bad_policy(hook_repo, consumer, tmp_path_factory):
     """`pre-commit try-repo`, the way a hook author tries hooks before publishing them (it builds
     the hook environment afresh in a store of its own, so it is run once here)."""

@@ -63,3 +63,38 @@ def test_a_file_named_twice_is_one_request(tmp_path, capsys):
     assert main(["silence", "check-files", "--policy", str(CLIPPER), name, name]) == 0, (
         capsys.readouterr().out
     )
+
+
+def _sibling_argv(*files: str) -> list[str]:
+    return ["silence", "check-files", "--policy", str(CLIPPER), "--siblings", *files]
+
+
+def test_siblings_merged_before_count_as_history(tmp_path, capsys):
+    """A request chained onto one merged before, in the same directory (pre-commit passes only
+    the new file): refused with --siblings, naming the other; judged alone without it."""
+    silences = tmp_path / "silences"
+    (silences / "team").mkdir(parents=True)
+    merged = _request(silences / "team" / "a.json", "2027-03-01T00:00:00Z", "2027-03-01T04:00:00Z")
+    new = _request(silences / "b.json", "2027-03-01T04:00:00Z", "2027-03-01T08:00:00Z")
+    assert main(_sibling_argv(new)) == 1
+    out = capsys.readouterr().out
+    assert f"with silences {merged} it covers 8h in one stretch" in out
+    assert merged + ":" not in out  # history, not reported on
+    assert main(["silence", "check-files", "--policy", str(CLIPPER), new]) == 0
+
+
+def test_siblings_are_only_under_the_directories_of_the_files(tmp_path, capsys):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "silences").mkdir()
+    _request(tmp_path / "elsewhere" / "a.json", "2027-03-01T00:00:00Z", "2027-03-01T04:00:00Z")
+    new = _request(tmp_path / "silences" / "b.json", "2027-03-01T04:00:00Z", "2027-03-01T08:00:00Z")
+    assert main(_sibling_argv(new)) == 0, capsys.readouterr().out
+
+
+def test_a_sibling_refused_by_itself_is_no_history(tmp_path, capsys):
+    """One that breaks the policy alone (6h, cap 4h) was refused in its own review; an
+    unreadable one asks for nothing."""
+    _request(tmp_path / "a.json", "2027-03-01T00:00:00Z", "2027-03-01T06:00:00Z")
+    (tmp_path / "broken.yaml").write_text("matchers: [\n")
+    new = _request(tmp_path / "b.json", "2027-03-01T06:00:00Z", "2027-03-01T10:00:00Z")
+    assert main(_sibling_argv(new)) == 0, capsys.readouterr().out

@@ -54,6 +54,11 @@ def run(action: str, arguments: Sequence[str]) -> int:
         return _audit(parser.parse_args(arguments))
     parser.add_argument("files", nargs="+", metavar="FILE", help="silence request files (.json, .yaml)")
     parser.add_argument(
+        "--siblings",
+        action="store_true",
+        help="the other request files under the files' directories count as history (merged before)",
+    )
+    parser.add_argument(
         "--alertmanager.url", dest="url", metavar="URL", help="count the silences already there (history)"
     )
     add_peer_argument(parser)
@@ -195,7 +200,7 @@ def _json(rows: Sequence[Row]) -> str:
 
 
 def _check_files(options: argparse.Namespace) -> int:
-    from oncall_policy.silence.files import check  # noqa: PLC0415 - imports the YAML loader
+    from oncall_policy.silence.files import check, siblings  # noqa: PLC0415 - imports the YAML loader
 
     try:
         loaded = source.load(options.policy)
@@ -204,7 +209,8 @@ def _check_files(options: argparse.Namespace) -> int:
             print(printable(str(problem)))
         return 1
     earlier, no_history = _history(options, loaded.rules)
-    problems = check(options.files, loaded.rules, earlier, no_history)
+    merged = siblings(options.files) if options.siblings else []
+    problems = check(options.files, loaded.rules, earlier, no_history, merged)
     for problem in problems:
         print(printable(str(problem)))
     return 1 if problems else 0

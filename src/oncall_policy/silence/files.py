@@ -14,7 +14,8 @@ key Go would fold onto a field (``Matchers``, ``ſtartsAt``) or a field given tw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from oncall_policy.load import positional, reading
@@ -40,14 +41,21 @@ JSON_SYNTAX = Rule(
 
 
 def check(
-    paths: Sequence[str], rules: Rules, earlier: Sequence[Silence] = (), no_history: Violation | None = None
+    paths: Sequence[str],
+    rules: Rules,
+    earlier: Sequence[Silence] = (),
+    no_history: Violation | None = None,
+    merged: Sequence[str] = (),
 ) -> list[Problem]:
     """Every problem in the silence request files at ``paths``, each judged with the silences
     ``earlier`` and every other file's as history (``no_history``: why there is none, which
     refuses them). The files of one review are created together, so three 4h requests chained
-    back to back are judged as the 12h they mute, not as three silences of 4h."""
+    back to back are judged as the 12h they mute, not as three silences of 4h. ``merged``:
+    request files reviewed before (``siblings``), history too when each keeps the policy by
+    itself, as created; not reported on."""
     documents = {path: read(path) for path in dict.fromkeys(paths)}  # one named twice is one
     requests = {path: _request(document) for path, document in documents.items()}
+    earlier = [*earlier, *_merged(merged, documents, {s.silence_id for s in earlier}, rules)]
     taken = {s.silence_id for s in earlier}
     silences = {
         path: Silence(_ident(path, taken), "", request)
@@ -66,6 +74,40 @@ def check(
                 )
         problems += sorted(document.problems)
     return problems
+
+
+def siblings(paths: Sequence[str]) -> list[str]:
+    """The request files (``.json``, ``.yaml``, ``.yml``) under the directories of ``paths``,
+    in name order: in a repository of silences as code, those merged before the ones in review,
+    which a chained request must count (pre-commit passes only the files a commit changes)."""
+    found: dict[str, None] = {}
+    for directory in dict.fromkeys(Path(path).parent for path in paths):
+        for file in sorted(directory.rglob("*")):
+            if file.suffix.lower() in _REQUEST_SUFFIXES and file.is_file():
+                found[str(file)] = None
+    given = {str(Path(path)) for path in paths}
+    return [path for path in found if path not in given]
+
+
+_REQUEST_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _merged(
+    paths: Sequence[str], reviewed: Mapping[str, object], taken: set[str], rules: Rules
+) -> list[Silence]:
+    """The silences the request files at ``paths`` (not among those ``reviewed``) ask for, as
+    created, when each keeps the policy by itself: one that does not, or cannot be read, was
+    refused in its own review (as a file refused in this one is no other file's history)."""
+    reviewed_paths = {str(Path(path)) for path in reviewed}
+    found = []
+    for path in paths:
+        if str(Path(path)) in reviewed_paths:
+            continue
+        document = read(path)
+        request = _request(document) if not document.problems else None
+        if request is not None and standalone(request, rules).accepted:
+            found.append(Silence(_ident(path, taken), "", request))
+    return found
 
 
 def _judged(silences: dict[str, Silence], earlier: Sequence[Silence], rules: Rules) -> dict[str, Verdict]:
