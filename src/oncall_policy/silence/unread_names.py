@@ -20,6 +20,8 @@ inline flag outside any group (``(?i)``, which reaches the alternatives after it
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from oncall_policy.matchers import MAX_REGEX_LENGTH, Matcher, Op
 from oncall_policy.matching.budget import UNDECIDED, Undecided
 from oncall_policy.recent import Recent
@@ -107,11 +109,12 @@ def top_level_branches(pattern: str) -> list[str] | None:
     inline flag stands outside every group (it reaches across the ``|`` after it) or a group
     is left open or closed twice. A wrong split is caught by the parts not parsing alone."""
     branches: list[str] = []
+    closers = _closers(pattern)
     depth = start = i = 0
     while i < len(pattern):
         char = pattern[i]
         if char in "\\[":
-            i = _past_escape(pattern, i) if char == "\\" else _class_end(pattern, i)
+            i = _past_escape(pattern, i) if char == "\\" else _class_end(pattern, i, closers)
             if i < 0:
                 return None
             continue
@@ -155,25 +158,44 @@ def _scoped_group(pattern: str, at: int) -> bool:
     return i < len(pattern) and pattern[i] == ":"
 
 
-def _class_end(pattern: str, at: int) -> int:
-    r"""Where the class opened at ``at`` ends (just past its ``]``), as Go's parser reads one: a
-    ``]`` first (after ``^``) is itself, ``[:name:]`` is a named class, ``\\`` escapes; -1 when
-    it never ends."""
+def _class_end(pattern: str, at: int, closers: list[int]) -> int:
+    r"""Where the class opened at ``at`` ends (just past its ``]``), read item by item as Go's
+    ``parseClass`` reads one (-1 when it never ends): a ``]`` first (after ``^``) is itself; an
+    item is a named class ``[:…:]`` (whatever is up to the next ``:]``, which Go refuses unless
+    it is a name), an escape or a character, and a character or escape may be followed by ``-``
+    and a second one, the range's end, whatever it is (``!-[`` ends at ``[``: no named class).
+    ``closers``: where each ``:]`` of the pattern stands, so that each look-up is a bisection,
+    not a scan to the end (``[!-[:`` repeated was quadratic: red team)."""
     i = at + 1
     if pattern.startswith("^", i):
         i += 1
-    if pattern.startswith("]", i):
-        i += 1
+    first = True
     while i < len(pattern):
-        if pattern[i] == "]":
+        if pattern[i] == "]" and not first:
             return i + 1
-        if pattern[i] == "\\":
-            i += 2
-            continue
+        first = False
         if pattern.startswith("[:", i):
-            end = pattern.find(":]", i + 2)
-            if end >= 0:
-                i = end + 2
+            found = bisect_left(closers, i + 2)
+            if found < len(closers):
+                i = closers[found] + 2
                 continue
-        i += 1
+        i = _class_char_end(pattern, i)
+        if pattern.startswith("-", i) and i + 1 < len(pattern) and pattern[i + 1] != "]":
+            i = _class_char_end(pattern, i + 1)
     return -1
+
+
+def _class_char_end(pattern: str, at: int) -> int:
+    r"""Just past the character or escape at ``at`` in a class (what follows an escape's letter,
+    as ``\x{5D}``'s, holds no ``]``, ``[`` or ``-`` Go accepts)."""
+    return at + 2 if pattern[at] == "\\" else at + 1
+
+
+def _closers(pattern: str) -> list[int]:
+    """Where each ``:]`` of ``pattern`` begins."""
+    found = []
+    at = pattern.find(":]")
+    while at >= 0:
+        found.append(at)
+        at = pattern.find(":]", at + 1)
+    return found
