@@ -154,3 +154,37 @@ def test_a_negative_unread_regex_counts_unless_it_surely_leaves_the_alert_out(al
     alertmanager.post(body)
     assert main([a.replace("2027-06-01", "2027-08-01") for a in argv]) == 1
     assert "over-cap-recreated" in capsys.readouterr().out
+
+
+# Pieces of Go regex syntax where a split at `|` could go wrong: groups, flags scoped and not,
+# classes (a leading `]`, ranges ending in `[` or `]`, named classes), quotes and escapes.
+_PIECES = (
+    "a", "b", "A", "|", "|", "(", ")", "(?i)", "(?i:", "(?:", "(?P<n>", "[", "]", "^", "-", ":",
+    "[:alpha:]", "[:", ":]", r"\Q", r"\E", r"\|", r"\]", r"\[", r"\\", r"\x{7C}", r"\pL", "*", "?", ".",
+)  # fmt: skip
+_WORDS = ("a", "b", "A", "ab", "ba", "|", "-", ":", "[", "]", "\\", "aa", "Ab")
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12))
+def test_a_split_reads_as_the_whole_parse(pieces):
+    """Property: read by its top-level alternatives, a pattern admits what its whole parse
+    does, whenever the split tells (our parser is held to Go's elsewhere)."""
+    from oncall_policy.matching import syntax  # noqa: PLC0415
+    from oncall_policy.matching.language import Language  # noqa: PLC0415
+    from oncall_policy.silence.unread_names import by_branches  # noqa: PLC0415
+
+    pattern = "".join(pieces)
+    try:
+        syntax.parse(pattern)  # as Alertmanager checks it, bare
+        whole = Language.of_tree(syntax.parse(f"^(?:{pattern})$"))
+    except syntax.RegexpError:
+        return
+    read = by_branches(pattern)
+    event(f"told: {not isinstance(read, type(by_branches('(?i)x|y')))}")
+    if not isinstance(read, tuple):
+        return
+    literals, languages = read
+    for word in _WORDS:
+        said = word in literals or any(language.matches(word) is True for language in languages)
+        assert said == whole.matches(word), (pattern, word)

@@ -80,6 +80,11 @@ def _read(pattern: str) -> _Read | Undecided:
     if len(pattern) <= MAX_REGEX_LENGTH:
         language = _language(pattern)
         return UNDECIDED if language is None else (frozenset(), (language,))
+    return by_branches(pattern)
+
+
+def by_branches(pattern: str) -> _Read | Undecided:
+    """``_read`` of a pattern too long to parse whole: by its top-level alternatives."""
     branches = top_level_branches(pattern)
     if branches is None:
         return UNDECIDED
