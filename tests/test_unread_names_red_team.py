@@ -23,6 +23,8 @@ FILLER = "|".join(f"zz{i:05d}" for i in range(1400))  # > MAX_REGEX_LENGTH chara
 # the `(?i)` after it, which Go reads at depth 0: the flag reaches every alternative after it,
 # and the plain `higherrorrate` is then compared with `==` by the judge, case-insensitively by Go.
 HIDDEN_FLAG = "[!-[:]|(?i)x:]]|higherrorrate|" + FILLER
+# The same inside a group the splitter thinks holds it all: Go reads `(a[!-[:])`, `(?i)` at depth 0.
+HIDDEN_FLAG_GROUPED = "(a[!-[:])(?i)(:]]|x)|higherrorrate|" + FILLER
 
 
 def _body(value: str, start: str, end: str, *, equal: bool = True) -> dict:
@@ -40,7 +42,11 @@ def _check(alertmanager, start: str) -> list[str]:
     return [*argv, "alertname=HighErrorRate", f"--start={start}", "-d", "4h", *COMMENT]
 
 
-@pytest.mark.parametrize("pattern", [HIDDEN_FLAG], ids=["range-end-hides-flag"])
+@pytest.mark.parametrize(
+    "pattern",
+    [HIDDEN_FLAG, HIDDEN_FLAG_GROUPED],
+    ids=["range-end-hides-flag", "range-end-hides-flag-grouped"],
+)
 def test_told_as_alertmanager_mutes(oracle, pattern):
     outcome = oracle.verdicts([matcher("alertname", "=~", pattern)], [{"alertname": "HighErrorRate"}])
     assert isinstance(outcome, Muted), outcome
