@@ -5,7 +5,6 @@ Monday to Thursday 00:00-00:00 muted 4d without a break where at most 3d is allo
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,12 @@ import yaml
 
 from oncall_policy.cli import main
 from tests.conftest import CLIPPER, ROOT
+from tests.test_silence_files_together import _request
 
 
 def _hook(hook_id: str) -> dict[str, object]:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     return next(h for h in hooks if h["id"] == hook_id)
-
-
-def _request(path: Path, start: str, end: str) -> None:
-    body = {
-        "matchers": [{"name": "alertname", "value": "HighErrorRate", "isRegex": False}],
-        "startsAt": start,
-        "endsAt": end,
-        "createdBy": "engineer-a@clipper.app",
-        "comment": "INC-1234 investigating",
-    }
-    path.write_text(json.dumps(body))
 
 
 def test_precommit_hook_does_not_split_chained_request_files(tmp_path, capsys, monkeypatch):

@@ -4,7 +4,6 @@ found by a red team as refusals of silences the guide allows)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from oncall_policy.cli.silence_judge import STARTS_NOW
 from tests.alertmanager_server import running
 from tests.conftest import CLIPPER
 from tests.gate_support import at, gate, post, silence
+from tests.test_silence_files_together import _request
 
 CHECK = ["silence", "check", "--policy", str(CLIPPER), "alertname=HighErrorRate"]  # P2: at most 4h
 REASON = ["-c", "INC-1234 investigating", "-a", "engineer-a@clipper.app"]
@@ -77,15 +77,5 @@ def test_times_to_the_nanosecond_are_judged_for_what_alertmanager_mutes(
     tmp_path: Path, capsys, start, end, code
 ):
     assert main([*CHECK, f"--start={start}", f"--end={end}", *REASON]) == code, capsys.readouterr().out
-    request = tmp_path / "request.json"
-    body = {
-        "matchers": [{"name": "alertname", "value": "HighErrorRate", "isRegex": False}],
-        "startsAt": start,
-        "endsAt": end,
-        "createdBy": "engineer-a@clipper.app",
-        "comment": "INC-1234 investigating",
-    }
-    request.write_text(json.dumps(body))
-    assert main(["silence", "check-files", "--policy", str(CLIPPER), str(request)]) == code, (
-        capsys.readouterr()
-    )
+    request = _request(tmp_path / "request.json", start, end)
+    assert main(["silence", "check-files", "--policy", str(CLIPPER), request]) == code, capsys.readouterr()

@@ -53,9 +53,10 @@ def _silenced_by(server, alertname: str) -> list[str]:
     return alerts[0]["status"]["silencedBy"]
 
 
-def _body(value: str, start: str, end: str) -> dict:
+def _body(value: str, start: str, end: str, *, equal: bool = True) -> dict:
+    """A silence of one regex on ``alertname`` (``!~`` unless ``equal``)."""
     return {
-        "matchers": [{"name": "alertname", "value": value, "isRegex": True, "isEqual": True}],
+        "matchers": [{"name": "alertname", "value": value, "isRegex": True, "isEqual": equal}],
         "startsAt": start,
         "endsAt": end,
         "createdBy": "engineer-a@clipper.app",

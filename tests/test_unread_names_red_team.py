@@ -13,6 +13,7 @@ from oncall_policy.cli import main
 from oncall_policy.silence.unread_names import matches
 from tests.conftest import CLIPPER
 from tests.oracle import Muted, matcher
+from tests.test_unread_names import _body
 
 COMMENT = ["-c", "INC-1 investigating", "-a", "engineer-b@clipper.app"]
 FILLER = "|".join(f"zz{i:05d}" for i in range(1400))  # > MAX_REGEX_LENGTH characters
@@ -25,16 +26,6 @@ FILLER = "|".join(f"zz{i:05d}" for i in range(1400))  # > MAX_REGEX_LENGTH chara
 HIDDEN_FLAG = "[!-[:]|(?i)x:]]|higherrorrate|" + FILLER
 # The same inside a group the splitter thinks holds it all: Go reads `(a[!-[:])`, `(?i)` at depth 0.
 HIDDEN_FLAG_GROUPED = "(a[!-[:])(?i)(:]]|x)|higherrorrate|" + FILLER
-
-
-def _body(value: str, start: str, end: str, *, equal: bool = True) -> dict:
-    return {
-        "matchers": [{"name": "alertname", "value": value, "isRegex": True, "isEqual": equal}],
-        "startsAt": start,
-        "endsAt": end,
-        "createdBy": "engineer-a@clipper.app",
-        "comment": "INC-1 investigating",
-    }
 
 
 def _check(alertmanager, start: str) -> list[str]:
