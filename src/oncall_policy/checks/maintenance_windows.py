@@ -7,7 +7,7 @@ Window ids are unique."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from oncall_policy.checks.rule_context import Context
@@ -121,7 +121,7 @@ def _length(window: Window) -> tuple[timedelta, str]:
     by_clock = datetime.combine(date.min + past_midnight, closes) - datetime.combine(date.min, opens)
     occurrences = _occurrences(window.recurring, zone)
     if window.mute_in_alertmanager:
-        stretch, first, to_the_end = _longest_stretch(occurrences)
+        stretch, first, to_the_end = _longest_stretch(_occurrences(window.recurring, zone, wall_clock=True))
         if stretch > by_clock:
             return stretch, (
                 f"{format_duration(by_clock)} each time, but its occurrences touch and Alertmanager "
@@ -139,9 +139,14 @@ def _length(window: Window) -> tuple[timedelta, str]:
     )
 
 
-def _occurrences(recurring: Recurrence, zone: ZoneInfo) -> list[tuple[date, datetime, datetime]]:
-    """Each occurrence in the next two years: its local day, and when it begins and ends in UTC
-    (read as the judge reads them: ``silence.maintenance``)."""
+def _occurrences(
+    recurring: Recurrence, zone: ZoneInfo, *, wall_clock: bool = False
+) -> list[tuple[date, datetime, datetime]]:
+    """Each occurrence in the next two years: its local day, and when it begins and ends in UTC,
+    read as the judge reads them (``silence.maintenance``: a local time the clocks skip or
+    repeat in its first reading). ``wall_clock``: as Alertmanager's time intervals mute, by
+    the local minute, so a time the clocks skip begins or ends where they skip it; read here
+    as its earlier reading for a start and its later one for an end, never shorter."""
     opens, closes = recurring.start, recurring.end
     past_midnight = timedelta(days=1 if closes <= opens else 0)
     weekdays = {day.iso for day in recurring.weekdays}
@@ -150,9 +155,17 @@ def _occurrences(recurring: Recurrence, zone: ZoneInfo) -> list[tuple[date, date
     for ahead in range(_AHEAD_DAYS):
         day = today + timedelta(days=ahead)
         if day.isoweekday() in weekdays:
-            begins = datetime.combine(day, opens, zone).astimezone(UTC)
-            found.append((day, begins, datetime.combine(day + past_midnight, closes, zone).astimezone(UTC)))
+            begins = _instants(day, opens, zone)
+            ends = _instants(day + past_midnight, closes, zone)
+            found.append((day, min(begins), max(ends)) if wall_clock else (day, begins[0], ends[0]))
     return found
+
+
+def _instants(day: date, moment: time, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local ``moment`` of ``day`` in UTC, in its first and second readings (the same but
+    where the clocks skip or repeat it)."""
+    first = datetime.combine(day, moment, zone)
+    return first.astimezone(UTC), first.replace(fold=1).astimezone(UTC)
 
 
 def _longest_stretch(occurrences: list[tuple[date, datetime, datetime]]) -> tuple[timedelta, date, bool]:

@@ -56,7 +56,7 @@ def run(action: str, arguments: Sequence[str]) -> int:
     parser.add_argument(
         "--siblings",
         action="store_true",
-        help="the other request files under the files' directories count as history (merged before)",
+        help="the other request files of the files' silences/ tree (git-tracked) count as history",
     )
     parser.add_argument(
         "--alertmanager.url", dest="url", metavar="URL", help="count the silences already there (history)"
@@ -200,7 +200,8 @@ def _json(rows: Sequence[Row]) -> str:
 
 
 def _check_files(options: argparse.Namespace) -> int:
-    from oncall_policy.silence.files import check, siblings  # noqa: PLC0415 - imports the YAML loader
+    from oncall_policy.silence.files import check  # noqa: PLC0415 - imports the YAML loader
+    from oncall_policy.silence.siblings import siblings  # noqa: PLC0415
 
     try:
         loaded = source.load(options.policy)
@@ -209,8 +210,8 @@ def _check_files(options: argparse.Namespace) -> int:
             print(printable(str(problem)))
         return 1
     earlier, no_history = _history(options, loaded.rules)
-    merged = siblings(options.files) if options.siblings else []
-    problems = check(options.files, loaded.rules, earlier, no_history, merged)
+    merged, unlisted = siblings(options.files) if options.siblings else ([], [])
+    problems = [*unlisted, *check(options.files, loaded.rules, earlier, no_history, merged)]
     for problem in problems:
         print(printable(str(problem)))
     return 1 if problems else 0

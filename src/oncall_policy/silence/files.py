@@ -52,10 +52,11 @@ def check(
     refuses them). The files of one review are created together, so three 4h requests chained
     back to back are judged as the 12h they mute, not as three silences of 4h. ``merged``:
     request files reviewed before (``siblings``), history too when each keeps the policy by
-    itself, as created; not reported on."""
+    itself, as created; not reported on, unless one cannot be read."""
     documents = {path: read(path) for path in dict.fromkeys(paths)}  # one named twice is one
     requests = {path: _request(document) for path, document in documents.items()}
-    earlier = [*earlier, *_merged(merged, documents, {s.silence_id for s in earlier}, rules)]
+    before, unread = _merged(merged, documents, {s.silence_id for s in earlier}, rules)
+    earlier = [*earlier, *before]
     taken = {s.silence_id for s in earlier}
     silences = {
         path: Silence(_ident(path, taken), "", request)
@@ -63,7 +64,7 @@ def check(
         if request is not None
     }
     verdicts = _judged(silences, earlier, rules)
-    problems: list[Problem] = []
+    problems: list[Problem] = unread
     for path, document in documents.items():
         verdict = verdicts.get(path)
         if verdict is not None:
@@ -76,38 +77,25 @@ def check(
     return problems
 
 
-def siblings(paths: Sequence[str]) -> list[str]:
-    """The request files (``.json``, ``.yaml``, ``.yml``) under the directories of ``paths``,
-    in name order: in a repository of silences as code, those merged before the ones in review,
-    which a chained request must count (pre-commit passes only the files a commit changes)."""
-    found: dict[str, None] = {}
-    for directory in dict.fromkeys(Path(path).parent for path in paths):
-        for file in sorted(directory.rglob("*")):
-            if file.suffix.lower() in _REQUEST_SUFFIXES and file.is_file():
-                found[str(file)] = None
-    given = {str(Path(path)) for path in paths}
-    return [path for path in found if path not in given]
-
-
-_REQUEST_SUFFIXES = (".json", ".yaml", ".yml")
-
-
 def _merged(
     paths: Sequence[str], reviewed: Mapping[str, object], taken: set[str], rules: Rules
-) -> list[Silence]:
+) -> tuple[list[Silence], list[Problem]]:
     """The silences the request files at ``paths`` (not among those ``reviewed``) ask for, as
-    created, when each keeps the policy by itself: one that does not, or cannot be read, was
-    refused in its own review (as a file refused in this one is no other file's history)."""
+    created, when each keeps the policy by itself: one that does not, or cannot be parsed, was
+    refused in its own review (as a file refused in this one is no other file's history). One
+    that cannot be read at all is a problem: history that cannot be read fails closed."""
     reviewed_paths = {str(Path(path)) for path in reviewed}
     found = []
+    problems: list[Problem] = []
     for path in paths:
         if str(Path(path)) in reviewed_paths:
             continue
         document = read(path)
+        problems += [p for p in document.problems if p.rule == reading.UNREADABLE.id]
         request = _request(document) if not document.problems else None
         if request is not None and standalone(request, rules).accepted:
             found.append(Silence(_ident(path, taken), "", request))
-    return found
+    return found, problems
 
 
 def _judged(silences: dict[str, Silence], earlier: Sequence[Silence], rules: Rules) -> dict[str, Verdict]:
