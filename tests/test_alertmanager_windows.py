@@ -66,3 +66,53 @@ def test_a_muted_window_silences_its_scope_and_nothing_else(alertmanager_binary,
     assert "SearchLatencyHigh" in delivered
     assert "BackupFailed" not in delivered
     assert {entry["path"] for entry in log} == {"/slack-notices"}
+
+
+def test_an_alert_in_two_windows_scopes_is_muted_in_either(alertmanager_binary, tmp_path):
+    """Globex's weekly backup window (BackupFailed and NodeDiskFull) is declared first and is
+    not open now; a second muted window over squad "core", open now, also covers BackupFailed.
+    A route takes an alert to its first matching child only: the child of the first window
+    alone took BackupFailed, so the second never muted it (red team)."""
+    opens = datetime.now(UTC) - timedelta(hours=1)
+    closes = opens + timedelta(hours=3)
+    today = opens.strftime("%A").lower()
+    other_day = (opens + timedelta(days=3)).strftime("%A").lower()
+    second = f"""      - id: core-reindex
+        description: The core squad's weekly reindex.
+        change: CR-1800
+        scope: {{matchers: ['squad="core"']}}
+        approved_by: [hana]
+        recurring: {{weekdays: [{today}], start: "{opens:%H:%M}", end: "{closes:%H:%M}"}}
+        mute_in_alertmanager: true
+"""
+    text = GLOBEX.read_text().replace(
+        'recurring: {weekdays: [sunday], start: "01:00", end: "04:00"}\n        mute_in_alertmanager: true\n',
+        f'recurring: {{weekdays: [{other_day}], start: "01:00", end: "04:00"}}\n'
+        f"        mute_in_alertmanager: true\n{second}",
+    )
+    assert "core-reindex" in text
+    data = config(load_policy_text(text, str(GLOBEX)))
+    assert [t["name"] for t in data["time_intervals"]] == [
+        "maintenance-weekly-backup",
+        "maintenance-core-reindex",
+    ]
+    with http_servers.serve(lambda _handler, _body: (200, b"", {})) as (sink, log):
+        data["route"] = _to_sink(data["route"], sink)
+        data.pop("templates")
+        data["receivers"] = [
+            {"name": r["name"], "webhook_configs": [{"url": f"{sink}/{r['name']}", "send_resolved": False}]}
+            for r in data["receivers"]
+        ]
+        with running(alertmanager_binary, tmp_path / "am", config=render(data)) as server:
+            in_both = {"alertname": "BackupFailed", "squad": "core", "priority": "3", "database": "orders"}
+            outside = {"alertname": "SearchLatencyHigh", "squad": "search", "priority": "3", "cluster": "a"}
+            server.post_alerts([in_both, outside])
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not log:
+                time.sleep(0.2)
+            time.sleep(2)
+    delivered = [
+        alert["labels"]["alertname"] for entry in log for alert in json.loads(entry["body"])["alerts"]
+    ]
+    assert "SearchLatencyHigh" in delivered
+    assert "BackupFailed" not in delivered

@@ -11,6 +11,8 @@ everything else, delivered as before. Both deliver to the same receiver, so rout
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from oncall_policy.compile.am.selectors import Selectors
 from oncall_policy.matchers import Matcher, Op, parse_matcher
 from oncall_policy.model import Policy
@@ -74,17 +76,34 @@ def _split(node: Node, scopes: list[tuple[Window, list[str]]]) -> Node:
     meeting = [(w, scope) for w, scope in scopes if not _disjoint(own, scope)]
     if receiver is None or not meeting:
         return node
-    children: list[Node] = [
-        {
-            "#": f"maintenance window {w.id}: muted every week",
-            "matchers": scope,
-            "receiver": receiver,
-            "mute_time_intervals": [name(w)],
-        }
-        for w, scope in meeting
-    ]
+    children: list[Node] = [_muted_child(together, str(receiver)) for together in _overlaps(meeting)]
     children.append({"receiver": receiver})
     return {key: value for key, value in node.items() if key != "receiver"} | {"routes": children}
+
+
+def _muted_child(together: list[tuple[Window, list[str]]], receiver: str) -> Node:
+    """A child for the alerts in every scope of ``together``, muted in each of their windows."""
+    ids = ", ".join(w.id for w, _ in together)
+    return {
+        "#": f"maintenance window{'s' if len(together) > 1 else ''} {ids}: muted every week",
+        "matchers": list(dict.fromkeys(m for _, scope in together for m in scope)),
+        "receiver": receiver,
+        "mute_time_intervals": [name(w) for w, _ in together],
+    }
+
+
+def _overlaps(meeting: list[tuple[Window, list[str]]]) -> list[list[tuple[Window, list[str]]]]:
+    """Every set of the windows whose scopes an alert may be in at once, the largest first: a
+    route takes an alert to its first matching child only, so an alert in two windows' scopes
+    must meet a child muted in both before the child of either (red team: only the first
+    window declared ever muted it)."""
+    found: list[list[tuple[Window, list[str]]]] = []
+    for size in range(len(meeting), 0, -1):
+        for together in combinations(meeting, size):
+            scopes = [scope for _, scope in together]
+            if not any(_disjoint(a, b) or _disjoint(b, a) for a, b in combinations(scopes, 2)):
+                found.append(list(together))
+    return found
 
 
 def _disjoint(own: list[str], scope: list[str]) -> bool:
