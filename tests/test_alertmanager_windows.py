@@ -108,3 +108,18 @@ def test_an_alert_in_two_windows_scopes_is_muted_in_either(alertmanager_binary, 
     delivered, _ = _delivered(data, [IN_SCOPE, OUTSIDE], alertmanager_binary, tmp_path)
     assert "SearchLatencyHigh" in delivered
     assert "BackupFailed" not in delivered
+
+
+def test_windows_of_disjoint_scopes_stay_one_child_each():
+    """Sets of windows are grown only from windows that may meet: forty windows scoped one per
+    squad give forty children, not 2**40 sets; three over one alert give all seven sets, the
+    largest first."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from oncall_policy.compile.am.windows import _overlaps  # noqa: PLC0415
+
+    squads = [(SimpleNamespace(id=f"w{i}"), [f'squad="s{i}"']) for i in range(40)]
+    assert [len(s) for s in _overlaps(squads)] == [1] * 40  # type: ignore[arg-type]
+    three = [(SimpleNamespace(id=name), ['alertname="BackupFailed"']) for name in "abc"]
+    sets = [[w.id for w, _ in s] for s in _overlaps(three)]  # type: ignore[arg-type]
+    assert sets == [["a", "b", "c"], ["a", "b"], ["a", "c"], ["b", "c"], ["a"], ["b"], ["c"]]

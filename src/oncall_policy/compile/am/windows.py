@@ -11,8 +11,6 @@ everything else, delivered as before. Both deliver to the same receiver, so rout
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from oncall_policy.compile.am.selectors import Selectors
 from oncall_policy.matchers import Matcher, Op, parse_matcher
 from oncall_policy.model import Policy
@@ -96,14 +94,28 @@ def _overlaps(meeting: list[tuple[Window, list[str]]]) -> list[list[tuple[Window
     """Every set of the windows whose scopes an alert may be in at once, the largest first: a
     route takes an alert to its first matching child only, so an alert in two windows' scopes
     must meet a child muted in both before the child of either (red team: only the first
-    window declared ever muted it)."""
-    found: list[list[tuple[Window, list[str]]]] = []
-    for size in range(len(meeting), 0, -1):
-        for together in combinations(meeting, size):
-            scopes = [scope for _, scope in together]
-            if not any(_disjoint(a, b) or _disjoint(b, a) for a, b in combinations(scopes, 2)):
-                found.append(list(together))
-    return found
+    window declared ever muted it). Sets are grown only from windows that may meet each of
+    their members, so windows of disjoint scopes (one per team) stay one child each."""
+    meets = [
+        {
+            j
+            for j, (_, other) in enumerate(meeting)
+            if j != i and not (_disjoint(scope, other) or _disjoint(other, scope))
+        }
+        for i, (_, scope) in enumerate(meeting)
+    ]
+    found: list[tuple[int, ...]] = []
+
+    def grow(chosen: tuple[int, ...], candidates: set[int]) -> None:
+        found.append(chosen)
+        for j in sorted(candidates):
+            if j > chosen[-1]:
+                grow((*chosen, j), candidates & meets[j])
+
+    for i in range(len(meeting)):
+        grow((i,), meets[i])
+    found.sort(key=lambda chosen: (-len(chosen), chosen))
+    return [[meeting[i] for i in chosen] for chosen in found]
 
 
 def _disjoint(own: list[str], scope: list[str]) -> bool:
