@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 import zlib
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -15,11 +17,12 @@ from hypothesis import strategies as st
 
 from oncall_policy.gate import history_cache, listings, writes
 from oncall_policy.gate.history_cache import HistoryCache, Index, judged, judged_aside
+from oncall_policy.gate.upstreams import Upstreams
 from oncall_policy.silence import api
 from oncall_policy.silence.evaluate import assess
-from oncall_policy.silence.http_errors import TimedOutError
+from oncall_policy.silence.http_errors import TimedOutError, UnreachableError
 from tests.alertmanager_server import running
-from tests.gate_support import RULES, basic, call, gate, limited, post, silence
+from tests.gate_support import RULES, Answer, basic, call, gate, limited, post, silence, silences_on
 
 ENGINEER = RULES.roster.find("engineer-a@clipper.app")
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -111,6 +114,62 @@ def test_an_expiry_through_the_gate_ends_the_silence_in_the_history_at_once(upst
         assert post(url, again).status == 200  # the first covered only seconds
     [listed] = [s for s in upstream.silences() if s["id"] == silence_id]
     assert listed["status"]["state"] == "expired"
+
+
+@pytest.mark.parametrize("listing", ["brings a silence written around the gate", "fails"])
+def test_a_write_judged_while_a_listing_is_under_way_is_forwarded_only_as_that_listing_judges_it(
+    upstream, monkeypatch, listing
+):
+    """A write that finds the listing in hand too old while a fresher one is under way is judged
+    with the one in hand (the gate's core is not left idle meanwhile), and held until the fresher
+    one is in: a silence written around the gate that only the fresher one holds refuses it, as
+    it does when the write waits for the listing first; no listing at all refuses it (fail
+    closed). A write the fresher listing has nothing against is forwarded then."""
+    held, released = threading.Event(), threading.Event()
+    listed = Upstreams.bodies
+
+    async def slow(self: Upstreams) -> object:  # a listing that takes as long as the test says
+        if held.is_set():
+            await asyncio.to_thread(released.wait, 30)
+            if listing == "fails":
+                return [], [UnreachableError(self.bases[0], "connection refused")]
+        return await listed(self)
+
+    monkeypatch.setattr(Upstreams, "bodies", slow)
+    service = f"under-way-{len(listing)}"
+    with gate([upstream.url], limited(history_max_age=timedelta(seconds=2))) as url:
+        assert post(url, silence(("alertname", "HighErrorRate"), ("service", f"{service}-a"))).status == 200
+        held.set()
+        upstream.post(silence(("alertname", "HighErrorRate"), ("service", service), minutes=150))
+        time.sleep(1.7)  # past AHEAD of history_max_age: the next write asks for a listing, held
+        assert post(url, silence(("alertname", "HighErrorRate"), ("service", f"{service}-b"))).status == 200
+        time.sleep(0.6)  # the listing in hand is now older than history_max_age
+        chained = silence(
+            ("alertname", "HighErrorRate"), ("service", service), minutes=150, start=timedelta(hours=2)
+        )
+        fine = silence(("alertname", "HighErrorRate"), ("service", f"{service}-c"))
+        answers: dict[str, Answer] = {}
+        writers = [
+            threading.Thread(target=lambda name=name, body=body: answers.update({name: post(url, body)}))
+            for name, body in (("chained", chained), ("fine", fine))
+        ]
+        for writer in writers:
+            writer.start()
+        time.sleep(0.5)
+        assert answers == {}  # held until the listing under way is in
+        released.set()
+        for writer in writers:
+            writer.join(20)
+    if listing == "fails":
+        assert answers["chained"].status == answers["fine"].status == 502
+        assert "cannot be read" in answers["fine"].json()["message"]
+        assert silences_on(upstream, f"{service}-c") == []
+    else:
+        assert answers["chained"].status == 400
+        assert "x over-cap-recreated: on HighErrorRate" in answers["chained"].json()
+        assert answers["fine"].status == 200
+        assert len(silences_on(upstream, f"{service}-c")) == 1
+    assert len(silences_on(upstream, service)) == 1  # only the one written around the gate
 
 
 def _stepped(index: Index, steps: list[tuple[bool, int, dict]]) -> dict[str, object]:

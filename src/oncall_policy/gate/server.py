@@ -83,13 +83,15 @@ class Settings(Record):
 
 class Accepted(Record):
     """A write judged to keep the policy under ``rules`` at ``judged_at`` (monotonic), reserved
-    in the history as ``token``."""
+    in the history as ``token``; ``due``: judged with a listing asked before this moment, it
+    stands once one asked after confirms it (``HistoryCache.confirmed``)."""
 
     silence: SilenceRequest
     verdict: Verdict
     token: str
     rules: Rules
     judged_at: float
+    due: float | None = None
 
 
 class Gate:
@@ -401,21 +403,42 @@ class Gate:
         except writes.UnreadableError as error:
             return answers.refused(error.message, request.headers)
         async with self._writes.turn(found.id):
-            judgement = await self._judged(request, data, found, rules)
+            judgement = await self._judged(request, data, found, rules, ahead=True)
+        if isinstance(judgement, Accepted) and judgement.due is not None:
+            judgement = await self._confirmed(request, data, found, judgement, judgement.due)
         if isinstance(judgement, web.Response):
             return judgement
         return await self._forwarded(request, body, data, found, judgement)
 
-    async def _judged(
-        self, request: web.Request, data: Mapping[str, Any], person: Person, rules: Rules
+    async def _confirmed(
+        self, request: web.Request, data: Mapping[str, Any], person: Person, accepted: Accepted, due: float
+    ) -> web.Response | Accepted:
+        """A write accepted with the listing in hand while a fresher one was under way
+        (``Accepted.due``), once that one confirms the verdict; else judged again with it."""
+        if await self.history.confirmed(due, accepted.judged_at):
+            return accepted
+        self.history.settle(accepted.token, None, data, accepted.silence)  # not forwarded as judged
+        async with self._writes.turn(person.id):
+            return await self._judged(request, data, person, accepted.rules)
+
+    async def _judged(  # noqa: PLR0911 - each answer where it is decided
+        self,
+        request: web.Request,
+        data: Mapping[str, Any],
+        person: Person,
+        rules: Rules,
+        *,
+        ahead: bool = False,
     ) -> web.Response | Accepted:
         """The answer to a write the gate does not forward, or the accepted write, reserved in
         the history (``HistoryCache.reserve``) so that the writes judged after it count it while
-        it is forwarded. Called holding the write lock."""
+        it is forwarded. Called holding the write lock. ``ahead``: an accepted write may be
+        judged with the listing in hand while a fresher one is under way (``Accepted.due``)."""
         notes: tuple[str, ...] = ()
         history: HistoryCache | None = self.history
+        due = None
         try:
-            await self.history.fresh(rules)
+            due = await self.history.fresh(rules, ahead=ahead)
         except AlertmanagerError as error:
             if rules.history.required:
                 self._recorded(request, person, "unjudged", api.from_api(data), data)
@@ -431,6 +454,10 @@ class Gate:
         # taken in after this is one the read-back weighs against the write.
         judged_at = time.monotonic()
         silence, verdict = await judge(history, data, person, rules, notes, datetime.now(UTC), hint, read)
+        if due is not None and not verdict.accepted:
+            # Only an acceptance may wait for the fresher listing: any other answer is given
+            # with it (a request held for approval, or refused, for what the listing shows).
+            return await self._judged(request, data, person, rules)
         if not verdict.accepted and self.history.reserved:
             # Writes still on their way may be what this one is refused for, and some may yet be
             # refused by Alertmanager: judged again once they are settled. No other write is
@@ -456,7 +483,7 @@ class Gate:
             self._recorded(request, person, "refused", silence, data)
             return crowded
         token = self.history.reserve(data, silence, datetime.now(UTC))
-        return Accepted(silence, verdict, token, rules, judged_at)
+        return Accepted(silence, verdict, token, rules, judged_at, due)
 
     async def _held_bytes(self, person: Person) -> int:
         """What ``person``'s requests waiting for approval take of their share, for a write that
