@@ -12,7 +12,7 @@ import sys
 from oncall_policy.datetimes import UTC, datetime
 from oncall_policy.errors import PolicyError
 from oncall_policy.printable import printable, printable_lines
-from oncall_policy.silence import amtool, report, source
+from oncall_policy.silence import amtool, amtool_config, report, source
 from oncall_policy.silence import comment as comments
 from oncall_policy.silence.evaluate import evaluate
 from oncall_policy.silence.evaluate import judge as judge_each  # `judge` here is the command's
@@ -80,8 +80,6 @@ def _as_amtool_would(options: Options, *, create: bool) -> None:
     create from these words; ``add`` then gives amtool every one of them explicitly) and, for
     ``add``, the Alertmanager, so that the silence is judged against the one it is created in.
     ``check`` stays offline unless given ``--alertmanager.url``."""
-    from oncall_policy.silence import amtool_config  # noqa: PLC0415
-
     wants_url = create and not options.alertmanager_url
     configured = amtool_config.read()
     options.author = options.author or configured.author or ""
