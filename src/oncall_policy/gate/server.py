@@ -415,7 +415,12 @@ class Gate:
     ) -> web.Response | Accepted:
         """A write accepted with the listing in hand while a fresher one was under way
         (``Accepted.due``), once that one confirms the verdict; else judged again with it."""
-        if await self.history.confirmed(due, accepted.judged_at):
+        try:
+            stands = await self.history.confirmed(due, accepted.judged_at)
+        except BaseException:  # cancelled (the gate stops): never forwarded, no longer history
+            self.history.settle(accepted.token, None, data, accepted.silence)
+            raise
+        if stands:
             return accepted
         self.history.settle(accepted.token, None, data, accepted.silence)  # not forwarded as judged
         async with self._writes.turn(person.id):
