@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from oncall_policy.gate import auditlog, history_cache, read_back
+from oncall_policy.silence import source
 from tests.alertmanager_server import Server, running
 from tests.conftest import CLIPPER
 from tests.gate_support import basic, call, gate, limited, post, silence
@@ -185,6 +186,77 @@ def test_a_write_judged_without_a_silence_taken_just_before_it_elsewhere_is_with
         until(lambda: states(server)[created] == "expired")
         assert states(server)[around] == "active"
         assert read_backs(first, "withdrawn") == 1
+
+
+@pytest.mark.parametrize(
+    ("minutes", "comment"),
+    [(240, "this alert is annoying"), (300, "deployment in progress")],
+    ids=["4h-of-a-reason-refused", "5h-over-the-cap"],
+)
+def test_a_write_chained_to_a_silence_around_every_gate_that_breaks_the_policy_is_withdrawn(
+    alertmanager_binary, tmp_path, monkeypatch, minutes, comment
+):
+    """Around the gate, an admin silences HighErrorRate for 4 h for a reason the policy refuses,
+    or for 5 h (over the cap); within the second the gate takes the next 4 h. The read-back
+    leaves a silence come in that breaks the policy to the gate that wrote it: no gate did, and
+    the gate's write was kept for good, 8 h or 9 h in one stretch on a 4 h cap (red team). Live
+    ``WITHDRAWAL_SECONDS`` after it came in, it counts, and the write chained to it goes."""
+    monkeypatch.setattr(read_back, "WITHDRAWAL_SECONDS", 2.0)
+    with running(alertmanager_binary, tmp_path / "am") as server, gate([server.url], limited()) as url:
+        listed_by(url)  # held for history_max_age (1 s): the admin's silence is not in it
+        around = server.post(
+            silence(("alertname", "HighErrorRate"), ("service", "kept"), minutes=minutes, comment=comment)
+        )
+        chained = silence(
+            ("alertname", "HighErrorRate"), ("service", "kept"), minutes=240, start=timedelta(minutes=minutes)
+        )
+        answer = post(url, chained)
+        if answer.status == 400:  # judged with the admin's silence after all (a slow machine)
+            assert "over-cap-recreated" in answer.body.decode()
+            return
+        created = answer.json()["silenceID"]
+        until(lambda: states(server)[created] == "expired")
+        assert states(server)[around] == "active"
+        assert read_backs(url, "withdrawn") == 1
+        assert read_backs(url, "kept") == 0
+
+
+def test_during_a_policy_rollout_a_write_is_withdrawn_for_the_other_gates_silence(
+    alertmanager_binary, tmp_path, monkeypatch
+):
+    """Two gates while a policy rolls out: the first still caps P2 at 4 h, the second at 3 h.
+    The first takes now→3 h 30 m; the second, not holding it yet, 3 h 30 m→5 h. The second's
+    read-back left the first's silence out (it breaks the 3 h cap on its own) though no gate
+    withdraws it (the first keeps it: it keeps the policy the first judges with): 5 h stood in
+    one stretch, over both caps (red team). Live ``WITHDRAWAL_SECONDS`` after it came in, it
+    counts, and the second write goes."""
+    monkeypatch.setattr(read_back, "WITHDRAWAL_SECONDS", 1.0)
+    text = CLIPPER.read_text()
+    old = "applies_to: {severities: [P2]}\n      max_duration: 4h"
+    assert old in text
+    newer = tmp_path / "policy.yaml"
+    newer.write_text(text.replace(old, old.replace("4h", "3h")))
+    new_rules = source.load(str(newer)).rules
+    with (
+        running(alertmanager_binary, tmp_path / "am") as server,
+        gate([server.url], HELD) as first,
+        gate([server.url], HELD, rules=new_rules) as second,
+    ):
+        listed_by(second)
+        kept = post(first, silence(("alertname", "HighErrorRate"), ("service", "rollout"), minutes=210))
+        raced = post(
+            second,
+            silence(
+                ("alertname", "HighErrorRate"),
+                ("service", "rollout"),
+                minutes=90,
+                start=timedelta(minutes=210),
+            ),
+        )
+        assert (kept.status, raced.status) == (200, 200), (kept.body, raced.body)
+        raced_id = raced.json()["silenceID"]
+        until(lambda: states(server)[raced_id] == "expired")
+        assert states(server)[kept.json()["silenceID"]] == "active"
 
 
 def test_a_gate_alone_never_judges_its_writes_again(alertmanager_binary, tmp_path, monkeypatch):

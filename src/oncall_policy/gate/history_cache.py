@@ -260,6 +260,7 @@ class HistoryCache:
         self._none_reserved = asyncio.Event()
         self._none_reserved.set()
         self._arrivals: list[tuple[float, str]] = []  # (monotonic time, id) as listings brought them
+        self._arrived: dict[str, float] = {}  # id → when a listing last brought it (of ``_arrivals``)
         self._listed_bytes: dict[str, int] = {}  # createdBy as written → what its silences take
 
     @property
@@ -383,6 +384,11 @@ class HistoryCache:
         hold as they are: new ones, and ones changed to cover more (``_arrives``)."""
         at = bisect.bisect_right(self._arrivals, moment, key=lambda arrival: arrival[0])
         return {ident for _, ident in self._arrivals[at:]}
+
+    def arrived_at(self, ident: str) -> float | None:
+        """When (monotonic) a listing last brought ``ident`` in as ``arrived_since`` counts it;
+        None when none did within ``ARRIVALS_SECONDS``."""
+        return self._arrived.get(ident)
 
     def listed_by(self, person: Person, roster: Roster) -> int:
         """About how many bytes of the listing ``person``'s silences take (``listed_size``),
@@ -532,6 +538,9 @@ class HistoryCache:
         indexed again, and recorded if it arrives (``arrived_since``)."""
         now = time.monotonic()
         kept = bisect.bisect_right(self._arrivals, now - ARRIVALS_SECONDS, key=lambda arrival: arrival[0])
+        for when, ident in self._arrivals[:kept]:
+            if self._arrived.get(ident) == when:
+                del self._arrived[ident]
         del self._arrivals[:kept]
         index = self.index
         for ident, old in self.entries.items():
@@ -549,6 +558,7 @@ class HistoryCache:
                 index.add(ident, new.silence.request)
             if not ident.endswith(_AS_RECORDED) and _arrives(was, new):
                 self._arrivals.append((now, ident))
+                self._arrived[ident] = now
         self.entries = entries
 
     def indexed(self, rules: Rules) -> Index:

@@ -58,6 +58,11 @@ log = logging.getLogger("oncall_policy.gate")
 AFTER_SECONDS = 1.0  # after Alertmanager took a write, for its peers' clocks and gossip
 KEPT_JUDGEMENTS = 16  # silences come in since a write was judged, judged for their place
 GIVE_UP_SECONDS = 60.0  # a write no listing shows, or that cannot be expired, is tried this long
+# A silence come in that breaks the policy with those before it is left to the gate that wrote
+# it for this long after it came in (that gate withdraws it ``AFTER_SECONDS`` after Alertmanager
+# took it, once a listing shows it); live after that, no gate wrote it (amtool, an admin, around
+# every gate), and it counts.
+WITHDRAWAL_SECONDS = 10.0
 _NEVER = datetime.max.replace(tzinfo=UTC)
 # What a listing some peer did not answer settles. That a write stands (or is kept) it cannot
 # say: a peer that took a write and kept it to itself (paused, cut off) before gossip carried
@@ -206,7 +211,10 @@ class ReadBack:
         listed = audit.read(item)
         if listed.state not in audit.LIVE or not _same(listed.request, audit.read(watch.data).request):
             return "changed"  # expired, or replaced by a later write (looked at in its turn)
-        verdict = await self._judged(watch, listed.request, _updated(item.get("updatedAt")), arrived)
+        try:
+            verdict = await self._judged(watch, listed.request, _updated(item.get("updatedAt")), arrived)
+        except _UndecidedError:
+            return None
         if verdict is None or verdict.accepted:
             return "kept" if verdict else "stands"
         return "withdrawn" if await self._expired(watch, listed.request, verdict) else None
@@ -262,8 +270,11 @@ class ReadBack:
         or no longer live, it is history as it is; come in since, it is if it keeps the policy
         with the silences before it that keep theirs, as the gate that wrote it finds when it
         looks again (a silence that gate is about to withdraw withdraws nothing after it: red
-        team, three writes through three gates). At most ``KEPT_JUDGEMENTS`` are judged so
-        for one write; past them, every one counts (never fewer)."""
+        team, three writes through three gates), or if it is still live ``WITHDRAWAL_SECONDS``
+        after it came in: no gate withdraws a silence written around them all, and one that
+        broke the cap on its own let a write chained to it stand for good (red team). Before
+        then, ``_UndecidedError``: the write is looked at again. At most ``KEPT_JUDGEMENTS`` are
+        judged so for one write; past them, every one counts (never fewer)."""
         ident = entry.silence.silence_id
         if ident in kept:
             return kept[ident]
@@ -275,8 +286,11 @@ class ReadBack:
         before = self._before(request, found, (self._updated(entry), ident), str(entry.item.get("id")), rules)
         history = [e.silence for e in before if await self._kept(e, arrived, rules, kept)]
         verdict = await self._verdict(request, found, history, rules)
-        kept[ident] = verdict.accepted
-        return verdict.accepted
+        if not verdict.accepted:
+            came = self.cache.arrived_at(ident)
+            if came is not None and time.monotonic() - came < WITHDRAWAL_SECONDS:
+                raise _UndecidedError
+        return True  # it keeps the policy, or is left live: it counts (``kept`` holds it so)
 
     async def _verdict(
         self, request: SilenceRequest, found: Assessment | None, history: list[Silence], rules: Rules
@@ -315,6 +329,11 @@ class ReadBack:
                 self._reports.withdrawn(watch, request, verdict, base)
                 return True
         return False
+
+
+class _UndecidedError(Exception):
+    """A silence before the write breaks the policy, and the gate that wrote it may yet
+    withdraw it: the write is looked at again later (``ReadBack._kept``)."""
 
 
 def _same(listed: SilenceRequest, sent: SilenceRequest) -> bool:
