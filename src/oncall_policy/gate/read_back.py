@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("oncall_policy.gate")
 AFTER_SECONDS = 1.0  # after Alertmanager took a write, for its peers' clocks and gossip
-KEPT_JUDGEMENTS = 16  # silences come in since a write was judged, judged for their place
+KEPT_JUDGEMENTS = 16  # young silences before a write judged for whether they are left (``_left``)
 GIVE_UP_SECONDS = 60.0  # a write no listing shows, or that cannot be expired, is tried this long
 # A silence come in that breaks the policy with those before it is left to the gate that wrote
 # it for this long after it came in (that gate withdraws it ``AFTER_SECONDS`` after Alertmanager
@@ -222,19 +222,20 @@ class ReadBack:
     async def _judged(
         self, watch: Watch, request: SilenceRequest, updated: datetime, arrived: set[str]
     ) -> Verdict | None:
-        """The write judged again with the silences Alertmanager took before it that keep their
-        place (``_kept``); None when none of them came in after it was judged (its verdict
-        stands). As a write is judged (``history_cache.judged_aside``): assessments and
-        judgements in a thread, so that hard regexes do not hold the event loop, the history
-        picked on the loop."""
+        """The write judged again with the silences Alertmanager took before it, once none of
+        them is left to the gate that wrote it (``_left``); None when none of them came in after
+        it was judged (its verdict stands). As a write is judged (``history_cache.judged_aside``):
+        assessments and judgements in a thread, so that hard regexes do not hold the event loop,
+        the history picked on the loop."""
         rules = watch.rules
         found = await asyncio.to_thread(assess, request, rules)
         before = self._before(request, found, (updated, watch.silence_id), watch.silence_id, rules)
         if not any(e.silence.silence_id in arrived for e in before):
             return None
-        kept: dict[str, bool] = {}
-        history = [e.silence for e in before if await self._kept(e, arrived, rules, kept)]
-        return await self._verdict(request, found, history, rules)
+        young = [e for e in before if self._young(e, arrived)][:KEPT_JUDGEMENTS]
+        for entry in young:
+            await self._left(entry, rules)
+        return await self._verdict(request, found, [e.silence for e in before], rules)
 
     def _before(
         self,
@@ -265,32 +266,34 @@ class ReadBack:
             and (self._updated(e), e.silence.silence_id) < place
         ]
 
-    async def _kept(self, entry: Entry, arrived: set[str], rules: Rules, kept: dict[str, bool]) -> bool:
-        """Whether ``entry`` keeps its place before the write: held when the write was judged,
-        or no longer live, it is history as it is; come in since, it is if it keeps the policy
-        with the silences before it that keep theirs, as the gate that wrote it finds when it
-        looks again (a silence that gate is about to withdraw withdraws nothing after it: red
-        team, three writes through three gates), or if it is still live ``WITHDRAWAL_SECONDS``
-        after it came in: no gate withdraws a silence written around them all, and one that
-        broke the cap on its own let a write chained to it stand for good (red team). Before
-        then, ``_UndecidedError``: the write is looked at again. At most ``KEPT_JUDGEMENTS`` are
-        judged so for one write; past them, every one counts (never fewer)."""
+    def _young(self, entry: Entry, arrived: set[str]) -> bool:
+        """Whether ``entry`` came in since the write was judged, is live, and came in less than
+        ``WITHDRAWAL_SECONDS`` ago: a silence the gate that wrote it may yet withdraw."""
         ident = entry.silence.silence_id
-        if ident in kept:
-            return kept[ident]
-        if ident not in arrived or entry.silence.state not in audit.LIVE or len(kept) >= KEPT_JUDGEMENTS:
-            return True
-        kept[ident] = True  # while it is judged (no silence is before itself)
+        if ident not in arrived or entry.silence.state not in audit.LIVE:
+            return False
+        came = self.cache.arrived_at(ident)
+        return came is not None and time.monotonic() - came < WITHDRAWAL_SECONDS
+
+    async def _left(self, entry: Entry, rules: Rules) -> None:
+        """``_UndecidedError`` when the young ``entry`` breaks the policy with the silences before
+        it: the gate that wrote it withdraws it when it looks again, and the write is looked at
+        again once it has (a silence about to be withdrawn withdraws nothing after it: red team,
+        three writes through three gates). Every other silence before the write counts as it is:
+        held when the write was judged, no longer live (its time as it ended), keeping the
+        policy, or live ``WITHDRAWAL_SECONDS`` after it came in, though it breaks the policy: no
+        gate withdraws a silence written around them all, and left out, one that broke the cap
+        on its own let a write chained to it stand for good (red team). A silence before it that
+        is itself young is among the write's own, looked at in its turn; at most
+        ``KEPT_JUDGEMENTS`` are judged so for one write, every one past them counting (never
+        fewer)."""
+        ident = entry.silence.silence_id
         request = entry.silence.request
         found = await asyncio.to_thread(assess, request, rules)
         before = self._before(request, found, (self._updated(entry), ident), str(entry.item.get("id")), rules)
-        history = [e.silence for e in before if await self._kept(e, arrived, rules, kept)]
-        verdict = await self._verdict(request, found, history, rules)
+        verdict = await self._verdict(request, found, [e.silence for e in before], rules)
         if not verdict.accepted:
-            came = self.cache.arrived_at(ident)
-            if came is not None and time.monotonic() - came < WITHDRAWAL_SECONDS:
-                raise _UndecidedError
-        return True  # it keeps the policy, or is left live: it counts (``kept`` holds it so)
+            raise _UndecidedError
 
     async def _verdict(
         self, request: SilenceRequest, found: Assessment | None, history: list[Silence], rules: Rules
@@ -333,7 +336,7 @@ class ReadBack:
 
 class _UndecidedError(Exception):
     """A silence before the write breaks the policy, and the gate that wrote it may yet
-    withdraw it: the write is looked at again later (``ReadBack._kept``)."""
+    withdraw it: the write is looked at again later (``ReadBack._left``)."""
 
 
 def _same(listed: SilenceRequest, sent: SilenceRequest) -> bool:

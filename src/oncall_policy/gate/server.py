@@ -404,25 +404,27 @@ class Gate:
             return answers.refused(error.message, request.headers)
         async with self._writes.turn(found.id):
             judgement = await self._judged(request, data, found, rules, ahead=True)
-        if isinstance(judgement, Accepted) and judgement.due is not None:
-            judgement = await self._confirmed(request, data, found, judgement, judgement.due)
+        if isinstance(judgement, Accepted):
+            judgement = await self._confirmed(request, data, found, judgement)
         if isinstance(judgement, web.Response):
             return judgement
         return await self._forwarded(request, body, data, found, judgement)
 
     async def _confirmed(
-        self, request: web.Request, data: Mapping[str, Any], person: Person, accepted: Accepted, due: float
+        self, request: web.Request, data: Mapping[str, Any], person: Person, accepted: Accepted
     ) -> web.Response | Accepted:
-        """A write accepted with the listing in hand while a fresher one was under way
-        (``Accepted.due``), once that one confirms the verdict; else judged again with it."""
+        """``accepted``, once a fresher listing confirms the verdict when it was judged with the
+        listing in hand while that one was under way (``Accepted.due``); else judged again."""
+        if accepted.due is None:
+            return accepted
+        stands = False
         try:
-            stands = await self.history.confirmed(due, accepted.judged_at)
-        except BaseException:  # cancelled (the gate stops): never forwarded, no longer history
-            self.history.settle(accepted.token, None, data, accepted.silence)
-            raise
+            stands = await self.history.confirmed(accepted.due, accepted.judged_at)
+        finally:  # not confirmed, or cancelled (the gate stops): not forwarded, no longer history
+            if not stands:
+                self.history.settle(accepted.token, None, data, accepted.silence)
         if stands:
             return accepted
-        self.history.settle(accepted.token, None, data, accepted.silence)  # not forwarded as judged
         async with self._writes.turn(person.id):
             return await self._judged(request, data, person, accepted.rules)
 
