@@ -21,7 +21,8 @@ cyclic collector runs rarely), ``records`` (the silence path's ``Record`` classe
 Debian's prometheus-alertmanager for a live server with ``--silences`` silences),
 ``static-type-checking`` (``TYPE_CHECKING`` from ``oncall_policy.static``, not ``typing``) and
 ``lazy-imports`` (every import inside a function also made at the end of its module) and
-``code-image`` (cli.run: the silence path's modules read from ``code_image``'s one file).
+``code-image`` (cli.run: the silence path's modules read from ``code_image``'s one file and run
+at once; beside it, the same image with its modules imported one by one as they are asked for).
 """
 
 from __future__ import annotations
@@ -84,7 +85,13 @@ def no_hard_exit(root: Path) -> None:
 
 
 def no_code_image(root: Path) -> None:
-    replace_once(root, "cli/__init__.py", "        image = code_image.install()\n", "        image = None\n")
+    installed = "            image = code_image.install()  #"
+    replace_once(root, "cli/__init__.py", installed, "            image = None  #")
+
+
+def imported_from_the_image(root: Path) -> None:
+    """The image's modules imported one by one when asked for, through its finder, not run at once."""
+    replace_once(root, "code_image.py", "        _run_in_order(modules)\n", "")
 
 
 def no_gc_threshold(root: Path) -> None:
@@ -231,6 +238,7 @@ TRICKS: list[tuple[str, str, Callable[[Path], None], tuple[str, ...]]] = [
     ("static-type-checking", "without", typing_type_checking, ("silence check",)),
     ("lazy-imports", "without", eager_imports, ("silence check", "check")),
     ("code-image", "without", no_code_image, ("silence check",)),
+    ("code-image", "imported one by one", imported_from_the_image, ("silence check",)),
 ]
 
 

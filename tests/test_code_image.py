@@ -3,6 +3,7 @@ alone, ignored (and replaced) otherwise, and never the cause of a failed run."""
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 import subprocess
@@ -190,3 +191,76 @@ def test_only_the_silence_path_of_the_console_script_keeps_an_image(tmp_path: Pa
         (r.returncode, r.stdout, r.stderr) for r in without
     ]
     assert [r.returncode for r in with_image] == [0, 1]
+
+
+# What the usual import sets on a module and its spec, for each of the image's modules (all of
+# them if none are named), and the class of each one's loader.
+ATTRIBUTES = """
+import json, sys
+from importlib.machinery import SourceFileLoader
+from oncall_policy import code_image
+names = sys.argv[2:] or list(code_image.install(sys.argv[1]).modules)
+ran = [name for name in names if name in sys.modules]  # before any import asks for them
+for name in names:
+    __import__(name)
+print(json.dumps([
+    {
+        name: [
+            list(module.__dict__)[:8], module.__name__, module.__file__, module.__cached__,
+            module.__package__, getattr(module, "__path__", None), spec.name, spec.origin,
+            spec.cached, spec.parent, spec.submodule_search_locations, spec.has_location,
+            spec._initializing, isinstance(module.__loader__, SourceFileLoader),
+            module.__loader__.name, module.__loader__.path,
+        ]
+        for name in names
+        for module in [sys.modules[name]]
+        for spec in [module.__spec__]
+    },
+    sorted({type(sys.modules[name].__loader__).__name__ for name in names}),
+    ran,
+]))
+"""
+
+
+def test_the_images_modules_are_run_at_once_as_the_usual_import_makes_them(tmp_path: Path):
+    """``install`` runs the image's modules, in the order a run finished them, without the
+    import system: each is the module the usual import makes, attributes and spec alike."""
+    image = tmp_path / "image"
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    loaded(image)
+
+    def attributes(*names: str) -> tuple[dict[str, Any], list[str], list[str]]:
+        argv = [sys.executable, "-c", ATTRIBUTES, str(image), *names]
+        done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30, env=environment)
+        found, loaders, ran = json.loads(done.stdout)
+        return found, loaders, ran
+
+    from_image, loaders, ran = attributes()
+    assert {"oncall_policy.silence.evaluate", "oncall_policy.cli.silence_judge"} <= from_image.keys()
+    assert (loaders, ran) == (["_Loader"], list(from_image))  # all run by install, none imported
+    imported, loaders, ran = attributes(*from_image)  # each imported as usual, without the image
+    assert (loaders, ran) == (["SourceFileLoader"], [])
+    assert imported == from_image
+
+
+def test_a_module_that_raises_as_the_image_runs_it_is_reported_by_the_command(tmp_path: Path):
+    """A module of the image that raises stops the run at it: the modules before it stay run,
+    and the command's own import of it raises again, inside the command's error boundary."""
+    image = tmp_path / "image"
+    loaded(image)
+    image_format, version, optimize, identity, modules = contents(image)
+    broken = "oncall_policy.silence.evaluate"
+    origin, package, _ = modules[broken]
+    modules[broken] = (origin, package, compile("raise RuntimeError('run from the image')", origin, "exec"))
+    image.write_bytes(framed(marshal.dumps((image_format, version, optimize, identity, modules))))
+    program = (
+        "import sys; from oncall_policy import code_image; code_image.PATH = sys.argv.pop(1); "
+        "from oncall_policy.cli import run; sys.argv[0] = 'oncall-policy'; run()"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    argv = [sys.executable, "-c", program, str(image), *SILENCE_CHECK]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60, env=environment)
+    assert done.returncode == 3  # a bug in the package: the command's boundary says so
+    assert "RuntimeError: run from the image" in done.stderr
+    assert done.stderr.count("RuntimeError: run from the image") == 1
+    assert "oncall-policy: internal error" in done.stderr

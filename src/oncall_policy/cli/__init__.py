@@ -10,8 +10,6 @@ import gc
 import os
 import sys
 
-from oncall_policy.errors import OncallPolicyError, PolicyError
-from oncall_policy.printable import printable, printable_lines
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: ``typing`` costs ~10 ms of an interactive start-up
@@ -198,7 +196,11 @@ def run() -> NoReturn:
     if sys.argv[1:3] in (["silence", "check"], ["silence", "add"]):
         from oncall_policy import code_image  # noqa: PLC0415 - the silence path's own
 
-        image = code_image.install()
+        try:
+            image = code_image.install()  # runs the silence path's modules: before ``main``'s boundary
+        except KeyboardInterrupt:
+            print("oncall-policy: interrupted", file=sys.stderr)
+            os._exit(130)
     status = main(image=image)
     for stream in (sys.stdout, sys.stderr):  # None when started with the descriptor closed
         try:
@@ -212,6 +214,10 @@ def run() -> NoReturn:
 def main(argv: Sequence[str] | None = None, *, image: Image | None = None) -> int:
     """The command line ``argv`` (else ``sys.argv``'s) run; its exit status. ``image``: the
     silence path's code image ``run`` installed, to bring up to date once its modules are in."""
+    # Imported here, after ``run`` has installed the silence path's code image, which holds them.
+    from oncall_policy.errors import OncallPolicyError, PolicyError  # noqa: PLC0415
+    from oncall_policy.printable import printable, printable_lines  # noqa: PLC0415
+
     _without_pydantic_plugins()
     words = sys.argv[1:] if argv is None else list(argv)
     try:
