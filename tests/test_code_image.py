@@ -83,10 +83,9 @@ def test_a_second_run_reads_the_modules_from_the_image(tmp_path: Path):
 def test_an_image_of_another_build_is_ignored_and_replaced(tmp_path: Path):
     image = tmp_path / "image"
     loaded(image)
-    *_, modules = contents(image)
-    image.write_bytes(
-        framed(marshal.dumps((code_image.FORMAT, sys.version, sys.flags.optimize, "0.1.0 another", modules)))
-    )
+    *_, modules, manifest = contents(image)
+    another = (code_image.FORMAT, sys.version, sys.flags.optimize, "0.1.0 another")
+    image.write_bytes(framed(marshal.dumps((*another, modules, manifest))))  # a manifest that holds
     assert loaded(image)[0] == "SourceFileLoader"
     assert header(image)[3] == build.identity()
 
@@ -111,6 +110,7 @@ def test_an_image_of_another_build_is_ignored_and_replaced(tmp_path: Path):
                     (
                         *marshal.loads(code_image._payload(data) or b"")[:4],  # noqa: S302
                         {"oncall_policy.silence.evaluate": ("x", 1, 2)},
+                        None,
                     )
                 )
             ),
@@ -248,11 +248,12 @@ def test_a_module_that_raises_as_the_image_runs_it_is_reported_by_the_command(tm
     and the command's own import of it raises again, inside the command's error boundary."""
     image = tmp_path / "image"
     loaded(image)
-    image_format, version, optimize, identity, modules = contents(image)
+    image_format, version, optimize, identity, modules, manifest = contents(image)
     broken = "oncall_policy.silence.evaluate"
     origin, package, _ = modules[broken]
     modules[broken] = (origin, package, compile("raise RuntimeError('run from the image')", origin, "exec"))
-    image.write_bytes(framed(marshal.dumps((image_format, version, optimize, identity, modules))))
+    header = (image_format, version, optimize, identity)
+    image.write_bytes(framed(marshal.dumps((*header, modules, manifest))))
     program = (
         "import sys; from oncall_policy import code_image; code_image.PATH = sys.argv.pop(1); "
         "from oncall_policy.cli import run; sys.argv[0] = 'oncall-policy'; run()"

@@ -20,6 +20,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,54 @@ def test_an_edit_to_a_symlinked_module_is_run(tmp_path: Path, shared: str):
 
     mark(edited)
     assert script(root, image, name)[1] == "edited"
+
+
+ADOPTED = SCRIPT.replace("image.keep()", "print(image.adopted)\nimage.keep()")
+
+
+def settle(*trees: Path, seconds_ago: int = 3600) -> None:
+    """Every directory under ``trees`` last changed ``seconds_ago``: settled, for ``build``."""
+    then = time.time_ns() - seconds_ago * 10**9
+    for tree in trees:
+        for directory in [tree, *(p for p in tree.rglob("*") if p.is_dir())]:
+            os.utime(directory, ns=(then, then))
+
+
+@pytest.mark.parametrize("through", ["a module", "a symlink"])
+def test_an_identity_adopted_from_the_image_never_hides_an_edit(tmp_path: Path, through: str):
+    """Once the package's directories have settled, a run rewrites the image with its scan's
+    manifest, and later runs adopt the image's identity by it (``build.adopt``: a stat of each
+    module and directory, no listing). An edit to a module, or to the file a symlinked module
+    names, is then run all the same: the manifest no longer holds, and the run scans."""
+    root = copy(tmp_path)
+    name = "oncall_policy.silence.report"
+    edited = root / "oncall_policy" / "silence" / "report.py"
+    if through == "a symlink":
+        elsewhere = tmp_path / "shared"
+        elsewhere.mkdir()
+        shutil.move(edited, elsewhere / "report.py")
+        edited.symlink_to(elsewhere / "report.py")
+        edited = elsewhere / "report.py"
+    image = tmp_path / "image"
+    # The first runs write bytecode beside the modules (new __pycache__ directories): unsettled.
+    assert script(root, image, name, ADOPTED) == ["SourceFileLoader", "None", "False"]
+    assert contents(image)[5] is None  # no manifest to adopt by
+    written = image.stat().st_mtime_ns
+    assert script(root, image, name, ADOPTED) == ["_Loader", "None", "False"]
+    assert image.stat().st_mtime_ns == written
+    settle(root)
+    assert script(root, image, name, ADOPTED) == ["_Loader", "None", "False"]
+    assert contents(image)[5] is not None  # rewritten with the manifest of its scan
+    assert script(root, image, name, ADOPTED) == ["_Loader", "None", "True"]
+
+    mark(edited)
+    assert script(root, image, name, ADOPTED) == ["SourceFileLoader", "edited", "False"]
+
+
+def contents(image: Path) -> tuple[object, ...]:
+    payload = code_image._payload(image.read_bytes())
+    assert payload is not None
+    return tuple(marshal.loads(payload))  # noqa: S302 - our own image
 
 
 RACE = SCRIPT.replace(

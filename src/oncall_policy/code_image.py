@@ -22,8 +22,12 @@ the modules skip the import system's own steps, a few dozen microseconds of Pyth
 
 - An image is for one build (``build.identity``: every module's size, modification time and
   inode, worked out before the modules are imported), one interpreter and one optimisation level;
-  any other is ignored, and replaced. A module the image does not hold is imported as usual, and
-  so is a module reloaded (``importlib.reload``: its source may have changed since).
+  any other is ignored, and replaced. It holds the manifest of the scan that found its build's
+  identity, so that a later run can ``build.adopt`` it (a ``stat`` of each module and directory,
+  no listing) instead of scanning again; a run that had to scan rewrites the image with its own
+  manifest, once the package's directories have settled. A module the image does not hold is
+  imported as usual, and so is a module reloaded (``importlib.reload``: its source may have
+  changed since).
 - It is trusted as Python trusts the bytecode beside a module, and no further: it is read only
   from the package's own ``__pycache__`` (under ``sys.pycache_prefix`` when Python keeps its
   bytecode there), as a regular file (no symlink, no FIFO) up to a bound, only when its owner is
@@ -58,13 +62,16 @@ if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
     from types import CodeType, ModuleType
 
+    from oncall_policy.build import Manifest
+
     Entry = tuple[str, bool, CodeType]  # a module's source file, whether a package, its code
 
-FORMAT = 2  # of the image's layout
+FORMAT = 3  # of the image's layout
 LIMIT = 16 * 1024 * 1024  # read at most (the silence path's image is about 0.4 MB)
 # The image starts with MARK, then the length of the payload (8 bytes, big-endian) and its CRC-32
 # (4 bytes), then the payload: marshal of (FORMAT, sys.version, sys.flags.optimize,
-# build.identity(), {name: Entry}). The CRC (binascii: 0.4 ms in all, where sha256 took 1.5 ms)
+# build.identity(), {name: Entry}, build.manifest()), the entries in the order their modules
+# finished running. The CRC (binascii: 0.4 ms in all, where sha256 took 1.5 ms)
 # finds damage, not forgery: whoever may write the image may write the package's bytecode too.
 MARK = b"oncall-policy code image\n"
 _LENGTH = 8
@@ -86,19 +93,27 @@ PACKAGE_NAME = __name__.partition(".")[0]
 class Image:
     """What ``install`` found, for ``keep`` to bring up to date."""
 
-    __slots__ = ("before", "identity", "modules", "path")
+    __slots__ = ("adopted", "before", "identity", "modules", "path")
 
     def __init__(
-        self, path: str, modules: dict[str, Entry] | None, before: frozenset[str], identity: str | None
+        self,
+        path: str,
+        modules: dict[str, Entry] | None,
+        before: frozenset[str],
+        identity: str | None,
+        *,
+        adopted: bool = False,
     ) -> None:
         self.path = path
         self.modules = modules  # the image in use; None if there was none for this build
         self.before = before  # what was imported before: no image can serve those
         self.identity = identity  # the build's, worked out before its modules were imported
+        self.adopted = adopted  # the identity is the image's, by its manifest: no scan made
 
     def keep(self) -> None:
         """Once the silence path's modules are imported: write the image of them, unless the one
-        in use holds them all already (or there is no build to keep one for)."""
+        in use holds them all already and was adopted by its manifest, or has no better one
+        (or there is no build to keep one for)."""
         if sys.dont_write_bytecode or self.identity is None:
             return
         ours = {
@@ -106,27 +121,32 @@ class Image:
             for name, module in list(sys.modules.items())
             if name.partition(".")[0] == PACKAGE_NAME and name not in self.before
         }
-        if self.modules is not None and ours.keys() <= self.modules.keys():
+        manifest = None if self.adopted else build.manifest()
+        if self.modules is not None and ours.keys() <= self.modules.keys() and manifest is None:
             return
         entries = {name: entry for name, module in ours.items() if (entry := _entry(name, module))}
-        payload = marshal.dumps((FORMAT, sys.version, sys.flags.optimize, self.identity, entries))
-        _write(self.path, framed(payload))
+        header = (FORMAT, sys.version, sys.flags.optimize, self.identity)
+        _write(self.path, framed(marshal.dumps((*header, entries, manifest))))
 
 
 def install(path: str | None = None) -> Image:
     """Serve the modules that the image at ``path`` (``PATH``) holds, when it is one for this build."""
     path = PATH if path is None else path
     before = frozenset(sys.modules)
+    found = _contents(_payload(_read(path)))
+    made_for, modules, manifest = found or ("", None, None)
+    # Before any module it names is imported: an edit after this is the next build's.
+    adopted = manifest is not None and build.adopt(manifest)
     try:
-        # Before any module it names is imported: an edit after this is the next build's.
         identity = build.identity()
     except OSError:  # a directory of the package cannot be listed: no build to keep an image for
         return Image(path, None, before, None)
-    modules = _modules(_payload(_read(path)), identity)
+    if made_for != identity:
+        modules = None
     if modules:
         sys.meta_path.insert(0, _Finder(modules))
         _run_in_order(modules)
-    return Image(path, modules, before, identity)
+    return Image(path, modules, before, identity, adopted=adopted)
 
 
 def _run_in_order(modules: dict[str, Entry]) -> None:
@@ -232,27 +252,35 @@ def _payload(image: bytes | None) -> bytes | None:
     return payload if crc32(payload) == int.from_bytes(image[start - _CRC : start], "big") else None
 
 
-def _modules(payload: bytes | None, identity: str) -> dict[str, Entry] | None:
-    """The modules of an image's ``payload``, if it is one for this build, interpreter and
-    optimisation."""
+def _contents(payload: bytes | None) -> tuple[str, dict[str, Entry], Manifest | None] | None:
+    """The build an image's ``payload`` is for, its modules and its manifest, if it is an image
+    for this interpreter and optimisation."""
     if payload is None:
         return None
     try:
-        image_format, version, optimize, made_for, modules = marshal.loads(payload)  # noqa: S302 - trusted as bytecode is
+        image_format, version, optimize, made_for, modules, manifest = marshal.loads(payload)  # noqa: S302 - trusted as bytecode is
     except Exception:  # noqa: BLE001 - damaged: marshal says so in several ways (SystemError too)
         return None
-    header = (image_format, version, optimize, made_for)
-    if header != (FORMAT, sys.version, sys.flags.optimize, identity) or type(modules) is not dict:
+    if (image_format, version, optimize) != (FORMAT, sys.version, sys.flags.optimize):
         return None
+    if type(made_for) is not str or not _entries(modules):
+        return None
+    return made_for, modules, manifest  # a manifest of another shape is never adopted
+
+
+def _entries(modules: object) -> bool:
+    """Whether ``modules`` is a dictionary of entries, each as ``keep`` writes one."""
+    if type(modules) is not dict:
+        return False
     for name, entry in modules.items():
         if not (type(name) is str and type(entry) is tuple and len(entry) == 3):
-            return None
+            return False
         if not (type(entry[0]) is str and type(entry[1]) is bool and type(entry[2]) is _CODE):
-            return None
-    return modules
+            return False
+    return True
 
 
-_CODE = type(_modules.__code__)  # ``types.CodeType``, without importing ``types``
+_CODE = type(_contents.__code__)  # ``types.CodeType``, without importing ``types``
 _ModuleType = type(sys)  # ``types.ModuleType``
 
 
