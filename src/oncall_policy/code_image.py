@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
     Entry = tuple[str, bool, CodeType]  # a module's source file, whether a package, its code
 
-FORMAT = 3  # of the image's layout
+FORMAT = 4  # of the image's layout
 LIMIT = 16 * 1024 * 1024  # read at most (the silence path's image is about 0.4 MB)
 # The image starts with MARK, then the length of the payload (8 bytes, big-endian) and its CRC-32
 # (4 bytes), then the payload: marshal of (FORMAT, sys.version, sys.flags.optimize,
@@ -332,8 +332,10 @@ def _write(path: str, data: bytes) -> None:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
         os.replace(temporary, path)
-    except OSError:
+    except BaseException as error:  # a full disk; or Ctrl-C, which must leave no file behind either
         try:  # noqa: SIM105 - contextlib costs the silence path's start-up
             os.unlink(temporary)
         except OSError:
             pass
+        if not isinstance(error, OSError):
+            raise
