@@ -23,7 +23,7 @@ from hashlib import blake2b as _blake2b
 from typing import Any
 
 from oncall_policy.records import Record
-from oncall_policy.silence import api, client, gojson
+from oncall_policy.silence import client, gojson, listing
 from oncall_policy.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Read(Record):
 def parse(body: bytes) -> list[dict[str, Any]]:
     """The silences of one listing, read as Go reads JSON; ``ValueError`` saying why not."""
     try:
-        data = gojson.loads(body, canonical=api.listing_is_canonical)
+        data = listing.read(body)
     except gojson.GoJSONError as error:
         raise ValueError(f"the answer is not JSON as Alertmanager writes it: {error.message}") from None
     if not (isinstance(data, list) and all(isinstance(item, dict) for item in data)):

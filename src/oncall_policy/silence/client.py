@@ -125,11 +125,11 @@ def _call(  # noqa: PLR0913 - one API call
     config: HttpConfig | None,
     bounds: Bounds,
     tls: ssl.SSLContext | None = None,
-    canonical: Callable[[Any], bool] | None = None,
+    read: Callable[[bytes], Any] | None = None,
     headers: Sequence[tuple[str, str]] = (),
 ) -> Any:
-    """The decoded JSON answer of a 200, or ``None`` for an empty one (``canonical``: as
-    ``gojson.loads`` takes it, for an answer Go wrote)."""
+    """The decoded JSON answer of a 200, or ``None`` for an empty one (``read``: how to read
+    it, raising ``gojson.GoJSONError``; ``gojson.loads`` by default)."""
     import json  # noqa: PLC0415
 
     from oncall_policy.silence import gojson, transport  # noqa: PLC0415
@@ -151,7 +151,7 @@ def _call(  # noqa: PLR0913 - one API call
     if not response.body.strip():
         return None
     try:
-        return gojson.loads(response.body, canonical=canonical)
+        return (read or gojson.loads)(response.body)
     except gojson.GoJSONError as error:
         shown = response.body[:60].decode("utf-8", "replace")
         more = "…" if len(response.body) > 60 else ""
@@ -199,13 +199,11 @@ def _listing(
     tls: ssl.SSLContext | None,
     headers: Sequence[tuple[str, str]],
 ) -> list[dict[str, Any]] | AlertmanagerError:
-    from oncall_policy.silence.api import listing_is_canonical  # noqa: PLC0415
+    from oncall_policy.silence import listing  # noqa: PLC0415
 
     try:
         url = api_url(base, "silences")
-        found = _call(
-            "GET", url, config=config, bounds=bounds, tls=tls, canonical=listing_is_canonical, headers=headers
-        )
+        found = _call("GET", url, config=config, bounds=bounds, tls=tls, read=listing.read, headers=headers)
     except AlertmanagerError as error:
         return error
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
