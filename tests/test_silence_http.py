@@ -260,6 +260,8 @@ def test_merge_keeps_the_most_recently_updated_copy_of_each_id():
         {"id": "b", "updatedAt": "2026-01-01T00:00:00Z"},
     ]
     assert client.merge([[new], [old]]) == [new]
+    assert client.merge([[old, other, new]]) == [new, other]  # one listing that repeats an id
+    assert client.merge([[other, new, {"comment": "no id"}]]) == [other, new, {"comment": "no id"}]
     assert client.merge([[{"comment": "no id"}], [{"comment": "no id"}]]) == [{"comment": "no id"}] * 2
 
 

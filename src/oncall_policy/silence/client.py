@@ -214,6 +214,10 @@ def _listing(
 def merge(listings: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
     """One copy of each silence id (the most recently updated; on a tie, the first listed), in
     the order ids first appear; silences without an id are all kept."""
+    if len(listings) == 1:  # one Alertmanager, which lists each id once: the listing as it is
+        ids = [key for item in listings[0] if isinstance(key := item.get("id"), str)]
+        if len(set(ids)) == len(ids):
+            return list(listings[0])
     chosen: dict[str, dict[str, Any]] = {}
     kept: list[dict[str, Any] | str] = []
     for listing in listings:
