@@ -21,6 +21,7 @@ import pickle
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 
 from oncall_policy.silence import audit, labels
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
     Rendered = TypeVar("Rendered")
 
 PART_SIZE = 4000  # fewer silences a process than this: forking costs more than it saves
+# A child that has not answered this many times as long as this process took over its own part,
+# and at least ``ANSWER_SECONDS``, is taken to have failed (wedged, stopped): parts are about
+# equal, so a child that far behind is not just slower.
+ANSWER_SECONDS = 10.0
+ANSWER_FACTOR = 4
 MAX_PARTS = 8
 _LENGTH = 8  # bytes of a message's length
 
@@ -177,42 +183,70 @@ def _forked(
     rules: Rules,
     render: Callable[[Finding], Rendered],
 ) -> list[Rendered]:
-    """Part 0 judged here, each other part by a forked child; the findings merged in order."""
+    """Part 0 judged here, each other part by a forked child; the findings merged in order.
+    ``_PartFailedError`` when a child does not answer as its part asks, whatever the reason: it
+    ended (a broken pipe), it sent what is not an answer, or it did not answer in time."""
     for stream in (sys.stdout, sys.stderr):  # a child must not write this process's buffers again
         if stream is not None:
             stream.flush()
     children: list[tuple[int, socket.socket]] = []
     answered = False
     try:
-        for part in parts[1:]:
-            ours, theirs = socket.socketpair()
-            pid = os.fork()
-            if pid == 0:  # the child: judge one part, then leave without running this process's exit
-                ours.close()
-                for _, other in children:
-                    other.close()
-                _child(theirs, listed, part, rules, render)
-            theirs.close()
-            children.append((pid, ours))
-        mine = _Part(listed, parts[0], rules)
-        kept = bytearray(len(listed))
-        _mark(kept, parts[0], mine.alone)
-        for part, (_, channel) in zip(parts[1:], children, strict=True):
-            _mark(kept, part, _receive(channel))
-        for _, channel in children:
-            _send(channel, bytes(kept))
-        # Each child's findings are read while this process judges its own part: else the child
-        # waits with them (13 MB of 25,000 rendered rows) until this one is done, then they pass.
-        answers = [_Answer(channel) for _, channel in children]
-        rendered = mine.rendered(kept, rules, render)
-        for answer in answers:
-            rendered.update(_from_columns(answer.message()))
+        rendered = _exchanged(listed, parts, rules, render, children)
         answered = True
+    except _PartFailedError:
+        raise
+    except Exception as error:  # any fault in the exchange: the audit is done in this process
+        raise _PartFailedError(f"{type(error).__name__}: {error}") from error
     finally:
         for pid, channel in children:
             channel.close()
             _reap(pid, wait=answered)
     return [rendered[index] for index in range(len(listed)) if index in rendered]  # the live ones
+
+
+def _exchanged(
+    listed: Sequence[Mapping[str, Any]],
+    parts: list[list[int]],
+    rules: Rules,
+    render: Callable[[Finding], Rendered],
+    children: list[tuple[int, socket.socket]],
+) -> dict[int, Rendered]:
+    """The children forked (each added to ``children``), both rounds exchanged: every finding
+    rendered, by the index of its silence."""
+    for part in parts[1:]:
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the child: judge one part, then leave without running this process's exit
+            ours.close()
+            for _, other in children:
+                other.close()
+            _child(theirs, listed, part, rules, render)
+        theirs.close()
+        children.append((pid, ours))
+    started = time.monotonic()
+    mine = _Part(listed, parts[0], rules)
+    kept = bytearray(len(listed))
+    _mark(kept, parts[0], mine.alone)
+    for part, (_, channel) in zip(parts[1:], children, strict=True):
+        channel.settimeout(_patience(time.monotonic() - started))  # each read, then its send
+        _mark(kept, part, _receive(channel))
+    for _, channel in children:
+        _send(channel, bytes(kept))
+    # Each child's findings are read while this process judges its own part: else the child
+    # waits with them (13 MB of 25,000 rendered rows) until this one is done, then they pass.
+    answers = [_Answer(channel) for _, channel in children]
+    started = time.monotonic()
+    rendered = mine.rendered(kept, rules, render)
+    patience = _patience(time.monotonic() - started)
+    for answer in answers:
+        rendered.update(_from_columns(answer.message(patience)))
+    return rendered
+
+
+def _patience(took: float) -> float:
+    """How long to wait for a child's answer, once this process took ``took`` over its own part."""
+    return max(ANSWER_SECONDS, ANSWER_FACTOR * took)
 
 
 def _mark(kept: bytearray, part: Sequence[int], verdicts: Sequence[Verdict | int]) -> None:
@@ -288,25 +322,29 @@ class _Answer:
 
         self._data = bytearray()
         self._failed: BaseException | None = None
+        channel.settimeout(None)  # the wait is bounded where the message is asked for
         self._thread = threading.Thread(target=self._read, args=(channel,), daemon=True)
         self._thread.start()
 
     def _read(self, channel: socket.socket) -> None:
         try:
             size = int.from_bytes(_exactly(channel, _LENGTH), "big")
-            self._data = bytearray(size)
-            view, got = memoryview(self._data), 0
-            while got < size and (count := channel.recv_into(view[got:])):
-                got += count
+            data = self._data  # grown as the bytes come: a size claimed is not a size sent
+            chunk = memoryview(bytearray(1 << 20))
+            while len(data) < size and (count := channel.recv_into(chunk, min(size - len(data), 1 << 20))):
+                data += chunk[:count]
         except BaseException as error:  # noqa: BLE001 - raised where the message is asked for
             self._failed = error
             return
-        if got < size:
+        if len(data) < size:
             self._failed = _PartFailedError("a part ended before it answered")
 
-    def message(self) -> Any:
-        """The message, once read (``_PartFailedError`` if the child failed or ended first)."""
-        self._thread.join()
+    def message(self, patience: float) -> Any:
+        """The message, once read, waiting at most ``patience`` seconds more for it
+        (``_PartFailedError`` when the child failed, ended first, or did not answer in time)."""
+        self._thread.join(patience)
+        if self._thread.is_alive():
+            raise _PartFailedError(f"a part did not answer within {patience:.0f} s")
         if isinstance(self._failed, OSError):
             raise _PartFailedError(f"a part could not be read: {self._failed}")
         if self._failed is not None:
