@@ -476,3 +476,34 @@ def test_silences_that_each_name_a_label_of_their_own_take_the_index_linear_room
     assert held <= history_cache.MAX_LABELS * 2_000
     write = api.from_api(silence(("alertname", "HighErrorRate"), ("l7", "y")))
     assert len(index.sharing(write, assess(write, RULES))) == 2_000  # held by alert alone: all offered
+
+
+def _entry(item: dict, request, *, own: bool = False) -> history_cache.Entry:
+    from oncall_policy.silence.evaluate import Silence  # noqa: PLC0415
+
+    return history_cache.Entry(item, Silence("s1", "active", request), listings.key_of(item), own=own)
+
+
+def test_its_own_write_listed_from_the_millisecond_alertmanager_took_it_has_not_come_in():
+    """A write whose start had passed: judged (and recorded) from the moment the gate judged it,
+    and listed from the moment Alertmanager took it, to the millisecond. Taken within the same
+    millisecond, it is listed as starting before the gate's record of it; it is still the gate's
+    own write, not a silence come in around it (it was: tests/test_gate_read_back.py's
+    test_a_gate_alone_never_judges_its_writes_again failed one run in three)."""
+    judged_at = datetime(2026, 12, 3, 6, 40, 12, 565131, tzinfo=UTC)
+    body = {
+        "matchers": [{"name": "alertname", "value": "HighErrorRate", "isRegex": False, "isEqual": True}],
+        "startsAt": "2026-12-03T06:40:07.000123Z",
+        "endsAt": "2026-12-03T07:40:12.054321Z",
+        "createdBy": "engineer-a@clipper.app",
+        "comment": "deployment in progress",
+    }
+    recorded = _entry(body, api.from_api(body).created_at(judged_at), own=True)
+
+    def listed(start: str) -> history_cache.Entry:
+        item = {**body, "id": "s1", "startsAt": start, "endsAt": "2026-12-03T07:40:12.054Z"}
+        return _entry(item, api.from_api(item))
+
+    assert not history_cache._arrives(recorded, listed("2026-12-03T06:40:12.565Z"))  # the same ms
+    assert not history_cache._arrives(recorded, listed("2026-12-03T06:40:12.571Z"))  # taken later
+    assert history_cache._arrives(recorded, listed("2026-12-03T06:40:12.564Z"))  # starts earlier
