@@ -489,7 +489,7 @@ def test_its_own_write_listed_from_the_millisecond_alertmanager_took_it_has_not_
     and listed from the moment Alertmanager took it, to the millisecond. Taken within the same
     millisecond, it is listed as starting before the gate's record of it; it is still the gate's
     own write, not a silence come in around it (it was: tests/test_gate_read_back.py's
-    test_a_gate_alone_never_judges_its_writes_again failed one run in three)."""
+    test_a_gate_alone_never_judges_its_writes_again failed now and then)."""
     judged_at = datetime(2026, 12, 3, 6, 40, 12, 565131, tzinfo=UTC)
     body = {
         "matchers": [{"name": "alertname", "value": "HighErrorRate", "isRegex": False, "isEqual": True}],

@@ -88,36 +88,6 @@ def test_a_part_that_fails_is_judged_here_and_said(monkeypatch, capsys):
     assert "judging in parts failed (RuntimeError: boom); judging in one process" in capsys.readouterr().err
 
 
-def test_a_part_that_ends_before_it_answers_is_judged_here_and_said(monkeypatch, capsys):
-    """A child that ends while its findings are read (its answer read as this process judges
-    its own part): the audit is serial, with the same outcome, and says so."""
-    rules = source.load(CLIPPER).rules
-    listed = [
-        {
-            "matchers": [{"name": "service", "value": f"svc{number}", "isRegex": False, "isEqual": True}],
-            "startsAt": "2026-03-02T09:00:00Z",
-            "endsAt": "2026-03-02T11:00:00Z",
-            "createdBy": "engineer-a@clipper.app",
-            "comment": "too many alerts",
-            "id": f"s{number}",
-            "status": {"state": "active"},
-        }
-        for number in range(12)
-    ]
-    expected = rendered(listed, rules, 1)
-    parent = os.getpid()
-    columns = audit_parts._columns
-
-    def ending_in_children(found):
-        if os.getpid() != parent:
-            os._exit(1)
-        return columns(found)
-
-    monkeypatch.setattr(audit_parts, "_columns", ending_in_children)
-    assert rendered(listed, rules, 3) == expected
-    assert "judging in parts failed (a part ended before it answered)" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize(
     ("count", "cpus", "busy", "parts"),
     [

@@ -67,6 +67,23 @@ def test_a_child_killed_after_its_first_answer_makes_the_audit_serial(monkeypatc
     assert "judging in parts failed" in capsys.readouterr().err
 
 
+def test_a_part_that_ends_before_it_answers_is_judged_here_and_said(monkeypatch, capsys):
+    """A child that ends while its findings are read (its answer read as this process judges
+    its own part): the audit is serial, with the same outcome, and says so."""
+    expected = _audit(1)
+    parent = os.getpid()
+    columns = audit_parts._columns
+
+    def ending_in_children(found):
+        if os.getpid() != parent:
+            os._exit(1)
+        return columns(found)
+
+    monkeypatch.setattr(audit_parts, "_columns", ending_in_children)
+    assert _audit(3) == expected
+    assert "judging in parts failed (a part ended before it answered)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "garbage",
     [
