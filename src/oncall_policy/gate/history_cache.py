@@ -52,7 +52,7 @@ import bisect
 import itertools
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from oncall_policy.gate import writes
 from oncall_policy.gate.listings import Key, Reader, ReaderTimeoutError, key_of
@@ -745,6 +745,14 @@ def _started_as_asked(item: Mapping[str, Any], listed: datetime | None, asked: d
     return asked < listed == _to_millisecond(created)
 
 
+@overload
+def _to_millisecond(moment: datetime) -> datetime: ...
+
+
+@overload
+def _to_millisecond(moment: None) -> None: ...
+
+
 def _to_millisecond(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
@@ -771,7 +779,7 @@ def _arrives(old: Entry | None, new: Entry) -> bool:
     # written to the millisecond, which can be in the same millisecond as, and so before, the
     # moment the gate judged it from (red team of a flaky test: its own first write counted as
     # come in around it, and the next write was judged again).
-    return starts < started.replace(microsecond=started.microsecond // 1000 * 1000) or ends > ended
+    return starts < _to_millisecond(started) or ends > ended
 
 
 def _retrieved(task: asyncio.Task[None]) -> None:
